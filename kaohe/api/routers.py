@@ -1,0 +1,10 @@
+"""One NinjaAPI instance; each domain app adds its router here."""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(title="kaohe API", version="1", urls_namespace="api")
+
+
+@api.get("/health", auth=None, tags=["system"])
+def health(request):
+    return {"status": "ok"}

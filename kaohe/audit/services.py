@@ -1,0 +1,82 @@
+"""The one audit writer. Every create/update/delete of domain data goes through ``record``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from kaohe.audit.context import current
+from kaohe.audit.models import AuditAction, AuditEntry
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The model's concrete field values as JSON-ready data (FKs as ids)."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        data[field.attname] = _jsonable(getattr(obj, field.attname))
+    return data
+
+
+def record(
+    action: str | AuditAction,
+    obj: models.Model | None = None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    user=None,
+    unit=None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """Write one audit entry. ``user`` defaults to the request's user."""
+    ctx = current.get()
+    user_id = user.pk if user is not None else ctx.user_id
+    username = user.get_username() if user is not None else ""
+    if user is None and user_id is not None:
+        from django.contrib.auth import get_user_model
+
+        username = get_user_model().objects.filter(pk=user_id).values_list("username", flat=True).first() or ""
+    if unit is None and user_id is not None:
+        from kaohe.orgs.models import Person
+
+        unit_id = Person.objects.filter(user_id=user_id).values_list("unit_id", flat=True).first()
+    else:
+        unit_id = unit.pk if unit is not None else None
+    return AuditEntry.objects.create(
+        user_id=user_id,
+        username=username,
+        unit_id=unit_id,
+        action=str(action),
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(object_id if object_id is not None else (obj.pk if obj is not None else "")),
+        object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:300],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+    )

@@ -1,0 +1,136 @@
+"""Organisation model: units (单位), their dated hierarchy, peer groups (分类考核组), people and roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    """Kinds of org unit seen in the source documents."""
+
+    CITY = "city", _("市")
+    DISTRICT = "district", _("区/县")
+    NEW_AREA = "new_area", _("新区")
+    DEV_ZONE = "dev_zone", _("开发区")
+    HIGH_TECH_PARK = "park", _("高新园区")
+    TOWN = "town", _("镇")
+    STREET = "street", _("街道")
+    DEPARTMENT = "department", _("部门")
+    ENTERPRISE = "enterprise", _("市属国企")
+
+
+class OrgUnit(models.Model):
+    """单位: a city, district, town/street, zone, park, department or state-owned company.
+
+    ``parent`` and ``kind`` hold the *current* placement; the dated history of
+    moves lives in :class:`UnitPlacement` (a unit can change parent or kind from
+    one year to the next, and old assessments must still show the old shape).
+    """
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    sort_order = models.IntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["sort_order", "code"]
+        indexes = [models.Index(fields=["kind"]), models.Index(fields=["parent"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def display_name(self, language: str | None = None) -> str:
+        if language and language.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class UnitPlacement(models.Model):
+    """A dated placement of a unit: its parent and kind from ``valid_from`` until ``valid_to``.
+
+    Exactly one open-ended placement per unit is its current one; moves close the
+    previous placement and open a new one (see ``orgs.services.move_unit``).
+    """
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="placements")
+    parent = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=UnitKind.choices)
+    valid_from = models.DateField(default=dt.date(2000, 1, 1))
+    valid_to = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("单位隶属变更")
+        verbose_name_plural = _("单位隶属变更")
+        ordering = ["unit", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_from"], name="unique_placement_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} @ {self.valid_from}"
+
+
+class PeerGroup(models.Model):
+    """分类考核组: units compared with each other in one year (e.g. 主城区, 郊区, 开发区, 市属国企)."""
+
+    year = models.PositiveIntegerField(_("年度"))
+    code = models.CharField(_("代码"), max_length=32)
+    name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    members = models.ManyToManyField(OrgUnit, related_name="peer_groups", blank=True, verbose_name=_("成员单位"))
+    sort_order = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("考核分组")
+        verbose_name_plural = _("考核分组")
+        ordering = ["year", "sort_order", "code"]
+        constraints = [models.UniqueConstraint(fields=["year", "code"], name="unique_peer_group_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+
+class Role(models.TextChoices):
+    """Roles; what each may do is decided in ``kaohe.orgs.permissions`` and nowhere else."""
+
+    OFFICE = "office", _("考核办")
+    SUBMITTER = "submitter", _("指标责任单位填报员")
+    ASSESSED = "assessed", _("被考核单位")
+    LEADER = "leader", _("领导")
+
+
+class Person(models.Model):
+    """A user's place in the organisation: the unit they belong to and their role there.
+
+    The scope of an office or leader is the subtree under their unit; a submitter
+    acts for the indicators their unit owns; an assessed-unit user sees their unit.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="people", verbose_name=_("所属单位"))
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+
+    def __str__(self) -> str:
+        return f"{self.display_name or self.user.get_username()} ({self.get_role_display()}, {self.unit})"

@@ -1,0 +1,219 @@
+"""kaohe settings: one module, driven by environment variables.
+
+Defaults give the embedded platform (SQLite under ./var/, DEBUG on, a
+development secret generated once). ``KAOHE_ENV=production`` demands a real
+secret, DEBUG off and the hosts named. See docs/deploy.md for every variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.lib.env import envbool, envchoice, envint, envlist, envstr, parse_database_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+# ./var holds the SQLite database, the development secret, uploads and test output.
+VAR_DIR = Path(envstr("KAOHE_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+KAOHE_ENV = envchoice("KAOHE_ENV", "development", ("development", "production", "test"))
+PRODUCTION = KAOHE_ENV == "production"
+DEBUG = envbool("KAOHE_DEBUG", not PRODUCTION)
+
+
+def _secret_key() -> str:
+    key = envstr("KAOHE_SECRET_KEY")
+    if key:
+        if PRODUCTION and len(key) < 32:
+            raise ImproperlyConfigured("KAOHE_SECRET_KEY must be at least 32 characters in production")
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("KAOHE_SECRET_KEY is required when KAOHE_ENV=production")
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = envlist("KAOHE_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envlist("KAOHE_CSRF_TRUSTED_ORIGINS", [])
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("KAOHE_DEBUG must be false when KAOHE_ENV=production")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("KAOHE_ALLOWED_HOSTS must name the served hosts in production")
+    SESSION_COOKIE_SECURE = envbool("KAOHE_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    X_FRAME_OPTIONS = "DENY"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+    "kaohe",
+    "kaohe.orgs",
+    "kaohe.audit",
+    "kaohe.assessment",
+    "kaohe.results",
+    "kaohe.projects",
+    "kaohe.supervision",
+    "kaohe.reports",
+    "kaohe.web",
+    "kaohe.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kaohe.audit.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "kaohe.urls"
+WSGI_APPLICATION = "kaohe.wsgi.application"
+ASGI_APPLICATION = "kaohe.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kaohe.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict:
+    url = envstr("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kaohe.sqlite3'}"
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and os.path.isabs(url[len("sqlite:///"):]):
+        url = "sqlite:////" + url[len("sqlite:///"):].lstrip("/")
+    db = parse_database_url(url)
+    if db.engine == "sqlite":
+        Path(db.name).parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": db.name,
+                # WAL lets readers run beside one writer; IMMEDIATE takes the write
+                # lock at BEGIN so two writers queue instead of failing mid-way.
+                "OPTIONS": {
+                    "timeout": envint("KAOHE_SQLITE_TIMEOUT", 20, minimum=1),
+                    "transaction_mode": "IMMEDIATE",
+                    "init_command": (
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                        "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
+                    ),
+                },
+                "TEST": {"NAME": envstr("KAOHE_TEST_SQLITE_NAME")},
+            }
+        }
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": db.name,
+            "USER": db.user,
+            "PASSWORD": db.password,
+            "HOST": db.host,
+            "PORT": db.port,
+            "CONN_MAX_AGE": envint("KAOHE_DB_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": dict(db.options or {}),
+            "TEST": {"NAME": f"test_{db.name}"},
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = envstr("KAOHE_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(envstr("KAOHE_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": envstr("KAOHE_REDIS_URL")}
+        if envstr("KAOHE_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kaohe"}
+    )
+}
+
+# Background work (long scoring runs, bulletins): Django's tasks framework with
+# the database-backed worker (`kaohe db_worker`). Tests run tasks immediately.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if envbool("KAOHE_TASKS_IMMEDIATE", KAOHE_ENV == "test")
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("KAOHE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envchoice("KAOHE_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
