@@ -3,3 +3,76 @@
 import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# ---- the organisation world (foundation helper) -------------------------------------------
+from types import SimpleNamespace  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def org_world(db):
+    """A small city for owner/member/outsider tests.
+
+    测试市 (city ``C``) with two districts 甲区 ``C-A`` and 乙区 ``C-B`` (two towns/streets
+    each), a development zone ``C-Z`` beside them, and two city departments: 统计局
+    ``C-TJJ`` and 商务局 ``C-SWJ``. Users (password ``tests.factories.PASSWORD``):
+    ``office`` and ``leader`` at the city, ``submitter`` at 统计局, ``submitter_b`` at
+    商务局, ``assessed_a`` at 甲区 (owner of 甲区's data), ``assessed_b`` at 乙区 (the
+    outsider for 甲区), and ``anonymous``. ``w.users`` maps those names to users;
+    ``w.peer_group`` is the 2025 group of both districts.
+    """
+    from django.contrib.auth.models import AnonymousUser
+
+    from kaohe.orgs.models import UnitKind
+    from tests import factories as f
+
+    city = f.OrgUnitFactory(code="C", name="测试市", name_en="Test City", kind=UnitKind.CITY)
+    a = f.OrgUnitFactory(code="C-A", name="甲区", name_en="District A", kind=UnitKind.DISTRICT, parent=city)
+    b = f.OrgUnitFactory(code="C-B", name="乙区", name_en="District B", kind=UnitKind.DISTRICT, parent=city)
+    towns_a = [
+        f.OrgUnitFactory(code="C-A-01", name="甲一街道", kind=UnitKind.STREET, parent=a),
+        f.OrgUnitFactory(code="C-A-02", name="甲二镇", kind=UnitKind.TOWN, parent=a),
+    ]
+    towns_b = [
+        f.OrgUnitFactory(code="C-B-01", name="乙一街道", kind=UnitKind.STREET, parent=b),
+        f.OrgUnitFactory(code="C-B-02", name="乙二镇", kind=UnitKind.TOWN, parent=b),
+    ]
+    zone = f.OrgUnitFactory(code="C-Z", name="测试开发区", kind=UnitKind.DEV_ZONE, parent=city)
+    stats = f.OrgUnitFactory(code="C-TJJ", name="市统计局", kind=UnitKind.DEPARTMENT, parent=city)
+    commerce = f.OrgUnitFactory(code="C-SWJ", name="市商务局", kind=UnitKind.DEPARTMENT, parent=city)
+    group = f.PeerGroupFactory(year=2025, code="ZCQ", name="主城区", members=[a, b])
+    users = {
+        "office": f.office(city, username="office"),
+        "leader": f.leader(city, username="leader"),
+        "submitter": f.submitter(stats, username="submitter"),
+        "submitter_b": f.submitter(commerce, username="submitter_b"),
+        "assessed_a": f.assessed(a, username="assessed_a"),
+        "assessed_b": f.assessed(b, username="assessed_b"),
+        "anonymous": AnonymousUser(),
+    }
+    return SimpleNamespace(
+        city=city, district_a=a, district_b=b, towns_a=towns_a, towns_b=towns_b, zone=zone,
+        stats_bureau=stats, commerce_bureau=commerce, department=stats, peer_group=group,
+        users=users, **users,
+    )
+
+
+@pytest.fixture
+def client_for(db):
+    """``client_for(user)``: a test client logged in as ``user`` (anonymous: not logged in)."""
+    from django.test import Client
+
+    def make(user):
+        client = Client()
+        if user is not None and user.is_authenticated:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs ~0.3 s per password by design; tests do not need that."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

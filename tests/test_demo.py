@@ -1,0 +1,96 @@
+"""The demo city: the sizes the issue asks for, a dated move, idempotent loading, the logins."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from kaohe.audit.models import AuditEntry
+from kaohe.orgs import demo
+from kaohe.orgs.models import OrgUnit, PeerGroup, Person, UnitKind
+from kaohe.orgs.services import parent_on
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded():
+    ctx = demo.DemoContext(verbose=False)
+    demo.load(ctx)
+    return ctx
+
+
+def test_the_demo_city_has_the_sizes_the_issue_asks_for(loaded):
+    below_city = OrgUnit.objects.filter(parent=loaded.city)
+    districts = below_city.filter(kind__in=[UnitKind.DISTRICT, UnitKind.NEW_AREA, UnitKind.HIGH_TECH_PARK,
+                                            UnitKind.DEV_ZONE], code__in=[d[0] for d in demo.DISTRICTS])
+    assert districts.count() == 12
+    assert OrgUnit.objects.filter(kind__in=[UnitKind.TOWN, UnitKind.STREET]).count() >= 100
+    assert OrgUnit.objects.filter(kind=UnitKind.DEPARTMENT).count() >= 30
+    assert OrgUnit.objects.filter(code__startswith="SFS-KFQ").count() == 10
+    assert OrgUnit.objects.filter(kind=UnitKind.ENTERPRISE).count() == 10
+
+
+def test_the_city_is_shifan_and_every_unit_has_an_english_name(loaded):
+    assert loaded.city.code == "SFS" and loaded.city.name == "示范市"
+    assert not OrgUnit.objects.filter(name_en="").exists()
+
+
+def test_the_twelve_districts_sit_in_three_peer_groups_in_2025():
+    demo.load(demo.DemoContext(verbose=False))
+    groups = {g.code: g.members.count() for g in PeerGroup.objects.filter(year=2025, code__in=["ZCQ", "JQ", "GNQ"])}
+    assert groups == {"ZCQ": 5, "JQ": 4, "GNQ": 3}
+
+
+def test_2026_has_its_own_peer_groups_with_pingchuan_among_the_urban_districts(loaded):
+    urban_2026 = PeerGroup.objects.get(year=2026, code="ZCQ")
+    assert urban_2026.members.filter(code="SFS-PC").exists()
+    assert not PeerGroup.objects.get(year=2025, code="ZCQ").members.filter(code="SFS-PC").exists()
+    assert set(PeerGroup.objects.filter(year=2026).values_list("code", flat=True)) >= {"KFQ", "SSGQ"}
+
+
+def test_a_town_moved_to_another_district_on_new_year_2026_keeps_its_history(loaded):
+    unit = OrgUnit.objects.get(code=demo.MOVED_UNIT)
+    assert unit.parent.code == "SFS-MH" and unit.kind == UnitKind.STREET
+    assert parent_on(unit, dt.date(2025, 12, 31)).code == "SFS-LX"
+    assert parent_on(unit, dt.date(2026, 1, 1)).code == "SFS-MH"
+    entry = AuditEntry.objects.filter(object_type="orgs.orgunit", object_id=str(unit.pk)).latest("id")
+    assert "撤镇设街道" in entry.reason
+
+
+def test_loading_twice_changes_nothing(loaded):
+    counts = (OrgUnit.objects.count(), PeerGroup.objects.count(), Person.objects.count(), AuditEntry.objects.count())
+    demo.load(demo.DemoContext(verbose=False))
+    assert (OrgUnit.objects.count(), PeerGroup.objects.count(), Person.objects.count(),
+            AuditEntry.objects.count()) == counts
+
+
+def test_town_names_are_the_same_on_every_run():
+    first = demo._units_plan(demo.random.Random(demo.SEED))
+    second = demo._units_plan(demo.random.Random(demo.SEED))
+    assert first == second
+    names = [row["name"] for row in first]
+    assert len(names) == len(set(names))
+
+
+def test_every_demo_login_works_with_its_printed_password(loaded):
+    for row in demo.DEMO_USERS:
+        user = authenticate(username=row.username, password=row.password)
+        assert user is not None, row.username
+        if row.role is None:
+            assert user.is_superuser
+        else:
+            assert user.person.role == row.role and user.person.unit.code == row.unit_code
+
+
+def test_the_demo_command_prints_the_logins_one_per_role():
+    out = StringIO()
+    call_command("demo", "--quiet", stdout=out)
+    text = out.getvalue()
+    for row in demo.DEMO_USERS:
+        assert row.username in text and row.password in text
+    assert "考核办" in text and "领导" in text and "填报员" in text and "被考核单位" in text
