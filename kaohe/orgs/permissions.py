@@ -113,25 +113,44 @@ def subtree_ids(unit: OrgUnit | int) -> set[int]:
     return found
 
 
-def scope_unit_ids(person: Person | None) -> set[int]:
-    """Units whose details the person may see.
+def scope_root(person: Person | None) -> OrgUnit | None:
+    """The unit whose subtree is the person's scope (None for anonymous users).
 
-    Office and leader: their unit's subtree — except that an office or leader
-    sitting at the top (a city) sees the whole city including zones, parks,
-    departments and enterprises placed beside the districts. Submitters see the
-    assessed units they submit for (the same scope as their parent office).
-    Assessed-unit users: their own unit and its subtree.
+    Office and leader: their unit — except that one sitting in a department
+    (a 考核办 inside a bureau) serves the unit above it. Submitters serve the
+    assessed units of the unit above their department (a city bureau's
+    submitter enters values for every district). Assessed-unit users: their
+    own unit.
+    """
+    if person is None:
+        return None
+    root = person.unit
+    if person.role == Role.SUBMITTER or (person.role in (Role.OFFICE, Role.LEADER) and root.kind == "department"):
+        root = root.parent or root
+    return root
+
+
+def scope_unit_ids(person: Person | None) -> set[int]:
+    """Ids of the units whose details the person may see: the subtree under ``scope_root``.
+
+    An office or leader at the city sees the whole city, including the zones,
+    parks, departments and enterprises placed beside the districts. Computed
+    once per Person object (one query), so list pages may call it per row.
     """
     if person is None:
         return set()
-    if person.role in (Role.OFFICE, Role.LEADER, Role.SUBMITTER):
-        root = person.unit
-        # A submitter or office in a department sits beside the units it serves:
-        # its scope is that of the unit above it.
-        if person.role == Role.SUBMITTER or root.kind == "department":
-            root = root.parent or root
-        return subtree_ids(root)
-    return subtree_ids(person.unit)
+    cached = getattr(person, "_kaohe_scope", None)
+    if cached is not None:
+        return cached
+    root = scope_root(person)
+    ids = subtree_ids(root) if root is not None else set()
+    person._kaohe_scope = ids
+    return ids
+
+
+def scoped_units(person: Person | None):
+    """The OrgUnit queryset of the person's scope."""
+    return OrgUnit.objects.filter(pk__in=scope_unit_ids(person))
 
 
 def in_scope(person: Person | None, unit: OrgUnit | int | None) -> bool:
@@ -163,6 +182,13 @@ def _manage_unit(person: Person | None, unit: OrgUnit | None) -> bool:
     return is_office(person) and (unit is None or in_scope(person, unit))
 
 
+@rule("orgs.view_directory")
+def _view_directory(person: Person | None, obj: Any = None) -> bool:
+    """The unit directory and peer groups: every signed-in member of the organisation."""
+    return person is not None
+
+
 @rule("audit.view")
 def _view_audit(person: Person | None, obj: Any = None) -> bool:
+    """The change log (and its export): the assessment office, for entries in its scope."""
     return is_office(person)
