@@ -1,0 +1,74 @@
+"""Loading project data from the database into the frames of the pure modules."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from kaohe.orgs.models import OrgUnit
+from kaohe.projects.figures import PROBLEM_SCHEMA, PROJECT_SCHEMA, REPORT_SCHEMA, compute_figures
+from kaohe.projects.models import MonthlyReport, Problem, Project
+
+
+def rollup_map(city: OrgUnit | None = None) -> dict[int, OrgUnit]:
+    """Each unit id → the unit it is counted under: the city's direct child above it
+    (a town's projects count for its district). Without a city: the top of each tree's child."""
+    units = {u.pk: u for u in OrgUnit.objects.all()}
+    result: dict[int, OrgUnit] = {}
+    for pk, unit in units.items():
+        current = unit
+        while current.parent_id is not None and current.parent_id in units:
+            parent = units[current.parent_id]
+            if (city is not None and parent.pk == city.pk) or (city is None and parent.parent_id is None):
+                break
+            current = parent
+        result[pk] = current
+    return result
+
+
+def unit_figures(year: int, month: int, *, city: OrgUnit | None = None, by_code: bool = True) -> pl.DataFrame:
+    """The figures of every top-level unit under ``city`` for ``year``-``month``."""
+    rollup = rollup_map(city)
+    key = (lambda u: u.code) if by_code else (lambda u: u.name)
+    rows = list(
+        Project.objects.filter(year=year, is_active=True).values_list(
+            "pk",
+            "unit_id",
+            "total_investment",
+            "year_plan",
+            "planned_start",
+            "actual_start",
+            "planned_completion",
+            "actual_completion",
+            "actual_stats",
+        )
+    )
+    projects = pl.DataFrame(
+        [(r[0], key(rollup[r[1]]), float(r[2]), float(r[3]), *r[4:]) for r in rows],
+        schema=PROJECT_SCHEMA,
+        orient="row",
+    )
+    reports = pl.DataFrame(
+        [
+            (pid, m, float(v))
+            for pid, m, v in MonthlyReport.objects.filter(project__year=year, project__is_active=True, year=year).values_list(
+                "project_id", "month", "invest_month"
+            )
+        ],
+        schema=REPORT_SCHEMA,
+        orient="row",
+    )
+    problems = pl.DataFrame(
+        [
+            (pid, due.replace(tzinfo=None), res.replace(tzinfo=None) if res else None)
+            for pid, due, res in Problem.objects.filter(project__year=year).values_list("project_id", "due_at", "resolved_at")
+        ],
+        schema=PROBLEM_SCHEMA,
+        orient="row",
+    )
+    units = None
+    if city is not None:
+        units = [key(u) for u in OrgUnit.objects.filter(parent=city, kind__in=ASSESSED_KINDS).order_by("sort_order", "code")]
+    return compute_figures(projects, reports, problems, year, month, units=units)
+
+
+ASSESSED_KINDS = ["district", "new_area", "dev_zone", "park"]

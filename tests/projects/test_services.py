@@ -1,0 +1,167 @@
+"""Services: lifecycle, monthly reports, problems (事不过夜), the daily warning run, escalation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from kaohe.audit.models import AuditEntry
+from kaohe.projects import services
+from kaohe.projects.data import unit_figures
+from kaohe.projects.models import ActionItem, ProblemStatus, ProjectWarning, ReportStatus
+from tests.projects.factories import ProjectFactory
+
+D = dt.date
+
+
+@pytest.fixture
+def world(org_world):
+    return org_world
+
+
+def test_milestones_set_the_current_stage_and_the_start_dates(world):
+    project = ProjectFactory(unit=world.district_a, milestones={"signed": (D(2025, 12, 1), D(2025, 12, 1))})
+    assert project.stage.code == "signed"
+    started = project.stage_set.stages.get(code="started")
+    services.set_milestone(project, started, planned_on=D(2026, 3, 1), actual_on=D(2026, 3, 5), user=world.office)
+    project.refresh_from_db()
+    assert project.stage.code == "started"
+    assert (project.planned_start, project.actual_start) == (D(2026, 3, 1), D(2026, 3, 5))
+    assert AuditEntry.objects.filter(object_type="projects.milestone").exists()
+
+
+def test_a_monthly_report_derives_the_year_to_date_total_and_later_months_follow(world):
+    project = ProjectFactory(unit=world.district_a)
+    services.submit_report(project, 2026, 1, 100, user=world.assessed_a)
+    services.submit_report(project, 2026, 3, 50, user=world.assessed_a)
+    feb = services.submit_report(project, 2026, 2, 30, user=world.assessed_a)
+    assert feb.invest_ytd == Decimal("130")
+    assert project.reports.get(month=3).invest_ytd == Decimal("180")
+    services.submit_report(project, 2026, 1, 10, user=world.assessed_a)  # correction
+    assert project.reports.get(month=3).invest_ytd == Decimal("90")
+
+
+def test_a_confirmed_report_cannot_be_submitted_again(world):
+    project = ProjectFactory(unit=world.district_a)
+    report = services.submit_report(project, 2026, 1, 100, user=world.assessed_a)
+    services.confirm_report(report, user=world.office)
+    assert report.status == ReportStatus.CONFIRMED
+    with pytest.raises(services.ProjectError, match="已确认"):
+        services.submit_report(project, 2026, 1, 120, user=world.assessed_a)
+
+
+def test_a_negative_investment_is_refused(world):
+    project = ProjectFactory(unit=world.district_a)
+    with pytest.raises(services.ProjectError, match="负数"):
+        services.submit_report(project, 2026, 1, -1)
+
+
+# ---- problems ------------------------------------------------------------------------------
+
+
+def test_a_problem_is_due_a_day_after_it_is_raised_by_default(world):
+    project = ProjectFactory(unit=world.district_a)
+    raised = timezone.make_aware(dt.datetime(2026, 11, 10, 15, 30))
+    problem = services.raise_problem(project, "施工用电未接入", user=world.assessed_a, now=raised)
+    assert problem.due_at == raised + dt.timedelta(hours=24)
+    assert problem.assigned_unit == world.district_a
+
+
+def test_the_problem_due_time_is_configurable(world, settings):
+    settings.KAOHE_PROJECTS = {"problem_due_hours": 72}
+    project = ProjectFactory(unit=world.district_a)
+    raised = timezone.make_aware(dt.datetime(2026, 11, 10, 15, 30))
+    problem = services.raise_problem(project, "用地指标", now=raised)
+    assert problem.due_at == raised + dt.timedelta(hours=72)
+
+
+def test_an_overdue_problem_goes_to_the_leader_then_to_the_city_leader(world):
+    project = ProjectFactory(unit=world.district_a)
+    raised = timezone.make_aware(dt.datetime(2026, 11, 10, 9, 0))
+    problem = services.raise_problem(project, "道路未通", now=raised)
+    assert services.escalate_overdue_problems(raised + dt.timedelta(hours=24)) == 0  # due exactly now
+    assert services.escalate_overdue_problems(raised + dt.timedelta(hours=25)) == 1
+    problem.refresh_from_db()
+    assert problem.escalation == 1
+    assert services.escalate_overdue_problems(raised + dt.timedelta(hours=26)) == 0
+    assert services.escalate_overdue_problems(raised + dt.timedelta(hours=72)) == 1
+    problem.refresh_from_db()
+    assert problem.escalation == 2
+    assert AuditEntry.objects.filter(object_type="projects.problem", reason="逾期升级").count() == 2
+
+
+def test_a_problem_is_closed_only_after_resolution_and_confirmation(world):
+    project = ProjectFactory(unit=world.district_a)
+    problem = services.raise_problem(project, "环评批复", user=world.assessed_a)
+    with pytest.raises(services.ProjectError):
+        services.confirm_problem(problem, user=world.assessed_a)
+    services.resolve_problem(problem, "已协调市生态环境局办结", user=world.assessed_a)
+    assert problem.status == ProblemStatus.RESOLVED and problem.solved_on_time
+    services.confirm_problem(problem, user=world.assessed_a, accept=False, reason="未见批复文件")
+    assert problem.status == ProblemStatus.OPEN and problem.resolved_at is None
+    services.resolve_problem(problem, "批复已下达", user=world.assessed_a)
+    services.confirm_problem(problem, user=world.assessed_a)
+    assert problem.status == ProblemStatus.CLOSED
+    actions = list(AuditEntry.objects.filter(object_type="projects.problem").values_list("action", flat=True))
+    assert sorted(actions) == sorted(["create", "update", "return", "update", "approve"])
+
+
+# ---- daily warnings ------------------------------------------------------------------------
+
+
+def test_the_daily_run_stores_levels_with_reasons_and_the_action_list(world):
+    late = ProjectFactory(unit=world.district_a, milestones={"started": (D(2026, 6, 1), None)})
+    due = ProjectFactory(unit=world.district_b, milestones={"started": (D(2026, 11, 20), None)}, year_plan=Decimal(0))
+    fine = ProjectFactory(unit=world.district_b, milestones={"started": (D(2026, 12, 20), None)}, year_plan=Decimal(0))
+    counts = services.run_warnings(D(2026, 11, 10))
+    assert counts["red"] == 1 and counts["yellow"] == 1 and counts["green"] == 1
+    stored = {w.project_id: w for w in ProjectWarning.objects.filter(date=D(2026, 11, 10))}
+    assert stored[late.pk].level == "red"
+    assert [r["code"] for r in stored[late.pk].reasons] == ["start", "invest"]
+    assert stored[due.pk].level == "yellow" and stored[fine.pk].level == "green"
+    late.refresh_from_db()
+    assert late.warning_level == "red"
+    targets = set(ActionItem.objects.filter(project=late).values_list("target", "addressee", "due_on"))
+    assert targets == {
+        ("owner_unit", "甲区", D(2026, 11, 17)),
+        ("leader", "王副市长", D(2026, 11, 15)),
+        ("city_leader", "分管市领导", D(2026, 11, 13)),
+    }
+    assert list(ActionItem.objects.filter(project=due).values_list("target", flat=True)) == ["owner_unit"]
+    # running again the same day replaces, never duplicates
+    services.run_warnings(D(2026, 11, 10))
+    assert ProjectWarning.objects.filter(date=D(2026, 11, 10)).count() == 3
+    assert ActionItem.objects.filter(project=late).count() == 3
+
+
+def test_two_yellows_in_consecutive_months_reach_the_responsible_leader(world):
+    # started 2026-09-20, not in the statistics: yellow from 10-20, red from 11-20
+    project = ProjectFactory(
+        unit=world.district_a, milestones={"started": (D(2026, 9, 20), D(2026, 9, 20))}, year_plan=Decimal(0)
+    )
+    services.run_warnings(D(2026, 10, 25))
+    assert list(ActionItem.objects.filter(project=project).values_list("target", flat=True)) == ["owner_unit"]
+    services.run_warnings(D(2026, 11, 10))
+    targets = set(ActionItem.objects.filter(project=project, date=D(2026, 11, 10)).values_list("target", flat=True))
+    assert targets == {"owner_unit", "leader"}
+
+
+def test_the_management_command_runs_the_warnings_for_a_given_day(world, capsys):
+    ProjectFactory(unit=world.district_a, milestones={"started": (D(2026, 6, 1), None)})
+    call_command("projects_warnings", "--date", "2026-11-10")
+    assert "red=1" in capsys.readouterr().out
+    assert ProjectWarning.objects.filter(date=D(2026, 11, 10), level="red").count() == 1
+
+
+def test_figures_from_the_database_count_a_town_project_for_its_district(world):
+    ProjectFactory(unit=world.towns_a[0], milestones={"started": (D(2026, 3, 1), D(2026, 3, 1))})
+    ProjectFactory(unit=world.district_a, milestones={"started": (D(2026, 3, 1), None)})
+    figures = unit_figures(2026, 6, city=world.city)
+    got = {(u, i): v for u, i, v, _ in figures.iter_rows()}
+    assert got[("C-A", "proj_count")] == 2
+    assert got[("C-A", "proj_start_rate")] == 50.0
+    assert got[("C-B", "proj_count")] == 0
