@@ -1,10 +1,10 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kaohe.web.views import home
+from kaohe.web.views import auth, home, placeholder
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", auth.KaoheLoginView.as_view(), name="login"),
+    path("logout/", auth.KaoheLogoutView.as_view(), name="logout"),
+    path("soon/<slug:key>/", placeholder.coming_soon, name="coming_soon"),
     path("", home.home, name="home"),
 ]

@@ -1,23 +1,67 @@
-"""Error pages in the user's language, never a stack trace."""
+"""Error pages in the user's language, inside the shell, never a stack trace."""
 
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.web.errors import user_message
+
+logger = logging.getLogger("kaohe.web")
+
+PAGES = {
+    400: (_("请求有误"), _("服务器无法处理这个请求，可能是链接不完整或表单内容有误。"),
+          (_("返回上一页，检查填写的内容后重试。"), _("如果问题反复出现，请联系系统管理员。"))),
+    403: (_("您无权访问此页面"), _("此页面只对具有相应角色和单位范围的用户开放。"),
+          (_("确认您登录的是正确的账号（右上角显示当前单位和角色）。"),
+           _("如需访问，请联系本单位考核办开通权限。"))),
+    404: (_("页面不存在"), _("您要找的页面不存在，可能已被移动，或链接有误。"),
+          (_("检查地址是否正确。"), _("从左侧导航重新进入相应模块。"))),
+    500: (_("服务器内部错误"), _("系统处理请求时出现了问题，已记录在日志中。"),
+          (_("请稍后重试。"), _("如果问题持续，请联系系统管理员并告知出错时间。"))),
+}
 
 
-def _error(request, status: int, title: str, exception=None):
-    return render(request, "web/error.html", {"status": status, "title": title}, status=status)
+def _render(request, status: int, exception=None):
+    title, explanation, steps = PAGES[status]
+    context = {
+        "status": status,
+        "title": title,
+        "explanation": explanation,
+        "message": user_message(exception) if exception is not None else "",
+        "steps": steps,
+    }
+    return render(request, "web/error.html", context, status=status)
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "请求有误")
+    return _render(request, 400, exception)
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, "无权访问")
+    return _render(request, 403, exception)
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "页面不存在")
+    return _render(request, 404, exception)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: usually an expired page; say so instead of Django's English page."""
+    from kaohe.web.errors import Forbidden
+
+    return _render(request, 403, Forbidden(_("页面已过期或表单来源无法验证。请刷新页面后重新提交。")))
 
 
 def server_error(request):
-    return _error(request, 500, "服务器内部错误")
+    # The shell needs the database (navigation, user); if that is what failed,
+    # fall back to a page that needs nothing.
+    try:
+        return _render(request, 500)
+    except Exception:  # noqa: BLE001 — the last line of defence must not raise
+        logger.exception("rendering the 500 page failed")
+        return HttpResponseServerError(loader.get_template("web/500_plain.html").render({}))

@@ -1,0 +1,97 @@
+"""The shell's left navigation: one entry per module, resolved to whatever URL exists.
+
+Each module is built by a different app. A nav entry names the URL names it
+may live under, in order of preference; the first one that ``reverse``
+resolves wins. Until an app lands its URLs, the entry points at the shell's
+"建设中" (under construction) page, so the navigation is complete from day one
+and lights up by itself as modules arrive.
+
+A project may override targets with ``settings.KAOHE_NAV_TARGETS``
+(``{"boards": "results:boards", ...}``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavModule:
+    """A module of the platform as shown in the navigation and on the home page."""
+
+    key: str  # the value of ``nav_active`` that highlights it
+    label: Promise
+    description: Promise
+    url_names: tuple[str, ...]
+    icon: str
+    permission: str | None = None  # a rule in kaohe.orgs.permissions; None = any signed-in user
+
+
+MODULES: tuple[NavModule, ...] = (
+    NavModule("home", _("首页/驾驶舱"), _("本年度考核总览、预警与待办"), ("home",), "home"),
+    NavModule(
+        "schemes", _("考核方案"), _("年度考核办法、指标体系与评分规则"),
+        ("assessment:scheme_list", "assessment:schemes", "assessment:index"), "scheme",
+    ),
+    NavModule(
+        "data", _("数据填报"), _("各责任单位按月填报指标数据与审核"),
+        ("assessment:data_entry", "assessment:entry", "assessment:submission_list", "assessment:submissions"), "data",
+    ),
+    NavModule(
+        "results", _("考核结果"), _("得分、排名、等次与差距分析"),
+        ("results:list", "results:index", "results:results", "results:run_list"), "results",
+    ),
+    NavModule("boards", _("晒榜"), _("争先榜、龙虎榜、赛马榜、活力榜、效能榜"), ("results:boards", "results:board_list"), "boards"),
+    NavModule("projects", _("重大项目"), _("重大项目进度、投资与问题预警"), ("projects:list", "projects:index"), "projects"),
+    NavModule(
+        "supervision", _("督查督办"), _("督办任务的交办、反馈与办结"),
+        ("supervision:task_list", "supervision:tasks", "supervision:index"), "supervision",
+    ),
+    NavModule(
+        "enterprise", _("企业服务"), _("企业诉求的受理、转办与满意度"),
+        ("supervision:request_list", "supervision:requests", "supervision:enterprise"), "enterprise",
+    ),
+    NavModule(
+        "commitments", _("公开承诺"), _("公开承诺事项与群众监督"),
+        ("supervision:commitment_list", "supervision:commitments"), "commitments",
+    ),
+    NavModule("reports", _("报告"), _("考核通报、简报与数据导出"), ("reports:list", "reports:index", "reports:bulletins"), "reports"),
+    NavModule("audit", _("操作日志"), _("全部数据变更的留痕记录"), ("audit:log", "audit:list", "audit:index"), "audit", "audit.view"),
+)
+
+MODULE_KEYS = tuple(m.key for m in MODULES)
+
+
+def resolve_module_url(module: NavModule) -> tuple[str, bool]:
+    """The module's URL and whether it is live (False: the 建设中 placeholder)."""
+    overrides = getattr(settings, "KAOHE_NAV_TARGETS", {}) or {}
+    names = ((overrides[module.key],) if module.key in overrides else ()) + module.url_names
+    for name in names:
+        try:
+            return reverse(name), True
+        except NoReverseMatch:
+            continue
+    return reverse("coming_soon", args=[module.key]), False
+
+
+def module_by_key(key: str) -> NavModule | None:
+    return next((m for m in MODULES if m.key == key), None)
+
+
+def nav_entries(user) -> list[dict]:
+    """The navigation for ``user``: entries they may open, with their resolved URLs."""
+    from kaohe.orgs.permissions import check
+
+    entries = []
+    for module in MODULES:
+        if module.permission and not check(user, module.permission):
+            continue
+        url, live = resolve_module_url(module)
+        entries.append({"key": module.key, "label": module.label, "description": module.description,
+                        "url": url, "live": live, "icon": module.icon})
+    return entries
