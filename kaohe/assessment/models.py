@@ -1,1 +1,382 @@
-"""Models of this domain area (filled in by its issue)."""
+"""Assessment data: schemes (考核方案) and their versions, indicators, periods, values, submissions.
+
+The scheme's content is the engine's scheme dict (YAML is its storage and exchange
+format); :class:`IndicatorSpec` rows are derived from it for querying and are never
+edited apart from the scheme. Values are stored per (version, unit, indicator,
+period) and change only through ``kaohe.assessment.services`` (which audits them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Scheme(models.Model):
+    """考核方案: the assessment scheme of one year (e.g. 2025年度高质量发展综合考核)."""
+
+    year = models.PositiveIntegerField(_("年度"))
+    code = models.CharField(_("代码"), max_length=32, help_text=_("同一方案在各年度使用相同代码"))
+    name = models.CharField(_("名称"), max_length=200)
+    owner_unit = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("考核主体")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+        ordering = ["-year", "code"]
+        constraints = [models.UniqueConstraint(fields=["year", "code"], name="unique_scheme_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    def current_version(self) -> SchemeVersion | None:
+        """The adopted version, or else the newest draft."""
+        versions = list(self.versions.order_by("-number"))
+        for version in versions:
+            if version.status == VersionStatus.ADOPTED:
+                return version
+        return versions[0] if versions else None
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ADOPTED = "adopted", _("已发布")
+    SUPERSEDED = "superseded", _("已替代")
+
+
+class SchemeVersion(models.Model):
+    """方案版本: a draft until the office adopts it; an adopted version is immutable."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="versions", verbose_name=_("方案"))
+    number = models.PositiveIntegerField(_("版本号"))
+    status = models.CharField(_("状态"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    content = models.JSONField(_("方案内容"), default=dict)
+    yaml_text = models.TextField(_("YAML"), blank=True)
+    reason = models.TextField(_("修订原因"), blank=True)
+    peer_groups = models.ManyToManyField("orgs.PeerGroup", blank=True, related_name="scheme_versions", verbose_name=_("考核分组"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    adopted_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("方案版本")
+        verbose_name_plural = _("方案版本")
+        ordering = ["scheme", "-number"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "number"], name="unique_version_number")]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._loaded_status = self.status if self.pk else None
+        self._loaded_hash = self.content_hash() if self.pk else None
+
+    def __str__(self) -> str:
+        return f"{self.scheme} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        # An adopted (or superseded) version never changes its content: a change is a new version.
+        if self.pk and self.is_frozen and (
+            self.content_hash() != self._loaded_hash or self.status == VersionStatus.DRAFT
+        ):
+            raise ValidationError(_("已发布的方案版本不可修改；请新建版本并说明原因。"))
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+        self._loaded_hash = self.content_hash()
+
+    def content_hash(self) -> str:
+        import json
+
+        return hashlib.sha256(json.dumps(self.content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+    @property
+    def is_adopted(self) -> bool:
+        return self.status == VersionStatus.ADOPTED
+
+    @property
+    def is_frozen(self) -> bool:
+        return self._loaded_status in (VersionStatus.ADOPTED, VersionStatus.SUPERSEDED)
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("月度")
+    QUARTERLY = "quarterly", _("季度")
+    HALF_YEARLY = "half_yearly", _("半年")
+    YEARLY = "yearly", _("年度")
+
+
+class ValueKind(models.TextChoices):
+    PERIOD = "period", _("当期值")
+    YTD = "ytd", _("累计值")
+
+
+class IndicatorSpec(models.Model):
+    """指标: one collected or scored indicator of a scheme version, derived from its content."""
+
+    version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("指标代码"), max_length=64)
+    name = models.CharField(_("指标名称"), max_length=200)
+    category_path = models.CharField(_("所属类别"), max_length=300, blank=True)
+    unit_of_measure = models.CharField(_("计量单位"), max_length=32, blank=True)
+    responsible_unit = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标责任单位")
+    )
+    frequency = models.CharField(_("报送频次"), max_length=12, choices=Frequency.choices, default=Frequency.MONTHLY)
+    value_kind = models.CharField(_("数值类型"), max_length=8, choices=ValueKind.choices, default=ValueKind.PERIOD)
+    rules = models.JSONField(_("审核规则"), default=dict, blank=True)
+    points = models.DecimalField(_("分值"), max_digits=10, decimal_places=3, null=True, blank=True)
+    method = models.CharField(_("计分方法"), max_length=32, blank=True)
+    direction = models.CharField(_("方向"), max_length=8, blank=True)
+    is_scored = models.BooleanField(_("计分指标"), default=True)
+    is_collected = models.BooleanField(_("需填报"), default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+        ordering = ["version", "sort_order"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_indicator_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("月")
+    QUARTER = "quarter", _("季度")
+    HALF = "half", _("半年")
+    YEAR = "year", _("年")
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", _("填报中")
+    CLOSED = "closed", _("已截止")
+    LOCKED = "locked", _("已锁定")
+
+
+FREQUENCY_OF_KIND = {
+    PeriodKind.MONTH: Frequency.MONTHLY,
+    PeriodKind.QUARTER: Frequency.QUARTERLY,
+    PeriodKind.HALF: Frequency.HALF_YEARLY,
+    PeriodKind.YEAR: Frequency.YEARLY,
+}
+KIND_OF_FREQUENCY = {v: k for k, v in FREQUENCY_OF_KIND.items()}
+_CN_NUM = "一二三四"
+
+
+class Period(models.Model):
+    """考核期: a month, quarter, half-year or year, with its submission deadline (填报截止)."""
+
+    year = models.PositiveIntegerField(_("年度"))
+    kind = models.CharField(_("类型"), max_length=8, choices=PeriodKind.choices)
+    number = models.PositiveSmallIntegerField(_("序号"))
+    start = models.DateField(_("开始"))
+    end = models.DateField(_("结束"))
+    deadline = models.DateField(_("填报截止"))
+    status = models.CharField(_("状态"), max_length=8, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+
+    class Meta:
+        verbose_name = _("考核期")
+        verbose_name_plural = _("考核期")
+        ordering = ["year", "end", "kind"]
+        constraints = [models.UniqueConstraint(fields=["year", "kind", "number"], name="unique_period")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """2025年3月, 2025年一季度, 2025年上半年, 2025年度."""
+        if self.kind == PeriodKind.MONTH:
+            return f"{self.year}年{self.number}月"
+        if self.kind == PeriodKind.QUARTER:
+            return f"{self.year}年{_CN_NUM[self.number - 1]}季度"
+        if self.kind == PeriodKind.HALF:
+            return f"{self.year}年{'上' if self.number == 1 else '下'}半年"
+        return f"{self.year}年度"
+
+    @property
+    def code(self) -> str:
+        """The period's code in the engine's values table: 2025-03, 2025-Q1, 2025-H1, 2025."""
+        if self.kind == PeriodKind.MONTH:
+            return f"{self.year}-{self.number:02d}"
+        if self.kind == PeriodKind.QUARTER:
+            return f"{self.year}-Q{self.number}"
+        if self.kind == PeriodKind.HALF:
+            return f"{self.year}-H{self.number}"
+        return f"{self.year}"
+
+    @property
+    def frequency(self) -> str:
+        return FREQUENCY_OF_KIND[self.kind]
+
+    def is_late(self, today: dt.date | None = None) -> bool:
+        return (today or dt.date.today()) > self.deadline
+
+
+class DataValue(models.Model):
+    """填报数据: one value of one indicator for one assessed unit in one period.
+
+    ``revision`` increases on every change; a save carrying an older revision is a
+    conflict (optimistic locking) and is refused with both values shown.
+    """
+
+    version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="values")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
+    indicator = models.CharField(_("指标代码"), max_length=64)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values", verbose_name=_("考核期"))
+    value = models.DecimalField(_("数值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    kind = models.CharField(_("数值类型"), max_length=8, choices=ValueKind.choices, default=ValueKind.PERIOD)
+    explanation = models.TextField(_("说明"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("填报数据")
+        verbose_name_plural = _("填报数据")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "unit", "indicator", "period"], name="unique_data_value"),
+        ]
+        indexes = [models.Index(fields=["version", "period", "indicator"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.indicator}/{self.period_id}={self.value}"
+
+
+class Target(models.Model):
+    """目标值: a unit's own target for an indicator in a scheme version."""
+
+    version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="targets")
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
+    indicator = models.CharField(_("指标代码"), max_length=64)
+    target = models.DecimalField(_("目标值"), max_digits=24, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("目标值")
+        verbose_name_plural = _("目标值")
+        constraints = [models.UniqueConstraint(fields=["version", "unit", "indicator"], name="unique_target")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.indicator}={self.target}"
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("已提交")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审核")
+    LOCKED = "locked", _("已锁定")
+
+
+class Submission(models.Model):
+    """报送: one responsible unit's data for one period, through draft → submitted → approved → locked."""
+
+    version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="submissions")
+    responsible_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("指标责任单位")
+    )
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("考核期"))
+    status = models.CharField(_("状态"), max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
+    reason = models.TextField(_("退回原因"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("报送")
+        verbose_name_plural = _("报送")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "responsible_unit", "period"], name="unique_submission"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.responsible_unit} {self.period} {self.get_status_display()}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+    @property
+    def is_late(self) -> bool:
+        if self.submitted_at:
+            return self.submitted_at.date() > self.period.deadline
+        return dt.date.today() > self.period.deadline
+
+
+class QualityFinding(models.Model):
+    """数据质量发现: a screening finding (outlier, jump, Benford, duplicate) or a validation warning."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="findings")
+    unit = models.ForeignKey("orgs.OrgUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    indicator = models.CharField(max_length=64, blank=True)
+    code = models.CharField(max_length=40)
+    severity = models.CharField(max_length=10, default="warning")
+    message = models.TextField()
+    resolved = models.BooleanField(_("已处理"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("数据质量发现")
+        verbose_name_plural = _("数据质量发现")
+        ordering = ["submission", "unit", "indicator"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+
+class Reminder(models.Model):
+    """催报: a recorded reminder sent to a responsible unit for a period."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reminders")
+    message = models.TextField(_("提醒内容"))
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("催报提醒")
+        verbose_name_plural = _("催报提醒")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.message[:40]}"
+
+
+class ApiToken(models.Model):
+    """API令牌: a per-user token for the JSON API; only its SHA-256 hash is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(_("已吊销"), default=False)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
+        """Create a token; the plain key is returned once and never stored."""
+        import secrets
+
+        key = "kh_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[:10], key_hash=cls.hash(key))
+        return token, key

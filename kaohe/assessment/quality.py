@@ -1,0 +1,96 @@
+"""Data-quality screening (数据质量筛查) of a submission with the engine's ``quality.screen``.
+
+Findings (outliers within the peer group and in the unit's own history, Benford test for
+amounts, duplicates, jumps) are stored as :class:`QualityFinding` rows: shown beside the
+cells in the grid and in the office's review queue.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+
+from kaohe.assessment.models import DataValue, Period, QualityFinding, Submission
+
+log = logging.getLogger(__name__)
+
+
+def _frames(sub: Submission):
+    import polars as pl
+
+    from kaohe.assessment.services import assessed_units, due_indicators
+
+    codes = [s.code for s in due_indicators(sub.version, sub.period, sub.responsible_unit)]
+    units = assessed_units(sub.version)
+    code_of = {u.pk: u.code for u in units}
+    groups = {}
+    for pg in sub.version.peer_groups.all():
+        for uid in pg.members.values_list("pk", flat=True):
+            groups.setdefault(uid, pg.code)
+    # This period and the same-kind periods before it (own history), across the scheme family.
+    from kaohe.assessment.services import version_for_year
+
+    periods = list(Period.objects.filter(kind=sub.period.kind, end__lte=sub.period.end, year__gte=sub.period.year - 1))
+    rows = {"unit": [], "indicator": [], "value": [], "period": []}
+    for p in periods:
+        holder = version_for_year(sub.version, p.year)
+        if holder is None:
+            continue
+        for uid, ind, val in DataValue.objects.filter(version=holder, period=p, indicator__in=codes, unit_id__in=list(code_of), value__isnull=False).values_list("unit_id", "indicator", "value"):
+            rows["unit"].append(code_of[uid])
+            rows["indicator"].append(ind)
+            rows["value"].append(float(val))
+            rows["period"].append(p.code)
+    values = pl.DataFrame(rows, schema={"unit": pl.Utf8, "indicator": pl.Utf8, "value": pl.Float64, "period": pl.Utf8})
+    units_df = pl.DataFrame({"unit": [u.code for u in units], "name": [u.name for u in units], "group": [groups.get(u.pk, "") for u in units]})
+    return values, units_df, {u.code: u.pk for u in units}
+
+
+def _get(obj, key, default=None):
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def screen_submission(sub: Submission) -> list[QualityFinding]:
+    """Run the engine's screening on the submission's values; replace its open findings."""
+    try:
+        from kaohe.engine.quality import screen
+    except ImportError:
+        return []
+    values, units, pk_of = _frames(sub)
+    if values.is_empty():
+        return []
+    kwargs = {}
+    params = inspect.signature(screen).parameters
+    if "units" in params:
+        kwargs["units"] = units
+    if "period" in params:
+        kwargs["period"] = sub.period.code
+    try:
+        found = screen(values, **kwargs)
+    except Exception as exc:  # the screening is advisory: never block a submission on it
+        log.warning("quality screening failed for %s: %s", sub, exc)
+        return []
+    if hasattr(found, "to_dicts"):
+        items = found.to_dicts()
+    elif hasattr(found, "findings"):
+        items = list(found.findings)
+        items = items.to_dicts() if hasattr(items, "to_dicts") else items
+    else:
+        items = list(found or [])
+    QualityFinding.objects.filter(submission=sub, resolved=False).delete()
+    out = []
+    for item in items:
+        period = _get(item, "period")
+        if period not in (None, "", sub.period.code):
+            continue  # a finding about an earlier period
+        unit_code = _get(item, "unit")
+        out.append(QualityFinding(
+            submission=sub, unit_id=pk_of.get(unit_code), indicator=str(_get(item, "indicator") or ""),
+            code=str(_get(item, "code") or _get(item, "check") or "quality")[:40],
+            severity=str(_get(item, "severity") or "warning")[:10],
+            message=str(_get(item, "message") or _get(item, "reason") or ""),
+        ))
+    QualityFinding.objects.bulk_create(out)
+    return out

@@ -1,0 +1,611 @@
+"""Schemes (考核方案): import from YAML or an Excel workbook, validate with the engine,
+version, adopt, clone last year's, diff two versions, export to YAML / Excel / Word.
+
+The stored content is the engine's scheme dict plus a few data-collection keys on the
+leaves (and an optional top-level ``collect`` list of base indicators that are not
+scored themselves but feed computed ones). Those keys are stripped before the dict is
+handed to the engine (:func:`engine_scheme`).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.assessment.models import (
+    DataValue,
+    Frequency,
+    IndicatorSpec,
+    Scheme,
+    SchemeVersion,
+    Submission,
+    Target,
+    ValueKind,
+    VersionStatus,
+)
+from kaohe.audit.models import AuditAction
+from kaohe.audit.services import record
+from kaohe.orgs.models import OrgUnit, PeerGroup
+
+#: Leaf keys that belong to data collection, not to scoring.
+LEAF_META_KEYS = ("responsible_unit", "frequency", "unit_of_measure", "value_kind", "rules", "name_en")
+#: Top-level keys that belong to data collection.
+TOP_META_KEYS = ("collect", "code")
+#: Leaf keys meaning "computed by the engine from other indicators" (never typed in).
+COMPUTED_KEYS = ("formula", "derive", "derived", "compute", "computed", "growth", "from", "source", "of")
+
+
+class SchemeInvalid(Exception):
+    """The scheme cannot be stored; ``errors`` are messages naming the place."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+# ---- structure ----------------------------------------------------------------------------
+
+
+@dataclass
+class Leaf:
+    path: str  # root.children[0].children[2]
+    category: list[str]
+    node: dict
+
+
+def iter_leaves(content: dict) -> Iterator[Leaf]:
+    """Every leaf of the scheme tree, depth first, with its place and category names."""
+
+    def walk(node: dict, path: str, cats: list[str]):
+        children = node.get("children")
+        if children:
+            names = cats + [str(node.get("name") or node.get("code") or "")] if path != "root" else cats
+            for i, child in enumerate(children):
+                if isinstance(child, dict):
+                    yield from walk(child, f"{path}.children[{i}]", names)
+        elif path != "root":
+            yield Leaf(path, cats, node)
+
+    root = content.get("root") or {}
+    if isinstance(root, list):
+        root = {"children": root}
+    if isinstance(root, dict):
+        yield from walk(root, "root", [])
+
+
+def indicator_code(leaf: dict) -> str:
+    return str(leaf.get("indicator") or leaf.get("code") or "")
+
+
+def _derived_codes(content: dict) -> set[str]:
+    codes: set[str] = set()
+    for key in ("derived", "computed", "derive"):
+        block = content.get(key)
+        if isinstance(block, dict):
+            codes.update(str(k) for k in block)
+        elif isinstance(block, list):
+            codes.update(str(item.get("code")) for item in block if isinstance(item, dict) and item.get("code"))
+    return codes
+
+
+def engine_scheme(content: dict) -> dict:
+    """The scheme dict as the engine reads it: data-collection keys removed."""
+    data = copy.deepcopy(content)
+    for key in TOP_META_KEYS:
+        data.pop(key, None)
+
+    def strip(node: Any):
+        if isinstance(node, dict):
+            for key in LEAF_META_KEYS:
+                node.pop(key, None)
+            for child in node.get("children") or []:
+                strip(child)
+
+    strip(data.get("root"))
+    return data
+
+
+def validate(content: Any) -> list[str]:
+    """Every problem of the scheme, each naming its place; [] when usable."""
+    if not isinstance(content, dict):
+        return [_("方案: 应为键值结构 (YAML 映射)")]
+    errors: list[str] = []
+    for key in ("name", "year", "root"):
+        if key not in content:
+            errors.append(_("%(key)s: 缺少必填项") % {"key": key})
+    year = content.get("year")
+    if year is not None and not (isinstance(year, int) and 2000 <= year <= 2100):
+        errors.append(_("year: 年度应为 2000–2100 之间的整数，而不是 %(v)r") % {"v": year})
+    codes: dict[str, str] = {}
+    for leaf in iter_leaves(content):
+        node = leaf.node
+        code = indicator_code(node)
+        if not code:
+            errors.append(_("%(p)s: 指标缺少代码 (code)") % {"p": leaf.path})
+            continue
+        if code in codes and not node.get("indicator"):
+            errors.append(_("%(p)s.code: 指标代码 %(c)s 与 %(o)s 重复") % {"p": leaf.path, "c": code, "o": codes[code]})
+        codes.setdefault(code, leaf.path)
+        freq = node.get("frequency")
+        if freq is not None and freq not in Frequency.values:
+            errors.append(_("%(p)s.frequency: 未知的报送频次 %(f)r (可选 %(opts)s)") % {"p": leaf.path, "f": freq, "opts": ", ".join(Frequency.values)})
+        kind = node.get("value_kind")
+        if kind is not None and kind not in ValueKind.values:
+            errors.append(_("%(p)s.value_kind: 应为 period 或 ytd") % {"p": leaf.path})
+        if node.get("rules") is not None and not isinstance(node.get("rules"), dict):
+            errors.append(_("%(p)s.rules: 应为键值结构") % {"p": leaf.path})
+    for i, item in enumerate(content.get("collect") or []):
+        if not isinstance(item, dict) or not item.get("code"):
+            errors.append(_("collect[%(i)s]: 需要 code") % {"i": i})
+    if errors:
+        return errors
+    try:
+        from kaohe.engine import load_scheme  # noqa: PLC0415 — the engine may land later
+    except ImportError:
+        return []
+    try:
+        load_scheme(engine_scheme(content))
+    except Exception as exc:  # the engine's SchemeError (or a ValueError naming the place)
+        errors.extend(getattr(exc, "errors", None) or [str(exc)])
+    return errors
+
+
+def parse_yaml(text: str) -> dict:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = _("第 %(line)s 行第 %(col)s 列") % {"line": mark.line + 1, "col": mark.column + 1} if mark else ""
+        raise SchemeInvalid([_("YAML 格式错误 %(where)s: %(problem)s") % {"where": where, "problem": getattr(exc, "problem", exc)}]) from None
+    if not isinstance(data, dict):
+        raise SchemeInvalid([_("方案: 应为键值结构 (YAML 映射)")])
+    return data
+
+
+def to_yaml(content: dict) -> str:
+    return yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=120)
+
+
+# ---- indicator specs (derived, never edited) ------------------------------------------------
+
+
+def derive_indicators(version: SchemeVersion) -> list[IndicatorSpec]:
+    """Rebuild the version's IndicatorSpec rows from its content."""
+    content = version.content
+    units = dict(OrgUnit.objects.values_list("code", "pk"))
+    derived = _derived_codes(content)
+    specs: dict[str, IndicatorSpec] = {}
+    order = 0
+
+    def make(node: dict, category: str, scored: bool) -> None:
+        nonlocal order
+        code = indicator_code(node) if scored else str(node.get("code"))
+        if code in specs:
+            return
+        computed = code in derived or any(k in node for k in COMPUTED_KEYS)
+        order += 1
+        points = node.get("points")
+        try:
+            points = Decimal(str(points)) if points is not None else None
+        except InvalidOperation:
+            points = None
+        specs[code] = IndicatorSpec(
+            version=version,
+            code=code,
+            name=str(node.get("name") or code),
+            category_path=category,
+            unit_of_measure=str(node.get("unit_of_measure") or ""),
+            responsible_unit_id=units.get(str(node.get("responsible_unit") or "")),
+            frequency=node.get("frequency") or Frequency.MONTHLY,
+            value_kind=node.get("value_kind") or ValueKind.PERIOD,
+            rules=node.get("rules") or {},
+            points=points,
+            method=str(node.get("method") or ""),
+            direction=str(node.get("direction") or "higher"),
+            is_scored=scored,
+            is_collected=not computed,
+            sort_order=order,
+        )
+
+    for leaf in iter_leaves(content):
+        make(leaf.node, " / ".join(leaf.category), True)
+    for item in content.get("collect") or []:
+        make(item, str(item.get("category") or _("基础数据")), False)
+    with transaction.atomic():
+        IndicatorSpec.objects.filter(version=version).delete()
+        IndicatorSpec.objects.bulk_create(specs.values())
+    return list(specs.values())
+
+
+# ---- lifecycle ------------------------------------------------------------------------------
+
+
+def _check(content: dict) -> None:
+    errors = validate(content)
+    if errors:
+        raise SchemeInvalid(errors)
+
+
+@transaction.atomic
+def import_scheme(
+    content: dict,
+    *,
+    user=None,
+    code: str | None = None,
+    name: str | None = None,
+    peer_groups: list[PeerGroup] | None = None,
+    owner_unit: OrgUnit | None = None,
+    reason: str = "",
+) -> SchemeVersion:
+    """Store ``content`` as a new draft version (creating the year's scheme if needed)."""
+    _check(content)
+    year = int(content["year"])
+    code = code or str(content.get("code") or "HQD")
+    scheme, created = Scheme.objects.get_or_create(
+        year=year, code=code, defaults={"name": name or str(content["name"]), "owner_unit": owner_unit}
+    )
+    if created:
+        record(AuditAction.CREATE, scheme, after={"year": year, "code": code, "name": scheme.name}, user=user)
+    number = (scheme.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = SchemeVersion.objects.create(
+        scheme=scheme, number=number, content=content, yaml_text=to_yaml(content), reason=reason, created_by=user
+    )
+    if peer_groups is None:
+        peer_groups = list(PeerGroup.objects.filter(year=year))
+    version.peer_groups.set(peer_groups)
+    derive_indicators(version)
+    record(AuditAction.IMPORT, version, after={"number": number, "indicators": version.indicators.count()}, reason=reason, user=user)
+    return version
+
+
+@transaction.atomic
+def update_draft(version: SchemeVersion, content: dict, *, user=None, reason: str = "") -> SchemeVersion:
+    """Replace a draft's content (validated); adopted versions refuse."""
+    if version.status != VersionStatus.DRAFT:
+        raise SchemeInvalid([_("已发布的方案版本不可修改；请新建版本并说明原因。")])
+    _check(content)
+    before = version.content
+    version.content = content
+    version.yaml_text = to_yaml(content)
+    if reason:
+        version.reason = reason
+    version.save()
+    derive_indicators(version)
+    record(AuditAction.UPDATE, version, before={"content": before}, after={"content": content}, reason=reason, user=user)
+    return version
+
+
+@transaction.atomic
+def new_version(version: SchemeVersion, *, reason: str, user=None) -> SchemeVersion:
+    """A new draft copied from ``version``; a reason is required (与时俱进调整完善)."""
+    if not reason.strip():
+        raise SchemeInvalid([_("reason: 新建版本须说明修订原因")])
+    number = version.scheme.versions.order_by("-number").values_list("number", flat=True).first() + 1
+    draft = SchemeVersion.objects.create(
+        scheme=version.scheme, number=number, content=copy.deepcopy(version.content),
+        yaml_text=version.yaml_text, reason=reason, created_by=user,
+    )
+    draft.peer_groups.set(version.peer_groups.all())
+    derive_indicators(draft)
+    record(AuditAction.CREATE, draft, after={"from_version": version.pk, "number": number}, reason=reason, user=user)
+    return draft
+
+
+@transaction.atomic
+def adopt(version: SchemeVersion, *, user=None) -> SchemeVersion:
+    """Adopt a draft: the previously adopted version is superseded and its data carried forward."""
+    if version.status != VersionStatus.DRAFT:
+        raise SchemeInvalid([_("只有草稿可以发布")])
+    _check(version.content)
+    previous = version.scheme.versions.filter(status=VersionStatus.ADOPTED).exclude(pk=version.pk).first()
+    carried = 0
+    if previous is not None:
+        previous.status = VersionStatus.SUPERSEDED
+        previous.save()
+        codes = set(version.indicators.values_list("code", flat=True))
+        carried = DataValue.objects.filter(version=previous, indicator__in=codes).update(version=version)
+        Target.objects.filter(version=previous, indicator__in=codes).update(version=version)
+        Submission.objects.filter(version=previous).update(version=version)
+    version.status = VersionStatus.ADOPTED
+    version.adopted_at = timezone.now()
+    version.adopted_by = user
+    version.save()
+    record(
+        AuditAction.PUBLISH, version,
+        before={"previous_version": previous.pk if previous else None},
+        after={"status": "adopted", "values_carried_forward": carried}, user=user,
+    )
+    return version
+
+
+@transaction.atomic
+def clone_to_year(version: SchemeVersion, year: int, *, user=None) -> SchemeVersion:
+    """Start next year's scheme from ``version`` (a draft; peer groups of that year by code)."""
+    content = copy.deepcopy(version.content)
+    content["year"] = year
+    if isinstance(content.get("name"), str):
+        content["name"] = content["name"].replace(str(version.scheme.year), str(year))
+    groups = list(PeerGroup.objects.filter(year=year, code__in=version.peer_groups.values_list("code", flat=True)))
+    return import_scheme(
+        content, user=user, code=version.scheme.code, name=content.get("name"), peer_groups=groups,
+        owner_unit=version.scheme.owner_unit,
+        reason=_("由 %(year)s 年方案 v%(n)s 复制") % {"year": version.scheme.year, "n": version.number},
+    )
+
+
+# ---- diff -----------------------------------------------------------------------------------
+
+DIFF_FIELDS = ("name", "points", "weight", "direction", "method", "params", "responsible_unit", "frequency")
+
+
+@dataclass
+class DiffRow:
+    code: str
+    change: str  # added | removed | reweighted | changed | same
+    left: dict | None
+    right: dict | None
+    fields: list[str] = field(default_factory=list)
+
+
+def _leaf_map(content: dict) -> dict[str, dict]:
+    out = {}
+    for leaf in iter_leaves(content):
+        node = dict(leaf.node)
+        node["category"] = " / ".join(leaf.category)
+        out[indicator_code(leaf.node)] = node
+    return out
+
+
+def diff(left: dict, right: dict) -> list[DiffRow]:
+    """Indicator-by-indicator comparison: added, removed, re-weighted or otherwise changed."""
+    a, b = _leaf_map(left), _leaf_map(right)
+    rows: list[DiffRow] = []
+    for code in list(a) + [c for c in b if c not in a]:
+        la, rb = a.get(code), b.get(code)
+        if la is None:
+            rows.append(DiffRow(code, "added", None, rb))
+        elif rb is None:
+            rows.append(DiffRow(code, "removed", la, None))
+        else:
+            changed = [f for f in DIFF_FIELDS if json.dumps(la.get(f), sort_keys=True, default=str) != json.dumps(rb.get(f), sort_keys=True, default=str)]
+            kind = "same"
+            if changed:
+                kind = "reweighted" if set(changed) <= {"points", "weight"} else "changed"
+            rows.append(DiffRow(code, kind, la, rb, changed))
+    return rows
+
+
+def diff_summary(rows: list[DiffRow]) -> dict[str, int]:
+    out = {"added": 0, "removed": 0, "reweighted": 0, "changed": 0, "same": 0}
+    for row in rows:
+        out[row.change] += 1
+    return out
+
+
+# ---- Excel workbook (one row per indicator) ---------------------------------------------------
+
+SHEET_INDICATORS = "指标"
+SHEET_SCHEME = "方案"
+COLUMNS = [
+    ("category1", "一级类别"), ("category2", "二级类别"), ("code", "指标代码"), ("name", "指标名称"),
+    ("unit_of_measure", "计量单位"), ("points", "分值"), ("direction", "方向"), ("method", "计分方法"),
+    ("params", "参数"), ("responsible_unit", "责任单位"), ("frequency", "报送频次"), ("value_kind", "数值类型"),
+]
+DIRECTION_CN = {"higher": "正向", "lower": "逆向"}
+FREQUENCY_CN = {"monthly": "月度", "quarterly": "季度", "half_yearly": "半年", "yearly": "年度"}
+KIND_CN = {"period": "当期值", "ytd": "累计值"}
+TOP_KEYS_IN_SHEET = ("name", "year", "code", "precision", "bonus", "deduction", "bonus_cap", "deduction_cap", "veto", "tiers", "boards", "derived", "collect")
+
+
+def _rev(mapping: dict[str, str], value: str) -> str:
+    for key, label in mapping.items():
+        if value in (key, label):
+            return key
+    return value
+
+
+def workbook_to_content(data: bytes) -> dict:
+    """Read a scheme workbook (sheets 方案 and 指标); errors name sheet, row and column."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — any unreadable file is the same message to the user
+        raise SchemeInvalid([_("文件无法作为 Excel 工作簿打开 (.xlsx)")]) from None
+    errors: list[str] = []
+    if SHEET_INDICATORS not in wb.sheetnames:
+        raise SchemeInvalid([_("工作簿缺少工作表“%(s)s”") % {"s": SHEET_INDICATORS}])
+    content: dict[str, Any] = {}
+    if SHEET_SCHEME in wb.sheetnames:
+        for r, row in enumerate(wb[SHEET_SCHEME].iter_rows(values_only=True), start=1):
+            if not row or row[0] is None or r == 1:
+                continue
+            key, value = str(row[0]).strip(), row[1] if len(row) > 1 else None
+            if key not in TOP_KEYS_IN_SHEET:
+                errors.append(_("工作表“方案”第 %(r)s 行 A 列: 未知项 %(k)s") % {"r": r, "k": key})
+                continue
+            if isinstance(value, str) and key not in ("name", "code"):
+                try:
+                    value = yaml.safe_load(value)
+                except yaml.YAMLError:
+                    errors.append(_("工作表“方案”第 %(r)s 行 B 列: 不是有效的 YAML") % {"r": r})
+                    continue
+            content[key] = value
+    rows = list(wb[SHEET_INDICATORS].iter_rows(values_only=True))
+    if not rows:
+        raise SchemeInvalid([_("工作表“指标”为空")])
+    header = [str(c or "").strip() for c in rows[0]]
+    labels = {label: key for key, label in COLUMNS}
+    colmap = {}
+    for i, h in enumerate(header):
+        key = labels.get(h) or (h if h in dict(COLUMNS) else None)
+        if key:
+            colmap[key] = i
+    for key in ("code", "name", "points"):
+        if key not in colmap:
+            errors.append(_("工作表“指标”第 1 行: 缺少列“%(c)s”") % {"c": dict(COLUMNS)[key]})
+    if errors:
+        raise SchemeInvalid(errors)
+    root: dict[str, Any] = {"code": "root", "name": content.get("name", ""), "children": []}
+    cats: dict[tuple, dict] = {}
+    from openpyxl.utils import get_column_letter
+
+    for r, row in enumerate(rows[1:], start=2):
+        cell = {k: (row[i] if i < len(row) else None) for k, i in colmap.items()}
+        if all(v in (None, "") for v in cell.values()):
+            continue
+        col = lambda k: get_column_letter(colmap[k] + 1)  # noqa: E731
+        leaf: dict[str, Any] = {"code": str(cell["code"] or "").strip(), "name": str(cell["name"] or "").strip()}
+        if not leaf["code"]:
+            errors.append(_("工作表“指标”第 %(r)s 行 %(c)s 列: 指标代码为空") % {"r": r, "c": col("code")})
+            continue
+        try:
+            leaf["points"] = float(cell["points"]) if cell["points"] not in (None, "") else 0
+            if leaf["points"] == int(leaf["points"]):
+                leaf["points"] = int(leaf["points"])
+        except (TypeError, ValueError):
+            errors.append(_("工作表“指标”第 %(r)s 行 %(c)s 列: 分值“%(v)s”不是数字") % {"r": r, "c": col("points"), "v": cell["points"]})
+            continue
+        for key, mapping in (("direction", DIRECTION_CN), ("frequency", FREQUENCY_CN), ("value_kind", KIND_CN)):
+            if cell.get(key):
+                leaf[key] = _rev(mapping, str(cell[key]).strip())
+        for key in ("method", "unit_of_measure", "responsible_unit"):
+            if cell.get(key):
+                leaf[key] = str(cell[key]).strip()
+        if cell.get("params"):
+            try:
+                params = yaml.safe_load(str(cell["params"]).replace("；", ";").replace(";", "\n").replace("=", ": "))
+            except yaml.YAMLError:
+                params = None
+            if not isinstance(params, dict):
+                errors.append(_("工作表“指标”第 %(r)s 行 %(c)s 列: 参数应写作 step=3; min=0") % {"r": r, "c": col("params")})
+                continue
+            leaf["params"] = params
+        c1 = str(cell.get("category1") or _("未分类")).strip()
+        c2 = str(cell.get("category2") or "").strip()
+        if (c1,) not in cats:
+            cats[(c1,)] = {"code": f"C{len(cats) + 1}", "name": c1, "children": []}
+            root["children"].append(cats[(c1,)])
+        parent = cats[(c1,)]
+        if c2:
+            if (c1, c2) not in cats:
+                cats[(c1, c2)] = {"code": f"{parent['code']}_{len(parent['children']) + 1}", "name": c2, "children": []}
+                parent["children"].append(cats[(c1, c2)])
+            parent = cats[(c1, c2)]
+        parent["children"].append(leaf)
+    if errors:
+        raise SchemeInvalid(errors)
+    content["root"] = root
+    return content
+
+
+def content_to_workbook(content: dict) -> bytes:
+    """The scheme as a workbook the office can print as the 考核办法 annex and import back."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET_INDICATORS
+    ws.append([label for _k, label in COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F3")
+    for leaf in iter_leaves(content):
+        node = leaf.node
+        params = node.get("params") or {}
+        ws.append([
+            leaf.category[0] if leaf.category else "",
+            " / ".join(leaf.category[1:]),
+            indicator_code(node), node.get("name", ""), node.get("unit_of_measure", ""), node.get("points", ""),
+            DIRECTION_CN.get(node.get("direction", "higher"), node.get("direction", "")),
+            node.get("method", ""),
+            "; ".join(f"{k}={json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v}" for k, v in params.items()),
+            node.get("responsible_unit", ""),
+            FREQUENCY_CN.get(node.get("frequency", ""), node.get("frequency", "")),
+            KIND_CN.get(node.get("value_kind", ""), node.get("value_kind", "")),
+        ])
+    for col, width in zip("ABCDEFGHIJKL", (14, 16, 16, 30, 10, 8, 8, 14, 24, 12, 10, 10), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    meta = wb.create_sheet(SHEET_SCHEME)
+    meta.append(["项目", "内容"])
+    for key in TOP_KEYS_IN_SHEET:
+        if key in content:
+            value = content[key]
+            meta.append([key, value if isinstance(value, str | int | float) else to_yaml(value)])
+    for row in meta.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    meta.column_dimensions["B"].width = 80
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def content_to_docx(content: dict, units: dict[str, str] | None = None) -> bytes:
+    """The printed annex (附件: 考核指标及评分细则) as a Word table."""
+    import docx
+    from docx.shared import Pt
+
+    units = units or {}
+    document = docx.Document()
+    document.add_heading(str(content.get("name", "")) + " " + _("考核指标及评分细则"), level=1)
+    table = document.add_table(rows=1, cols=6)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, [_("类别"), _("指标"), _("分值"), _("计分方法"), _("责任单位"), _("报送频次")], strict=True):
+        cell.text = text
+    for leaf in iter_leaves(content):
+        node = leaf.node
+        cells = table.add_row().cells
+        cells[0].text = " / ".join(leaf.category)
+        cells[1].text = f"{node.get('name', '')}（{node.get('unit_of_measure', '')}）" if node.get("unit_of_measure") else str(node.get("name", ""))
+        cells[2].text = str(node.get("points", ""))
+        cells[3].text = explain_method(node)
+        cells[4].text = units.get(str(node.get("responsible_unit", "")), str(node.get("responsible_unit", "")))
+        cells[5].text = FREQUENCY_CN.get(node.get("frequency", ""), "")
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(9)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def explain_method(node: dict) -> str:
+    """The scoring rule in words (shown beside the method in the tree and the annex)."""
+    m = node.get("method", "")
+    p = node.get("params") or {}
+    pts = node.get("points", "")
+    lower = node.get("direction") == "lower"
+    if m == "rank_points":
+        return _("排名赋分：第1名得%(pts)s分，每后移一名扣%(step)s分，最低%(min)s分") % {"pts": pts, "step": p.get("step", 0), "min": p.get("min", 0)}
+    if m == "rank_ratio":
+        return _("按第1名的比例得分：%(pts)s × 本单位值 ÷ 最优值") % {"pts": pts} if not lower else _("按第1名的比例得分：%(pts)s × 最优值 ÷ 本单位值") % {"pts": pts}
+    if m in ("efficacy", "minmax"):
+        base = p.get("base", 0.6) if m == "efficacy" else 0
+        return _("功效系数法：%(pts)s × (%(b)s + (1 − %(b)s) × (值 − 最差) ÷ (最优 − 最差))") % {"pts": pts, "b": base}
+    if m == "goalposts":
+        return _("在 %(lo)s 与 %(hi)s 之间线性得分") % {"lo": p.get("lower"), "hi": p.get("upper")}
+    if m == "target":
+        if p.get("mode") == "steps":
+            return _("完成目标得%(pts)s分，每超1个单位加%(a)s分(最多%(am)s分)，每差1个单位扣%(b)s分") % {"pts": pts, "a": p.get("above", 0), "am": p.get("above_max", 0), "b": p.get("below", 0)}
+        return _("目标完成率：%(pts)s × min(实际 ÷ 目标, 1)") % {"pts": pts}
+    if m == "mean_relative":
+        return _("达到全组平均得满分，低于平均每差1个单位扣%(b)s分") % {"b": p.get("below", 0)}
+    if m == "threshold":
+        return _("达到 %(v)s 得%(pts)s分，否则得%(pa)s分") % {"v": p.get("value"), "pts": pts, "pa": p.get("partial", 0)}
+    if m == "zscore":
+        return _("标准分：%(pts)s × Φ(z)") % {"pts": pts}
+    return m

@@ -1,0 +1,683 @@
+"""Business rules of data collection: periods, saving values (validated, audited, with
+optimistic locking), the submission workflow, corrections, and the inputs of a scoring run.
+
+Views and API handlers stay thin and call these functions.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.assessment import signals
+from kaohe.assessment.models import (
+    KIND_OF_FREQUENCY,
+    DataValue,
+    IndicatorSpec,
+    Period,
+    PeriodKind,
+    PeriodStatus,
+    QualityFinding,
+    Reminder,
+    Scheme,
+    SchemeVersion,
+    Submission,
+    SubmissionStatus,
+    Target,
+    ValueKind,
+    VersionStatus,
+)
+from kaohe.assessment.schemes import engine_scheme
+from kaohe.assessment.validation import Issue, check_values
+from kaohe.audit.models import AuditAction
+from kaohe.audit.services import record
+from kaohe.orgs.models import OrgUnit
+
+AUDIT_CHUNK = 5000  # rows per audit entry for bulk writes
+VALUE_AUDIT_TYPE = "assessment.datavalue"
+
+# ---- periods ------------------------------------------------------------------------------------
+
+
+def _period_bounds(year: int, kind: str, number: int) -> tuple[dt.date, dt.date]:
+    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF: 6, PeriodKind.YEAR: 12}[kind]
+    first = (number - 1) * months + 1
+    last = first + months - 1
+    return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
+
+
+def default_deadline(end: dt.date, day: int = 5) -> dt.date:
+    """填报截止: the ``day``-th of the month after the period ends."""
+    nxt = end + dt.timedelta(days=1)
+    return dt.date(nxt.year, nxt.month, min(day, 28))
+
+
+def ensure_periods(year: int, *, deadline_day: int = 5, user=None) -> list[Period]:
+    """Create the year's months, quarters, half-years and the year (idempotent)."""
+    existing = {(p.kind, p.number): p for p in Period.objects.filter(year=year)}
+    new = []
+    for kind, count in ((PeriodKind.MONTH, 12), (PeriodKind.QUARTER, 4), (PeriodKind.HALF, 2), (PeriodKind.YEAR, 1)):
+        for n in range(1, count + 1):
+            if (kind, n) in existing:
+                continue
+            start, end = _period_bounds(year, kind, n)
+            new.append(Period(year=year, kind=kind, number=n, start=start, end=end, deadline=default_deadline(end, deadline_day)))
+    if new:
+        Period.objects.bulk_create(new)
+        record(AuditAction.CREATE, None, object_type="assessment.period", object_id=str(year),
+               object_repr=_("%(y)s年考核期") % {"y": year}, after={"created": len(new)}, user=user)
+    return list(Period.objects.filter(year=year))
+
+
+def set_period_status(period: Period, status: str, *, user=None, deadline: dt.date | None = None) -> Period:
+    before = {"status": period.status, "deadline": period.deadline}
+    period.status = status
+    if deadline:
+        period.deadline = deadline
+    period.save()
+    record(AuditAction.UPDATE, period, before=before, after={"status": status, "deadline": period.deadline}, user=user)
+    return period
+
+
+def previous_period(period: Period) -> Period | None:
+    if period.kind == PeriodKind.YEAR:
+        return Period.objects.filter(year=period.year - 1, kind=PeriodKind.YEAR).first()
+    if period.number > 1:
+        return Period.objects.filter(year=period.year, kind=period.kind, number=period.number - 1).first()
+    return Period.objects.filter(year=period.year - 1, kind=period.kind).order_by("-number").first()
+
+
+def same_period_last_year(period: Period) -> Period | None:
+    return Period.objects.filter(year=period.year - 1, kind=period.kind, number=period.number).first()
+
+
+def version_for_year(version: SchemeVersion, year: int) -> SchemeVersion | None:
+    """The version holding a year's data in this scheme's family (same scheme code)."""
+    if version.scheme.year == year:
+        return version
+    scheme = Scheme.objects.filter(code=version.scheme.code, year=year).first()
+    if scheme is None:
+        return None
+    return scheme.versions.filter(status=VersionStatus.ADOPTED).first() or scheme.versions.order_by("-number").first()
+
+
+def values_of(version: SchemeVersion, period: Period | None, *, units: Iterable[int] | None = None,
+              indicators: Iterable[str] | None = None) -> dict[tuple[int, str], Decimal]:
+    """{(unit id, indicator): value} for one period of this scheme's family (history included)."""
+    if period is None:
+        return {}
+    holder = version_for_year(version, period.year)
+    if holder is None:
+        return {}
+    qs = DataValue.objects.filter(version=holder, period=period, value__isnull=False)
+    if units is not None:
+        qs = qs.filter(unit_id__in=list(units))
+    if indicators is not None:
+        qs = qs.filter(indicator__in=list(indicators))
+    return {(u, i): v for u, i, v in qs.values_list("unit_id", "indicator", "value")}
+
+
+# ---- who submits what ------------------------------------------------------------------------
+
+
+def assessed_units(version: SchemeVersion) -> list[OrgUnit]:
+    """Units assessed under the version: members of its peer groups, in display order."""
+    return list(OrgUnit.objects.filter(peer_groups__in=version.peer_groups.all()).distinct().order_by("sort_order", "code"))
+
+
+def due_indicators(version: SchemeVersion, period: Period, responsible_unit: OrgUnit | int | None = None) -> list[IndicatorSpec]:
+    """Collected indicators reported in this period (by frequency), optionally of one owner."""
+    qs = version.indicators.filter(is_collected=True, frequency=period.frequency)
+    if responsible_unit is not None:
+        qs = qs.filter(responsible_unit=responsible_unit)
+    return list(qs.order_by("sort_order"))
+
+
+def responsible_units(version: SchemeVersion, period: Period | None = None) -> list[OrgUnit]:
+    qs = version.indicators.filter(is_collected=True, responsible_unit__isnull=False)
+    if period is not None:
+        qs = qs.filter(frequency=period.frequency)
+    ids = set(qs.values_list("responsible_unit_id", flat=True))
+    return list(OrgUnit.objects.filter(pk__in=ids).order_by("sort_order", "code"))
+
+
+def submission_for(version: SchemeVersion, responsible_unit: OrgUnit, period: Period) -> Submission:
+    sub, _created = Submission.objects.get_or_create(version=version, responsible_unit=responsible_unit, period=period)
+    return sub
+
+
+# ---- saving values -------------------------------------------------------------------------
+
+
+@dataclass
+class ValueInput:
+    unit_id: int
+    indicator: str
+    value: Decimal | None
+    revision: int | None = None  # the revision the editor saw; None = no conflict check
+    explanation: str | None = None
+    where: str = ""  # "sheet 数据 row 5 column D" for messages
+
+
+@dataclass
+class Conflict:
+    unit_id: int
+    indicator: str
+    yours: Decimal | None
+    theirs: Decimal | None
+    theirs_by: str
+    revision: int
+
+    def as_dict(self) -> dict:
+        return {"unit": self.unit_id, "indicator": self.indicator, "yours": _s(self.yours), "theirs": _s(self.theirs),
+                "by": self.theirs_by, "revision": self.revision}
+
+
+@dataclass
+class SaveResult:
+    saved: int = 0
+    unchanged: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    revisions: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.conflicts
+
+
+def _s(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_decimal(raw) -> Decimal | None:
+    """A cell's text as a Decimal (thousands separators and % allowed); '' is None; ValueError otherwise."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, int | float | Decimal):
+        value = Decimal(str(raw))
+    else:
+        text = str(raw).strip().replace(",", "").replace("，", "").rstrip("%")
+        if text in ("", "-", "—"):
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(raw) from None
+    if not value.is_finite():
+        raise ValueError(raw)
+    if abs(value) >= Decimal("1e17"):
+        raise ValueError(raw)
+    return value
+
+
+class NotEditable(Exception):
+    pass
+
+
+def history_maps(version: SchemeVersion, period: Period, codes: list[str], unit_ids: list[int] | None = None):
+    """(previous period, same period last year, previous-YTD) value maps for validation and the grid."""
+    prev = previous_period(period)
+    last = same_period_last_year(period)
+    previous = values_of(version, prev, units=unit_ids, indicators=codes)
+    last_year = values_of(version, last, units=unit_ids, indicators=codes)
+    previous_ytd = previous if prev is not None and prev.year == period.year else {}
+    return previous, last_year, previous_ytd
+
+
+@transaction.atomic
+def save_values(user, version: SchemeVersion, period: Period, items: list[ValueInput], *, source: str,
+                allow_partial: bool = False, reason: str = "", correction: bool = False) -> SaveResult:
+    """Validate and store values; audit one entry per chunk of changed rows.
+
+    All-or-nothing unless ``allow_partial`` (then clean rows are saved, bad ones reported).
+    A value whose stored revision differs from ``item.revision`` (and whose value differs)
+    is a conflict and is not saved. Values of submitted/approved/locked submissions are
+    refused unless ``correction`` (the office's audited correction).
+    """
+    result = SaveResult()
+    if version.status != VersionStatus.ADOPTED and not correction:
+        result.errors.append(Issue(None, "", "error", "version", _("方案版本尚未发布，不能填报")))
+        return result
+    if period.status == PeriodStatus.LOCKED and not correction:
+        result.errors.append(Issue(None, "", "error", "period", _("%(p)s 已锁定，只能由考核办更正") % {"p": period.label}))
+        return result
+    specs = {s.code: s for s in version.indicators.filter(is_collected=True)}
+    owners = {code: spec.responsible_unit_id for code, spec in specs.items()}
+    blocked: set[int] = set()
+    if not correction:
+        blocked = set(
+            Submission.objects.filter(version=version, period=period)
+            .exclude(status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED])
+            .values_list("responsible_unit_id", flat=True)
+        )
+    proposed: dict[tuple[int, str], ValueInput] = {}
+    for item in items:
+        spec = specs.get(item.indicator)
+        if spec is None:
+            result.errors.append(Issue(item.unit_id, item.indicator, "error", "indicator", _("%(w)s未知指标 %(c)s") % {"w": item.where, "c": item.indicator}))
+            continue
+        if spec.frequency != period.frequency:
+            result.errors.append(Issue(item.unit_id, item.indicator, "error", "frequency", _("%(w)s指标 %(c)s 不在本期报送") % {"w": item.where, "c": item.indicator}))
+            continue
+        if owners.get(item.indicator) in blocked:
+            result.errors.append(Issue(item.unit_id, item.indicator, "error", "submitted", _("%(w)s本期数据已提交或已审核，不能修改") % {"w": item.where}))
+            continue
+        proposed[(item.unit_id, item.indicator)] = item
+    unit_ids = sorted({k[0] for k in proposed})
+    codes = sorted({k[1] for k in proposed})
+    existing = {
+        (row.unit_id, row.indicator): row
+        for row in DataValue.objects.filter(version=version, period=period, indicator__in=codes, unit_id__in=unit_ids)
+        .select_related("updated_by")
+    } if proposed else {}
+    # Validation against history (one query per map, not per cell).
+    if proposed:
+        previous, last_year, previous_ytd = history_maps(version, period, codes, unit_ids)
+        current = {k: r.value for k, r in existing.items()}
+        # part ≤ total needs the totals too.
+        totals = {spec.rules.get("part_of") for spec in specs.values() if spec.rules and spec.rules.get("part_of")}
+        if totals:
+            current.update(values_of(version, period, units=unit_ids, indicators=totals))
+        issues = check_values(specs, {k: v.value for k, v in proposed.items()}, previous=previous, last_year=last_year,
+                              previous_ytd=previous_ytd, current=current)
+        for issue in issues:
+            where = proposed[(issue.unit_id, issue.indicator)].where
+            issue = Issue(issue.unit_id, issue.indicator, issue.level, issue.code, f"{where}{issue.message}")
+            (result.errors if issue.level == "error" else result.warnings).append(issue)
+    bad = {(i.unit_id, i.indicator) for i in result.errors}
+    if result.errors and not allow_partial:
+        return result
+    writes: list[DataValue] = []
+    before_rows, after_rows = [], []
+    now = timezone.now()
+    user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+    for key, item in proposed.items():
+        if key in bad:
+            continue
+        row = existing.get(key)
+        explanation = item.explanation if item.explanation is not None else (row.explanation if row else "")
+        if row is not None:
+            if item.revision is not None and item.revision != row.revision and row.value != item.value:
+                result.conflicts.append(Conflict(key[0], key[1], item.value, row.value,
+                                                 row.updated_by.get_username() if row.updated_by else "", row.revision))
+                continue
+            if row.value == item.value and row.explanation == explanation:
+                result.unchanged += 1
+                result.revisions[key] = row.revision
+                continue
+            before_rows.append([key[0], key[1], _s(row.value), row.revision])
+            revision = row.revision + 1
+        else:
+            if item.value is None and not item.explanation:
+                continue
+            revision = 1
+        writes.append(DataValue(
+            version=version, unit_id=key[0], indicator=key[1], period=period, value=item.value,
+            kind=specs[key[1]].value_kind, explanation=explanation or "", updated_by_id=user_id, updated_at=now,
+            revision=revision,
+        ))
+        after_rows.append([key[0], key[1], _s(item.value), revision])
+        result.revisions[key] = revision
+    if result.conflicts and not allow_partial:
+        transaction.set_rollback(True)
+        result.saved = 0
+        return result
+    if writes:
+        DataValue.objects.bulk_create(
+            writes, batch_size=2000, update_conflicts=True,
+            unique_fields=["version", "unit", "indicator", "period"],
+            update_fields=["value", "kind", "explanation", "updated_by", "updated_at", "revision"],
+        )
+        _audit_batch(user, version, period, before_rows, after_rows, source=source, reason=reason,
+                     action=AuditAction.CORRECT if correction else (AuditAction.IMPORT if source in ("excel", "csv", "api") else AuditAction.UPDATE))
+    result.saved = len(writes)
+    return result
+
+
+def _audit_batch(user, version, period, before_rows, after_rows, *, source: str, reason: str, action) -> None:
+    before_by_key = {(r[0], r[1]): r for r in before_rows}
+    for start in range(0, len(after_rows), AUDIT_CHUNK):
+        chunk = after_rows[start:start + AUDIT_CHUNK]
+        before = [before_by_key[(r[0], r[1])] for r in chunk if (r[0], r[1]) in before_by_key]
+        record(
+            action, None, object_type=VALUE_AUDIT_TYPE, object_id=f"{version.pk}:{period.pk}",
+            object_repr=_("%(p)s 数据 %(n)s 项 (%(src)s)") % {"p": period.label, "n": len(chunk), "src": source},
+            before={"columns": ["unit", "indicator", "value", "revision"], "rows": before},
+            after={"columns": ["unit", "indicator", "value", "revision"], "rows": chunk, "source": source},
+            reason=reason, user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        )
+
+
+def value_history(version: SchemeVersion, period: Period, unit_id: int, indicator: str) -> list[dict]:
+    """Every audited change of one cell, newest first: when, who, before, after, source, reason."""
+    from kaohe.audit.models import AuditEntry
+
+    out = []
+    for entry in AuditEntry.objects.filter(object_type=VALUE_AUDIT_TYPE, object_id=f"{version.pk}:{period.pk}").order_by("-at", "-id"):
+        after = next((r for r in (entry.after or {}).get("rows", []) if r[0] == unit_id and r[1] == indicator), None)
+        if after is None:
+            continue
+        before = next((r for r in (entry.before or {}).get("rows", []) if r[0] == unit_id and r[1] == indicator), None)
+        out.append({"at": entry.at, "user": entry.username, "action": entry.get_action_display(),
+                    "before": before[2] if before else None, "after": after[2], "revision": after[3],
+                    "source": (entry.after or {}).get("source", ""), "reason": entry.reason})
+    return out
+
+
+# ---- workflow --------------------------------------------------------------------------------
+
+
+class WorkflowError(Exception):
+    def __init__(self, messages: list[str] | str):
+        self.messages = [messages] if isinstance(messages, str) else messages
+        super().__init__("\n".join(self.messages))
+
+
+def submission_issues(sub: Submission) -> list[Issue]:
+    """Errors and unexplained warnings that block submitting."""
+    specs = {s.code: s for s in due_indicators(sub.version, sub.period, sub.responsible_unit)}
+    units = [u.pk for u in assessed_units(sub.version)]
+    stored = {
+        (u, i): (v, e)
+        for u, i, v, e in DataValue.objects.filter(version=sub.version, period=sub.period, indicator__in=list(specs), unit_id__in=units)
+        .values_list("unit_id", "indicator", "value", "explanation")
+    }
+    values = {(u, c): stored.get((u, c), (None, ""))[0] for u in units for c in specs}
+    previous, last_year, previous_ytd = history_maps(sub.version, sub.period, list(specs), units)
+    issues = check_values(specs, values, previous=previous, last_year=last_year, previous_ytd=previous_ytd, for_submission=True)
+    out = []
+    for issue in issues:
+        if issue.level == "warning" and stored.get((issue.unit_id, issue.indicator), (None, ""))[1].strip():
+            continue  # explained
+        out.append(issue)
+    return out
+
+
+@transaction.atomic
+def submit(sub: Submission, *, user=None) -> list[QualityFinding]:
+    """Submit a responsible unit's data for the period; runs quality screening."""
+    if not sub.is_editable:
+        raise WorkflowError(_("当前状态为“%(s)s”，不能提交") % {"s": sub.get_status_display()})
+    issues = submission_issues(sub)
+    if issues:
+        units = dict(OrgUnit.objects.filter(pk__in={i.unit_id for i in issues}).values_list("pk", "name"))
+        raise WorkflowError([
+            f"{units.get(i.unit_id, '')} {i.indicator}: {i.message}" + ("" if i.level == "error" else _("（需填写说明）"))
+            for i in issues[:50]
+        ])
+    before = {"status": sub.status}
+    sub.status = SubmissionStatus.SUBMITTED
+    sub.submitted_at = timezone.now()
+    sub.submitted_by = user
+    sub.reason = ""
+    sub.save()
+    record(AuditAction.SUBMIT, sub, before=before, after={"status": sub.status}, user=user)
+    from kaohe.assessment.quality import screen_submission
+
+    return screen_submission(sub)
+
+
+@transaction.atomic
+def approve(sub: Submission, *, user=None) -> None:
+    if sub.status != SubmissionStatus.SUBMITTED:
+        raise WorkflowError(_("只有已提交的数据可以审核通过"))
+    before = {"status": sub.status}
+    sub.status = SubmissionStatus.APPROVED
+    sub.reviewed_at = timezone.now()
+    sub.reviewed_by = user
+    sub.save()
+    record(AuditAction.APPROVE, sub, before=before, after={"status": sub.status}, user=user)
+    _maybe_period_approved(sub.version, sub.period)
+
+
+def bulk_approve(subs: Iterable[Submission], *, user=None) -> int:
+    count = 0
+    for sub in subs:
+        if sub.status == SubmissionStatus.SUBMITTED:
+            approve(sub, user=user)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def return_submission(sub: Submission, *, reason: str, user=None) -> None:
+    if not reason.strip():
+        raise WorkflowError(_("退回须说明原因"))
+    if sub.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
+        raise WorkflowError(_("只有已提交或已审核的数据可以退回"))
+    before = {"status": sub.status}
+    sub.status = SubmissionStatus.RETURNED
+    sub.reason = reason
+    sub.reviewed_at = timezone.now()
+    sub.reviewed_by = user
+    sub.save()
+    record(AuditAction.RETURN, sub, before=before, after={"status": sub.status}, reason=reason, user=user)
+
+
+def _maybe_period_approved(version: SchemeVersion, period: Period) -> bool:
+    due = {u.pk for u in responsible_units(version, period)}
+    approved = set(
+        Submission.objects.filter(version=version, period=period, status__in=[SubmissionStatus.APPROVED, SubmissionStatus.LOCKED])
+        .values_list("responsible_unit_id", flat=True)
+    )
+    if due and due <= approved:
+        transaction.on_commit(lambda: signals.period_approved.send(sender=Submission, version=version, period=period))
+        return True
+    return False
+
+
+@transaction.atomic
+def lock_period(version: SchemeVersion, period: Period, *, user=None) -> int:
+    """Lock every approved submission of the period and the period itself."""
+    pending = Submission.objects.filter(version=version, period=period).exclude(status__in=[SubmissionStatus.APPROVED, SubmissionStatus.LOCKED])
+    if pending.exists() or len(responsible_units(version, period)) > Submission.objects.filter(version=version, period=period).count():
+        raise WorkflowError(_("尚有单位未审核通过，不能锁定"))
+    count = Submission.objects.filter(version=version, period=period, status=SubmissionStatus.APPROVED).update(status=SubmissionStatus.LOCKED)
+    before = {"status": period.status}
+    period.status = PeriodStatus.LOCKED
+    period.save()
+    record(AuditAction.LOCK, period, before=before, after={"status": "locked", "submissions": count}, user=user)
+    return count
+
+
+@transaction.atomic
+def remind(sub: Submission, *, user=None, message: str = "") -> Reminder:
+    message = message or _("请于 %(d)s 前完成 %(p)s 数据报送。") % {"d": sub.period.deadline, "p": sub.period.label}
+    reminder = Reminder.objects.create(submission=sub, message=message, sent_by=user)
+    record(AuditAction.OTHER, reminder, after={"message": message, "responsible_unit": sub.responsible_unit_id}, user=user)
+    return reminder
+
+
+@transaction.atomic
+def correct_value(user, version: SchemeVersion, period: Period, unit: OrgUnit, indicator: str, value: Decimal | None, *, reason: str) -> SaveResult:
+    """更正: the office changes a submitted/approved/locked value with a reason; results go stale."""
+    if not reason.strip():
+        raise WorkflowError(_("更正须说明原因"))
+    result = save_values(user, version, period, [ValueInput(unit.pk, indicator, value)], source="correction", reason=reason, correction=True)
+    if result.errors:
+        raise WorkflowError([i.message for i in result.errors])
+    if result.saved:
+        mark_results_stale(version, period, [unit.pk], [indicator])
+    return result
+
+
+def mark_results_stale(version: SchemeVersion, period: Period, units: list[int], indicators: list[str]) -> None:
+    """Tell listeners (the results app) that locked values changed after scoring."""
+    transaction.on_commit(lambda: signals.values_corrected.send(
+        sender=DataValue, version=version, period=period, units=list(units), indicators=list(indicators)))
+
+
+def completion_board(version: SchemeVersion, period: Period, today: dt.date | None = None) -> list[dict]:
+    """完成情况: per responsible unit: indicators due, values filled, status, late, reminders, findings."""
+    today = today or timezone.localdate()
+    units_n = len(assessed_units(version))
+    subs = {s.responsible_unit_id: s for s in Submission.objects.filter(version=version, period=period).select_related("submitted_by")}
+    due = defaultdict(list)
+    for spec in due_indicators(version, period):
+        due[spec.responsible_unit_id].append(spec.code)
+    filled = defaultdict(int)
+    for code, n in _count_by_indicator(version, period):
+        for ru, codes in due.items():
+            if code in codes:
+                filled[ru] += n
+    reminders = defaultdict(int)
+    findings = defaultdict(int)
+    for sub_id, n in Reminder.objects.filter(submission__in=subs.values()).values_list("submission_id").annotate(n=_count()):
+        reminders[sub_id] = n
+    for sub_id, n in QualityFinding.objects.filter(submission__in=subs.values(), resolved=False).values_list("submission_id").annotate(n=_count()):
+        findings[sub_id] = n
+    rows = []
+    for ru in responsible_units(version, period):
+        sub = subs.get(ru.pk)
+        status = sub.status if sub else SubmissionStatus.DRAFT
+        submitted_at = sub.submitted_at if sub else None
+        late = (submitted_at.date() > period.deadline) if submitted_at else today > period.deadline
+        rows.append({
+            "unit": ru, "submission": sub, "status": status,
+            "status_label": SubmissionStatus(status).label, "indicators": len(due[ru.pk]),
+            "expected": len(due[ru.pk]) * units_n, "filled": filled[ru.pk], "submitted_at": submitted_at,
+            "late": late, "reminders": reminders[sub.pk] if sub else 0, "findings": findings[sub.pk] if sub else 0,
+        })
+    return rows
+
+
+def _count():
+    from django.db.models import Count
+
+    return Count("id")
+
+
+def _count_by_indicator(version, period):
+    from django.db.models import Count
+
+    return DataValue.objects.filter(version=version, period=period, value__isnull=False).values_list("indicator").annotate(n=Count("id"))
+
+
+# ---- the inputs of a scoring run ------------------------------------------------------------------
+
+
+@dataclass
+class RunInputs:
+    """What the results app hands to ``kaohe.engine.score`` for one version and period.
+
+    ``values`` holds ``unit, indicator, value, period`` (period codes like 2025-03) for the
+    period and the history the engine needs (previous period, same period last year and
+    the year's earlier periods for YTD); ``units`` ``unit, name, group``; ``targets``
+    ``unit, indicator, target``. Unit columns hold OrgUnit codes.
+    """
+
+    scheme: dict
+    values: object  # polars.DataFrame
+    units: object
+    targets: object
+    source_hash: str
+    period_code: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _effective_period(periods_by_kind: dict, frequency: str, at: Period) -> Period | None:
+    """The latest period of ``frequency`` in ``at``'s year that ends on or before ``at`` ends."""
+    kind = KIND_OF_FREQUENCY[frequency]
+    best = None
+    for p in periods_by_kind.get((at.year, kind), []):
+        if p.end <= at.end and (best is None or p.end > best.end):
+            best = p
+    return best
+
+
+def run_inputs(version: SchemeVersion, period: Period) -> RunInputs:
+    """Build the engine's input frames for scoring ``version`` at ``period``.
+
+    Lower-frequency indicators (quarterly, yearly) take their latest period ending on or
+    before ``period`` in the same year, labelled with ``period``'s code, so the engine sees
+    one consistent period column. History periods (previous period, same period last year,
+    and every earlier period of the year) are included under their own codes.
+    """
+    import polars as pl
+
+    specs = list(version.indicators.filter(is_collected=True))
+    years = {period.year, period.year - 1}
+    all_periods = list(Period.objects.filter(year__in=years))
+    by_kind: dict = defaultdict(list)
+    for p in all_periods:
+        by_kind[(p.year, p.kind)].append(p)
+    same_kind = [p for p in all_periods if p.kind == period.kind and p.end <= period.end]
+    # The run period, the earlier periods of the year (YTD), and same-kind periods last year (同比/环比).
+    label_periods = sorted({p for p in same_kind if p.year == period.year or p.year == period.year - 1}, key=lambda p: p.end)
+    groups = {}
+    for pg in version.peer_groups.all():
+        for unit_id in pg.members.values_list("pk", flat=True):
+            groups.setdefault(unit_id, pg.code)
+    unit_rows = list(OrgUnit.objects.filter(pk__in=groups).order_by("sort_order", "code").values_list("pk", "code", "name"))
+    code_of = {pk: code for pk, code, _n in unit_rows}
+    rows_u, rows_i, rows_v, rows_p = [], [], [], []
+    for label in label_periods:
+        holder = version_for_year(version, label.year)
+        if holder is None:
+            continue
+        # Which stored period feeds each indicator at this label.
+        wanted: dict[int, list[str]] = defaultdict(list)
+        for spec in specs:
+            eff = _effective_period(by_kind, spec.frequency, label)
+            if eff is not None:
+                wanted[eff.pk].append(spec.code)
+        for period_id, codes in wanted.items():
+            qs = DataValue.objects.filter(version=holder, period_id=period_id, indicator__in=codes, value__isnull=False, unit_id__in=list(code_of))
+            for unit_id, indicator, value in qs.values_list("unit_id", "indicator", "value").order_by("unit_id", "indicator"):
+                rows_u.append(code_of[unit_id])
+                rows_i.append(indicator)
+                rows_v.append(float(value))
+                rows_p.append(label.code)
+    values = pl.DataFrame({"unit": rows_u, "indicator": rows_i, "value": rows_v, "period": rows_p},
+                          schema={"unit": pl.Utf8, "indicator": pl.Utf8, "value": pl.Float64, "period": pl.Utf8})
+    units = pl.DataFrame({"unit": [c for _p, c, _n in unit_rows], "name": [n for _p, _c, n in unit_rows],
+                          "group": [groups[p] for p, _c, _n in unit_rows]},
+                         schema={"unit": pl.Utf8, "name": pl.Utf8, "group": pl.Utf8})
+    trows = list(Target.objects.filter(version=version, unit_id__in=list(code_of)).order_by("unit_id", "indicator").values_list("unit_id", "indicator", "target"))
+    targets = pl.DataFrame({"unit": [code_of[u] for u, _i, _t in trows], "indicator": [i for _u, i, _t in trows],
+                            "target": [float(t) for _u, _i, t in trows]},
+                           schema={"unit": pl.Utf8, "indicator": pl.Utf8, "target": pl.Float64})
+    scheme = engine_scheme(version.content)
+    digest = hashlib.sha256()
+    import json
+
+    digest.update(json.dumps(scheme, sort_keys=True, ensure_ascii=False, default=str).encode())
+    for frame in (values, units, targets):
+        digest.update(frame.write_csv().encode())
+    return RunInputs(scheme=scheme, values=values, units=units, targets=targets, source_hash=digest.hexdigest(), period_code=period.code)
+
+
+def scheme_versions_for_data(person_unit_id: int | None = None):
+    """Adopted versions in which data is entered (newest year first)."""
+    return SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme").order_by("-scheme__year")
+
+
+def open_periods(year: int | None = None):
+    qs = Period.objects.filter(~Q(status=PeriodStatus.LOCKED))
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("end", "kind")
+
+
+__all__ = [
+    "RunInputs", "run_inputs", "mark_results_stale", "save_values", "ValueInput", "SaveResult", "submit", "approve",
+    "bulk_approve", "return_submission", "lock_period", "remind", "correct_value", "ensure_periods",
+    "completion_board", "ValueKind", "WorkflowError",
+]

@@ -1,0 +1,120 @@
+"""数据审核: per-indicator validation rules over proposed values.
+
+Rules live in ``IndicatorSpec.rules`` (from the scheme leaf's ``rules`` key):
+
+- ``required`` (default true): a value must be present before submission;
+- ``min`` / ``max``: the allowed range; without ``min``, negative values are
+  refused unless ``allow_negative: true`` (growth rates, profits);
+- ``integer``: whole numbers only (counts of projects, enterprises);
+- ``jump_pct`` (default 50): a change beyond this percentage against the last
+  period or the same period last year is a *warning* that needs a 说明;
+- ``part_of``: the code of the total this value is a part of (part ≤ total);
+- YTD values (``value_kind: ytd``) may not fall below the previous month's YTD
+  (unless ``allow_negative``).
+
+Errors block saving/submission; warnings require a written explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from kaohe.assessment.models import IndicatorSpec, ValueKind
+
+DEFAULT_JUMP_PCT = 50
+
+Key = tuple[int, str]  # (unit id, indicator code)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation result for a cell (or a whole row/file when unit/indicator are empty)."""
+
+    unit_id: int | None
+    indicator: str
+    level: str  # error | warning
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"unit": self.unit_id, "indicator": self.indicator, "level": self.level, "code": self.code, "message": self.message}
+
+
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0")
+
+
+def check_value(spec: IndicatorSpec, value: Decimal | None, *, unit_id: int, previous: Decimal | None = None,
+                last_year: Decimal | None = None, previous_ytd: Decimal | None = None,
+                total: Decimal | None = None, for_submission: bool = False) -> list[Issue]:
+    """Issues of one value against its indicator's rules and its history."""
+    rules = spec.rules or {}
+    issues: list[Issue] = []
+    code = spec.code
+
+    def add(level: str, kind: str, message: str) -> None:
+        issues.append(Issue(unit_id, code, level, kind, message))
+
+    if value is None:
+        if for_submission and rules.get("required", True):
+            add("error", "required", _("必填：%(name)s 未填报") % {"name": spec.name})
+        return issues
+    allow_negative = bool(rules.get("allow_negative"))
+    if "min" in rules and rules["min"] is not None and value < Decimal(str(rules["min"])):
+        add("error", "range", _("%(v)s 小于允许的最小值 %(min)s") % {"v": _fmt(value), "min": rules["min"]})
+    elif "min" not in rules and not allow_negative and value < 0:
+        add("error", "negative", _("%(v)s 为负数，该指标不能为负") % {"v": _fmt(value)})
+    if rules.get("max") is not None and value > Decimal(str(rules["max"])):
+        add("error", "range", _("%(v)s 大于允许的最大值 %(max)s") % {"v": _fmt(value), "max": rules["max"]})
+    if rules.get("integer") and value != value.to_integral_value():
+        add("error", "integer", _("%(v)s 应为整数") % {"v": _fmt(value)})
+    if total is not None and value > total:
+        add("error", "part_of", _("%(v)s 大于其总量指标 %(t)s 的值 %(tv)s") % {"v": _fmt(value), "t": rules.get("part_of"), "tv": _fmt(total)})
+    if spec.value_kind == ValueKind.YTD and previous_ytd is not None and value < previous_ytd and not allow_negative:
+        add("error", "ytd", _("累计值 %(v)s 小于上月累计 %(p)s") % {"v": _fmt(value), "p": _fmt(previous_ytd)})
+    jump = rules.get("jump_pct", DEFAULT_JUMP_PCT)
+    if jump:
+        limit = Decimal(str(jump))
+        # A YTD value grows month by month by nature: compare it with last year's only.
+        bases = ((last_year, _("上年同期")),) if spec.value_kind == ValueKind.YTD else ((previous, _("上期")), (last_year, _("上年同期")))
+        for base, label in bases:
+            if base is not None and base != 0:
+                change = (value - base) / abs(base) * 100
+                if abs(change) > limit:
+                    add("warning", "jump", _("较%(label)s(%(b)s)变动 %(c)s%%，超过 %(lim)s%%，请填写说明") % {
+                        "label": label, "b": _fmt(base), "c": f"{change:+.1f}", "lim": jump})
+    return issues
+
+
+def check_values(specs: Mapping[str, IndicatorSpec], values: Mapping[Key, Decimal | None], *,
+                 previous: Mapping[Key, Decimal], last_year: Mapping[Key, Decimal],
+                 previous_ytd: Mapping[Key, Decimal] | None = None,
+                 current: Mapping[Key, Decimal | None] | None = None,
+                 for_submission: bool = False) -> list[Issue]:
+    """Issues of many values; ``current`` holds stored values used for part ≤ total checks."""
+    issues: list[Issue] = []
+    previous_ytd = previous_ytd if previous_ytd is not None else previous
+    current = current or {}
+    for (unit_id, code), value in values.items():
+        spec = specs.get(code)
+        if spec is None:
+            continue
+        total = None
+        part_of = (spec.rules or {}).get("part_of")
+        if part_of and value is not None:
+            total = values.get((unit_id, part_of), current.get((unit_id, part_of)))
+        issues.extend(
+            check_value(
+                spec, value, unit_id=unit_id, previous=previous.get((unit_id, code)),
+                last_year=last_year.get((unit_id, code)),
+                previous_ytd=previous_ytd.get((unit_id, code)) if spec.value_kind == ValueKind.YTD else None,
+                total=total, for_submission=for_submission,
+            )
+        )
+    return issues
