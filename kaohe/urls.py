@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("kaohe.api.urls")),
+    path("audit/", include("kaohe.audit.urls")),
     path("", include("kaohe.web.urls")),
 ]
 

@@ -80,3 +80,66 @@ def record(
         request_id=ctx.request_id,
         ip=ctx.ip,
     )
+
+
+# ---- reading the trail --------------------------------------------------------------------
+
+
+def object_type_of(obj_or_type: models.Model | type[models.Model] | str) -> str:
+    """The ``object_type`` under which ``record`` files an object: ``app_label.modelname``."""
+    if isinstance(obj_or_type, str):
+        return obj_or_type
+    return obj_or_type._meta.label_lower
+
+
+def history_for(obj: models.Model):
+    """Every entry about ``obj``, newest first ("a value's history is one click away")."""
+    return AuditEntry.objects.filter(object_type=object_type_of(obj), object_id=str(obj.pk))
+
+
+def history_url(obj: models.Model | str, object_id: str | int | None = None) -> str:
+    """The audit-log page filtered to one object: ``history_url(unit)`` or ``history_url("orgs.orgunit", 7)``."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    pk = object_id if object_id is not None else obj.pk  # type: ignore[union-attr]
+    return reverse("audit:log") + "?" + urlencode({"object_type": object_type_of(obj), "object_id": str(pk)})
+
+
+def object_type_label(object_type: str) -> str:
+    """The model's verbose name for an ``object_type`` (the raw type if the model is gone)."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def changes(before: Any, after: Any) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for every field that differs; timestamps left out."""
+    before = before if isinstance(before, dict) else ({} if before is None else {"value": before})
+    after = after if isinstance(after, dict) else ({} if after is None else {"value": after})
+    rows = []
+    for key in list(dict.fromkeys([*before, *after])):
+        if key in ("created_at", "updated_at"):
+            continue
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            rows.append((key, old, new))
+    return rows
+
+
+def visible_entries(user):
+    """The entries ``user`` may read: all for a superuser or a top-level office; else its scope's."""
+    from kaohe.orgs.permissions import check, person_of, scope_root, scope_unit_ids
+
+    if user is not None and getattr(user, "is_superuser", False):
+        return AuditEntry.objects.all()
+    if not check(user, "audit.view"):
+        return AuditEntry.objects.none()
+    person = person_of(user)
+    if scope_root(person).parent_id is None:
+        return AuditEntry.objects.all()
+    return AuditEntry.objects.filter(unit_id__in=scope_unit_ids(person))

@@ -1,0 +1,68 @@
+"""操作日志 page: read and filter the change log, export it to Excel or CSV."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.audit import exports
+from kaohe.audit.forms import AuditFilterForm
+from kaohe.audit.services import changes, history_url, object_type_label, visible_entries
+from kaohe.orgs.permissions import require
+
+PAGE_SIZE = 50
+
+
+@login_required
+def log(request):
+    require(request.user, "audit.view")
+    entries = visible_entries(request.user)
+    types = sorted(entries.order_by().values_list("object_type", flat=True).distinct())
+    form = AuditFilterForm(request.GET or None, object_types=[(t, object_type_label(t)) for t in types])
+    if form.is_bound and form.is_valid():
+        entries = form.filter(entries)
+    elif form.is_bound:
+        entries = entries.none()
+
+    export = request.GET.get("export")
+    if export in ("xlsx", "csv") and (not form.is_bound or form.is_valid()):
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if export == "xlsx":
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            body = exports.to_xlsx(entries)
+        else:
+            content_type = "text/csv; charset=utf-8"
+            body = exports.to_csv(entries)
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="kaohe-audit-{stamp}.{export}"'
+        return response
+
+    page = Paginator(entries.select_related("unit"), PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = {t: object_type_label(t) for t in types}
+    rows = [
+        {
+            "entry": e,
+            "type_label": labels.get(e.object_type, e.object_type),
+            "changes": changes(e.before, e.after),
+            "history": history_url(e.object_type, e.object_id) if e.object_id else "",
+        }
+        for e in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    single = form.is_bound and form.is_valid() and form.cleaned_data.get("object_type") and form.cleaned_data.get("object_id")
+    return render(request, "audit/log.html", {
+        "nav_active": "audit",
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "single_object": bool(single),
+        "max_export": exports.MAX_ROWS,
+        "page_heading": _("操作日志"),
+    })
