@@ -1,0 +1,203 @@
+"""Admin for the office's reference data: units, placements, peer groups, people.
+
+Every save goes to the audit trail (``AuditedModelAdmin``). A unit's parent or
+kind is changed through ``orgs.services.move_unit``, which needs the date the
+change takes effect: the unit form asks for it. The office (not only
+superusers) may use these pages, within its scope; the permission module
+decides (``orgs.manage_unit``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kaohe.audit.admin import AuditedModelAdmin
+from kaohe.audit.models import AuditAction
+from kaohe.audit.services import record, snapshot
+from kaohe.orgs import services
+from kaohe.orgs.models import OrgUnit, PeerGroup, Person, UnitPlacement
+from kaohe.orgs.permissions import check, person_of, scope_unit_ids
+
+
+class OfficeScopedAdmin(AuditedModelAdmin):
+    """Open to the assessment office (rule ``orgs.manage_unit``), rows limited to its scope."""
+
+    scope_field = "pk"  # the field holding the unit the row belongs to
+
+    def has_module_permission(self, request):
+        return check(request.user, "orgs.manage_unit")
+
+    def has_view_permission(self, request, obj=None):
+        return check(request.user, "orgs.manage_unit")
+
+    def has_add_permission(self, request):
+        return check(request.user, "orgs.manage_unit")
+
+    def has_change_permission(self, request, obj=None):
+        return check(request.user, "orgs.manage_unit")
+
+    def has_delete_permission(self, request, obj=None):
+        # Units, placements and people are deactivated, not deleted; the superuser may still clean up.
+        return request.user.is_superuser
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.scope_field}__in": scope_unit_ids(person_of(request.user))})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is OrgUnit and not request.user.is_superuser:
+            kwargs["queryset"] = OrgUnit.objects.filter(pk__in=scope_unit_ids(person_of(request.user)))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is OrgUnit and not request.user.is_superuser:
+            kwargs["queryset"] = OrgUnit.objects.filter(pk__in=scope_unit_ids(person_of(request.user)))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class OrgUnitForm(forms.ModelForm):
+    valid_from = forms.DateField(
+        label=_("隶属变更生效日期"), required=False,
+        help_text=_("调整上级单位或类型时必填：从该日起按新的隶属关系考核，此前年度保持原隶属。"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    audit_reason = forms.CharField(label=_("修改原因"), required=False, max_length=200,
+                                   help_text=_("记入操作日志，例如“行政区划调整”。"))
+
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "name_en", "short_name", "kind", "parent", "sort_order", "is_active"]
+
+    def clean(self):
+        data = super().clean()
+        unit = self.instance
+        if unit.pk is None:
+            return data
+        old = OrgUnit.objects.get(pk=unit.pk)
+        moved = data.get("parent") != old.parent or data.get("kind") != old.kind
+        if moved:
+            valid_from = data.get("valid_from")
+            if valid_from is None:
+                self.add_error("valid_from", _("调整上级单位或类型时，请填写生效日期。"))
+                return data
+            parent = data.get("parent")
+            if parent is not None:
+                from kaohe.orgs.permissions import subtree_ids
+
+                if parent.pk in subtree_ids(old):
+                    self.add_error("parent", _("不能把单位调整到它自己或其下级之下。"))
+            current = services.current_placement(old)
+            if current is not None and valid_from <= current.valid_from:
+                self.add_error("valid_from", _("生效日期必须晚于当前隶属的起始日期 %(start)s。")
+                               % {"start": current.valid_from.isoformat()})
+        return data
+
+
+class PlacementInline(admin.TabularInline):
+    model = UnitPlacement
+    fk_name = "unit"
+    extra = 0
+    can_delete = False
+    readonly_fields = ("valid_from", "valid_to", "parent", "kind", "reason")
+    verbose_name_plural = _("隶属沿革（通过修改上级单位或类型并填写生效日期来调整）")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(OfficeScopedAdmin):
+    form = OrgUnitForm
+    list_display = ("code", "name", "name_en", "kind", "parent", "sort_order", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code", "name", "name_en", "short_name")
+    list_select_related = ("parent",)
+    inlines = [PlacementInline]
+    fieldsets = (
+        (None, {"fields": ("code", "name", "name_en", "short_name", "sort_order", "is_active")}),
+        (_("隶属关系"), {"fields": ("kind", "parent", "valid_from", "audit_reason")}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("audit_reason", "")
+        if not change:
+            obj.save()
+            UnitPlacement.objects.create(unit=obj, parent=obj.parent, kind=obj.kind,
+                                         valid_from=form.cleaned_data.get("valid_from") or services.EPOCH,
+                                         reason=reason)
+            record(AuditAction.CREATE, obj, after=snapshot(obj), reason=reason, user=request.user)
+            return
+        old = OrgUnit.objects.get(pk=obj.pk)
+        new_parent, new_kind = obj.parent, obj.kind
+        moved = new_parent != old.parent or new_kind != old.kind
+        # Names etc. first (one entry), then the dated move (its own entry) through the service.
+        obj.parent, obj.kind = old.parent, old.kind
+        before = snapshot(old)
+        obj.save()
+        after = snapshot(obj)
+        if services._changed(before, after):
+            record(AuditAction.UPDATE, obj, before=before, after=after, reason=reason, user=request.user)
+        if moved:
+            try:
+                services.move_unit(obj, parent=new_parent, kind=new_kind, valid_from=form.cleaned_data["valid_from"],
+                                   reason=reason, user=request.user)
+            except ValidationError as exc:  # the form checked; a race may still end here
+                self.message_user(request, "; ".join(exc.messages), level="error")
+
+
+@admin.register(UnitPlacement)
+class UnitPlacementAdmin(OfficeScopedAdmin):
+    """Corrections of the dated history (dates, reasons); moves are made on the unit."""
+
+    scope_field = "unit"
+    list_display = ("unit", "parent", "kind", "valid_from", "valid_to", "reason")
+    list_filter = ("kind",)
+    search_fields = ("unit__code", "unit__name", "reason")
+    list_select_related = ("unit", "parent")
+    date_hierarchy = "valid_from"
+
+
+@admin.register(PeerGroup)
+class PeerGroupAdmin(OfficeScopedAdmin):
+    list_display = ("year", "code", "name", "member_count", "sort_order")
+    list_filter = ("year",)
+    search_fields = ("code", "name", "members__name")
+    filter_horizontal = ("members",)
+
+    def get_queryset(self, request):
+        # Peer groups are city-wide reference data: no per-row scope.
+        return admin.ModelAdmin.get_queryset(self, request)
+
+    @admin.display(description=_("成员数"))
+    def member_count(self, obj):
+        return obj.members.count()
+
+
+class PersonForm(forms.ModelForm):
+    audit_reason = forms.CharField(label=_("修改原因"), required=False, max_length=200)
+
+    class Meta:
+        model = Person
+        fields = ["user", "unit", "role", "display_name", "title", "phone"]
+
+
+@admin.register(Person)
+class PersonAdmin(OfficeScopedAdmin):
+    form = PersonForm
+    scope_field = "unit"
+    list_display = ("display_name", "user", "unit", "role", "title")
+    list_filter = ("role",)
+    search_fields = ("display_name", "user__username", "unit__name", "unit__code")
+    list_select_related = ("user", "unit")
+    autocomplete_fields = ()
+
+
+# So that a date in the admin defaults sensibly when an office moves a unit mid-year.
+OrgUnitForm.base_fields["valid_from"].initial = lambda: dt.date(dt.date.today().year + 1, 1, 1)

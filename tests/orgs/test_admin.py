@@ -1,0 +1,112 @@
+"""The admin for reference data: office-only, scoped, every save in the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from kaohe.audit.models import AuditEntry
+from kaohe.orgs.models import OrgUnit, PeerGroup
+from kaohe.orgs.services import parent_on
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(org_world):
+    for name in ("office", "leader", "assessed_a"):
+        org_world.users[name].is_staff = True
+        org_world.users[name].save()
+    return org_world
+
+
+def form_data(unit: OrgUnit, **changes) -> dict:
+    data = {
+        "code": unit.code, "name": unit.name, "name_en": unit.name_en, "short_name": unit.short_name,
+        "kind": unit.kind, "parent": unit.parent_id or "", "sort_order": unit.sort_order, "is_active": "on",
+        "valid_from": "", "audit_reason": "",
+        "placements-TOTAL_FORMS": "0", "placements-INITIAL_FORMS": "0",
+        "placements-MIN_NUM_FORMS": "0", "placements-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(("who", "status"), [("office", 200), ("leader", 403), ("assessed_a", 403)])
+def test_only_the_office_opens_the_unit_admin(staff, client_for, who, status):
+    assert client_for(staff.users[who]).get(reverse("admin:orgs_orgunit_changelist")).status_code == status
+
+
+def test_a_district_office_sees_only_its_units_in_the_admin(staff, client_for):
+    office_a = f.office(staff.district_a, username="office_a", is_staff=True)
+    page = client_for(office_a).get(reverse("admin:orgs_orgunit_changelist")).content.decode()
+    assert "甲一街道" in page and "乙一街道" not in page
+    other = client_for(office_a).get(reverse("admin:orgs_orgunit_change", args=[staff.district_b.pk]))
+    assert other.status_code == 302  # Django's admin redirects a missing (out-of-scope) object
+
+
+def test_renaming_a_unit_in_the_admin_writes_an_audit_entry_with_the_reason(staff, client_for):
+    unit = staff.district_a
+    response = client_for(staff.office).post(reverse("admin:orgs_orgunit_change", args=[unit.pk]),
+                                             form_data(unit, name="甲新区", audit_reason="更名"))
+    assert response.status_code == 302
+    entry = AuditEntry.objects.filter(object_type="orgs.orgunit", object_id=str(unit.pk)).latest("id")
+    assert (entry.before["name"], entry.after["name"], entry.reason, entry.username) == ("甲区", "甲新区", "更名", "office")
+
+
+def test_moving_a_unit_in_the_admin_needs_a_date_and_keeps_the_history(staff, client_for):
+    town = staff.towns_a[0]
+    client = client_for(staff.office)
+    change = reverse("admin:orgs_orgunit_change", args=[town.pk])
+    refused = client.post(change, form_data(town, parent=staff.district_b.pk))
+    assert refused.status_code == 200 and "请填写生效日期" in refused.content.decode()
+    done = client.post(change, form_data(town, parent=staff.district_b.pk, valid_from="2026-01-01", audit_reason="区划调整"))
+    assert done.status_code == 302
+    town.refresh_from_db()
+    assert town.parent == staff.district_b and parent_on(town, dt.date(2025, 6, 1)) == staff.district_a
+    entry = AuditEntry.objects.filter(object_id=str(town.pk)).latest("id")
+    assert entry.after["parent_id"] == staff.district_b.pk and entry.reason == "区划调整"
+
+
+def test_a_unit_cannot_be_moved_below_its_own_town_in_the_admin(staff, client_for):
+    unit = staff.district_a
+    response = client_for(staff.office).post(reverse("admin:orgs_orgunit_change", args=[unit.pk]),
+                                             form_data(unit, parent=staff.towns_a[0].pk, valid_from="2026-01-01"))
+    assert response.status_code == 200 and "不能把单位调整到它自己或其下级之下" in response.content.decode()
+
+
+def test_adding_a_unit_in_the_admin_opens_its_history_and_logs_it(staff, client_for):
+    data = form_data(OrgUnit(code="C-A-09", name="甲九街道", kind="street", parent=staff.district_a),
+                     audit_reason="新设")
+    assert client_for(staff.office).post(reverse("admin:orgs_orgunit_add"), data).status_code == 302
+    unit = OrgUnit.objects.get(code="C-A-09")
+    assert unit.placements.count() == 1
+    assert AuditEntry.objects.get(object_id=str(unit.pk), action="create").reason == "新设"
+
+
+def test_changing_peer_group_members_in_the_admin_is_logged(staff, client_for):
+    group = staff.peer_group
+    client_for(staff.office).post(reverse("admin:orgs_peergroup_change", args=[group.pk]), {
+        "year": 2025, "code": group.code, "name": group.name, "name_en": "", "sort_order": 0,
+        "members": [staff.district_a.pk],
+    })
+    assert list(PeerGroup.objects.get(pk=group.pk).members.all()) == [staff.district_a]
+    entry = AuditEntry.objects.filter(object_type="orgs.peergroup").latest("id")
+    assert len(entry.before["members"]) == 2 and entry.after["members"] == [staff.district_a.pk]
+
+
+def test_the_office_cannot_delete_units_in_the_admin(staff, client_for):
+    response = client_for(staff.office).get(reverse("admin:orgs_orgunit_delete", args=[staff.towns_a[0].pk]))
+    assert response.status_code == 403
+
+
+def test_the_audit_log_in_the_admin_is_read_only(staff, client_for):
+    root = f.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = client_for(root)
+    assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
+    assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
+    entry = AuditEntry.objects.first()
+    assert client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
