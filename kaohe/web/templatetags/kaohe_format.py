@@ -160,3 +160,20 @@ def light(colour, label=""):
     if colour not in ("red", "yellow", "green"):
         colour = "none"
     return format_html('<span class="light light-{}">{}</span>', colour, label)
+
+
+@register.simple_tag
+def chart(chart_id, options, label="", size=""):
+    """An ECharts container plus its JSON options block (initialised by kaohe-charts.js).
+
+    ``{% chart "trend" trend_options label=_("月度趋势") size="lg" %}``
+    """
+    from django.utils.html import json_script
+
+    dom_id = f"chart-{chart_id}"
+    size_class = f" chart-{size}" if size in ("sm", "lg") else ""
+    return format_html(
+        '<div class="chart{}" id="{}" data-chart-options="{}-options" role="img" aria-label="{}">'
+        '<span class="chart-fallback">{}</span></div>{}',
+        size_class, dom_id, dom_id, label, label, json_script(options, f"{dom_id}-options"),
+    )

@@ -29,7 +29,14 @@ HOME_COUNTS: tuple[tuple, ...] = (
 
 
 def cockpit_view():
-    """The results helper's cockpit view, if that module provides one."""
+    """The results cockpit view, if ``kaohe.results.views`` provides one.
+
+    ``settings.KAOHE_HOME_COCKPIT = False`` keeps the shell's own home page.
+    """
+    from django.conf import settings
+
+    if not getattr(settings, "KAOHE_HOME_COCKPIT", True):
+        return None
     try:
         module = import_module("kaohe.results.views")
     except ImportError:

@@ -1,0 +1,92 @@
+"""Every app's English catalogue is complete and its committed .mo matches the .po."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("kaohe_i18n", ROOT / "scripts" / "i18n.py")
+i18n = importlib.util.module_from_spec(_spec)
+sys.modules["kaohe_i18n"] = i18n  # dataclasses look their module up by name
+_spec.loader.exec_module(i18n)
+
+APPS = i18n.all_apps(with_catalogue=True)
+
+
+def test_the_web_app_has_a_catalogue():
+    assert "web" in APPS
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_msgid_has_english_and_the_mo_is_freshly_compiled(app):
+    assert i18n.problems(app) == []
+
+
+def test_po_round_trip_keeps_plurals_context_and_escapes(tmp_path):
+    entries = [
+        i18n.Entry(msgid="共%(n)s项", msgid_plural="共%(n)s项", msgstr=["%(n)s item", "%(n)s items"]),
+        i18n.Entry(msgid="月", msgctxt="期间", msgstr=["Month"]),
+        i18n.Entry(msgid='引号"与\\反斜杠\n换行', msgstr=['quote " and \\ backslash\nnewline']),
+        i18n.Entry(msgid="未译", msgstr=[""]),
+    ]
+    path = tmp_path / "django.po"
+    i18n.write_po(path, entries)
+    again, header = i18n.read_po(path)
+    assert [(e.msgid, e.msgid_plural, e.msgctxt, e.msgstr) for e in again] == [
+        (e.msgid, e.msgid_plural, e.msgctxt, e.msgstr) for e in entries
+    ]
+    assert "Plural-Forms" in header
+
+
+def test_compiled_catalogue_is_read_by_python_gettext(tmp_path):
+    import gettext
+
+    entries = [
+        i18n.Entry(msgid="重大项目", msgstr=["Major projects"]),
+        i18n.Entry(msgid="共%(n)s项", msgid_plural="共%(n)s项", msgstr=["%(n)s item", "%(n)s items"]),
+        i18n.Entry(msgid="月", msgctxt="期间", msgstr=["Month"]),
+        i18n.Entry(msgid="未译", msgstr=[""]),
+        i18n.Entry(msgid="存疑", msgstr=["Doubtful"], flags={"fuzzy"}),
+    ]
+    mo = tmp_path / "django.mo"
+    mo.write_bytes(i18n.compile_mo(entries))
+    with mo.open("rb") as fh:
+        catalogue = gettext.GNUTranslations(fh)
+    assert catalogue.gettext("重大项目") == "Major projects"
+    assert catalogue.ngettext("共%(n)s项", "共%(n)s项", 1) == "%(n)s item"
+    assert catalogue.ngettext("共%(n)s项", "共%(n)s项", 3) == "%(n)s items"
+    assert catalogue.pgettext("期间", "月") == "Month"
+    assert catalogue.gettext("未译") == "未译"
+    assert catalogue.gettext("存疑") == "存疑"  # fuzzy entries are not compiled
+
+
+def test_extraction_finds_template_tags_and_python_calls(tmp_path):
+    template = tmp_path / "templates" / "t.html"
+    template.parent.mkdir()
+    template.write_text(
+        '{% load i18n %}{% translate "单位" %}{% translate "月" context "期间" %}'
+        "{% blocktranslate count n=items|length %}共{{ n }}项{% plural %}共{{ n }}项{% endblocktranslate %}"
+        "{% blocktranslate trimmed with name=x %}\n  您好，\n  {{ name }}\n{% endblocktranslate %}"
+        '{% include "x.html" with label=_("月度趋势") %}{{ _("得分") }}'
+        '{% comment %}{% translate "注释里的" %}{% endcomment %}{% translate "50%完成" %}',
+        encoding="utf-8",
+    )
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from django.utils.translation import gettext_lazy as _, ngettext, pgettext\n"
+        "from django.utils import translation\n"
+        "A = _('单位名称')\nB = ngettext('一项', '多项', 2)\nC = pgettext('期间', '季')\n"
+        "D = translation.gettext('表')\nE = _(variable)\n",
+        encoding="utf-8",
+    )
+    found = {(f.msgctxt, f.msgid, f.msgid_plural) for f in i18n.extract_template(template, "t.html")}
+    assert found == {
+        (None, "单位", None), ("期间", "月", None), (None, "共%(n)s项", "共%(n)s项"),
+        (None, "您好， %(name)s", None), (None, "月度趋势", None), (None, "得分", None), (None, "50%%完成", None),
+    }
+    found_py = {(f.msgctxt, f.msgid, f.msgid_plural) for f in i18n.extract_python(module, "m.py")}
+    assert found_py == {(None, "单位名称", None), (None, "一项", "多项"), ("期间", "季", None), (None, "表", None)}

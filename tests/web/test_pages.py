@@ -1,0 +1,136 @@
+"""The shell's pages: login, home per role, placeholder pages, language switch."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kaohe.orgs.models import Role
+
+from .factories import PASSWORD, city_with_people
+
+pytestmark = pytest.mark.django_db
+
+NAV_ZH = ["首页/驾驶舱", "考核方案", "数据填报", "考核结果", "晒榜", "重大项目", "督查督办", "企业服务", "公开承诺", "报告"]
+
+
+@pytest.fixture
+def people():
+    return city_with_people()
+
+
+@pytest.fixture
+def shell_home(settings):
+    """The shell's own home page, whatever the results app provides."""
+    settings.KAOHE_HOME_COCKPIT = False
+
+
+def login(client, person):
+    assert client.login(username=person.user.username, password=PASSWORD)
+    return client
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_is_chinese_by_default(client):
+    response = client.get(reverse("login"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-Hans"' in html
+    assert "用户名" in html and "密码" in html and "登录" in html
+
+
+def test_wrong_password_says_so_in_chinese(client, people):
+    response = client.post(reverse("login"), {"username": "office", "password": "wrong"})
+    assert response.status_code == 200
+    assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_wrong_password_says_so_in_english_for_an_english_reader(client, people):
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    response = client.post(reverse("login"), {"username": "office", "password": "wrong"})
+    html = response.content.decode()
+    assert "incorrect" in html.lower()
+    assert "用户名或密码不正确" not in html
+
+
+def test_right_password_lands_on_home(client, people, shell_home):
+    response = client.post(reverse("login"), {"username": "office", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert "王考核" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.OFFICE, Role.LEADER, Role.SUBMITTER, Role.ASSESSED])
+def test_home_shows_user_unit_role_and_navigation_for_every_role(client, people, role, shell_home):
+    person = people[role]
+    html = login(client, person).get("/").content.decode()
+    assert person.display_name in html
+    assert person.unit.name in html
+    assert person.get_role_display() in html
+    for label in NAV_ZH:
+        assert label in html
+
+
+def test_audit_log_is_in_the_navigation_of_the_office_only(client, people, shell_home):
+    assert "操作日志" in login(client, people[Role.OFFICE]).get("/").content.decode()
+    client.logout()
+    for role in (Role.LEADER, Role.SUBMITTER, Role.ASSESSED):
+        assert "操作日志" not in login(client, people[role]).get("/").content.decode()
+        client.logout()
+
+
+def test_home_highlights_the_home_entry(client, people, shell_home):
+    html = login(client, people[Role.ASSESSED]).get("/").content.decode()
+    assert 'aria-current="page"' in html
+
+
+def test_module_without_pages_yet_shows_the_under_construction_page(client, people):
+    response = login(client, people[Role.ASSESSED]).get(reverse("coming_soon", args=["enterprise"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "企业服务" in html and "建设中" in html
+
+
+def test_under_construction_page_for_an_unknown_module_is_a_404(client, people):
+    response = login(client, people[Role.ASSESSED]).get(reverse("coming_soon", args=["nonsense"]))
+    assert response.status_code == 404
+
+
+def test_language_switch_turns_the_shell_english(client, people, shell_home):
+    login(client, people[Role.OFFICE])
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    html = response.content.decode()
+    assert '<html lang="en"' in html
+    assert "Major projects" in html
+    assert "Sign out" in html
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"}, follow=True)
+    assert '<html lang="zh-Hans"' in response.content.decode()
+
+
+def test_logout_ends_the_session(client, people):
+    login(client, people[Role.OFFICE])
+    client.post(reverse("logout"))
+    assert client.get("/").status_code == 302
+
+
+def test_city_name_shows_in_the_top_bar(client, people):
+    assert "示范市" in login(client, people[Role.ASSESSED]).get("/").content.decode()
+
+
+def test_submitter_and_assessed_user_get_the_shell_home_even_with_a_cockpit(client, people):
+    html = login(client, people[Role.ASSESSED]).get("/").content.decode()
+    assert "功能模块" in html
+
+
+def test_office_home_is_the_results_cockpit_when_it_exists(client, people):
+    from kaohe.web.views.home import cockpit_view
+
+    if cockpit_view() is None:
+        pytest.skip("kaohe.results.views.cockpit is not there yet")
+    response = login(client, people[Role.OFFICE]).get("/")
+    assert response.status_code == 200
+    assert "功能模块" not in response.content.decode()
