@@ -1,0 +1,429 @@
+"""Scoring (计分): from a scheme and prepared values to scores, ranks, tiers and boards.
+
+The work is vectorised over all units and leaves at once: values form a units ×
+leaves matrix (units ordered by peer group), peer-group statistics come from one
+reduction per statistic, ranks from one Polars ``rank().over(group, leaf)`` over
+the long table, each method is one NumPy expression over its block of leaves, and
+the tree is aggregated node by node. Python loops run over methods, nodes, boards
+and tier levels — never over units.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from kaohe.engine import methods as M
+from kaohe.engine.aggregate import aggregate
+from kaohe.engine.data import Prepared, Source, prepare
+from kaohe.engine.errors import DataError, EngineWarning
+from kaohe.engine.rank import group_rank, group_stats, matrix_rank, round_half_up
+from kaohe.engine.scheme import METHODS, Leaf, Scheme, load_scheme
+from kaohe.engine.tiers import BAR_TOP, LAST, assign
+
+EXPLAIN_FULL_LIMIT = 500_000  # units × leaves up to which "auto" writes every arithmetic string
+VETO_SEVERITY = {"bar_top_tier": 1, "last_tier": 2, "zero": 3}
+MISSING_CODES = {"zero": 0, "mean": 1, "exclude": 2}
+
+
+@dataclass
+class Core:
+    """Numeric results in the prepared unit order (peer group, then unit code)."""
+
+    leaves: list[Leaf]
+    x: np.ndarray  # (U, L) values used (imputed where missing: mean), NaN missing
+    xt: np.ndarray  # transformed
+    t: np.ndarray  # (U, L) targets (transformed)
+    missing: np.ndarray  # (U, L) bool: no value given
+    imputed: np.ndarray  # (U, L) bool
+    rank: np.ndarray  # (U, L) indicator rank on value along direction
+    stats: dict[str, np.ndarray]  # (G, L) best, worst, mean, sd, sd_sample, n (in value space)
+    scores: np.ndarray  # (U, L) leaf scores, NaN = excluded
+    nodes: dict[str, np.ndarray]  # every node and leaf code -> (U,)
+    bonus: np.ndarray
+    deduction: np.ndarray
+    base: np.ndarray
+    total_raw: np.ndarray
+    total: np.ndarray  # rounded to precision
+    rank_total: np.ndarray
+    veto: np.ndarray  # 0 none, else VETO_SEVERITY
+    tier: np.ndarray  # level index, −1 none
+    boards: dict[str, np.ndarray]  # board code -> unrounded score
+    board_rank: dict[str, np.ndarray]
+
+
+@dataclass
+class ScoreResult:
+    """The outcome of scoring: tables as in issue 3, explanations and warnings."""
+
+    scheme: Scheme
+    prepared: Prepared
+    core: Core
+    totals: pl.DataFrame
+    indicators: pl.DataFrame
+    boards: pl.DataFrame
+    stats: pl.DataFrame
+    warnings: list[EngineWarning]
+    explain_mode: str = "full"
+    _explain: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def explain(self) -> dict[str, Any]:
+        """Explanations. In "full" mode every unit's every score carries its rule, inputs
+        and arithmetic; in "compact" mode (large runs) the per-unit part is left out and
+        :meth:`explain_unit` renders it on demand from the same numbers."""
+        if self._explain is None:
+            from kaohe.engine.explain import build
+
+            self._explain = build(self, full=self.explain_mode == "full")
+        return self._explain
+
+    def explain_unit(self, unit: str) -> dict[str, Any]:
+        from kaohe.engine.explain import unit_entries
+
+        idx = self.prepared.unit_index()
+        if unit not in idx:
+            raise KeyError(unit)
+        return unit_entries(self, np.array([idx[unit]]))[unit]
+
+    @property
+    def warnings_table(self) -> pl.DataFrame:
+        return warnings_frame(self.warnings)
+
+    def write(self, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
+        from kaohe.engine.output import write_result
+
+        return write_result(self, Path(out_dir), fmt)
+
+
+def warnings_frame(ws: list[EngineWarning]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"code": [w.code for w in ws], "unit": [w.unit for w in ws],
+         "indicator": [w.indicator for w in ws], "message": [w.message for w in ws]},
+        schema={"code": pl.String, "unit": pl.String, "indicator": pl.String, "message": pl.String},
+    )
+
+
+def score(
+    scheme: Scheme | dict[str, Any] | str | Path,
+    values: pl.DataFrame | Source | str | Path,
+    units: pl.DataFrame | Source | str | Path | None = None,
+    targets: pl.DataFrame | Source | str | Path | None = None,
+    period: str | None = None,
+    *,
+    explain: str = "auto",
+    detail: bool = True,
+) -> ScoreResult:
+    """Score ``values`` under ``scheme``. Raises SchemeError / DataError naming the place."""
+    sch = load_scheme(scheme)
+    prep = prepare(sch, values, units, targets, period)
+    return score_prepared(sch, prep, explain=explain, detail=detail)
+
+
+def _param_vectors(leaves: list[Leaf], method: str, transform: np.ndarray) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for name in METHODS[method]:
+        vals = []
+        for leaf in leaves:
+            v = leaf.params.get(name)
+            if name == "mode":
+                v = 1.0 if v == "steps" else 0.0
+            elif name == "sd":
+                v = 1.0 if v == "sample" else 0.0
+            vals.append(np.nan if v is None else float(v))
+        out[name] = np.array(vals, dtype=np.float64)
+    for name in ("lower", "upper", "value"):
+        if name in out:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[name] = np.where(transform, np.log(np.where(out[name] > 0, out[name], np.nan)), out[name])
+    return out
+
+
+def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
+                   detail: bool = True) -> ScoreResult:
+    """Score already prepared inputs (cheap to call repeatedly with variants of the scheme
+    or ``prep.with_values(...)``). ``detail=False`` skips the indicator/stat tables."""
+    leaves = scheme.leaves()
+    U, L = prep.n, len(leaves)
+    warnings: list[EngineWarning] = list(scheme.warnings) + list(prep.warnings)
+    errors: list[str] = []
+    nan_col = np.full(U, np.nan)
+    X = np.column_stack([prep.X.get(lf.indicator, nan_col) for lf in leaves]) if L else np.zeros((U, 0))
+    T = np.column_stack([prep.T.get(lf.indicator, nan_col) if lf.method == "target" else nan_col
+                         for lf in leaves]) if L else np.zeros((U, 0))
+    sign = np.array([1.0 if lf.direction == "higher" else -1.0 for lf in leaves])
+    log = np.array([lf.transform == "log" for lf in leaves], dtype=bool)
+    miss_rule = np.array([MISSING_CODES[lf.missing] for lf in leaves], dtype=np.int64)
+    missing = np.isnan(X)
+    g, starts = prep.g, prep.starts
+    imputed = np.zeros_like(missing)
+
+    # missing: mean — impute the peer-group mean of the given values
+    mean_cols = np.flatnonzero((miss_rule == 1) & missing.any(axis=0))
+    if len(mean_cols) and U:
+        gm = group_stats(X[:, mean_cols], starts)["mean"][g]
+        sub = X[:, mean_cols]
+        fill = np.isnan(sub) & ~np.isnan(gm)
+        X[:, mean_cols] = np.where(fill, gm, sub)
+        imputed[:, mean_cols] = fill
+
+    # transform: log
+    if log.any():
+        lx = X[:, log]
+        bad = (lx <= 0) & ~np.isnan(lx)
+        if bad.any():
+            cols = np.flatnonzero(log)
+            ui, ci = np.nonzero(bad)
+            for n_, (u, c) in enumerate(zip(ui.tolist(), ci.tolist(), strict=True)):
+                if n_ == 20:
+                    errors.append(f"… and {len(ui) - 20} more values that cannot be log-transformed")
+                    break
+                lf = leaves[cols[c]]
+                errors.append(f"{prep.labels.get('values') or 'values'}: unit '{prep.units[u]}' indicator "
+                              f"'{lf.indicator}' has value {lx[u, c]:g}, which transform log cannot take "
+                              f"(it must be > 0)")
+    if errors:
+        raise DataError(errors)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        XT = np.where(log, np.log(X), X)
+        TT = np.where(log, np.log(np.where(T > 0, T, np.nan)), T)
+    Y = XT * sign
+    st = group_stats(Y, starts) if U else {k: np.zeros((0, L)) for k in ("n", "max", "min", "mean", "sd", "sd_sample")}
+    best = st["max"] * sign
+    worst = st["min"] * sign
+    gmean = st["mean"] * sign
+    R = matrix_rank(Y, g)
+
+    # rank_ratio needs a positive best value
+    for j, lf in enumerate(leaves):
+        if lf.method == "rank_ratio":
+            bad_g = np.flatnonzero(best[:, j] <= 0)
+            for gi in bad_g.tolist():
+                errors.append(f"indicator '{lf.indicator}' ({lf.path}, method rank_ratio): the best value in "
+                              f"group '{prep.groups[gi]}' is {best[gi, j]:g}; scores proportional to the "
+                              f"best need it to be > 0")
+    if errors:
+        raise DataError(errors)
+
+    S = np.full((U, L), np.nan)
+    by_method: dict[str, list[int]] = {}
+    for j, lf in enumerate(leaves):
+        by_method.setdefault(lf.method, []).append(j)
+    for method in METHODS:  # fixed order → deterministic
+        cols = by_method.get(method)
+        if not cols:
+            continue
+        c = np.array(cols)
+        blk = M.Block(
+            x=XT[:, c], t=TT[:, c], rank=R[:, c], best=best[g][:, c], worst=worst[g][:, c],
+            mean=gmean[g][:, c], sd=st["sd"][g][:, c], sd_sample=st["sd_sample"][g][:, c],
+            points=np.array([leaves[j].points for j in cols]), sign=sign[c],
+            params=_param_vectors([leaves[j] for j in cols], method, log[c]),
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            S[:, c] = M.FUNCTIONS[method](blk)
+
+    # missing values and targets
+    still = np.isnan(X)
+    no_target = ~still & np.isnan(T) & np.array([lf.method == "target" for lf in leaves])[None, :]
+    S = np.where(no_target, 0.0, S)
+    S = np.where(still & (miss_rule == 2), np.nan, np.where(still, 0.0, S))
+    warnings += _missing_warnings(prep, leaves, missing, still, imputed, no_target, T, miss_rule)
+
+    nodes = aggregate(scheme.root, {lf.code: S[:, j] for j, lf in enumerate(leaves)}, U)
+    base = np.nan_to_num(nodes[scheme.root.code], nan=0.0)
+    bonus = _items(scheme.bonus, scheme.bonus_cap, prep, U)
+    deduction = _items(scheme.deduction, scheme.deduction_cap, prep, U)
+    total_raw = np.maximum(base + bonus - deduction, 0.0)
+    veto = np.zeros(U, dtype=np.int64)
+    for v in scheme.veto:
+        hit = np.zeros(U, dtype=bool)
+        for ind in v.indicators:
+            hit |= np.nan_to_num(prep.X.get(ind, nan_col), nan=0.0) > 0
+        veto = np.where(hit, np.maximum(veto, VETO_SEVERITY[v.effect]), veto)
+    total_raw = np.where(veto == 3, 0.0, total_raw)
+    total = round_half_up(total_raw, scheme.precision)
+    rank_total = group_rank(total, g)
+    tier = np.full(U, -1, dtype=np.int64)
+    if scheme.tiers is not None:
+        tveto = np.where(veto == 1, BAR_TOP, np.where(veto == 2, LAST, 0))
+        tier = assign(scheme.tiers, total, rank_total, g, starts, tveto)
+        if (tier < 0).any():
+            for u in np.flatnonzero(tier < 0).tolist():
+                warnings.append(EngineWarning("no_tier", f"unit '{prep.units[u]}': total {total[u]:g} is "
+                                                         f"below every tier band", unit=prep.units[u]))
+    board_scores: dict[str, np.ndarray] = {}
+    board_rank: dict[str, np.ndarray] = {}
+    for b in scheme.boards:
+        s = np.zeros(U)
+        for code in b.indicators:
+            s = s + np.nan_to_num(nodes[code], nan=0.0)
+        board_scores[b.code] = s
+        board_rank[b.code] = group_rank(round_half_up(s, scheme.precision), g)
+
+    core = Core(leaves=leaves, x=X, xt=XT, t=TT, missing=missing, imputed=imputed, rank=R,
+                stats={"best": best, "worst": worst, "mean": gmean, "sd": st["sd"],
+                       "sd_sample": st["sd_sample"], "n": st["n"]},
+                scores=S, nodes=nodes, bonus=bonus, deduction=deduction, base=base,
+                total_raw=total_raw, total=total, rank_total=rank_total, veto=veto, tier=tier,
+                boards=board_scores, board_rank=board_rank)
+    warnings = _sort_warnings(warnings)
+    totals = _totals(scheme, prep, core)
+    boards = _boards(scheme, prep, core)
+    if detail:
+        indicators = _indicators(scheme, prep, core)
+        stats = _stats(prep, core)
+    else:
+        indicators = pl.DataFrame()
+        stats = pl.DataFrame()
+    if explain == "auto":
+        explain = "full" if U * L <= EXPLAIN_FULL_LIMIT else "compact"
+    return ScoreResult(scheme=scheme, prepared=prep, core=core, totals=totals, indicators=indicators,
+                       boards=boards, stats=stats, warnings=warnings, explain_mode=explain)
+
+
+def _items(items: tuple, cap: float | None, prep: Prepared, U: int) -> np.ndarray:
+    total = np.zeros(U)
+    for it in items:
+        v = np.nan_to_num(prep.X.get(it.indicator, np.full(U, np.nan)), nan=0.0) * it.per
+        if it.cap is not None:
+            v = np.minimum(v, it.cap)
+        total = total + v
+    if cap is not None:
+        total = np.minimum(total, cap)
+    return total
+
+
+def _missing_warnings(prep: Prepared, leaves: list[Leaf], missing: np.ndarray, still: np.ndarray,
+                      imputed: np.ndarray, no_target: np.ndarray, T: np.ndarray,
+                      miss_rule: np.ndarray) -> list[EngineWarning]:
+    out: list[EngineWarning] = []
+    what = {0: "scored 0 (missing: zero)", 2: "left out and its parent rescaled (missing: exclude)"}
+    ui, ji = np.nonzero(missing)
+    for u, j in zip(ui.tolist(), ji.tolist(), strict=True):
+        lf = leaves[j]
+        unit = prep.units[u]
+        if imputed[u, j]:
+            msg = f"unit '{unit}' has no value for '{lf.indicator}'; the peer-group mean is used (missing: mean)"
+        elif miss_rule[j] == 1:
+            msg = f"unit '{unit}' has no value for '{lf.indicator}' and its peer group has none either; scored 0"
+        else:
+            msg = f"unit '{unit}' has no value for '{lf.indicator}'; {what[int(miss_rule[j])]}"
+        out.append(EngineWarning("missing_value", msg, unit=unit, indicator=lf.code))
+    ui, ji = np.nonzero(no_target)
+    for u, j in zip(ui.tolist(), ji.tolist(), strict=True):
+        out.append(EngineWarning("missing_target", f"unit '{prep.units[u]}' has no target for "
+                                                   f"'{leaves[j].indicator}'; scored 0",
+                                 unit=prep.units[u], indicator=leaves[j].code))
+    tcols = [j for j, lf in enumerate(leaves) if lf.method == "target"]
+    if tcols:
+        tz = (T[:, tcols] == 0)
+        ui, ci = np.nonzero(tz)
+        for u, c in zip(ui.tolist(), ci.tolist(), strict=True):
+            lf = leaves[tcols[c]]
+            if lf.params.get("mode") == "steps":
+                continue
+            out.append(EngineWarning("target_zero", f"unit '{prep.units[u]}' has a target of 0 for "
+                                                    f"'{lf.indicator}'; full marks if met, else 0",
+                                     unit=prep.units[u], indicator=lf.code))
+    return out
+
+
+def _sort_warnings(ws: list[EngineWarning]) -> list[EngineWarning]:
+    seen: set[EngineWarning] = set()
+    out = []
+    for w in sorted(ws, key=lambda w: (w.code, w.unit or "", w.indicator or "", w.message)):
+        if w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out
+
+
+def tier_names(scheme: Scheme, tier: np.ndarray) -> list[str | None]:
+    if scheme.tiers is None:
+        return [None] * len(tier)
+    names = [lv.name for lv in scheme.tiers.levels]
+    return [names[t] if t >= 0 else None for t in tier.tolist()]
+
+
+def _rank_col(r: np.ndarray) -> pl.Series:
+    return pl.Series(np.where(np.isnan(r), -1, r).astype(np.int64)).set(
+        pl.Series(np.isnan(r)), None) if np.isnan(r).any() else pl.Series(r.astype(np.int64))
+
+
+def _totals(scheme: Scheme, prep: Prepared, c: Core) -> pl.DataFrame:
+    p = scheme.precision
+    cols: dict[str, Any] = {"unit": prep.units, "group": [prep.groups[i] for i in prep.g.tolist()]}
+    for node in scheme.top_nodes():
+        cols[node.code] = round_half_up(c.nodes[node.code], p)
+    cols["bonus"] = round_half_up(c.bonus, p)
+    cols["deduction"] = round_half_up(c.deduction, p)
+    cols["total"] = c.total
+    df = pl.DataFrame(cols).with_columns(
+        _rank_col(c.rank_total).alias("rank"),
+        pl.Series("tier", tier_names(scheme, c.tier), dtype=pl.String),
+        pl.Series("vetoed", c.veto > 0),
+    )
+    return df.sort(["group", "rank", "unit"], nulls_last=True)
+
+
+def _boards(scheme: Scheme, prep: Prepared, c: Core) -> pl.DataFrame:
+    frames = []
+    groups = [prep.groups[i] for i in prep.g.tolist()]
+    for order, b in enumerate(scheme.boards):
+        frames.append(pl.DataFrame({
+            "board": [b.code] * prep.n, "unit": prep.units, "group": groups,
+            "score": round_half_up(c.boards[b.code], scheme.precision),
+            "rank": _rank_col(c.board_rank[b.code]), "_o": [order] * prep.n,
+        }, schema_overrides={"score": pl.Float64}))
+    if not frames:
+        return pl.DataFrame(schema={"board": pl.String, "unit": pl.String, "group": pl.String,
+                                    "score": pl.Float64, "rank": pl.Int64})
+    return pl.concat(frames).sort(["_o", "group", "rank", "unit"]).drop("_o")
+
+
+def unit_order(prep: Prepared) -> np.ndarray:
+    """Indices of the prepared units sorted by unit code."""
+    return np.argsort(np.array(prep.units, dtype=object), kind="stable")
+
+
+def _indicators(scheme: Scheme, prep: Prepared, c: Core) -> pl.DataFrame:
+    U, L = c.scores.shape
+    perm = unit_order(prep)
+    ucodes = pl.Series("unit", prep.units, dtype=pl.String).gather(perm)
+    unit = ucodes.gather(np.repeat(np.arange(U), L)) if L else pl.Series("unit", [], pl.String)
+    ind = pl.Series("indicator", [lf.code for lf in c.leaves], dtype=pl.String)
+    indicator = ind.gather(np.tile(np.arange(L), U)) if U else pl.Series("indicator", [], pl.String)
+    full = np.tile(np.array([lf.points for lf in c.leaves], dtype=np.float64), U)
+    r = c.rank[perm].ravel()
+    return pl.DataFrame({
+        "unit": unit, "indicator": indicator,
+        "value": pl.Series(c.x[perm].ravel()).fill_nan(None),
+        "score": pl.Series(round_half_up(c.scores[perm].ravel(), scheme.precision)).fill_nan(None),
+        "rank": pl.Series(r).fill_nan(None).cast(pl.Int64),
+        "full_marks": full,
+    })
+
+
+def _stats(prep: Prepared, c: Core) -> pl.DataFrame:
+    perm = unit_order(prep)
+    R = c.rank[perm]
+    S = c.scores[perm]
+    pts = np.array([lf.points for lf in c.leaves], dtype=np.float64)
+    have = ~np.isnan(c.x[perm])
+    return pl.DataFrame({
+        "unit": [prep.units[i] for i in perm.tolist()],
+        "indicators": have.sum(axis=1).astype(np.int64),
+        "first_places": (R == 1).sum(axis=1).astype(np.int64),
+        "top3": (R <= 3).sum(axis=1).astype(np.int64),
+        "full_marks": (have & (S >= pts[None, :] - 1e-9)).sum(axis=1).astype(np.int64),
+    })
+
+
+def is_close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
