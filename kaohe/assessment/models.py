@@ -321,6 +321,7 @@ class QualityFinding(models.Model):
     code = models.CharField(max_length=40)
     severity = models.CharField(max_length=10, default="warning")
     message = models.TextField()
+    message_en = models.TextField(blank=True)
     resolved = models.BooleanField(_("已处理"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -331,6 +332,9 @@ class QualityFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+    def text(self, language: str | None = None) -> str:
+        return self.message_en if language and language.startswith("en") and self.message_en else self.message
 
 
 class Reminder(models.Model):

@@ -30,20 +30,24 @@ def _frames(sub: Submission):
     # This period and the same-kind periods before it (own history), across the scheme family.
     from kaohe.assessment.services import version_for_year
 
-    periods = list(Period.objects.filter(kind=sub.period.kind, end__lte=sub.period.end, year__gte=sub.period.year - 1))
+    periods = list(Period.objects.filter(kind=sub.period.kind, end__lte=sub.period.end, year__gte=sub.period.year - 2))
     rows = {"unit": [], "indicator": [], "value": [], "period": []}
+    hist = {"unit": [], "indicator": [], "value": [], "period": []}
     for p in periods:
         holder = version_for_year(sub.version, p.year)
         if holder is None:
             continue
         for uid, ind, val in DataValue.objects.filter(version=holder, period=p, indicator__in=codes, unit_id__in=list(code_of), value__isnull=False).values_list("unit_id", "indicator", "value"):
-            rows["unit"].append(code_of[uid])
-            rows["indicator"].append(ind)
-            rows["value"].append(float(val))
-            rows["period"].append(p.code)
-    values = pl.DataFrame(rows, schema={"unit": pl.Utf8, "indicator": pl.Utf8, "value": pl.Float64, "period": pl.Utf8})
+            target = rows if p.pk == sub.period_id else hist
+            target["unit"].append(code_of[uid])
+            target["indicator"].append(ind)
+            target["value"].append(float(val))
+            target["period"].append(p.code)
+    schema = {"unit": pl.Utf8, "indicator": pl.Utf8, "value": pl.Float64, "period": pl.Utf8}
+    values = pl.DataFrame(rows, schema=schema)
+    history = pl.DataFrame(hist, schema=schema)
     units_df = pl.DataFrame({"unit": [u.code for u in units], "name": [u.name for u in units], "group": [groups.get(u.pk, "") for u in units]})
-    return values, units_df, {u.code: u.pk for u in units}
+    return values, history, units_df, {u.code: u.pk for u in units}, codes
 
 
 def _get(obj, key, default=None):
@@ -58,15 +62,14 @@ def screen_submission(sub: Submission) -> list[QualityFinding]:
         from kaohe.engine.quality import screen
     except ImportError:
         return []
-    values, units, pk_of = _frames(sub)
+    values, history, units, pk_of, codes = _frames(sub)
     if values.is_empty():
         return []
     kwargs = {}
     params = inspect.signature(screen).parameters
-    if "units" in params:
-        kwargs["units"] = units
-    if "period" in params:
-        kwargs["period"] = sub.period.code
+    for name, value in (("units", units), ("history", history), ("indicators", codes), ("period", sub.period.code)):
+        if name in params:
+            kwargs[name] = value
     try:
         found = screen(values, **kwargs)
     except Exception as exc:  # the screening is advisory: never block a submission on it
@@ -88,9 +91,10 @@ def screen_submission(sub: Submission) -> list[QualityFinding]:
         unit_code = _get(item, "unit")
         out.append(QualityFinding(
             submission=sub, unit_id=pk_of.get(unit_code), indicator=str(_get(item, "indicator") or ""),
-            code=str(_get(item, "code") or _get(item, "check") or "quality")[:40],
+            code=str(_get(item, "check") or _get(item, "code") or "quality")[:40],
             severity=str(_get(item, "severity") or "warning")[:10],
-            message=str(_get(item, "message") or _get(item, "reason") or ""),
+            message=str(_get(item, "reason_zh") or _get(item, "message") or ""),
+            message_en=str(_get(item, "reason_en") or ""),
         ))
     QualityFinding.objects.bulk_create(out)
     return out

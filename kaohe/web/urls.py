@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kaohe.web.views import auth, home, placeholder
 
@@ -8,3 +8,4 @@ urlpatterns = [
     path("soon/<slug:key>/", placeholder.coming_soon, name="coming_soon"),
     path("", home.home, name="home"),
 ]
+urlpatterns.append(path("assessment/", include("kaohe.assessment.urls")))

@@ -1,0 +1,398 @@
+"""Excel round trip (and CSV, the same path): the pre-filled template of a period and its upload.
+
+The template's sheet 数据 has one row per assessed unit and one column per indicator the
+responsible unit owns: row 1 the indicator codes (read back), row 2 names, row 3 units of
+measure, data from row 4. Headers and the unit columns are locked (sheet protection without
+a password: it prevents accidents, not people); data cells carry Excel data validation. A
+sheet 填报说明 explains the rules; a hidden sheet _meta names the scheme version, period,
+responsible unit and the moment the template was made (to detect cells changed since).
+
+Upload problems name the sheet, row, column and reason. Nothing is saved unless the whole
+file is clean, or the user confirms saving only the clean rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.assessment import services
+from kaohe.assessment.models import DataValue, IndicatorSpec, Period, SchemeVersion
+from kaohe.orgs.models import OrgUnit
+
+DATA_SHEET = "数据"
+HELP_SHEET = "填报说明"
+META_SHEET = "_meta"
+FIRST_DATA_ROW = 4
+FIRST_VALUE_COL = 3  # C
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    reason: str
+    level: str = "error"
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row:
+            where += _(" 第%(r)s行") % {"r": self.row}
+        if self.column:
+            where += _(" %(c)s列") % {"c": self.column}
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class ImportOutcome:
+    """What an upload did: problems (nothing saved unless ``saved``), warnings, counts."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    saved: int = 0
+    unchanged: int = 0
+    skipped_rows: list[int] = field(default_factory=list)
+    values_read: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _col(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+# ---- template ---------------------------------------------------------------------------------
+
+
+def template_workbook(version: SchemeVersion, period: Period, responsible_unit: OrgUnit) -> bytes:
+    """The pre-filled template for one responsible unit and period (.xlsx bytes)."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    specs = services.due_indicators(version, period, responsible_unit)
+    units = services.assessed_units(version)
+    stored = {
+        (u, i): v for u, i, v in DataValue.objects.filter(version=version, period=period, indicator__in=[s.code for s in specs])
+        .values_list("unit_id", "indicator", "value")
+    }
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    header_fill = PatternFill("solid", fgColor="DDE7F3")
+    bold = Font(bold=True)
+    ws.cell(1, 1, _("单位代码"))
+    ws.cell(1, 2, _("单位名称"))
+    ws.cell(2, 2, _("指标名称"))
+    ws.cell(3, 2, _("计量单位"))
+    for j, spec in enumerate(specs, start=FIRST_VALUE_COL):
+        ws.cell(1, j, spec.code)
+        ws.cell(2, j, spec.name).alignment = Alignment(wrap_text=True)
+        ws.cell(3, j, spec.unit_of_measure)
+        ws.column_dimensions[_col(j)].width = 14
+    for r in range(1, FIRST_DATA_ROW):
+        for c in range(1, len(specs) + FIRST_VALUE_COL):
+            cell = ws.cell(r, c)
+            cell.fill = header_fill
+            cell.font = bold
+    ws.row_dimensions[2].height = 42
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 18
+    unlocked = Protection(locked=False)
+    last_row = FIRST_DATA_ROW + len(units) - 1
+    for i, unit in enumerate(units):
+        r = FIRST_DATA_ROW + i
+        ws.cell(r, 1, unit.code)
+        ws.cell(r, 2, unit.name)
+        for j, spec in enumerate(specs, start=FIRST_VALUE_COL):
+            value = stored.get((unit.pk, spec.code))
+            cell = ws.cell(r, j, float(value) if value is not None else None)
+            cell.protection = unlocked
+    for j, spec in enumerate(specs, start=FIRST_VALUE_COL):
+        rules = spec.rules or {}
+        kind = "whole" if rules.get("integer") else "decimal"
+        low = rules.get("min", None if rules.get("allow_negative") else 0)
+        high = rules.get("max")
+        if low is None and high is None:
+            continue
+        if high is None:
+            dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=str(low))
+        elif low is None:
+            dv = DataValidation(type=kind, operator="lessThanOrEqual", formula1=str(high))
+        else:
+            dv = DataValidation(type=kind, operator="between", formula1=str(low), formula2=str(high))
+        dv.error = _("请输入符合要求的数值")
+        dv.errorTitle = spec.name
+        dv.showErrorMessage = True
+        dv.add(f"{_col(j)}{FIRST_DATA_ROW}:{_col(j)}{max(last_row, FIRST_DATA_ROW)}")
+        ws.add_data_validation(dv)
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, FIRST_VALUE_COL)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+    help_ws = wb.create_sheet(HELP_SHEET)
+    lines = [
+        _("%(ru)s · %(p)s 数据填报模板") % {"ru": responsible_unit.name, "p": period.label},
+        _("方案：%(s)s (第%(n)s版)") % {"s": version.scheme.name, "n": version.number},
+        _("填报截止：%(d)s") % {"d": period.deadline.isoformat()},
+        "",
+        _("1. 只在“数据”表的白色单元格中填写数值；表头、单位代码和名称已锁定，请勿修改。"),
+        _("2. 数值不要带单位或千分位；空白表示未填报。"),
+        _("3. 累计值指 1–N 月累计数，不得小于上月累计。"),
+        _("4. 上传时文件须整体无误才会保存；也可以确认只保存无误的行。"),
+        _("5. 与上期或上年同期相比变动过大的数值需在网页上填写说明。"),
+        "",
+        _("指标代码"), _("指标名称"), _("计量单位"), _("数值类型"), _("规则"),
+    ]
+    for line in lines[:10]:
+        help_ws.append([line])
+    help_ws.append(lines[10:])
+    for spec in specs:
+        rules = spec.rules or {}
+        desc = []
+        if rules.get("integer"):
+            desc.append(_("整数"))
+        if "min" in rules or "max" in rules:
+            desc.append(_("范围 %(lo)s ~ %(hi)s") % {"lo": rules.get("min", "-∞"), "hi": rules.get("max", "+∞")})
+        elif not rules.get("allow_negative"):
+            desc.append(_("不得为负"))
+        if rules.get("part_of"):
+            desc.append(_("不大于 %(t)s") % {"t": rules["part_of"]})
+        help_ws.append([spec.code, spec.name, spec.unit_of_measure, spec.get_value_kind_display(), "；".join(desc)])
+    help_ws.column_dimensions["A"].width = 16
+    help_ws.column_dimensions["B"].width = 30
+    help_ws.column_dimensions["E"].width = 30
+    meta = wb.create_sheet(META_SHEET)
+    meta.append(["version", version.pk])
+    meta.append(["period", period.code])
+    meta.append(["responsible_unit", responsible_unit.code])
+    meta.append(["generated_at", timezone.now().isoformat()])
+    meta.sheet_state = "hidden"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# ---- reading uploads ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Cell:
+    row: int
+    column: str
+    unit_code: str
+    indicator: str
+    raw: object
+
+
+def _read_xlsx(data: bytes, outcome: ImportOutcome) -> tuple[list[list], dict[str, str]] | None:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 — every unreadable file gets the same plain message
+        outcome.problems.append(Problem(_("文件"), None, "", _("无法作为 Excel 工作簿 (.xlsx) 打开")))
+        return None
+    if DATA_SHEET not in wb.sheetnames:
+        outcome.problems.append(Problem(_("文件"), None, "", _("缺少工作表“%(s)s”，请使用下载的模板") % {"s": DATA_SHEET}))
+        return None
+    meta = {}
+    if META_SHEET in wb.sheetnames:
+        for row in wb[META_SHEET].iter_rows(values_only=True):
+            if row and row[0]:
+                meta[str(row[0])] = str(row[1]) if len(row) > 1 and row[1] is not None else ""
+    rows = [list(r) for r in wb[DATA_SHEET].iter_rows(values_only=True)]
+    wb.close()
+    return rows, meta
+
+
+def _read_csv(data: bytes, outcome: ImportOutcome) -> list[list] | None:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        outcome.problems.append(Problem("CSV", None, "", _("无法识别文件编码 (请用 UTF-8 或 GBK)")))
+        return None
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _cells_wide(rows: list[list], sheet: str, outcome: ImportOutcome) -> list[_Cell]:
+    if not rows or not rows[0]:
+        outcome.problems.append(Problem(sheet, 1, "", _("表头为空")))
+        return []
+    header = [str(c).strip() if c is not None else "" for c in rows[0]]
+    codes = {j: code for j, code in enumerate(header) if j >= FIRST_VALUE_COL - 1 and code}
+    data_start = FIRST_DATA_ROW - 1
+    # A CSV without the name/unit rows starts its data on row 2.
+    if len(rows) > 1 and rows[1] and str(rows[1][1] or "").strip() not in (_("指标名称"), "指标名称"):
+        data_start = 1
+    cells = []
+    for i in range(data_start, len(rows)):
+        row = rows[i]
+        if not row or all(c in (None, "") for c in row):
+            continue
+        unit_code = str(row[0]).strip() if row[0] is not None else ""
+        for j, code in codes.items():
+            raw = row[j] if j < len(row) else None
+            cells.append(_Cell(i + 1, _col(j + 1), unit_code, code, raw))
+    return cells
+
+
+def _cells_long(rows: list[list], outcome: ImportOutcome) -> list[_Cell]:
+    header = [str(c).strip().lower() for c in rows[0]]
+    idx = {name: header.index(name) for name in ("unit", "indicator", "value") if name in header}
+    if len(idx) < 3:
+        outcome.problems.append(Problem("CSV", 1, "", _("表头须包含 unit, indicator, value 三列")))
+        return []
+    cells = []
+    for i, row in enumerate(rows[1:], start=2):
+        if not row or all(c in (None, "") for c in row):
+            continue
+        padded = list(row) + [None] * len(header)
+        cells.append(_Cell(i, _col(idx["value"] + 1), str(padded[idx["unit"]] or "").strip(),
+                           str(padded[idx["indicator"]] or "").strip(), padded[idx["value"]]))
+    return cells
+
+
+def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, period: Period,
+                  responsible_unit: OrgUnit | None, partial: bool = False) -> ImportOutcome:
+    """Read an .xlsx template or a CSV and save its values through ``services.save_values``.
+
+    ``responsible_unit`` limits the indicators to those it owns (None: the office, any).
+    """
+    outcome = ImportOutcome()
+    is_csv = filename.lower().endswith(".csv")
+    meta: dict[str, str] = {}
+    if is_csv:
+        rows = _read_csv(data, outcome)
+        sheet = "CSV"
+    else:
+        read = _read_xlsx(data, outcome)
+        rows, meta = read if read else (None, {})
+        sheet = DATA_SHEET
+    if rows is None:
+        return outcome
+    if meta.get("period") and meta["period"] != period.code:
+        outcome.problems.append(Problem(META_SHEET, None, "", _("该文件是 %(f)s 的模板，不是本期 (%(p)s)") % {"f": meta["period"], "p": period.code}))
+        return outcome
+    if is_csv and rows and [str(c).strip().lower() for c in rows[0]][:1] == ["unit"]:
+        cells = _cells_long(rows, outcome)
+    else:
+        cells = _cells_wide(rows, sheet, outcome)
+    if outcome.problems:
+        return outcome
+    specs = {s.code: s for s in IndicatorSpec.objects.filter(version=version, is_collected=True)}
+    unit_ids = {u.code: u.pk for u in services.assessed_units(version)}
+    items: list[services.ValueInput] = []
+    where: dict[tuple[int, str], _Cell] = {}
+    reported_cols: set[str] = set()
+    for cell in cells:
+        spec = specs.get(cell.indicator)
+        col_key = f"{cell.column}:{cell.indicator}"
+        if spec is None or spec.frequency != period.frequency:
+            if col_key not in reported_cols:
+                reported_cols.add(col_key)
+                outcome.problems.append(Problem(sheet, 1 if not is_csv or cell.row == 1 else cell.row, cell.column, _("未知指标或不在本期报送：%(c)s") % {"c": cell.indicator}))
+            continue
+        if responsible_unit is not None and spec.responsible_unit_id != responsible_unit.pk:
+            if col_key not in reported_cols:
+                reported_cols.add(col_key)
+                outcome.problems.append(Problem(sheet, 1 if not is_csv else cell.row, cell.column, _("指标 %(c)s 不由本单位负责填报") % {"c": cell.indicator}))
+            continue
+        unit_id = unit_ids.get(cell.unit_code)
+        if unit_id is None:
+            outcome.problems.append(Problem(sheet, cell.row, "A" if not is_csv else "", _("未知单位：%(u)s") % {"u": cell.unit_code or _("(空)")}))
+            continue
+        try:
+            value = services.parse_decimal(cell.raw)
+        except ValueError:
+            outcome.problems.append(Problem(sheet, cell.row, cell.column, _("“%(v)s”不是数字") % {"v": cell.raw}))
+            continue
+        if value is None:
+            continue
+        outcome.values_read += 1
+        key = (unit_id, cell.indicator)
+        if key in where:
+            outcome.problems.append(Problem(sheet, cell.row, cell.column, _("与第 %(r)s 行重复") % {"r": where[key].row}))
+            continue
+        where[key] = cell
+        items.append(services.ValueInput(unit_id, cell.indicator, value))
+    # Cells changed by someone else since the template was made are conflicts, not overwrites.
+    generated = meta.get("generated_at")
+    if generated:
+        try:
+            since = dt.datetime.fromisoformat(generated)
+        except ValueError:
+            since = None
+        if since is not None and items:
+            changed = {
+                (u, i): rev for u, i, rev in DataValue.objects.filter(
+                    version=version, period=period, updated_at__gt=since, indicator__in={it.indicator for it in items})
+                .values_list("unit_id", "indicator", "revision")
+            }
+            for item in items:
+                if (item.unit_id, item.indicator) in changed:
+                    item.revision = changed[(item.unit_id, item.indicator)] - 1
+    bad_rows = {p.row for p in outcome.problems if p.row}
+    if outcome.problems and not partial:
+        # Still validate the readable cells so the user sees every problem at once.
+        _validate_only(user, version, period, items, where, sheet, outcome)
+        return outcome
+    if partial:
+        keep = [it for it in items if where[(it.unit_id, it.indicator)].row not in bad_rows]
+        probe = ImportOutcome()
+        _validate_only(user, version, period, keep, where, sheet, probe)
+        bad_rows |= {p.row for p in probe.problems if p.row}
+        items = [it for it in keep if where[(it.unit_id, it.indicator)].row not in bad_rows]
+        outcome.skipped_rows = sorted(r for r in bad_rows if r)
+    result = services.save_values(user, version, period, items, source="csv" if is_csv else "excel")
+    _collect(result, where, sheet, outcome)
+    if result.ok:
+        outcome.saved = result.saved
+        outcome.unchanged = result.unchanged
+        if partial:
+            outcome.problems = []  # reported as skipped rows instead
+    return outcome
+
+
+def _collect(result: services.SaveResult, where, sheet: str, outcome: ImportOutcome) -> None:
+    for issue in result.errors + result.warnings:
+        cell = where.get((issue.unit_id, issue.indicator))
+        problem = Problem(sheet, cell.row if cell else None, cell.column if cell else "", issue.message, issue.level)
+        (outcome.problems if issue.level == "error" else outcome.warnings).append(problem)
+    for conflict in result.conflicts:
+        cell = where.get((conflict.unit_id, conflict.indicator))
+        outcome.problems.append(Problem(sheet, cell.row if cell else None, cell.column if cell else "",
+                                        _("模板下载后该数据已被 %(by)s 改为 %(v)s（文件中为 %(y)s）") % {
+                                            "by": conflict.theirs_by, "v": services._s(conflict.theirs), "y": services._s(conflict.yours)}))
+
+
+def _validate_only(user, version, period, items, where, sheet, outcome) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        result = services.save_values(user, version, period, items, source="check")
+        transaction.set_rollback(True)
+    _collect(result, where, sheet, outcome)
+
+
+def decimal_or_none(value) -> Decimal | None:
+    try:
+        return services.parse_decimal(value)
+    except ValueError:
+        return None

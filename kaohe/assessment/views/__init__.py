@@ -1,0 +1,1 @@
+"""Views of the assessment app: schemes, periods, data entry, review (thin; rules in services)."""

@@ -1,0 +1,40 @@
+"""Helpers shared by the assessment views."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+
+from kaohe.assessment.models import Period, PeriodKind, PeriodStatus, SchemeVersion, VersionStatus
+from kaohe.orgs.permissions import person_of
+
+
+def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def default_version() -> SchemeVersion | None:
+    """The adopted version of the newest year that has open periods, else the newest adopted one."""
+    versions = list(SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme").order_by("-scheme__year"))
+    open_years = set(Period.objects.exclude(status=PeriodStatus.LOCKED).values_list("year", flat=True))
+    for v in versions:
+        if v.scheme.year in open_years:
+            return v
+    return versions[0] if versions else None
+
+
+def default_period(version: SchemeVersion) -> Period | None:
+    qs = Period.objects.filter(year=version.scheme.year, kind=PeriodKind.MONTH)
+    return qs.filter(status=PeriodStatus.OPEN).order_by("end").first() or qs.order_by("-end").first()
+
+
+def user_unit(request):
+    person = person_of(request.user)
+    return person.unit if person else None

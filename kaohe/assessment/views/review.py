@@ -1,0 +1,241 @@
+"""Review (审核): the completion board, approve/return/remind, bulk approve, lock, the quality
+review queue, corrections of locked values, periods, and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.assessment import services
+from kaohe.assessment.models import (
+    ApiToken,
+    DataValue,
+    Period,
+    PeriodStatus,
+    QualityFinding,
+    SchemeVersion,
+    Submission,
+    SubmissionStatus,
+    VersionStatus,
+)
+from kaohe.assessment.views.common import default_period, default_version
+from kaohe.orgs.models import OrgUnit
+from kaohe.orgs.permissions import require
+
+
+@login_required
+def review(request, version_id: int | None = None, period_id: int | None = None):
+    require(request.user, "assessment.review")
+    version = get_object_or_404(SchemeVersion, pk=version_id) if version_id else default_version()
+    if version is None:
+        messages.info(request, _("尚无已发布的方案"))
+        return redirect("assessment:scheme_list")
+    period = get_object_or_404(Period, pk=period_id) if period_id else default_period(version)
+    if period is None:
+        return redirect("assessment:periods")
+    rows = services.completion_board(version, period)
+    findings = QualityFinding.objects.filter(submission__version=version, submission__period=period, resolved=False).select_related("unit", "submission__responsible_unit")[:200]
+    explained = DataValue.objects.filter(version=version, period=period).exclude(explanation="").select_related("unit")[:200]
+    periods = Period.objects.filter(year=version.scheme.year).order_by("end", "kind")
+    return render(request, "assessment/review.html", {
+        "nav_active": "data", "version": version, "period": period, "rows": rows, "findings": findings,
+        "explained": explained, "periods": periods,
+        "counts": {
+            "due": len(rows), "submitted": sum(r["status"] in ("submitted", "approved", "locked") for r in rows),
+            "approved": sum(r["status"] in ("approved", "locked") for r in rows),
+            "late": sum(r["late"] and r["status"] in ("draft", "returned") for r in rows),
+            "returned": sum(r["status"] == "returned" for r in rows),
+        },
+    })
+
+
+def _sub(pk: int) -> Submission:
+    return get_object_or_404(Submission.objects.select_related("version", "period", "responsible_unit"), pk=pk)
+
+
+@login_required
+@require_POST
+def review_action(request, pk: int, action: str):
+    require(request.user, "assessment.review")
+    sub = _sub(pk)
+    try:
+        if action == "approve":
+            services.approve(sub, user=request.user)
+            messages.success(request, _("已审核通过：%(u)s") % {"u": sub.responsible_unit})
+        elif action == "return":
+            services.return_submission(sub, reason=request.POST.get("reason", ""), user=request.user)
+            messages.success(request, _("已退回：%(u)s") % {"u": sub.responsible_unit})
+        elif action == "remind":
+            services.remind(sub, user=request.user, message=request.POST.get("message", ""))
+            messages.success(request, _("已发送催报提醒：%(u)s") % {"u": sub.responsible_unit})
+        else:
+            raise services.WorkflowError(_("未知操作"))
+    except services.WorkflowError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    return redirect("assessment:review_period", sub.version_id, sub.period_id)
+
+
+@login_required
+@require_POST
+def remind_unit(request, version_id: int, period_id: int, unit_id: int):
+    require(request.user, "assessment.review")
+    version = get_object_or_404(SchemeVersion, pk=version_id)
+    period = get_object_or_404(Period, pk=period_id)
+    sub = services.submission_for(version, get_object_or_404(OrgUnit, pk=unit_id), period)
+    services.remind(sub, user=request.user, message=request.POST.get("message", ""))
+    messages.success(request, _("已发送催报提醒：%(u)s") % {"u": sub.responsible_unit})
+    return redirect("assessment:review_period", version.pk, period.pk)
+
+
+@login_required
+@require_POST
+def bulk(request, version_id: int, period_id: int):
+    require(request.user, "assessment.review")
+    version = get_object_or_404(SchemeVersion, pk=version_id)
+    period = get_object_or_404(Period, pk=period_id)
+    action = request.POST.get("action")
+    try:
+        if action == "approve":
+            ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+            n = services.bulk_approve(Submission.objects.filter(pk__in=ids, version=version, period=period).select_related("period", "version"), user=request.user)
+            messages.success(request, _("已批量审核通过 %(n)s 家") % {"n": n})
+        elif action == "lock":
+            n = services.lock_period(version, period, user=request.user)
+            messages.success(request, _("%(p)s 已锁定（%(n)s 家）") % {"p": period.label, "n": n})
+        elif action == "remind_late":
+            n = 0
+            for row in services.completion_board(version, period):
+                if row["status"] in ("draft", "returned"):
+                    services.remind(services.submission_for(version, row["unit"], period), user=request.user)
+                    n += 1
+            messages.success(request, _("已向 %(n)s 家未提交单位发送催报") % {"n": n})
+    except services.WorkflowError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    return redirect("assessment:review_period", version.pk, period.pk)
+
+
+@login_required
+@require_POST
+def finding_resolve(request, pk: int):
+    require(request.user, "assessment.review")
+    finding = get_object_or_404(QualityFinding, pk=pk)
+    finding.resolved = True
+    finding.save(update_fields=["resolved"])
+    from kaohe.audit.models import AuditAction
+    from kaohe.audit.services import record
+
+    record(AuditAction.UPDATE, finding, before={"resolved": False}, after={"resolved": True}, user=request.user)
+    return redirect("assessment:review_period", finding.submission.version_id, finding.submission.period_id)
+
+
+@login_required
+def correct(request, version_id: int, period_id: int):
+    """更正: the office changes a submitted or locked value with a reason."""
+    require(request.user, "assessment.correct")
+    version = get_object_or_404(SchemeVersion, pk=version_id)
+    period = get_object_or_404(Period, pk=period_id)
+    units = services.assessed_units(version)
+    specs = list(version.indicators.filter(is_collected=True, frequency=period.frequency))
+    if request.method == "POST":
+        try:
+            unit = get_object_or_404(OrgUnit, pk=int(request.POST.get("unit", "0")))
+            value = services.parse_decimal(request.POST.get("value"))
+            services.correct_value(request.user, version, period, unit, request.POST.get("indicator", ""), value,
+                                   reason=request.POST.get("reason", ""))
+        except ValueError:
+            messages.error(request, _("数值不是数字"))
+        except services.WorkflowError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+        else:
+            messages.success(request, _("已更正；相关考核结果已标记为需重新计算"))
+            return redirect("assessment:review_period", version.pk, period.pk)
+    return render(request, "assessment/correct.html", {"nav_active": "data", "version": version, "period": period,
+                                                       "units": units, "specs": specs, "post": request.POST})
+
+
+@login_required
+def periods(request):
+    require(request.user, "assessment.view_values")
+    can_manage = False
+    from kaohe.orgs.permissions import check
+
+    can_manage = check(request.user, "assessment.manage_periods")
+    if request.method == "POST":
+        require(request.user, "assessment.manage_periods")
+        action = request.POST.get("action")
+        if action == "generate":
+            try:
+                year = int(request.POST.get("year", ""))
+                day = int(request.POST.get("deadline_day") or 5)
+                if not (2000 <= year <= 2100 and 1 <= day <= 28):
+                    raise ValueError
+            except ValueError:
+                messages.error(request, _("年度或截止日无效"))
+            else:
+                services.ensure_periods(year, deadline_day=day, user=request.user)
+                messages.success(request, _("已生成 %(y)s 年考核期") % {"y": year})
+        elif action == "status":
+            period = get_object_or_404(Period, pk=request.POST.get("period") or 0)
+            status = request.POST.get("status")
+            deadline = None
+            if request.POST.get("deadline"):
+                try:
+                    deadline = dt.date.fromisoformat(request.POST["deadline"])
+                except ValueError:
+                    messages.error(request, _("截止日期无效"))
+                    return redirect("assessment:periods")
+            if status in PeriodStatus.values:
+                services.set_period_status(period, status, user=request.user, deadline=deadline)
+                messages.success(request, _("%(p)s 已更新") % {"p": period.label})
+        return redirect("assessment:periods")
+    year = request.GET.get("year")
+    years = sorted(set(Period.objects.values_list("year", flat=True)), reverse=True)
+    try:
+        year = int(year) if year else (years[0] if years else timezone.localdate().year)
+    except ValueError:
+        year = years[0] if years else timezone.localdate().year
+    return render(request, "assessment/periods.html", {
+        "nav_active": "data", "periods": Period.objects.filter(year=year).order_by("kind", "number"), "years": years,
+        "year": year, "can_manage": can_manage, "statuses": PeriodStatus.choices, "today": timezone.localdate(),
+        "version": SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year).first(),
+    })
+
+
+@login_required
+def tokens(request):
+    """API令牌: a user's own tokens for the JSON API (the key is shown once)."""
+    require(request.user, "assessment.use_api")
+    new_key = ""
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
+            token.revoked = True
+            token.save(update_fields=["revoked"])
+            from kaohe.audit.models import AuditAction
+            from kaohe.audit.services import record
+
+            record(AuditAction.UPDATE, token, before={"revoked": False}, after={"revoked": True}, user=request.user)
+            messages.success(request, _("令牌已吊销"))
+            return redirect("assessment:tokens")
+        name = (request.POST.get("name") or "").strip()[:100] or _("未命名")
+        token, new_key = ApiToken.issue(request.user, name)
+        from kaohe.audit.models import AuditAction
+        from kaohe.audit.services import record
+
+        record(AuditAction.CREATE, token, after={"name": name, "prefix": token.prefix}, user=request.user)
+    return render(request, "assessment/tokens.html", {
+        "nav_active": "data", "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"), "new_key": new_key,
+    })
+
+
+def status_label(status: str) -> str:
+    return SubmissionStatus(status).label

@@ -1,0 +1,262 @@
+"""Scheme pages: list, import (YAML / Excel), version tree, edit, adopt, new version, clone, diff, export, targets."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from kaohe.assessment import schemes as svc
+from kaohe.assessment.models import Scheme, SchemeVersion, Target, VersionStatus
+from kaohe.assessment.views.common import DOCX, XLSX, download
+from kaohe.audit.models import AuditAction
+from kaohe.audit.services import record
+from kaohe.orgs.models import OrgUnit
+from kaohe.orgs.permissions import check, require
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("方案文件 (YAML 或 Excel)"), required=False)
+    yaml_text = forms.CharField(label=gettext_lazy("或粘贴 YAML"), widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}), required=False)
+    code = forms.SlugField(label=gettext_lazy("方案代码"), initial="HQD", help_text=gettext_lazy("同一方案在各年度使用相同代码，用于同比与版本比较"))
+    reason = forms.CharField(label=gettext_lazy("说明"), required=False)
+
+
+@login_required
+def scheme_list(request):
+    require(request.user, "assessment.view_scheme")
+    schemes = Scheme.objects.prefetch_related("versions").order_by("-year", "code")
+    return render(request, "assessment/scheme_list.html", {
+        "schemes": schemes, "nav_active": "schemes", "can_manage": check(request.user, "assessment.manage_scheme"),
+    })
+
+
+@login_required
+def scheme_import(request):
+    require(request.user, "assessment.manage_scheme")
+    errors: list[str] = []
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload is not None and upload.name.lower().endswith(".xlsx"):
+                content = svc.workbook_to_content(upload.read())
+            elif upload is not None:
+                content = svc.parse_yaml(upload.read().decode("utf-8", errors="replace"))
+            elif form.cleaned_data["yaml_text"].strip():
+                content = svc.parse_yaml(form.cleaned_data["yaml_text"])
+            else:
+                raise svc.SchemeInvalid([_("请选择文件或粘贴 YAML")])
+            version = svc.import_scheme(content, user=request.user, code=form.cleaned_data["code"], reason=form.cleaned_data["reason"])
+        except svc.SchemeInvalid as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("已导入 %(v)s（草稿）") % {"v": version})
+            return redirect("assessment:version", version.pk)
+    return render(request, "assessment/scheme_import.html", {"form": form, "errors": errors, "nav_active": "schemes"})
+
+
+def _tree(version: SchemeVersion):
+    """Rows for the tree view: categories with their points and the leaves under them."""
+    specs = {s.code: s for s in version.indicators.select_related("responsible_unit")}
+    rows = []
+
+    def walk(node: dict, depth: int) -> float:
+        children = node.get("children") or []
+        if not children:
+            code = svc.indicator_code(node)
+            pts = float(node.get("points") or 0)
+            rows.append({"leaf": True, "depth": depth, "node": node, "code": code, "spec": specs.get(code),
+                         "points": pts, "rule": svc.explain_method(node), "params": node.get("params") or {}})
+            return pts
+        index = len(rows)
+        rows.append({"leaf": False, "depth": depth, "node": node, "points": 0})
+        total = sum(walk(child, depth + 1) for child in children if isinstance(child, dict))
+        if node.get("aggregate") in ("mean", "geometric") and node.get("points") is not None:
+            total = float(node["points"])
+        rows[index]["points"] = total
+        return total
+
+    root = version.content.get("root") or {}
+    if isinstance(root, list):
+        root = {"children": root}
+    total = sum(walk(child, 0) for child in root.get("children", []) if isinstance(child, dict))
+    return rows, total
+
+
+@login_required
+def version_detail(request, pk: int):
+    require(request.user, "assessment.view_scheme")
+    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    rows, total = _tree(version)
+    others = SchemeVersion.objects.exclude(pk=pk).select_related("scheme").order_by("-scheme__year", "-number")
+    content = version.content
+    return render(request, "assessment/version_detail.html", {
+        "version": version, "rows": rows, "total": total, "others": others, "nav_active": "schemes",
+        "can_manage": check(request.user, "assessment.manage_scheme"),
+        "boards": content.get("boards") or [], "tiers": content.get("tiers"), "veto": content.get("veto"),
+        "bonus": content.get("bonus") or [], "deduction": content.get("deduction") or [],
+        "computed": content.get("computed") or [], "collect": content.get("collect") or [],
+        "peer_groups": version.peer_groups.all(), "targets_count": version.targets.count(),
+        "units": dict(OrgUnit.objects.values_list("code", "name")),
+    })
+
+
+@login_required
+def version_edit(request, pk: int):
+    require(request.user, "assessment.manage_scheme")
+    version = get_object_or_404(SchemeVersion, pk=pk)
+    if version.status != VersionStatus.DRAFT:
+        messages.error(request, _("已发布的方案版本不可修改；请新建版本并说明原因。"))
+        return redirect("assessment:version", pk)
+    errors: list[str] = []
+    text = version.yaml_text or svc.to_yaml(version.content)
+    if request.method == "POST":
+        text = request.POST.get("yaml_text", "")
+        try:
+            svc.update_draft(version, svc.parse_yaml(text), user=request.user, reason=request.POST.get("reason", ""))
+        except svc.SchemeInvalid as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("assessment:version", pk)
+    return render(request, "assessment/version_edit.html", {"version": version, "text": text, "errors": errors, "nav_active": "schemes"})
+
+
+@login_required
+@require_POST
+def version_adopt(request, pk: int):
+    require(request.user, "assessment.manage_scheme")
+    version = get_object_or_404(SchemeVersion, pk=pk)
+    try:
+        svc.adopt(version, user=request.user)
+    except svc.SchemeInvalid as exc:
+        for e in exc.errors:
+            messages.error(request, e)
+    else:
+        messages.success(request, _("方案已发布"))
+    return redirect("assessment:version", pk)
+
+
+@login_required
+@require_POST
+def version_new(request, pk: int):
+    require(request.user, "assessment.manage_scheme")
+    version = get_object_or_404(SchemeVersion, pk=pk)
+    try:
+        draft = svc.new_version(version, reason=request.POST.get("reason", ""), user=request.user)
+    except svc.SchemeInvalid as exc:
+        for e in exc.errors:
+            messages.error(request, e)
+        return redirect("assessment:version", pk)
+    messages.success(request, _("已新建草稿版本"))
+    return redirect("assessment:version", draft.pk)
+
+
+@login_required
+@require_POST
+def version_clone(request, pk: int):
+    require(request.user, "assessment.manage_scheme")
+    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    try:
+        year = int(request.POST.get("year") or version.scheme.year + 1)
+        draft = svc.clone_to_year(version, year, user=request.user)
+    except (ValueError, svc.SchemeInvalid) as exc:
+        for e in getattr(exc, "errors", [str(exc)]):
+            messages.error(request, e)
+        return redirect("assessment:version", pk)
+    messages.success(request, _("已复制为 %(y)s 年方案草稿") % {"y": year})
+    return redirect("assessment:version", draft.pk)
+
+
+@login_required
+def version_diff(request, pk: int):
+    require(request.user, "assessment.view_scheme")
+    left = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    right = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=request.GET.get("other") or 0)
+    rows = svc.diff(left.content, right.content)
+    show_all = request.GET.get("all") == "1"
+    return render(request, "assessment/version_diff.html", {
+        "left": left, "right": right, "rows": rows if show_all else [r for r in rows if r.change != "same"],
+        "summary": svc.diff_summary(rows), "show_all": show_all, "nav_active": "schemes",
+    })
+
+
+@login_required
+def version_export(request, pk: int, fmt: str):
+    require(request.user, "assessment.view_scheme")
+    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    base = f"{version.scheme.year}-{version.scheme.code}-v{version.number}"
+    if fmt == "yaml":
+        return download(svc.to_yaml(version.content).encode(), base + ".yaml", "application/yaml; charset=utf-8")
+    if fmt == "xlsx":
+        return download(svc.content_to_workbook(version.content), base + ".xlsx", XLSX)
+    if fmt == "docx":
+        units = dict(OrgUnit.objects.values_list("code", "name"))
+        return download(svc.content_to_docx(version.content, units), base + ".docx", DOCX)
+    from django.http import Http404
+
+    raise Http404(fmt)
+
+
+@login_required
+def version_targets(request, pk: int):
+    """目标值: list, and import from Excel (columns 单位代码, 指标代码, 目标值) all-or-nothing."""
+    require(request.user, "assessment.view_scheme")
+    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    problems: list[str] = []
+    if request.method == "POST":
+        require(request.user, "assessment.manage_scheme")
+        upload = request.FILES.get("file")
+        problems = import_targets(version, upload.read() if upload else b"", request.user)
+        if not problems:
+            messages.success(request, _("目标值已导入"))
+            return redirect("assessment:version_targets", pk)
+    targets = Target.objects.filter(version=version).select_related("unit").order_by("indicator", "unit__sort_order")
+    return render(request, "assessment/version_targets.html", {
+        "version": version, "targets": targets, "problems": problems, "nav_active": "schemes",
+        "can_manage": check(request.user, "assessment.manage_scheme"),
+    })
+
+
+def import_targets(version: SchemeVersion, data: bytes, user) -> list[str]:
+    import openpyxl
+
+    try:
+        ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except Exception:  # noqa: BLE001
+        return [_("无法作为 Excel 工作簿 (.xlsx) 打开")]
+    units = dict(OrgUnit.objects.values_list("code", "pk"))
+    codes = set(version.indicators.values_list("code", flat=True))
+    problems, rows = [], []
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        if r == 1 or not row or all(c is None for c in row[:3]):
+            continue
+        unit, ind, value = (list(row) + [None] * 3)[:3]
+        if str(unit).strip() not in units:
+            problems.append(_("第%(r)s行 A列: 未知单位 %(u)s") % {"r": r, "u": unit})
+            continue
+        if str(ind).strip() not in codes:
+            problems.append(_("第%(r)s行 B列: 未知指标 %(i)s") % {"r": r, "i": ind})
+            continue
+        try:
+            rows.append((units[str(unit).strip()], str(ind).strip(), Decimal(str(value))))
+        except Exception:  # noqa: BLE001
+            problems.append(_("第%(r)s行 C列: “%(v)s”不是数字") % {"r": r, "v": value})
+    if problems:
+        return problems
+    with transaction.atomic():
+        before = list(Target.objects.filter(version=version).values_list("unit_id", "indicator", "target"))
+        Target.objects.filter(version=version).delete()
+        Target.objects.bulk_create([Target(version=version, unit_id=u, indicator=i, target=t) for u, i, t in rows])
+        record(AuditAction.IMPORT, version, object_type="assessment.target", before={"rows": before},
+               after={"rows": rows}, user=user)
+    return []
