@@ -117,3 +117,10 @@ def test_a_year_without_groups_says_so_and_a_bad_year_falls_back(org_world, clie
     client = client_for(org_world.office)
     assert "尚未设置分类考核组" in client.get(url("peer_groups"), {"year": 1999}).content.decode()
     assert client.get(url("peer_groups"), {"year": "abc"}).status_code == 200
+
+
+def test_the_directory_speaks_english_with_english_unit_names_when_chosen(org_world, client_for):
+    client = client_for(org_world.office)
+    client.cookies["django_language"] = "en"
+    page = client.get(url("directory")).content.decode()
+    assert "Unit directory" in page and "District A" in page and "Test City" in page
