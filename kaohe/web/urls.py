@@ -9,3 +9,5 @@ urlpatterns = [
     path("", home.home, name="home"),
 ]
 urlpatterns.append(path("assessment/", include("kaohe.assessment.urls")))
+urlpatterns.append(path("results/", include("kaohe.results.urls")))
+urlpatterns.append(path("public/", include("kaohe.results.public_urls")))

@@ -1,0 +1,183 @@
+"""红旗激励榜 and 黄灯提醒榜: flag rules applied to each sealed monthly run.
+
+Rules are configured per scheme (a :class:`FlagPolicy` by scheme code, or a ``flags``
+key in the scheme dict); without them the defaults apply::
+
+    flags:
+      red:
+        - {rule: board_first}            # first place on each board in each peer group
+        - {rule: best_growth}            # the biggest rise of the total against last month, per group
+      yellow:
+        - {rule: board_last}             # last place on each board in each peer group
+        - {rule: target_missed, times: 2}  # missing a monthly target N months in a row
+
+``best_growth`` takes ``measure: total`` (points, default) or ``measure: rank``
+(places gained). Flags are derived data: recomputing a run's flags replaces them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kaohe.results.models import Flag, FlagKind, RunBoard, RunKind, RunTotal, ScoringRun
+from kaohe.results.scheme_meta import leaves
+
+DEFAULT_RULES: dict[str, list[dict[str, Any]]] = {
+    "red": [{"rule": "board_first"}, {"rule": "best_growth"}],
+    "yellow": [{"rule": "board_last"}, {"rule": "target_missed", "times": 2}],
+}
+KNOWN_RULES = {"board_first", "best_growth", "board_last", "target_missed"}
+
+
+def scheme_rules(scheme: dict, scheme_code: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The flag rules: the scheme's FlagPolicy, else a ``flags`` key in the scheme, else the defaults."""
+    from kaohe.results.models import FlagPolicy
+
+    policy = FlagPolicy.objects.filter(scheme_code=scheme_code).first() if scheme_code else None
+    rules = policy.rules if policy is not None else scheme.get("flags")
+    if not rules:
+        return DEFAULT_RULES
+    out = {"red": list(rules.get("red") or []), "yellow": list(rules.get("yellow") or [])}
+    for kind, items in out.items():
+        for i, item in enumerate(items):
+            if item.get("rule") not in KNOWN_RULES:
+                raise ValueError(f"flags.{kind}[{i}].rule: unknown rule {item.get('rule')!r} ({', '.join(sorted(KNOWN_RULES))})")
+    return out
+
+
+def board_names(scheme: dict) -> dict[str, str]:
+    return {str(b.get("code")): str(b.get("name") or b.get("code")) for b in scheme.get("boards") or []}
+
+
+def previous_monthly(run: ScoringRun, back: int = 1) -> ScoringRun | None:
+    number, year = run.number - back, run.year
+    while number < 1:
+        number += 12
+        year -= 1
+    return (
+        ScoringRun.objects.current()
+        .filter(scheme_code=run.scheme_code, kind=RunKind.MONTHLY, year=year, number=number)
+        .exclude(pk=run.pk)
+        .order_by("-id")
+        .first()
+    )
+
+
+def missed_targets(run: ScoringRun) -> dict[str, set[str]]:
+    """unit → indicators whose monthly target the unit missed in this run."""
+    from kaohe.results.runs import Inputs
+
+    inputs = Inputs.from_bytes(run.inputs)
+    targets = inputs.target_map()
+    if not targets:
+        return {}
+    values = inputs.value_map()
+    directions = {code: leaf.get("direction", "higher") for code, leaf in leaves(inputs.scheme).items()}
+    missed: dict[str, set[str]] = defaultdict(set)
+    for (unit, indicator), target in targets.items():
+        if target is None:
+            continue
+        value = values.get((unit, indicator))
+        lower = directions.get(indicator) == "lower"
+        if value is None or (value > target if lower else value < target):
+            missed[unit].add(indicator)
+    return missed
+
+
+@transaction.atomic
+def award_flags(run: ScoringRun) -> list[Flag]:
+    """Apply the scheme's flag rules to a sealed monthly run; replaces this run's flags."""
+    from kaohe.results.runs import Inputs
+
+    Flag.objects.filter(run=run).delete()
+    if run.kind != RunKind.MONTHLY or not run.sealed:
+        return []
+    scheme = Inputs.from_bytes(run.inputs).scheme
+    rules = scheme_rules(scheme, run.scheme_code)
+    names = board_names(scheme)
+    flags: list[Flag] = []
+    seen: set[tuple] = set()
+
+    def add(kind: str, rule: str, unit: str, unit_name: str, group: str, board: str, reason: str) -> None:
+        key = (kind, rule, unit, board)
+        if key in seen:
+            return
+        seen.add(key)
+        flags.append(Flag(run=run, year=run.year, month=run.number, kind=kind, rule=rule, unit_code=unit,
+                          unit_name=unit_name, group=group, board=board, reason=reason[:300]))
+
+    boards = list(RunBoard.objects.filter(run=run).values_list("board", "group", "unit_code", "unit_name", "rank", "score"))
+    last_rank: dict[tuple[str, str], int] = {}
+    size: dict[tuple[str, str], int] = defaultdict(int)
+    for board, group, _u, _n, rank, _s in boards:
+        last_rank[(board, group)] = max(rank, last_rank.get((board, group), 0))
+        size[(board, group)] += 1
+    totals = {t.unit_code: t for t in RunTotal.objects.filter(run=run)}
+    prev = previous_monthly(run)
+
+    for kind in ("red", "yellow"):
+        for item in rules[kind]:
+            rule = item["rule"]
+            if rule == "board_first":
+                for board, group, unit, name, rank, score in boards:
+                    if rank == 1:
+                        add(kind, rule, unit, name, group, board,
+                            _("%(board)s%(group)s组第1名（%(score).2f分）") % {"board": names.get(board, board), "group": group, "score": score})
+            elif rule == "board_last":
+                for board, group, unit, name, rank, score in boards:
+                    if size[(board, group)] > 1 and rank == last_rank[(board, group)]:
+                        add(kind, rule, unit, name, group, board,
+                            _("%(board)s%(group)s组末位（%(score).2f分）") % {"board": names.get(board, board), "group": group, "score": score})
+            elif rule == "best_growth" and prev is not None:
+                measure = item.get("measure", "total")
+                before = {t.unit_code: t for t in RunTotal.objects.filter(run=prev)}
+                by_group: dict[str, list[tuple[float, RunTotal]]] = defaultdict(list)
+                for code, t in totals.items():
+                    b = before.get(code)
+                    if b is None:
+                        continue
+                    gain = (b.rank - t.rank) if measure == "rank" else round(t.total - b.total, 6)
+                    by_group[t.group].append((gain, t))
+                for group, gains in by_group.items():
+                    best = max(g for g, _t in gains)
+                    if best <= 0:
+                        continue
+                    for gain, t in gains:
+                        if gain == best:
+                            text = (_("较上月前进%(n)d位") % {"n": gain}) if measure == "rank" else (_("较上月增加%(n).2f分，组内增幅第一") % {"n": gain})
+                            add(kind, rule, t.unit_code, t.unit_name, group, "", text)
+            elif rule == "target_missed":
+                times = int(item.get("times", 2))
+                streak = missed_targets(run)
+                earlier = run
+                for _i in range(times - 1):
+                    earlier = previous_monthly(earlier) if earlier else None
+                    if earlier is None:
+                        streak = {}
+                        break
+                    other = missed_targets(earlier)
+                    streak = {u: inds & other.get(u, set()) for u, inds in streak.items()}
+                for unit, inds in sorted(streak.items()):
+                    if not inds or unit not in totals:
+                        continue
+                    t = totals[unit]
+                    add(kind, rule, unit, t.unit_name, t.group, "",
+                        _("连续%(n)d个月未完成月度目标：%(inds)s") % {"n": times, "inds": "、".join(sorted(inds))})
+    Flag.objects.bulk_create(flags)
+    return flags
+
+
+def yearly_tally(year: int, scheme_code: str | None = None) -> list[dict]:
+    """Per unit: red flags and yellow lights in ``year`` (current runs only), most red first."""
+    current = ScoringRun.objects.current().filter(year=year, kind=RunKind.MONTHLY)
+    if scheme_code:
+        current = current.filter(scheme_code=scheme_code)
+    tally: dict[str, dict] = {}
+    for code, name, group, kind in Flag.objects.filter(run__in=current).values_list("unit_code", "unit_name", "group", "kind"):
+        row = tally.setdefault(code, {"unit": code, "name": name, "group": group, "red": 0, "yellow": 0})
+        row["red" if kind == FlagKind.RED else "yellow"] += 1
+    return sorted(tally.values(), key=lambda r: (-r["red"], r["yellow"], r["unit"]))

@@ -1,0 +1,100 @@
+"""差距分析 for one unit in one run: points to the next place, the leader and each tier; what-if re-scoring.
+
+Place and tier gaps come from the stored totals (the arithmetic the engine already
+did); the per-indicator "best value" list uses ``kaohe.engine.gap`` when the engine
+provides it, else the unit's headroom (full marks − score); what-if re-scores the
+run's stored inputs with changed values through the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kaohe.results.models import RunIndicator, RunTotal, ScoringRun
+from kaohe.results.runs import Inputs, engine_score, output_from_result
+
+
+@dataclass
+class Gap:
+    label: str
+    points: float
+    target_total: float
+
+
+def place_gaps(run: ScoringRun, unit_code: str) -> dict[str, Any]:
+    me = RunTotal.objects.get(run=run, unit_code=unit_code)
+    group = list(RunTotal.objects.filter(run=run, group=me.group).order_by("rank", "unit_code").values_list("unit_code", "unit_name", "total", "rank", "tier"))
+    precision = int(run.scheme_meta.get("precision", 2) or 2)
+    step = 10 ** -precision
+    gaps: list[Gap] = []
+    better = [g for g in group if g[2] > me.total]
+    if better:
+        nxt = min(better, key=lambda g: g[2])
+        gaps.append(Gap(f"追上第{nxt[3]}名（{nxt[1]}）", round(nxt[2] - me.total, precision), nxt[2]))
+        leader = group[0]
+        if leader[0] != nxt[0]:
+            gaps.append(Gap(f"追上第1名（{leader[1]}）", round(leader[2] - me.total, precision), leader[2]))
+    tiers = run.scheme_meta.get("tiers") or {}
+    levels = tiers.get("levels") or []
+    tier_gaps: list[Gap] = []
+    if tiers.get("by") == "bands":
+        for level in levels:
+            if level.get("min") is not None and float(level["min"]) > me.total:
+                tier_gaps.append(Gap(str(level.get("name")), round(float(level["min"]) - me.total, precision), float(level["min"])))
+    elif levels:
+        # Quota tiers: reaching a tier means beating the last unit admitted to it.
+        totals_by_tier: dict[str, list[float]] = {}
+        for _c, _n, total, _r, tier in group:
+            totals_by_tier.setdefault(tier or "", []).append(total)
+        order = [str(level.get("name")) for level in levels]
+        mine = order.index(me.tier) if me.tier in order else len(order)
+        for name in order[:mine]:
+            if totals_by_tier.get(name):
+                bar = min(totals_by_tier[name])
+                tier_gaps.append(Gap(name, round(max(bar - me.total, 0) + step, precision), bar))
+    return {"me": me, "group": group, "gaps": gaps, "tier_gaps": tier_gaps}
+
+
+def best_value_indicators(run: ScoringRun, unit_code: str, limit: int = 8) -> list[dict]:
+    """Indicators where the least improvement gains the most points."""
+    meta = run.scheme_meta.get("indicators", {})
+    try:
+        from kaohe.engine import gap as engine_gap  # noqa: F401 — optional until the engine provides it
+    except ImportError:
+        engine_gap = None
+    rows = []
+    if engine_gap is not None and hasattr(engine_gap, "indicator_steps"):
+        inputs = Inputs.from_bytes(run.inputs)
+        try:
+            steps = engine_gap.indicator_steps(inputs.scheme, inputs, unit_code)  # pragma: no cover - engine-specific
+            return list(steps)[:limit]
+        except Exception:  # noqa: BLE001 — fall back to headroom
+            pass
+    for ind in RunIndicator.objects.filter(run=run, unit_code=unit_code):
+        headroom = round(ind.full_marks - ind.score, 4)
+        if headroom <= 0:
+            continue
+        rows.append({"code": ind.indicator, "name": meta.get(ind.indicator, {}).get("name", ind.indicator), "value": ind.value,
+                     "score": ind.score, "full_marks": ind.full_marks, "headroom": headroom, "rank": ind.rank})
+    rows.sort(key=lambda r: (-r["headroom"], r["code"]))
+    return rows[:limit]
+
+
+def what_if(run: ScoringRun, unit_code: str, changes: dict[str, float]) -> dict[str, Any]:
+    """Re-score the run's stored inputs with ``indicator → value`` changed for the unit."""
+    inputs = Inputs.from_bytes(run.inputs)
+    changed = inputs.with_values({(unit_code, k): v for k, v in changes.items()})
+    out = output_from_result(engine_score(changed))
+    me = next(t for t in out.totals if t["unit"] == unit_code)
+    before = RunTotal.objects.get(run=run, unit_code=unit_code)
+    group = sorted((t for t in out.totals if t["group"] == me["group"]), key=lambda t: (t["rank"], t["unit"]))
+    boards = {(b["board"]): b["rank"] for b in out.boards if b["unit"] == unit_code}
+    old_boards = dict(run.board_rows.filter(unit_code=unit_code).values_list("board", "rank"))
+    return {
+        "total": me["total"], "rank": me["rank"], "tier": me["tier"],
+        "old_total": before.total, "old_rank": before.rank, "old_tier": before.tier,
+        "group_size": len(group),
+        "boards": [{"code": b["code"], "name": b["name"], "old": old_boards.get(b["code"]), "new": boards.get(b["code"])}
+                   for b in run.scheme_meta.get("boards", [])],
+    }

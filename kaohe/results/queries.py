@@ -1,0 +1,270 @@
+"""Read-side of results: the rows each page shows (boards with arrows, profiles, scorecards, movers).
+
+Plain functions over the stored rows; views only pick the run and render.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg
+
+from kaohe.results.models import (
+    Flag,
+    FlagKind,
+    RunBoard,
+    RunIndicator,
+    RunKind,
+    RunTotal,
+    ScoringRun,
+)
+
+PAGE_SIZE = 50
+
+
+def previous_run(run: ScoringRun) -> ScoringRun | None:
+    """The same scheme's current run for the period before (last month, last quarter…)."""
+    per_year = {RunKind.MONTHLY: 12, RunKind.QUARTERLY: 4, RunKind.HALF_YEARLY: 2, RunKind.ANNUAL: 1}[RunKind(run.kind)]
+    number, year = run.number - 1, run.year
+    if number < 1:
+        number, year = per_year, year - 1
+    return (
+        ScoringRun.objects.current()
+        .filter(scheme_code=run.scheme_code, kind=run.kind, year=year, number=number)
+        .exclude(pk=run.pk)
+        .order_by("-id")
+        .first()
+    )
+
+
+def groups_of(run: ScoringRun) -> list[str]:
+    return list(RunTotal.objects.filter(run=run).order_by("group").values_list("group", flat=True).distinct())
+
+
+def board_meta(run: ScoringRun, code: str) -> dict | None:
+    for b in run.scheme_meta.get("boards", []):
+        if b["code"] == code:
+            return b
+    return None
+
+
+@dataclass
+class BoardRow:
+    rank: int
+    unit_code: str
+    unit_name: str
+    group: str
+    score: float
+    prev_rank: int | None = None
+    values: list[tuple[str, Any, float | None]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def change(self) -> int | None:
+        return None if self.prev_rank is None else self.prev_rank - self.rank
+
+
+def board_rows(
+    run: ScoringRun, board: str, group: str | None, *, visible: set[str] | None = None,
+    page: int = 1, page_size: int = PAGE_SIZE, with_values: bool = True,
+) -> tuple[list[BoardRow], int]:
+    """One page of a board within a group: rank, score, change vs last period, values behind."""
+    qs = RunBoard.objects.filter(run=run, board=board)
+    if group:
+        qs = qs.filter(group=group)
+    if visible is not None:
+        qs = qs.filter(unit_code__in=visible)
+    count = qs.count()
+    start = (max(page, 1) - 1) * page_size
+    rows = [
+        BoardRow(r, u, n, g, s)
+        for u, n, g, s, r in qs.order_by("group", "rank", "unit_code").values_list(
+            "unit_code", "unit_name", "group", "score", "rank")[start:start + page_size]
+    ]
+    codes = [r.unit_code for r in rows]
+    prev = previous_run(run)
+    if prev is not None and codes:
+        before = dict(RunBoard.objects.filter(run=prev, board=board, unit_code__in=codes).values_list("unit_code", "rank"))
+        for row in rows:
+            row.prev_rank = before.get(row.unit_code)
+    meta = board_meta(run, board) or {"indicators": []}
+    if with_values and codes and meta["indicators"]:
+        by_unit: dict[str, dict[str, tuple]] = defaultdict(dict)
+        for u, i, v, s in RunIndicator.objects.filter(run=run, unit_code__in=codes, indicator__in=meta["indicators"]).values_list(
+            "unit_code", "indicator", "value", "score"):
+            by_unit[u][i] = (v, s)
+        for row in rows:
+            row.values = [(i, *by_unit[row.unit_code].get(i, (None, None))) for i in meta["indicators"]]
+    if codes:
+        for u, kind, b in Flag.objects.filter(run=run, unit_code__in=codes, board__in=[board, ""]).values_list("unit_code", "kind", "board"):
+            for row in rows:
+                if row.unit_code == u and (b == board):
+                    row.flags.append(kind)
+    return rows, count
+
+
+def movers(run: ScoringRun, limit: int = 8, visible: set[str] | None = None) -> list[dict]:
+    """Units whose total rank changed most since the previous period."""
+    prev = previous_run(run)
+    if prev is None:
+        return []
+    before = dict(RunTotal.objects.filter(run=prev).values_list("unit_code", "rank"))
+    out = []
+    for code, name, group, rank, total in RunTotal.objects.filter(run=run).values_list("unit_code", "unit_name", "group", "rank", "total"):
+        if visible is not None and code not in visible:
+            continue
+        if code in before and before[code] != rank:
+            out.append({"unit": code, "name": name, "group": group, "rank": rank, "prev": before[code],
+                        "change": before[code] - rank, "total": total})
+    out.sort(key=lambda m: (-abs(m["change"]), -m["change"], m["unit"]))
+    return out[:limit]
+
+
+def flags_of(run: ScoringRun, visible: set[str] | None = None) -> dict[str, list[Flag]]:
+    qs = Flag.objects.filter(run=run).order_by("kind", "group", "board", "unit_code")
+    if visible is not None:
+        qs = qs.filter(unit_code__in=visible)
+    out: dict[str, list[Flag]] = {FlagKind.RED: [], FlagKind.YELLOW: []}
+    for flag in qs:
+        out[flag.kind].append(flag)
+    return out
+
+
+def history(unit_code: str, scheme_code: str, kind: str = RunKind.MONTHLY) -> list[dict]:
+    """Total, rank and tier over time for one unit (current runs only)."""
+    current = ScoringRun.objects.current().filter(scheme_code=scheme_code, kind=kind)
+    rows = (
+        RunTotal.objects.filter(unit_code=unit_code, run__in=current)
+        .select_related(None)
+        .values_list("run__year", "run__number", "run__label", "run_id", "total", "rank", "tier", "group")
+        .order_by("run__year", "run__number")
+    )
+    return [{"year": y, "number": n, "label": lab, "run": rid, "total": t, "rank": r, "tier": tier, "group": g}
+            for y, n, lab, rid, t, r, tier, g in rows]
+
+
+@dataclass
+class Profile:
+    total: RunTotal
+    group_size: int
+    indicators: list[dict]
+    radar: dict
+    sentence_parts: dict
+
+
+def profile(run: ScoringRun, unit_code: str) -> Profile | None:
+    """单位画像 for one run: the indicator table with places and the radar against group mean and leader."""
+    total = RunTotal.objects.filter(run=run, unit_code=unit_code).first()
+    if total is None:
+        return None
+    group_totals = list(RunTotal.objects.filter(run=run, group=total.group).values_list("unit_code", "rank", "categories"))
+    group_size = len(group_totals)
+    leader_code = min(group_totals, key=lambda t: (t[1], t[0]))[0] if group_totals else unit_code
+    meta = run.scheme_meta.get("indicators", {})
+    means = dict(
+        RunIndicator.objects.filter(run=run, group=total.group).values("indicator").annotate(m=Avg("value"))
+        .values_list("indicator", "m")
+    )
+    rows = []
+    for ind in RunIndicator.objects.filter(run=run, unit_code=unit_code).order_by("indicator"):
+        m = meta.get(ind.indicator, {})
+        rows.append({
+            "code": ind.indicator, "name": m.get("name", ind.indicator), "category": m.get("category_name", ""),
+            "value": ind.value, "score": ind.score, "full_marks": ind.full_marks, "rank": ind.rank,
+            "group_mean": means.get(ind.indicator), "unit": m.get("unit", ""),
+            "is_full": ind.full_marks > 0 and ind.score >= ind.full_marks - 1e-9,
+        })
+    cats = run.scheme_meta.get("categories") or [{"code": c, "name": c} for c in sorted(total.categories)]
+    mean_cat: dict[str, float] = defaultdict(float)
+    leader_cat: dict[str, float] = {}
+    for code, _rank, categories in group_totals:
+        for c, v in (categories or {}).items():
+            mean_cat[c] += float(v) / max(group_size, 1)
+        if code == leader_code:
+            leader_cat = {c: float(v) for c, v in (categories or {}).items()}
+    radar = {
+        "indicators": [c["name"] for c in cats if c["code"] in total.categories],
+        "unit": [round(float(total.categories[c["code"]]), 2) for c in cats if c["code"] in total.categories],
+        "mean": [round(mean_cat.get(c["code"], 0.0), 2) for c in cats if c["code"] in total.categories],
+        "leader": [round(leader_cat.get(c["code"], 0.0), 2) for c in cats if c["code"] in total.categories],
+    }
+    radar["max"] = max([*radar["unit"], *radar["mean"], *radar["leader"], 1.0])
+    parts = {"n": total.n_indicators or len(rows), "top3": total.top3, "first": total.first_places, "full": total.full_marks}
+    return Profile(total, group_size, rows, radar, parts)
+
+
+def band(score: float | None, full: float | None, bands: dict) -> str:
+    if score is None or not full:
+        return "none"
+    ratio = score / full
+    if ratio >= float(bands.get("green", 0.85)):
+        return "green"
+    if ratio >= float(bands.get("yellow", 0.6)):
+        return "yellow"
+    return "red"
+
+
+def scorecard(
+    run: ScoringRun, group: str | None, *, visible: set[str] | None = None, flt: str = "", sort: str = "rank",
+    threshold: float = 0.05,
+) -> dict:
+    """Units × indicators coloured by per-indicator bands, trend arrows beyond ``threshold`` of full marks."""
+    meta = run.scheme_meta.get("indicators", {})
+    totals = RunTotal.objects.filter(run=run)
+    if group:
+        totals = totals.filter(group=group)
+    if visible is not None:
+        totals = totals.filter(unit_code__in=visible)
+    units = list(totals.order_by("group", "rank", "unit_code").values_list("unit_code", "unit_name", "group", "rank", "total", "tier"))
+    codes = [u[0] for u in units]
+    indicators = sorted({i for i in RunIndicator.objects.filter(run=run, unit_code__in=codes[:1]).values_list("indicator", flat=True)}) if codes else []
+    cells: dict[tuple[str, str], tuple] = {}
+    qs = RunIndicator.objects.filter(run=run)
+    if group:
+        qs = qs.filter(group=group)
+    for u, i, v, s, f, r in qs.values_list("unit_code", "indicator", "value", "score", "full_marks", "rank"):
+        cells[(u, i)] = (v, s, f, r)
+    prev = previous_run(run)
+    before: dict[tuple[str, str], float] = {}
+    if prev is not None:
+        pq = RunIndicator.objects.filter(run=prev)
+        if group:
+            pq = pq.filter(group=group)
+        before = {(u, i): s for u, i, s in pq.values_list("unit_code", "indicator", "score")}
+    avg_total = sum(u[4] for u in units) / len(units) if units else 0
+    if flt == "top3":
+        units = [u for u in units if u[3] <= 3]
+    elif flt == "below_avg":
+        units = [u for u in units if u[4] < avg_total]
+    if sort in indicators:
+        units.sort(key=lambda u: -(cells.get((u[0], sort), (None, -1))[1] or 0))
+    elif sort == "name":
+        units.sort(key=lambda u: u[1])
+    rows = []
+    for code, name, grp, rank, total, tier in units:
+        row_cells = []
+        for ind in indicators:
+            v, s, f, r = cells.get((code, ind), (None, None, None, None))
+            trend = ""
+            old = before.get((code, ind))
+            if old is not None and s is not None and f:
+                if s - old > threshold * f:
+                    trend = "up"
+                elif old - s > threshold * f:
+                    trend = "down"
+            row_cells.append({"value": v, "score": s, "full": f, "rank": r, "trend": trend,
+                              "band": band(s, f, meta.get(ind, {}).get("bands", {}))})
+        rows.append({"unit": code, "name": name, "group": grp, "rank": rank, "total": total, "tier": tier, "cells": row_cells})
+    return {
+        "indicators": [{"code": i, "name": meta.get(i, {}).get("name", i)} for i in indicators],
+        "rows": rows, "average": avg_total,
+    }
+
+
+def tier_counts(run: ScoringRun) -> list[dict]:
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for g, t in RunTotal.objects.filter(run=run).values_list("group", "tier"):
+        counts[(g, t or "—")] += 1
+    return [{"group": g, "tier": t, "count": c} for (g, t), c in sorted(counts.items())]

@@ -1,0 +1,640 @@
+"""Scoring runs: store inputs exactly, call the engine, store its output, hash, verify, diff.
+
+Canonical forms (used for hashing and for ``kaohe verify``):
+- inputs: ``{"meta", "scheme", "period", "values", "units", "targets"}`` where each
+  table is ``{"columns": [...], "rows": [[...], ...]}`` with rows sorted;
+- outputs: ``{"totals", "indicators", "boards", "explain", "warnings"}`` built from
+  the stored rows (not from the engine's frames), floats rounded to 9 decimals.
+
+``content_hash = sha256(inputs_hash + ":" + sha256(canonical outputs))``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.results.models import (
+    RunBoard,
+    RunIndicator,
+    RunKind,
+    RunStatus,
+    RunTotal,
+    ScoringRun,
+)
+from kaohe.results.scheme_meta import summary
+
+TOTAL_FIXED = {"unit", "group", "bonus", "deduction", "total", "rank", "tier", "vetoed"}
+FLOAT_DIGITS = 9
+NON_ENGINE_KEYS = {"flags", "code"}
+BULK = 5000
+
+
+# ---- canonical data ----------------------------------------------------------------------
+
+
+def _num(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        value = round(value, FLOAT_DIGITS)
+        return 0.0 if value == 0 else value
+    return value
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def table_from_frame(frame) -> dict:
+    """A Polars DataFrame (or None) as a canonical ``{"columns", "rows"}`` table."""
+    if frame is None:
+        return {"columns": [], "rows": []}
+    columns = list(frame.columns)
+    rows = [[_num(v) for v in row] for row in frame.iter_rows()]
+    rows.sort(key=lambda r: json.dumps(r, ensure_ascii=False, default=str))
+    return {"columns": columns, "rows": rows}
+
+
+def table_from_rows(columns: list[str], rows: Iterable[Iterable[Any]]) -> dict:
+    out = [[_num(v) for v in row] for row in rows]
+    out.sort(key=lambda r: json.dumps(r, ensure_ascii=False, default=str))
+    return {"columns": list(columns), "rows": out}
+
+
+def frame_from_table(table: dict):
+    """Back to Polars: text columns as Utf8, ``value``/``target`` as Float64."""
+    import polars as pl
+
+    columns = table.get("columns") or []
+    if not columns:
+        return None
+    data = {c: [row[i] for row in table["rows"]] for i, c in enumerate(columns)}
+    schema = {c: (pl.Float64 if c in ("value", "target") else pl.Utf8) for c in columns}
+    for c in columns:
+        if schema[c] is pl.Utf8:
+            data[c] = [None if v is None else str(v) for v in data[c]]
+    return pl.DataFrame(data, schema=schema)
+
+
+@dataclass
+class Inputs:
+    """What a run scores: the scheme dict and the tables, in canonical form."""
+
+    scheme: dict
+    values: dict
+    units: dict
+    targets: dict
+    period: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    def canonical(self) -> dict:
+        return {
+            "meta": self.meta,
+            "scheme": self.scheme,
+            "period": self.period,
+            "values": self.values,
+            "units": self.units,
+            "targets": self.targets,
+        }
+
+    def to_bytes(self) -> bytes:
+        return zlib.compress(canonical_json(self.canonical()), 6)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes | memoryview) -> Inputs:
+        data = json.loads(zlib.decompress(bytes(blob)))
+        return cls(
+            scheme=data["scheme"], values=data["values"], units=data["units"], targets=data["targets"],
+            period=data.get("period"), meta=data.get("meta") or {},
+        )
+
+    @classmethod
+    def from_frames(cls, scheme: dict, values, units=None, targets=None, period: str | None = None, meta=None) -> Inputs:
+        return cls(
+            scheme=json.loads(canonical_json(scheme)),
+            values=table_from_frame(values),
+            units=table_from_frame(units),
+            targets=table_from_frame(targets),
+            period=period,
+            meta=dict(meta or {}),
+        )
+
+    def hash(self) -> str:
+        return sha256(canonical_json(self.canonical()))
+
+    def with_values(self, changes: dict[tuple[str, str], float]) -> Inputs:
+        """A copy with ``(unit, indicator) → value`` replaced (rows added when absent)."""
+        cols = self.values["columns"]
+        iu, ii, iv = cols.index("unit"), cols.index("indicator"), cols.index("value")
+        ip = cols.index("period") if "period" in cols else None
+        rows = [list(r) for r in self.values["rows"]]
+        pending = dict(changes)
+        for row in rows:
+            key = (row[iu], row[ii])
+            if key in pending and (ip is None or self.period is None or row[ip] == self.period):
+                row[iv] = _num(float(pending.pop(key)))
+        for (unit, indicator), value in pending.items():
+            row = [None] * len(cols)
+            row[iu], row[ii], row[iv] = unit, indicator, _num(float(value))
+            if ip is not None:
+                row[ip] = self.period
+            rows.append(row)
+        return Inputs(self.scheme, table_from_rows(cols, rows), self.units, self.targets, self.period, dict(self.meta))
+
+    def value_map(self) -> dict[tuple[str, str], float | None]:
+        cols = self.values["columns"]
+        if not cols:
+            return {}
+        iu, ii, iv = cols.index("unit"), cols.index("indicator"), cols.index("value")
+        ip = cols.index("period") if "period" in cols else None
+        out = {}
+        for row in self.values["rows"]:
+            if ip is not None and self.period is not None and row[ip] != self.period:
+                continue
+            out[(row[iu], row[ii])] = row[iv]
+        return out
+
+    def target_map(self) -> dict[tuple[str, str], float]:
+        cols = self.targets["columns"]
+        if not cols:
+            return {}
+        iu, ii, it = cols.index("unit"), cols.index("indicator"), cols.index("target")
+        return {(r[iu], r[ii]): r[it] for r in self.targets["rows"]}
+
+    def unit_names(self) -> dict[str, str]:
+        cols = self.units["columns"]
+        if not cols or "name" not in cols:
+            return {}
+        iu, iname = cols.index("unit"), cols.index("name")
+        return {r[iu]: r[iname] for r in self.units["rows"]}
+
+
+# ---- engine ------------------------------------------------------------------------------
+
+
+def engine_score(inputs: Inputs):
+    """Score ``inputs`` with the engine (the only place the results app calls ``score``)."""
+    from kaohe.engine import load_scheme, score
+
+    # Keys the results app keeps beside the engine's (flag rules, the scheme's code) are not the engine's.
+    scheme = load_scheme({k: v for k, v in inputs.scheme.items() if k not in NON_ENGINE_KEYS})
+    kwargs = {}
+    if inputs.period is not None:
+        kwargs["period"] = inputs.period
+    return score(
+        scheme,
+        frame_from_table(inputs.values),
+        units=frame_from_table(inputs.units),
+        targets=frame_from_table(inputs.targets),
+        **kwargs,
+    )
+
+
+def _warning_dict(w: Any) -> dict:
+    if isinstance(w, dict):
+        return {k: w.get(k) for k in ("code", "message", "unit", "indicator")}
+    return {k: getattr(w, k, None) for k in ("code", "message", "unit", "indicator")}
+
+
+@dataclass
+class Output:
+    """The engine's result reduced to the rows the results app stores."""
+
+    totals: list[dict]
+    indicators: list[dict]
+    boards: list[dict]
+    explain: dict
+    warnings: list[dict]
+
+    def canonical(self) -> dict:
+        return {
+            "totals": table_from_rows(
+                ["unit", "group", "total", "rank", "tier", "vetoed", "bonus", "deduction", "categories",
+                 "n_indicators", "first_places", "top3", "full_marks"],
+                ([t["unit"], t["group"], float(t["total"]), int(t["rank"]), t["tier"] or "", bool(t["vetoed"]),
+                  float(t["bonus"]), float(t["deduction"]),
+                  json.loads(canonical_json({k: _num(float(v)) for k, v in t["categories"].items()})),
+                  int(t["n_indicators"]), int(t["first_places"]), int(t["top3"]), int(t["full_marks"])]
+                 for t in self.totals),
+            ),
+            "indicators": table_from_rows(
+                ["unit", "group", "indicator", "value", "score", "rank", "full_marks"],
+                ([r["unit"], r["group"], r["indicator"], None if r["value"] is None else float(r["value"]),
+                  float(r["score"]), None if r["rank"] is None else int(r["rank"]), float(r["full_marks"])]
+                 for r in self.indicators),
+            ),
+            "boards": table_from_rows(
+                ["board", "unit", "group", "score", "rank"],
+                ([r["board"], r["unit"], r["group"], float(r["score"]), int(r["rank"])] for r in self.boards),
+            ),
+            "explain": json.loads(canonical_json(self.explain or {})),
+            "warnings": sorted(
+                (json.loads(canonical_json(w)) for w in self.warnings),
+                key=lambda w: json.dumps(w, ensure_ascii=False, sort_keys=True),
+            ),
+        }
+
+    def hash(self) -> str:
+        return sha256(canonical_json(self.canonical()))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def output_from_result(result) -> Output:
+    """Turn the engine's result (Polars frames) into an :class:`Output`."""
+    stats = {}
+    if getattr(result, "stats", None) is not None:
+        for row in result.stats.iter_rows(named=True):
+            stats[str(row["unit"])] = row
+    totals = []
+    for row in result.totals.iter_rows(named=True):
+        unit = str(row["unit"])
+        s = stats.get(unit, {})
+        cats = {k: float(v) for k, v in row.items() if k not in TOTAL_FIXED and isinstance(v, int | float) and not isinstance(v, bool) and _clean(v) is not None}
+        totals.append({
+            "unit": unit,
+            "group": str(row.get("group") or ""),
+            "total": float(row["total"]),
+            "rank": int(row["rank"]),
+            "tier": row.get("tier") or "",
+            "vetoed": bool(row.get("vetoed") or False),
+            "bonus": float(row.get("bonus") or 0),
+            "deduction": float(row.get("deduction") or 0),
+            "categories": cats,
+            "n_indicators": int(s.get("indicators") or 0),
+            "first_places": int(s.get("first_places") or 0),
+            "top3": int(s.get("top3") or 0),
+            "full_marks": int(s.get("full_marks") or 0),
+        })
+    group_of = {t["unit"]: t["group"] for t in totals}
+    indicators = [
+        {
+            "unit": str(r["unit"]),
+            "group": group_of.get(str(r["unit"]), ""),
+            "indicator": str(r["indicator"]),
+            "value": None if _clean(r.get("value")) is None else float(r["value"]),
+            "score": float(_clean(r.get("score")) or 0.0),
+            "rank": None if _clean(r.get("rank")) is None else int(r["rank"]),
+            "full_marks": float(_clean(r.get("full_marks")) or 0.0),
+        }
+        for r in result.indicators.iter_rows(named=True)
+    ]
+    boards = []
+    if getattr(result, "boards", None) is not None:
+        boards = [
+            {
+                "board": str(r["board"]),
+                "unit": str(r["unit"]),
+                "group": str(r.get("group") or group_of.get(str(r["unit"]), "")),
+                "score": float(_clean(r.get("score")) or 0.0),
+                "rank": int(r["rank"]),
+            }
+            for r in result.boards.iter_rows(named=True)
+        ]
+    explain = json.loads(canonical_json(_jsonable(getattr(result, "explain", None) or {})))
+    warnings = [_warning_dict(w) for w in (getattr(result, "warnings", None) or [])]
+    return Output(totals, indicators, boards, explain, warnings)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float):
+        return _num(value)
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return str(value)
+
+
+def stored_output(run: ScoringRun) -> Output:
+    """The output as it is stored in the database now (what verify hashes)."""
+    totals = [
+        {"unit": t.unit_code, "group": t.group, "total": t.total, "rank": t.rank, "tier": t.tier, "vetoed": t.vetoed,
+         "bonus": t.bonus, "deduction": t.deduction, "categories": t.categories, "n_indicators": t.n_indicators,
+         "first_places": t.first_places, "top3": t.top3, "full_marks": t.full_marks}
+        for t in RunTotal.objects.filter(run=run).order_by("unit_code")
+    ]
+    indicators = [
+        {"unit": u, "group": g, "indicator": i, "value": v, "score": s, "rank": r, "full_marks": f}
+        for u, g, i, v, s, r, f in RunIndicator.objects.filter(run=run).values_list(
+            "unit_code", "group", "indicator", "value", "score", "rank", "full_marks")
+    ]
+    boards = [
+        {"board": b, "unit": u, "group": g, "score": s, "rank": r}
+        for b, u, g, s, r in RunBoard.objects.filter(run=run).values_list("board", "unit_code", "group", "score", "rank")
+    ]
+    return Output(totals, indicators, boards, run.explain or {}, list(run.warnings or []))
+
+
+# ---- creating and executing runs -----------------------------------------------------------
+
+
+PERIOD_LABELS = {
+    RunKind.MONTHLY: "{year}年{number}月",
+    RunKind.QUARTERLY: "{year}年第{number}季度",
+    RunKind.HALF_YEARLY: "{year}年{half}",
+    RunKind.ANNUAL: "{year}年度",
+}
+
+
+def period_label(year: int, kind: str, number: int) -> str:
+    half = "上半年" if number == 1 else "下半年"
+    return PERIOD_LABELS[RunKind(kind)].format(year=year, number=number, half=half)
+
+
+def create_run(
+    inputs: Inputs,
+    *,
+    year: int,
+    kind: str,
+    number: int = 1,
+    scheme_code: str | None = None,
+    scheme_name: str | None = None,
+    user=None,
+    previous: ScoringRun | None = None,
+    reason: str = "",
+    source_hash: str = "",
+    scheme_version_ref: int | None = None,
+    period_ref: int | None = None,
+    owner_unit=None,
+) -> ScoringRun:
+    """A queued run holding its inputs; :func:`execute_run` computes it."""
+    inputs.meta = {"year": year, "kind": str(kind), "number": number, **(inputs.meta or {})}
+    return ScoringRun.objects.create(
+        scheme_code=scheme_code or str(inputs.scheme.get("code") or inputs.scheme.get("name") or "scheme")[:64],
+        scheme_name=scheme_name or str(inputs.scheme.get("name") or "")[:200],
+        scheme_version_ref=scheme_version_ref,
+        period_ref=period_ref,
+        owner_unit=owner_unit if owner_unit is not None else (previous.owner_unit if previous else None),
+        year=year,
+        kind=kind,
+        number=number,
+        label=period_label(year, kind, number),
+        previous=previous,
+        reason=reason,
+        inputs=inputs.to_bytes(),
+        scheme_meta=summary(inputs.scheme),
+        inputs_hash=inputs.hash(),
+        source_hash=source_hash,
+        created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+    )
+
+
+def _set_progress(run: ScoringRun, progress: int, status: str | None = None) -> None:
+    fields = {"progress": progress}
+    if status:
+        fields["status"] = status
+    ScoringRun.objects.filter(pk=run.pk).update(**fields)
+    run.progress = progress
+    if status:
+        run.status = status
+
+
+def execute_run(run: ScoringRun, unit_ids: dict[str, int] | None = None) -> ScoringRun:
+    """Compute a queued run with the engine, store every row and seal it with its hash."""
+    if run.sealed:
+        return run
+    _set_progress(run, 5, RunStatus.RUNNING)
+    try:
+        inputs = Inputs.from_bytes(run.inputs)
+        _set_progress(run, 15)
+        output = output_from_result(engine_score(inputs))
+        _set_progress(run, 60)
+        store_output(run, inputs, output, unit_ids=unit_ids)
+    except Exception as exc:
+        ScoringRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}")
+        run.refresh_from_db()
+        raise
+    after_sealed(run)
+    return run
+
+
+def _unit_ids(codes: Iterable[str]) -> dict[str, int]:
+    from kaohe.orgs.models import OrgUnit
+
+    codes = list(set(codes))
+    found: dict[str, int] = {}
+    for i in range(0, len(codes), 900):
+        found.update(dict(OrgUnit.objects.filter(code__in=codes[i:i + 900]).values_list("code", "pk")))
+    return found
+
+
+@transaction.atomic
+def store_output(run: ScoringRun, inputs: Inputs, output: Output, unit_ids: dict[str, int] | None = None) -> None:
+    """Write the rows of ``output`` for ``run`` and seal it (status done + content hash)."""
+    names = inputs.unit_names()
+    ids = unit_ids if unit_ids is not None else _unit_ids(t["unit"] for t in output.totals)
+    RunTotal.objects.bulk_create(
+        [
+            RunTotal(
+                run=run, unit_id=ids.get(t["unit"]), unit_code=t["unit"], unit_name=(names.get(t["unit"]) or t["unit"])[:100],
+                group=t["group"], total=t["total"], rank=t["rank"], tier=t["tier"], vetoed=t["vetoed"], bonus=t["bonus"],
+                deduction=t["deduction"], categories=t["categories"], n_indicators=t["n_indicators"],
+                first_places=t["first_places"], top3=t["top3"], full_marks=t["full_marks"],
+            )
+            for t in output.totals
+        ],
+        batch_size=BULK,
+    )
+    RunIndicator.objects.bulk_create(
+        [
+            RunIndicator(
+                run=run, unit_id=ids.get(r["unit"]), unit_code=r["unit"], group=r["group"], indicator=r["indicator"],
+                value=r["value"], score=r["score"], rank=r["rank"], full_marks=r["full_marks"],
+            )
+            for r in output.indicators
+        ],
+        batch_size=BULK,
+    )
+    RunBoard.objects.bulk_create(
+        [
+            RunBoard(
+                run=run, board=r["board"], unit_id=ids.get(r["unit"]), unit_code=r["unit"],
+                unit_name=(names.get(r["unit"]) or r["unit"])[:100], group=r["group"], score=r["score"], rank=r["rank"],
+            )
+            for r in output.boards
+        ],
+        batch_size=BULK,
+    )
+    # Hash what was stored, read back exactly as verify will read it.
+    run.explain = output.explain
+    run.warnings = output.warnings
+    ScoringRun.objects.filter(pk=run.pk).update(explain=output.explain, warnings=output.warnings, progress=90)
+    run.refresh_from_db()
+    content_hash = sha256(f"{run.inputs_hash}:{stored_output(run).hash()}")
+    ScoringRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, progress=100, content_hash=content_hash, finished_at=timezone.now(), error=""
+    )
+    run.refresh_from_db()
+
+
+def after_sealed(run: ScoringRun) -> None:
+    """Derived records that follow a sealed run (flags for monthly runs)."""
+    if run.kind == RunKind.MONTHLY:
+        from kaohe.results.flags import award_flags
+
+        award_flags(run)
+
+
+def start_run(run: ScoringRun, background: bool = True) -> ScoringRun:
+    """Enqueue the background task (django-tasks) for ``run`` once the transaction commits."""
+    if not background:
+        return execute_run(run)
+    from kaohe.results.tasks import execute_run_task
+
+    transaction.on_commit(lambda: execute_run_task.enqueue(run.pk))
+    return run
+
+
+# ---- verification ---------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    run_id: int | None
+    message: str
+
+
+def _first_differences(a: dict, b: dict, limit: int = 5) -> list[str]:
+    out: list[str] = []
+    for part in ("totals", "indicators", "boards"):
+        cols = a[part]["columns"]
+        key_idx = {"totals": [0], "indicators": [0, 2], "boards": [0, 1]}[part]
+        rows_a = {tuple(r[i] for i in key_idx): r for r in a[part]["rows"]}
+        rows_b = {tuple(r[i] for i in key_idx): r for r in b[part]["rows"]}
+        for key in sorted(set(rows_a) | set(rows_b), key=str):
+            ra, rb = rows_a.get(key), rows_b.get(key)
+            if ra == rb:
+                continue
+            if ra is None or rb is None:
+                out.append(f"{part} {'/'.join(map(str, key))}: {'missing' if ra is None else 'extra'} row")
+            else:
+                for c, va, vb in zip(cols, ra, rb, strict=True):
+                    if va != vb:
+                        out.append(f"{part} {'/'.join(map(str, key))} {c}: stored {va!r}, recomputed {vb!r}")
+            if len(out) >= limit:
+                return out
+    for part in ("explain", "warnings"):
+        if a[part] != b[part] and len(out) < limit:
+            out.append(f"{part}: stored differs from recomputed")
+    return out
+
+
+def verify_run(run: ScoringRun, recompute: bool = True) -> list[Finding]:
+    """Everything wrong with a sealed run: altered inputs, altered rows, engine disagreement."""
+    findings: list[Finding] = []
+    inputs = Inputs.from_bytes(run.inputs)
+    if inputs.hash() != run.inputs_hash:
+        findings.append(Finding(run.pk, _("输入数据与入库哈希不符（输入被改动）")))
+    stored = stored_output(run)
+    stored_hash = sha256(f"{run.inputs_hash}:{stored.hash()}")
+    if stored_hash != run.content_hash:
+        findings.append(Finding(run.pk, _("存储结果与内容哈希不符（结果被改动）")))
+    if recompute:
+        try:
+            fresh = output_from_result(engine_score(inputs))
+        except Exception as exc:  # noqa: BLE001 — any engine error is a finding
+            findings.append(Finding(run.pk, _("重新计算失败：%(err)s") % {"err": exc}))
+        else:
+            a, b = stored.canonical(), fresh.canonical()
+            if a != b:
+                diffs = _first_differences(a, b)
+                findings.append(Finding(run.pk, _("重新计算结果与存储结果不符：") + "; ".join(diffs)))
+    return findings
+
+
+def verify_chain() -> list[Finding]:
+    from kaohe.results.models import Publication
+
+    findings: list[Finding] = []
+    previous = ""
+    for pub in Publication.objects.select_related("run").order_by("published_at", "id"):
+        if pub.previous_hash != previous:
+            findings.append(Finding(pub.run_id, _("公示链断裂：公示 %(id)s 记录的上一哈希不符") % {"id": pub.pk}))
+        if pub.run_hash != pub.run.content_hash:
+            findings.append(Finding(pub.run_id, _("公示 %(id)s 的结果哈希与计分批次不符") % {"id": pub.pk}))
+        if pub.chain_hash != chain_hash(pub.previous_hash, pub.run_hash):
+            findings.append(Finding(pub.run_id, _("公示 %(id)s 的链哈希不符") % {"id": pub.pk}))
+        previous = pub.chain_hash
+    return findings
+
+
+def chain_hash(previous_hash: str, run_hash: str) -> str:
+    return sha256(f"{previous_hash}:{run_hash}")
+
+
+# ---- diff -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Move:
+    unit: str
+    name: str
+    group: str
+    rank_before: int | None
+    rank_after: int | None
+    total_before: float | None
+    total_after: float | None
+    tier_before: str
+    tier_after: str
+    changed_values: list[tuple[str, Any, Any]]
+    changed_scores: list[tuple[str, float, float]]
+
+    @property
+    def places(self) -> int:
+        if self.rank_before is None or self.rank_after is None:
+            return 0
+        return self.rank_before - self.rank_after
+
+
+def diff_runs(before: ScoringRun, after: ScoringRun) -> list[Move]:
+    """Who moved between two runs, by how many places, because of which values."""
+    in_a, in_b = Inputs.from_bytes(before.inputs).value_map(), Inputs.from_bytes(after.inputs).value_map()
+    changed: dict[str, list] = {}
+    for key in sorted(set(in_a) | set(in_b)):
+        if in_a.get(key) != in_b.get(key):
+            changed.setdefault(key[0], []).append((key[1], in_a.get(key), in_b.get(key)))
+    scores_a = {(u, i): s for u, i, s in RunIndicator.objects.filter(run=before).values_list("unit_code", "indicator", "score")}
+    score_changes: dict[str, list] = {}
+    for u, i, s in RunIndicator.objects.filter(run=after).values_list("unit_code", "indicator", "score"):
+        old = scores_a.get((u, i))
+        if old is not None and round(old - s, 6) != 0:
+            score_changes.setdefault(u, []).append((i, old, s))
+    ta = {t.unit_code: t for t in RunTotal.objects.filter(run=before)}
+    moves = []
+    for t in RunTotal.objects.filter(run=after).order_by("group", "rank"):
+        a = ta.get(t.unit_code)
+        move = Move(
+            t.unit_code, t.unit_name, t.group, a.rank if a else None, t.rank, a.total if a else None, t.total,
+            a.tier if a else "", t.tier, changed.get(t.unit_code, []), score_changes.get(t.unit_code, []),
+        )
+        if move.places or move.changed_values or move.changed_scores or move.tier_before != move.tier_after or (
+            a and round(a.total - t.total, 6) != 0
+        ):
+            moves.append(move)
+    moves.sort(key=lambda m: (-abs(m.places), m.group, m.rank_after or 0))
+    return moves

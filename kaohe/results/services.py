@@ -1,0 +1,398 @@
+"""Business rules of results: who sees what, publication (公示), appeals (申诉), awards, reviews.
+
+Views and the API stay thin and call these functions. Every change of domain
+data is written to the audit log through ``kaohe.audit.services.record``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaohe.audit.models import AuditAction
+from kaohe.audit.services import record, snapshot
+from kaohe.orgs.models import OrgUnit
+from kaohe.orgs.permissions import check, person_of
+from kaohe.results.models import (
+    Appeal,
+    AppealAttachment,
+    AppealStatus,
+    Award,
+    AwardKind,
+    AwardStatus,
+    Notification,
+    Publication,
+    Review,
+    RunIndicator,
+    RunKind,
+    RunTotal,
+    ScoringRun,
+    StaleMark,
+)
+from kaohe.results.runs import Inputs, chain_hash, create_run, execute_run
+
+NOTICE_DAYS = 7
+APPEAL_ANSWER_DAYS = 10
+
+
+# ---- which runs, and who sees what -------------------------------------------------------
+
+
+def latest_version(run: ScoringRun) -> ScoringRun:
+    """The newest sealed correction of ``run`` (itself when never corrected)."""
+    current = run
+    while True:
+        nxt = current.corrections.filter(status="done").exclude(content_hash="").order_by("-id").first()
+        if nxt is None:
+            return current
+        current = nxt
+
+
+def publication_of(run: ScoringRun) -> Publication | None:
+    """The publication covering ``run``: its own, or that of a run it corrects."""
+    current: ScoringRun | None = run
+    while current is not None:
+        pub = Publication.objects.filter(run=current).first()
+        if pub is not None:
+            return pub
+        current = current.previous
+    return None
+
+
+def is_published(run: ScoringRun, now: dt.datetime | None = None) -> bool:
+    pub = publication_of(run)
+    return pub is not None and pub.published_at <= (now or timezone.now())
+
+
+def visible_units(user, run: ScoringRun) -> set[str] | None:
+    """Unit codes whose details ``user`` may see in ``run``; ``None`` means all of them.
+
+    Office and leaders see everything; once the run is published everyone does;
+    before that an assessed unit sees only its own rows.
+    """
+    if check(user, "results.view_all", run) or is_published(run):
+        return None
+    person = person_of(user)
+    if person is None:
+        return set()
+    return {person.unit.code}
+
+
+def can_view_unit(user, run: ScoringRun, unit_code: str) -> bool:
+    codes = visible_units(user, run)
+    return codes is None or unit_code in codes
+
+
+@dataclass
+class Period:
+    year: int
+    kind: str
+    number: int
+
+
+def runs_for(scheme_code: str | None = None, kind: str = RunKind.MONTHLY, year: int | None = None):
+    qs = ScoringRun.objects.current().filter(kind=kind)
+    if scheme_code:
+        qs = qs.filter(scheme_code=scheme_code)
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("year", "number", "id")
+
+
+def latest_run(kind: str = RunKind.MONTHLY, scheme_code: str | None = None) -> ScoringRun | None:
+    qs = ScoringRun.objects.current().filter(kind=kind)
+    if scheme_code:
+        qs = qs.filter(scheme_code=scheme_code)
+    return qs.order_by("-year", "-number", "-id").first()
+
+
+# ---- notifications -----------------------------------------------------------------------
+
+
+def notify(unit: OrgUnit, message: str, link: str = "", user=None) -> Notification:
+    return Notification.objects.create(unit=unit, user=user, message=message[:500], link=link)
+
+
+# ---- publication -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish(
+    run: ScoringRun,
+    user=None,
+    *,
+    title: str = "",
+    notice_days: int = NOTICE_DAYS,
+    appeal_days: int = APPEAL_ANSWER_DAYS,
+    now: dt.datetime | None = None,
+    notice_ends: dt.datetime | None = None,
+) -> Publication:
+    """公示 a sealed run; its hash joins the chain after the previous publication's."""
+    if not run.sealed:
+        raise ValidationError(_("只能公示已完成的计分批次。"))
+    if Publication.objects.filter(run=run).exists():
+        raise ValidationError(_("该计分批次已经公示。"))
+    now = now or timezone.now()
+    previous = Publication.objects.select_for_update().order_by("-published_at", "-id").first()
+    previous_hash = previous.chain_hash if previous else ""
+    pub = Publication.objects.create(
+        run=run,
+        title=title or _("%(scheme)s%(period)s考核结果公示") % {"scheme": run.scheme_name, "period": run.label},
+        published_at=now,
+        notice_ends=notice_ends or now + dt.timedelta(days=notice_days),
+        appeal_days=appeal_days,
+        run_hash=run.content_hash,
+        previous_hash=previous_hash,
+        chain_hash=chain_hash(previous_hash, run.content_hash),
+        published_by=user if user is not None and user.is_authenticated else None,
+    )
+    record(AuditAction.PUBLISH, pub, after=snapshot(pub), user=user if user is not None and user.is_authenticated else None)
+    unit_ids = set(RunTotal.objects.filter(run=run, unit__isnull=False).values_list("unit_id", flat=True))
+    Notification.objects.bulk_create(
+        [Notification(unit_id=uid, message=_("%(title)s已发布，公示期至%(end)s。") % {
+            "title": pub.title, "end": timezone.localtime(pub.notice_ends).strftime("%Y-%m-%d")}, link=f"/public/{pub.pk}/")
+         for uid in sorted(unit_ids)]
+    )
+    return pub
+
+
+def is_final(pub: Publication, now: dt.datetime | None = None) -> bool:
+    """Results are final once the notice period is over and no appeal is open."""
+    return pub.is_final(now) and not pub.appeals.filter(status=AppealStatus.FILED).exists()
+
+
+# ---- appeals -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_appeal(
+    pub: Publication,
+    unit: OrgUnit,
+    indicator: str,
+    reason: str,
+    user=None,
+    *,
+    claimed_value: float | None = None,
+    files=(),
+    now: dt.datetime | None = None,
+) -> Appeal:
+    """申诉 during the notice period, about one indicator of the unit's own results."""
+    now = now or timezone.now()
+    errors: dict[str, str] = {}
+    if not pub.in_notice_period(now):
+        errors["__all__"] = _("公示期已结束（截止%(end)s），不能再提出申诉。") % {
+            "end": timezone.localtime(pub.notice_ends).strftime("%Y-%m-%d %H:%M")}
+    if not reason or not reason.strip():
+        errors["reason"] = _("请填写申诉理由。")
+    if not RunIndicator.objects.filter(run=pub.run, unit_code=unit.code, indicator=indicator).exists():
+        errors["indicator"] = _("指标“%(ind)s”不在本单位的考核结果中。") % {"ind": indicator}
+    if errors:
+        raise ValidationError(errors)
+    appeal = Appeal.objects.create(
+        publication=pub, unit=unit, indicator=indicator, reason=reason.strip(), claimed_value=claimed_value,
+        filed_by=user if user is not None and user.is_authenticated else None, filed_at=now,
+        answer_due=now + dt.timedelta(days=pub.appeal_days),
+    )
+    for f in files:
+        AppealAttachment.objects.create(appeal=appeal, file=f, name=getattr(f, "name", "file")[:200])
+    record(AuditAction.CREATE, appeal, after=snapshot(appeal), user=user if user is not None and user.is_authenticated else None)
+    return appeal
+
+
+def _answerable(appeal: Appeal) -> None:
+    if appeal.status != AppealStatus.FILED:
+        raise ValidationError(_("该申诉已处理。"))
+
+
+@transaction.atomic
+def accept_appeal(
+    appeal: Appeal,
+    user=None,
+    *,
+    response: str,
+    value: float | None = None,
+    now: dt.datetime | None = None,
+) -> ScoringRun:
+    """采纳: correct the value, score a new run linked to the appeal (and publish it in the chain)."""
+    _answerable(appeal)
+    now = now or timezone.now()
+    value = appeal.claimed_value if value is None else value
+    if value is None:
+        raise ValidationError({"value": _("采纳申诉需填写更正后的数值。")})
+    if not response or not response.strip():
+        raise ValidationError({"response": _("请填写答复意见。")})
+    base = latest_version(appeal.publication.run)
+    inputs = Inputs.from_bytes(base.inputs)
+    old = inputs.value_map().get((appeal.unit.code, appeal.indicator))
+    corrected = inputs.with_values({(appeal.unit.code, appeal.indicator): float(value)})
+    corrected.meta = {}
+    _correct_source_data(base, appeal, float(value), user)
+    run = create_run(
+        corrected, year=base.year, kind=base.kind, number=base.number, scheme_code=base.scheme_code,
+        scheme_name=base.scheme_name, user=user, previous=base,
+        reason=_("申诉采纳：%(unit)s %(ind)s %(old)s → %(new)s") % {
+            "unit": appeal.unit.name, "ind": appeal.indicator, "old": old, "new": value},
+        scheme_version_ref=base.scheme_version_ref, period_ref=base.period_ref,
+    )
+    execute_run(run)
+    # The correction above tells listeners (on commit) that this period's runs are stale;
+    # the run just made already holds the corrected value, so its mark is dropped after.
+    transaction.on_commit(lambda: StaleMark.objects.filter(run=run).delete())
+    before = snapshot(appeal)
+    appeal.status = AppealStatus.ACCEPTED
+    appeal.response = response.strip()
+    appeal.answered_by = user if user is not None and user.is_authenticated else None
+    appeal.answered_at = now
+    appeal.corrected_run = run
+    appeal.save()
+    record(AuditAction.UPDATE, appeal, before=before, after=snapshot(appeal), reason=appeal.response,
+           user=appeal.answered_by)
+    original = appeal.publication
+    publish(run, user, title=original.title + _("（更正）"), now=now, notice_ends=max(original.notice_ends, now),
+            appeal_days=original.appeal_days)
+    notify(appeal.unit, _("您单位关于“%(ind)s”的申诉已采纳：%(resp)s") % {"ind": appeal.indicator, "resp": appeal.response},
+           link=f"/results/appeals/{appeal.pk}/", user=appeal.filed_by)
+    return run
+
+
+def _correct_source_data(run: ScoringRun, appeal: Appeal, value: float, user) -> None:
+    """Keep the assessment data store in step when the run came from it (its correction service)."""
+    if not (run.scheme_version_ref and run.period_ref):
+        return
+    try:
+        from kaohe.assessment import services as assessment_services
+    except ImportError:
+        return
+    correct = getattr(assessment_services, "correct_value", None)
+    if correct is None:
+        return
+    from decimal import Decimal
+
+    from django.apps import apps
+
+    SchemeVersion = apps.get_model("assessment", "SchemeVersion")
+    PeriodModel = apps.get_model("assessment", "Period")
+    correct(
+        user,
+        SchemeVersion.objects.get(pk=run.scheme_version_ref),
+        PeriodModel.objects.get(pk=run.period_ref),
+        appeal.unit,
+        appeal.indicator,
+        Decimal(str(value)),
+        reason=_("申诉采纳（申诉编号%(id)s）") % {"id": appeal.pk},
+    )
+
+
+@transaction.atomic
+def reject_appeal(appeal: Appeal, user=None, *, response: str, now: dt.datetime | None = None) -> Appeal:
+    """驳回 with a reason; the unit is told."""
+    _answerable(appeal)
+    if not response or not response.strip():
+        raise ValidationError({"response": _("驳回申诉须说明理由。")})
+    before = snapshot(appeal)
+    appeal.status = AppealStatus.REJECTED
+    appeal.response = response.strip()
+    appeal.answered_by = user if user is not None and user.is_authenticated else None
+    appeal.answered_at = now or timezone.now()
+    appeal.save()
+    record(AuditAction.UPDATE, appeal, before=before, after=snapshot(appeal), reason=appeal.response,
+           user=appeal.answered_by)
+    notify(appeal.unit, _("您单位关于“%(ind)s”的申诉未被采纳：%(resp)s") % {"ind": appeal.indicator, "resp": appeal.response},
+           link=f"/results/appeals/{appeal.pk}/", user=appeal.filed_by)
+    return appeal
+
+
+def open_appeals(now: dt.datetime | None = None):
+    return Appeal.objects.filter(status=AppealStatus.FILED).select_related("unit", "publication").order_by("answer_due")
+
+
+# ---- reviews and awards ------------------------------------------------------------------
+
+
+def add_review(run: ScoringRun, title: str, text: str, user=None) -> Review:
+    """季度点评 / 年度点评 by the office."""
+    if not text.strip():
+        raise ValidationError({"text": _("请填写点评内容。")})
+    review = Review.objects.create(run=run, title=title.strip() or run.label, text=text.strip(),
+                                   author=user if user is not None and user.is_authenticated else None)
+    record(AuditAction.CREATE, review, after=snapshot(review), user=review.author)
+    return review
+
+
+def first_tier_name(run: ScoringRun) -> str | None:
+    tiers = (Inputs.from_bytes(run.inputs).scheme.get("tiers") or {}).get("levels") or []
+    return str(tiers[0].get("name")) if tiers else None
+
+
+@transaction.atomic
+def grant_first_prizes(run: ScoringRun, user=None, *, by: str = "tier", count: int | None = None) -> list[Award]:
+    """综合考核一等奖 from an annual run: every unit in the first tier, or the top ``count`` of each group."""
+    if run.kind != RunKind.ANNUAL or not run.sealed:
+        raise ValidationError(_("一等奖只能依据已完成的年度计分批次评定。"))
+    totals = RunTotal.objects.filter(run=run).order_by("group", "rank")
+    if by == "tier":
+        name = first_tier_name(run)
+        if not name:
+            raise ValidationError(_("方案没有设定等次，请按名额评定。"))
+        chosen = [t for t in totals if t.tier == name and not t.vetoed]
+        why = _("%(year)s年度综合考核%(tier)s") % {"year": run.year, "tier": name}
+    elif by == "quota":
+        if not count or count < 1:
+            raise ValidationError({"count": _("请填写每组名额。")})
+        chosen = [t for t in totals if t.rank <= count and not t.vetoed]
+        why = _("%(year)s年度综合考核组内前%(n)d名") % {"year": run.year, "n": count}
+    else:
+        raise ValidationError({"by": _("评定方式只能是按等次或按名额。")})
+    Award.objects.filter(year=run.year, kind=AwardKind.FIRST_PRIZE).delete()
+    actor = user if user is not None and user.is_authenticated else None
+    awards = Award.objects.bulk_create([
+        Award(year=run.year, kind=AwardKind.FIRST_PRIZE, run=run, unit_id=t.unit_id, unit_code=t.unit_code,
+              unit_name=t.unit_name, reason=f"{why}（{t.group}组第{t.rank}名，{t.total:.2f}分）",
+              status=AwardStatus.APPROVED, decided_by=actor, decided_at=timezone.now())
+        for t in chosen
+    ])
+    record(AuditAction.CREATE, None, object_type="results.award", object_id=f"{run.year}/first_prize",
+           object_repr=_("%(year)s年度综合考核一等奖") % {"year": run.year},
+           after={"units": [t.unit_code for t in chosen], "by": by, "count": count}, user=actor)
+    return awards
+
+
+def nominate(year: int, kind: str, unit: OrgUnit, reason: str, user=None, *, person_name: str = "") -> Award:
+    """提名 特别贡献奖 or an honour (好班子/好班长/好助手) with a reason; the office decides."""
+    errors = {}
+    if kind not in AwardKind.values or kind == AwardKind.FIRST_PRIZE:
+        errors["kind"] = _("一等奖由年度结果评定，不接受提名。") if kind == AwardKind.FIRST_PRIZE else _("未知奖项。")
+    if not reason.strip():
+        errors["reason"] = _("请填写提名事由。")
+    if kind in (AwardKind.GOOD_LEADER, AwardKind.GOOD_ASSISTANT) and not person_name.strip():
+        errors["person_name"] = _("好班长、好助手须填写人员姓名。")
+    if errors:
+        raise ValidationError(errors)
+    award = Award.objects.create(
+        year=year, kind=kind, unit=unit, unit_code=unit.code, unit_name=unit.name, person_name=person_name.strip(),
+        reason=reason.strip(), nominated_by=user if user is not None and user.is_authenticated else None,
+    )
+    record(AuditAction.CREATE, award, after=snapshot(award), user=award.nominated_by)
+    return award
+
+
+def decide_award(award: Award, user, *, approve: bool, note: str = "") -> Award:
+    if award.status != AwardStatus.NOMINATED:
+        raise ValidationError(_("该提名已审批。"))
+    before = snapshot(award)
+    award.status = AwardStatus.APPROVED if approve else AwardStatus.REJECTED
+    award.decided_by = user if user is not None and user.is_authenticated else None
+    award.decided_at = timezone.now()
+    award.decision_note = note.strip()
+    award.save()
+    record(AuditAction.APPROVE if approve else AuditAction.RETURN, award, before=before, after=snapshot(award),
+           reason=award.decision_note, user=award.decided_by)
+    if award.unit_id:
+        notify(award.unit, _("%(year)s年度%(kind)s提名%(res)s。") % {
+            "year": award.year, "kind": award.get_kind_display(), "res": _("已批准") if approve else _("未批准")})
+    return award

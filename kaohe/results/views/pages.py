@@ -1,0 +1,319 @@
+"""Leaders' and units' pages: cockpit, boards, flags, scorecard, unit profile, gap analysis, robustness."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.orgs.permissions import check, person_of, require
+from kaohe.reports.exports import Table
+from kaohe.results import gap as gap_service
+from kaohe.results import queries
+from kaohe.results.flags import yearly_tally
+from kaohe.results.models import Appeal, AppealStatus, FlagKind, RunKind, RunTotal, ScoringRun
+from kaohe.results.services import latest_run, publication_of, visible_units
+from kaohe.results.views.common import (
+    export,
+    own_unit_code,
+    page_number,
+    pick_run,
+    require_unit_visible,
+    run_or_404,
+    wants_xlsx,
+)
+
+
+def _attention(request) -> list[dict]:
+    """待办: open appeals and late submissions (when the assessment app reports them)."""
+    items = []
+    if check(request.user, "results.manage"):
+        for appeal in Appeal.objects.filter(status=AppealStatus.FILED).select_related("unit").order_by("answer_due")[:10]:
+            items.append({"kind": "appeal", "text": _("%(unit)s申诉“%(ind)s”待答复") % {"unit": appeal.unit.name, "ind": appeal.indicator},
+                          "due": appeal.answer_due, "overdue": appeal.overdue(), "url": f"/results/appeals/{appeal.pk}/"})
+    try:
+        from django.utils import timezone
+
+        from kaohe.assessment.models import Submission, SubmissionStatus
+
+        today = timezone.localdate()
+        late = (Submission.objects.filter(status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED], period__deadline__lt=today)
+                .select_related("responsible_unit", "period").order_by("period__deadline")[:10])
+        for sub in late:
+            items.append({"kind": "late", "text": _("%(unit)s %(period)s数据逾期未报") % {"unit": sub.responsible_unit.name, "period": sub.period},
+                          "due": sub.period.deadline, "overdue": True, "url": ""})
+    except Exception:  # noqa: BLE001 — the assessment app may not be there yet
+        pass
+    return items
+
+
+def _trend(run: ScoringRun, visible: set[str] | None, per_group: int = 3) -> dict:
+    """Total score over the year's months for the current top units of each group."""
+    runs = list(ScoringRun.objects.current().filter(scheme_code=run.scheme_code, kind=RunKind.MONTHLY, year=run.year).order_by("number"))
+    tops = RunTotal.objects.filter(run=run, rank__lte=per_group)
+    if visible is not None:
+        tops = tops.filter(unit_code__in=visible)
+    codes = {t.unit_code: t.unit_name for t in tops.order_by("group", "rank")[:9]}
+    series = {c: [None] * len(runs) for c in codes}
+    index = {r.pk: i for i, r in enumerate(runs)}
+    for rid, code, total in RunTotal.objects.filter(run__in=runs, unit_code__in=list(codes)).values_list("run_id", "unit_code", "total"):
+        series[code][index[rid]] = round(total, 2)
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"type": "scroll", "bottom": 0},
+        "grid": {"left": 40, "right": 16, "top": 16, "bottom": 48},
+        "xAxis": {"type": "category", "data": [f"{r.number}月" for r in runs]},
+        "yAxis": {"type": "value", "scale": True},
+        "series": [{"name": codes[c], "type": "line", "data": series[c], "smooth": True} for c in codes],
+    }
+
+
+@login_required
+def cockpit(request):
+    """驾驶舱: this month's five boards, movers, flags, items needing attention, trends."""
+    require(request.user, "results.view")
+    run = latest_run(RunKind.MONTHLY)
+    context = {"nav_active": "home", "run": run, "attention": _attention(request)}
+    if run is not None:
+        visible = visible_units(request.user, run)
+        boards = []
+        for b in run.scheme_meta.get("boards", []):
+            rows, _count = queries.board_rows(run, b["code"], None, visible=visible, page_size=10_000, with_values=False)
+            leaders = [r for r in rows if r.rank <= 3] if visible is None else rows
+            boards.append({"code": b["code"], "name": b["name"], "rows": leaders[:12]})
+        flags = queries.flags_of(run, visible)
+        context.update({
+            "boards": boards, "movers": queries.movers(run, visible=visible), "red": flags[FlagKind.RED][:20],
+            "yellow": flags[FlagKind.YELLOW][:20], "trend": _trend(run, visible), "publication": publication_of(run),
+            "red_count": len(flags[FlagKind.RED]), "yellow_count": len(flags[FlagKind.YELLOW]),
+        })
+    return render(request, "results/cockpit.html", context)
+
+
+@login_required
+def boards_index(request):
+    """晒榜: the latest monthly run's first board."""
+    run = pick_run(request)
+    if run is None:
+        return render(request, "results/empty.html", {"nav_active": "boards", "title": _("晒榜")})
+    boards = run.scheme_meta.get("boards", [])
+    if not boards:
+        return render(request, "results/empty.html", {"nav_active": "boards", "title": _("晒榜"), "run": run})
+    return redirect("results:board", run.pk, boards[0]["code"])
+
+
+@login_required
+def board(request, run_id: int, code: str):
+    """One board (榜单) within a peer group: ranking, arrows, values behind, bar chart, drill-down."""
+    run = run_or_404(request, run_id)
+    meta = queries.board_meta(run, code)
+    if meta is None:
+        raise Http404
+    visible = visible_units(request.user, run)
+    groups = queries.groups_of(run)
+    group = request.GET.get("group") or (groups[0] if groups else "")
+    if group not in groups:
+        raise Http404
+    if wants_xlsx(request):
+        rows, _count = queries.board_rows(run, code, group, visible=visible, page_size=1_000_000)
+        names = run.scheme_meta.get("indicators", {})
+        cols = [_("排名"), _("单位"), _("得分"), _("上期排名"), _("名次变化")] + [names.get(i, {}).get("name", i) for i in meta["indicators"]]
+        return export(f"{meta['name']}-{run.label}-{group}", [Table(meta["name"], cols, (
+            [r.rank, r.unit_name, round(r.score, 4), r.prev_rank, r.change] + [v for _i, v, _s in r.values] for r in rows))])
+    page = page_number(request)
+    rows, count = queries.board_rows(run, code, group, visible=visible, page=page)
+    chart = {
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 100, "right": 24, "top": 8, "bottom": 24},
+        "xAxis": {"type": "value"},
+        "yAxis": {"type": "category", "inverse": True, "data": [r.unit_name for r in rows[:30]]},
+        "series": [{"type": "bar", "data": [round(r.score, 2) for r in rows[:30]], "label": {"show": True, "position": "right"}}],
+    }
+    pages = (count + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE
+    names = run.scheme_meta.get("indicators", {})
+    return render(request, "results/board.html", {
+        "nav_active": "boards", "run": run, "board": meta, "boards": run.scheme_meta.get("boards", []), "groups": groups,
+        "group": group, "rows": rows, "count": count, "page": page, "pages": pages, "chart": chart,
+        "indicator_names": [names.get(i, {}).get("name", i) for i in meta["indicators"]],
+        "runs": ScoringRun.objects.current().filter(scheme_code=run.scheme_code, kind=RunKind.MONTHLY).order_by("-year", "-number")[:24],
+        "previous": queries.previous_run(run), "limited": visible is not None,
+    })
+
+
+@login_required
+def flags_page(request):
+    """红旗激励榜 and 黄灯提醒榜: this month's flags and the year's tally per unit."""
+    run = pick_run(request)
+    year = run.year if run else None
+    try:
+        year = int(request.GET.get("year", year or 0)) or year
+    except ValueError:
+        raise Http404 from None
+    visible = visible_units(request.user, run) if run else set()
+    tally = yearly_tally(year, run.scheme_code if run else None) if year else []
+    if visible is not None:
+        tally = [t for t in tally if t["unit"] in visible]
+    flags = queries.flags_of(run, visible) if run else {FlagKind.RED: [], FlagKind.YELLOW: []}
+    if wants_xlsx(request):
+        return export(f"flags-{year}", [
+            Table(_("红旗激励榜"), [_("月份"), _("单位"), _("分组"), _("说明")], ([f.month, f.unit_name, f.group, f.reason] for f in flags[FlagKind.RED])),
+            Table(_("黄灯提醒榜"), [_("月份"), _("单位"), _("分组"), _("说明")], ([f.month, f.unit_name, f.group, f.reason] for f in flags[FlagKind.YELLOW])),
+            Table(_("年度累计"), [_("单位"), _("分组"), _("红旗"), _("黄灯")], ([t["name"], t["group"], t["red"], t["yellow"]] for t in tally)),
+        ])
+    return render(request, "results/flags.html", {
+        "nav_active": "boards", "run": run, "year": year, "red": flags[FlagKind.RED], "yellow": flags[FlagKind.YELLOW], "tally": tally,
+    })
+
+
+@login_required
+def scorecard(request, pk: int):
+    """Scorecard: units × indicators coloured by bands, trend arrows, sortable, filterable, exportable."""
+    run = run_or_404(request, pk)
+    visible = visible_units(request.user, run)
+    groups = queries.groups_of(run)
+    group = request.GET.get("group") or (groups[0] if groups else "")
+    if group not in groups:
+        raise Http404
+    flt = request.GET.get("filter", "")
+    sort = request.GET.get("sort", "rank")
+    card = queries.scorecard(run, group, visible=visible, flt=flt, sort=sort)
+    if wants_xlsx(request):
+        cols = [_("排名"), _("单位"), _("总分"), _("等次")] + [i["name"] for i in card["indicators"]]
+        return export(f"scorecard-{run.label}-{group}", [Table(_("计分卡"), cols, (
+            [r["rank"], r["name"], round(r["total"], 4), r["tier"]] + [c["score"] for c in r["cells"]] for r in card["rows"]))])
+    return render(request, "results/scorecard.html", {
+        "nav_active": "results", "run": run, "groups": groups, "group": group, "card": card, "filter": flt, "sort": sort,
+    })
+
+
+def _unit_run(request, code: str) -> ScoringRun:
+    run = pick_run(request, request.GET.get("kind", RunKind.MONTHLY))
+    if run is None:
+        raise Http404
+    return run
+
+
+@login_required
+def unit_profile(request, code: str):
+    """单位画像: total/rank/tier over time, indicator table with places, the summary sentence, radar."""
+    run = _unit_run(request, code)
+    require_unit_visible(request, run, code)
+    prof = queries.profile(run, code)
+    if prof is None:
+        raise Http404
+    if wants_xlsx(request):
+        return export(f"profile-{code}-{run.label}", [Table(prof.total.unit_name, [
+            _("指标代码"), _("指标"), _("类别"), _("数值"), _("得分"), _("满分值"), _("组内位次"), _("组内平均")], (
+            [r["code"], r["name"], r["category"], r["value"], r["score"], r["full_marks"], r["rank"], r["group_mean"]]
+            for r in prof.indicators))])
+    hist = queries.history(code, run.scheme_code, run.kind)
+    trend = {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 40, "right": 40, "top": 16, "bottom": 48},
+        "xAxis": {"type": "category", "data": [h["label"] for h in hist]},
+        "yAxis": [{"type": "value", "name": _("总分"), "scale": True},
+                  {"type": "value", "name": _("排名"), "inverse": True, "minInterval": 1, "min": 1}],
+        "series": [{"name": _("总分"), "type": "line", "data": [round(h["total"], 2) for h in hist]},
+                   {"name": _("排名"), "type": "line", "yAxisIndex": 1, "data": [h["rank"] for h in hist]}],
+    }
+    radar = {
+        "tooltip": {},
+        "legend": {"bottom": 0},
+        "radar": {"indicator": [{"name": n, "max": prof.radar["max"]} for n in prof.radar["indicators"]], "radius": "62%"},
+        "series": [{"type": "radar", "data": [
+            {"name": prof.total.unit_name, "value": prof.radar["unit"]},
+            {"name": _("组内平均"), "value": prof.radar["mean"]},
+            {"name": _("组内第一"), "value": prof.radar["leader"]},
+        ]}],
+    }
+    return render(request, "results/profile.html", {
+        "nav_active": "results", "run": run, "p": prof, "history": hist, "trend": trend, "radar": radar,
+        "runs": ScoringRun.objects.current().filter(scheme_code=run.scheme_code).order_by("-year", "kind", "-number")[:40],
+        "is_own": own_unit_code(request) == code,
+    })
+
+
+@login_required
+def unit_gap(request, code: str):
+    """差距分析 with a what-if form."""
+    run = _unit_run(request, code)
+    require_unit_visible(request, run, code)
+    if not RunTotal.objects.filter(run=run, unit_code=code).exists():
+        raise Http404
+    gaps = gap_service.place_gaps(run, code)
+    best = gap_service.best_value_indicators(run, code)
+    if wants_xlsx(request):
+        return export(f"gap-{code}-{run.label}", [
+            Table(_("差距"), [_("目标"), _("所需分数"), _("目标总分")], ([g.label, g.points, g.target_total] for g in gaps["gaps"] + gaps["tier_gaps"])),
+            Table(_("提分空间"), [_("指标"), _("数值"), _("得分"), _("满分值"), _("可提升分数")],
+                  ([b["name"], b.get("value"), b.get("score"), b.get("full_marks"), b.get("headroom")] for b in best)),
+        ])
+    values = {i: v for i, v in run.indicator_rows.filter(unit_code=code).values_list("indicator", "value")}
+    names = run.scheme_meta.get("indicators", {})
+    fields = [{"code": i, "name": names.get(i, {}).get("name", i), "value": values[i]} for i in sorted(values)]
+    return render(request, "results/gap.html", {
+        "nav_active": "results", "run": run, "g": gaps, "best": best, "fields": fields, "code": code,
+    })
+
+
+@login_required
+@require_POST
+def what_if(request, code: str):
+    """htmx: re-score with the changed values and show the new rank live."""
+    run = _unit_run(request, code)
+    require_unit_visible(request, run, code)
+    changes: dict[str, float] = {}
+    errors: list[str] = []
+    current = dict(run.indicator_rows.filter(unit_code=code).values_list("indicator", "value"))
+    for key, raw in request.POST.items():
+        if not key.startswith("v_"):
+            continue
+        indicator = key[2:]
+        if indicator not in current or raw.strip() == "":
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            errors.append(_("“%(ind)s”：%(raw)s 不是数字") % {"ind": indicator, "raw": raw})
+            continue
+        if current[indicator] is None or abs(value - current[indicator]) > 1e-12:
+            changes[indicator] = value
+    result = None
+    if not errors:
+        result = gap_service.what_if(run, code, changes)
+    return render(request, "results/_what_if.html", {"result": result, "errors": errors, "changes": changes, "run": run})
+
+
+@login_required
+def robustness(request, pk: int):
+    """排名稳健性 of an annual run: Monte Carlo rank intervals and fragile tier boundaries."""
+    run = run_or_404(request, pk)
+    if not check(request.user, "results.view_all", run):
+        raise PermissionDenied("results.view_all")
+    from kaohe.results.robustness import analyse
+
+    groups = queries.groups_of(run)
+    group = request.GET.get("group") or (groups[0] if groups else "")
+    result = analyse(run, group)
+    if wants_xlsx(request) and result.get("rows"):
+        return export(f"robustness-{run.label}-{group}", [Table(_("排名稳健性"), [
+            _("单位"), _("名义排名"), _("中位排名"), _("5%分位"), _("95%分位"), _("等次"), _("保持等次概率")],
+            ([r["name"], r["rank"], r["median"], r["low"], r["high"], r["tier"], r["p_tier"]] for r in result["rows"]))])
+    return render(request, "results/robustness.html", {
+        "nav_active": "results", "run": run, "groups": groups, "group": group, "r": result,
+    })
+
+
+@login_required
+def my_unit(request):
+    """Shortcut for an assessed unit: its own profile."""
+    code = own_unit_code(request)
+    if code is None:
+        raise PermissionDenied
+    person = person_of(request.user)
+    del person
+    return redirect("results:unit_profile", code)

@@ -1,0 +1,313 @@
+"""Publication (公示), the public page, appeals (申诉), awards (奖项) and notifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.orgs.models import OrgUnit
+from kaohe.orgs.permissions import check, person_of, require
+from kaohe.reports.exports import Table
+from kaohe.results import queries
+from kaohe.results.models import (
+    Appeal,
+    AppealStatus,
+    Award,
+    AwardKind,
+    Notification,
+    Publication,
+    RunBoard,
+    RunKind,
+    RunTotal,
+)
+from kaohe.results.services import (
+    accept_appeal,
+    decide_award,
+    file_appeal,
+    grant_first_prizes,
+    is_final,
+    latest_version,
+    nominate,
+    publish,
+    reject_appeal,
+)
+from kaohe.results.views.common import export, run_or_404, wants_xlsx
+
+PUBLIC_CACHE_SECONDS = 300
+
+
+@login_required
+@require_POST
+def publish_run(request, pk: int):
+    run = run_or_404(request, pk)
+    require(request.user, "results.manage", run)
+    try:
+        days = int(request.POST.get("notice_days", 7))
+        pub = publish(run, request.user, notice_days=max(days, 1))
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("results:run_detail", run.pk)
+    bump_public_cache()
+    messages.success(request, _("已公示，公示期至%(end)s。") % {"end": timezone.localtime(pub.notice_ends).strftime("%Y-%m-%d")})
+    return redirect("results:run_detail", run.pk)
+
+
+@login_required
+def publications(request):
+    require(request.user, "results.view")
+    pubs = Publication.objects.select_related("run").order_by("-published_at", "-id")
+    return render(request, "results/publications.html", {"nav_active": "results", "publications": pubs})
+
+
+# ---- public page (no login, cached) ------------------------------------------------------
+
+
+GENERATION_KEY = "results:public:generation"
+
+
+def bump_public_cache() -> None:
+    """Invalidate every cached public page (after a publication or an answered appeal)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def public_cache_key(pk: int | None) -> str:
+    generation = cache.get(GENERATION_KEY) or 1
+    return f"results:public:{generation}:{pk or 'index'}:{get_language() or 'zh-hans'}"
+
+
+def public_index(request):
+    """公示 list: every publication, newest first."""
+    key = public_cache_key(None)
+    html = cache.get(key)
+    if html is None:
+        pubs = list(Publication.objects.select_related("run").order_by("-published_at", "-id")[:100])
+        html = render(request, "results/public_index.html", {"publications": pubs, "now": timezone.now()}).content
+        cache.set(key, html, PUBLIC_CACHE_SECONDS)
+    from django.http import HttpResponse
+
+    return HttpResponse(html)
+
+
+def public_detail(request, pk: int):
+    """One publication: boards and tiers, publication date, end of the notice period; no login."""
+    from django.http import HttpResponse
+
+    key = public_cache_key(pk) + f":{request.GET.get('group', '')}"
+    html = cache.get(key)
+    if html is None:
+        pub = get_object_or_404(Publication.objects.select_related("run"), pk=pk)
+        if pub.published_at > timezone.now():
+            raise Http404
+        run = pub.run
+        newer = Publication.objects.filter(run__previous=run).first()
+        groups = queries.groups_of(run)
+        group = request.GET.get("group") or (groups[0] if groups else "")
+        if group not in groups:
+            raise Http404
+        totals = list(RunTotal.objects.filter(run=run, group=group).order_by("rank", "unit_code").values_list("rank", "unit_name", "total", "tier"))
+        boards = []
+        for b in run.scheme_meta.get("boards", []):
+            rows = list(RunBoard.objects.filter(run=run, board=b["code"], group=group).order_by("rank", "unit_code").values_list("rank", "unit_name", "score")[:100])
+            boards.append({"name": b["name"], "rows": rows})
+        html = render(request, "results/public_detail.html", {
+            "pub": pub, "run": run, "groups": groups, "group": group, "totals": totals, "boards": boards,
+            "final": is_final(pub), "newer": newer, "in_notice": pub.in_notice_period(),
+        }).content
+        cache.set(key, html, 60 if pub.in_notice_period() else PUBLIC_CACHE_SECONDS)
+    return HttpResponse(html)
+
+
+# ---- appeals -----------------------------------------------------------------------------
+
+
+@login_required
+def appeals(request):
+    require(request.user, "results.view_appeal")
+    qs = Appeal.objects.select_related("unit", "publication", "publication__run").order_by("-filed_at")
+    person = person_of(request.user)
+    manage = check(request.user, "results.manage")
+    if not (manage or check(request.user, "results.view_all")):
+        qs = qs.filter(unit_id=person.unit_id if person else -1)
+    open_pubs = [p for p in Publication.objects.select_related("run").order_by("-published_at") if p.in_notice_period()]
+    can_appeal = check(request.user, "results.appeal")
+    if wants_xlsx(request):
+        return export("appeals", [Table(_("申诉"), [_("单位"), _("指标"), _("理由"), _("状态"), _("提交时间"), _("答复期限"), _("答复")], (
+            [a.unit.name, a.indicator, a.reason, a.get_status_display(), timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
+             timezone.localtime(a.answer_due).strftime("%Y-%m-%d"), a.response] for a in qs))])
+    return render(request, "results/appeals.html", {
+        "nav_active": "results", "appeals": qs, "open_pubs": open_pubs if can_appeal else [], "now": timezone.now(),
+    })
+
+
+@login_required
+def appeal_new(request, pub_id: int):
+    pub = get_object_or_404(Publication.objects.select_related("run"), pk=pub_id)
+    person = person_of(request.user)
+    if person is None:
+        raise PermissionDenied
+    require(request.user, "results.appeal", person.unit)
+    indicators = list(pub.run.indicator_rows.filter(unit_code=person.unit.code).order_by("indicator").values_list("indicator", "value", "score"))
+    names = pub.run.scheme_meta.get("indicators", {})
+    errors: dict = {}
+    if request.method == "POST":
+        raw = request.POST.get("claimed_value", "").strip()
+        try:
+            claimed = float(raw) if raw else None
+        except ValueError:
+            errors = {"claimed_value": [_("“%(raw)s”不是数字。") % {"raw": raw}]}
+            claimed = None
+        if not errors:
+            try:
+                appeal = file_appeal(pub, person.unit, request.POST.get("indicator", ""), request.POST.get("reason", ""),
+                                     request.user, claimed_value=claimed, files=request.FILES.getlist("attachments"))
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            else:
+                messages.success(request, _("申诉已提交，考核办将于%(due)s前答复。") % {"due": timezone.localtime(appeal.answer_due).strftime("%Y-%m-%d")})
+                return redirect("results:appeal_detail", appeal.pk)
+    return render(request, "results/appeal_form.html", {
+        "nav_active": "results", "pub": pub, "indicators": [(i, names.get(i, {}).get("name", i), v, s) for i, v, s in indicators],
+        "errors": errors, "post": request.POST, "in_notice": pub.in_notice_period(),
+    })
+
+
+@login_required
+def appeal_detail(request, pk: int):
+    appeal = get_object_or_404(Appeal.objects.select_related("unit", "publication", "publication__run", "corrected_run"), pk=pk)
+    require(request.user, "results.view_appeal", appeal)
+    run = appeal.publication.run
+    current = run.indicator_rows.filter(unit_code=appeal.unit.code, indicator=appeal.indicator).first()
+    return render(request, "results/appeal_detail.html", {
+        "nav_active": "results", "appeal": appeal, "run": run, "current": current,
+        "indicator_name": run.scheme_meta.get("indicators", {}).get(appeal.indicator, {}).get("name", appeal.indicator),
+        "can_answer": check(request.user, "results.manage", run) and appeal.status == AppealStatus.FILED,
+        "now": timezone.now(), "latest": latest_version(run),
+    })
+
+
+@login_required
+@require_POST
+def appeal_answer(request, pk: int):
+    appeal = get_object_or_404(Appeal.objects.select_related("publication__run", "unit"), pk=pk)
+    require(request.user, "results.manage", appeal.publication.run)
+    decision = request.POST.get("decision")
+    response = request.POST.get("response", "")
+    try:
+        if decision == "accept":
+            raw = request.POST.get("value", "").strip()
+            value = float(raw) if raw else None
+            run = accept_appeal(appeal, request.user, response=response, value=value)
+            messages.success(request, _("申诉已采纳，已生成更正后的计分批次 #%(id)s。") % {"id": run.pk})
+        elif decision == "reject":
+            reject_appeal(appeal, request.user, response=response)
+            messages.success(request, _("申诉已驳回，已通知申诉单位。"))
+        else:
+            messages.error(request, _("请选择采纳或驳回。"))
+    except ValueError:
+        messages.error(request, _("更正数值不是数字。"))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    bump_public_cache()
+    return redirect("results:appeal_detail", appeal.pk)
+
+
+# ---- awards ------------------------------------------------------------------------------
+
+
+@login_required
+def awards(request):
+    require(request.user, "results.view")
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        raise Http404 from None
+    years = sorted(set(Award.objects.values_list("year", flat=True)) | set(
+        RunTotal.objects.filter(run__kind=RunKind.ANNUAL).values_list("run__year", flat=True).distinct()), reverse=True)
+    year = year or (years[0] if years else timezone.localdate().year)
+    qs = Award.objects.filter(year=year).order_by("kind", "status", "unit_code")
+    manage = check(request.user, "results.manage")
+    if not manage and not check(request.user, "results.view_all"):
+        person = person_of(request.user)
+        qs = qs.filter(status="approved") | qs.filter(unit_id=person.unit_id if person else -1)
+    if wants_xlsx(request):
+        return export(f"awards-{year}", [Table(_("奖项"), [_("年度"), _("奖项"), _("单位"), _("人员"), _("事由"), _("状态")], (
+            [a.year, a.get_kind_display(), a.unit_name, a.person_name, a.reason, a.get_status_display()] for a in qs))])
+    annual = queries.ScoringRun.objects.current().filter(kind=RunKind.ANNUAL, year=year).order_by("-id").first()
+    person = person_of(request.user)
+    units = OrgUnit.objects.filter(pk=person.unit_id) if (person and not check(request.user, "results.view_all")) else OrgUnit.objects.filter(
+        pk__in=RunTotal.objects.filter(run=annual).values("unit_id")) if annual else OrgUnit.objects.none()
+    return render(request, "results/awards.html", {
+        "nav_active": "results", "year": year, "years": years, "awards": qs, "annual": annual, "can_manage": manage,
+        "can_nominate": check(request.user, "results.nominate"), "kinds": [k for k in AwardKind.choices if k[0] != AwardKind.FIRST_PRIZE],
+        "units": units.order_by("sort_order", "code"),
+    })
+
+
+@login_required
+@require_POST
+def award_nominate(request):
+    unit = get_object_or_404(OrgUnit, pk=request.POST.get("unit"))
+    require(request.user, "results.nominate", unit)
+    try:
+        year = int(request.POST.get("year", ""))
+        nominate(year, request.POST.get("kind", ""), unit, request.POST.get("reason", ""), request.user,
+                 person_name=request.POST.get("person_name", ""))
+        messages.success(request, _("提名已提交，待考核办审批。"))
+    except ValueError:
+        messages.error(request, _("年度不正确。"))
+        year = ""
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect(f"/results/awards/?year={year}")
+
+
+@login_required
+@require_POST
+def award_decide(request, pk: int):
+    award = get_object_or_404(Award, pk=pk)
+    require(request.user, "results.manage")
+    try:
+        decide_award(award, request.user, approve=request.POST.get("decision") == "approve", note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect(f"/results/awards/?year={award.year}")
+
+
+@login_required
+@require_POST
+def award_grant(request, pk: int):
+    run = run_or_404(request, pk)
+    require(request.user, "results.manage", run)
+    by = request.POST.get("by", "tier")
+    try:
+        count = int(request.POST.get("count") or 0) or None
+        made = grant_first_prizes(run, request.user, by=by, count=count)
+        messages.success(request, _("已评定综合考核一等奖%(n)d家。") % {"n": len(made)})
+    except ValueError:
+        messages.error(request, _("名额不正确。"))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect(f"/results/awards/?year={run.year}")
+
+
+# ---- notifications -----------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    person = person_of(request.user)
+    if person is None:
+        raise PermissionDenied
+    qs = Notification.objects.filter(unit_id=person.unit_id).order_by("-created_at")[:100]
+    return render(request, "results/notifications.html", {"nav_active": "results", "notifications": qs})

@@ -1,0 +1,139 @@
+"""Scoring runs: list, start (background task), progress (htmx polling), detail, diff, reviews."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.orgs.permissions import check, require
+from kaohe.reports.exports import Table
+from kaohe.results import queries
+from kaohe.results.models import RunKind, RunStatus, RunTotal, ScoringRun
+from kaohe.results.runs import diff_runs
+from kaohe.results.services import add_review, publication_of, visible_units
+from kaohe.results.views.common import export, run_or_404, wants_xlsx
+
+
+def _assessment_choices():
+    """Adopted scheme versions and periods the office can score (when the assessment app is there)."""
+    try:
+        from kaohe.assessment.models import Period, SchemeVersion, VersionStatus
+    except ImportError:
+        return [], []
+    versions = list(SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme").order_by("-scheme__year"))
+    periods = list(Period.objects.order_by("-year", "kind", "-number")[:80])
+    return versions, periods
+
+
+@login_required
+def run_list(request):
+    require(request.user, "results.view")
+    qs = ScoringRun.objects.order_by("-year", "kind", "-number", "-id")
+    kind = request.GET.get("kind", "")
+    if kind in RunKind.values:
+        qs = qs.filter(kind=kind)
+    runs = list(qs[:200])
+    versions, periods = _assessment_choices() if check(request.user, "results.manage") else ([], [])
+    if wants_xlsx(request):
+        return export("runs", [Table(_("计分批次"), [_("编号"), _("方案"), _("期次"), _("状态"), _("内容哈希"), _("更正自")], (
+            [r.pk, r.scheme_name, r.label, r.get_status_display(), r.content_hash, r.previous_id] for r in runs))])
+    return render(request, "results/run_list.html", {
+        "nav_active": "results", "runs": runs, "kind": kind, "kinds": RunKind.choices, "versions": versions, "periods": periods,
+        "can_manage": check(request.user, "results.manage"),
+    })
+
+
+@login_required
+@require_POST
+def run_new(request):
+    """Score an adopted scheme version for a period in the background."""
+    require(request.user, "results.manage")
+    from kaohe.results.receivers import run_for_period
+
+    try:
+        from kaohe.assessment.models import Period, SchemeVersion
+    except ImportError as exc:  # pragma: no cover - the assessment app is part of the project
+        raise Http404 from exc
+    version = get_object_or_404(SchemeVersion, pk=request.POST.get("version"))
+    period = get_object_or_404(Period, pk=request.POST.get("period"))
+    run = run_for_period(version, period, user=request.user, background=True)
+    messages.success(request, _("已提交计分任务，正在后台计算。"))
+    return redirect("results:run_detail", run.pk)
+
+
+def _progress_context(run: ScoringRun) -> dict:
+    return {"run": run, "running": run.status in (RunStatus.QUEUED, RunStatus.RUNNING)}
+
+
+@login_required
+def run_progress(request, pk: int):
+    """htmx fragment polled every second while a run computes."""
+    require(request.user, "results.view")
+    run = get_object_or_404(ScoringRun, pk=pk)
+    response = render(request, "results/_progress.html", _progress_context(run))
+    if run.status == RunStatus.DONE and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def run_detail(request, pk: int):
+    require(request.user, "results.view")
+    run = get_object_or_404(ScoringRun, pk=pk)
+    if run.status != RunStatus.DONE:
+        return render(request, "results/run_detail.html", {"nav_active": "results", **_progress_context(run)})
+    visible = visible_units(request.user, run)
+    totals = RunTotal.objects.filter(run=run).order_by("group", "rank", "unit_code")
+    if visible is not None:
+        totals = totals.filter(unit_code__in=visible)
+    cats = run.scheme_meta.get("categories", [])
+    if wants_xlsx(request):
+        cols = [_("分组"), _("排名"), _("单位代码"), _("单位"), *[c["name"] for c in cats], _("加分"), _("扣分"), _("总分"), _("等次"), _("一票否决")]
+        return export(f"totals-{run.label}", [Table(_("总分"), cols, (
+            [t.group, t.rank, t.unit_code, t.unit_name, *[t.categories.get(c["code"]) for c in cats], t.bonus, t.deduction, t.total, t.tier, t.vetoed]
+            for t in totals.iterator()))])
+    count = totals.count()
+    return render(request, "results/run_detail.html", {
+        "nav_active": "results", "run": run, "totals": list(totals[:500]), "count": count, "categories": cats,
+        "publication": publication_of(run), "previous": run.previous, "corrections": run.corrections.all(),
+        "stale": run.stale_marks.all()[:5], "reviews": run.reviews.all(), "can_manage": check(request.user, "results.manage", run),
+        "can_view_all": visible is None, "tiers": queries.tier_counts(run) if visible is None else [],
+        "previous_period": queries.previous_run(run), "is_published": publication_of(run) is not None,
+    })
+
+
+@login_required
+def run_diff(request, pk: int, other: int):
+    """Who moved between two runs, by how many places, because of which values."""
+    before = run_or_404(request, other)
+    after = run_or_404(request, pk)
+    if not (check(request.user, "results.view_all", after) or (publication_of(after) and publication_of(before))):
+        raise PermissionDenied("results.view_all")
+    moves = diff_runs(before, after)
+    names = after.scheme_meta.get("indicators", {})
+    if wants_xlsx(request):
+        return export(f"diff-{before.pk}-{after.pk}", [Table(_("名次变化"), [
+            _("单位"), _("分组"), _("原排名"), _("新排名"), _("变化"), _("原总分"), _("新总分"), _("数据变化")], (
+            [m.name, m.group, m.rank_before, m.rank_after, m.places, m.total_before, m.total_after,
+             "; ".join(f"{names.get(i, {}).get('name', i)}: {a} → {b}" for i, a, b in m.changed_values)] for m in moves))])
+    return render(request, "results/run_diff.html", {
+        "nav_active": "results", "before": before, "after": after, "moves": moves, "names": names,
+    })
+
+
+@login_required
+@require_POST
+def review_add(request, pk: int):
+    run = run_or_404(request, pk)
+    require(request.user, "results.manage", run)
+    try:
+        add_review(run, request.POST.get("title", ""), request.POST.get("text", ""), request.user)
+        messages.success(request, _("点评已保存。"))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect("results:run_detail", run.pk)
