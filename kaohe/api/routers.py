@@ -8,3 +8,7 @@ api = NinjaAPI(title="kaohe API", version="1", urls_namespace="api")
 @api.get("/health", auth=None, tags=["system"])
 def health(request):
     return {"status": "ok"}
+
+from kaohe.assessment.api import router as assessment_router  # noqa: E402
+
+api.add_router("/assessment/", assessment_router)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -340,15 +340,41 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
         result.saved = 0
         return result
     if writes:
-        DataValue.objects.bulk_create(
-            writes, batch_size=2000, update_conflicts=True,
-            unique_fields=["version", "unit", "indicator", "period"],
-            update_fields=["value", "kind", "explanation", "updated_by", "updated_at", "revision"],
-        )
+        if len(writes) >= COPY_THRESHOLD and connection.vendor == "postgresql":
+            _copy_upsert(writes)
+        else:
+            DataValue.objects.bulk_create(
+                writes, batch_size=2000, update_conflicts=True,
+                unique_fields=["version", "unit", "indicator", "period"],
+                update_fields=["value", "kind", "explanation", "updated_by", "updated_at", "revision"],
+            )
         _audit_batch(user, version, period, before_rows, after_rows, source=source, reason=reason,
                      action=AuditAction.CORRECT if correction else (AuditAction.IMPORT if source in ("excel", "csv", "api") else AuditAction.UPDATE))
     result.saved = len(writes)
     return result
+
+
+COPY_THRESHOLD = 20000
+
+
+def _copy_upsert(writes: list[DataValue]) -> None:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … ON CONFLICT DO UPDATE."""
+    table = DataValue._meta.db_table
+    cols = "version_id, unit_id, indicator, period_id, value, kind, explanation, updated_by_id, updated_at, revision"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS tmp_datavalue (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+        cursor.execute("TRUNCATE tmp_datavalue")
+        with cursor.cursor.copy(f"COPY tmp_datavalue ({cols}) FROM STDIN") as copy:
+            for w in writes:
+                copy.write_row((w.version_id, w.unit_id, w.indicator, w.period_id, w.value, w.kind, w.explanation,
+                                w.updated_by_id, w.updated_at, w.revision))
+        cursor.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM tmp_datavalue "
+            "ON CONFLICT (version_id, unit_id, indicator, period_id) DO UPDATE SET value = EXCLUDED.value, "
+            "kind = EXCLUDED.kind, explanation = EXCLUDED.explanation, updated_by_id = EXCLUDED.updated_by_id, "
+            "updated_at = EXCLUDED.updated_at, revision = EXCLUDED.revision"
+        )
+        cursor.execute("DROP TABLE IF EXISTS tmp_datavalue")
 
 
 def _audit_batch(user, version, period, before_rows, after_rows, *, source: str, reason: str, action) -> None:

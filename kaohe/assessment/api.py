@@ -1,0 +1,267 @@
+"""The assessment API: read schemes, read values, bulk-submit values for a period.
+
+Token auth (``Authorization: Bearer <token>``, tokens issued at /assessment/tokens/) or the
+browser session. The same validation and permissions as the web: a submitter submits the
+indicators its unit owns; the office any; values go through ``services.save_values``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from pydantic import BaseModel, Field, ValidationError
+
+from kaohe.api.auth import API_AUTH
+from kaohe.assessment import services
+from kaohe.assessment.models import DataValue, Period, PeriodKind, SchemeVersion
+from kaohe.orgs.models import OrgUnit, Role
+from kaohe.orgs.permissions import check, person_of
+
+router = Router(auth=API_AUTH, tags=["assessment"])
+
+MAX_VALUES = 2_000_000
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-?Q([1-4])|-?H([12]))?$")
+
+
+class VersionOut(Schema):
+    id: int
+    year: int
+    code: str
+    name: str
+    number: int
+    status: str
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    category_path: str
+    unit_of_measure: str
+    responsible_unit: str | None
+    frequency: str
+    value_kind: str
+    points: float | None
+    method: str
+    is_collected: bool
+
+
+class VersionDetail(VersionOut):
+    content: dict[str, Any]
+    indicators: list[IndicatorOut]
+
+
+class ValueOut(Schema):
+    unit: str
+    indicator: str
+    period: str
+    value: float | None
+    kind: str
+    revision: int
+    explanation: str
+
+
+class ValueIn(BaseModel):
+    unit: str = Field(max_length=32, description="OrgUnit code of the assessed unit")
+    indicator: str = Field(max_length=64)
+    value: float | str | None = Field(description="a number, a numeric string, or null to clear")
+    explanation: str | None = Field(default=None, max_length=2000, description="说明 for a value that triggers a warning")
+
+
+class BulkIn(BaseModel):
+    version: int = Field(description="scheme version id (adopted)")
+    period: str = Field(max_length=10, description="2025-03 (month), 2025-Q1, 2025-H1 or 2025")
+    values: list[ValueIn] = Field(max_length=MAX_VALUES)
+    partial: bool = Field(default=False, description="save the clean values and report the rest (default: all or nothing)")
+
+
+class Problem(Schema):
+    index: int | None
+    unit: str | None
+    indicator: str | None
+    message: str
+
+
+class BulkOut(Schema):
+    ok: bool
+    saved: int
+    unchanged: int
+    errors: list[Problem]
+    warnings: list[Problem]
+
+
+def period_by_code(code: str) -> Period:
+    m = _PERIOD.match(code.strip())
+    if not m:
+        raise HttpError(422, f"period: '{code}' is not a period code like 2025-03, 2025-Q1, 2025-H1 or 2025")
+    year = int(m.group(1))
+    if m.group(2):
+        kind, number = PeriodKind.MONTH, int(m.group(2))
+    elif m.group(3):
+        kind, number = PeriodKind.QUARTER, int(m.group(3))
+    elif m.group(4):
+        kind, number = PeriodKind.HALF, int(m.group(4))
+    else:
+        kind, number = PeriodKind.YEAR, 1
+    period = Period.objects.filter(year=year, kind=kind, number=number).first()
+    if period is None:
+        raise HttpError(404, f"period: '{code}' does not exist")
+    return period
+
+
+def _version_out(v: SchemeVersion) -> dict:
+    return {"id": v.pk, "year": v.scheme.year, "code": v.scheme.code, "name": v.scheme.name, "number": v.number, "status": v.status}
+
+
+@router.get("/schemes", response=list[VersionOut], summary="List scheme versions")
+def list_schemes(request, year: int | None = None):
+    if not check(request.user, "assessment.view_scheme"):
+        raise HttpError(403, "not allowed")
+    qs = SchemeVersion.objects.select_related("scheme").order_by("-scheme__year", "scheme__code", "-number")
+    if year:
+        qs = qs.filter(scheme__year=year)
+    return [_version_out(v) for v in qs]
+
+
+@router.get("/schemes/{version_id}", response=VersionDetail, summary="A scheme version: content and indicators")
+def get_scheme(request, version_id: int):
+    if not check(request.user, "assessment.view_scheme"):
+        raise HttpError(403, "not allowed")
+    v = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=version_id)
+    indicators = [
+        {"code": s.code, "name": s.name, "category_path": s.category_path, "unit_of_measure": s.unit_of_measure,
+         "responsible_unit": s.responsible_unit.code if s.responsible_unit else None, "frequency": s.frequency,
+         "value_kind": s.value_kind, "points": float(s.points) if s.points is not None else None, "method": s.method,
+         "is_collected": s.is_collected}
+        for s in v.indicators.select_related("responsible_unit")
+    ]
+    return {**_version_out(v), "content": v.content, "indicators": indicators}
+
+
+def _readable_codes(user, version: SchemeVersion) -> set[str] | None:
+    """None: every indicator; else the codes the user's unit owns."""
+    person = person_of(user)
+    if check(user, "assessment.review") or (person is not None and person.role == Role.LEADER) or getattr(user, "is_superuser", False):
+        return None
+    if person is not None and person.role == Role.SUBMITTER:
+        return set(version.indicators.filter(responsible_unit=person.unit).values_list("code", flat=True))
+    raise HttpError(403, "not allowed")
+
+
+@router.get("/values", response=list[ValueOut], summary="Read values of a period")
+def read_values(request, version: int, period: str, indicator: str | None = None, unit: str | None = None,
+                limit: int = 10000, offset: int = 0):
+    v = get_object_or_404(SchemeVersion, pk=version)
+    p = period_by_code(period)
+    codes = _readable_codes(request.user, v)
+    qs = DataValue.objects.filter(version=v, period=p).select_related("unit").order_by("unit__code", "indicator")
+    if codes is not None:
+        qs = qs.filter(indicator__in=codes)
+    if indicator:
+        qs = qs.filter(indicator=indicator)
+    if unit:
+        qs = qs.filter(unit__code=unit)
+    limit = max(1, min(limit, 100000))
+    offset = max(0, offset)
+    return [
+        {"unit": r.unit.code, "indicator": r.indicator, "period": p.code, "value": float(r.value) if r.value is not None else None,
+         "kind": r.kind, "revision": r.revision, "explanation": r.explanation}
+        for r in qs[offset:offset + limit]
+    ]
+
+
+def _inlined_schema(model: type[BaseModel]) -> dict:
+    """The model's JSON schema with its $defs inlined (valid anywhere in an OpenAPI document)."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+
+    def resolve(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(defs[node["$ref"].rsplit("/", 1)[-1]])
+            return {k: resolve(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [resolve(x) for x in node]
+        return node
+
+    return resolve(schema)
+
+
+BULK_SCHEMA = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": _inlined_schema(BulkIn)}}},
+}
+
+
+@router.post("/values", response={200: BulkOut, 400: BulkOut}, summary="Bulk submit values for a period",
+             openapi_extra=BULK_SCHEMA)
+def submit_values(request):
+    """Body: ``{"version": 3, "period": "2025-03", "values": [{"unit": "SFS-MH", "indicator": "gdp", "value": 123.4}], "partial": false}``.
+
+    All or nothing by default: any error (unknown unit, not a number, negative where impossible,
+    an indicator the caller's unit does not own, a validation rule) saves nothing and lists every
+    problem with its index. Warnings (jumps) are reported; they need a 说明 before submission.
+    """
+    # Read the stream directly: a bulk of a million values is far above Django's in-memory body limit.
+    raw = request.read() if not getattr(request, "_read_started", False) else request.body
+    try:
+        body = BulkIn.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = [{"index": None, "unit": None, "indicator": None,
+                   "message": ".".join(str(x) for x in e["loc"]) + ": " + e["msg"]} for e in exc.errors()[:200]]
+        return 400, {"ok": False, "saved": 0, "unchanged": 0, "errors": errors, "warnings": []}
+    version = get_object_or_404(SchemeVersion, pk=body.version)
+    period = period_by_code(body.period)
+    if not check(request.user, "assessment.use_api"):
+        raise HttpError(403, "not allowed")
+    person = person_of(request.user)
+    office = check(request.user, "assessment.review")
+    owned = None if office else {
+        code for code, ru in version.indicators.filter(is_collected=True).values_list("code", "responsible_unit_id")
+        if person is not None and person.role == Role.SUBMITTER and ru == person.unit_id
+    }
+    unit_ids = dict(OrgUnit.objects.filter(pk__in=[u.pk for u in services.assessed_units(version)]).values_list("code", "pk"))
+    errors: list[dict] = []
+    items: list[services.ValueInput] = []
+    index_of: dict[tuple[int, str], int] = {}
+    for i, v in enumerate(body.values):
+        uid = unit_ids.get(v.unit)
+        if uid is None:
+            errors.append({"index": i, "unit": v.unit, "indicator": v.indicator, "message": f"values[{i}].unit: unknown unit '{v.unit}'"})
+            continue
+        if owned is not None and v.indicator not in owned:
+            errors.append({"index": i, "unit": v.unit, "indicator": v.indicator,
+                           "message": f"values[{i}].indicator: '{v.indicator}' is not an indicator your unit submits"})
+            continue
+        try:
+            value = services.parse_decimal(v.value)
+        except ValueError:
+            errors.append({"index": i, "unit": v.unit, "indicator": v.indicator, "message": f"values[{i}].value: '{v.value}' is not a number"})
+            continue
+        key = (uid, v.indicator)
+        if key in index_of:
+            errors.append({"index": i, "unit": v.unit, "indicator": v.indicator, "message": f"values[{i}]: duplicate of values[{index_of[key]}]"})
+            continue
+        index_of[key] = i
+        items.append(services.ValueInput(uid, v.indicator, value, explanation=v.explanation, where=f"values[{i}]: "))
+    code_of = {pk: code for code, pk in unit_ids.items()}
+    if errors and not body.partial:
+        # Validate the readable values too, so the caller sees every problem at once; save nothing.
+        with transaction.atomic():
+            checked = services.save_values(request.user, version, period, items, source="api")
+            transaction.set_rollback(True)
+        errors += [{"index": index_of.get((x.unit_id, x.indicator)), "unit": code_of.get(x.unit_id), "indicator": x.indicator or None,
+                    "message": x.message} for x in checked.errors]
+        return 400, {"ok": False, "saved": 0, "unchanged": 0, "errors": errors[:1000], "warnings": []}
+    result = services.save_values(request.user, version, period, items, source="api", allow_partial=body.partial)
+
+    def problems(issues):
+        return [{"index": index_of.get((x.unit_id, x.indicator)), "unit": code_of.get(x.unit_id), "indicator": x.indicator or None,
+                 "message": x.message} for x in issues[:1000]]
+
+    out = {"ok": result.ok and not errors, "saved": result.saved, "unchanged": result.unchanged,
+           "errors": errors[:1000] + problems(result.errors), "warnings": problems(result.warnings)}
+    return (200 if result.ok else 400), out
