@@ -8,6 +8,7 @@ urlpatterns = [
     path("soon/<slug:key>/", placeholder.coming_soon, name="coming_soon"),
     path("", home.home, name="home"),
 ]
+urlpatterns.append(path("projects/", include("kaohe.projects.urls")))
 urlpatterns.append(path("assessment/", include("kaohe.assessment.urls")))
 urlpatterns.append(path("results/", include("kaohe.results.urls")))
 urlpatterns.append(path("public/", include("kaohe.results.public_urls")))

@@ -134,3 +134,15 @@ def test_office_home_is_the_results_cockpit_when_it_exists(client, people):
     response = login(client, people[Role.OFFICE]).get("/")
     assert response.status_code == 200
     assert "功能模块" not in response.content.decode()
+
+
+def test_chinese_first_middleware_ignores_the_browser_language(client, settings):
+    settings.MIDDLEWARE = [
+        "kaohe.web.middleware.ChineseFirstLocaleMiddleware" if m.endswith("LocaleMiddleware") else m
+        for m in settings.MIDDLEWARE
+    ]
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-Hans"' in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en"' in html

@@ -1,0 +1,112 @@
+"""Real Chromium through the shell: every role logs in, sees Chinese, switches to English.
+
+Screenshots land in var/test-output/shell-<role>-<lang>.png (and a tablet-width one);
+look at them after a change to the shell.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kaohe.orgs.models import Role
+from tests.web.factories import PASSWORD, city_with_people
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OUTPUT = Path(os.environ.get("KAOHE_TEST_OUTPUT", Path(__file__).resolve().parents[2] / "var" / "test-output"))
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def people(settings):
+    settings.KAOHE_HOME_COCKPIT = False  # the shell's home page, whatever results provides
+    return city_with_people()
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].btn-primary")
+    page.wait_for_selector("nav.sidenav", state="attached")
+
+
+@pytest.mark.parametrize("role", [Role.OFFICE, Role.LEADER, Role.SUBMITTER, Role.ASSESSED])
+def test_each_role_sees_chinese_home_and_can_switch_to_english(browser, live_server, people, role):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    person = people[role]
+    page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+    sign_in(page, live_server, person.user.username)
+
+    nav = page.locator("nav.sidenav")
+    assert nav.get_by_text("重大项目").is_visible()
+    assert nav.get_by_text("考核方案").is_visible()
+    assert (nav.get_by_text("操作日志").count() == 1) == (role == Role.OFFICE)
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert person.display_name in page.locator(".welcome h1").inner_text()
+    page.screenshot(path=str(OUTPUT / f"shell-{role}-zh.png"), full_page=True)
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_selector("html[lang=en]")
+    assert nav.get_by_text("Major projects").is_visible()
+    assert page.get_by_text("Welcome,").is_visible()
+    page.screenshot(path=str(OUTPUT / f"shell-{role}-en.png"), full_page=True)
+    page.close()
+
+
+def test_wrong_password_is_explained_on_the_login_page(browser, live_server, people):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "office")
+    page.fill("input[name=password]", "not-the-password")
+    page.click("button[type=submit].btn-primary")
+    assert page.get_by_role("alert").inner_text().startswith("用户名或密码不正确")
+    page.screenshot(path=str(OUTPUT / "shell-login-error-zh.png"), full_page=True)
+    page.close()
+
+
+def test_tablet_width_collapses_the_navigation_behind_a_menu_button(browser, live_server, people):
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 800, "height": 1100}, locale="zh-CN")
+    sign_in(page, live_server, "office")
+    toggle = page.locator("[data-nav-toggle]")
+    assert toggle.is_visible()
+    assert not page.locator("nav.sidenav").is_visible()
+    page.screenshot(path=str(OUTPUT / "shell-tablet-zh.png"), full_page=True)
+    toggle.click()
+    assert page.locator("nav.sidenav").get_by_text("重大项目").is_visible()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.wait_for_timeout(300)  # let the drawer finish sliding in before the screenshot
+    page.screenshot(path=str(OUTPUT / "shell-tablet-menu-zh.png"))
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    page.close()
+
+
+def test_keyboard_user_reaches_the_skip_link_first(browser, live_server, people):
+    page = browser.new_page(viewport={"width": 1366, "height": 860}, locale="zh-CN")
+    sign_in(page, live_server, "assessed")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip-link" in focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.close()
