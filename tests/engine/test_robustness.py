@@ -1,0 +1,209 @@
+"""Rank robustness: the matrix path reproduces the engine, replications are seeded,
+summaries and Sobol' indices have known answers."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import polars as pl
+import pytest
+
+from kaohe.engine import load_scheme, prepare, score_prepared
+from kaohe.engine import robustness as rb
+from kaohe.engine._analysis_rank import competition_ranks, tiers_of
+from kaohe.engine.tiers import assign
+
+from .test_gap import SCHEME, UNITS
+
+
+def gap_inputs():
+    from .test_gap import DATA
+
+    rows = [(u, ind, float(vals[i])) for ind, vals in DATA.items() for i, u in enumerate(UNITS)]
+    values = pl.DataFrame(rows, schema=["unit", "indicator", "value"], orient="row")
+    targets = pl.DataFrame({"unit": UNITS, "indicator": ["inv"] * 5, "target": [100.0] * 5})
+    return values, targets
+
+
+def rich_case(tiers: dict, seed: int = 3):
+    """40 units in 3 groups, sum/mean/geometric nodes, excluded missing values,
+    bonus, deduction and two kinds of veto."""
+    rng = np.random.default_rng(seed)
+    leaves = [f"i{j}" for j in range(8)]
+    scheme = {
+        "name": "rich", "precision": 1,
+        "root": {"code": "root", "name": "总分", "children": [
+            {"code": "a", "name": "A", "children": [
+                {"code": "i0", "name": "i0", "points": 20, "method": "efficacy"},
+                {"code": "i1", "name": "i1", "points": 10, "method": "minmax", "missing": "exclude"},
+                {"code": "i2", "name": "i2", "points": 10, "method": "rank_points",
+                 "params": {"step": 1.5}, "direction": "lower"},
+            ]},
+            {"code": "b", "name": "B", "aggregate": "mean", "points": 30, "children": [
+                {"code": "i3", "name": "i3", "points": 10, "method": "zscore", "weight": 2},
+                {"code": "i4", "name": "i4", "points": 10, "method": "efficacy", "missing": "mean"},
+            ]},
+            {"code": "c", "name": "C", "aggregate": "geometric", "points": 30, "children": [
+                {"code": "i5", "name": "i5", "points": 10, "method": "minmax"},
+                {"code": "i6", "name": "i6", "points": 10, "method": "rank_ratio"},
+                {"code": "i7", "name": "i7", "points": 10, "method": "efficacy", "missing": "exclude"},
+            ]},
+        ]},
+        "bonus": [{"indicator": "award", "per": 1, "cap": 3}],
+        "deduction": [{"indicator": "accident", "per": 2}],
+        "veto": [{"indicators": ["fraud"], "effect": "bar_top_tier"},
+                 {"indicators": ["disaster"], "effect": "last_tier"}],
+        "tiers": tiers,
+    }
+    units = [f"U{i:02d}" for i in range(40)]
+    rows = []
+    for u in units:
+        for ind in leaves:
+            if rng.random() < 0.06 and ind in ("i1", "i4", "i7"):
+                continue
+            rows.append((u, ind, float(np.round(rng.uniform(1, 100), 1))))
+        rows.append((u, "award", float(rng.integers(0, 3))))
+        rows.append((u, "accident", float(rng.integers(0, 2))))
+        rows.append((u, "fraud", float(rng.random() < 0.1)))
+        rows.append((u, "disaster", float(rng.random() < 0.05)))
+    values = pl.DataFrame(rows, schema=["unit", "indicator", "value"], orient="row")
+    ugroups = pl.DataFrame({"unit": units, "group": [f"G{i % 3}" for i in range(40)]})
+    return load_scheme(scheme), values, ugroups
+
+
+QUOTA = {"by": "quota", "levels": [{"name": "一", "share": 0.3}, {"name": "二", "count": 10},
+                                   {"name": "三"}]}
+BANDS = {"by": "bands", "levels": [{"name": "优", "min": 70}, {"name": "良", "min": 55},
+                                   {"name": "中", "min": 40}, {"name": "差"}]}
+
+
+@pytest.mark.parametrize("tiers", [QUOTA, BANDS], ids=["quota", "bands"])
+def test_replication_zero_equals_the_engine_exactly(tiers):
+    scheme, values, units = rich_case(tiers)
+    plan = rb.make_plan(scheme, prepare(scheme, values, units))
+    assert plan.nominal.veto.any() and np.isnan(plan.nominal.scores).any()  # the case bites
+    assert rb.nominal_check(plan)
+
+
+def test_an_alternative_method_replication_equals_the_engine_on_that_variant():
+    scheme, values, units = rich_case(QUOTA)
+    prep = prepare(scheme, values, units)
+    plan = rb.make_plan(scheme, prep, alt_methods=["efficacy", "minmax", "zscore"],
+                        missing_rules=["zero", "mean"])
+    for k in range(1, len(plan.method_options)):
+        for r in range(len(plan.missing_options)):
+            total, ranks, tiers = rb.evaluate(plan, np.ones((1, len(plan.elements))),
+                                              np.array([k]), np.array([r]))
+            ref = score_prepared(plan.variant(k, r), prep, detail=False).core
+            assert np.array_equal(total[:, 0], ref.total)
+            assert np.array_equal(ranks[:, 0], ref.rank_total)
+            assert np.array_equal(tiers[:, 0].astype(np.int64), ref.tier)
+
+
+def test_perturbed_weights_under_a_sum_node_equal_rescaled_points():
+    # efficacy scores are proportional to points, so factor f on a leaf of a sum node is
+    # the engine with points × f·full/Σ f·full
+    values, targets = gap_inputs()
+    scheme = load_scheme(dict(SCHEME, root={"code": "root", "name": "r", "children": [
+        {"code": c, "name": c, "points": p, "method": "efficacy"}
+        for c, p in (("gdp", 10), ("rev", 20), ("emp", 30))]}))
+    prep = prepare(scheme, values, None, targets)
+    plan = rb.make_plan(scheme, prep, weights=0.3)
+    f = np.array([[1.2, 0.8, 1.1]])
+    total, ranks, _ = rb.evaluate(plan, f, np.zeros(1, int), np.zeros(1, int))
+    a = f[0] * 60 / (f[0] @ np.array([10, 20, 30]))
+    leaves = scheme.leaves()
+    variant = scheme
+    for lf, s in zip(leaves, a, strict=True):
+        variant = variant.with_leaf(lf.code, points=lf.points * s)
+    ref = score_prepared(variant, prep, detail=False).core
+    assert np.array_equal(total[:, 0], ref.total)
+    assert np.array_equal(ranks[:, 0], ref.rank_total)
+
+
+def test_competition_ranks_share_the_best_place_within_each_group():
+    t = np.array([[5.0], [7.0], [7.0], [3.0], [1.0], [2.0]])
+    ranks, _ = competition_ranks(t, np.array([0, 4]))
+    assert ranks[:, 0].tolist() == [3, 1, 1, 4, 2, 1]
+
+
+def test_quota_tiers_match_the_engine_with_ties_and_vetoes():
+    rng = np.random.default_rng(5)
+    tiers = load_scheme({"name": "t", "root": {"code": "r", "name": "r", "children": [
+        {"code": "x", "name": "x", "points": 1, "method": "minmax"}]}, "tiers": QUOTA}).tiers
+    n, R = 23, 40
+    starts = np.array([0, 9])
+    g = np.r_[np.zeros(9, int), np.ones(14, int)]
+    total = rng.integers(0, 6, (n, R)).astype(float)  # many ties
+    veto = rng.choice([0, 0, 0, 1, 2], n)
+    ranks, orders = competition_ranks(total, starts)
+    got = tiers_of(tiers, total, ranks, orders, starts, veto)
+    for r in range(R):
+        want = assign(tiers, total[:, r], ranks[:, r].astype(float), g, starts, veto)
+        assert got[:, r].tolist() == want.tolist()
+
+
+def test_nothing_varied_means_every_replication_is_the_nominal_one():
+    scheme, values, units = rich_case(QUOTA)
+    res = rb.robustness(scheme, values, units, n=50, weights=0.0)
+    t = res.ranks
+    assert res.check
+    assert (t["median_rank"] == t["nominal_rank"]).all()
+    assert (t["p05"] == t["p95"]).all()
+    probs = t.select(pl.col("^prob_.*$")).to_numpy()
+    assert set(np.unique(probs)) <= {0.0, 1.0}
+
+
+def test_the_same_seed_gives_the_same_result_and_the_interval_holds_the_median():
+    scheme, values, units = rich_case(QUOTA)
+    kw = dict(n=200, weights=0.25, alt_methods=["efficacy", "minmax", "rank_points"], seed=7)
+    a = rb.robustness(scheme, values, units, **kw)
+    b = rb.robustness(scheme, values, units, **kw)
+    assert a.ranks.equals(b.ranks)
+    t = a.ranks
+    assert ((t["p05"] <= t["median_rank"]) & (t["median_rank"] <= t["p95"])).all()
+    assert (t["p95"] > t["p05"]).any()
+    tier_sum = t.select(pl.sum_horizontal(pl.col("^prob_.*$"))).to_series()
+    assert np.allclose(tier_sum.to_numpy(), 1.0)
+
+
+def test_sobol_estimators_recover_an_additive_function():
+    from scipy.stats import qmc
+
+    base = qmc.Sobol(d=4, scramble=True, seed=1).random_base2(12)
+    A, B = base[:, :2], base[:, 2:]
+
+    def f(M):
+        return (M[:, 0] + 2 * M[:, 1])[None, :]
+
+    fAB = np.stack([f(np.where(np.arange(2)[None, :] == i, B, A)) for i in range(2)])
+    s1, st, _ = rb.sobol_indices(f(A), f(B), fAB)
+    # Var(x1) : Var(2·x2) = 1 : 4
+    assert s1[:, 0] == pytest.approx([0.2, 0.8], abs=0.02)
+    assert st[:, 0] == pytest.approx([0.2, 0.8], abs=0.02)
+
+
+def test_the_command_writes_ranks_and_sobol_and_reads_options_from_the_scheme(tmp_path, capsys):
+    import yaml
+
+    values, targets = gap_inputs()
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(
+        dict(SCHEME, robustness={"n": 64, "weights": 0.3, "methods": ["efficacy", "minmax", "rank_points"]}),
+        allow_unicode=True))
+    values.write_csv(tmp_path / "v.csv")
+    targets.write_csv(tmp_path / "t.csv")
+    parser = argparse.ArgumentParser()
+    rb.add_arguments(parser)
+    out = tmp_path / "out"
+    args = [str(tmp_path / "s.yaml"), str(tmp_path / "v.csv"), "--targets", str(tmp_path / "t.csv"),
+            "--sobol", "--out", str(out)]
+    assert rb.cli(parser.parse_args(args)) == 0
+    ranks = pl.read_csv(out / "ranks.csv")
+    assert ranks.columns[:6] == ["unit", "group", "nominal_rank", "median_rank", "p05", "p95"]
+    assert {"prob_好", "prob_较好", "prob_一般"} <= set(ranks.columns)
+    assert pl.read_csv(out / "sobol.csv")["factor"].to_list() == ["weights", "method"]
+    assert "nominal check passed" in capsys.readouterr().out
+    bad = parser.parse_args([*args[:4], "--alt-methods", "threshold", "--out", str(out)])
+    assert rb.cli(bad) == 2
+    assert "threshold" in capsys.readouterr().err
