@@ -9,6 +9,9 @@ api = NinjaAPI(title="kaohe API", version="1", urls_namespace="api")
 def health(request):
     return {"status": "ok"}
 
+from kaohe.projects.api import router as projects_router  # noqa: E402
+
+api.add_router("/projects/", projects_router)
 from kaohe.assessment.api import router as assessment_router  # noqa: E402
 
 api.add_router("/assessment/", assessment_router)

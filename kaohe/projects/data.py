@@ -25,10 +25,14 @@ def rollup_map(city: OrgUnit | None = None) -> dict[int, OrgUnit]:
     return result
 
 
-def unit_figures(year: int, month: int, *, city: OrgUnit | None = None, by_code: bool = True) -> pl.DataFrame:
-    """The figures of every top-level unit under ``city`` for ``year``-``month``."""
+TOTAL = "TOTAL"
+
+
+def unit_figures(year: int, month: int, *, city: OrgUnit | None = None, total: bool = False) -> pl.DataFrame:
+    """The figures of every top-level unit under ``city`` for ``year``-``month`` (unit codes);
+    with ``total`` one row set for the whole city, unit ``TOTAL``."""
     rollup = rollup_map(city)
-    key = (lambda u: u.code) if by_code else (lambda u: u.name)
+    key = (lambda u: TOTAL) if total else (lambda u: u.code)
     rows = list(
         Project.objects.filter(year=year, is_active=True).values_list(
             "pk",
@@ -66,7 +70,7 @@ def unit_figures(year: int, month: int, *, city: OrgUnit | None = None, by_code:
         orient="row",
     )
     units = None
-    if city is not None:
+    if city is not None and not total:
         units = [key(u) for u in OrgUnit.objects.filter(parent=city, kind__in=ASSESSED_KINDS).order_by("sort_order", "code")]
     return compute_figures(projects, reports, problems, year, month, units=units)
 

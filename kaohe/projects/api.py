@@ -1,0 +1,187 @@
+"""JSON API of major projects (django-ninja router, mounted at /api/projects/).
+
+Session authentication for now; every handler asks the permission module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Max
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import django_auth
+
+from kaohe.orgs.models import OrgUnit
+from kaohe.orgs.permissions import check, person_of, scope_unit_ids
+from kaohe.projects import excel, services
+from kaohe.projects.data import unit_figures
+from kaohe.projects.models import Project, ProjectWarning
+from kaohe.projects.views import XLSX, visible_projects
+
+router = Router(tags=["projects"], auth=django_auth)
+
+
+def _require(request, name: str, obj=None) -> None:
+    if not check(request.user, name, obj):
+        raise HttpError(403, f"permission denied: {name}")
+
+
+class ProjectOut(Schema):
+    id: int
+    code: str
+    name: str
+    unit: str
+    unit_name: str
+    level: str
+    ptype: str
+    total_investment: Decimal
+    year: int
+    year_plan: Decimal
+    stage: str | None
+    planned_start: dt.date | None
+    actual_start: dt.date | None
+    actual_stats: dt.date | None
+    warning_level: str
+    leader_name: str
+
+    @staticmethod
+    def resolve_unit(obj: Project) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj: Project) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_stage(obj: Project) -> str | None:
+        return obj.stage.code if obj.stage else None
+
+
+class ReportIn(Schema):
+    year: int
+    month: int
+    invest_month: Decimal
+    progress: str = ""
+    issues: str = ""
+
+
+class ReportOut(Schema):
+    id: int
+    year: int
+    month: int
+    invest_month: Decimal
+    invest_ytd: Decimal
+    status: str
+
+
+class WarningOut(Schema):
+    project_id: int
+    code: str
+    level: str
+    reasons: list[dict]
+
+
+class FigureOut(Schema):
+    unit: str
+    indicator: str
+    value: float | None
+    period: str
+
+
+@router.get("/", response=list[ProjectOut])
+def list_projects(request, unit: str = "", warning: str = "", year: int | None = None, limit: int = 100, offset: int = 0):
+    _require(request, "projects.list")
+    qs = visible_projects(request.user).select_related("unit", "stage").order_by("code")
+    if unit:
+        qs = qs.filter(unit__code=unit)
+    if warning:
+        qs = qs.filter(warning_level=warning)
+    if year:
+        qs = qs.filter(year=year)
+    return list(qs[offset : offset + min(limit, 1000)])
+
+
+@router.get("/warnings", response=list[WarningOut])
+def warnings(request, date: dt.date | None = None, level: str = ""):
+    _require(request, "projects.warning_board")
+    day = date or ProjectWarning.objects.aggregate(d=Max("date"))["d"]
+    qs = ProjectWarning.objects.filter(date=day, project__in=visible_projects(request.user)).select_related("project")
+    qs = qs.filter(level=level) if level else qs.exclude(level="green")
+    return [
+        {"project_id": w.project_id, "code": w.project.code, "level": w.level, "reasons": w.reasons}
+        for w in qs.order_by("project__code")
+    ]
+
+
+@router.get("/figures", response=list[FigureOut])
+def figures(request, year: int, month: int):
+    _require(request, "projects.warning_board")
+    if not 1 <= month <= 12:
+        raise HttpError(422, "month must be 1–12")
+    person = person_of(request.user)
+    city = None
+    if person is not None:
+        city = person.unit if person.unit.parent_id is None else person.unit.parent
+    else:
+        city = OrgUnit.objects.filter(parent__isnull=True).first()
+    return unit_figures(year, month, city=city).to_dicts()
+
+
+@router.get("/export.xlsx")
+def export(request):
+    _require(request, "projects.list")
+    data = excel.export_projects(visible_projects(request.user).order_by("code"))
+    return HttpResponse(data, content_type=XLSX)
+
+
+def _import(request, func, upload: UploadedFile):
+    allowed = None if request.user.is_superuser else scope_unit_ids(person_of(request.user))
+    try:
+        return func(upload.read(), user=request.user, allowed_unit_ids=allowed)
+    except excel.ImportFailed as exc:
+        raise HttpError(
+            422, "; ".join(str(e) for e in exc.errors)
+        ) from exc
+
+
+@router.post("/import")
+def import_projects(request, file: UploadedFile = File(...)):  # noqa: B008 — ninja declares parameters this way
+    _require(request, "projects.manage")
+    return _import(request, excel.import_projects, file)
+
+
+@router.post("/reports/import")
+def import_reports(request, file: UploadedFile = File(...)):  # noqa: B008 — ninja declares parameters this way
+    _require(request, "projects.report")
+    return _import(request, excel.import_reports, file)
+
+
+@router.get("/{project_id}", response=ProjectOut)
+def get_project(request, project_id: int):
+    project = get_object_or_404(Project.objects.select_related("unit", "stage"), pk=project_id)
+    _require(request, "projects.view", project)
+    return project
+
+
+@router.post("/{project_id}/reports", response={201: ReportOut})
+def submit_report(request, project_id: int, payload: ReportIn):
+    project = get_object_or_404(Project, pk=project_id)
+    _require(request, "projects.report", project)
+    try:
+        report = services.submit_report(
+            project,
+            payload.year,
+            payload.month,
+            payload.invest_month,
+            progress=payload.progress,
+            issues=payload.issues,
+            user=request.user,
+        )
+    except services.ProjectError as exc:
+        raise HttpError(422, str(exc)) from exc
+    return 201, report

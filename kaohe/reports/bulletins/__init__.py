@@ -1,0 +1,1 @@
+"""Bulletins (通报) as .docx and .pdf, one module per subject."""

@@ -1,0 +1,151 @@
+"""Excel import/export: round trip, per-row errors naming row/column/reason, all-or-nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from kaohe.audit.models import AuditEntry
+from kaohe.projects import excel, services
+from kaohe.projects.models import MonthlyReport, Project
+from tests.projects.factories import ProjectFactory
+
+HEAD = [h for _, h in excel.PROJECT_COLUMNS]
+
+
+def xlsx(rows: list[list], header: list[str] = HEAD) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def row(**kw) -> list:
+    base = {
+        "项目编号": "XM001", "项目名称": "智能装备产业园", "业主单位": "甲公司", "属地单位代码": "C-A",
+        "行业": "高端装备", "项目类型": "产业", "项目级别": "市重大", "项目来源": "招商引资",
+        "签约日期": dt.date(2025, 12, 1), "总投资（万元）": 150000, "计划年度": 2026,
+        "年度计划投资（万元）": 30000, "挂包领导": "周副市长", "专班": "先进制造专班", "标签": "1145",
+        "计划开工": "2026-03-01", "实际开工": dt.date(2026, 3, 5), "计划竣工": None, "实际竣工": None, "列统日期": None,
+    }
+    base.update(kw)
+    return [base[h] for h in HEAD]
+
+
+def test_a_good_file_creates_projects_with_their_milestones_and_one_import_audit_entry(org_world):
+    result = excel.import_projects(xlsx([row(), row(**{"项目编号": "XM002", "属地单位代码": "C-B", "实际开工": None})]))
+    assert result == {"created": 2, "updated": 0}
+    p = Project.objects.get(code="XM001")
+    assert p.unit == org_world.district_a and p.total_investment == Decimal("150000")
+    assert p.ptype == "industry" and p.level == "city"
+    assert (p.planned_start, p.actual_start, p.stage.code) == (dt.date(2026, 3, 1), dt.date(2026, 3, 5), "started")
+    assert AuditEntry.objects.filter(action="import", object_type="projects.project").count() == 1
+
+
+def test_bad_rows_are_all_named_and_nothing_is_saved(org_world):
+    data = xlsx(
+        [
+            row(),
+            row(**{"项目编号": "XM002", "属地单位代码": "NOPE"}),
+            row(**{"项目编号": "XM003", "总投资（万元）": "很多", "计划开工": "2026-02-30"}),
+            row(**{"项目编号": "XM001", "项目类型": "工业"}),
+            row(**{"项目编号": "XM005", "项目名称": None, "列统日期": "2026-01-01"}),
+        ]
+    )
+    with pytest.raises(excel.ImportFailed) as info:
+        excel.import_projects(data)
+    messages = [str(e) for e in info.value.errors]
+    assert "第3行“属地单位代码”：单位代码“NOPE”不存在" in messages
+    assert "第4行“总投资（万元）”：应为数字" in messages
+    assert "第4行“计划开工”：日期格式应为YYYY-MM-DD" in messages
+    assert "第5行“项目类型”：应为：产业、民生、基础设施、社会事业" in messages
+    assert "第5行“项目编号”：与第2行重复" in messages
+    assert "第6行“项目名称”：必填" in messages
+    assert "第6行“列统日期”：列统日期早于实际开工日期" in messages
+    assert not Project.objects.exists()
+
+
+def test_a_missing_required_column_is_named(org_world):
+    with pytest.raises(excel.ImportFailed) as info:
+        excel.import_projects(xlsx([["x"]], header=["项目编号"]))
+    assert "第1行“项目名称”：缺少此列" in [str(e) for e in info.value.errors]
+
+
+def test_a_file_that_is_not_excel_is_refused(org_world):
+    with pytest.raises(excel.ImportFailed, match="不是有效的Excel文件"):
+        excel.import_projects(b"not a workbook")
+
+
+def test_a_unit_outside_the_users_scope_is_refused(org_world):
+    with pytest.raises(excel.ImportFailed, match="无权导入单位“乙区”"):
+        excel.import_projects(xlsx([row(**{"属地单位代码": "C-B"})]), allowed_unit_ids={org_world.district_a.pk})
+
+
+def test_the_export_reimports_as_an_update(org_world):
+    excel.import_projects(xlsx([row()]))
+    data = excel.export_projects(Project.objects.all())
+    ws = load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in ws[1]][: len(HEAD)] == HEAD
+    ws.cell(row=2, column=HEAD.index("年度计划投资（万元）") + 1, value=45000)
+    buf = io.BytesIO()
+    ws.parent.save(buf)
+    assert excel.import_projects(buf.getvalue()) == {"created": 0, "updated": 1}
+    assert Project.objects.get().year_plan == Decimal("45000")
+
+
+REPORT_HEAD = ["项目编号", "年度", "月份", "当月完成投资（万元）", "形象进度", "存在问题"]
+
+
+def test_monthly_reports_import_all_or_nothing(org_world):
+    project = ProjectFactory(unit=org_world.district_a, code="XM100")
+    good = xlsx([["XM100", 2026, 1, 100, "桩基", ""], ["XM100", 2026, 2, 200, "主体", ""]], header=REPORT_HEAD)
+    assert excel.import_reports(good) == {"reports": 2}
+    assert project.reports.get(month=2).invest_ytd == Decimal("300")
+    services.confirm_report(project.reports.get(month=1))
+    bad = xlsx(
+        [
+            ["XM100", 2026, 3, 50, "", ""],
+            ["XM999", 2026, 3, 50, "", ""],
+            ["XM100", 2026, 13, 50, "", ""],
+            ["XM100", 2026, 4, -5, "", ""],
+            ["XM100", 2026, 1, 10, "", ""],
+        ],
+        header=REPORT_HEAD,
+    )
+    with pytest.raises(excel.ImportFailed) as info:
+        excel.import_reports(bad)
+    messages = [str(e) for e in info.value.errors]
+    assert "第3行“项目编号”：项目“XM999”不存在" in messages
+    assert "第4行“月份”：月份应在1–12之间" in messages
+    assert "第5行“当月完成投资（万元）”：不能为负数" in messages
+    assert "第6行“月份”：该月进展已确认，不能重复报送" in messages
+    assert MonthlyReport.objects.count() == 2
+
+
+def test_the_import_page_lists_the_errors_for_the_user(org_world, client_for):
+    data = xlsx([row(**{"属地单位代码": "NOPE"})])
+    upload = io.BytesIO(data)
+    upload.name = "list.xlsx"
+    response = client_for(org_world.office).post(reverse("projects:import", args=["projects"]), {"file": upload})
+    assert response.status_code == 400
+    assert "第2行“属地单位代码”：单位代码“NOPE”不存在" in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_an_owner_cannot_import_reports_for_another_units_project(org_world, client_for):
+    ProjectFactory(unit=org_world.district_b, code="XM200")
+    upload = io.BytesIO(xlsx([["XM200", 2026, 1, 100, "", ""]], header=REPORT_HEAD))
+    upload.name = "r.xlsx"
+    response = client_for(org_world.assessed_a).post(reverse("projects:import", args=["reports"]), {"file": upload})
+    assert response.status_code == 400
+    assert "无权报送项目“XM200”" in response.content.decode()
+    assert not MonthlyReport.objects.exists()

@@ -1,0 +1,161 @@
+"""Pages and actions as owner (甲区), member (乙区 — another unit), office, leader and outsider."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from kaohe.projects import services
+from kaohe.projects.models import MonthlyReport, Problem, ProblemStatus, SavedView
+from tests.projects.factories import ProjectFactory
+
+D = dt.date
+
+
+@pytest.fixture
+def w(org_world):
+    w = org_world
+    w.project = ProjectFactory(
+        unit=w.district_a, name="甲区智能制造产业园", milestones={"started": (D(2026, 6, 1), None)}
+    )
+    w.other = ProjectFactory(unit=w.district_b, name="乙区物流园", year_plan=Decimal(0))
+    services.run_warnings(D(2026, 11, 10))
+    return w
+
+
+def _status(client_for, user, method, url, data=None):
+    client = client_for(user)
+    response = client.post(url, data or {}) if method == "post" else client.get(url)
+    return response.status_code
+
+
+# (url name, args, method, who may) — everyone else: 403; anonymous: redirect to login
+PAGES = [
+    ("projects:list", [], "get", {"office", "leader", "assessed_a", "assessed_b", "submitter"}),
+    ("projects:kanban", [], "get", {"office", "leader", "assessed_a", "assessed_b", "submitter"}),
+    ("projects:board", [], "get", {"office", "leader"}),
+    ("projects:detail", ["project"], "get", {"office", "leader", "assessed_a", "submitter"}),
+    ("projects:portfolio", ["C-A"], "get", {"office", "leader", "assessed_a", "submitter"}),
+    ("projects:letter", ["project"], "get", {"office", "leader"}),
+    ("projects:export", [], "get", {"office", "leader", "assessed_a", "assessed_b", "submitter"}),
+    ("projects:import", ["projects"], "get", {"office"}),
+    ("projects:import", ["reports"], "get", {"office", "assessed_a", "assessed_b"}),
+    ("projects:bulletin", [2026, 10, "docx"], "get", {"office", "leader"}),
+]
+ROLES = ["office", "leader", "assessed_a", "assessed_b", "submitter", "anonymous"]
+
+
+@pytest.mark.parametrize(("name", "args", "method", "allowed"), PAGES, ids=[f"{p[0]}{p[1]}" for p in PAGES])
+def test_every_page_checks_who_may_see_it(w, client_for, name, args, method, allowed):
+    url = reverse(name, args=[w.project.pk if a == "project" else a for a in args])
+    for role in ROLES:
+        code = _status(client_for, w.users[role], method, url)
+        if role == "anonymous":
+            assert code == 302, (role, url)
+        elif role in allowed:
+            assert code == 200, (role, url, code)
+        else:
+            assert code == 403, (role, url, code)
+
+
+def test_the_list_shows_only_projects_in_the_users_scope(w, client_for):
+    page = client_for(w.assessed_b).get(reverse("projects:list")).content.decode()
+    assert "乙区物流园" in page and "甲区智能制造产业园" not in page
+    page = client_for(w.office).get(reverse("projects:list")).content.decode()
+    assert "乙区物流园" in page and "甲区智能制造产业园" in page
+
+
+def test_the_list_filters_by_unit_warning_and_size(w, client_for):
+    client = client_for(w.office)
+    page = client.get(reverse("projects:list"), {"unit": "C-B"}).content.decode()
+    assert "乙区物流园" in page and "甲区智能制造产业园" not in page
+    page = client.get(reverse("projects:list"), {"warning": "red"}).content.decode()
+    assert "甲区智能制造产业园" in page and "乙区物流园" not in page
+    page = client.get(reverse("projects:list"), {"size": "1e9"}).content.decode()
+    assert "没有符合条件的项目" in page
+
+
+def test_a_saved_view_keeps_the_filter_for_its_user(w, client_for):
+    client = client_for(w.office)
+    response = client.post(reverse("projects:save_view"), {"name": "红灯", "querystring": "warning=red"})
+    assert response.status_code == 302
+    view = SavedView.objects.get(user=w.office)
+    assert view.querystring == "warning=red"
+    assert "红灯" in client.get(reverse("projects:list")).content.decode()
+    assert client_for(w.leader).post(reverse("projects:delete_view", args=[view.pk])).status_code == 404
+
+
+def test_the_board_shows_reasons_in_words(w, client_for):
+    page = client_for(w.leader).get(reverse("projects:board")).content.decode()
+    assert "甲区智能制造产业园" in page
+    assert "计划2026-06-01开工，逾期5个月仍未开工" in page
+
+
+def test_the_owner_reports_a_month_and_the_office_confirms_it(w, client_for):
+    url = reverse("projects:submit_report", args=[w.project.pk])
+    data = {"year": 2026, "month": 10, "invest_month": "500", "progress": "桩基施工", "issues": ""}
+    assert client_for(w.assessed_b).post(url, data).status_code == 403
+    assert client_for(w.leader).post(url, data).status_code == 403
+    assert client_for(w.anonymous).post(url, data).status_code == 302
+    assert not MonthlyReport.objects.exists()
+    assert client_for(w.assessed_a).post(url, data).status_code == 302
+    report = MonthlyReport.objects.get()
+    assert report.invest_ytd == Decimal("500") and report.submitted_by == w.assessed_a
+    confirm = reverse("projects:confirm_report", args=[report.pk])
+    assert client_for(w.assessed_a).post(confirm, {"action": "confirm"}).status_code == 403
+    assert client_for(w.office).post(confirm, {"action": "confirm"}).status_code == 302
+    report.refresh_from_db()
+    assert report.status == "confirmed"
+
+
+def test_a_report_with_a_bad_month_is_refused_with_a_message(w, client_for):
+    client = client_for(w.assessed_a)
+    url = reverse("projects:submit_report", args=[w.project.pk])
+    response = client.post(url, {"year": 2026, "month": 13, "invest_month": "5"}, follow=True)
+    assert "月份" in response.content.decode()
+    assert not MonthlyReport.objects.exists()
+
+
+def test_a_problem_is_raised_resolved_and_confirmed_by_the_right_people(w, client_for):
+    raise_url = reverse("projects:raise_problem", args=[w.project.pk])
+    assert client_for(w.assessed_b).post(raise_url, {"title": "用电"}).status_code == 403
+    assert client_for(w.assessed_a).post(raise_url, {"title": "施工用电未接入"}).status_code == 302
+    problem = Problem.objects.get()
+    assert problem.raised_by == w.assessed_a
+    resolve = reverse("projects:resolve_problem", args=[problem.pk])
+    assert client_for(w.assessed_b).post(resolve, {"resolution": "x"}).status_code == 403
+    assert client_for(w.assessed_a).post(resolve, {"resolution": "供电公司已接入"}).status_code == 302
+    confirm = reverse("projects:confirm_problem", args=[problem.pk])
+    assert client_for(w.assessed_b).post(confirm, {"action": "accept"}).status_code == 403
+    assert client_for(w.leader).post(confirm, {"action": "accept"}).status_code == 403
+    assert client_for(w.assessed_a).post(confirm, {"action": "accept"}).status_code == 302
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.CLOSED
+
+
+def test_the_supervision_letter_names_the_project_the_reasons_and_who_must_act(w, client_for):
+    response = client_for(w.office).get(reverse("projects:letter", args=[w.project.pk]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "重大项目督办函" in text
+    assert "甲区：" in text
+    assert "甲区智能制造产业园" in text and "红灯项目" in text
+    assert "计划2026-06-01开工，逾期5个月仍未开工" in text
+    table = Document(io.BytesIO(response.content)).tables[0]
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["督办对象", "责任人/单位", "完成时限"]
+    assert ["分管市领导", "分管市领导", "2026年11月13日"] in rows
+    assert ["挂包领导", "王副市长", "2026年11月15日"] in rows
+
+
+def test_the_project_page_shows_timeline_chart_reports_and_history(w, client_for):
+    services.submit_report(w.project, 2026, 9, 300, progress="场地平整", user=w.assessed_a)
+    page = client_for(w.office).get(reverse("projects:detail", args=[w.project.pk])).content.decode()
+    assert 'id="timeline"' in page and "2026-06-01" in page
+    assert 'id="invest-opts"' in page and "序时进度" in page
+    assert "场地平整" in page
+    assert "变更记录" in page
