@@ -45,6 +45,12 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = envlist("KAOHE_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("KAOHE_CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies in front of kaohe (nginx, a load balancer): with N > 0 the client
+# address for the audit log is taken from X-Forwarded-For (N hops from the right)
+# and X-Forwarded-Proto tells Django the request came in over HTTPS.
+KAOHE_PROXY_HOPS = envint("KAOHE_PROXY_HOPS", 0, minimum=0)
+if KAOHE_PROXY_HOPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("KAOHE_DEBUG must be false when KAOHE_ENV=production")
