@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -196,7 +196,9 @@ def engine_score(inputs: Inputs):
 
     # Keys the results app keeps beside the engine's (flag rules, the scheme's code) are not the engine's.
     scheme = load_scheme({k: v for k, v in inputs.scheme.items() if k not in NON_ENGINE_KEYS})
-    kwargs = {}
+    # Compact explanations: the rules, group statistics and arithmetic per indicator; each unit's
+    # own arithmetic is rendered on demand from the same stored inputs (``explain_unit``).
+    kwargs: dict[str, Any] = {"explain": "compact"}
     if inputs.period is not None:
         kwargs["period"] = inputs.period
     return score(
@@ -443,6 +445,22 @@ def _unit_ids(codes: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    """Plain multi-row INSERTs: the run's rows are written once, and at scale the ORM's
+    per-object work (bulk_create) costs more than the database does."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+    per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    chunk = max(1, min(BULK, 900 // len(columns)) if connection.vendor == "sqlite" else BULK)
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), chunk):
+            part = rows[i:i + chunk]
+            cursor.execute(f"INSERT INTO {table} ({cols}) VALUES " + ", ".join([per_row] * len(part)),
+                           [v for row in part for v in row])
+
+
 @transaction.atomic
 def store_output(run: ScoringRun, inputs: Inputs, output: Output, unit_ids: dict[str, int] | None = None) -> None:
     """Write the rows of ``output`` for ``run`` and seal it (status done + content hash)."""
@@ -460,25 +478,17 @@ def store_output(run: ScoringRun, inputs: Inputs, output: Output, unit_ids: dict
         ],
         batch_size=BULK,
     )
-    RunIndicator.objects.bulk_create(
-        [
-            RunIndicator(
-                run=run, unit_id=ids.get(r["unit"]), unit_code=r["unit"], group=r["group"], indicator=r["indicator"],
-                value=r["value"], score=r["score"], rank=r["rank"], full_marks=r["full_marks"],
-            )
-            for r in output.indicators
-        ],
-        batch_size=BULK,
+    _insert_rows(
+        RunIndicator,
+        ["run_id", "unit_id", "unit_code", "group", "indicator", "value", "score", "rank", "full_marks"],
+        [(run.pk, ids.get(r["unit"]), r["unit"], r["group"], r["indicator"], r["value"], r["score"], r["rank"], r["full_marks"])
+         for r in output.indicators],
     )
-    RunBoard.objects.bulk_create(
-        [
-            RunBoard(
-                run=run, board=r["board"], unit_id=ids.get(r["unit"]), unit_code=r["unit"],
-                unit_name=(names.get(r["unit"]) or r["unit"])[:100], group=r["group"], score=r["score"], rank=r["rank"],
-            )
-            for r in output.boards
-        ],
-        batch_size=BULK,
+    _insert_rows(
+        RunBoard,
+        ["run_id", "board", "unit_id", "unit_code", "unit_name", "group", "score", "rank"],
+        [(run.pk, r["board"], ids.get(r["unit"]), r["unit"], (names.get(r["unit"]) or r["unit"])[:100], r["group"], r["score"], r["rank"])
+         for r in output.boards],
     )
     # Hash what was stored, read back exactly as verify will read it.
     run.explain = output.explain

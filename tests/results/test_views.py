@@ -1,0 +1,167 @@
+"""Every results page and endpoint as owner (office/leader or the unit itself), member and outsider."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from kaohe.results.services import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def _xlsx(response):
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def test_the_cockpit_shows_this_months_boards_movers_and_flags_to_the_office(scored, client_for):
+    r = client_for(scored.w.office).get("/results/cockpit/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "争先榜" in html and "龙虎榜" in html and "2025年2月" in html
+    assert "丁区" in html  # first on 争先榜 in February, and the biggest mover
+
+
+def test_the_home_page_is_the_cockpit_for_leaders(scored, client_for):
+    r = client_for(scored.w.leader).get("/")
+    assert r.status_code == 200 and "本月五榜" in r.content.decode()
+
+
+def test_anonymous_users_are_sent_to_login_from_every_results_page(scored, client_for):
+    anon = client_for(scored.w.anonymous)
+    for url in ["/results/cockpit/", "/results/runs/", f"/results/runs/{scored.feb.pk}/", "/results/boards/",
+                f"/results/boards/{scored.feb.pk}/ZX/", "/results/flags/", "/results/units/C-A/", "/results/units/C-A/gap/",
+                f"/results/runs/{scored.feb.pk}/scorecard/", "/results/appeals/", "/results/awards/"]:
+        r = anon.get(url)
+        assert r.status_code == 302 and "/login/" in r["Location"], url
+
+
+def test_a_board_ranks_within_the_group_with_arrows_against_last_month(scored, client_for):
+    r = client_for(scored.w.office).get(f"/results/boards/{scored.feb.pk}/ZX/?group=ZCQ")
+    html = r.content.decode()
+    assert r.status_code == 200
+    # February 争先榜: 丁区 first (was 4th in January: ↑3), 甲区 2nd (was 1st: ↓1).
+    assert html.index("丁区") < html.index("甲区") < html.index("乙区")
+    assert "↑3" in html and "↓1" in html
+
+
+def test_a_board_exports_to_excel(scored, client_for):
+    book = _xlsx(client_for(scored.w.leader).get(f"/results/boards/{scored.feb.pk}/ZX/?group=ZCQ&format=xlsx"))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("排名", "单位", "得分", "上期排名", "名次变化")
+    assert rows[1][:5] == (1, "丁区", 10, 4, 3)
+
+
+def test_before_publication_an_assessed_unit_sees_only_its_own_rows(scored, client_for):
+    html = client_for(scored.w.assessed_a).get(f"/results/boards/{scored.feb.pk}/ZX/?group=ZCQ").content.decode()
+    assert "甲区" in html and "丁区" not in html and "仅显示本单位" in html
+
+
+def test_after_publication_every_member_sees_the_whole_board(scored, client_for):
+    publish(scored.feb)
+    html = client_for(scored.w.assessed_b).get(f"/results/boards/{scored.feb.pk}/ZX/?group=ZCQ").content.decode()
+    assert "甲区" in html and "丁区" in html
+
+
+def test_a_unit_profile_is_open_to_the_unit_and_the_office_but_not_to_another_unit(scored, client_for):
+    url = f"/results/units/C-A/?run={scored.feb.pk}"
+    owner = client_for(scored.w.assessed_a).get(url)
+    assert owner.status_code == 200
+    html = owner.content.decode()
+    # February: GDP 2nd (8), INV 3rd (6), SAT first & full (5): 3 indicators, 3 in the top three, 1 first, 1 full.
+    assert "3项指标中3项进入前三、1项第一、1项满分" in html
+    assert client_for(scored.w.office).get(url).status_code == 200
+    assert client_for(scored.w.assessed_b).get(url).status_code == 403
+    assert client_for(scored.w.submitter).get(url).status_code == 403
+
+
+def test_a_unit_profile_exports_its_indicator_table(scored, client_for):
+    book = _xlsx(client_for(scored.w.assessed_a).get(f"/results/units/C-A/?run={scored.feb.pk}&format=xlsx"))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "指标代码" and {r[0] for r in rows[1:]} == {"GDP", "INV", "SAT"}
+
+
+def test_the_gap_page_gives_points_to_the_next_place_and_the_leader(scored, client_for):
+    html = client_for(scored.w.assessed_a).get(f"/results/units/C-A/gap/?run={scored.jan.pk}").content.decode()
+    # January: 乙区 23 first, 甲区 21 second → 2.00 points to first place.
+    assert "追上第1名（乙区）" in html and "2.00" in html
+    assert client_for(scored.w.assessed_b).get(f"/results/units/C-A/gap/?run={scored.jan.pk}").status_code == 403
+
+
+def test_what_if_rescores_live_and_shows_the_new_rank(scored, client_for):
+    client = client_for(scored.w.assessed_a)
+    r = client.post(f"/results/units/C-A/what-if/?run={scored.jan.pk}", {"v_INV": "10"}, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    # INV 10 beats 乙区's 9: 甲区 10 + 10 + 5 = 25 → first.
+    assert r.status_code == 200 and "组内第1名" in html and "25.00" in html
+    bad = client.post(f"/results/units/C-A/what-if/?run={scored.jan.pk}", {"v_INV": "abc"})
+    assert "不是数字" in bad.content.decode()
+    assert client_for(scored.w.assessed_b).post(f"/results/units/C-A/what-if/?run={scored.jan.pk}", {"v_INV": "10"}).status_code == 403
+
+
+def test_the_scorecard_colours_bands_filters_and_exports(scored, client_for):
+    client = client_for(scored.w.office)
+    html = client.get(f"/results/runs/{scored.feb.pk}/scorecard/?group=ZCQ&filter=top3").content.decode()
+    top3 = html[html.index('id="scorecard"'):]
+    assert "sc-green" in top3 and "sc-red" in top3  # 丁区 GDP 10/10 green, 丁区 INV 4/10 red
+    assert "丙区" not in top3 and "丁区" in top3
+    below = client.get(f"/results/runs/{scored.feb.pk}/scorecard/?group=ZCQ&filter=below_avg").content.decode()
+    body = below[below.index('id="scorecard"'):]
+    # February totals: 乙 21, 丁 19, 甲 19, 丙 12 → average 17.75: only 丙区 is below.
+    assert "丙区" in body and "乙区" not in body
+    book = _xlsx(client.get(f"/results/runs/{scored.feb.pk}/scorecard/?group=ZCQ&format=xlsx"))
+    assert [c.value for c in book.active[1]][:4] == ["排名", "单位", "总分", "等次"]
+
+
+def test_run_pages_are_for_members_and_the_full_table_for_readers(scored, client_for):
+    office = client_for(scored.w.office).get(f"/results/runs/{scored.feb.pk}/")
+    assert office.status_code == 200 and "公示结果" in office.content.decode()
+    assessed = client_for(scored.w.assessed_a).get(f"/results/runs/{scored.feb.pk}/").content.decode()
+    assert "公示结果" not in assessed and "丁区" not in assessed
+    book = _xlsx(client_for(scored.w.office).get(f"/results/runs/{scored.feb.pk}/?format=xlsx"))
+    assert book.active.max_row == 5
+
+
+def test_only_the_office_publishes(scored, client_for):
+    assert client_for(scored.w.assessed_a).post(f"/results/runs/{scored.annual.pk}/publish/").status_code == 403
+    assert client_for(scored.w.leader).post(f"/results/runs/{scored.annual.pk}/publish/").status_code == 403
+    r = client_for(scored.w.office).post(f"/results/runs/{scored.annual.pk}/publish/", {"notice_days": "7"})
+    assert r.status_code == 302 and scored.annual.publication.notice_ends
+
+
+def test_the_public_page_needs_no_login_and_shows_tiers(scored, client_for):
+    pub = publish(scored.annual)
+    anon = client_for(scored.w.anonymous)
+    index = anon.get("/public/")
+    assert index.status_code == 200 and pub.title in index.content.decode()
+    html = anon.get(f"/public/{pub.pk}/").content.decode()
+    assert "第一等次" in html and "乙区" in html and "公示期截止" in html
+
+
+def test_the_run_diff_is_for_readers(scored, client_for):
+    url = f"/results/runs/{scored.feb.pk}/diff/{scored.jan.pk}/"
+    html = client_for(scored.w.office).get(url).content.decode()
+    assert "丁区" in html and "5.00 → 9.00" in html
+    assert client_for(scored.w.assessed_a).get(url).status_code == 403
+
+
+def test_flags_page_and_export(scored, client_for):
+    client = client_for(scored.w.leader)
+    html = client.get(f"/results/flags/?run={scored.feb.pk}").content.decode()
+    assert "红旗激励榜" in html and "丁区" in html
+    book = _xlsx(client.get(f"/results/flags/?run={scored.feb.pk}&format=xlsx"))
+    assert book.sheetnames == ["红旗激励榜", "黄灯提醒榜", "年度累计"]
+
+
+def test_the_progress_fragment_reports_status(scored, client_for):
+    r = client_for(scored.w.office).get(f"/results/runs/{scored.feb.pk}/progress/")
+    assert r.status_code == 200 and "100%" in r.content.decode()
+
+
+def test_the_run_list_exports(scored, client_for):
+    book = _xlsx(client_for(scored.w.office).get("/results/runs/?format=xlsx"))
+    assert book.active.max_row == 4
