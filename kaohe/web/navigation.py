@@ -61,6 +61,7 @@ MODULES: tuple[NavModule, ...] = (
         ("supervision:commitment_list", "supervision:commitments"), "commitments",
     ),
     NavModule("reports", _("报告"), _("考核通报、简报与数据导出"), ("reports:list", "reports:index", "reports:bulletins"), "reports"),
+    NavModule("orgs", _("单位与分组"), _("单位名录、隶属沿革与分类考核组"), ("orgs:directory",), "orgs"),
     NavModule("audit", _("操作日志"), _("全部数据变更的留痕记录"), ("audit:log", "audit:list", "audit:index"), "audit", "audit.view"),
 )
 

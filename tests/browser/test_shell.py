@@ -110,3 +110,23 @@ def test_keyboard_user_reaches_the_skip_link_first(browser, live_server, people)
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
     page.close()
+
+
+def test_a_chart_is_drawn_from_its_json_options_block(browser, live_server, people):
+    page = browser.new_page(viewport={"width": 1000, "height": 700}, locale="zh-CN")
+    sign_in(page, live_server, "office")
+    assert page.evaluate("typeof window.echarts") == "undefined"  # loaded only when a page has a chart
+    page.evaluate("""() => {
+        const main = document.querySelector('.main-inner');
+        main.insertAdjacentHTML('afterbegin',
+          '<div class="card"><div class="chart" data-chart-options="t-opts" role="img" aria-label="测试"></div>' +
+          '<script type="application/json" id="t-opts">' +
+          '{"animation":false,"xAxis":{"type":"category","data":["1月","2月","3月"]},"yAxis":{"type":"value",' +
+          '"axisLabel":{"formatter":{"__fmt":"percent"}}},"series":[{"type":"bar","data":[5.2,6.1,4.8]}]}' +
+          '</script></div>');
+        window.kaoheCharts.init(main);
+    }""")
+    page.wait_for_selector(".chart[data-chart-ready] canvas")
+    assert page.evaluate("typeof window.echarts") == "object"
+    page.screenshot(path=str(OUTPUT / "shell-chart-zh.png"))
+    page.close()

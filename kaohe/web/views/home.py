@@ -20,7 +20,6 @@ from kaohe.web.navigation import nav_entries
 # Models with a ``unit`` field are counted within the user's scope.
 HOME_COUNTS: tuple[tuple, ...] = (
     (_("考核方案"), "assessment.Scheme"),
-    (_("考核指标"), "assessment.Indicator"),
     (_("重大项目"), "projects.Project"),
     (_("督办任务"), "supervision.Task"),
     (_("企业诉求"), "supervision.EnterpriseRequest"),
