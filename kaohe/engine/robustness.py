@@ -97,22 +97,43 @@ class Plan:
     engine_calls: int = 0
 
     @property
+    def linear(self) -> bool:
+        """No geometric node: the root is linear in the leaf scores (see _coefficients)."""
+        return all(n.aggregate != "geometric" for n in self.scheme.nodes())
+
+    @property
     def leaves(self) -> list[Leaf]:
         return self.nominal.leaves
 
     def leaf_scores(self, k: int, r: int) -> np.ndarray:
         """Units × leaves scores under method option ``k`` and missing option ``r``
-        (one engine call per distinct pair, cached)."""
+        (cached). A leaf's score depends only on its own indicator, method and missing
+        rule, so only the leaves the option changes are re-scored by the engine — on a
+        scheme made of just those leaves — and the rest are copied."""
         key = (k, r)
-        if key not in self._scores:
-            if key == (0, 0):
-                self._scores[key] = self.nominal.scores
-            else:
-                variant = self.variant(k, r)
-                self._scores[key] = score_prepared(variant, self.prep, explain="compact",
-                                                   detail=False).core.scores
-                self.engine_calls += 1
-        return self._scores[key]
+        if key in self._scores:
+            return self._scores[key]
+        if key == (0, 0):
+            self._scores[key] = self.nominal.scores
+            return self.nominal.scores
+        base = self.leaf_scores(0, r) if k > 0 else self.nominal.scores
+        variant = self.variant(k, r)
+        new_leaves = variant.leaves()
+        old_leaves = self.scheme.leaves() if k == 0 else self.variant(0, r).leaves()
+        changed = [j for j, (a, b) in enumerate(zip(new_leaves, old_leaves, strict=True))
+                   if a != b and (a.method != b.method or self.nominal.missing[:, j].any())]
+        S = base.copy()
+        if changed:
+            sub = dataclasses.replace(
+                self.scheme,
+                root=Node(code="\x00robustness", name="", children=tuple(new_leaves[j] for j in changed)),
+                bonus=(), deduction=(), veto=(), tiers=None, boards=(),
+            )
+            scores = score_prepared(sub, self.prep, explain="compact", detail=False).core.scores
+            S[:, changed] = scores
+            self.engine_calls += 1
+        self._scores[key] = S
+        return S
 
     def variant(self, k: int, r: int) -> Scheme:
         """The scheme with method option ``k`` and missing option ``r`` applied."""
@@ -206,13 +227,15 @@ def _check_methods(ms: Sequence[str], where: str) -> None:
 # ----------------------------------------------------------------------------- replications
 
 
-def aggregate_reps(plan: Plan, S: np.ndarray, F: np.ndarray) -> np.ndarray:
+def aggregate_reps(plan: Plan, S: np.ndarray, F: np.ndarray, *, fast: bool = True) -> np.ndarray:
     """Root score (units × R) from leaf scores ``S`` (units × leaves) and weight factors
     ``F`` (R × elements); the engine's ``aggregate`` with factors (see the module doc)."""
     col = {id(e): i for i, e in enumerate(plan.elements)}
     leaf_col = {lf.code: j for j, lf in enumerate(plan.leaves)}
     U, R = S.shape[0], F.shape[0]
     unit_f = bool(np.all(F == 1.0))
+    if fast and plan.linear and not np.isnan(S).any():
+        return S @ _coefficients(plan, F, unit_f).T
 
     def visit(node: Node) -> np.ndarray:
         kids = node.children
@@ -263,6 +286,34 @@ def aggregate_reps(plan: Plan, S: np.ndarray, F: np.ndarray) -> np.ndarray:
             return np.where(sw > 0, (node.points or 0.0) * m, np.nan)
 
     return visit(plan.scheme.root)
+
+
+def _coefficients(plan: Plan, F: np.ndarray, unit_f: bool) -> np.ndarray:
+    """Without geometric nodes and excluded scores the root is linear in the leaf
+    scores: root = S @ C.T with C (R × leaves) the product of the coefficients along
+    each leaf's path (sum: the rescaled factor; mean: points·w·f/(full·Σ w·f))."""
+    col = {id(e): i for i, e in enumerate(plan.elements)}
+    leaf_col = {lf.code: j for j, lf in enumerate(plan.leaves)}
+    R = F.shape[0]
+    C = np.zeros((R, len(plan.leaves)))
+
+    def visit(node: Node, scale: np.ndarray) -> None:
+        kids = node.children
+        full = np.array([c.full_marks for c in kids], dtype=np.float64)
+        f = F[:, [col[id(c)] for c in kids]]
+        if node.aggregate == "sum":
+            a = np.ones_like(f) if unit_f else f * (node.full_marks / (f @ full))[:, None]
+        else:
+            wf = np.array([c.weight for c in kids], dtype=np.float64)[None, :] * f
+            a = (node.points or 0.0) * wf / full[None, :] / wf.sum(axis=1)[:, None]
+        for i, c in enumerate(kids):
+            if isinstance(c, Leaf):
+                C[:, leaf_col[c.code]] += scale * a[:, i]
+            else:
+                visit(c, scale * a[:, i])
+
+    visit(plan.scheme.root, np.ones(R))
+    return C
 
 
 def evaluate(plan: Plan, F: np.ndarray, k: np.ndarray, r: np.ndarray

@@ -207,3 +207,35 @@ def test_the_command_writes_ranks_and_sobol_and_reads_options_from_the_scheme(tm
     bad = parser.parse_args([*args[:4], "--alt-methods", "threshold", "--out", str(out)])
     assert rb.cli(bad) == 2
     assert "threshold" in capsys.readouterr().err
+
+
+def test_the_linear_shortcut_equals_the_node_by_node_aggregation():
+    # sum and mean nodes, no excluded scores: root = scores @ path coefficients
+    scheme, values, units = rich_case(QUOTA)
+    d = scheme.to_dict()
+    d["root"]["children"] = d["root"]["children"][:2]  # drop the geometric category
+    for leaf in d["root"]["children"][0]["children"] + d["root"]["children"][1]["children"]:
+        leaf["missing"] = "zero"
+    linear = load_scheme(d)
+    plan = rb.make_plan(linear, prepare(linear, values, units), weights=0.3)
+    assert plan.linear and not np.isnan(plan.nominal.scores).any()
+    F, _, _ = rb.draw(plan, 20, np.random.default_rng(4))
+    fast = rb.aggregate_reps(plan, plan.nominal.scores, F)
+    slow = rb.aggregate_reps(plan, plan.nominal.scores, F, fast=False)
+    assert np.allclose(fast, slow, rtol=0, atol=1e-9)
+    assert rb.nominal_check(plan)
+
+
+def test_only_the_leaves_an_option_changes_are_rescored_and_match_the_full_variant():
+    values, targets = gap_inputs()
+    scheme = load_scheme(SCHEME)
+    prep = prepare(scheme, values, None, targets)
+    plan = rb.make_plan(scheme, prep, alt_methods=["efficacy", "minmax", "rank_points"])
+    assert sorted(plan.per_leaf) == ["gdp", "rev"]
+    for k in range(1, len(plan.method_options)):
+        ref = score_prepared(plan.variant(k, 0), prep, detail=False).core
+        assert np.array_equal(plan.leaf_scores(k, 0), ref.scores, equal_nan=True)
+        total, ranks, _ = rb.evaluate(plan, np.ones((1, len(plan.elements))), np.array([k]),
+                                      np.array([0]))
+        assert np.array_equal(total[:, 0], ref.total)
+        assert np.array_equal(ranks[:, 0], ref.rank_total)
