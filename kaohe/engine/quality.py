@@ -674,6 +674,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--units", help="units table: unit,name,group (expected units, peer groups)")
     parser.add_argument("--history", help="earlier periods: unit,indicator,value,period")
     parser.add_argument("--period", help="period of VALUES rows that carry none")
+    parser.add_argument("--scheme", help="scheme file: every unit is expected to report its base indicators")
     parser.add_argument("--out", help="write findings to FILE (.csv, .json, .xlsx or .parquet)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of printed reasons")
     parser.add_argument("--amounts", nargs="*", help="indicators tested against Benford's law")
@@ -693,8 +694,17 @@ def cli(args: argparse.Namespace) -> int:
         values = read_table(args.values, "values")
         units = read_table(args.units, "units") if args.units else None
         history = read_table(args.history, "history") if args.history else None
+        expected = None
+        if getattr(args, "scheme", None):
+            from kaohe.engine.errors import SchemeError
+            from kaohe.engine.scheme import load_scheme
+
+            try:
+                expected = sorted(load_scheme(args.scheme).base_indicators())
+            except SchemeError as exc:
+                raise InputError(str(exc)) from None
         findings = screen(
-            values, units, history,
+            values, units, history, indicators=expected,
             amounts=args.amounts, period=args.period, z_threshold=args.z,
             min_peers=args.min_peers, min_history=args.min_history, seasonal=args.seasonal,
             mom_threshold=args.mom, yoy_threshold=args.yoy, benford_min_n=args.benford_min_n,

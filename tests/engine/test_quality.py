@@ -197,3 +197,21 @@ def test_the_command_names_the_line_of_a_bad_number_and_exits_2(tmp_path, capsys
     assert quality.cli(parser.parse_args([str(values)])) == 2
     err = capsys.readouterr().err
     assert "line 3" in err and "abc" in err
+
+
+def test_the_command_expects_every_base_indicator_of_a_scheme(tmp_path, capsys):
+    values = tmp_path / "values.csv"
+    values.write_text("unit,indicator,value\nA,gdp,1\nB,gdp,2\n")
+    scheme = tmp_path / "s.yaml"
+    scheme.write_text(
+        "name: s\nroot:\n  code: r\n  name: r\n  children:\n"
+        "    - {code: gdp, name: g, points: 1, method: minmax}\n"
+        "    - {code: tax, name: t, points: 1, method: minmax}\n"
+    )
+    out = tmp_path / "f.csv"
+    parser = argparse.ArgumentParser()
+    quality.add_arguments(parser)
+    assert quality.cli(parser.parse_args([str(values), "--scheme", str(scheme), "--out", str(out)])) == 0
+    f = pl.read_csv(out)
+    assert f.select("unit", "indicator", "check").rows() == [("A", "tax", "missing"), ("B", "tax", "missing")]
+    assert "警告2" in capsys.readouterr().out
