@@ -172,7 +172,8 @@ def appeal_new(request, pub_id: int):
                 appeal = file_appeal(pub, person.unit, request.POST.get("indicator", ""), request.POST.get("reason", ""),
                                      request.user, claimed_value=claimed, files=request.FILES.getlist("attachments"))
             except ValidationError as exc:
-                errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                errors = dict(exc.message_dict) if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+                errors["all"] = errors.pop("__all__", [])
             else:
                 messages.success(request, _("申诉已提交，考核办将于%(due)s前答复。") % {"due": timezone.localtime(appeal.answer_due).strftime("%Y-%m-%d")})
                 return redirect("results:appeal_detail", appeal.pk)

@@ -1,0 +1,61 @@
+"""Red flags and yellow lights with hand-worked boards (see conftest ``scored``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaohe.results.flags import yearly_tally
+from kaohe.results.models import Flag, FlagPolicy
+from tests.results.world import BASE, scored_run
+
+pytestmark = pytest.mark.django_db
+
+
+def _flags(run):
+    return sorted((f.kind, f.rule, f.unit_code, f.board) for f in Flag.objects.filter(run=run))
+
+
+def test_january_flags_first_and_last_place_on_each_board(scored):
+    # 争先榜 (GDP 8/7/6/5): 甲 1st, 丁 last; 龙虎榜 (INV 5/9/7/3): 乙 1st, 丁 last. No last month: no growth flag.
+    assert _flags(scored.jan) == [
+        ("red", "board_first", "C-A", "ZX"), ("red", "board_first", "C-B", "LH"),
+        ("yellow", "board_last", "C-D", "LH"), ("yellow", "board_last", "C-D", "ZX"),
+    ]
+
+
+def test_february_adds_the_best_growth_flag(scored):
+    # 丁区 GDP 5 → 9: 争先榜 丁 1st, 丙 last; totals Jan 21/23/14/13 → Feb 19/21/12/19: 丁 +6 is the best growth.
+    assert _flags(scored.feb) == [
+        ("red", "best_growth", "C-D", ""), ("red", "board_first", "C-B", "LH"), ("red", "board_first", "C-D", "ZX"),
+        ("yellow", "board_last", "C-C", "ZX"), ("yellow", "board_last", "C-D", "LH"),
+    ]
+
+
+def test_the_yearly_tally_counts_flags_per_unit(scored):
+    # Red: 甲 1 (Jan 争先), 乙 2 (龙虎 twice), 丁 2 (Feb 争先 + growth). Yellow: 丁 3 (last twice in Jan, 龙虎 in Feb), 丙 1.
+    tally = [(t["unit"], t["red"], t["yellow"]) for t in yearly_tally(2025, "TEST")]
+    assert tally == [("C-B", 2, 0), ("C-D", 2, 3), ("C-A", 1, 0), ("C-C", 0, 1)]
+
+
+def test_missing_a_monthly_target_twice_in_a_row_is_a_yellow_light(db):
+    targets = {(u, "GDP"): 7.5 for u in BASE}
+    feb = {u: dict(v) for u, v in BASE.items()}
+    feb["C-D"]["GDP"] = 9.0
+    scored_run(number=1, targets=targets, scheme_code="T2")
+    run = scored_run(feb, number=2, targets=targets, scheme_code="T2")
+    # GDP target 7.5: January 乙 7, 丙 6, 丁 5 miss; February 乙 7, 丙 6 miss, 丁 9 meets → 乙 and 丙 twice in a row.
+    missed = sorted(f.unit_code for f in Flag.objects.filter(run=run, rule="target_missed"))
+    assert missed == ["C-B", "C-C"]
+    assert "连续2个月未完成月度目标：GDP" in Flag.objects.get(run=run, unit_code="C-B", rule="target_missed").reason
+
+
+def test_flag_rules_are_configured_per_scheme(db):
+    FlagPolicy.objects.create(scheme_code="T3", rules={"red": [{"rule": "board_first"}], "yellow": []})
+    run = scored_run(number=1, scheme_code="T3")
+    assert _flags(run) == [("red", "board_first", "C-A", "ZX"), ("red", "board_first", "C-B", "LH")]
+
+
+def test_an_unknown_flag_rule_is_named(db):
+    FlagPolicy.objects.create(scheme_code="T4", rules={"red": [{"rule": "bset_growth"}]})
+    with pytest.raises(ValueError, match=r"flags.red\[0\].rule: unknown rule 'bset_growth'"):
+        scored_run(number=1, scheme_code="T4")

@@ -1,0 +1,159 @@
+"""Publication (公示), visibility, appeals (申诉) with their deadlines, the hash chain, awards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from kaohe.results.models import AppealStatus, Award, Notification, Publication, RunTotal
+from kaohe.results.runs import chain_hash
+from kaohe.results.services import (
+    accept_appeal,
+    decide_award,
+    file_appeal,
+    grant_first_prizes,
+    is_final,
+    nominate,
+    publish,
+    reject_appeal,
+    visible_units,
+)
+
+pytestmark = pytest.mark.django_db
+T0 = dt.datetime(2026, 1, 20, 10, tzinfo=dt.UTC)
+
+
+def test_visibility_before_and_after_publication(scored):
+    w = scored.w
+    assert visible_units(w.office, scored.annual) is None
+    assert visible_units(w.leader, scored.annual) is None
+    assert visible_units(w.assessed_a, scored.annual) == {"C-A"}
+    assert visible_units(w.anonymous, scored.annual) == set()
+    publish(scored.annual, w.office)
+    assert visible_units(w.assessed_a, scored.annual) is None
+    assert visible_units(w.anonymous, scored.annual) is None
+
+
+def test_the_public_page_shows_nothing_before_publication(scored, client_for):
+    assert client_for(scored.w.anonymous).get("/public/1/").status_code == 404
+
+
+def test_publications_form_a_hash_chain(scored):
+    first = publish(scored.jan, now=T0)
+    second = publish(scored.feb, now=T0 + dt.timedelta(days=30))
+    assert first.previous_hash == "" and first.chain_hash == chain_hash("", scored.jan.content_hash)
+    assert second.previous_hash == first.chain_hash
+    assert second.notice_ends == second.published_at + dt.timedelta(days=7)
+    with pytest.raises(ValidationError):
+        publish(scored.jan)
+
+
+def test_an_appeal_in_the_notice_period_gets_a_ten_day_deadline(scored):
+    pub = publish(scored.annual, now=T0)
+    appeal = file_appeal(pub, scored.w.district_a, "INV", "投资数据漏报", scored.w.assessed_a, claimed_value=9.5, now=T0 + dt.timedelta(days=2))
+    assert appeal.answer_due == T0 + dt.timedelta(days=12)
+    assert not appeal.overdue(now=T0 + dt.timedelta(days=12))
+    assert appeal.overdue(now=T0 + dt.timedelta(days=12, seconds=1))
+    assert not is_final(pub, now=T0 + dt.timedelta(days=8))  # notice over but an appeal is open
+
+
+def test_no_appeal_after_the_notice_period(scored):
+    pub = publish(scored.annual, now=T0)
+    with pytest.raises(ValidationError) as exc:
+        file_appeal(pub, scored.w.district_a, "INV", "晚了", now=T0 + dt.timedelta(days=7))
+    assert "公示期已结束" in str(exc.value)
+    assert is_final(pub, now=T0 + dt.timedelta(days=7))
+
+
+def test_an_appeal_names_an_indicator_of_the_units_own_results_and_a_reason(scored):
+    pub = publish(scored.annual, now=T0)
+    with pytest.raises(ValidationError) as exc:
+        file_appeal(pub, scored.w.district_a, "XXX", " ", now=T0)
+    assert set(exc.value.message_dict) == {"indicator", "reason"}
+
+
+def test_accepting_an_appeal_makes_a_corrected_run_published_in_the_chain(scored):
+    pub = publish(scored.annual, now=T0)
+    appeal = file_appeal(pub, scored.w.district_a, "INV", "投资数据漏报", scored.w.assessed_a, claimed_value=9.5, now=T0 + dt.timedelta(days=1))
+    run = accept_appeal(appeal, scored.w.office, response="核实无误，予以更正", now=T0 + dt.timedelta(days=3))
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.ACCEPTED and appeal.corrected_run == run and run.previous == scored.annual
+    # 甲区 INV 5 → 9.5 beats 乙区's 9: 甲 10 + 10 + 5 = 25 first, 乙 8 + 8 + 5 = 21.
+    assert RunTotal.objects.get(run=run, unit_code="C-A").rank == 1
+    republished = Publication.objects.get(run=run)
+    assert republished.previous_hash == pub.chain_hash and republished.notice_ends == pub.notice_ends
+    assert Notification.objects.filter(unit=scored.w.district_a, message__contains="已采纳").exists()
+    call_command("verify")  # corrected runs and the chain verify
+
+
+def test_rejecting_needs_a_reason_and_tells_the_unit(scored):
+    pub = publish(scored.annual, now=T0)
+    appeal = file_appeal(pub, scored.w.district_b, "GDP", "不服", now=T0)
+    with pytest.raises(ValidationError):
+        reject_appeal(appeal, scored.w.office, response="")
+    reject_appeal(appeal, scored.w.office, response="依据考核办法执行")
+    assert Notification.objects.filter(unit=scored.w.district_b, message__contains="未被采纳").exists()
+    with pytest.raises(ValidationError):
+        reject_appeal(appeal, scored.w.office, response="再次")
+
+
+def test_appeal_pages_as_owner_member_and_outsider(scored, client_for):
+    w = scored.w
+    pub = publish(scored.annual)
+    assert client_for(w.assessed_a).get(f"/results/appeals/new/{pub.pk}/").status_code == 200
+    assert client_for(w.leader).get(f"/results/appeals/new/{pub.pk}/").status_code == 403
+    r = client_for(w.assessed_a).post(f"/results/appeals/new/{pub.pk}/", {"indicator": "INV", "reason": "数据漏报", "claimed_value": "9.5"})
+    assert r.status_code == 302
+    appeal = pub.appeals.get()
+    url = f"/results/appeals/{appeal.pk}/"
+    assert client_for(w.assessed_a).get(url).status_code == 200
+    assert client_for(w.office).get(url).status_code == 200
+    assert client_for(w.assessed_b).get(url).status_code == 403
+    assert client_for(w.assessed_a).post(f"{url}answer/", {"decision": "reject", "response": "x"}).status_code == 403
+    assert client_for(w.office).post(f"{url}answer/", {"decision": "reject", "response": "依据考核办法"}).status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.REJECTED
+    listing = client_for(w.assessed_b).get("/results/appeals/").content.decode()
+    assert "INV" not in listing  # another unit's appeal is not listed
+
+
+def test_a_bad_claimed_value_is_named_in_the_form(scored, client_for):
+    pub = publish(scored.annual)
+    html = client_for(scored.w.assessed_a).post(f"/results/appeals/new/{pub.pk}/", {"indicator": "INV", "reason": "x", "claimed_value": "九"}).content.decode()
+    assert "“九”不是数字" in html
+
+
+def test_first_prizes_by_tier_or_quota(scored):
+    # Annual: 乙 23, 甲 21 (第一等次 ≥ 20), 丙 14, 丁 13.
+    assert sorted(a.unit_code for a in grant_first_prizes(scored.annual, by="tier")) == ["C-A", "C-B"]
+    assert [a.unit_code for a in grant_first_prizes(scored.annual, by="quota", count=1)] == ["C-B"]
+    assert Award.objects.filter(kind="first_prize").count() == 1
+    with pytest.raises(ValidationError):
+        grant_first_prizes(scored.jan)
+
+
+def test_honours_need_a_reason_a_person_and_the_offices_decision(scored):
+    with pytest.raises(ValidationError) as exc:
+        nominate(2025, "good_leader", scored.w.district_a, "", scored.w.leader)
+    assert set(exc.value.message_dict) == {"reason", "person_name"}
+    award = nominate(2025, "good_leader", scored.w.district_a, "担当作为", scored.w.leader, person_name="张三")
+    decide_award(award, scored.w.office, approve=True, note="同意")
+    assert award.status == "approved" and award.decided_at <= timezone.now()
+
+
+def test_award_pages_as_office_assessed_and_outsider(scored, client_for):
+    w = scored.w
+    assert client_for(w.office).get("/results/awards/?year=2025").status_code == 200
+    r = client_for(w.assessed_a).post("/results/awards/nominate/", {"year": "2025", "kind": "good_team", "unit": w.district_b.pk, "reason": "x"})
+    assert r.status_code == 403
+    r = client_for(w.assessed_a).post("/results/awards/nominate/", {"year": "2025", "kind": "good_team", "unit": w.district_a.pk, "reason": "班子团结"})
+    assert r.status_code == 302
+    award = Award.objects.get()
+    assert client_for(w.assessed_a).post(f"/results/awards/{award.pk}/decide/", {"decision": "approve"}).status_code == 403
+    assert client_for(w.office).post(f"/results/awards/{award.pk}/decide/", {"decision": "approve"}).status_code == 302
+    assert client_for(w.office).post(f"/results/runs/{scored.annual.pk}/first-prizes/", {"by": "tier"}).status_code == 302
+    assert Award.objects.filter(kind="first_prize").count() == 2
