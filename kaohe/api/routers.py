@@ -15,3 +15,6 @@ api.add_router("/projects/", projects_router)
 from kaohe.assessment.api import router as assessment_router  # noqa: E402
 
 api.add_router("/assessment/", assessment_router)
+from kaohe.results.api import router as results_router  # noqa: E402
+
+api.add_router("/results/", results_router)

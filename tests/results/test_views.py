@@ -165,3 +165,17 @@ def test_the_progress_fragment_reports_status(scored, client_for):
 def test_the_run_list_exports(scored, client_for):
     book = _xlsx(client_for(scored.w.office).get("/results/runs/?format=xlsx"))
     assert book.active.max_row == 4
+
+
+def test_the_api_lists_runs_and_filters_rows_like_the_pages(scored, client_for):
+    office = client_for(scored.w.office)
+    runs = office.get("/api/results/runs").json()
+    assert {r["label"] for r in runs} == {"2025年1月", "2025年2月", "2025年度"}
+    totals = office.get(f"/api/results/runs/{scored.feb.pk}/totals").json()
+    assert [t["unit"] for t in totals] == ["C-B", "C-A", "C-D", "C-C"]
+    own = client_for(scored.w.assessed_a).get(f"/api/results/runs/{scored.feb.pk}/boards/ZX").json()
+    assert [b["unit"] for b in own] == ["C-A"]
+    assert client_for(scored.w.anonymous).get("/api/results/runs").status_code == 401
+    publish(scored.feb)
+    public = client_for(scored.w.anonymous).get("/api/results/publications").json()
+    assert public[0]["run_hash"] == scored.feb.content_hash

@@ -1,0 +1,117 @@
+"""JSON API of results (mounted at /api/results/): runs, totals, boards, the public publications.
+
+Token or session auth (``kaohe.api.auth.API_AUTH``); what a user sees is filtered exactly as in
+the web pages (before publication an assessed unit sees only its own rows).
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from kaohe.api.auth import API_AUTH
+from kaohe.orgs.permissions import check
+from kaohe.results.models import Publication, RunBoard, RunTotal, ScoringRun
+from kaohe.results.services import visible_units
+
+router = Router(auth=API_AUTH, tags=["results"])
+
+
+class RunOut(Schema):
+    id: int
+    scheme_code: str
+    scheme_name: str
+    year: int
+    kind: str
+    number: int
+    label: str
+    status: str
+    progress: int
+    content_hash: str
+    previous_id: int | None
+
+
+class TotalOut(Schema):
+    unit: str
+    name: str
+    group: str
+    total: float
+    rank: int
+    tier: str
+    vetoed: bool
+    categories: dict[str, float]
+
+
+class BoardOut(Schema):
+    board: str
+    unit: str
+    name: str
+    group: str
+    score: float
+    rank: int
+
+
+class PublicationOut(Schema):
+    id: int
+    run_id: int
+    title: str
+    published_at: str
+    notice_ends: str
+    run_hash: str
+    previous_hash: str
+    chain_hash: str
+
+
+def _run(request, run_id: int) -> ScoringRun:
+    if not check(request.user, "results.view"):
+        raise HttpError(403, "results.view")
+    return get_object_or_404(ScoringRun.objects.done(), pk=run_id)
+
+
+@router.get("/runs", response=list[RunOut])
+def list_runs(request, year: int | None = None, kind: str | None = None):
+    if not check(request.user, "results.view"):
+        raise HttpError(403, "results.view")
+    qs = ScoringRun.objects.order_by("-year", "kind", "-number", "-id")
+    if year:
+        qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return [RunOut(id=r.pk, scheme_code=r.scheme_code, scheme_name=r.scheme_name, year=r.year, kind=r.kind, number=r.number,
+                   label=r.label, status=r.status, progress=r.progress, content_hash=r.content_hash, previous_id=r.previous_id)
+            for r in qs[:500]]
+
+
+@router.get("/runs/{run_id}/totals", response=list[TotalOut])
+def run_totals(request, run_id: int, group: str | None = None):
+    run = _run(request, run_id)
+    qs = RunTotal.objects.filter(run=run).order_by("group", "rank", "unit_code")
+    visible = visible_units(request.user, run)
+    if visible is not None:
+        qs = qs.filter(unit_code__in=visible)
+    if group:
+        qs = qs.filter(group=group)
+    return [TotalOut(unit=t.unit_code, name=t.unit_name, group=t.group, total=t.total, rank=t.rank, tier=t.tier,
+                     vetoed=t.vetoed, categories=t.categories) for t in qs]
+
+
+@router.get("/runs/{run_id}/boards/{board}", response=list[BoardOut])
+def run_board(request, run_id: int, board: str, group: str | None = None):
+    run = _run(request, run_id)
+    qs = RunBoard.objects.filter(run=run, board=board).order_by("group", "rank", "unit_code")
+    visible = visible_units(request.user, run)
+    if visible is not None:
+        qs = qs.filter(unit_code__in=visible)
+    if group:
+        qs = qs.filter(group=group)
+    return [BoardOut(board=b.board, unit=b.unit_code, name=b.unit_name, group=b.group, score=b.score, rank=b.rank) for b in qs]
+
+
+@router.get("/publications", response=list[PublicationOut], auth=None)
+def publications(request):
+    """Public: every publication with its hashes (anyone can check the chain)."""
+    return [PublicationOut(id=p.pk, run_id=p.run_id, title=p.title, published_at=p.published_at.isoformat(),
+                           notice_ends=p.notice_ends.isoformat(), run_hash=p.run_hash, previous_hash=p.previous_hash,
+                           chain_hash=p.chain_hash)
+            for p in Publication.objects.order_by("published_at", "id")]
