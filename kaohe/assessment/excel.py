@@ -301,6 +301,7 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
     items: list[services.ValueInput] = []
     where: dict[tuple[int, str], _Cell] = {}
     reported_cols: set[str] = set()
+    bad_unit_rows: set[int] = set()
     for cell in cells:
         spec = specs.get(cell.indicator)
         col_key = f"{cell.column}:{cell.indicator}"
@@ -316,7 +317,9 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
             continue
         unit_id = unit_ids.get(cell.unit_code)
         if unit_id is None:
-            outcome.problems.append(Problem(sheet, cell.row, "A" if not is_csv else "", _("未知单位：%(u)s") % {"u": cell.unit_code or _("(空)")}))
+            if cell.raw not in (None, "") and cell.row not in bad_unit_rows:
+                bad_unit_rows.add(cell.row)
+                outcome.problems.append(Problem(sheet, cell.row, "A" if not is_csv else "", _("未知单位：%(u)s") % {"u": cell.unit_code or _("(空)")}))
             continue
         try:
             value = services.parse_decimal(cell.raw)

@@ -362,6 +362,8 @@ def _leaf_map(content: dict) -> dict[str, dict]:
     for leaf in iter_leaves(content):
         node = dict(leaf.node)
         node["category"] = " / ".join(leaf.category)
+        node.setdefault("direction", "higher")  # the engine's default, written out or not
+        node["params"] = node.get("params") or None
         out[indicator_code(leaf.node)] = node
     return out
 
@@ -404,7 +406,7 @@ COLUMNS = [
 DIRECTION_CN = {"higher": "正向", "lower": "逆向"}
 FREQUENCY_CN = {"monthly": "月度", "quarterly": "季度", "half_yearly": "半年", "yearly": "年度"}
 KIND_CN = {"period": "当期值", "ytd": "累计值"}
-TOP_KEYS_IN_SHEET = ("name", "year", "code", "precision", "bonus", "deduction", "bonus_cap", "deduction_cap", "veto", "tiers", "boards", "derived", "collect")
+TOP_KEYS_IN_SHEET = ("name", "year", "code", "precision", "total", "description", "bonus", "deduction", "bonus_cap", "deduction_cap", "veto", "tiers", "boards", "computed", "collect")
 
 
 def _rev(mapping: dict[str, str], value: str) -> str:
