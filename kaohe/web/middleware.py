@@ -22,3 +22,28 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class UserFacingErrorsMiddleware:
+    """Show the shell's 404 page for ``kaohe.web.errors.NotFound`` even when DEBUG is on.
+
+    With DEBUG on (the development default, and ``make demo``), Django answers
+    every Http404 with its technical page. A ``NotFound`` carries a message
+    written for the user ("没有代码为“X”的单位…"), so it gets the real page
+    whatever the setting; a plain Http404 keeps Django's debugging page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from kaohe.web.errors import NotFound
+
+        if isinstance(exception, NotFound):
+            from kaohe.web.views.errors import page_not_found
+
+            return page_not_found(request, exception)
+        return None

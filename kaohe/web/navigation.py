@@ -96,3 +96,49 @@ def nav_entries(user) -> list[dict]:
         entries.append({"key": module.key, "label": module.label, "description": module.description,
                         "url": url, "live": live, "icon": module.icon})
     return entries
+
+
+# Shortcuts on the shell's home page, per role: (label, URL name, needs the user's unit code).
+# Entries whose URL does not resolve (module not there yet) are left out.
+QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
+    "office": (
+        (_("数据审核"), "assessment:review", False),
+        (_("发起计分"), "results:run_new", False),
+        (_("结果公示"), "results:publications", False),
+        (_("申诉处理"), "results:appeals", False),
+        (_("项目预警"), "projects:board", False),
+        (_("操作日志"), "audit:log", False),
+    ),
+    "leader": (
+        (_("驾驶舱"), "results:cockpit", False),
+        (_("晒榜"), "results:boards", False),
+        (_("红旗黄灯"), "results:flags", False),
+        (_("项目预警"), "projects:board", False),
+    ),
+    "submitter": (
+        (_("我的填报"), "assessment:my_grid", False),
+        (_("数据填报"), "assessment:data_entry", False),
+        (_("考核方案"), "assessment:scheme_list", False),
+    ),
+    "assessed": (
+        (_("本单位考核结果"), "results:my_unit", False),
+        (_("差距分析"), "results:unit_gap", True),
+        (_("本单位重大项目"), "projects:portfolio", True),
+        (_("申诉"), "results:appeals", False),
+        (_("本单位概况"), "orgs:unit", True),
+    ),
+}
+
+
+def quick_links(person) -> list[dict]:
+    """The home page shortcuts for ``person``'s role that exist in this installation."""
+    if person is None:
+        return []
+    links = []
+    for label, name, with_unit in QUICK_LINKS.get(person.role, ()):
+        try:
+            url = reverse(name, args=[person.unit.code] if with_unit else [])
+        except NoReverseMatch:
+            continue
+        links.append({"label": label, "url": url})
+    return links

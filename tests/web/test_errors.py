@@ -135,3 +135,14 @@ def test_production_without_a_secret_is_refused_clearly(tmp_path):
     assert result.returncode == 2
     assert "KAOHE_SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_user_facing_404_shows_the_shell_page_even_with_debug_on(people):
+    from kaohe.web.middleware import UserFacingErrorsMiddleware
+
+    request = _request(people[Role.ASSESSED].user)
+
+    response = UserFacingErrorsMiddleware(lambda r: None).process_exception(request, NotFound("没有这个单位"))
+    assert response.status_code == 404
+    assert "没有这个单位" in response.content.decode()
+    assert UserFacingErrorsMiddleware(lambda r: None).process_exception(request, ValueError("x")) is None

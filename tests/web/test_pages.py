@@ -146,3 +146,22 @@ def test_chinese_first_middleware_ignores_the_browser_language(client, settings)
     client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert '<html lang="en"' in html
+
+
+def test_home_offers_shortcuts_for_the_role_that_exist_here(client, people, shell_home):
+    from kaohe.web.navigation import quick_links
+
+    person = people[Role.ASSESSED]
+    links = quick_links(person)
+    html = login(client, person).get("/").content.decode()
+    for link in links:
+        assert f'href="{link["url"]}"' in html
+    unit_links = [link["url"] for link in links if "SFS-DC" in link["url"]]
+    assert all("SFS-DC" in url for url in unit_links)  # unit shortcuts point at the user's own unit
+
+
+def test_shortcuts_skip_modules_that_are_not_installed(people, monkeypatch):
+    from kaohe.web import navigation
+
+    monkeypatch.setattr(navigation, "QUICK_LINKS", {"office": (("x", "nope:missing", False), ("首页", "home", False))})
+    assert [link["url"] for link in navigation.quick_links(people[Role.OFFICE])] == ["/"]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import person_of, scope_unit_ids
-from kaohe.web.navigation import nav_entries
+from kaohe.web.navigation import nav_entries, quick_links
 
 # Counts shown on the home page when the model exists: (label, "app_label.Model").
 # Models with a ``unit`` field are counted within the user's scope.
@@ -83,5 +83,6 @@ def home(request):
         "person": person,
         "stats": stats,
         "modules": modules,
+        "quick_links": quick_links(person),
         "today": timezone.localdate(),
     })
