@@ -118,6 +118,9 @@ def award_flags(run: ScoringRun) -> list[Flag]:
         size[(board, group)] += 1
     totals = {t.unit_code: t for t in RunTotal.objects.filter(run=run)}
     prev = previous_monthly(run)
+    from kaohe.results.queries import group_names
+
+    gname = group_names(run)
 
     for kind in ("red", "yellow"):
         for item in rules[kind]:
@@ -126,12 +129,12 @@ def award_flags(run: ScoringRun) -> list[Flag]:
                 for board, group, unit, name, rank, score in boards:
                     if rank == 1:
                         add(kind, rule, unit, name, group, board,
-                            _("%(board)s%(group)s组第1名（%(score).2f分）") % {"board": names.get(board, board), "group": group, "score": score})
+                            _("%(board)s%(group)s组第1名（%(score).2f分）") % {"board": names.get(board, board), "group": gname.get(group, group), "score": score})
             elif rule == "board_last":
                 for board, group, unit, name, rank, score in boards:
                     if size[(board, group)] > 1 and rank == last_rank[(board, group)]:
                         add(kind, rule, unit, name, group, board,
-                            _("%(board)s%(group)s组末位（%(score).2f分）") % {"board": names.get(board, board), "group": group, "score": score})
+                            _("%(board)s%(group)s组末位（%(score).2f分）") % {"board": names.get(board, board), "group": gname.get(group, group), "score": score})
             elif rule == "best_growth" and prev is not None:
                 measure = item.get("measure", "total")
                 before = {t.unit_code: t for t in RunTotal.objects.filter(run=prev)}

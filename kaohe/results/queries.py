@@ -39,6 +39,15 @@ def previous_run(run: ScoringRun) -> ScoringRun | None:
     )
 
 
+def group_names(run: ScoringRun) -> dict[str, str]:
+    """Peer group code → name for the run's year (codes when no PeerGroup is stored)."""
+    from kaohe.orgs.models import PeerGroup
+
+    codes = groups_of(run)
+    names = dict(PeerGroup.objects.filter(year=run.year, code__in=codes).values_list("code", "name"))
+    return {c: names.get(c, c) for c in codes}
+
+
 def groups_of(run: ScoringRun) -> list[str]:
     return list(RunTotal.objects.filter(run=run).order_by("group").values_list("group", flat=True).distinct())
 
@@ -191,6 +200,7 @@ def profile(run: ScoringRun, unit_code: str) -> Profile | None:
         "leader": [round(leader_cat.get(c["code"], 0.0), 2) for c in cats if c["code"] in total.categories],
     }
     radar["max"] = max([*radar["unit"], *radar["mean"], *radar["leader"], 1.0])
+    radar["maxes"] = [float(c.get("full_marks") or 0) or radar["max"] for c in cats if c["code"] in total.categories]
     parts = {"n": total.n_indicators or len(rows), "top3": total.top3, "first": total.first_places, "full": total.full_marks}
     return Profile(total, group_size, rows, radar, parts)
 

@@ -65,10 +65,19 @@ def summary(scheme: dict) -> dict[str, Any]:
             node_leaves[code] = [ind]
         return [ind]
 
+    def full(node: dict) -> float:
+        children = node.get("children")
+        if not children:
+            return float(node.get("points") or 0)
+        if node.get("aggregate") in ("mean", "geometric"):
+            return float(node.get("points") or 0)
+        return sum(full(c) for c in children)
+
     for root in _nodes(scheme):
         if root.get("children") and not root.get("indicator"):
             for cat in root["children"]:
-                categories.append({"code": str(cat.get("code") or ""), "name": str(cat.get("name") or cat.get("code") or "")})
+                categories.append({"code": str(cat.get("code") or ""), "name": str(cat.get("name") or cat.get("code") or ""),
+                                   "full_marks": full(cat)})
                 walk(cat, cat, 2)
         else:
             walk(root, None, 1)

@@ -89,6 +89,7 @@ def cockpit(request):
             "boards": boards, "movers": queries.movers(run, visible=visible), "red": flags[FlagKind.RED][:20],
             "yellow": flags[FlagKind.YELLOW][:20], "trend": _trend(run, visible), "publication": publication_of(run),
             "red_count": len(flags[FlagKind.RED]), "yellow_count": len(flags[FlagKind.YELLOW]),
+            "group_names": queries.group_names(run),
         })
     return render(request, "results/cockpit.html", context)
 
@@ -139,7 +140,7 @@ def board(request, run_id: int, code: str):
         "group": group, "rows": rows, "count": count, "page": page, "pages": pages, "chart": chart,
         "indicator_names": [names.get(i, {}).get("name", i) for i in meta["indicators"]],
         "runs": ScoringRun.objects.current().filter(scheme_code=run.scheme_code, kind=RunKind.MONTHLY).order_by("-year", "-number")[:24],
-        "previous": queries.previous_run(run), "limited": visible is not None,
+        "previous": queries.previous_run(run), "limited": visible is not None, "group_names": queries.group_names(run),
     })
 
 
@@ -186,6 +187,7 @@ def scorecard(request, pk: int):
             [r["rank"], r["name"], round(r["total"], 4), r["tier"]] + [c["score"] for c in r["cells"]] for r in card["rows"]))])
     return render(request, "results/scorecard.html", {
         "nav_active": "results", "run": run, "groups": groups, "group": group, "card": card, "filter": flt, "sort": sort,
+        "group_names": queries.group_names(run),
     })
 
 
@@ -223,7 +225,8 @@ def unit_profile(request, code: str):
     radar = {
         "tooltip": {},
         "legend": {"bottom": 0},
-        "radar": {"indicator": [{"name": n, "max": prof.radar["max"]} for n in prof.radar["indicators"]], "radius": "62%"},
+        "radar": {"indicator": [{"name": n, "max": m} for n, m in zip(prof.radar["indicators"], prof.radar["maxes"], strict=True)],
+                  "radius": "62%"},
         "series": [{"type": "radar", "data": [
             {"name": prof.total.unit_name, "value": prof.radar["unit"]},
             {"name": _("组内平均"), "value": prof.radar["mean"]},

@@ -122,7 +122,7 @@ def public_detail(request, pk: int):
             boards.append({"name": b["name"], "rows": rows})
         html = render(request, "results/public_detail.html", {
             "pub": pub, "run": run, "groups": groups, "group": group, "totals": totals, "boards": boards,
-            "final": is_final(pub), "newer": newer, "in_notice": pub.in_notice_period(),
+            "final": is_final(pub), "newer": newer, "in_notice": pub.in_notice_period(), "group_names": queries.group_names(run),
         }).content
         cache.set(key, html, 60 if pub.in_notice_period() else PUBLIC_CACHE_SECONDS)
     return HttpResponse(html)
