@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils.translation import get_language
 
@@ -10,12 +11,25 @@ from kaohe.web.navigation import nav_entries
 
 
 def _city_name(person, language: str) -> str:
-    """The city the platform serves: the person's top unit, else the first city unit."""
-    from kaohe.orgs.models import OrgUnit, UnitKind
+    """The city the platform serves: the person's top unit, else the first city unit.
 
+    Cached for a few minutes per unit and language: it is on every page and
+    walking up the hierarchy costs a query per level.
+    """
     configured = getattr(settings, "KAOHE_CITY_NAME", "")
     if configured:
         return configured
+    key = f"kaohe:web:city:{person.unit_id if person is not None else 0}:{language}"
+    name = cache.get(key)
+    if name is None:
+        name = _find_city_name(person, language)
+        cache.set(key, name, 300)
+    return name
+
+
+def _find_city_name(person, language: str) -> str:
+    from kaohe.orgs.models import OrgUnit, UnitKind
+
     try:
         unit = person.unit if person is not None else None
         seen = 0

@@ -165,3 +165,23 @@ def test_shortcuts_skip_modules_that_are_not_installed(people, monkeypatch):
 
     monkeypatch.setattr(navigation, "QUICK_LINKS", {"office": (("x", "nope:missing", False), ("首页", "home", False))})
     assert [link["url"] for link in navigation.quick_links(people[Role.OFFICE])] == ["/"]
+
+
+def test_navigation_entries_light_up_when_their_url_exists(people, settings):
+    from kaohe.web.navigation import MODULES, resolve_module_url
+
+    home = next(m for m in MODULES if m.key == "home")
+    assert resolve_module_url(home) == ("/", True)
+    supervision = next(m for m in MODULES if m.key == "supervision")
+    settings.KAOHE_NAV_TARGETS = {"supervision": "home"}
+    assert resolve_module_url(supervision) == ("/", True)
+    settings.KAOHE_NAV_TARGETS = {}
+    fake = type(supervision)("x", "X", "X", ("nope:missing",), "home")
+    assert resolve_module_url(fake) == (reverse("coming_soon", args=["x"]), False)
+
+
+def test_home_page_stays_within_a_query_budget(client, people, shell_home, django_assert_max_num_queries):
+    login(client, people[Role.ASSESSED])
+    client.get("/")  # warm caches (city name, permission rules)
+    with django_assert_max_num_queries(10):
+        assert client.get("/").status_code == 200
