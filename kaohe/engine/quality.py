@@ -138,9 +138,14 @@ def screen(
         (pl.col("indicator").is_in(amt) & (pl.col("value") > 0)).alias("logged"),
     )
     parts.append(_peer_outliers(clean, z_threshold, min_peers))
-    series = _series(clean, history, amt)
-    if series is not None:
-        cur = clean.pipe(_with_ordinals)
+    found_series = _series(clean, history, amt)
+    if found_series is not None:
+        series, cur_pid = found_series
+        cur = (
+            _with_ordinals(clean.with_row_index("_id").with_columns(cur_pid.alias("pid")))
+            .filter(pl.col("fq").is_not_null())
+            .sort("_id")
+        )
         parts.append(_history_outliers(cur, series, z_threshold, min_history, seasonal))
         parts.append(_jumps(cur, series, mom_threshold, yoy_threshold))
     parts.append(_benford(v, amt, benford_min_n))
@@ -377,7 +382,9 @@ def _peer_outliers(clean: pl.DataFrame, z_threshold: float, min_peers: int) -> p
 
 
 def _with_ordinals(df: pl.DataFrame) -> pl.DataFrame:
-    """Add ``freq`` (A/Q/M) and ``ord`` (a running period number) from ``_period``."""
+    """Add ``freq`` (A/Q/M), ``fq`` (periods per year) and ``ord`` (a running period
+    number) from ``_period`` — parsed once per distinct label, then joined."""
+    periods = df.select("_period").unique()
     p = pl.col("_period")
     year = p.str.slice(0, 4).cast(pl.Int64, strict=False)
     m = pl.coalesce(
@@ -387,7 +394,7 @@ def _with_ordinals(df: pl.DataFrame) -> pl.DataFrame:
     q = p.str.extract(r"^\d{4}-?[Qq]([1-4])$", 1).cast(pl.Int64, strict=False)
     annual = p.str.contains(r"^\d{4}$")
     monthly = m.is_not_null() & (m >= 1) & (m <= 12)
-    return df.with_columns(
+    periods = periods.with_columns(
         pl.when(monthly)
         .then(pl.lit("M"))
         .when(q.is_not_null())
@@ -397,6 +404,14 @@ def _with_ordinals(df: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
         .alias("freq"),
         pl.when(monthly)
+        .then(pl.lit(12, dtype=pl.Int64))
+        .when(q.is_not_null())
+        .then(pl.lit(4, dtype=pl.Int64))
+        .when(annual)
+        .then(pl.lit(1, dtype=pl.Int64))
+        .otherwise(None)
+        .alias("fq"),
+        pl.when(monthly)
         .then(year * 12 + m - 1)
         .when(q.is_not_null())
         .then(year * 4 + q - 1)
@@ -405,38 +420,54 @@ def _with_ordinals(df: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
         .alias("ord"),
     )
+    return df.join(periods, on="_period", how="left")
 
 
 def _series(
     clean: pl.DataFrame, history: pl.DataFrame | None, amt: list[str]
-) -> pl.DataFrame | None:
-    """Every known value by unit/indicator/period: history plus the values screened."""
+) -> tuple[pl.DataFrame, pl.Series] | None:
+    """Every known value by unit/indicator/period — history plus the values screened,
+    the latter winning — keyed by ``pid``, one integer per unit × indicator (the heavy
+    joins run on integers). Returns the series and the ``pid`` of each row of
+    ``clean``."""
     cur = clean.select("unit", "indicator", "_period", "value")
+    allv = cur
     if history is not None and history.height:
         for col in ("unit", "indicator", "value", "period"):
             if col not in history.columns:
                 raise InputError(f"history: missing column '{col}' / 历史数据缺少列 {col}")
-        h = (
-            history.select(
-                pl.col("unit").cast(pl.String),
-                pl.col("indicator").cast(pl.String),
-                pl.col("period").cast(pl.String).alias("_period"),
-                pl.col("value").cast(pl.Float64),
-            )
-            .filter(pl.col("value").is_not_null() & pl.col("value").is_finite())
-            .filter(pl.col("_period").is_not_null())
-            .join(cur, on=["unit", "indicator", "_period"], how="anti")
-            .unique(subset=["unit", "indicator", "_period"], keep="first", maintain_order=True)
+        h = history.select(
+            pl.col("unit").cast(pl.String),
+            pl.col("indicator").cast(pl.String),
+            pl.col("period").cast(pl.String).alias("_period"),
+            pl.col("value").cast(pl.Float64),
+        ).filter(
+            pl.col("value").is_not_null()
+            & pl.col("value").is_finite()
+            & pl.col("_period").is_not_null()
         )
-        cur = pl.concat([cur, h])
-    s = _with_ordinals(cur).filter(pl.col("freq").is_not_null())
-    logged = pl.col("indicator").is_in(amt) & (pl.col("value") > 0)
-    s = s.with_columns(
-        pl.when(logged).then(pl.col("value").log10()).otherwise(pl.col("value")).alias("x")
+        allv = pl.concat([cur, h])
+    # one Categorical cast per column of the combined table: codes agree across both parts
+    codes = allv.select(
+        (
+            pl.col("unit").cast(pl.Categorical).to_physical().cast(pl.Int64) * (1 << 32)
+            + pl.col("indicator").cast(pl.Categorical).to_physical().cast(pl.Int64)
+        ).alias("pid"),
+        pl.col("_period").cast(pl.Categorical).to_physical().cast(pl.Int64).alias("pc"),
+        (pl.col("indicator").is_in(amt) & (pl.col("value") > 0)).alias("logged"),
     )
-    if s.select(pl.struct("freq", "ord").n_unique()).item() < 2:
+    cur_pid = codes["pid"].head(cur.height)
+    s = pl.concat([allv.select("_period", "value"), codes], how="horizontal").unique(
+        subset=["pid", "pc"], keep="first"
+    )
+    periods = _with_ordinals(s.select("pc", "_period").unique(subset="pc"))
+    s = s.join(periods.select("pc", "fq", "ord"), on="pc").filter(pl.col("fq").is_not_null())
+    if s.select(pl.struct("fq", "ord").n_unique()).item() < 2:
         return None
-    return s
+    s = s.with_columns(
+        pl.when("logged").then(pl.col("value").log10()).otherwise(pl.col("value")).alias("x")
+    )
+    return s.select("pid", "fq", "ord", "x", "value", "_period"), cur_pid
 
 
 def _history_outliers(
@@ -446,30 +477,26 @@ def _history_outliers(
     min_history: int,
     seasonal: bool,
 ) -> pl.DataFrame:
-    lag = pl.col("freq").replace_strict({"M": 12, "Q": 4, "A": 1}, return_dtype=pl.Int64)
-    hist = series.select(
-        "unit", "indicator", "freq", pl.col("ord").alias("h_ord"), pl.col("x").alias("h")
+    hist = series.select("pid", "fq", pl.col("ord").alias("h_ord"), pl.col("x").alias("h"))
+    j = cur.select("_id", "pid", "fq", "ord").join(hist, on=["pid", "fq"]).filter(
+        pl.col("h_ord") < pl.col("ord")
     )
-    j = cur.filter(pl.col("freq").is_not_null()).select(
-        "unit", "indicator", "_period", "freq", "ord", "value", "x", "logged"
-    ).join(hist, on=["unit", "indicator", "freq"]).filter(pl.col("h_ord") < pl.col("ord"))
     if seasonal:
-        j = j.filter(((pl.col("ord") - pl.col("h_ord")) % lag) == 0)
-    key = ["unit", "indicator", "_period"]
+        j = j.filter(((pl.col("ord") - pl.col("h_ord")) % pl.col("fq")) == 0)
+    med = j.group_by("_id").agg(pl.col("h").median().alias("median"))
     g = (
-        j.with_columns(pl.col("h").median().over(key).alias("median"))
+        j.join(med, on="_id")
         .with_columns((pl.col("h") - pl.col("median")).abs().alias("dev"))
-        .group_by(key, maintain_order=True)
+        .group_by("_id")
         .agg(
-            pl.col("value").first(),
-            pl.col("x").first(),
-            pl.col("logged").first(),
             pl.col("median").first(),
             pl.col("dev").median().alias("mad"),
             pl.col("dev").mean().alias("mean_ad"),
             pl.len().alias("n"),
         )
         .filter(pl.col("n") >= min_history)
+        .join(cur.select("_id", "unit", "indicator", "_period", "value", "x", "logged"), on="_id")
+        .sort("_id")
     )
     diff = pl.col("x") - pl.col("median")
     g = g.with_columns(
@@ -508,13 +535,11 @@ def _jumps(
     cur: pl.DataFrame, series: pl.DataFrame, mom_threshold: float, yoy_threshold: float
 ) -> pl.DataFrame:
     prev = series.select(
-        "unit", "indicator", "freq", pl.col("ord").alias("p_ord"), pl.col("value").alias("prev"),
+        "pid", "fq", pl.col("ord").alias("p_ord"), pl.col("value").alias("prev"),
         pl.col("_period").alias("p_period"),
     )
-    lag = pl.col("freq").replace_strict({"M": 12, "Q": 4, "A": 1}, return_dtype=pl.Int64)
-    base = cur.filter(pl.col("freq").is_not_null()).select(
-        "unit", "indicator", "_period", "freq", "ord", "value"
-    )
+    lag = pl.col("fq")
+    base = cur.select("_id", "pid", "unit", "indicator", "_period", "fq", "ord", "value")
     out = []
     for kind, shift, threshold, zh, en in (
         ("mom", pl.lit(1, dtype=pl.Int64), mom_threshold, "环比", "on the previous period"),
@@ -522,10 +547,10 @@ def _jumps(
     ):
         b = base
         if kind == "mom":
-            b = b.filter(pl.col("freq") != "A")  # annual: 环比 is 同比, report it once
+            b = b.filter(pl.col("fq") != 1)  # annual: 环比 is 同比, report it once
         j = b.with_columns((pl.col("ord") - shift).alias("p_ord")).join(
-            prev, on=["unit", "indicator", "freq", "p_ord"]
-        )
+            prev, on=["pid", "fq", "p_ord"]
+        ).sort("_id")
         change = (pl.col("value") - pl.col("prev")) / pl.col("prev").abs()
         j = j.with_columns(
             pl.when(pl.col("prev") != 0).then(change).otherwise(None).alias("rel")

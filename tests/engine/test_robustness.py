@@ -239,3 +239,16 @@ def test_only_the_leaves_an_option_changes_are_rescored_and_match_the_full_varia
                                       np.array([0]))
         assert np.array_equal(total[:, 0], ref.total)
         assert np.array_equal(ranks[:, 0], ref.rank_total)
+
+
+def test_per_leaf_alternatives_from_the_scheme_cycle_through_each_leafs_list():
+    values, targets = gap_inputs()
+    scheme = load_scheme(SCHEME)
+    prep = prepare(scheme, values, None, targets)
+    plan = rb.make_plan(scheme, prep, alt_methods={"gdp": ["efficacy", "minmax"], "rev": ["zscore"]})
+    assert plan.method_options == ["(scheme)", "option 1", "option 2"]
+    methods = [{lf.code: lf.method for lf in plan.variant(k, 0).leaves()} for k in (1, 2)]
+    assert (methods[0]["gdp"], methods[0]["rev"]) == ("efficacy", "zscore")
+    assert (methods[1]["gdp"], methods[1]["rev"]) == ("minmax", "zscore")
+    with pytest.raises(rb.DataError, match="no leaf 'nope'"):
+        rb.make_plan(scheme, prep, alt_methods={"nope": ["minmax"]})
