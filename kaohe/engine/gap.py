@@ -145,6 +145,53 @@ def gap(
     return report
 
 
+def indicator_steps(
+    scheme: Scheme | Mapping[str, Any] | str | Path,
+    inputs: Any,
+    unit: str,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """"The indicators where the least improvement gains the most points", as plain dicts
+    (``code, name, value, score, full_marks, headroom, rank, next_value, gain,
+    improvement_pct, efficiency, gain_1pct, new_total, new_rank``): first those with a
+    next value that gains points, by efficiency; then the rest with headroom, by the
+    worth of a 1% improvement. ``inputs`` has attributes ``values``, ``units``,
+    ``targets`` (and optionally ``period``), each a Polars DataFrame, None, or a table
+    ``{"columns": [...], "rows": [[...], ...]}``."""
+    values, units, targets = (_frame(getattr(inputs, k, None)) for k in ("values", "units", "targets"))
+    report = gap(scheme, values, units, targets, unit, period=getattr(inputs, "period", None))
+    rows = []
+    for r in report.indicators.iter_rows(named=True):
+        score = r["score"] or 0.0
+        headroom = round(float(r["full_marks"]) - score, report.precision)
+        if (r["gain"] or 0) <= 0 and headroom <= 0:
+            continue
+        rows.append({"code": r["leaf"], "indicator": r["indicator"], "name": r["name"], "method": r["method"],
+                     "value": r["value"], "score": r["score"], "full_marks": r["full_marks"],
+                     "headroom": headroom, "rank": r["rank"], "next_value": r["next_value"],
+                     "gain": r["gain"], "improvement_pct": r["improvement_pct"],
+                     "efficiency": r["efficiency"], "gain_1pct": r["gain_1pct"],
+                     "new_total": r["new_total"], "new_rank": r["new_rank"]})
+    rows.sort(key=lambda d: (d["efficiency"] is None, -(d["efficiency"] or 0.0), -(d["gain_1pct"] or 0.0)))
+    return rows[:limit] if limit else rows
+
+
+def _frame(x: Any) -> pl.DataFrame | None:
+    if x is None or isinstance(x, pl.DataFrame):
+        return x
+    if isinstance(x, Mapping) and "columns" in x:
+        cols = list(x.get("columns") or [])
+        if not cols:
+            return None
+        data = {c: [row[i] for row in x.get("rows", [])] for i, c in enumerate(cols)}
+        schema = {c: (pl.Float64 if c in ("value", "target") else pl.String) for c in cols}
+        for c in cols:
+            if schema[c] is pl.String:
+                data[c] = [None if v is None else str(v) for v in data[c]]
+        return pl.DataFrame(data, schema=schema)
+    raise DataError(f"cannot read a table from {type(x).__name__}")
+
+
 def _rank_targets(sch: Scheme, res: ScoreResult, u: int) -> pl.DataFrame:
     c, prep = res.core, res.prepared
     gsel = np.flatnonzero(prep.g == prep.g[u])

@@ -512,11 +512,13 @@ def robustness(
     missing_rules: Sequence[str] = (),
     seed: int = 1,
     sobol: bool = False,
+    replications: int | None = None,
 ) -> RobustnessResult:
+    """Monte Carlo rank robustness (see the module doc); ``replications`` is an alias of ``n``."""
     sch = load_scheme(scheme)
     prep = prepare(sch, values, units, targets, period)
     plan = make_plan(sch, prep, weights=weights, alt_methods=alt_methods, missing_rules=missing_rules)
-    return run(plan, n=n, seed=seed, sobol=sobol)
+    return run(plan, n=replications if replications is not None else n, seed=seed, sobol=sobol)
 
 
 def load_with_options(path: str) -> tuple[Scheme, dict[str, Any]]:

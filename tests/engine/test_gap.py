@@ -162,3 +162,16 @@ def test_the_command_prints_json_and_rejects_an_unknown_unit(tmp_path, values, t
     assert "ZZ" in capsys.readouterr().err
     assert gap_mod.cli(parser.parse_args([*base, "--unit", "D", "--what-if", "pm=abc"])) == 2
     assert "abc" in capsys.readouterr().err
+
+
+def test_indicator_steps_lists_the_cheapest_points_first_from_plain_tables(values, targets):
+    from types import SimpleNamespace
+
+    def table(df):
+        return {"columns": df.columns, "rows": [list(r) for r in df.iter_rows()]}
+
+    inputs = SimpleNamespace(values=table(values), units=None, targets=table(targets))
+    steps = gap_mod.indicator_steps(SCHEME, inputs, "D")
+    assert [s["code"] for s in steps] == ["pm", "gdp", "inv", "rev"]
+    assert steps[0]["headroom"] == 7.5 and steps[0]["gain"] == 7.5
+    assert len(gap_mod.indicator_steps(SCHEME, inputs, "D", limit=2)) == 2

@@ -252,3 +252,9 @@ def test_per_leaf_alternatives_from_the_scheme_cycle_through_each_leafs_list():
     assert (methods[1]["gdp"], methods[1]["rev"]) == ("minmax", "zscore")
     with pytest.raises(rb.DataError, match="no leaf 'nope'"):
         rb.make_plan(scheme, prep, alt_methods={"nope": ["minmax"]})
+
+
+def test_replications_is_an_alias_of_n():
+    values, targets = gap_inputs()
+    res = rb.robustness(SCHEME, values, None, targets, replications=30, weights=0.1)
+    assert res.info["replications"] == 30
