@@ -33,7 +33,7 @@ def add_score_arguments(p: argparse.ArgumentParser) -> None:
                    help="table format (explain.json is always JSON)")
     p.add_argument("--explain", default="auto", choices=("auto", "full", "compact"),
                    help="explain.json with every unit's arithmetic (full), or rules and group inputs only "
-                        "(compact); auto: full up to 500,000 scores")
+                        "(compact); auto: full up to 200,000 scores")
     p.add_argument("--quiet", action="store_true", help="do not print warnings")
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def fmt(e: pl.Expr) -> pl.Expr:
     """A number as short text: 54.0 → "54", 0.87412 → "0.8741", missing → "—"."""
-    s = e.cast(pl.Float64).round(4).cast(pl.String).str.replace(r"\.0$", "").str.replace(r"^-0$", "0")
+    s = (e.cast(pl.Float64).round(4) + 0.0).cast(pl.String).str.strip_suffix(".0")
     return pl.when(e.is_null() | e.is_nan()).then(pl.lit("—")).otherwise(s)
 
 
@@ -160,17 +160,34 @@ def _leaf_frame(result: ScoreResult, uidx: np.ndarray) -> pl.DataFrame:
     return df.with_columns([pl.col(c).fill_nan(None) for c, dt in df.schema.items() if dt == pl.Float64])
 
 
-def _arithmetic(precision: int) -> pl.Expr:
-    P, x, t, S = fmt(pl.col("points")), fmt(pl.col("x")), fmt(pl.col("t")), fmt(pl.col("score"))
-    best, worst, mean, r = fmt(pl.col("best")), fmt(pl.col("worst")), fmt(pl.col("mean")), fmt(pl.col("rank"))
+FORMATTED = ("points", "x", "t", "score", "best", "worst", "mean", "rank", "sd", "d", "z", "value",
+             *(f"p_{k}" for k in ("step", "min", "base", "lower", "upper", "cap", "above", "above_max",
+                                  "below", "value", "partial")))
+
+
+def _prepare_text(df: pl.DataFrame) -> pl.DataFrame:
+    """Derived numbers (d, z) and every number formatted once as text (s_<name>)."""
     hi = pl.col("higher")
-    d = pl.when(hi).then(pl.col("x") - pl.col("t")).otherwise(pl.col("t") - pl.col("x"))
-    z = pl.when(pl.col("sd") > 0).then(
-        pl.when(hi).then(1.0).otherwise(-1.0) * (pl.col("x") - pl.col("mean")) / pl.col("sd")).otherwise(0.0)
+    df = df.with_columns(
+        pl.when(hi).then(pl.col("x") - pl.col("t")).otherwise(pl.col("t") - pl.col("x")).alias("d"),
+        pl.when(pl.col("sd") > 0).then(pl.when(hi).then(1.0).otherwise(-1.0) * (pl.col("x") - pl.col("mean"))
+                                       / pl.col("sd")).otherwise(0.0).alias("z"),
+    )
+    return df.with_columns([fmt(pl.col(c)).alias("s_" + c) for c in FORMATTED])
+
+
+def _arithmetic(precision: int) -> pl.Expr:
+    def f(name: str) -> pl.Expr:
+        return pl.col("s_" + name)
+
+    P, x, t, S = f("points"), f("x"), f("t"), f("score")
+    best, worst, mean, r = f("best"), f("worst"), f("mean"), f("rank")
+    hi = pl.col("higher")
+    d = pl.col("d")
     m = pl.col("method")
 
     def p(name: str) -> pl.Expr:
-        return fmt(pl.col("p_" + name))
+        return f("p_" + name)
 
     eff_base = pl.when(m == "minmax").then(pl.lit("0")).otherwise(p("base") if True else None)
     expr = (
@@ -189,10 +206,10 @@ def _arithmetic(precision: int) -> pl.Expr:
                                         p("lower"), "), 0, 1) = ", S))
         .when((m == "target") & pl.col("t").is_null()).then(_c("no target → ", S))
         .when((m == "target") & (pl.col("p_mode") == 1) & (d >= 0)).then(
-            _c("d = ", fmt(d), " (", x, " vs target ", t, "); ", P, " + min(", fmt(d), " × ", p("above"), ", ",
+            _c("d = ", f("d"), " (", x, " vs target ", t, "); ", P, " + min(", f("d"), " × ", p("above"), ", ",
                p("above_max"), ") = ", S))
         .when((m == "target") & (pl.col("p_mode") == 1)).then(
-            _c("d = ", fmt(d), " (", x, " vs target ", t, "); max(", P, " + (", fmt(d), ") × ", p("below"),
+            _c("d = ", f("d"), " (", x, " vs target ", t, "); max(", P, " + (", f("d"), ") × ", p("below"),
                ", 0) = ", S))
         .when((m == "target") & (pl.col("t") == 0)).then(_c("target 0: ", x, " → ", S))
         .when((m == "target") & hi).then(_c(P, " × min(", x, " / target ", t, ", ", p("cap"), ") = ", S))
@@ -208,14 +225,14 @@ def _arithmetic(precision: int) -> pl.Expr:
         .then(_c(x, pl.when(hi).then(pl.lit(" ≥ ")).otherwise(pl.lit(" ≤ ")), p("value"), " → ", S))
         .when(m == "threshold").then(_c(x, pl.when(hi).then(pl.lit(" < ")).otherwise(pl.lit(" > ")),
                                         p("value"), " → partial ", S))
-        .when(m == "zscore").then(_c("z = (", x, " − mean ", mean, ") / sd ", fmt(pl.col("sd")), " = ",
-                                     fmt(z), "; ", P, " × Φ(", fmt(z), ") = ", S))
+        .when(m == "zscore").then(_c("z = (", x, " − mean ", mean, ") / sd ", f("sd"), " = ",
+                                     f("z"), "; ", P, " × Φ(", f("z"), ") = ", S))
         .otherwise(pl.lit(""))
     )
-    expr = pl.when(pl.col("log") & ~pl.col("raw_missing")).then(_c("ln(", fmt(pl.col("value")), ") = ", x, "; ",
+    expr = pl.when(pl.col("log") & ~pl.col("raw_missing")).then(_c("ln(", f("value"), ") = ", x, "; ",
                                                                   expr)).otherwise(expr)
     missing_txt = (
-        pl.when(pl.col("imputed")).then(_c("no value; peer-group mean ", fmt(pl.col("value")), " used; ", expr))
+        pl.when(pl.col("imputed")).then(_c("no value; peer-group mean ", f("value"), " used; ", expr))
         .when(pl.col("raw_missing") & (pl.col("rule_missing") == "exclude"))
         .then(pl.lit("no value → left out; the parent is rescaled (missing: exclude)"))
         .when(pl.col("raw_missing")).then(pl.lit("no value → 0 (missing: zero)"))
@@ -228,31 +245,29 @@ def unit_entries(result: ScoreResult, uidx: np.ndarray) -> dict[str, Any]:
     """Per-unit explanation dicts for the given prepared-unit indices (in that order)."""
     scheme, prep, core = result.scheme, result.prepared, result.core
     prec = scheme.precision
-    df = _leaf_frame(result, uidx)
+    df = _prepare_text(_leaf_frame(result, uidx))
     df = df.with_columns(_arithmetic(prec).alias("arithmetic"))
-    df = df.with_columns(pl.col("score").round(prec + 4))
+    score_r = pl.Series(round_half_up(df["score"].fill_null(np.nan).to_numpy(), prec)).fill_nan(None)
+
+    def back(c: str) -> pl.Expr:  # inputs shown in the indicator's own unit (undo the log)
+        return pl.when(pl.col("log")).then(pl.col(c).exp()).otherwise(pl.col(c)).round(6)
+
+    cols = df.select(
+        "u", "j", pl.when(pl.col("raw_missing")).then(None).otherwise(pl.col("value").round(6)).alias("value"),
+        score_r.alias("score"), "points", back("best").alias("best"), back("worst").alias("worst"),
+        back("mean").alias("mean"), back("t").alias("t"), pl.col("rank").cast(pl.Int64), "arithmetic")
     leaves = core.leaves
+    codes = [lf.code for lf in leaves]
+    rules = [lf.method for lf in leaves]
     entries: dict[str, Any] = {}
     for u in uidx.tolist():
         entries[prep.units[u]] = {"name": prep.names[u], "group": prep.groups[prep.g[u]], "indicators": {},
                                   "nodes": {}, "total": {}}
-    cols = df.select("u", "j", "value", "t", "rank", "score", "points", "best", "worst", "mean",
-                     "arithmetic", "raw_missing", "log")
-    logt = cols["log"].to_list()
-    tvals = cols["t"].to_list()
-    for row, lg, tv in zip(cols.iter_rows(), logt, tvals, strict=True):
-        u, j, value, _t, rank, sc, pts, b, w, mn, arith, raw_missing, _ = row
-        lf = leaves[j]
-        target = None if tv is None else (float(np.exp(tv)) if lg else tv)
-        entries[prep.units[u]]["indicators"][lf.code] = {
-            "rule": lf.method,
-            "value": None if raw_missing else _num(value),
-            "score": None if sc is None else float(round_half_up(sc, prec)),
-            "full_marks": pts,
-            "inputs": {"best": _num(b if not lg or b is None else np.exp(b)),
-                       "worst": _num(w if not lg or w is None else np.exp(w)),
-                       "mean": _num(mn if not lg or mn is None else np.exp(mn)),
-                       "target": _num(target), "rank": None if rank is None else int(rank)},
+    units = prep.units
+    for u, j, value, sc, pts, b, w, mn, tv, rank, arith in cols.iter_rows():
+        entries[units[u]]["indicators"][codes[j]] = {
+            "rule": rules[j], "value": value, "score": sc, "full_marks": pts,
+            "inputs": {"best": b, "worst": w, "mean": mn, "target": tv, "rank": rank},
             "arithmetic": arith,
         }
     _node_entries(result, uidx, entries)
@@ -308,14 +323,15 @@ def _node_entries(result: ScoreResult, uidx: np.ndarray, entries: dict[str, Any]
     node_codes = [n.code for n in scheme.nodes()]
     arith = {c: out["_a_" + c].to_list() for c in node_codes}
     names = [lv.name for lv in scheme.tiers.levels] if scheme.tiers else []
+    fulls = {n.code: n.full_marks for n in scheme.root.iter_nodes()}
+    rounded = {c: round_half_up(core.nodes[c][uidx], prec).tolist() for c in node_codes}
     for k, u in enumerate(uidx.tolist()):
         e = entries[prep.units[u]]
         for c in node_codes:
             if c == scheme.root.code:
                 continue
-            v = core.nodes[c][u]
-            e["nodes"][c] = {"score": None if v != v else float(round_half_up(v, prec)),
-                             "full_marks": scheme.find(c).full_marks,  # type: ignore[union-attr]
+            v = rounded[c][k]
+            e["nodes"][c] = {"score": None if v != v else v, "full_marks": fulls[c],
                              "arithmetic": arith[c][k]}
         e["total"] = _total_entry(result, u, arith[scheme.root.code][k], names)
 
@@ -335,7 +351,7 @@ def _total_entry(result: ScoreResult, u: int, base_arith: str, names: list[str])
         arith += "; vetoed (一票否决, effect zero) → 0"
     arith += f"; rounded half up to {prec} decimals → {tot:.{prec}f}"
     gi = int(prep.g[u])
-    n = int((prep.g == gi).sum())
+    n = int(len(prep.g) - prep.starts[gi]) if gi == len(prep.starts) - 1 else int(prep.starts[gi + 1] - prep.starts[gi])
     rank = core.rank_total[u]
     tier = int(core.tier[u])
     entry: dict[str, Any] = {

@@ -51,10 +51,10 @@ def write_result(result: ScoreResult, out_dir: Path, fmt: str = "csv") -> list[P
             p = tmp / f"{name}.{fmt}"
             write_table(tables[name], p, fmt)
             names.append(p.name)
-        with open(tmp / "explain.json", "w", encoding="utf-8") as fh:
-            json.dump(result.explain, fh, ensure_ascii=False, indent=None, separators=(",", ":"),
-                      allow_nan=False, default=_default)
-            fh.write("\n")
+        # json.dumps (the C encoder) is many times faster than json.dump to a file
+        text = json.dumps(result.explain, ensure_ascii=False, indent=None, separators=(",", ":"),
+                          allow_nan=False, default=_default)
+        (tmp / "explain.json").write_text(text + "\n", encoding="utf-8")
         names.append("explain.json")
         out_dir.mkdir(parents=True, exist_ok=True)
         written = []

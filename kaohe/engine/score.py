@@ -26,7 +26,7 @@ from kaohe.engine.rank import group_rank, group_stats, matrix_rank, round_half_u
 from kaohe.engine.scheme import METHODS, Leaf, Scheme, load_scheme
 from kaohe.engine.tiers import BAR_TOP, LAST, assign
 
-EXPLAIN_FULL_LIMIT = 500_000  # units × leaves up to which "auto" writes every arithmetic string
+EXPLAIN_FULL_LIMIT = 200_000  # units × leaves up to which "auto" writes every arithmetic string
 VETO_SEVERITY = {"bar_top_tier": 1, "last_tier": 2, "zero": 3}
 MISSING_CODES = {"zero": 0, "mean": 1, "exclude": 2}
 
