@@ -146,3 +146,9 @@ def test_user_facing_404_shows_the_shell_page_even_with_debug_on(people):
     assert response.status_code == 404
     assert "没有这个单位" in response.content.decode()
     assert UserFacingErrorsMiddleware(lambda r: None).process_exception(request, ValueError("x")) is None
+
+
+def test_anonymous_visitor_on_an_error_page_is_offered_the_login(client):
+    html = client.get("/no/such/page/").content.decode()
+    assert 'class="btn btn-sm topbar-login"' in html
+    assert 'class="btn btn-sm topbar-login"' not in client.get(reverse("login")).content.decode()
