@@ -41,7 +41,8 @@ expected, statistic``. Checks (the ``check`` column):
   percentages do not follow Benford's law and are left out.
 
 Periods are understood as ``YYYY`` (annual), ``YYYY-MM``/``YYYYMM``/
-``YYYY-MM-DD`` (monthly) and ``YYYY-Qn``/``YYYYQn`` (quarterly); jumps and
+``YYYY-MM-DD`` (monthly), ``YYYY-Qn``/``YYYYQn`` (quarterly) and ``YYYY-Hn``
+(half-year, as the assessment app writes them); jumps and
 history need them and are skipped for rows without a parseable period.
 Everything is vectorised Polars/NumPy; no loop over units.
 """
@@ -392,6 +393,7 @@ def _with_ordinals(df: pl.DataFrame) -> pl.DataFrame:
         p.str.extract(r"^\d{4}(\d{2})$", 1),
     ).cast(pl.Int64, strict=False)
     q = p.str.extract(r"^\d{4}-?[Qq]([1-4])$", 1).cast(pl.Int64, strict=False)
+    h = p.str.extract(r"^\d{4}-?[Hh]([12])$", 1).cast(pl.Int64, strict=False)
     annual = p.str.contains(r"^\d{4}$")
     monthly = m.is_not_null() & (m >= 1) & (m <= 12)
     periods = periods.with_columns(
@@ -399,6 +401,8 @@ def _with_ordinals(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("M"))
         .when(q.is_not_null())
         .then(pl.lit("Q"))
+        .when(h.is_not_null())
+        .then(pl.lit("H"))
         .when(annual)
         .then(pl.lit("A"))
         .otherwise(None)
@@ -407,6 +411,8 @@ def _with_ordinals(df: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(12, dtype=pl.Int64))
         .when(q.is_not_null())
         .then(pl.lit(4, dtype=pl.Int64))
+        .when(h.is_not_null())
+        .then(pl.lit(2, dtype=pl.Int64))
         .when(annual)
         .then(pl.lit(1, dtype=pl.Int64))
         .otherwise(None)
@@ -415,6 +421,8 @@ def _with_ordinals(df: pl.DataFrame) -> pl.DataFrame:
         .then(year * 12 + m - 1)
         .when(q.is_not_null())
         .then(year * 4 + q - 1)
+        .when(h.is_not_null())
+        .then(year * 2 + h - 1)
         .when(annual)
         .then(year)
         .otherwise(None)

@@ -215,3 +215,10 @@ def test_the_command_expects_every_base_indicator_of_a_scheme(tmp_path, capsys):
     f = pl.read_csv(out)
     assert f.select("unit", "indicator", "check").rows() == [("A", "tax", "missing"), ("B", "tax", "missing")]
     assert "警告2" in capsys.readouterr().out
+
+
+def test_half_years_compare_with_the_previous_half_and_the_same_half_last_year():
+    hist = table([("A", "tax", 10.0, "2025-H2"), ("A", "tax", 100.0, "2025-H1")])
+    f = screen(table([("A", "tax", 20.0, "2026-H1")]), history=hist, amounts=[])
+    assert of(f, "jump_mom")["statistic"].to_list() == [pytest.approx(1.0)]
+    assert of(f, "jump_yoy")["statistic"].to_list() == [pytest.approx(-0.8)]
