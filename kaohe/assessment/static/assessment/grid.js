@@ -87,10 +87,10 @@
   }
 
   table.addEventListener("focusin", function (e) { if (e.target.classList.contains("g-in")) showPanel(e.target); });
-  table.addEventListener("change", function (e) { if (editable && e.target.classList.contains("g-in")) markDirty(e.target); });
+  table.addEventListener("input", function (e) { if (editable && e.target.classList.contains("g-in")) markDirty(e.target); });
   table.addEventListener("keydown", function (e) {
     var t = e.target; if (!t.classList.contains("g-in")) return;
-    if (e.key === "Enter") { e.preventDefault(); if (editable && t.value !== t.defaultValue) markDirty(t); move(t, e.shiftKey ? -1 : 1, 0); }
+    if (e.key === "Enter") { e.preventDefault(); if (dirty.size) flush(); move(t, e.shiftKey ? -1 : 1, 0); }
     else if (e.key === "ArrowDown") { e.preventDefault(); move(t, 1, 0); }
     else if (e.key === "ArrowUp") { e.preventDefault(); move(t, -1, 0); }
   });
