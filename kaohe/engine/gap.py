@@ -56,13 +56,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from kaohe.engine.aggregate import aggregate
 from kaohe.engine.data import Prepared, Source, prepare, read_table
 from kaohe.engine.errors import DataError, SchemeError
-from kaohe.engine.rank import round_half_up
+from kaohe.engine.rank import group_rank, round_half_up
 from kaohe.engine.scheme import Leaf, Scheme, load_scheme
 from kaohe.engine.score import ScoreResult, score_prepared, tier_names
-
-CONTINUOUS = {"rank_ratio", "efficacy", "minmax", "goalposts", "target", "mean_relative", "zscore"}
 
 
 @dataclass
@@ -338,12 +337,12 @@ def _next_values(sch: Scheme, prep: Prepared, res: ScoreResult, u: int) -> tuple
 
 def _rescore_leaves(sch: Scheme, prep: Prepared, unit: str, leaves: list[Leaf],
                     new: np.ndarray) -> np.ndarray:
-    """The unit's score on each leaf when that leaf's indicator takes ``new[j]`` — leaves
-    on distinct indicators are changed together (a leaf's score depends on its own
-    indicator only); leaves sharing an indicator are re-scored in separate passes."""
+    """Every unit's score on each leaf (units × leaves; NaN where ``new`` is NaN) when
+    the unit's value of that leaf's indicator becomes ``new[j]`` — a leaf's score
+    depends only on its own indicator, so leaves on distinct indicators are changed
+    together in one engine call; leaves sharing an indicator go in separate passes."""
     L = len(leaves)
-    out = np.full(L, np.nan)
-    u = prep.unit_index()[unit]
+    out = np.full((prep.n, L), np.nan)
     todo = [j for j in range(L) if np.isfinite(new[j])]
     while todo:
         seen: set[str] = set()
@@ -353,10 +352,24 @@ def _rescore_leaves(sch: Scheme, prep: Prepared, unit: str, leaves: list[Leaf],
             seen.add(leaves[j].indicator)
         changes = {(unit, leaves[j].indicator): float(new[j]) for j in batch}
         r = score_prepared(sch, prep.with_values(changes), explain="compact", detail=False)
-        for j in batch:
-            out[j] = r.core.scores[u, j]
+        out[:, batch] = r.core.scores[:, batch]
         todo = rest
     return out
+
+
+def _total_and_rank(sch: Scheme, prep: Prepared, res: ScoreResult, S: np.ndarray, u: int
+                    ) -> tuple[float, int]:
+    """The unit's rounded total and rank with leaf scores ``S`` and everything else as in
+    ``res`` — the tail of the engine's ``score_prepared`` (aggregate, bonus, deduction,
+    veto, rounding, group rank) with the engine's own functions."""
+    c = res.core
+    nodes = aggregate(sch.root, {lf.code: S[:, j] for j, lf in enumerate(c.leaves)}, prep.n)
+    base = np.nan_to_num(nodes[sch.root.code], nan=0.0)
+    total_raw = np.maximum(base + c.bonus - c.deduction, 0.0)
+    total_raw = np.where(c.veto == 3, 0.0, total_raw)
+    total = round_half_up(total_raw, sch.precision)
+    rank = group_rank(total, prep.g)
+    return float(total[u]), int(rank[u])
 
 
 def _indicator_gaps(sch: Scheme, prep: Prepared, res: ScoreResult, u: int,
@@ -368,10 +381,10 @@ def _indicator_gaps(sch: Scheme, prep: Prepared, res: ScoreResult, u: int,
     x = c.x[u]
     score = c.scores[u]
     nxt, marg = _next_values(sch, prep, res, u)
-    new_score = _rescore_leaves(sch, prep, unit, leaves, nxt)
-    gain = np.where(np.isfinite(nxt), new_score - np.nan_to_num(score), np.nan)
+    S_next = _rescore_leaves(sch, prep, unit, leaves, nxt)
+    gain = np.where(np.isfinite(nxt), S_next[u] - np.nan_to_num(score), np.nan)
     bump = np.where(x != 0, x * (1 + 0.01 * sign * np.sign(x)), np.nan)
-    bumped = _rescore_leaves(sch, prep, unit, leaves, bump)
+    bumped = _rescore_leaves(sch, prep, unit, leaves, bump)[u]
     gain_1pct = bumped - np.nan_to_num(score)
     with np.errstate(invalid="ignore", divide="ignore"):
         pct = np.where(x != 0, np.abs(nxt - x) / np.abs(x) * 100.0, np.nan)
@@ -379,11 +392,20 @@ def _indicator_gaps(sch: Scheme, prep: Prepared, res: ScoreResult, u: int,
     new_total = np.full(len(leaves), np.nan)
     new_rank = np.full(len(leaves), np.nan)
     if verify_totals:
+        # bonus, deduction and veto read indicators too: a leaf on one of those is
+        # re-scored in full; any other leaf changes only its own column of scores
+        side = {i.indicator for i in sch.bonus + sch.deduction}
+        for v in sch.veto:
+            side |= set(v.indicators)
         for j in np.flatnonzero(np.isfinite(gain) & (gain > 0)).tolist():
-            r = score_prepared(sch, prep.with_values({(unit, leaves[j].indicator): float(nxt[j])}),
-                               explain="compact", detail=False)
-            new_total[j] = r.core.total[u]
-            new_rank[j] = r.core.rank_total[u]
+            if leaves[j].indicator in side:
+                r = score_prepared(sch, prep.with_values({(unit, leaves[j].indicator): float(nxt[j])}),
+                                   explain="compact", detail=False)
+                new_total[j], new_rank[j] = r.core.total[u], r.core.rank_total[u]
+            else:
+                S = c.scores.copy()
+                S[:, j] = S_next[:, j]
+                new_total[j], new_rank[j] = _total_and_rank(sch, prep, res, S, u)
     p = sch.precision
     df = pl.DataFrame({
         "leaf": [lf.code for lf in leaves],

@@ -175,3 +175,22 @@ def test_indicator_steps_lists_the_cheapest_points_first_from_plain_tables(value
     assert [s["code"] for s in steps] == ["pm", "gdp", "inv", "rev"]
     assert steps[0]["headroom"] == 7.5 and steps[0]["gain"] == 7.5
     assert len(gap_mod.indicator_steps(SCHEME, inputs, "D", limit=2)) == 2
+
+
+def test_new_totals_and_ranks_equal_a_full_rescoring_of_each_indicator():
+    from kaohe.engine import prepare, score_prepared
+
+    from .test_robustness import QUOTA, rich_case
+
+    scheme, values, units = rich_case(QUOTA)
+    prep = prepare(scheme, values, units)
+    unit = "U07"
+    r = gap(scheme, values, units, None, unit)
+    u = prep.unit_index()[unit]
+    checked = 0
+    for row in r.indicators.filter(pl.col("new_total").is_not_null()).iter_rows(named=True):
+        full = score_prepared(scheme, prep.with_values({(unit, row["indicator"]): row["next_value"]}),
+                              detail=False).core
+        assert (row["new_total"], row["new_rank"]) == (full.total[u], full.rank_total[u])
+        checked += 1
+    assert checked >= 3
