@@ -258,3 +258,20 @@ def test_replications_is_an_alias_of_n():
     values, targets = gap_inputs()
     res = rb.robustness(SCHEME, values, None, targets, replications=30, weights=0.1)
     assert res.info["replications"] == 30
+
+
+def test_sobol_estimators_agree_with_salib_on_the_ishigami_function():
+    pytest.importorskip("SALib")
+    from SALib.analyze import sobol as sa
+    from SALib.sample import sobol as ss
+    from SALib.test_functions import Ishigami
+
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+    X = ss.sample(problem, 1024, calc_second_order=False, seed=1)
+    Y = Ishigami.evaluate(X)
+    ref = sa.analyze(problem, Y, calc_second_order=False, print_to_console=False, seed=1)
+    step = 3 + 2  # SALib's rows per base sample: A, AB_1, AB_2, AB_3, B
+    fAB = np.stack([Y[1 + i :: step] for i in range(3)])[:, None, :]
+    s1, st, _ = rb.sobol_indices(Y[0::step][None], Y[step - 1 :: step][None], fAB)
+    assert s1[:, 0] == pytest.approx(ref["S1"], abs=1e-3)
+    assert st[:, 0] == pytest.approx(ref["ST"], abs=1e-9)
