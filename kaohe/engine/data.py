@@ -154,6 +154,34 @@ def _empty_text(src: Source, df: pl.DataFrame, col: str, errors: list[str]) -> N
     _list_rows(src, idx, [f"{col} is empty"] * len(idx), errors)
 
 
+def _clean_text(s: pl.Series) -> pl.Series:
+    """Codes as trimmed text; the trimming runs per row only if a distinct value needs it."""
+    if s.dtype != pl.String:
+        s = pl.DataFrame({"x": s}).select(_text(pl.DataFrame({"x": s}), "x")).to_series()
+        return s
+    uniq = s.unique()
+    if (uniq.str.strip_chars() != uniq).any():
+        return s.str.strip_chars()
+    return s
+
+
+def _may_have_duplicates(df: pl.DataFrame, keys: list[str]) -> bool:
+    """Fast test on integer codes (bincount); the detailed listing runs only when it fires."""
+    if df.height == 0:
+        return False
+    code = np.zeros(df.height, dtype=np.int64)
+    span = 1
+    for k in keys:
+        col = df[k].fill_null("")
+        cats = col.unique().sort().to_list()
+        phys = col.cast(pl.Enum(cats)).to_physical().cast(pl.Int64).to_numpy()
+        code = code * len(cats) + phys
+        span *= len(cats)
+    if span <= 4 * df.height + 1024:
+        return bool((np.bincount(code, minlength=span) > 1).any())
+    return len(np.unique(code)) != len(code)
+
+
 def _duplicates(src: Source, df: pl.DataFrame, keys: list[str], errors: list[str]) -> None:
     d = df.select([_text(df, k).alias(k) for k in keys]).with_row_index("_i")
     dup = d.filter(pl.struct(keys).is_duplicated())
@@ -256,22 +284,22 @@ def prepare(
     if not have_values:
         raise DataError(errors)
 
-    # --- values
-    _empty_text(vsrc, vdf, "unit", errors)
-    _empty_text(vsrc, vdf, "indicator", errors)
-    _bad_numbers(vsrc, vdf, "value", errors, allow_empty=True)
+    # --- values (national scale: per-row work only where the distinct values show a problem)
     has_period = "period" in vdf.columns
-    cols = [_text(vdf, "unit").alias("unit"), _text(vdf, "indicator").alias("indicator"),
-            _number(vdf, "value").alias("value")]
-    if has_period:
-        cols.append(_text(vdf, "period").alias("period"))
-    long = vdf.select(cols)
+    long = pl.DataFrame({
+        "unit": _clean_text(vdf["unit"]), "indicator": _clean_text(vdf["indicator"]),
+        "value": vdf.select(_number(vdf, "value")).to_series(),
+        **({"period": _clean_text(vdf["period"])} if has_period else {}),
+    })
+    for col in ("unit", "indicator"):
+        if long[col].null_count() or "" in set(long[col].unique().to_list()):
+            _empty_text(vsrc, long, col, errors)
+    _bad_numbers(vsrc, vdf, "value", errors, allow_empty=True)
     if usrc is not None:
-        known = pl.Series(unit_codes, dtype=pl.String)
-        bad = long.select((~pl.col("unit").is_in(known.implode()) & pl.col("unit").is_not_null()
-                           & (pl.col("unit") != "")).alias("b"))["b"].to_numpy()
-        idx = np.flatnonzero(bad).tolist()
-        if idx:
+        unknown = set(long["unit"].unique().drop_nulls().to_list()) - set(unit_codes) - {""}
+        if unknown:
+            bad = long.select(pl.col("unit").is_in(sorted(unknown)).alias("b"))["b"].to_numpy()
+            idx = np.flatnonzero(bad).tolist()
             bad_units = long["unit"].gather(idx).to_list()
             _list_rows(vsrc, idx, [f"unit '{b}' is not in {usrc.label}" for b in bad_units], errors)
     kind = None
@@ -288,7 +316,9 @@ def prepare(
                                                    else "") for lab in labs], errors)
     if period is not None and parse_period(period) is None:
         errors.append(f"--period '{period}' is not a year (2025), quarter (2025Q3) or month (2025-03)")
-    _duplicates(vsrc, vdf, ["unit", "indicator", "period"] if has_period else ["unit", "indicator"], errors)
+    keys = ["unit", "indicator", "period"] if has_period else ["unit", "indicator"]
+    if _may_have_duplicates(long, keys):
+        _duplicates(vsrc, long, keys, errors)
     if errors:
         raise DataError(errors)
 

@@ -44,7 +44,11 @@ def write_result(result: ScoreResult, out_dir: Path, fmt: str = "csv") -> list[P
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=parent))
     try:
-        tables = {"totals": result.totals, "indicators": result.indicators, "boards": result.boards,
+        from kaohe.engine.score import indicators_frame
+
+        indicators = result._indicators if result._indicators is not None else indicators_frame(
+            result, categorical=True)
+        tables = {"totals": result.totals, "indicators": indicators, "boards": result.boards,
                   "stats": result.stats, "warnings": result.warnings_table}
         names = []
         for name in TABLES:

@@ -65,12 +65,27 @@ class ScoreResult:
     prepared: Prepared
     core: Core
     totals: pl.DataFrame
-    indicators: pl.DataFrame
     boards: pl.DataFrame
-    stats: pl.DataFrame
     warnings: list[EngineWarning]
     explain_mode: str = "full"
     _explain: dict[str, Any] | None = field(default=None, repr=False)
+    _indicators: pl.DataFrame | None = field(default=None, repr=False)
+    _stats: pl.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def indicators(self) -> pl.DataFrame:
+        """``unit, indicator, value, score, rank, full_marks`` — one row per unit and leaf,
+        sorted by unit then scheme order (built on first use)."""
+        if self._indicators is None:
+            self._indicators = indicators_frame(self)
+        return self._indicators
+
+    @property
+    def stats(self) -> pl.DataFrame:
+        """``unit, indicators, first_places, top3, full_marks`` (built on first use)."""
+        if self._stats is None:
+            self._stats = _stats(self.prepared, self.core)
+        return self._stats
 
     @property
     def explain(self) -> dict[str, Any]:
@@ -189,9 +204,13 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
                               f"(it must be > 0)")
     if errors:
         raise DataError(errors)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        XT = np.where(log, np.log(X), X)
-        TT = np.where(log, np.log(np.where(T > 0, T, np.nan)), T)
+    XT, TT = X, T
+    if log.any():  # only the log columns are transformed (no full-matrix temporaries)
+        XT, TT = X.copy(), T.copy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            XT[:, log] = np.log(X[:, log])
+            tl = T[:, log]
+            TT[:, log] = np.log(np.where(tl > 0, tl, np.nan))
     Y = XT * sign
     st = group_stats(Y, starts) if U else {k: np.zeros((0, L)) for k in ("n", "max", "min", "mean", "sd", "sd_sample")}
     best = st["max"] * sign
@@ -220,8 +239,8 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
             continue
         c = np.array(cols)
         blk = M.Block(
-            x=XT[:, c], t=TT[:, c], rank=R[:, c], best=best[g][:, c], worst=worst[g][:, c],
-            mean=gmean[g][:, c], sd=st["sd"][g][:, c], sd_sample=st["sd_sample"][g][:, c],
+            x=XT[:, c], t=TT[:, c], rank=R[:, c], best=best[:, c][g], worst=worst[:, c][g],
+            mean=gmean[:, c][g], sd=st["sd"][:, c][g], sd_sample=st["sd_sample"][:, c][g],
             points=np.array([leaves[j].points for j in cols]), sign=sign[c],
             params=_param_vectors([leaves[j] for j in cols], method, log[c]),
         )
@@ -275,16 +294,11 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
     warnings = _sort_warnings(warnings)
     totals = _totals(scheme, prep, core)
     boards = _boards(scheme, prep, core)
-    if detail:
-        indicators = _indicators(scheme, prep, core)
-        stats = _stats(prep, core)
-    else:
-        indicators = pl.DataFrame()
-        stats = pl.DataFrame()
     if explain == "auto":
         explain = "full" if U * L <= EXPLAIN_FULL_LIMIT else "compact"
-    return ScoreResult(scheme=scheme, prepared=prep, core=core, totals=totals, indicators=indicators,
-                       boards=boards, stats=stats, warnings=warnings, explain_mode=explain)
+    del detail  # the per-indicator tables are built lazily, on first use
+    return ScoreResult(scheme=scheme, prepared=prep, core=core, totals=totals, boards=boards,
+                       warnings=warnings, explain_mode=explain)
 
 
 def _items(items: tuple, cap: float | None, prep: Prepared, U: int) -> np.ndarray:
@@ -392,13 +406,20 @@ def unit_order(prep: Prepared) -> np.ndarray:
     return np.argsort(np.array(prep.units, dtype=object), kind="stable")
 
 
-def _indicators(scheme: Scheme, prep: Prepared, c: Core) -> pl.DataFrame:
+def indicators_frame(result: ScoreResult, *, categorical: bool = False) -> pl.DataFrame:
+    """The indicators table. ``categorical=True`` gives unit and indicator as Enum columns
+    (same text when written; much cheaper to build and write at national scale)."""
+    scheme, prep, c = result.scheme, result.prepared, result.core
     U, L = c.scores.shape
     perm = unit_order(prep)
-    ucodes = pl.Series("unit", prep.units, dtype=pl.String).gather(perm)
-    unit = ucodes.gather(np.repeat(np.arange(U), L)) if L else pl.Series("unit", [], pl.String)
-    ind = pl.Series("indicator", [lf.code for lf in c.leaves], dtype=pl.String)
-    indicator = ind.gather(np.tile(np.arange(L), U)) if U else pl.Series("indicator", [], pl.String)
+    ucodes = [prep.units[i] for i in perm.tolist()]
+    icodes = [lf.code for lf in c.leaves]
+    if categorical and U and L and len(set(icodes)) == L:
+        unit = pl.Series("unit", np.repeat(np.arange(U, dtype=np.uint32), L)).cat.to(pl.Enum(ucodes))
+        indicator = pl.Series("indicator", np.tile(np.arange(L, dtype=np.uint32), U)).cat.to(pl.Enum(icodes))
+    else:
+        unit = pl.Series("unit", ucodes, dtype=pl.String).gather(np.repeat(np.arange(U), L))
+        indicator = pl.Series("indicator", icodes, dtype=pl.String).gather(np.tile(np.arange(L), U))
     full = np.tile(np.array([lf.points for lf in c.leaves], dtype=np.float64), U)
     r = c.rank[perm].ravel()
     return pl.DataFrame({
