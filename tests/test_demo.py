@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from kaohe.audit.models import AuditEntry
 from kaohe.orgs import demo
@@ -89,8 +89,46 @@ def test_every_demo_login_works_with_its_printed_password(loaded):
 
 def test_the_demo_command_prints_the_logins_one_per_role():
     out = StringIO()
-    call_command("demo", "--quiet", stdout=out)
+    call_command("demo", "--quiet", "--only", "orgs", stdout=out)
     text = out.getvalue()
     for row in demo.DEMO_USERS:
         assert row.username in text and row.password in text
     assert "考核办" in text and "领导" in text and "填报员" in text and "被考核单位" in text
+
+
+def test_reset_empties_the_database_and_loads_the_demo_again():
+    call_command("demo", "--quiet", "--only", "orgs", stdout=StringIO())
+    OrgUnit.objects.create(code="STRAY", name="多余单位", kind=UnitKind.TOWN)
+    call_command("demo", "--reset", "--quiet", "--only", "orgs", stdout=StringIO())
+    assert not OrgUnit.objects.filter(code="STRAY").exists()
+    assert OrgUnit.objects.filter(code=demo.CITY_CODE).exists()
+    assert authenticate(username="kaoheban", password=demo.DEMO_PASSWORD) is not None
+
+
+def test_the_directory_of_the_whole_demo_city_takes_a_fixed_number_of_queries(loaded, client,
+                                                                               django_assert_max_num_queries):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="kaoheban"))
+    with django_assert_max_num_queries(15):
+        response = client.get("/orgs/")
+    assert response.status_code == 200 and "示范高新区" in response.content.decode()
+
+
+def test_an_unknown_app_in_only_is_named():
+    with pytest.raises(CommandError, match="nosuchapp"):
+        call_command("demo", "--only", "nosuchapp", stdout=StringIO())
+
+
+def test_the_whole_demo_of_every_app_loads_and_a_second_run_changes_nothing():
+    """The one test that runs every app's loader: they must be idempotent together."""
+    from django.apps import apps as django_apps
+
+    from kaohe.management.commands.demo import run_demo
+
+    run_demo(verbose=False)
+    models = [m for m in django_apps.get_models() if m._meta.app_label in
+              ("orgs", "audit", "assessment", "results", "projects", "supervision")]
+    counts = {m._meta.label: m.objects.count() for m in models}
+    run_demo(verbose=False)
+    assert {m._meta.label: m.objects.count() for m in models} == counts

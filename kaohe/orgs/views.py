@@ -24,8 +24,14 @@ def _visible_ids(user) -> set[int] | None:
     return scope_unit_ids(person_of(user))
 
 
+def _kind_labels() -> dict[str, str]:
+    # get_kind_display() hashes lazy choices on every call: 500 units made that the page's main cost.
+    return {value: str(label) for value, label in UnitKind.choices}
+
+
 def _tree(units: list[OrgUnit]) -> list[dict]:
     """Nested nodes ``{unit, groups: [{kind, label, nodes}]}``; roots are units whose parent is not shown."""
+    labels = _kind_labels()
     by_parent: dict[int | None, list[OrgUnit]] = {}
     ids = {u.pk for u in units}
     for unit in units:
@@ -36,9 +42,10 @@ def _tree(units: list[OrgUnit]) -> list[dict]:
         groups: list[dict] = []
         for child in children:
             if not groups or groups[-1]["kind"] != child.kind:
-                groups.append({"kind": child.kind, "label": child.get_kind_display(), "nodes": []})
+                groups.append({"kind": child.kind, "label": labels.get(child.kind, child.kind), "nodes": []})
             groups[-1]["nodes"].append(node(child, depth + 1))
-        return {"unit": unit, "groups": groups, "size": len(children), "depth": depth}
+        return {"unit": unit, "kind_label": labels.get(unit.kind, unit.kind), "groups": groups, "size": len(children),
+                "depth": depth}
 
     roots = sorted(by_parent.get(None, []), key=lambda u: (KIND_ORDER.get(u.kind, 99), u.sort_order, u.code))
     return [node(u, 0) for u in roots]
@@ -60,9 +67,11 @@ def directory(request):
     if kind:
         units = units.filter(kind=kind)
     units = list(units.select_related("parent"))
+    labels = _kind_labels()
     counts: dict[str, int] = {}
     for unit in units:
-        counts[unit.get_kind_display()] = counts.get(unit.get_kind_display(), 0) + 1
+        unit.kind_label = labels.get(unit.kind, unit.kind)
+        counts[unit.kind_label] = counts.get(unit.kind_label, 0) + 1
     return render(request, "orgs/directory.html", {
         "nav_active": "orgs",
         "tree": [] if searching else _tree(units),

@@ -25,10 +25,12 @@ DEMO_MODULES = [
 ]
 
 
-def demo_loaders() -> list[tuple[str, object]]:
-    """(module name, load function) of each demo module that exists."""
+def demo_loaders(only: list[str] | None = None) -> list[tuple[str, object]]:
+    """(module name, load function) of each demo module that exists (of the apps in ``only``)."""
     found = []
     for name in DEMO_MODULES:
+        if only and name.split(".")[1] not in only:
+            continue
         try:
             module = import_module(name)
         except ModuleNotFoundError as exc:
@@ -39,13 +41,13 @@ def demo_loaders() -> list[tuple[str, object]]:
     return found
 
 
-def run_demo(*, verbose: bool = True, logger=print) -> float:
+def run_demo(*, verbose: bool = True, logger=print, only: list[str] | None = None) -> float:
     """Load every app's demo data; returns the seconds it took."""
     from kaohe.orgs.demo import DemoContext
 
     started = time.perf_counter()
     ctx = DemoContext(verbose=verbose, logger=logger)
-    for name, load in demo_loaders():
+    for name, load in demo_loaders(only):
         step = time.perf_counter()
         load(ctx)
         ctx.log(f"{name}: {time.perf_counter() - step:.1f} s")
@@ -60,8 +62,11 @@ class Command(BaseCommand):
                             help="migrate, load if missing, print the logins and serve on 127.0.0.1:$KAOHE_PORT (8000)")
         parser.add_argument("--reset", action="store_true", help="empty the database, then load the demo again")
         parser.add_argument("--quiet", action="store_true", help="print only the logins")
+        parser.add_argument("--only", metavar="APP[,APP]",
+                            help="load only these apps' demo data (orgs is always loaded first), e.g. --only orgs")
 
-    def handle(self, *args, serve: bool = False, reset: bool = False, quiet: bool = False, **options):
+    def handle(self, *args, serve: bool = False, reset: bool = False, quiet: bool = False, only: str | None = None,
+               **options):
         try:
             port = envint("KAOHE_PORT", 8000, minimum=1)
         except EnvError as exc:
@@ -72,7 +77,14 @@ class Command(BaseCommand):
         if reset:
             self.stdout.write("清空数据库 / emptying the database …")
             call_command("flush", interactive=False, verbosity=0)
-        seconds = run_demo(verbose=not quiet, logger=self.stdout.write)
+        apps = None
+        if only:
+            apps = ["orgs", *[a.strip() for a in only.split(",") if a.strip()]]
+            known = {name.split(".")[1] for name in DEMO_MODULES}
+            unknown = sorted(set(apps) - known)
+            if unknown:
+                raise CommandError(f"--only: unknown app(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        seconds = run_demo(verbose=not quiet, logger=self.stdout.write, only=apps)
         self.stdout.write(f"演示数据就绪 / demo data ready ({seconds:.1f} s, {connection.vendor})")
         self.print_logins(port if serve else None)
         if serve:
