@@ -342,6 +342,19 @@ def evaluate(plan: Plan, F: np.ndarray, k: np.ndarray, r: np.ndarray
     return total, ranks, tiers
 
 
+def evaluate_ranks(plan: Plan, F: np.ndarray, k: np.ndarray, r: np.ndarray, chunk: int = 1024
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks (int32) and tiers (int16), units × R, evaluated ``chunk`` replications at
+    a time so that the float temporaries stay at units × chunk."""
+    U, R = plan.prep.n, F.shape[0]
+    ranks = np.empty((U, R), dtype=np.int32)
+    tiers = np.empty((U, R), dtype=np.int16)
+    for s in range(0, R, chunk):
+        e = min(s + chunk, R)
+        _, ranks[:, s:e], tiers[:, s:e] = evaluate(plan, F[s:e], k[s:e], r[s:e])
+    return ranks, tiers
+
+
 def nominal_check(plan: Plan) -> bool:
     """Replication 0 (no perturbation, the scheme's own choices) by the matrix path
     equals the engine's nominal totals, ranks and tiers exactly."""
@@ -389,7 +402,7 @@ def run(plan: Plan, n: int = 1000, seed: int = 1, sobol: bool = False) -> Robust
     rng = np.random.default_rng(seed)
     ok = nominal_check(plan)
     F, k, r = draw(plan, n, rng)
-    _, ranks, tiers = evaluate(plan, F, k, r)
+    ranks, tiers = evaluate_ranks(plan, F, k, r)
     table = summarise(plan, ranks, tiers)
     sob = sobol_analysis(plan, n, rng, seed) if sobol else None
     info = {
@@ -480,8 +493,7 @@ def sobol_analysis(plan: Plan, n: int, rng: np.random.Generator, seed: int) -> p
 
     mats = [A, B] + [np.where(np.arange(D)[None, :] == i, B, A) for i in range(D)]
     F, k, r = (np.concatenate(z) for z in zip(*(choices(M) for M in mats), strict=True))
-    _, ranks, _ = evaluate(plan, F, k, r)
-    ranks = ranks.astype(np.float64)
+    ranks = evaluate_ranks(plan, F, k, r)[0].astype(np.float64)
     fA, fB = ranks[:, :N], ranks[:, N : 2 * N]
     fAB = np.stack([ranks[:, (2 + i) * N : (3 + i) * N] for i in range(D)])
     s1, st, V = sobol_indices(fA, fB, fAB)
