@@ -22,6 +22,21 @@ from kaohe.results.models import (
 )
 
 PAGE_SIZE = 50
+RUN_CACHE_SECONDS = 3600
+
+
+def run_cached(run: ScoringRun, name: str, compute):
+    """Cache data derived only from a sealed run's rows (they never change; the key carries the hash)."""
+    from django.core.cache import cache
+
+    if not run.sealed:
+        return compute()
+    key = f"results:run:{run.pk}:{run.content_hash[:16]}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, RUN_CACHE_SECONDS)
+    return value
 
 
 def previous_run(run: ScoringRun) -> ScoringRun | None:
@@ -43,13 +58,17 @@ def group_names(run: ScoringRun) -> dict[str, str]:
     """Peer group code → name for the run's year (codes when no PeerGroup is stored)."""
     from kaohe.orgs.models import PeerGroup
 
-    codes = groups_of(run)
-    names = dict(PeerGroup.objects.filter(year=run.year, code__in=codes).values_list("code", "name"))
-    return {c: names.get(c, c) for c in codes}
+    def compute():
+        codes = groups_of(run)
+        names = dict(PeerGroup.objects.filter(year=run.year, code__in=codes).values_list("code", "name"))
+        return {c: names.get(c, c) for c in codes}
+
+    return run_cached(run, "group_names", compute)
 
 
 def groups_of(run: ScoringRun) -> list[str]:
-    return list(RunTotal.objects.filter(run=run).order_by("group").values_list("group", flat=True).distinct())
+    return run_cached(run, "groups", lambda: list(
+        RunTotal.objects.filter(run=run).order_by("group").values_list("group", flat=True).distinct()))
 
 
 def board_meta(run: ScoringRun, code: str) -> dict | None:
@@ -74,10 +93,42 @@ class BoardRow:
     def change(self) -> int | None:
         return None if self.prev_rank is None else self.prev_rank - self.rank
 
+    @property
+    def arrow(self) -> str:
+        return arrow_html(self.change)
+
+    @property
+    def score_text(self) -> str:
+        return number(self.score, 2)
+
+    @property
+    def value_texts(self) -> list[tuple[str, str]]:
+        return [(number(v, 2), number(s, 2)) for _i, v, s in self.values]
+
+
+def arrow_html(change: int | None):
+    """Rank change as an arrow (rendered here: a page of 50 rows should not pay for 50 includes)."""
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext as _
+
+    if change is None:
+        return mark_safe(f'<span class="rk-flat" title="{_("无上期数据")}">—</span>')
+    if change > 0:
+        return mark_safe(f'<span class="rk-up" title="{_("较上期前进")}">↑{change}</span>')
+    if change < 0:
+        return mark_safe(f'<span class="rk-down" title="{_("较上期后退")}">↓{-change}</span>')
+    return mark_safe(f'<span class="rk-flat" title="{_("名次不变")}">→</span>')
+
+
+def number(value, digits: int = 2) -> str:
+    from kaohe.web.formatting import number as fmt
+
+    return fmt(value, digits)
+
 
 def board_rows(
     run: ScoringRun, board: str, group: str | None, *, visible: set[str] | None = None,
-    page: int = 1, page_size: int = PAGE_SIZE, with_values: bool = True,
+    page: int = 1, page_size: int = PAGE_SIZE, with_values: bool = True, previous: ScoringRun | None | bool = False,
 ) -> tuple[list[BoardRow], int]:
     """One page of a board within a group: rank, score, change vs last period, values behind."""
     qs = RunBoard.objects.filter(run=run, board=board)
@@ -85,7 +136,9 @@ def board_rows(
         qs = qs.filter(group=group)
     if visible is not None:
         qs = qs.filter(unit_code__in=visible)
-    count = qs.count()
+        count = qs.count()
+    else:
+        count = run_cached(run, f"board_count:{board}:{group}", qs.count)
     start = (max(page, 1) - 1) * page_size
     rows = [
         BoardRow(r, u, n, g, s)
@@ -93,7 +146,7 @@ def board_rows(
             "unit_code", "unit_name", "group", "score", "rank")[start:start + page_size]
     ]
     codes = [r.unit_code for r in rows]
-    prev = previous_run(run)
+    prev = previous_run(run) if previous is False else previous
     if prev is not None and codes:
         before = dict(RunBoard.objects.filter(run=prev, board=board, unit_code__in=codes).values_list("unit_code", "rank"))
         for row in rows:
@@ -168,14 +221,9 @@ def profile(run: ScoringRun, unit_code: str) -> Profile | None:
     total = RunTotal.objects.filter(run=run, unit_code=unit_code).first()
     if total is None:
         return None
-    group_totals = list(RunTotal.objects.filter(run=run, group=total.group).values_list("unit_code", "rank", "categories"))
-    group_size = len(group_totals)
-    leader_code = min(group_totals, key=lambda t: (t[1], t[0]))[0] if group_totals else unit_code
     meta = run.scheme_meta.get("indicators", {})
-    means = dict(
-        RunIndicator.objects.filter(run=run, group=total.group).values("indicator").annotate(m=Avg("value"))
-        .values_list("indicator", "m")
-    )
+    group_stats = run_cached(run, f"group_stats:{total.group}", lambda: _group_stats(run, total.group))
+    group_size, mean_cat, leader_cat, means = group_stats["size"], group_stats["mean_cat"], group_stats["leader_cat"], group_stats["means"]
     rows = []
     for ind in RunIndicator.objects.filter(run=run, unit_code=unit_code).order_by("indicator"):
         m = meta.get(ind.indicator, {})
@@ -186,13 +234,6 @@ def profile(run: ScoringRun, unit_code: str) -> Profile | None:
             "is_full": ind.full_marks > 0 and ind.score >= ind.full_marks - 1e-9,
         })
     cats = run.scheme_meta.get("categories") or [{"code": c, "name": c} for c in sorted(total.categories)]
-    mean_cat: dict[str, float] = defaultdict(float)
-    leader_cat: dict[str, float] = {}
-    for code, _rank, categories in group_totals:
-        for c, v in (categories or {}).items():
-            mean_cat[c] += float(v) / max(group_size, 1)
-        if code == leader_code:
-            leader_cat = {c: float(v) for c, v in (categories or {}).items()}
     radar = {
         "indicators": [c["name"] for c in cats if c["code"] in total.categories],
         "unit": [round(float(total.categories[c["code"]]), 2) for c in cats if c["code"] in total.categories],
@@ -203,6 +244,25 @@ def profile(run: ScoringRun, unit_code: str) -> Profile | None:
     radar["maxes"] = [float(c.get("full_marks") or 0) or radar["max"] for c in cats if c["code"] in total.categories]
     parts = {"n": total.n_indicators or len(rows), "top3": total.top3, "first": total.first_places, "full": total.full_marks}
     return Profile(total, group_size, rows, radar, parts)
+
+
+def _group_stats(run: ScoringRun, group: str) -> dict:
+    """Group size, mean and leader category scores, and mean value per indicator (for profiles)."""
+    group_totals = list(RunTotal.objects.filter(run=run, group=group).values_list("unit_code", "rank", "categories"))
+    size = len(group_totals)
+    leader_code = min(group_totals, key=lambda t: (t[1], t[0]))[0] if group_totals else ""
+    mean_cat: dict[str, float] = defaultdict(float)
+    leader_cat: dict[str, float] = {}
+    for code, _rank, categories in group_totals:
+        for c, v in (categories or {}).items():
+            mean_cat[c] += float(v) / max(size, 1)
+        if code == leader_code:
+            leader_cat = {c: float(v) for c, v in (categories or {}).items()}
+    means = dict(
+        RunIndicator.objects.filter(run=run, group=group).values("indicator").annotate(m=Avg("value"))
+        .values_list("indicator", "m")
+    )
+    return {"size": size, "mean_cat": dict(mean_cat), "leader_cat": leader_cat, "means": means}
 
 
 def band(score: float | None, full: float | None, bands: dict) -> str:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -125,7 +126,8 @@ def board(request, run_id: int, code: str):
         return export(f"{meta['name']}-{run.label}-{group}", [Table(meta["name"], cols, (
             [r.rank, r.unit_name, round(r.score, 4), r.prev_rank, r.change] + [v for _i, v, _s in r.values] for r in rows))])
     page = page_number(request)
-    rows, count = queries.board_rows(run, code, group, visible=visible, page=page)
+    previous = queries.previous_run(run)
+    rows, count = queries.board_rows(run, code, group, visible=visible, page=page, previous=previous)
     chart = {
         "tooltip": {"trigger": "axis"},
         "grid": {"left": 100, "right": 24, "top": 8, "bottom": 24},
@@ -139,8 +141,11 @@ def board(request, run_id: int, code: str):
         "nav_active": "boards", "run": run, "board": meta, "boards": run.scheme_meta.get("boards", []), "groups": groups,
         "group": group, "rows": rows, "count": count, "page": page, "pages": pages, "chart": chart,
         "indicator_names": [names.get(i, {}).get("name", i) for i in meta["indicators"]],
-        "runs": ScoringRun.objects.current().filter(scheme_code=run.scheme_code, kind=RunKind.MONTHLY).order_by("-year", "-number")[:24],
-        "previous": queries.previous_run(run), "limited": visible is not None, "group_names": queries.group_names(run),
+        "runs": list(ScoringRun.objects.current().filter(scheme_code=run.scheme_code, kind=RunKind.MONTHLY)
+                     .order_by("-year", "-number").values_list("pk", "label")[:24]),
+        "board_url": reverse("results:boards"),
+        "previous": previous, "limited": visible is not None, "group_names": queries.group_names(run),
+        "unit_url": reverse("results:unit_profile", args=["X"])[:-2],
     })
 
 
