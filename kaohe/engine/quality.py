@@ -26,6 +26,10 @@ expected, statistic``. Checks (the ``check`` column):
 - ``jump_mom`` / ``jump_yoy`` — 环比 / 同比 relative change
   (x − prev)/|prev| beyond ``mom_threshold`` / ``yoy_threshold`` (warning),
   or a change from a zero base (``jump_zero_base``, info);
+- ``too_smooth`` — the last ``smooth_window`` (6) consecutive periods change by
+  the same step every period (spread of the steps ≤ ``smooth_tol`` (0.1%) of the
+  mean level): figures filled in by formula rather than counted (warning);
+  constant series are left alone;
 - ``benford`` — first-digit (Benford) test per submitting unit (column
   ``submitter`` if present, else ``unit``) over its amounts, pooled across
   indicators and periods: chi-square (8 d.f.) and Nigrini's MAD =
@@ -94,6 +98,8 @@ def screen(
     mom_threshold: float = 0.5,
     yoy_threshold: float = 0.5,
     benford_min_n: int = 100,
+    smooth_window: int = 6,
+    smooth_tol: float = 0.001,
 ) -> pl.DataFrame:
     """Screen ``values`` (``unit, indicator, value[, period][, submitter]``).
 
@@ -149,6 +155,8 @@ def screen(
         )
         parts.append(_history_outliers(cur, series, z_threshold, min_history, seasonal))
         parts.append(_jumps(cur, series, mom_threshold, yoy_threshold))
+        if smooth_window >= 3:
+            parts.append(_too_smooth(cur, series, smooth_window, smooth_tol))
     parts.append(_benford(v, amt, benford_min_n))
     found = [p for p in parts if p is not None and p.height]
     if not found:
@@ -599,6 +607,54 @@ def _jumps(
     return pl.concat(out)
 
 
+def _too_smooth(cur: pl.DataFrame, series: pl.DataFrame, window: int, tol: float) -> pl.DataFrame:
+    """The last ``window`` consecutive periods up to the current one rise or fall by the
+    same step every period (spread of the steps ≤ tol × the mean level): real data is
+    not that regular; a series filled in by formula is. Constant series are not
+    flagged (many indicators legitimately do not move)."""
+    k = window - 1  # steps in the window
+    # one pass over the series sorted by unit × indicator and period: a step that
+    # crosses to another series or skips a period is null, and a rolling window
+    # holding a null yields null — so no grouping is needed
+    start = (pl.col("pid") != pl.col("pid").shift(1)) | (pl.col("fq") != pl.col("fq").shift(1))
+    ok = ~start.fill_null(True) & ((pl.col("ord") - pl.col("ord").shift(1)) == 1)
+    roll = (
+        series.select("pid", "fq", "ord", "value")
+        .sort("pid", "fq", "ord")
+        .with_columns(pl.when(ok).then(pl.col("value").diff()).otherwise(None).alias("d"))
+        .with_columns(
+            pl.col("d").rolling_min(k).alias("dmin"),
+            pl.col("d").rolling_max(k).alias("dmax"),
+            pl.col("d").rolling_mean(k).alias("step"),
+            pl.col("value").abs().rolling_mean(window).alias("level"),
+        )
+        .filter(
+            pl.col("dmin").is_not_null()
+            & (pl.col("step") != 0)
+            & ((pl.col("dmax") - pl.col("dmin")) <= tol * pl.col("level"))
+        )
+        .select("pid", "fq", "ord", "step", pl.lit(window).alias("n"))
+    )
+    g = cur.select("_id", "pid", "fq", "ord", "unit", "indicator", "_period", "value").join(
+        roll, on=["pid", "fq", "ord"]
+    ).sort("_id")
+    return _finding(
+        g,
+        "too_smooth",
+        "warning",
+        pl.format(
+            "数据过于平滑：连续{}期每期变动均为{}，疑为推算而非实际统计",
+            "n", _num(pl.col("step")),
+        ),
+        pl.format(
+            "suspiciously smooth: the last {} periods change by the same {} every period, as if filled in by formula",
+            "n", _num(pl.col("step")),
+        ),
+        value=pl.col("value"),
+        statistic=pl.col("step"),
+    )
+
+
 # --- Benford ---------------------------------------------------------------------
 
 
@@ -718,6 +774,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mom", type=float, default=0.5, help="环比 threshold as a fraction (0.5)")
     parser.add_argument("--yoy", type=float, default=0.5, help="同比 threshold as a fraction (0.5)")
     parser.add_argument("--benford-min-n", type=int, default=100)
+    parser.add_argument("--smooth-window", type=int, default=6,
+                        help="periods of identical steps flagged as too smooth (6; 0 turns it off)")
 
 
 def cli(args: argparse.Namespace) -> int:
@@ -741,6 +799,7 @@ def cli(args: argparse.Namespace) -> int:
             amounts=args.amounts, period=args.period, z_threshold=args.z,
             min_peers=args.min_peers, min_history=args.min_history, seasonal=args.seasonal,
             mom_threshold=args.mom, yoy_threshold=args.yoy, benford_min_n=args.benford_min_n,
+            smooth_window=args.smooth_window,
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -222,3 +222,17 @@ def test_half_years_compare_with_the_previous_half_and_the_same_half_last_year()
     f = screen(table([("A", "tax", 20.0, "2026-H1")]), history=hist, amounts=[])
     assert of(f, "jump_mom")["statistic"].to_list() == [pytest.approx(1.0)]
     assert of(f, "jump_yoy")["statistic"].to_list() == [pytest.approx(-0.8)]
+
+
+def test_a_series_rising_by_the_same_step_every_month_is_too_smooth():
+    months = [f"2026-{m:02d}" for m in range(1, 7)]
+    rows = [("TY", "retail", 12.3 * (i + 1), p) for i, p in enumerate(months)]
+    rows += [("LJ", "retail", v, p) for v, p in zip([10, 21, 30, 42, 50, 61], months, strict=True)]
+    rows += [("ZZ", "retail", 5.0, p) for p in months]  # constant: left alone
+    v = table(rows)
+    hist, cur = v.filter(pl.col("period") != "2026-06"), v.filter(pl.col("period") == "2026-06")
+    f = of(screen(cur, history=hist, amounts=[]), "too_smooth")
+    assert f["unit"].to_list() == ["TY"]
+    assert f["statistic"][0] == pytest.approx(12.3)
+    assert "连续6期" in f["reason_zh"][0]
+    assert of(screen(cur, history=hist, amounts=[], smooth_window=7), "too_smooth").height == 0
