@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from kaohe.audit.models import AuditEntry
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
-from kaohe.projects import excel, letters, services
+from kaohe.projects import excel, letters, services, tables
 from kaohe.projects.data import ASSESSED_KINDS, unit_figures
 from kaohe.projects.figures import INDICATORS
 from kaohe.projects.models import (
@@ -139,6 +139,7 @@ def project_list(request):
         {
             "nav_active": "projects",
             "page": page,
+            "rows": tables.project_rows(page),
             "filters": f,
             "querystring": qs_no_page,
             "counts": {lvl: counts.get(lvl, 0) for lvl in ("red", "yellow", "green")},
@@ -287,11 +288,11 @@ def warning_board(request):
         {
             "nav_active": "projects",
             "latest": latest,
-            "by_unit": by_unit,
+            "unit_rows": tables.unit_rows(by_unit),
             "page": page,
+            "rows": tables.warning_rows(page, english=request.LANGUAGE_CODE.startswith("en")),
             "level": level,
-            "actions": actions,
-            "lang_en": request.LANGUAGE_CODE.startswith("en"),
+            "action_rows": tables.action_rows(actions),
         },
     )
 

@@ -146,8 +146,7 @@ def compute(projects: pl.DataFrame, today: dt.date, rules: WarningRules | None =
     out = out.with_columns(
         level=pl.col("level_rank").replace_strict(names, return_dtype=pl.String),
     )
-    reasons = _reasons(out, today, rules)
-    return out.with_columns(reasons=pl.Series("reasons", reasons, dtype=REASONS_DTYPE)).select(
+    return out.with_columns(reasons=_reason_exprs(today, rules)).select(
         "project_id", "level", "reasons", "start_level", "invest_level", "stats_level", "gap", "completion"
     )
 
@@ -156,53 +155,63 @@ REASON_DTYPE = pl.Struct({"code": pl.String, "level": pl.String, "zh": pl.String
 REASONS_DTYPE = pl.List(REASON_DTYPE)
 
 
-def _months_late(planned: dt.date, today: dt.date) -> int:
-    """Whole calendar months from ``planned`` to ``today`` (for the words only)."""
-    months = (today.year - planned.year) * 12 + today.month - planned.month
-    if today.day < planned.day:
-        months -= 1
-    return max(months, 0)
+def _fmt1(col: pl.Expr) -> pl.Expr:
+    """A float with one decimal, as text (``41.7``)."""
+    return pl.format("{}", col.round(1)).str.replace(r"^(-?\d+)$", "${1}.0")
 
 
-def _reasons(out: pl.DataFrame, today: dt.date, rules: WarningRules) -> list[list[dict[str, str]]]:
-    """The words for each fired rule. Only non-green rows are visited (few of them)."""
-    result: list[list[dict[str, str]]] = [[] for _ in range(out.height)]
-    flagged = out.with_row_index("_i").filter(pl.col("level_rank") > 0)
+def _reason_exprs(today: dt.date, rules: WarningRules) -> pl.Expr:
+    """The words of every fired rule, for all rows at once: a list of ``{code, level, zh, en}``."""
+    t = pl.lit(today, dtype=pl.Date)
     s = time_schedule_pct(today)
-    for row in flagged.iter_rows(named=True):
-        items = result[row["_i"]]
-        lvl_names = {1: YELLOW, 2: RED}
-        if row["start_level"]:
-            p = row["planned_start"]
-            late = _months_late(p, today)
-            if row["start_level"] == 2:
-                zh = f"计划{p:%Y-%m-%d}开工，逾期{late}个月仍未开工（≥{rules.start_red_months}个月为红灯）"
-                en = f"planned to start on {p:%Y-%m-%d}, still not started {late} months later (≥ {rules.start_red_months} months is red)"
-            elif p > today:
-                zh = f"计划本月（{p:%Y-%m-%d}）开工，尚未开工"
-                en = f"due to start this month ({p:%Y-%m-%d}) and not started"
-            else:
-                zh = f"计划{p:%Y-%m-%d}开工，已逾期尚未开工"
-                en = f"planned to start on {p:%Y-%m-%d}, overdue and not started"
-            items.append({"code": "start", "level": lvl_names[row["start_level"]], "zh": zh, "en": en})
-        if row["invest_level"]:
-            g, c = row["gap"], row["completion"]
-            zh = (
-                f"年度投资完成{c:.1f}%，落后序时进度（{s:.1f}%）{g:.1f}个百分点"
-                f"（{rules.invest_yellow_gap:g}–{rules.invest_red_gap:g}个百分点为黄灯，超过{rules.invest_red_gap:g}为红灯）"
-            )
-            en = (
-                f"annual investment {c:.1f}% done, {g:.1f} points behind the time schedule ({s:.1f}%)"
-                f" ({rules.invest_yellow_gap:g}–{rules.invest_red_gap:g} points is yellow, over {rules.invest_red_gap:g} red)"
-            )
-            items.append({"code": "invest", "level": lvl_names[row["invest_level"]], "zh": zh, "en": en})
-        if row["stats_level"]:
-            a = row["actual_start"]
-            months = rules.stats_red_months if row["stats_level"] == 2 else rules.stats_yellow_months
-            zh = f"{a:%Y-%m-%d}开工，满{months}个月尚未列统（入库）"
-            en = f"started on {a:%Y-%m-%d}, not in the statistics {months} month(s) later"
-            items.append({"code": "stats", "level": lvl_names[row["stats_level"]], "zh": zh, "en": en})
-    return result
+    level_name = {1: YELLOW, 2: RED}
+    p = pl.col("planned_start")
+    p_txt = p.dt.strftime("%Y-%m-%d")
+    late = (
+        (pl.lit(today.year) - p.dt.year().cast(pl.Int32)) * 12
+        + pl.lit(today.month) - p.dt.month().cast(pl.Int32)
+        - pl.when(pl.lit(today.day) < p.dt.day().cast(pl.Int32)).then(1).otherwise(0)
+    ).clip(lower_bound=0)
+    n_red = rules.start_red_months
+    start_zh = (
+        pl.when(pl.col("start_level") == 2)
+        .then(pl.format("计划{}开工，逾期{}个月仍未开工（≥{}个月为红灯）", p_txt, late, pl.lit(n_red)))
+        .when(p > t)
+        .then(pl.format("计划本月（{}）开工，尚未开工", p_txt))
+        .otherwise(pl.format("计划{}开工，已逾期尚未开工", p_txt))
+    )
+    start_en = (
+        pl.when(pl.col("start_level") == 2)
+        .then(pl.format("planned to start on {}, still not started {} months later (≥ {} months is red)", p_txt, late, pl.lit(n_red)))
+        .when(p > t)
+        .then(pl.format("due to start this month ({}) and not started", p_txt))
+        .otherwise(pl.format("planned to start on {}, overdue and not started", p_txt))
+    )
+    yg, rg = f"{rules.invest_yellow_gap:g}", f"{rules.invest_red_gap:g}"
+    c, g = _fmt1(pl.col("completion")), _fmt1(pl.col("gap"))
+    invest_zh = pl.format(
+        f"年度投资完成{{}}%，落后序时进度（{s:.1f}%）{{}}个百分点（{yg}–{rg}个百分点为黄灯，超过{rg}为红灯）", c, g
+    )
+    invest_en = pl.format(
+        f"annual investment {{}}% done, {{}} points behind the time schedule ({s:.1f}%) ({yg}–{rg} points is yellow, over {rg} red)",
+        c, g,
+    )
+    a_txt = pl.col("actual_start").dt.strftime("%Y-%m-%d")
+    months = pl.when(pl.col("stats_level") == 2).then(pl.lit(rules.stats_red_months)).otherwise(pl.lit(rules.stats_yellow_months))
+    stats_zh = pl.format("{}开工，满{}个月尚未列统（入库）", a_txt, months)
+    stats_en = pl.format("started on {}, not in the statistics {} month(s) later", a_txt, months)
+
+    def item(code: str, level_col: str, zh: pl.Expr, en: pl.Expr) -> pl.Expr:
+        lvl = pl.col(level_col).replace_strict(level_name, default=None, return_dtype=pl.String)
+        return pl.when(pl.col(level_col) > 0).then(
+            pl.struct(pl.lit(code).alias("code"), lvl.alias("level"), zh.alias("zh"), en.alias("en"))
+        )
+
+    return pl.concat_list(
+        item("start", "start_level", start_zh, start_en),
+        item("invest", "invest_level", invest_zh, invest_en),
+        item("stats", "stats_level", stats_zh, stats_en),
+    ).list.drop_nulls()
 
 
 # ---- escalation --------------------------------------------------------------------------
