@@ -268,7 +268,9 @@ def _load_move() -> None:
     old_name = unit.name
     new_name = old_name[:-1] + "街道" if old_name.endswith("镇") else old_name
     unit.name, unit.name_en = new_name, unit.name_en.replace(" Town", " Street")
-    unit.save(update_fields=["name", "name_en"])
+    # Listed after the district's own streets.
+    unit.sort_order = 1 + max(OrgUnit.objects.filter(parent__code=MOVE_TO).values_list("sort_order", flat=True))
+    unit.save(update_fields=["name", "name_en", "sort_order"])
     move_unit(
         unit, parent=OrgUnit.objects.get(code=MOVE_TO), kind=UnitKind.STREET, valid_from=MOVE_DATE,
         reason=f"行政区划调整：{old_name}划归明湖区，撤镇设街道",

@@ -91,7 +91,7 @@ def unit_detail(request, code: str):
     """A unit's page: where it sits (and sat), what is below it, its peer groups, its people."""
     unit = unit_or_404(code)
     if not check(request.user, "orgs.view_unit", unit):
-        raise Forbidden(_("%(unit)s 不在您的查看范围内。") % {"unit": unit.name})
+        raise Forbidden(_("%(unit)s 不在您的查看范围内。") % {"unit": unit.display_name(get_language())})
     visible = _visible_ids(request.user)
     ancestors = []
     current = unit.parent

@@ -53,9 +53,13 @@ def test_a_change_through_a_web_request_is_stamped_with_its_request_id_and_ip(or
     assert (entry.username, entry.request_id, entry.ip, entry.unit) == ("office", "abc-1", "192.0.2.7", org_world.city)
 
 
-def test_a_wrong_password_writes_no_login_entry(org_world, client_for):
-    client_for(None).post(reverse("login"), {"username": "office", "password": "wrong"})
+def test_a_wrong_password_is_recorded_as_a_failed_sign_in_without_the_password(org_world, client_for):
+    client_for(None).post(reverse("login"), {"username": "office", "password": "wrong-secret"},
+                          REMOTE_ADDR="198.51.100.4")
     assert not AuditEntry.objects.filter(action="login").exists()
+    entry = AuditEntry.objects.get(action="other", object_type="auth.user")
+    assert (entry.object_repr, entry.reason, entry.ip, entry.user) == ("office", "登录失败", "198.51.100.4", None)
+    assert "wrong-secret" not in str(entry.before) + str(entry.after) + entry.reason
 
 
 def test_history_for_lists_one_objects_entries_newest_first(org_world):
