@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils.translation import get_language
 
@@ -11,36 +10,26 @@ from kaohe.web.navigation import nav_entries
 
 
 def _city_name(person, language: str) -> str:
-    """The city the platform serves: the person's top unit, else the first city unit.
+    """The name of the top of the hierarchy the platform serves (the city), or "".
 
-    Cached for a few minutes per unit and language: it is on every page and
-    walking up the hierarchy costs a query per level.
+    One query in the usual case (a single top-level unit); with several top
+    units, the person's own chain is walked up.
     """
+    from kaohe.orgs.models import OrgUnit
+
     configured = getattr(settings, "KAOHE_CITY_NAME", "")
     if configured:
         return configured
-    key = f"kaohe:web:city:{person.unit_id if person is not None else 0}:{language}"
-    name = cache.get(key)
-    if name is None:
-        name = _find_city_name(person, language)
-        cache.set(key, name, 300)
-    return name
-
-
-def _find_city_name(person, language: str) -> str:
-    from kaohe.orgs.models import OrgUnit, UnitKind
-
     try:
-        unit = person.unit if person is not None else None
-        seen = 0
-        while unit is not None and unit.parent_id is not None and seen < 10:
-            unit = unit.parent
-            seen += 1
-        if unit is None or unit.kind != UnitKind.CITY:
-            unit = OrgUnit.objects.filter(kind=UnitKind.CITY, parent__isnull=True).order_by("sort_order", "code").first()
+        roots = list(OrgUnit.objects.filter(parent__isnull=True, is_active=True).order_by("sort_order", "code")[:2])
+        if len(roots) == 1 or person is None:
+            return roots[0].display_name(language) if roots else ""
+        unit, seen = person.unit, 0
+        while unit.parent_id is not None and seen < 10:
+            unit, seen = unit.parent, seen + 1
+        return unit.display_name(language)
     except DatabaseError:
         return ""
-    return unit.display_name(language) if unit is not None else ""
 
 
 def shell(request):
