@@ -283,9 +283,9 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
     unit_ids = sorted({k[0] for k in proposed})
     codes = sorted({k[1] for k in proposed})
     existing = {
-        (row.unit_id, row.indicator): row
+        (row[0], row[1]): _Stored(*row[2:])
         for row in DataValue.objects.filter(version=version, period=period, indicator__in=codes, unit_id__in=unit_ids)
-        .select_related("updated_by")
+        .values_list("unit_id", "indicator", "value", "revision", "explanation", "updated_by__username")
     } if proposed else {}
     # Validation against history (one query per map, not per cell).
     if proposed:
@@ -304,7 +304,8 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
     bad = {(i.unit_id, i.indicator) for i in result.errors}
     if result.errors and not allow_partial:
         return result
-    writes: list[DataValue] = []
+    writes: list[tuple] = []  # (unit id, indicator, value, kind, explanation, revision)
+    kinds = {code: spec.value_kind for code, spec in specs.items()}
     before_rows, after_rows = [], []
     now = timezone.now()
     user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
@@ -315,8 +316,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
         explanation = item.explanation if item.explanation is not None else (row.explanation if row else "")
         if row is not None:
             if item.revision is not None and item.revision != row.revision and row.value != item.value:
-                result.conflicts.append(Conflict(key[0], key[1], item.value, row.value,
-                                                 row.updated_by.get_username() if row.updated_by else "", row.revision))
+                result.conflicts.append(Conflict(key[0], key[1], item.value, row.value, row.updated_by or "", row.revision))
                 continue
             if row.value == item.value and row.explanation == explanation:
                 result.unchanged += 1
@@ -328,11 +328,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
             if item.value is None and not item.explanation:
                 continue
             revision = 1
-        writes.append(DataValue(
-            version=version, unit_id=key[0], indicator=key[1], period=period, value=item.value,
-            kind=specs[key[1]].value_kind, explanation=explanation or "", updated_by_id=user_id, updated_at=now,
-            revision=revision,
-        ))
+        writes.append((key[0], key[1], item.value, kinds[key[1]], explanation or "", revision))
         after_rows.append([key[0], key[1], _s(item.value), revision])
         result.revisions[key] = revision
     if result.conflicts and not allow_partial:
@@ -341,10 +337,12 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
         return result
     if writes:
         if len(writes) >= COPY_THRESHOLD and connection.vendor == "postgresql":
-            _copy_upsert(writes)
+            _copy_upsert(version.pk, period.pk, user_id, now, writes)
         else:
             DataValue.objects.bulk_create(
-                writes, batch_size=2000, update_conflicts=True,
+                [DataValue(version_id=version.pk, unit_id=u, indicator=i, period_id=period.pk, value=v, kind=k,
+                           explanation=e, updated_by_id=user_id, updated_at=now, revision=r) for u, i, v, k, e, r in writes],
+                batch_size=2000, update_conflicts=True,
                 unique_fields=["version", "unit", "indicator", "period"],
                 update_fields=["value", "kind", "explanation", "updated_by", "updated_at", "revision"],
             )
@@ -354,20 +352,31 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
     return result
 
 
-COPY_THRESHOLD = 20000
+COPY_THRESHOLD = 5000
 
 
-def _copy_upsert(writes: list[DataValue]) -> None:
+@dataclass
+class _Stored:
+    value: Decimal | None
+    revision: int
+    explanation: str
+    updated_by: str | None
+
+
+def _copy_upsert(version_id: int, period_id: int, user_id: int | None, now, writes: list[tuple]) -> None:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT … ON CONFLICT DO UPDATE."""
     table = DataValue._meta.db_table
     cols = "version_id, unit_id, indicator, period_id, value, kind, explanation, updated_by_id, updated_at, revision"
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS tmp_datavalue (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP")
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS tmp_datavalue (version_id bigint, unit_id bigint, indicator varchar(64), "
+            "period_id bigint, value numeric(24, 6), kind varchar(8), explanation text, updated_by_id integer, "
+            "updated_at timestamptz, revision integer) ON COMMIT DROP"
+        )
         cursor.execute("TRUNCATE tmp_datavalue")
         with cursor.cursor.copy(f"COPY tmp_datavalue ({cols}) FROM STDIN") as copy:
-            for w in writes:
-                copy.write_row((w.version_id, w.unit_id, w.indicator, w.period_id, w.value, w.kind, w.explanation,
-                                w.updated_by_id, w.updated_at, w.revision))
+            for unit_id, indicator, value, kind, explanation, revision in writes:
+                copy.write_row((version_id, unit_id, indicator, period_id, value, kind, explanation, user_id, now, revision))
         cursor.execute(
             f"INSERT INTO {table} ({cols}) SELECT {cols} FROM tmp_datavalue "
             "ON CONFLICT (version_id, unit_id, indicator, period_id) DO UPDATE SET value = EXCLUDED.value, "

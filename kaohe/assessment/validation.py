@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kaohe.assessment.models import IndicatorSpec, ValueKind
 
 DEFAULT_JUMP_PCT = 50
+PREVIOUS, LAST_YEAR = gettext_noop("上期"), gettext_noop("上年同期")
 
 Key = tuple[int, str]  # (unit id, indicator code)
 
@@ -82,13 +84,13 @@ def check_value(spec: IndicatorSpec, value: Decimal | None, *, unit_id: int, pre
     if jump:
         limit = Decimal(str(jump))
         # A YTD value grows month by month by nature: compare it with last year's only.
-        bases = ((last_year, _("上年同期")),) if spec.value_kind == ValueKind.YTD else ((previous, _("上期")), (last_year, _("上年同期")))
+        bases = ((last_year, LAST_YEAR),) if spec.value_kind == ValueKind.YTD else ((previous, PREVIOUS), (last_year, LAST_YEAR))
         for base, label in bases:
             if base is not None and base != 0:
                 change = (value - base) / abs(base) * 100
                 if abs(change) > limit:
                     add("warning", "jump", _("较%(label)s(%(b)s)变动 %(c)s%%，超过 %(lim)s%%，请填写说明") % {
-                        "label": label, "b": _fmt(base), "c": f"{change:+.1f}", "lim": jump})
+                        "label": _(label), "b": _fmt(base), "c": f"{change:+.1f}", "lim": jump})
     return issues
 
 

@@ -180,3 +180,13 @@ def test_an_adopted_version_cannot_be_changed(setup):
     with pytest.raises(Exception, match="不可修改"):
         version.save()
     assert version.status == VersionStatus.ADOPTED
+
+
+def test_large_batches_take_the_bulk_path_and_upsert_revisions(setup, monkeypatch):
+    """On PostgreSQL this is COPY + INSERT … ON CONFLICT; on SQLite the ORM's bulk upsert."""
+    w, version, months = setup
+    monkeypatch.setattr(services, "COPY_THRESHOLD", 1)
+    put(w, version, months[3], {("C-A", "fai"): "10", ("C-B", "fai"): "20"})
+    put(w, version, months[3], {("C-A", "fai"): "11", ("C-B", "fai"): "20"})
+    rows = {r.unit_id: (r.value, r.revision) for r in DataValue.objects.filter(indicator="fai")}
+    assert rows == {w.district_a.pk: (Decimal("11"), 2), w.district_b.pk: (Decimal("20"), 1)}

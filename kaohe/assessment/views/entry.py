@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import uuid
 from decimal import Decimal
+from functools import partial
+from html import escape as _html_escape
 from pathlib import Path
 
 from django.conf import settings
@@ -14,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,6 +35,8 @@ from kaohe.assessment.validation import check_values
 from kaohe.assessment.views.common import XLSX, default_period, default_version, download, user_unit
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import check, is_office, person_of, require
+
+esc = partial(_html_escape, quote=True)
 
 
 def _fmt(value: Decimal | None) -> str:
@@ -116,34 +119,47 @@ def grid_data(version: SchemeVersion, period: Period, ru: OrgUnit) -> dict:
 
 
 def render_rows(data: dict, editable: bool, language: str = "zh") -> str:
-    """The grid body as HTML, built directly: 6,000 cells in well under the 300 ms budget."""
+    """The grid body as HTML, built directly: 6,000 cells in well under the 300 ms budget.
+
+    Every text is escaped (``html.escape`` with quotes) once per row or column, not per cell.
+    """
     out = []
-    prev_label, ly_label = escape(_("上期")), escape(_("同期"))
+    hist_tpl = f'<span class="g-hist">{esc(_("上期"))} %s · {esc(_("同期"))} %s</span></td>'
     ro = "" if editable else " readonly"
+    specs = [(j, spec.code, esc(spec.code), esc(spec.name)) for j, spec in enumerate(data["specs"])]
+    stored, previous, last_year = data["stored"], data["previous"], data["last_year"]
+    issues_map, findings_map = data["issues"], data["findings"]
     for i, unit in enumerate(data["units"]):
-        out.append(f'<tr><th scope="row" class="g-unit"><span class="g-code">{escape(unit.code)}</span> {escape(unit.name)}</th>')
-        for j, spec in enumerate(data["specs"]):
-            key = (unit.pk, spec.code)
-            row = data["stored"].get(key)
-            value = _fmt(row[2]) if row else ""
-            rev = row[3] if row else 0
-            expl = row[4] if row else ""
-            cls = ["g-cell"]
-            notes = []
-            for issue in data["issues"].get(key, ()):
-                cls.append("g-err" if issue.level == "error" else ("g-warn" if not expl else "g-explained"))
-                notes.append(issue.message)
-            for f in data["findings"].get(key, ()):
-                cls.append("g-finding")
-                notes.append(f.text(language))
-            title = escape(" · ".join(notes))
-            p, ly = data["previous"].get(key), data["last_year"].get(key)
+        uname = esc(unit.name)
+        out.append(f'<tr><th scope="row" class="g-unit"><span class="g-code">{esc(unit.code)}</span> {uname}</th>')
+        upk = unit.pk
+        for j, code, code_e, name_e in specs:
+            key = (upk, code)
+            row = stored.get(key)
+            if row is not None:
+                value, rev, expl = _fmt(row[2]), row[3], row[4]
+            else:
+                value, rev, expl = "", 0, ""
+            cls = "g-cell"
+            title = ""
+            issues = issues_map.get(key)
+            found = findings_map.get(key)
+            if issues or found:
+                notes = []
+                for issue in issues or ():
+                    cls += " g-err" if issue.level == "error" else (" g-warn" if not expl else " g-explained")
+                    notes.append(issue.message)
+                for f in found or ():
+                    cls += " g-finding"
+                    notes.append(f.text(language))
+                title = esc(" · ".join(notes))
+            p, ly = previous.get(key), last_year.get(key)
             out.append(
-                f'<td class="{" ".join(cls)}" data-u="{unit.pk}" data-i="{escape(spec.code)}" title="{title}">'
+                f'<td class="{cls}" data-u="{upk}" data-i="{code_e}" title="{title}">'
                 f'<input class="g-in" inputmode="decimal" autocomplete="off" value="{value}" data-rev="{rev}" data-r="{i}" data-c="{j}"'
-                f' data-expl="{escape(expl)}" aria-label="{escape(unit.name)} {escape(spec.name)}"{ro}>'
-                f'<span class="g-hist">{prev_label} {_fmt(p) or "—"} · {ly_label} {_fmt(ly) or "—"}</span></td>'
+                f' data-expl="{esc(expl) if expl else ""}" aria-label="{uname} {name_e}"{ro}>'
             )
+            out.append(hist_tpl % ((_fmt(p) if p is not None else "—"), (_fmt(ly) if ly is not None else "—")))
         out.append("</tr>")
     return "".join(out)
 
