@@ -436,12 +436,12 @@ def _stats(prep: Prepared, c: Core) -> pl.DataFrame:
     R = c.rank[perm]
     S = c.scores[perm]
     pts = np.array([lf.points for lf in c.leaves], dtype=np.float64)
-    have = ~np.isnan(c.x[perm])
+    have = ~c.missing[perm]  # values actually given (an imputed mean is not an achievement)
     return pl.DataFrame({
         "unit": [prep.units[i] for i in perm.tolist()],
         "indicators": have.sum(axis=1).astype(np.int64),
-        "first_places": (R == 1).sum(axis=1).astype(np.int64),
-        "top3": (R <= 3).sum(axis=1).astype(np.int64),
+        "first_places": (have & (R == 1)).sum(axis=1).astype(np.int64),
+        "top3": (have & (R <= 3)).sum(axis=1).astype(np.int64),
         "full_marks": (have & (S >= pts[None, :] - 1e-9)).sum(axis=1).astype(np.int64),
     })
 
