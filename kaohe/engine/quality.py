@@ -21,7 +21,8 @@ expected, statistic``. Checks (the ``check`` column):
   values, so a large district is not an outlier merely for being large;
 - ``history_outlier`` — the same statistic against the unit's own earlier
   periods (at least ``min_history`` of them; with ``seasonal=True`` only the
-  same month/quarter of earlier years, right for cumulative 累计 series)
+  same month/quarter of earlier years; indicators listed in ``cumulative`` —
+  year-to-date 累计 series, which grow through the year — always so)
   (warning);
 - ``jump_mom`` / ``jump_yoy`` — 环比 / 同比 relative change
   (x − prev)/|prev| beyond ``mom_threshold`` / ``yoy_threshold`` (warning),
@@ -95,6 +96,7 @@ def screen(
     min_peers: int = 5,
     min_history: int = 4,
     seasonal: bool = False,
+    cumulative: Sequence[str] = (),
     mom_threshold: float = 0.5,
     yoy_threshold: float = 0.5,
     benford_min_n: int = 100,
@@ -153,6 +155,7 @@ def screen(
             .filter(pl.col("fq").is_not_null())
             .sort("_id")
         )
+        cur = cur.with_columns(pl.col("indicator").is_in(list(cumulative)).alias("cum"))
         parts.append(_history_outliers(cur, series, z_threshold, min_history, seasonal))
         parts.append(_jumps(cur, series, mom_threshold, yoy_threshold))
         if smooth_window >= 3:
@@ -494,11 +497,12 @@ def _history_outliers(
     seasonal: bool,
 ) -> pl.DataFrame:
     hist = series.select("pid", "fq", pl.col("ord").alias("h_ord"), pl.col("x").alias("h"))
-    j = cur.select("_id", "pid", "fq", "ord").join(hist, on=["pid", "fq"]).filter(
+    j = cur.select("_id", "pid", "fq", "ord", "cum").join(hist, on=["pid", "fq"]).filter(
         pl.col("h_ord") < pl.col("ord")
     )
-    if seasonal:
-        j = j.filter(((pl.col("ord") - pl.col("h_ord")) % pl.col("fq")) == 0)
+    same_season = ((pl.col("ord") - pl.col("h_ord")) % pl.col("fq")) == 0
+    # year-to-date (累计) series grow through the year: compare like with like
+    j = j.filter(same_season) if seasonal else j.filter(~pl.col("cum") | same_season)
     med = j.group_by("_id").agg(pl.col("h").median().alias("median"))
     g = (
         j.join(med, on="_id")
@@ -555,7 +559,7 @@ def _jumps(
         pl.col("_period").alias("p_period"),
     )
     lag = pl.col("fq")
-    base = cur.select("_id", "pid", "unit", "indicator", "_period", "fq", "ord", "value")
+    base = cur.select("_id", "pid", "unit", "indicator", "_period", "fq", "ord", "value", "cum")
     out = []
     for kind, shift, threshold, zh, en in (
         ("mom", pl.lit(1, dtype=pl.Int64), mom_threshold, "环比", "on the previous period"),
@@ -563,7 +567,8 @@ def _jumps(
     ):
         b = base
         if kind == "mom":
-            b = b.filter(pl.col("fq") != 1)  # annual: 环比 is 同比, report it once
+            # annual: 环比 is 同比, report it once; year-to-date series have no 环比
+            b = b.filter((pl.col("fq") != 1) & ~pl.col("cum"))
         j = b.with_columns((pl.col("ord") - shift).alias("p_ord")).join(
             prev, on=["pid", "fq", "p_ord"]
         ).sort("_id")
@@ -771,6 +776,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-peers", type=int, default=5)
     parser.add_argument("--min-history", type=int, default=4)
     parser.add_argument("--seasonal", action="store_true", help="history: same month/quarter only")
+    parser.add_argument("--cumulative", nargs="*", default=[],
+                        help="year-to-date (累计) indicators: history by season, no 环比 check")
     parser.add_argument("--mom", type=float, default=0.5, help="环比 threshold as a fraction (0.5)")
     parser.add_argument("--yoy", type=float, default=0.5, help="同比 threshold as a fraction (0.5)")
     parser.add_argument("--benford-min-n", type=int, default=100)
@@ -798,6 +805,7 @@ def cli(args: argparse.Namespace) -> int:
             values, units, history, indicators=expected,
             amounts=args.amounts, period=args.period, z_threshold=args.z,
             min_peers=args.min_peers, min_history=args.min_history, seasonal=args.seasonal,
+            cumulative=args.cumulative,
             mom_threshold=args.mom, yoy_threshold=args.yoy, benford_min_n=args.benford_min_n,
             smooth_window=args.smooth_window,
         )

@@ -236,3 +236,20 @@ def test_a_series_rising_by_the_same_step_every_month_is_too_smooth():
     assert f["statistic"][0] == pytest.approx(12.3)
     assert "连续6期" in f["reason_zh"][0]
     assert of(screen(cur, history=hist, amounts=[], smooth_window=7), "too_smooth").height == 0
+
+
+def test_year_to_date_indicators_compare_with_the_same_month_of_earlier_years():
+    # a 累计 series: grows through the year, starts again in January
+    rows = []
+    for year in range(2021, 2026):
+        rows += [("A", "retail", 10.0 * m + year - 2021, f"{year}-{m:02d}") for m in range(1, 13)]
+    rows += [("A", "retail", 10.0 * m + 5, f"2026-{m:02d}") for m in range(1, 9)]
+    hist = table(rows)
+    cur = table([("A", "retail", 150.0, "2026-09")])  # should be about 95
+    # against every earlier month (median 65, wide spread) the slip goes unseen
+    assert of(screen(cur, history=hist, amounts=[]), "history_outlier").height == 0
+    # against the Septembers 90..94 it stands out
+    ytd = screen(cur, history=hist, amounts=[], cumulative=["retail"])
+    f = of(ytd, "history_outlier")
+    assert (f["expected"][0], f["statistic"][0]) == (92.0, pytest.approx(0.6745 * 58 / 1))
+    assert of(ytd, "jump_mom").height == 0  # no 环比 on a year-to-date series
