@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from kaohe.audit import exports
 from kaohe.audit.forms import AuditFilterForm
-from kaohe.audit.services import changes, history_url, object_type_label, visible_entries
+from kaohe.audit.presenters import describe
+from kaohe.audit.services import history_url, object_type_label, visible_entries
 from kaohe.orgs.permissions import require
 
 PAGE_SIZE = 50
@@ -43,11 +44,12 @@ def log(request):
 
     page = Paginator(entries.select_related("unit"), PAGE_SIZE).get_page(request.GET.get("page"))
     labels = {t: object_type_label(t) for t in types}
+    described = describe(list(page.object_list))
     rows = [
         {
             "entry": e,
             "type_label": labels.get(e.object_type, e.object_type),
-            "changes": changes(e.before, e.after),
+            "changes": described[e.pk],
             "history": history_url(e.object_type, e.object_id) if e.object_id else "",
         }
         for e in page.object_list

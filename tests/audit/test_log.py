@@ -194,3 +194,13 @@ def test_the_page_is_in_english_when_english_is_chosen(trail, client_for):
     client.cookies["django_language"] = "en"
     page = client.get(URL).content.decode()
     assert "Audit log" in page and "Export Excel" in page and "操作日志" not in page.split("<main")[1]
+
+
+def test_the_page_shows_field_labels_and_unit_names_instead_of_ids(org_world, client_for):
+    from kaohe.orgs.services import move_unit
+
+    town = org_world.towns_a[1]
+    move_unit(town, parent=org_world.district_b, kind="street", valid_from=dt.date(2026, 1, 1))
+    page = client_for(org_world.office).get(history_url(town)).content.decode()
+    assert f"甲区 (#{org_world.district_a.pk})" in page and f"乙区 (#{org_world.district_b.pk})" in page
+    assert "上级单位" in page and "类型" in page and "街道" in page
