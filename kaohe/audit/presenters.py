@@ -6,8 +6,17 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kaohe.audit.services import changes
+
+#: Keys services put into before/after that are not model fields.
+EXTRA_LABELS = {
+    "valid_from": _("生效日期"),
+    "members": _("成员"),
+    "rows": _("行数"),
+    "created": _("新建"),
+}
 
 
 def _model(object_type: str) -> type[models.Model] | None:
@@ -42,14 +51,14 @@ def describe(entries: list) -> dict[int, list[tuple[str, Any, Any]]]:
     described: dict[int, list[tuple[str, Any, Any]]] = {}
     for entry_id, (model, rows) in raw.items():
         if model is None:
-            described[entry_id] = rows
+            described[entry_id] = [(str(EXTRA_LABELS.get(k, k)), o, n) for k, o, n in rows]
             continue
         by_attname = {f.attname: f for f in model._meta.concrete_fields}
         out = []
         for key, old, new in rows:
             field = by_attname.get(key)
             if field is None:
-                out.append((key, old, new))
+                out.append((str(EXTRA_LABELS.get(key, key)), old, new))
                 continue
             label = str(field.verbose_name)
 
