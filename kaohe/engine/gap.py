@@ -35,8 +35,13 @@ For a unit, ``gap(scheme, values, units, targets, unit)`` reports
   effect on the unit's total and rank. ``marginal`` is the analytic points per
   unit of value at the current value (continuous methods only) and ``gain_1pct``
   the re-scored gain of a 1% improvement along the direction.
-- ``efficiency``: points gained per 1% improvement needed to reach the next
-  value — the ordering "where the least improvement gains the most points".
+- bonus items below their cap, deduction items charged and veto indicators that bite,
+  as extra rows (method ``bonus``/``deduction``/``veto``): the value that changes
+  them and, re-scored in full, the gain in total points, new total and rank.
+- ``efficiency``: points of the total gained (``total_gain``, re-scored; the
+  leaf's ``gain`` when totals are not verified) per 1% improvement needed to
+  reach the next value — the ordering "where the least improvement gains the
+  most points".
 
 ``what_if`` re-scores with changed values of the unit and reports its new
 total, rank and tier and every unit whose rank changed.
@@ -407,6 +412,11 @@ def _indicator_gaps(sch: Scheme, prep: Prepared, res: ScoreResult, u: int,
                 S[:, j] = S_next[:, j]
                 new_total[j], new_rank[j] = _total_and_rank(sch, prep, res, S, u)
     p = sch.precision
+    # what the unit's total gains (differs from the leaf's gain under mean/geometric nodes
+    # and by rounding); the ordering uses it when the totals were re-scored
+    total_gain = round_half_up(new_total - c.total[u], p)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        eff = np.where(np.isfinite(total_gain) & (pct > 0), total_gain / pct, eff)
     df = pl.DataFrame({
         "leaf": [lf.code for lf in leaves],
         "indicator": [lf.indicator for lf in leaves],
@@ -425,11 +435,69 @@ def _indicator_gaps(sch: Scheme, prep: Prepared, res: ScoreResult, u: int,
         "gain_1pct": pl.Series(round_half_up(gain_1pct, p)).fill_nan(None),
         "new_total": pl.Series(new_total).fill_nan(None),
         "new_rank": pl.Series(new_rank).fill_nan(None).cast(pl.Int64),
+        "total_gain": pl.Series(total_gain).fill_nan(None),
     })
+    items = _item_gaps(sch, prep, res, u)
+    if items.height:
+        df = pl.concat([df, items.select(df.columns).cast(df.schema)])
     return df.with_row_index("_o").sort(
         [pl.col("efficiency").is_null(), pl.col("efficiency"), pl.col("gain"), pl.col("_o")],
         descending=[False, True, True, False], nulls_last=True,
     ).drop("_o")
+
+
+def _item_gaps(sch: Scheme, prep: Prepared, res: ScoreResult, u: int) -> pl.DataFrame:
+    """Bonus (加分) items below their cap, deduction (扣分) items charged and veto (一票否决)
+    indicators that bite: the value that would change them (a bonus item's cap ÷ per;
+    0 for a deduction or a veto) and, re-scored in full, what the total and rank become.
+    ``gain`` here is in points of the total."""
+    c = res.core
+    unit = prep.units[u]
+    rows: list[dict[str, Any]] = []
+
+    def value_of(ind: str) -> float:
+        arr = prep.X.get(ind)
+        return float(np.nan_to_num(arr[u], nan=0.0)) if arr is not None else 0.0
+
+    cands: list[tuple[str, str, float, float, float | None]] = []  # kind, indicator, value, next, full
+    for it in sch.bonus:
+        v = value_of(it.indicator)
+        if it.cap is not None and it.per > 0 and v * it.per < it.cap:
+            cands.append(("bonus", it.indicator, v, it.cap / it.per, it.cap))
+    for it in sch.deduction:
+        v = value_of(it.indicator)
+        if v * it.per > 0:
+            cands.append(("deduction", it.indicator, v, 0.0, 0.0))
+    for vt in sch.veto:
+        for ind in vt.indicators:
+            v = value_of(ind)
+            if v > 0:
+                cands.append(("veto", ind, v, 0.0, None))
+    seen: set[tuple[str, str]] = set()
+    for kind, ind, v, nxt, full in cands:
+        if (kind, ind) in seen:
+            continue
+        seen.add((kind, ind))
+        r = score_prepared(sch, prep.with_values({(unit, ind): nxt}), explain="compact", detail=False)
+        gain = float(r.core.total[u] - c.total[u])
+        pct = abs(nxt - v) / abs(v) * 100.0 if v else None
+        rows.append({
+            "leaf": ind, "indicator": ind, "name": {"bonus": "加分项", "deduction": "扣分项",
+                                                     "veto": "一票否决"}[kind],
+            "method": kind, "direction": "lower" if kind != "bonus" else "higher", "value": v,
+            "score": None, "full_marks": full, "rank": None, "next_value": nxt,
+            "gain": float(round_half_up(gain, sch.precision)), "improvement_pct": pct,
+            "efficiency": gain / pct if pct else None, "marginal": None, "gain_1pct": None,
+            "new_total": float(r.core.total[u]), "new_rank": int(r.core.rank_total[u]),
+            "total_gain": float(round_half_up(gain, sch.precision)),
+        })
+    schema = {"leaf": pl.String, "indicator": pl.String, "name": pl.String, "method": pl.String,
+              "direction": pl.String, "value": pl.Float64, "score": pl.Float64,
+              "full_marks": pl.Float64, "rank": pl.Int64, "next_value": pl.Float64, "gain": pl.Float64,
+              "improvement_pct": pl.Float64, "efficiency": pl.Float64, "marginal": pl.Float64,
+              "gain_1pct": pl.Float64, "new_total": pl.Float64, "new_rank": pl.Int64,
+              "total_gain": pl.Float64}
+    return pl.DataFrame(rows, schema=schema)
 
 
 def what_if_rescore(sch: Scheme, prep: Prepared, base: ScoreResult, unit: str,

@@ -194,3 +194,23 @@ def test_new_totals_and_ranks_equal_a_full_rescoring_of_each_indicator():
         assert (row["new_total"], row["new_rank"]) == (full.total[u], full.rank_total[u])
         checked += 1
     assert checked >= 3
+
+
+def test_bonus_deduction_and_veto_items_show_what_clearing_them_is_worth(values, targets):
+    scheme = dict(SCHEME, bonus=[{"indicator": "award", "per": 0.5, "cap": 1}],
+                  deduction=[{"indicator": "criticism", "per": 1}],
+                  veto=[{"indicators": ["fraud"], "effect": "bar_top_tier"}])
+    extra = pl.DataFrame({"unit": ["D", "D", "C"], "indicator": ["criticism", "award", "fraud"],
+                          "value": [2.0, 1.0, 1.0]})
+    v = pl.concat([values, extra])
+    r = gap(scheme, v, None, targets, "D")
+    assert r.total == 31.17 - 2 + 0.5
+    items = {row["method"]: row for row in r.indicators.iter_rows(named=True)
+             if row["method"] in ("bonus", "deduction")}
+    assert (items["deduction"]["next_value"], items["deduction"]["gain"]) == (0.0, 2.0)
+    assert items["deduction"]["new_total"] == 31.67
+    assert (items["bonus"]["next_value"], items["bonus"]["gain"]) == (2.0, 0.5)
+    c = gap(scheme, v, None, targets, "C")
+    assert c.tier == "较好" and c.vetoed
+    veto = c.indicators.filter(pl.col("method") == "veto").row(0, named=True)
+    assert (veto["indicator"], veto["next_value"], veto["gain"]) == ("fraud", 0.0, 0.0)
