@@ -167,7 +167,10 @@ def indicator_steps(
     rows = []
     for r in report.indicators.iter_rows(named=True):
         score = r["score"] or 0.0
-        headroom = round(float(r["full_marks"]) - score, report.precision)
+        full = r["full_marks"]
+        headroom = round(float(full) - score, report.precision) if full is not None else 0.0
+        if r["method"] in ("bonus", "deduction", "veto"):
+            headroom = r["gain"] or 0.0
         if (r["gain"] or 0) <= 0 and headroom <= 0:
             continue
         rows.append({"code": r["leaf"], "indicator": r["indicator"], "name": r["name"], "method": r["method"],
@@ -175,7 +178,8 @@ def indicator_steps(
                      "headroom": headroom, "rank": r["rank"], "next_value": r["next_value"],
                      "gain": r["gain"], "improvement_pct": r["improvement_pct"],
                      "efficiency": r["efficiency"], "gain_1pct": r["gain_1pct"],
-                     "new_total": r["new_total"], "new_rank": r["new_rank"]})
+                     "new_total": r["new_total"], "new_rank": r["new_rank"],
+                     "total_gain": r["total_gain"]})
     rows.sort(key=lambda d: (d["efficiency"] is None, -(d["efficiency"] or 0.0), -(d["gain_1pct"] or 0.0)))
     return rows[:limit] if limit else rows
 

@@ -214,3 +214,15 @@ def test_bonus_deduction_and_veto_items_show_what_clearing_them_is_worth(values,
     assert c.tier == "较好" and c.vetoed
     veto = c.indicators.filter(pl.col("method") == "veto").row(0, named=True)
     assert (veto["indicator"], veto["next_value"], veto["gain"]) == ("fraud", 0.0, 0.0)
+
+
+def test_indicator_steps_include_items_without_full_marks(values, targets):
+    from types import SimpleNamespace
+
+    scheme = dict(SCHEME, deduction=[{"indicator": "criticism", "per": 1}],
+                  veto=[{"indicators": ["fraud"], "effect": "bar_top_tier"}])
+    extra = pl.DataFrame({"unit": ["D", "D"], "indicator": ["criticism", "fraud"], "value": [2.0, 1.0]})
+    steps = gap_mod.indicator_steps(scheme, SimpleNamespace(values=pl.concat([values, extra]),
+                                                            units=None, targets=targets), "D")
+    assert {s["method"] for s in steps} >= {"deduction", "goalposts"}
+    assert next(s for s in steps if s["method"] == "deduction")["headroom"] == 2.0
