@@ -198,6 +198,49 @@ class _Cell:
 
 
 def _read_xlsx(data: bytes, outcome: ImportOutcome) -> tuple[list[list], dict[str, str]] | None:
+    """Rows of the data sheet (as text) and the meta sheet: calamine (fastexcel) when it can,
+    which reads 100,000 cells in a fraction of openpyxl's time; openpyxl otherwise."""
+    try:
+        return _read_xlsx_fast(data, outcome)
+    except _Fallback:
+        return _read_xlsx_openpyxl(data, outcome)
+
+
+class _Fallback(Exception):
+    pass
+
+
+def _read_xlsx_fast(data: bytes, outcome: ImportOutcome) -> tuple[list[list], dict[str, str]] | None:
+    try:
+        import fastexcel
+    except ImportError:
+        raise _Fallback from None
+    try:
+        reader = fastexcel.read_excel(data)
+        names = reader.sheet_names
+    except Exception:  # noqa: BLE001 — let openpyxl have its say (and its message)
+        raise _Fallback from None
+    if DATA_SHEET not in names:
+        outcome.problems.append(Problem(_("文件"), None, "", _("缺少工作表“%(s)s”，请使用下载的模板") % {"s": DATA_SHEET}))
+        return None
+    try:
+        sheet = reader.load_sheet_by_name(DATA_SHEET, header_row=None, dtypes="string")
+        frame = sheet.to_polars()
+        meta = {}
+        if META_SHEET in names:
+            for row in reader.load_sheet_by_name(META_SHEET, header_row=None, dtypes="string").to_polars().rows():
+                if row and row[0]:
+                    meta[str(row[0])] = str(row[1]) if len(row) > 1 and row[1] is not None else ""
+    except Exception:  # noqa: BLE001
+        raise _Fallback from None
+    rows = [list(r) for r in frame.rows()]
+    # calamine starts at the first used cell; the template's A1 is always used.
+    if not rows or str(rows[0][0] or "").strip() != str(_("单位代码")) and str(rows[0][0] or "").strip() != "单位代码":
+        raise _Fallback
+    return rows, meta
+
+
+def _read_xlsx_openpyxl(data: bytes, outcome: ImportOutcome) -> tuple[list[list], dict[str, str]] | None:
     import openpyxl
 
     try:
