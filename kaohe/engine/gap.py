@@ -562,10 +562,11 @@ def _render(r: GapReport, lang: str) -> str:
                    f"place {r.rank}" + (f"  tier {r.tier}" if r.tier else "") + ("  vetoed" if r.vetoed else ""))
     out.extend(f"  * {n}" for n in r.notes)
     out.append("")
-    out.append("目标                    需总分      还差" if zh else "goal                    total       needed")
+    head = ("目标", "需总分", "还差") if zh else ("goal", "total", "needed")
+    out.append(f"  {_pad(head[0], 20)}  {_rpad(head[1], 9)}  {_rpad(head[2], 9)}")
     for t in r.targets.iter_rows(named=True):
         label = t["label_zh"] if zh else t["label_en"]
-        out.append(f"  {label:<20}  {_fmt(t['total'], p):>9}  {_fmt(t['points_needed'], p):>9}")
+        out.append(f"  {_pad(label, 20)}  {_fmt(t['total'], p):>9}  {_fmt(t['points_needed'], p):>9}")
     if r.targets.height == 0:
         out.append("  （已居首位）" if zh else "  (already first)")
     out.append("")
@@ -607,6 +608,10 @@ def _w(s: str) -> int:
 
 def _pad(s: str, width: int) -> str:
     return s + " " * (width - _w(s))
+
+
+def _rpad(s: str, width: int) -> str:
+    return " " * (width - _w(s)) + s
 
 
 # ------------------------------------------------------------------------------------ CLI
