@@ -18,3 +18,9 @@ api.add_router("/assessment/", assessment_router)
 from kaohe.results.api import router as results_router  # noqa: E402
 
 api.add_router("/results/", results_router)
+from kaohe.orgs.api import router as orgs_router  # noqa: E402
+
+api.add_router("/orgs/", orgs_router)
+from kaohe.audit.api import router as audit_router  # noqa: E402
+
+api.add_router("/audit/", audit_router)

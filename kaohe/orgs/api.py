@@ -1,0 +1,102 @@
+"""JSON API of the organisation (mounted at /api/orgs/): units in scope, one unit, peer groups.
+
+Session authentication; every handler asks the permission module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from kaohe.orgs.models import OrgUnit, PeerGroup, UnitKind
+from kaohe.orgs.permissions import check, person_of, scope_unit_ids
+
+router = Router(tags=["orgs"], auth=django_auth)
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    short_name: str
+    kind: str
+    parent: str | None
+    sort_order: int
+    is_active: bool
+
+
+class PlacementOut(Schema):
+    parent: str | None
+    kind: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    reason: str
+
+
+class UnitDetailOut(UnitOut):
+    placements: list[PlacementOut]
+    peer_groups: list[str]
+
+
+class PeerGroupOut(Schema):
+    year: int
+    code: str
+    name: str
+    name_en: str
+    members: list[str]
+
+
+def _unit(u: OrgUnit) -> dict:
+    return {"code": u.code, "name": u.name, "name_en": u.name_en, "short_name": u.short_name, "kind": u.kind,
+            "parent": u.parent.code if u.parent_id else None, "sort_order": u.sort_order, "is_active": u.is_active}
+
+
+def _visible(request) -> set[int] | None:
+    return None if request.user.is_superuser else scope_unit_ids(person_of(request.user))
+
+
+@router.get("/units", response=list[UnitOut], summary="Units in the caller's scope")
+def units(request, kind: str | None = None, q: str | None = None):
+    if not check(request.user, "orgs.view_directory"):
+        raise HttpError(403, "permission denied: orgs.view_directory")
+    if kind and kind not in UnitKind.values:
+        raise HttpError(422, f"kind: unknown unit kind {kind!r}; known: {', '.join(UnitKind.values)}")
+    visible = _visible(request)
+    qs = OrgUnit.objects.select_related("parent")
+    if visible is not None:
+        qs = qs.filter(pk__in=visible)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(code__icontains=q)
+    return [_unit(u) for u in qs.order_by("sort_order", "code")]
+
+
+@router.get("/units/{code}", response=UnitDetailOut, summary="One unit with its dated placements")
+def unit(request, code: str):
+    found = OrgUnit.objects.select_related("parent").filter(code=code).first()
+    if found is None:
+        raise HttpError(404, f"no unit has the code {code!r}")
+    if not check(request.user, "orgs.view_unit", found):
+        raise HttpError(403, "permission denied: orgs.view_unit")
+    placements = [
+        {"parent": p.parent.code if p.parent_id else None, "kind": p.kind, "valid_from": p.valid_from,
+         "valid_to": p.valid_to, "reason": p.reason}
+        for p in found.placements.select_related("parent").order_by("valid_from")
+    ]
+    groups = [f"{g.year}:{g.code}" for g in found.peer_groups.order_by("year", "sort_order")]
+    return {**_unit(found), "placements": placements, "peer_groups": groups}
+
+
+@router.get("/peer-groups", response=list[PeerGroupOut], summary="Peer groups (分类考核组) of a year")
+def peer_groups(request, year: int):
+    if not check(request.user, "orgs.view_directory"):
+        raise HttpError(403, "permission denied: orgs.view_directory")
+    return [
+        {"year": g.year, "code": g.code, "name": g.name, "name_en": g.name_en,
+         "members": [m.code for m in sorted(g.members.all(), key=lambda u: (u.sort_order, u.code))]}
+        for g in PeerGroup.objects.filter(year=year).prefetch_related("members").order_by("sort_order", "code")
+    ]
