@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kaohe.results.models import RunIndicator, RunTotal, ScoringRun
-from kaohe.results.runs import Inputs, engine_score, output_from_result
+from kaohe.results.runs import NON_ENGINE_KEYS, Inputs, engine_score, output_from_result
 
 
 @dataclass
@@ -57,20 +57,20 @@ def place_gaps(run: ScoringRun, unit_code: str) -> dict[str, Any]:
 
 
 def best_value_indicators(run: ScoringRun, unit_code: str, limit: int = 8) -> list[dict]:
-    """Indicators where the least improvement gains the most points."""
+    """Indicators where the least improvement gains the most points (``kaohe.engine.gap``), else headroom."""
     meta = run.scheme_meta.get("indicators", {})
     try:
-        from kaohe.engine import gap as engine_gap  # noqa: F401 — optional until the engine provides it
-    except ImportError:
-        engine_gap = None
-    rows = []
-    if engine_gap is not None and hasattr(engine_gap, "indicator_steps"):
+        from kaohe.engine.gap import indicator_steps
+    except ImportError:  # pragma: no cover - the engine provides it
+        indicator_steps = None
+    if indicator_steps is not None:
         inputs = Inputs.from_bytes(run.inputs)
-        try:
-            steps = engine_gap.indicator_steps(inputs.scheme, inputs, unit_code)  # pragma: no cover - engine-specific
-            return list(steps)[:limit]
-        except Exception:  # noqa: BLE001 — fall back to headroom
-            pass
+        scheme = {k: v for k, v in inputs.scheme.items() if k not in NON_ENGINE_KEYS}
+        rows = indicator_steps(scheme, inputs, unit_code, limit=limit)
+        for r in rows:
+            r.setdefault("name", meta.get(r.get("indicator") or r["code"], {}).get("name", r["code"]))
+        return rows
+    rows = []
     for ind in RunIndicator.objects.filter(run=run, unit_code=unit_code):
         headroom = round(ind.full_marks - ind.score, 4)
         if headroom <= 0:

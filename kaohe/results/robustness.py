@@ -1,62 +1,67 @@
-"""排名稳健性 for an annual run: the engine's Monte Carlo ranks and the fragile tier boundaries."""
+"""排名稳健性 for an annual run: the engine's Monte Carlo ranks (``kaohe.engine.robustness``) and
+the fragile tier boundaries (units whose probability of keeping their tier is below 0.9)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from kaohe.results.models import RunTotal, ScoringRun
-from kaohe.results.runs import Inputs, frame_from_table
+from kaohe.results.queries import run_cached
+from kaohe.results.runs import NON_ENGINE_KEYS, Inputs, frame_from_table
 
-REPLICATIONS = 200
+REPLICATIONS = 300
+OPTIONS = {"weights": 0.2, "alt_methods": ("efficacy", "minmax", "rank_points"), "missing_rules": ("zero", "mean")}
+FRAGILE = 0.9
+
+
+def _ranks(run: ScoringRun, replications: int, seed: int) -> list[dict]:
+    from kaohe.engine.robustness import robustness
+
+    inputs = Inputs.from_bytes(run.inputs)
+    result = robustness(
+        {k: v for k, v in inputs.scheme.items() if k not in NON_ENGINE_KEYS}, frame_from_table(inputs.values),
+        frame_from_table(inputs.units), frame_from_table(inputs.targets), period=inputs.period,
+        n=replications, seed=seed, **OPTIONS,
+    )
+    return list(result.ranks.iter_rows(named=True))
 
 
 def analyse(run: ScoringRun, group: str, replications: int = REPLICATIONS, seed: int = 1) -> dict[str, Any]:
-    """Rank intervals per unit of ``group`` and the units whose tier is not safe (p < 0.9)."""
+    """Rank intervals per unit of ``group`` and the units whose tier is not safe."""
     try:
-        from kaohe.engine import robustness as engine_robustness
-    except ImportError:
+        import kaohe.engine.robustness  # noqa: F401
+    except ImportError:  # pragma: no cover - the engine provides it
         return {"available": False, "rows": []}
-    inputs = Inputs.from_bytes(run.inputs)
-    from kaohe.engine import load_scheme
-
-    fn = getattr(engine_robustness, "robustness", None) or getattr(engine_robustness, "run", None)
-    if fn is None:
-        return {"available": False, "rows": []}
-    result = fn(
-        load_scheme(inputs.scheme), frame_from_table(inputs.values), units=frame_from_table(inputs.units),
-        targets=frame_from_table(inputs.targets), replications=replications, seed=seed,
-    )
-    frame = getattr(result, "ranks", None)
-    if frame is None:
-        frame = result if hasattr(result, "iter_rows") else getattr(result, "table", None)
+    # Same stored inputs, same seed → same answer: computed once per run (runs never change).
+    ranks = run_cached(run, f"robustness:{replications}:{seed}", lambda: _ranks(run, replications, seed))
     names = {t.unit_code: (t.unit_name, t.tier, t.group, t.rank) for t in RunTotal.objects.filter(run=run)}
     rows = []
-    for r in frame.iter_rows(named=True):
+    for r in ranks:
         code = str(r["unit"])
         if code not in names or names[code][2] != group:
             continue
         name, tier, _g, rank = names[code]
-        probs = {k[len("p_"):]: v for k, v in r.items() if k.startswith("p_")}
-        p_tier = probs.get(tier) if tier else None
-        if p_tier is None and isinstance(r.get("tier_probabilities"), dict):
-            p_tier = r["tier_probabilities"].get(tier)
+        p_tier = r.get(f"prob_{tier}") if tier else None
         rows.append({
-            "unit": code, "name": name, "rank": rank, "tier": tier,
-            "median": r.get("median_rank"), "low": r.get("rank_p05") or r.get("p05") or r.get("low"),
-            "high": r.get("rank_p95") or r.get("p95") or r.get("high"),
+            "unit": code, "name": name, "rank": rank, "tier": tier, "median": r.get("median_rank"),
+            "low": r.get("p05"), "high": r.get("p95"),
             "p_tier": None if p_tier is None else round(float(p_tier), 3),
         })
     rows.sort(key=lambda x: (x["rank"], x["unit"]))
-    fragile = [x for x in rows if x["p_tier"] is not None and x["p_tier"] < 0.9]
+    fragile = [x for x in rows if x["p_tier"] is not None and x["p_tier"] < FRAGILE]
     chart = {
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 110, "right": 24, "top": 16, "bottom": 32},
-        "xAxis": {"type": "value", "name": "rank", "min": 1, "inverse": False},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"bottom": 0},
+        "grid": {"left": 110, "right": 24, "top": 16, "bottom": 48},
+        "xAxis": {"type": "value", "min": 0, "minInterval": 1},
         "yAxis": {"type": "category", "inverse": True, "data": [x["name"] for x in rows]},
         "series": [
-            {"type": "bar", "stack": "r", "itemStyle": {"color": "transparent"}, "data": [x["low"] for x in rows]},
-            {"type": "bar", "stack": "r", "data": [None if x["high"] is None or x["low"] is None else x["high"] - x["low"] for x in rows]},
-            {"type": "scatter", "data": [x["rank"] for x in rows], "symbolSize": 10},
+            {"name": "p05", "type": "bar", "stack": "r", "itemStyle": {"color": "transparent"}, "data": [x["low"] - 0.5 for x in rows],
+             "tooltip": {"show": False}},
+            {"name": "5%–95%", "type": "bar", "stack": "r", "barWidth": 12,
+             "data": [x["high"] - x["low"] + 1 for x in rows]},
+            {"name": "排名", "type": "scatter", "symbolSize": 10, "data": [x["rank"] for x in rows]},
+            {"name": "中位排名", "type": "scatter", "symbol": "diamond", "symbolSize": 9, "data": [x["median"] for x in rows]},
         ],
     }
     return {"available": True, "rows": rows, "fragile": fragile, "chart": chart, "replications": replications}

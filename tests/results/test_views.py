@@ -179,3 +179,20 @@ def test_the_api_lists_runs_and_filters_rows_like_the_pages(scored, client_for):
     publish(scored.feb)
     public = client_for(scored.w.anonymous).get("/api/results/publications").json()
     assert public[0]["run_hash"] == scored.feb.content_hash
+
+
+def test_the_gap_page_lists_the_indicators_that_gain_most_for_the_least_improvement(scored, client_for):
+    html = client_for(scored.w.assessed_a).get(f"/results/units/C-A/gap/?run={scored.jan.pk}").content.decode()
+    # January 甲区: INV 3rd (5 → 7 reaches 2nd place, +2 points); GDP and SAT are already full.
+    assert "固定资产投资" in html and "5.00 → 7.00" in html and "+2.00" in html
+
+
+def test_robustness_of_an_annual_run_for_readers_only(scored, client_for):
+    url = f"/results/runs/{scored.annual.pk}/robustness/?group=ZCQ"
+    r = client_for(scored.w.office).get(url)
+    html = r.content.decode()
+    # 甲区 (21, just above the 20-point band of 第一等次) keeps its tier in only part of the replications.
+    assert r.status_code == 200 and "rob-opts" in html and "甲区" in html and "等次边界不稳" in html
+    book = _xlsx(client_for(scored.w.leader).get(url + "&format=xlsx"))
+    assert book.active.max_row == 5
+    assert client_for(scored.w.assessed_a).get(url).status_code == 403

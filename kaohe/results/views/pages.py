@@ -257,8 +257,9 @@ def unit_gap(request, code: str):
     if wants_xlsx(request):
         return export(f"gap-{code}-{run.label}", [
             Table(_("差距"), [_("目标"), _("所需分数"), _("目标总分")], ([g.label, g.points, g.target_total] for g in gaps["gaps"] + gaps["tier_gaps"])),
-            Table(_("提分空间"), [_("指标"), _("数值"), _("得分"), _("满分值"), _("可提升分数")],
-                  ([b["name"], b.get("value"), b.get("score"), b.get("full_marks"), b.get("headroom")] for b in best)),
+            Table(_("提分空间"), [_("指标"), _("数值"), _("得分"), _("满分值"), _("下一档数值"), _("可得分"), _("新排名")],
+                  ([b["name"], b.get("value"), b.get("score"), b.get("full_marks"), b.get("next_value"), b.get("gain"), b.get("new_rank")]
+                   for b in best)),
         ])
     values = {i: v for i, v in run.indicator_rows.filter(unit_code=code).values_list("indicator", "value")}
     names = run.scheme_meta.get("indicators", {})
