@@ -18,6 +18,7 @@ urlpatterns = [
     path("versions/<int:pk>/new/", schemes.version_new, name="version_new"),
     path("versions/<int:pk>/clone/", schemes.version_clone, name="version_clone"),
     path("versions/<int:pk>/diff/", schemes.version_diff, name="version_diff"),
+    path("versions/<int:pk>/preview/", schemes.version_preview, name="version_preview"),
     path("versions/<int:pk>/targets/", schemes.version_targets, name="version_targets"),
     path("versions/<int:pk>/export.<str:fmt>", schemes.version_export, name="version_export"),
     path("periods/", review.periods, name="periods"),

@@ -178,3 +178,18 @@ def test_editing_and_adopting_a_draft_and_the_diff_page(org_world, client_for):
     page = c.get(reverse("assessment:version_diff", args=[version.pk]), {"other": draft.pk, "all": "1"}).content.decode()
     assert "未变" in page
     assert client_for(org_world.submitter).post(reverse("assessment:version_adopt", args=[draft.pk])).status_code == 403
+
+
+def test_the_preview_scores_stored_data_under_a_draft_and_compares_ranks(org_world, client_for):
+    from tests.assessment.factories import periods, put
+
+    version = adopted_version(org_world)
+    months = periods(2025)
+    put(org_world, version, months[3], {("C-A", "fai"): "100", ("C-B", "fai"): "80", ("C-A", "jobs"): "10", ("C-B", "jobs"): "20"})
+    draft = schemes.new_version(version, reason="试算", user=org_world.office)
+    url = reverse("assessment:version_preview", args=[draft.pk])
+    r = client_for(org_world.office).get(url)
+    assert r.status_code == 200, r.content.decode()[:2000]
+    assert [row["unit"] for row in r.context["rows"]] and not r.context["error"], r.context["error"]
+    assert {row["rank"] for row in r.context["rows"]} <= {1, 2}
+    assert client_for(org_world.submitter).get(url).status_code == 403

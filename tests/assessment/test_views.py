@@ -179,3 +179,47 @@ def test_tokens_are_shown_once_and_stored_hashed(world, client_for):
     token = ApiToken.objects.get()
     key = r.context["new_key"]
     assert key.startswith("kh_") and token.key_hash == ApiToken.hash(key) and key not in token.key_hash
+
+
+def test_office_only_actions_refuse_a_submitter_and_send_anonymous_to_login(world, client_for):
+    w, version, period = world
+    sub = services.submission_for(version, w.stats_bureau, period)
+    from kaohe.assessment.models import QualityFinding
+
+    finding = QualityFinding.objects.create(submission=sub, code="peer_outlier", message="m")
+    posts = [
+        reverse("assessment:review_bulk", args=[version.pk, period.pk]),
+        reverse("assessment:review_action", args=[sub.pk, "approve"]),
+        reverse("assessment:remind_unit", args=[version.pk, period.pk, w.stats_bureau.pk]),
+        reverse("assessment:finding_resolve", args=[finding.pk]),
+        reverse("assessment:version_new", args=[version.pk]),
+        reverse("assessment:version_clone", args=[version.pk]),
+        reverse("assessment:version_adopt", args=[version.pk]),
+        reverse("assessment:version_edit", args=[version.pk]),
+        reverse("assessment:version_targets", args=[version.pk]),
+        reverse("assessment:correct", args=[version.pk, period.pk]),
+        reverse("assessment:scheme_import"),
+    ]
+    member, anonymous = client_for(w.submitter), client_for(w.anonymous)
+    for url in posts:
+        assert member.post(url, {"action": "lock", "reason": "x"}).status_code == 403, url
+        assert anonymous.post(url).status_code == 302, url
+    finding.refresh_from_db()
+    assert not finding.resolved
+
+
+def test_a_user_cannot_revoke_someone_elses_token(world, client_for):
+    w, version, period = world
+    from kaohe.assessment.models import ApiToken
+
+    token, _key = ApiToken.issue(w.submitter_b, "b")
+    assert client_for(w.submitter).post(reverse("assessment:tokens"), {"revoke": token.pk}).status_code == 404
+    token.refresh_from_db()
+    assert not token.revoked
+
+
+def test_the_submitter_posts_to_submit_and_sees_the_blocking_problems(world, client_for):
+    w, version, period = world
+    r = client_for(w.submitter).post(reverse("assessment:submit", args=_grid_args(version, period, w.stats_bureau)), follow=True)
+    assert "未填报" in r.content.decode()
+    assert client_for(w.submitter_b).post(reverse("assessment:submit", args=_grid_args(version, period, w.stats_bureau))).status_code == 403

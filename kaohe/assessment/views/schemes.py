@@ -260,3 +260,50 @@ def import_targets(version: SchemeVersion, data: bytes, user) -> list[str]:
         record(AuditAction.IMPORT, version, object_type="assessment.target", before={"rows": before},
                after={"rows": rows}, user=user)
     return []
+
+
+@login_required
+def version_preview(request, pk: int):
+    """试算: score stored data under this version and compare ranks with the adopted version.
+
+    The data is that of the adopted version of the same year, or else of last year's adopted
+    version ("score last year's data under the draft"), at the chosen (default: latest) period.
+    """
+    require(request.user, "assessment.manage_scheme")
+    from kaohe.assessment import services
+    from kaohe.assessment.models import Period, VersionStatus
+
+    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    base = (SchemeVersion.objects.filter(scheme=version.scheme, status=VersionStatus.ADOPTED).first()
+            or SchemeVersion.objects.filter(scheme__code=version.scheme.code, scheme__year=version.scheme.year - 1,
+                                            status=VersionStatus.ADOPTED).select_related("scheme").first())
+    error, rows, period = "", [], None
+    periods = []
+    if base is None:
+        error = _("没有可用于试算的已发布方案数据")
+    else:
+        periods = list(Period.objects.filter(year=base.scheme.year, values__version=base).distinct().order_by("-end", "kind"))
+        chosen = request.GET.get("period")
+        period = next((p for p in periods if str(p.pk) == chosen), periods[0] if periods else None)
+        if period is None:
+            error = _("没有可用于试算的数据")
+    if period is not None:
+        try:
+            from kaohe.engine import load_scheme, score
+
+            data = services.run_inputs(base, period)
+            new = score(load_scheme(svc.engine_scheme(version.content)), data.values, units=data.units, targets=data.targets, period=data.period_code)
+            old = score(load_scheme(data.scheme), data.values, units=data.units, targets=data.targets, period=data.period_code)
+        except Exception as exc:  # noqa: BLE001 — the engine's message is what the office needs
+            error = str(exc)
+        else:
+            names = dict(zip(data.units["unit"].to_list(), data.units["name"].to_list(), strict=True))
+            before = {r["unit"]: r for r in old.totals.to_dicts()}
+            for r in new.totals.sort(["group", "rank"]).to_dicts():
+                b = before.get(r["unit"], {})
+                rows.append({"unit": names.get(r["unit"], r["unit"]), "group": r["group"], "total": r["total"], "rank": r["rank"],
+                             "tier": r.get("tier"), "old_total": b.get("total"), "old_rank": b.get("rank"), "old_tier": b.get("tier"),
+                             "moved": (b.get("rank") or 0) - (r["rank"] or 0)})
+    return render(request, "assessment/version_preview.html", {
+        "version": version, "base": base, "period": period, "periods": periods, "rows": rows, "error": error, "nav_active": "schemes",
+    })
