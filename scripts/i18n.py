@@ -12,7 +12,8 @@ its compiled ``django.mo`` (both committed).
 
 ``app`` is an app directory name under ``kaohe/`` (``web``, ``projects``, …) or
 ``kaohe`` for the project package itself (settings, lib, management commands).
-With no app, every app that has a catalogue (extract: every app) is processed.
+With no app, every app that already has a catalogue is processed; name an app
+to start its catalogue.
 
 Extraction understands ``{% translate %}``/``{% trans %}`` (with ``context``),
 ``{% blocktranslate %}``/``{% blocktrans %}`` (``count … plural``, ``context``,
@@ -506,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         if not settings.configured:
             settings.configure()  # the template lexer needs settings, not a database
         django.setup()
-        for app in args.apps or all_apps(with_catalogue=False):
+        for app in args.apps or all_apps(with_catalogue=True):
             total, new, untranslated = merge(app)
             if total or po_path(app).exists():
                 print(f"{app}: {total} messages, {new} new, {untranslated} without English -> {po_path(app).relative_to(ROOT)}")
