@@ -12,8 +12,10 @@ choices and each unit's rank is summarised over N replications:
 - **alternative methods**: ``--alt-methods efficacy minmax rank_points zscore``
   makes every leaf scored by one of the listed methods switchable; a replication
   picks one option for all of them together: the scheme's own methods (option 0)
-  or one of the list. In the scheme, ``robustness: {methods: {leaf: [...]}}``
-  gives per-leaf lists (option k uses the leaf's (k−1 mod len)-th entry).
+  or one of the list — or, with ``--per-leaf``, each switchable leaf draws its
+  own option independently. In the scheme, ``robustness: {methods: {leaf:
+  [...]}}`` gives per-leaf lists (option k uses the leaf's (k−1 mod len)-th
+  entry).
   Alternatives must work without new parameters: ``efficacy`` (the leaf's base,
   else 0.6), ``minmax``, ``rank_points`` (the leaf's step, else points/(n−1)
   with n the largest peer group, so the last place scores 0), ``rank_ratio``
@@ -93,8 +95,22 @@ class Plan:
     per_leaf: dict[str, list[str]]  # leaf code -> its alternatives (eligible leaves only)
     missing_options: list[str]  # [NOMINAL, rules...]
     weights: float
+    per_leaf_draw: bool = False  # each switchable leaf draws its own method option
     _scores: dict[tuple[int, int], np.ndarray] = field(default_factory=dict, repr=False)
     engine_calls: int = 0
+
+    @property
+    def switchable(self) -> np.ndarray:
+        """Per leaf: the number of its method options (1 = not switchable)."""
+        return np.array([1 + len(self.per_leaf.get(lf.code, ())) for lf in self.leaves])
+
+    def option_matrix(self, k: np.ndarray) -> np.ndarray:
+        """Method options as replications × leaves: a 1-D ``k`` (one option for every
+        switchable leaf) is spread over the switchable leaves; 0 elsewhere."""
+        k = np.asarray(k)
+        if k.ndim == 2:
+            return k.astype(np.int64)
+        return np.where(self.switchable[None, :] > 1, k.astype(np.int64)[:, None], 0)
 
     @property
     def linear(self) -> bool:
@@ -181,8 +197,10 @@ def make_plan(
     weights: float = 0.0,
     alt_methods: Sequence[str] | Mapping[str, Sequence[str]] = (),
     missing_rules: Sequence[str] = (),
+    per_leaf: bool = False,
 ) -> Plan:
-    """Check the choices against the scheme and score the nominal case once."""
+    """Check the choices against the scheme and score the nominal case once.
+    ``per_leaf``: each switchable leaf draws its method independently."""
     if not 0 <= weights < 1:
         raise DataError(f"--weights {weights}: must be at least 0 and below 1 (e.g. 0.2 for ±20%)")
     nominal = score_prepared(scheme, prep, explain="compact", detail=False).core
@@ -214,7 +232,8 @@ def make_plan(
     elements = [n for n in scheme.root.iter_nodes() if n is not scheme.root]
     return Plan(scheme=scheme, prep=prep, nominal=nominal, elements=elements,
                 method_options=method_options, per_leaf=per_leaf,
-                missing_options=[NOMINAL, *missing_rules], weights=float(weights))
+                missing_options=[NOMINAL, *missing_rules], weights=float(weights),
+                per_leaf_draw=bool(per_leaf))
 
 
 def _check_methods(ms: Sequence[str], where: str) -> None:
@@ -319,16 +338,42 @@ def _coefficients(plan: Plan, F: np.ndarray, unit_f: bool) -> np.ndarray:
 def evaluate(plan: Plan, F: np.ndarray, k: np.ndarray, r: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Totals (rounded), ranks and tier indices (units × R) of R replications given
-    weight factors ``F`` (R × elements) and option indices ``k``, ``r`` (R,)."""
+    weight factors ``F`` (R × elements), method options ``k`` — (R,) one option for
+    all switchable leaves, or (R × leaves) one per leaf — and missing options ``r`` (R,).
+
+    Column j of ``plan.leaf_scores(k, r)`` is leaf j's score under option k, so a
+    replication's score matrix takes each column from its own option's matrix. On a
+    linear tree that is Σ_k S_k @ (C ⊙ [K = k])ᵀ — one product per option for a whole
+    batch; otherwise replications sharing a row of options are aggregated together."""
     c = plan.nominal
     U, R = plan.prep.n, F.shape[0]
+    K = plan.option_matrix(k)
     base = np.empty((U, R))
-    for kk, rr in sorted({(int(a), int(b)) for a, b in zip(k, r, strict=True)}):
-        sel = np.flatnonzero((k == kk) & (r == rr))
-        S = plan.leaf_scores(kk, rr)
-        for s in range(0, len(sel), BATCH):
-            part = sel[s : s + BATCH]
-            base[:, part] = aggregate_reps(plan, S, F[part])
+    for rr in sorted({int(x) for x in r}):
+        reps = np.flatnonzero(r == rr)
+        Kr = K[reps]
+        Ss = {int(kk): plan.leaf_scores(int(kk), rr) for kk in np.unique(Kr)}
+        if plan.linear and not any(np.isnan(S).any() for S in Ss.values()):
+            for s in range(0, len(reps), BATCH):
+                part = reps[s : s + BATCH]
+                Fp = F[part]
+                C = _coefficients(plan, Fp, bool(np.all(Fp == 1.0)))
+                Kp = Kr[s : s + BATCH]
+                acc = np.zeros((U, len(part)))
+                for kk, S in Ss.items():
+                    acc += S @ np.where(Kp == kk, C, 0.0).T
+                base[:, part] = acc
+            continue
+        rows, inv = np.unique(Kr, axis=0, return_inverse=True)
+        for gi, row in enumerate(rows):
+            sel = reps[np.asarray(inv).ravel() == gi]
+            S = np.empty((U, len(row)))
+            for kk in np.unique(row):
+                cols = row == kk
+                S[:, cols] = Ss[int(kk)][:, cols]
+            for s in range(0, len(sel), BATCH):
+                part = sel[s : s + BATCH]
+                base[:, part] = aggregate_reps(plan, S, F[part])
     base = np.nan_to_num(base, nan=0.0)
     total = np.maximum(base + c.bonus[:, None] - c.deduction[:, None], 0.0)
     total = np.where((c.veto == 3)[:, None], 0.0, total)
@@ -391,7 +436,11 @@ def draw(plan: Plan, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.n
     E = len(plan.elements)
     x = plan.weights
     F = rng.uniform(1 - x, 1 + x, (n, E)) if x > 0 else np.ones((n, E))
-    k = rng.integers(0, len(plan.method_options), n)
+    if plan.per_leaf_draw:
+        # each leaf uniformly among its own options (the scheme's method and its list)
+        k = np.floor(rng.random((n, len(plan.leaves))) * plan.switchable[None, :]).astype(np.int64)
+    else:
+        k = rng.integers(0, len(plan.method_options), n)
     r = rng.integers(0, len(plan.missing_options), n)
     return F, k, r
 
@@ -408,7 +457,8 @@ def run(plan: Plan, n: int = 1000, seed: int = 1, sobol: bool = False) -> Robust
     info = {
         "replications": n, "seed": seed, "weights": plan.weights,
         "method_options": plan.method_options, "missing_options": plan.missing_options,
-        "switchable_leaves": sorted(plan.per_leaf), "units": plan.prep.n,
+        "switchable_leaves": sorted(plan.per_leaf), "per_leaf_draw": plan.per_leaf_draw,
+        "units": plan.prep.n,
         "leaves": len(plan.leaves), "engine_calls": plan.engine_calls, "nominal_check": ok,
         "seconds": round(time.perf_counter() - t0, 3),
     }
@@ -477,16 +527,23 @@ def sobol_analysis(plan: Plan, n: int, rng: np.random.Generator, seed: int) -> p
     x = plan.weights
     pool = rng.uniform(1 - x, 1 + x, (N, E)) if x > 0 else np.ones((N, E))
 
+    L = len(plan.leaves)
+    kpool = (np.floor(rng.random((N, L)) * plan.switchable[None, :]).astype(np.int64)
+             if plan.per_leaf_draw else None)
+
     def choices(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         F = np.ones((M.shape[0], E))
-        k = np.zeros(M.shape[0], int)
+        k = np.zeros((M.shape[0], L), int)
         r = np.zeros(M.shape[0], int)
         for i, name in enumerate(names):
             u = M[:, i]
             if name == "weights":
                 F = pool[np.minimum((u * N).astype(int), N - 1)]
+            elif name == "method" and kpool is not None:
+                k = kpool[np.minimum((u * N).astype(int), N - 1)]
             elif name == "method":
-                k = np.minimum((u * len(plan.method_options)).astype(int), len(plan.method_options) - 1)
+                k = plan.option_matrix(
+                    np.minimum((u * len(plan.method_options)).astype(int), len(plan.method_options) - 1))
             else:
                 r = np.minimum((u * len(plan.missing_options)).astype(int), len(plan.missing_options) - 1)
         return F, k, r
@@ -525,11 +582,13 @@ def robustness(
     seed: int = 1,
     sobol: bool = False,
     replications: int | None = None,
+    per_leaf: bool = False,
 ) -> RobustnessResult:
     """Monte Carlo rank robustness (see the module doc); ``replications`` is an alias of ``n``."""
     sch = load_scheme(scheme)
     prep = prepare(sch, values, units, targets, period)
-    plan = make_plan(sch, prep, weights=weights, alt_methods=alt_methods, missing_rules=missing_rules)
+    plan = make_plan(sch, prep, weights=weights, alt_methods=alt_methods, missing_rules=missing_rules,
+                     per_leaf=per_leaf)
     return run(plan, n=replications if replications is not None else n, seed=seed, sobol=sobol)
 
 
@@ -571,6 +630,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"alternative methods, interchangeable among themselves ({', '.join(ALT_METHODS)})")
     parser.add_argument("--missing-rules", nargs="*", default=None,
                         help="alternative missing-data rules (zero, mean, exclude)")
+    parser.add_argument("--per-leaf", action="store_true",
+                        help="each switchable leaf draws its method independently (default: all together)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sobol", action="store_true", help="also Sobol' first-order and total indices")
     parser.add_argument("--out", required=True, help="output directory (ranks.csv, sobol.csv, summary.json)")
@@ -591,6 +652,7 @@ def cli(args: argparse.Namespace) -> int:
             n=int(args.n if args.n is not None else opts.get("n", 1000)),
             weights=float(args.weights if args.weights is not None else opts.get("weights", 0.2)),
             alt_methods=methods, missing_rules=missing, seed=args.seed, sobol=args.sobol,
+            per_leaf=bool(args.per_leaf or opts.get("per_leaf", False)),
         )
     except (SchemeError, DataError) as exc:
         for e in exc.errors:

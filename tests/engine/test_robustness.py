@@ -275,3 +275,56 @@ def test_sobol_estimators_agree_with_salib_on_the_ishigami_function():
     s1, st, _ = rb.sobol_indices(Y[0::step][None], Y[step - 1 :: step][None], fAB)
     assert s1[:, 0] == pytest.approx(ref["S1"], abs=1e-3)
     assert st[:, 0] == pytest.approx(ref["ST"], abs=1e-9)
+
+
+def per_leaf_variant(plan, row, r=0):
+    """The engine's scheme for one row of per-leaf options (and missing option r)."""
+    import dataclasses
+
+    max_n = int(np.diff(np.r_[plan.prep.starts, plan.prep.n]).max())
+    variant = plan.variant(0, r)
+    for j, lf in enumerate(variant.leaves()):
+        if row[j] > 0:
+            alts = plan.per_leaf[lf.code]
+            m = alts[(row[j] - 1) % len(alts)]
+            if m != lf.method:
+                variant = variant.with_leaf(lf.code, method=m, params=rb._alt_params(lf, m, max_n))
+    return dataclasses.replace(variant)
+
+
+@pytest.mark.parametrize("case", ["linear", "rich"])
+def test_per_leaf_method_draws_equal_the_engine_on_that_mix_of_methods(case):
+    if case == "linear":
+        values, targets = gap_inputs()
+        scheme, units = load_scheme(SCHEME), None
+        prep = prepare(scheme, values, None, targets)
+    else:
+        scheme, values, units = rich_case(QUOTA)
+        prep = prepare(scheme, values, units)
+    plan = rb.make_plan(scheme, prep, alt_methods=["efficacy", "minmax", "rank_points", "zscore"],
+                        missing_rules=["zero", "mean"], per_leaf=True)
+    F, K, r = rb.draw(plan, 6, np.random.default_rng(11))
+    assert K.shape == (6, len(plan.leaves)) and (K < plan.switchable[None, :]).all()
+    assert len({tuple(row) for row in K}) > 1
+    total, ranks, tiers = rb.evaluate(plan, np.ones_like(F), K, r)
+    for i in range(6):
+        ref = score_prepared(per_leaf_variant(plan, K[i], int(r[i])), prep, detail=False).core
+        assert np.array_equal(total[:, i], ref.total)
+        assert np.array_equal(ranks[:, i], ref.rank_total)
+        assert np.array_equal(tiers[:, i].astype(np.int64), ref.tier)
+
+
+def test_per_leaf_draws_with_perturbed_weights_match_the_node_by_node_path():
+    values, targets = gap_inputs()
+    scheme = load_scheme(SCHEME)
+    plan = rb.make_plan(scheme, prepare(scheme, values, None, targets), weights=0.3,
+                        alt_methods=["efficacy", "minmax", "rank_points"], per_leaf=True)
+    F, K, r = rb.draw(plan, 8, np.random.default_rng(3))
+    total, _, _ = rb.evaluate(plan, F, K, r)
+    for i in range(8):
+        S = np.column_stack([plan.leaf_scores(int(K[i, j]), int(r[i]))[:, j]
+                             for j in range(len(plan.leaves))])
+        slow = rb.aggregate_reps(plan, S, F[i : i + 1], fast=False)[:, 0]
+        ref = rb.round_half_up(np.maximum(slow + plan.nominal.bonus - plan.nominal.deduction, 0),
+                               scheme.precision)
+        assert np.array_equal(total[:, i], ref)
