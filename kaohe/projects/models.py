@@ -83,6 +83,9 @@ class WarningLevel(models.TextChoices):
     RED = "red", _("红灯")
 
 
+WARNING_RANK = {"red": 0, "yellow": 1, "green": 2}
+
+
 class Project(models.Model):
     """重大项目: one entry of the project list (清单). Amounts are in 万元."""
 
@@ -120,6 +123,8 @@ class Project(models.Model):
     warning_level = models.CharField(
         _("预警"), max_length=10, choices=WarningLevel.choices, default=WarningLevel.GREEN, db_index=True
     )
+    # 0 red, 1 yellow, 2 green: lists sort red first by walking the (warning_rank, code) index
+    warning_rank = models.PositiveSmallIntegerField(default=2, editable=False)
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -128,7 +133,11 @@ class Project(models.Model):
         verbose_name = _("重大项目")
         verbose_name_plural = _("重大项目")
         ordering = ["code"]
-        indexes = [models.Index(fields=["unit", "year"]), models.Index(fields=["year", "warning_level"])]
+        indexes = [
+            models.Index(fields=["unit", "year"]),
+            models.Index(fields=["year", "warning_level"]),
+            models.Index(fields=["warning_rank", "code"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -316,6 +325,7 @@ class ActionItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "date", "target"], name="unique_action_per_day_target")
         ]
+        indexes = [models.Index(fields=["date", "due_on", "id"])]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.target} {self.due_on}"

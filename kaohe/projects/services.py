@@ -19,6 +19,7 @@ from kaohe.audit.services import record, snapshot
 from kaohe.projects import config
 from kaohe.projects import warnings as rules_mod
 from kaohe.projects.models import (
+    WARNING_RANK,
     ActionItem,
     Milestone,
     MonthlyReport,
@@ -363,7 +364,7 @@ def run_warnings(today: dt.date, *, user=None) -> dict[str, int]:
         if current.get(pid) != level:
             changed.setdefault(level, []).append(pid)
     for level, ids in changed.items():
-        Project.objects.filter(pk__in=ids).update(warning_level=level)
+        Project.objects.filter(pk__in=ids).update(warning_level=level, warning_rank=WARNING_RANK[level])
     actions = rules_mod.escalations(result, previous_month_levels(today), today, rules)
     ActionItem.objects.filter(date=today, done_at__isnull=True).delete()
     info = {

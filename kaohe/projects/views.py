@@ -13,10 +13,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Count, Max, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
@@ -59,16 +60,6 @@ INDICATOR_NAMES = [
 PAGE_SIZE = 50
 
 
-def level_rank(field: str = "warning_level"):
-    """Red first, then yellow, then green."""
-    return Case(
-        When(**{field: "red"}, then=Value(0)),
-        When(**{field: "yellow"}, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-
-
 def today() -> dt.date:
     return timezone.localdate()
 
@@ -79,6 +70,37 @@ def visible_projects(user):
     if user.is_superuser:
         return qs
     return qs.filter(unit_id__in=scope_unit_ids(person_of(user)))
+
+
+def _scope_filter(user, prefix: str = "") -> Q:
+    """Q for rows whose project (``prefix`` → the project) is active and in the user's scope."""
+    q = Q(**{f"{prefix}is_active": True})
+    if not user.is_superuser:
+        q &= Q(**{f"{prefix}unit_id__in": scope_unit_ids(person_of(user))})
+    return q
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (already known from a grouped query: one query less)."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def id_page(ids, count: int, number, fetch):
+    """Paginate a narrow, ordered id query, then fetch only the page's wide rows.
+
+    Sorting 10,000 narrow rows is cheap; sorting them with their JSON reasons is not."""
+    page = CountedPaginator(ids, PAGE_SIZE, count).get_page(number)
+    wanted = list(page.object_list)
+    found = fetch(wanted)
+    page.object_list = [found[pk] for pk in wanted if pk in found]
+    return page
 
 
 def visible_units(user):
@@ -129,9 +151,13 @@ def _stages():
 def project_list(request):
     require(request.user, "projects.list")
     qs, f = _filtered(request, visible_projects(request.user))
-    counts = dict(qs.values_list("warning_level").annotate(n=Count("pk")))
-    paginator = Paginator(qs.select_related("unit", "stage").annotate(rank=level_rank()).order_by("rank", "code"), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    counts = dict(qs.order_by().values_list("warning_level").annotate(n=Count("pk")))
+    page = id_page(
+        qs.order_by("warning_rank", "code").values_list("pk", flat=True),
+        sum(counts.values()),
+        request.GET.get("page"),
+        lambda ids: Project.objects.select_related("unit", "stage").in_bulk(ids),
+    )
     qs_no_page = _querystring(f)
     return render(
         request,
@@ -143,7 +169,7 @@ def project_list(request):
             "filters": f,
             "querystring": qs_no_page,
             "counts": {lvl: counts.get(lvl, 0) for lvl in ("red", "yellow", "green")},
-            "total": paginator.count,
+            "total": page.paginator.count,
             "units": visible_units(request.user).filter(kind__in=ASSESSED_KINDS),
             "stages": _stages(),
             "levels": ProjectLevel.choices,
@@ -198,7 +224,7 @@ def kanban(request):
         key = col["code"] if col["stage"] else None
         col["count"] = per_stage.get(key, 0)
         items = qs.filter(stage__code=col["code"]) if col["stage"] else qs.filter(stage__isnull=True)
-        col["projects"] = list(items.select_related("unit").annotate(rank=level_rank()).order_by("rank", "code")[:30])
+        col["projects"] = list(items.select_related("unit").order_by("warning_rank", "code")[:30])
     return render(
         request,
         "projects/kanban.html",
@@ -244,7 +270,7 @@ def portfolio(request, code: str):
             "figures": mine,
             "levels": {lvl: levels.get(lvl, 0) for lvl in ("red", "yellow", "green")},
             "stages": [(name or _("未开始"), n) for name, n in sorted(stages.items(), key=lambda kv: str(kv[0]))],
-            "projects": qs.filter(year=year).select_related("stage").annotate(rank=level_rank()).order_by("rank", "code")[:200],
+            "projects": qs.filter(year=year).select_related("stage").order_by("warning_rank", "code")[:200],
             "totals": qs.filter(year=year).aggregate(total=Sum("total_investment"), plan=Sum("year_plan")),
         },
     )
@@ -256,7 +282,7 @@ def warning_board(request):
     require(request.user, "projects.warning_board")
     projects = visible_projects(request.user)
     latest = ProjectWarning.objects.aggregate(d=Max("date"))["d"]
-    by_unit = (
+    by_unit = list(
         projects.values("unit__code", "unit__name")
         .annotate(
             red=Count("pk", filter=Q(warning_level="red")),
@@ -266,21 +292,25 @@ def warning_board(request):
         .order_by("-red", "-yellow", "unit__code")
     )
     level = request.GET.get("level") if request.GET.get("level") in ("red", "yellow") else None
-    warned = (
-        ProjectWarning.objects.filter(date=latest, project__in=projects)
-        .exclude(level="green")
-        .select_related("project", "project__unit")
-        .annotate(rank=level_rank("level"))
-        .order_by("rank", "project__unit__sort_order", "project__code")
-    )
-    if level:
-        warned = warned.filter(level=level)
-    page = Paginator(warned, PAGE_SIZE).get_page(request.GET.get("page"))
+    levels = [level] if level else ["red", "yellow"]
+    # Project.warning_level mirrors the latest run: page over projects (red first, by code, along
+    # an index), then fetch those projects' warnings of that day with their reasons.
+    warned_ids = projects.filter(warning_level__in=levels).order_by("warning_rank", "code").values_list("pk", flat=True)
+
+    def fetch(ids):
+        rows = ProjectWarning.objects.filter(date=latest, project_id__in=ids).select_related("project", "project__unit")
+        return {w.project_id: w for w in rows}
+
+    page = id_page(warned_ids, sum(u[lvl] for u in by_unit for lvl in levels), request.GET.get("page"), fetch)
     actions = (
-        ActionItem.objects.filter(project__in=projects, date=latest, done_at__isnull=True)
-        .exclude(target="owner_unit")
+        ActionItem.objects.filter(
+            _scope_filter(request.user, "project__"),
+            date=latest,
+            done_at__isnull=True,
+            target__in=["leader", "city_leader"],
+        )
         .select_related("project")
-        .order_by("due_on", "project__code")[:30]
+        .order_by("due_on", "id")[:30]
     )
     return render(
         request,

@@ -165,3 +165,13 @@ def test_figures_from_the_database_count_a_town_project_for_its_district(world):
     assert got[("C-A", "proj_count")] == 2
     assert got[("C-A", "proj_start_rate")] == 50.0
     assert got[("C-B", "proj_count")] == 0
+
+
+def test_the_daily_task_runs_the_warnings_and_the_problem_escalation(world):
+    from kaohe.projects.tasks import daily_warnings
+
+    ProjectFactory(unit=world.district_a, milestones={"started": (D(2026, 6, 1), None)})
+    result = daily_warnings.enqueue(date="2026-11-10")
+    assert result.return_value["red"] == 1
+    assert "problems_escalated" in result.return_value
+    assert ProjectWarning.objects.filter(date=D(2026, 11, 10)).count() == 1

@@ -159,3 +159,11 @@ def test_the_project_page_shows_timeline_chart_reports_and_history(w, client_for
     assert 'id="invest-opts"' in page and "序时进度" in page
     assert "场地平整" in page
     assert "变更记录" in page
+
+
+def test_the_board_speaks_english_with_english_reasons(w, client_for):
+    client = client_for(w.leader)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("projects:board"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Warnings by unit" in page
+    assert "planned to start on 2026-06-01, still not started 5 months later" in page
