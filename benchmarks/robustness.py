@@ -123,8 +123,10 @@ def main() -> int:
         t1 = time.perf_counter()
         ok = rb.nominal_check(plan)
         F, k, r = rb.draw(plan, n_rep, np.random.default_rng(1))
-        for kk, rr in sorted({(int(x), int(y)) for x, y in zip(k, r, strict=True)}):
-            plan.leaf_scores(kk, rr)
+        K = plan.option_matrix(k)
+        for rr in np.unique(r):
+            for kk in np.unique(K[r == rr]):
+                plan.leaf_scores(int(kk), int(rr))
         t2 = time.perf_counter()
         _, ranks, tiers = rb.evaluate(plan, F, k, r)
         table = rb.summarise(plan, ranks, tiers)

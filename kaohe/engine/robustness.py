@@ -205,7 +205,7 @@ def make_plan(
         raise DataError(f"--weights {weights}: must be at least 0 and below 1 (e.g. 0.2 for ±20%)")
     nominal = score_prepared(scheme, prep, explain="compact", detail=False).core
     leaves = nominal.leaves
-    per_leaf: dict[str, list[str]] = {}
+    alts_of: dict[str, list[str]] = {}
     best_pos = (nominal.stats["best"] > 0).all(axis=0) if prep.n else np.ones(len(leaves), bool)
     if isinstance(alt_methods, Mapping):
         codes = {lf.code for lf in leaves}
@@ -220,18 +220,18 @@ def make_plan(
     for j, lf in enumerate(leaves):
         ms = [m for m in wanted.get(lf.code, []) if m != "rank_ratio" or best_pos[j]]
         if ms:
-            per_leaf[lf.code] = ms
-    n_opts = max((len(v) for v in per_leaf.values()), default=0)
+            alts_of[lf.code] = ms
+    n_opts = max((len(v) for v in alts_of.values()), default=0)
     if isinstance(alt_methods, Mapping):
         method_options = [NOMINAL] + [f"option {i + 1}" for i in range(n_opts)]
     else:
-        method_options = [NOMINAL] + (list(alt_methods) if per_leaf else [])
+        method_options = [NOMINAL] + (list(alt_methods) if alts_of else [])
     for rule in missing_rules:
         if rule not in MISSING_RULES:
             raise DataError(f"--missing-rules: unknown rule '{rule}' (use {', '.join(MISSING_RULES)})")
     elements = [n for n in scheme.root.iter_nodes() if n is not scheme.root]
     return Plan(scheme=scheme, prep=prep, nominal=nominal, elements=elements,
-                method_options=method_options, per_leaf=per_leaf,
+                method_options=method_options, per_leaf=alts_of,
                 missing_options=[NOMINAL, *missing_rules], weights=float(weights),
                 per_leaf_draw=bool(per_leaf))
 

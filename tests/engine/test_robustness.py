@@ -328,3 +328,13 @@ def test_per_leaf_draws_with_perturbed_weights_match_the_node_by_node_path():
         ref = rb.round_half_up(np.maximum(slow + plan.nominal.bonus - plan.nominal.deduction, 0),
                                scheme.precision)
         assert np.array_equal(total[:, i], ref)
+
+
+def test_methods_are_drawn_together_unless_per_leaf_is_asked_for():
+    values, targets = gap_inputs()
+    scheme = load_scheme(SCHEME)
+    prep = prepare(scheme, values, None, targets)
+    together = rb.make_plan(scheme, prep, alt_methods=["efficacy", "minmax"])
+    assert not together.per_leaf_draw
+    assert rb.draw(together, 5, np.random.default_rng(1))[1].shape == (5,)
+    assert rb.make_plan(scheme, prep, alt_methods=["efficacy", "minmax"], per_leaf=True).per_leaf_draw
