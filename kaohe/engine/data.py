@@ -165,6 +165,13 @@ def _clean_text(s: pl.Series) -> pl.Series:
     return s
 
 
+def _codes(s: pl.Series, labels: list[str]) -> np.ndarray:
+    """Index of each value in ``labels`` (−1 when absent) — one hash lookup per row."""
+    if not labels:
+        return np.full(len(s), -1, dtype=np.int64)
+    return s.cast(pl.Enum(labels), strict=False).to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
+
+
 def _may_have_duplicates(df: pl.DataFrame, keys: list[str]) -> bool:
     """Fast test on integer codes (bincount); the detailed listing runs only when it fires."""
     if df.height == 0:
@@ -264,7 +271,8 @@ def prepare(
     if usrc is not None and _require(usrc, ("unit",), errors):
         udf = usrc.df
         _empty_text(usrc, udf, "unit", errors)
-        _duplicates(usrc, udf, ["unit"], errors)
+        if _may_have_duplicates(udf.select(_text(udf, "unit").alias("unit")), ["unit"]):
+            _duplicates(usrc, udf, ["unit"], errors)
         if "group" in udf.columns:
             _empty_text(usrc, udf, "group", errors)
         cols = [_text(udf, "unit").alias("unit"),
@@ -284,7 +292,15 @@ def prepare(
     if not have_values:
         raise DataError(errors)
 
-    # --- values (national scale: per-row work only where the distinct values show a problem)
+    # groups, unit order (units ordered by peer group, then code: each group is one block)
+    order = sorted(unit_codes, key=lambda c: (group_of[c], c))
+    groups = sorted(set(group_of.values()))
+    gidx = {gname: i for i, gname in enumerate(groups)}
+    g = np.array([gidx[group_of[c]] for c in order], dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, dtype=np.int64)
+
+    # --- values (national scale: each row costs one hash lookup per code column; per-row
+    # messages are built only where the codes show a problem)
     has_period = "period" in vdf.columns
     long = pl.DataFrame({
         "unit": _clean_text(vdf["unit"]), "indicator": _clean_text(vdf["indicator"]),
@@ -295,15 +311,19 @@ def prepare(
         if long[col].null_count() or "" in set(long[col].unique().to_list()):
             _empty_text(vsrc, long, col, errors)
     _bad_numbers(vsrc, vdf, "value", errors, allow_empty=True)
-    if usrc is not None:
-        unknown = set(long["unit"].unique().drop_nulls().to_list()) - set(unit_codes) - {""}
-        if unknown:
-            bad = long.select(pl.col("unit").is_in(sorted(unknown)).alias("b"))["b"].to_numpy()
-            idx = np.flatnonzero(bad).tolist()
-            bad_units = long["unit"].gather(idx).to_list()
-            _list_rows(vsrc, idx, [f"unit '{b}' is not in {usrc.label}" for b in bad_units], errors)
+    ucode = _codes(long["unit"], order)
+    unknown_rows = np.flatnonzero((ucode < 0) & long.select(
+        pl.col("unit").is_not_null() & (pl.col("unit") != "")).to_series().to_numpy())
+    if len(unknown_rows) and usrc is not None:
+        idx = unknown_rows.tolist()
+        _list_rows(vsrc, idx, [f"unit '{b}' is not in {usrc.label}" for b in long["unit"].gather(idx).to_list()],
+                   errors)
+    ilabels = sorted(long["indicator"].unique().drop_nulls().to_list())
+    icode = _codes(long["indicator"], ilabels)
     kind = None
     ptable = None
+    pcode = np.zeros(long.height, dtype=np.int64)
+    plabels: list[str] = []
     if has_period:
         ptable, kind, bad_labels = period_columns(long["period"].drop_nulls())
         if bad_labels or long["period"].null_count():
@@ -314,11 +334,15 @@ def prepare(
             _list_rows(vsrc, idx, [f"period '{lab}' is not a year (2025), quarter (2025Q3) or month "
                                    f"(2025-03)" + (f" like the others ({kind})" if kind and parse_period(lab)
                                                    else "") for lab in labs], errors)
+        plabels = sorted(long["period"].unique().drop_nulls().to_list())
+        pcode = _codes(long["period"], plabels)
     if period is not None and parse_period(period) is None:
         errors.append(f"--period '{period}' is not a year (2025), quarter (2025Q3) or month (2025-03)")
-    keys = ["unit", "indicator", "period"] if has_period else ["unit", "indicator"]
-    if _may_have_duplicates(long, keys):
-        _duplicates(vsrc, long, keys, errors)
+    ok = (ucode >= 0) & (icode >= 0) & (pcode >= 0)
+    key = (ucode * max(len(ilabels), 1) + icode) * max(len(plabels), 1) + pcode
+    span = len(order) * max(len(ilabels), 1) * max(len(plabels), 1)
+    if ok.any() and (np.bincount(key[ok], minlength=span) > 1).any():
+        _duplicates(vsrc, long, ["unit", "indicator", "period"] if has_period else ["unit", "indicator"], errors)
     if errors:
         raise DataError(errors)
 
@@ -337,26 +361,36 @@ def prepare(
             chosen = ptable.sort("_ord")["period"][-1]
             warnings.append(EngineWarning("period_chosen", f"no --period given: scoring the latest "
                                                            f"period in {vsrc.label}, {chosen}"))
-        long = long.join(ptable, on="period", how="left")
     elif period is not None:
         warnings.append(EngineWarning("period_ignored", f"{vsrc.label} has no period column; "
                                                         f"--period {period} is ignored"))
+    in_period = ok if chosen is None else ok & (pcode == plabels.index(chosen))
 
-    # groups, unit order
-    order = sorted(unit_codes, key=lambda c: (group_of[c], c))
-    groups = sorted(set(group_of.values()))
-    gidx = {gname: i for i, gname in enumerate(groups)}
-    g = np.array([gidx[group_of[c]] for c in order], dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, dtype=np.int64)
+    needed = sorted(scheme.indicators_used())
+    computed_codes = {c.code for c in scheme.computed}
+    counts = np.bincount(icode[in_period], minlength=len(ilabels)) if len(ilabels) else np.zeros(0)
+    present = {lab for lab, n in zip(ilabels, counts.tolist(), strict=True) if n} - computed_codes
+    need_index = {ind: k for k, ind in enumerate(needed)}
+    lut = np.array([need_index.get(lab, -1) if lab not in computed_codes else -1 for lab in ilabels] or [-1],
+                   dtype=np.int64)
+    k = lut[np.where(icode >= 0, icode, 0)]
+    sel = in_period & (k >= 0)
+    M = np.full((len(needed), len(order)), np.nan)
+    vals = long["value"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    M[k[sel], ucode[sel]] = vals[sel]
+    X = {ind: M[j] for j, ind in enumerate(needed)}
 
     # computed indicators over all periods, then the chosen period
     if scheme.computed:
-        long = _add_computed(scheme, long, group_of, kind, vsrc.label)
-    if chosen is not None:
-        long = long.filter(pl.col("period") == chosen)
-
-    needed = sorted(scheme.indicators_used())
-    present = set(long["indicator"].unique().drop_nulls().to_list())
+        base = long.filter(pl.Series(ok)).with_columns(pl.col("value").cast(pl.Float64))
+        if has_period:
+            base = base.join(ptable, on="period", how="left")
+        rows = _add_computed(scheme, base, group_of, kind, vsrc.label)
+        if chosen is not None:
+            rows = rows.filter(pl.col("period") == chosen)
+        present |= set(rows["indicator"].unique().drop_nulls().to_list())
+        wanted = sorted(set(needed) & computed_codes)
+        X.update(_scatter(rows, order, wanted, "value"))
     unused = sorted(present - needed_all(scheme))
     for ind in unused:
         warnings.append(EngineWarning("unused_indicator", f"{vsrc.label}: indicator '{ind}' is not "
@@ -365,7 +399,6 @@ def prepare(
         if ind not in present:
             warnings.append(EngineWarning("indicator_absent", f"{vsrc.label}: no values at all for "
                                                               f"indicator '{ind}'", indicator=ind))
-    X = _scatter(long, order, needed, "value")
 
     # --- targets
     T: dict[str, np.ndarray] = {}
@@ -380,7 +413,8 @@ def prepare(
         if "period" in tdf.columns:
             tcols.append(_text(tdf, "period").alias("period"))
             tkeys.append("period")
-        _duplicates(tsrc, tdf, tkeys, errors)
+        if _may_have_duplicates(tdf.select([_text(tdf, k).alias(k) for k in tkeys]), tkeys):
+            _duplicates(tsrc, tdf, tkeys, errors)
         tl = tdf.select(tcols)
         known = pl.Series(order, dtype=pl.String)
         bad = tl.select((~pl.col("unit").is_in(known.implode()) & pl.col("unit").is_not_null()
@@ -495,8 +529,7 @@ def _add_computed(scheme: Scheme, long: pl.DataFrame, group_of: dict[str, str], 
                                                   value_name="value")
     rows = rows.with_columns(pl.col("value").cast(pl.Float64)).filter(pl.col("value").is_not_null()
                                                                        & pl.col("value").is_finite())
-    keep = [c for c in long.columns]
-    return pl.concat([long.filter(~pl.col("indicator").is_in(codes)), rows.select(keep)], how="vertical")
+    return rows.select([c for c in ("unit", "indicator", "value", "period") if c in rows.columns])
 
 
 _KIND_ZH = {"yoy": "同比 yoy", "mom": "环比 mom", "ytd": "累计 ytd", "share": "share", "formula": "formula"}

@@ -349,13 +349,9 @@ def _missing_warnings(prep: Prepared, leaves: list[Leaf], missing: np.ndarray, s
 
 
 def _sort_warnings(ws: list[EngineWarning]) -> list[EngineWarning]:
-    seen: set[EngineWarning] = set()
-    out = []
-    for w in sorted(ws, key=lambda w: (w.code, w.unit or "", w.indicator or "", w.message)):
-        if w not in seen:
-            seen.add(w)
-            out.append(w)
-    return out
+    """Sorted (code, unit, indicator, message) and without repeats — deterministic output."""
+    keyed = {(w.code, w.unit or "", w.indicator or "", w.message): w for w in ws}
+    return [keyed[k] for k in sorted(keyed)]
 
 
 def tier_names(scheme: Scheme, tier: np.ndarray) -> list[str | None]:

@@ -203,3 +203,9 @@ def test_console_script_dispatches_score_without_django(tmp_path):
                           capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "o" / "totals.csv").read_bytes() == (GOLDEN / "expected" / "totals.csv").read_bytes()
+
+
+@pytest.mark.parametrize("command", ["gap", "robustness", "quality"])
+def test_analysis_commands_are_dispatched_to_their_modules(command, capsys):
+    assert main([command, "--help"]) == 0
+    assert f"usage: kaohe {command}" in capsys.readouterr().out
