@@ -96,6 +96,7 @@ def test_the_demo_command_prints_the_logins_one_per_role():
     assert "考核办" in text and "领导" in text and "填报员" in text and "被考核单位" in text
 
 
+@pytest.mark.django_db(transaction=True)  # flush TRUNCATEs: not inside PostgreSQL's test transaction
 def test_reset_empties_the_database_and_loads_the_demo_again():
     call_command("demo", "--quiet", "--only", "orgs", stdout=StringIO())
     OrgUnit.objects.create(code="STRAY", name="多余单位", kind=UnitKind.TOWN)
