@@ -353,6 +353,16 @@ def evaluate(plan: Plan, F: np.ndarray, k: np.ndarray, r: np.ndarray
         reps = np.flatnonzero(r == rr)
         Kr = K[reps]
         Ss = {int(kk): plan.leaf_scores(int(kk), rr) for kk in np.unique(Kr)}
+        if plan.linear and not any(np.isnan(S).any() for S in Ss.values()) and not plan.per_leaf_draw:
+            # one option for every switchable leaf: a replication's matrix is S_k itself
+            kvec = Kr.max(axis=1)
+            for kk in np.unique(kvec):
+                sel = reps[kvec == kk]
+                for s in range(0, len(sel), BATCH):
+                    part = sel[s : s + BATCH]
+                    Fp = F[part]
+                    base[:, part] = Ss[int(kk)] @ _coefficients(plan, Fp, bool(np.all(Fp == 1.0))).T
+            continue
         if plan.linear and not any(np.isnan(S).any() for S in Ss.values()):
             for s in range(0, len(reps), BATCH):
                 part = reps[s : s + BATCH]
@@ -361,7 +371,9 @@ def evaluate(plan: Plan, F: np.ndarray, k: np.ndarray, r: np.ndarray
                 Kp = Kr[s : s + BATCH]
                 acc = np.zeros((U, len(part)))
                 for kk, S in Ss.items():
-                    acc += S @ np.where(Kp == kk, C, 0.0).T
+                    use = (Kp == kk).any(axis=1)
+                    if use.any():
+                        acc[:, use] += S @ np.where(Kp[use] == kk, C[use], 0.0).T
                 base[:, part] = acc
             continue
         rows, inv = np.unique(Kr, axis=0, return_inverse=True)
