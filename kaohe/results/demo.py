@@ -182,13 +182,15 @@ def _assessment_runs(ctx) -> dict | None:
 
     runs: dict = {}
     ids = dict(OrgUnit.objects.values_list("code", "pk"))
-    periods = list(Period.objects.filter(year__in=[ctx.year, ctx.current_year]).order_by("end", "kind"))
+    periods = list(Period.objects.filter(year__in=[ctx.year, ctx.current_year], end__lt=ctx.today).order_by("end", "kind"))
     for period in periods:
         year, kind, number = period_key(period)
         if year == ctx.current_year and kind == "monthly" and number >= ctx.today.month:
             continue
         if kind == "half_yearly" or (kind == "annual" and year != ctx.year):
             continue
+        if kind == "quarterly" and (year, number) not in ((ctx.year, 4), (ctx.current_year, (ctx.today.month - 1) // 3)):
+            continue  # the demo's quarterly reviews: 2025 Q4 and the latest quarter (keeps the demo fast)
         holder = SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year, scheme__code=version.scheme.code).first()
         if holder is None:
             continue
@@ -214,7 +216,8 @@ def load(ctx) -> None:
     from kaohe.results import services
 
     try:
-        runs = _assessment_runs(ctx)
+        with transaction.atomic():  # a savepoint: nothing half-made stays behind if this fails
+            runs = _assessment_runs(ctx)
     except Exception as exc:  # noqa: BLE001 — fall back to the compact demo scheme, say why
         ctx.log(f"  results: assessment data not scorable ({exc.__class__.__name__}: {exc}); using the compact demo scheme")
         runs = None

@@ -63,19 +63,36 @@ def sha256(data: bytes | str) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
 
 
+def _row_key(row: list) -> tuple:
+    # Each column holds one type, so positional (is-null, value) pairs compare cleanly.
+    return tuple((v is None, v if v is not None else 0) for v in row)
+
+
 def table_from_frame(frame) -> dict:
-    """A Polars DataFrame (or None) as a canonical ``{"columns", "rows"}`` table."""
+    """A Polars DataFrame (or None) as a canonical ``{"columns": [...], "rows": [...]}`` table."""
+    import polars as pl
+
     if frame is None:
         return {"columns": [], "rows": []}
     columns = list(frame.columns)
-    rows = [[_num(v) for v in row] for row in frame.iter_rows()]
-    rows.sort(key=lambda r: json.dumps(r, ensure_ascii=False, default=str))
-    return {"columns": columns, "rows": rows}
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if dtype.is_float():
+            col = pl.col(name)
+            exprs.append(pl.when(col.is_nan()).then(None).otherwise(col.round(FLOAT_DIGITS) + 0.0).alias(name))
+    if exprs:
+        frame = frame.with_columns(exprs)
+    # Polars sorts like _row_key does (byte order of UTF-8 = code point order, nulls last).
+    frame = frame.sort(by=columns, nulls_last=True, maintain_order=True)
+    return {"columns": columns, "rows": [list(r) for r in frame.rows()]}
 
 
 def table_from_rows(columns: list[str], rows: Iterable[Iterable[Any]]) -> dict:
     out = [[_num(v) for v in row] for row in rows]
-    out.sort(key=lambda r: json.dumps(r, ensure_ascii=False, default=str))
+    try:
+        out.sort(key=_row_key)
+    except TypeError:  # mixed types in a column (e.g. JSON cells): fall back to the text form
+        out.sort(key=lambda r: json.dumps(r, ensure_ascii=False, default=str, sort_keys=True))
     return {"columns": list(columns), "rows": out}
 
 
@@ -92,6 +109,9 @@ def frame_from_table(table: dict):
         if schema[c] is pl.Utf8:
             data[c] = [None if v is None else str(v) for v in data[c]]
     return pl.DataFrame(data, schema=schema)
+
+
+_DECODED: dict[bytes, Inputs] = {}
 
 
 @dataclass
@@ -118,13 +138,31 @@ class Inputs:
     def to_bytes(self) -> bytes:
         return zlib.compress(canonical_json(self.canonical()), 6)
 
+    def serialized(self) -> tuple[bytes, str]:
+        """(compressed canonical JSON, its sha256) from one serialisation."""
+        raw = canonical_json(self.canonical())
+        return zlib.compress(raw, 6), sha256(raw)
+
     @classmethod
     def from_bytes(cls, blob: bytes | memoryview) -> Inputs:
-        data = json.loads(zlib.decompress(bytes(blob)))
-        return cls(
+        blob = bytes(blob)
+        key = hashlib.sha1(blob).digest()
+        cached = _DECODED.get(key)
+        if cached is not None:
+            return cached.copy()
+        data = json.loads(zlib.decompress(blob))
+        inputs = cls(
             scheme=data["scheme"], values=data["values"], units=data["units"], targets=data["targets"],
             period=data.get("period"), meta=data.get("meta") or {},
         )
+        if len(_DECODED) >= 16:
+            _DECODED.pop(next(iter(_DECODED)))
+        _DECODED[key] = inputs
+        return inputs.copy()
+
+    def copy(self) -> Inputs:
+        """A shallow copy (tables are shared and never mutated in place)."""
+        return Inputs(self.scheme, self.values, self.units, self.targets, self.period, dict(self.meta))
 
     @classmethod
     def from_frames(cls, scheme: dict, values, units=None, targets=None, period: str | None = None, meta=None) -> Inputs:
@@ -386,6 +424,7 @@ def create_run(
 ) -> ScoringRun:
     """A queued run holding its inputs; :func:`execute_run` computes it."""
     inputs.meta = {"year": year, "kind": str(kind), "number": number, **(inputs.meta or {})}
+    blob, inputs_hash = inputs.serialized()
     return ScoringRun.objects.create(
         scheme_code=scheme_code or str(inputs.scheme.get("code") or inputs.scheme.get("name") or "scheme")[:64],
         scheme_name=scheme_name or str(inputs.scheme.get("name") or "")[:200],
@@ -398,9 +437,9 @@ def create_run(
         label=period_label(year, kind, number),
         previous=previous,
         reason=reason,
-        inputs=inputs.to_bytes(),
+        inputs=blob,
         scheme_meta=summary(inputs.scheme),
-        inputs_hash=inputs.hash(),
+        inputs_hash=inputs_hash,
         source_hash=source_hash,
         created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
     )
