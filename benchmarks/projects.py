@@ -236,16 +236,31 @@ def main() -> None:
                 time.sleep(0.1)
         drive(port, cookie, 2, 3, 1)  # warm up both workers
         time.sleep(0.5)
-        warm_lines = len(access_log.read_text().splitlines()) if access_log.exists() else 0
+
+        def log_lines() -> list[str]:
+            return access_log.read_text().splitlines() if access_log.exists() else []
+
+        def server_times(lines: list[str]) -> dict[str, list[float]]:
+            out: dict[str, list[float]] = {"list": [], "board": []}
+            for line in lines:
+                path, _status, micros = line.split()
+                out["board" if path.startswith("/projects/board") else "list"].append(int(micros) / 1000)
+            return out
+
+        start = len(log_lines())
+        drive(port, cookie, 1, 40, 3)  # one client: the server time without contention from our own load
+        time.sleep(1.0)
+        single = server_times(log_lines()[start:])
+        for kind in ("list", "board"):
+            print(f"{kind:5s} page, one client: server time p50 {percentile(single[kind], 50):.1f} ms, "
+                  f"p95 {percentile(single[kind], 95):.1f} ms")
+        warm_lines = len(log_lines())
         threads, per_thread = 8, 25
         t0 = time.perf_counter()
         results = drive(port, cookie, threads, per_thread, 7)
         wall = time.perf_counter() - t0
         time.sleep(1.0)  # let gunicorn flush its access log
-        server_ms: dict[str, list[float]] = {"list": [], "board": []}
-        for line in access_log.read_text().splitlines()[warm_lines:]:
-            path, _status, micros = line.split()
-            server_ms["board" if path.startswith("/projects/board") else "list"].append(int(micros) / 1000)
+        server_ms = server_times(log_lines()[warm_lines:])
         figures = {}
         for kind in ("list", "board"):
             lat, srv = results[kind], server_ms[kind] or [float("nan")]
@@ -269,6 +284,8 @@ def main() -> None:
             "list_server_p95_ms": figures["list"]["server_p95_ms"],
             "board_server_p95_ms": figures["board"]["server_p95_ms"],
             "list_client_p95_ms": figures["list"]["client_p95_ms"],
+            "list_single_client_server_p95_ms": round(percentile(single["list"], 95), 1),
+            "board_single_client_server_p95_ms": round(percentile(single["board"], 95), 1),
             "board_client_p95_ms": figures["board"]["client_p95_ms"],
             "errors": len(errors),
             "goal_warnings_s": 5,

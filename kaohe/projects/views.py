@@ -144,7 +144,9 @@ def _querystring(f: dict) -> str:
 
 
 def _stages():
-    return Stage.objects.filter(stage_set=services.default_stage_set())
+    """The default stage set's stages in one query (created on first use)."""
+    stages = list(Stage.objects.filter(stage_set__is_default=True, stage_set__city__isnull=True))
+    return stages or list(Stage.objects.filter(stage_set=services.default_stage_set()))
 
 
 @login_required

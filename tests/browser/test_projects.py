@@ -107,5 +107,6 @@ def test_a_leader_sees_a_project_turn_yellow_with_its_reason(browser, live_serve
     page.get_by_role("link", name="甲区智能装备产业园").click()
     page.wait_for_selector("#warning-reasons")
     assert "属地单位" in page.locator("#warning-reasons").inner_text()
+    page.wait_for_selector(".chart canvas, .chart svg", state="attached", timeout=10000)
     page.screenshot(path=str(OUTPUT / "projects-yellow-project.png"), full_page=True)
     page.close()
