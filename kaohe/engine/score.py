@@ -41,7 +41,6 @@ class Core:
     t: np.ndarray  # (U, L) targets (transformed)
     missing: np.ndarray  # (U, L) bool: no value given
     imputed: np.ndarray  # (U, L) bool
-    rank: np.ndarray  # (U, L) indicator rank on value along direction
     stats: dict[str, np.ndarray]  # (G, L) best, worst, mean, sd, sd_sample, n (in value space)
     scores: np.ndarray  # (U, L) leaf scores, NaN = excluded
     nodes: dict[str, np.ndarray]  # every node and leaf code -> (U,)
@@ -54,7 +53,17 @@ class Core:
     veto: np.ndarray  # 0 none, else VETO_SEVERITY
     tier: np.ndarray  # level index, −1 none
     boards: dict[str, np.ndarray]  # board code -> unrounded score
-    board_rank: dict[str, np.ndarray]
+    y: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))  # values × direction
+    g: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
+    _rank: np.ndarray | None = field(repr=False, default=None)
+
+    @property
+    def rank(self) -> np.ndarray:
+        """(U, L) competition rank of each value in its peer group along the leaf's direction
+        (NaN where missing); computed on first use (repeated scoring rarely needs it)."""
+        if self._rank is None:
+            self._rank = matrix_rank(self.y, self.g)
+        return self._rank
 
 
 @dataclass
@@ -64,13 +73,37 @@ class ScoreResult:
     scheme: Scheme
     prepared: Prepared
     core: Core
-    totals: pl.DataFrame
-    boards: pl.DataFrame
-    warnings: list[EngineWarning]
     explain_mode: str = "full"
+    _base_warnings: list[EngineWarning] = field(default_factory=list, repr=False)
+    _missing_args: tuple = field(default=(), repr=False)
+    _warnings: list[EngineWarning] | None = field(default=None, repr=False)
+    _totals: pl.DataFrame | None = field(default=None, repr=False)
+    _boards: pl.DataFrame | None = field(default=None, repr=False)
     _explain: dict[str, Any] | None = field(default=None, repr=False)
     _indicators: pl.DataFrame | None = field(default=None, repr=False)
     _stats: pl.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def totals(self) -> pl.DataFrame:
+        """``unit, group, <top-level nodes>, bonus, deduction, total, rank, tier, vetoed``."""
+        if self._totals is None:
+            self._totals = _totals(self.scheme, self.prepared, self.core)
+        return self._totals
+
+    @property
+    def boards(self) -> pl.DataFrame:
+        """``board, unit, group, score, rank``."""
+        if self._boards is None:
+            self._boards = _boards(self.scheme, self.prepared, self.core)
+        return self._boards
+
+    @property
+    def warnings(self) -> list[EngineWarning]:
+        """Every warning (scheme, data, missing values and targets), sorted."""
+        if self._warnings is None:
+            extra = _missing_warnings(self.prepared, *self._missing_args) if self._missing_args else []
+            self._warnings = _sort_warnings(self._base_warnings + extra)
+        return self._warnings
 
     @property
     def indicators(self) -> pl.DataFrame:
@@ -216,7 +249,11 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
     best = st["max"] * sign
     worst = st["min"] * sign
     gmean = st["mean"] * sign
-    R = matrix_rank(Y, g)
+    rp = [j for j, lf in enumerate(leaves) if lf.method == "rank_points"]
+    R_full = matrix_rank(Y, g) if len(rp) == L else None
+    R = np.full((U, L), np.nan)
+    if rp:
+        R[:, rp] = R_full[:, rp] if R_full is not None else matrix_rank(Y[:, rp], g)
 
     # rank_ratio needs a positive best value
     for j, lf in enumerate(leaves):
@@ -252,7 +289,7 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
     no_target = ~still & np.isnan(T) & np.array([lf.method == "target" for lf in leaves])[None, :]
     S = np.where(no_target, 0.0, S)
     S = np.where(still & (miss_rule == 2), np.nan, np.where(still, 0.0, S))
-    warnings += _missing_warnings(prep, leaves, missing, still, imputed, no_target, T, miss_rule)
+    missing_args = (leaves, missing, still, imputed, no_target, T, miss_rule)
 
     nodes = aggregate(scheme.root, {lf.code: S[:, j] for j, lf in enumerate(leaves)}, U)
     base = np.nan_to_num(nodes[scheme.root.code], nan=0.0)
@@ -277,28 +314,25 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
                 warnings.append(EngineWarning("no_tier", f"unit '{prep.units[u]}': total {total[u]:g} is "
                                                          f"below every tier band", unit=prep.units[u]))
     board_scores: dict[str, np.ndarray] = {}
-    board_rank: dict[str, np.ndarray] = {}
     for b in scheme.boards:
         s = np.zeros(U)
         for code in b.indicators:
             s = s + np.nan_to_num(nodes[code], nan=0.0)
         board_scores[b.code] = s
-        board_rank[b.code] = group_rank(round_half_up(s, scheme.precision), g)
 
-    core = Core(leaves=leaves, x=X, xt=XT, t=TT, missing=missing, imputed=imputed, rank=R,
+    core = Core(leaves=leaves, x=X, xt=XT, t=TT, missing=missing, imputed=imputed, y=Y, g=g, _rank=R_full,
                 stats={"best": best, "worst": worst, "mean": gmean, "sd": st["sd"],
                        "sd_sample": st["sd_sample"], "n": st["n"]},
                 scores=S, nodes=nodes, bonus=bonus, deduction=deduction, base=base,
                 total_raw=total_raw, total=total, rank_total=rank_total, veto=veto, tier=tier,
-                boards=board_scores, board_rank=board_rank)
-    warnings = _sort_warnings(warnings)
-    totals = _totals(scheme, prep, core)
-    boards = _boards(scheme, prep, core)
+                boards=board_scores)
     if explain == "auto":
         explain = "full" if U * L <= EXPLAIN_FULL_LIMIT else "compact"
     del detail  # the per-indicator tables are built lazily, on first use
-    return ScoreResult(scheme=scheme, prepared=prep, core=core, totals=totals, boards=boards,
-                       warnings=warnings, explain_mode=explain)
+    # tables and per-unit warnings are built on first use: repeated scoring (gap, robustness)
+    # reads only ``core``
+    return ScoreResult(scheme=scheme, prepared=prep, core=core, explain_mode=explain,
+                       _base_warnings=warnings, _missing_args=missing_args)
 
 
 def _items(items: tuple, cap: float | None, prep: Prepared, U: int) -> np.ndarray:
@@ -389,7 +423,8 @@ def _boards(scheme: Scheme, prep: Prepared, c: Core) -> pl.DataFrame:
         frames.append(pl.DataFrame({
             "board": [b.code] * prep.n, "unit": prep.units, "group": groups,
             "score": round_half_up(c.boards[b.code], scheme.precision),
-            "rank": _rank_col(c.board_rank[b.code]), "_o": [order] * prep.n,
+            "rank": _rank_col(group_rank(round_half_up(c.boards[b.code], scheme.precision), prep.g)),
+            "_o": [order] * prep.n,
         }, schema_overrides={"score": pl.Float64}))
     if not frames:
         return pl.DataFrame(schema={"board": pl.String, "unit": pl.String, "group": pl.String,
