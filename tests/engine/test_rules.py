@@ -288,3 +288,18 @@ def test_the_same_inputs_give_byte_identical_outputs(tmp_path):
     score(sch, v.reverse()).write(tmp_path / "b")
     for name in ("totals.csv", "indicators.csv", "boards.csv", "stats.csv", "warnings.csv", "explain.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+# --- explanations at scale ---------------------------------------------------------------------
+
+
+def test_compact_explanations_keep_rules_and_group_inputs_and_render_units_on_demand():
+    sch = scheme(leaf("x", "efficacy"))
+    full = score(sch, column({"A": 50, "B": 55, "C": 70}))
+    compact = score(sch, column({"A": 50, "B": 55, "C": 70}), explain="compact")
+    e = compact.explain
+    assert e["mode"] == "compact" and e["units"] is None
+    assert e["groups"]["all"]["indicators"]["x"] == {"n": 3, "best": 70.0, "worst": 50.0, "mean": 58.333333,
+                                                    "sd": 8.498366}
+    assert e["rules"]["x"]["rule"].startswith("score = points × (base + (1 − base)")
+    assert compact.explain_unit("B") == full.explain["units"]["B"]
