@@ -130,7 +130,8 @@ def _list_rows(src: Source, idx: list[int], msg: Any, errors: list[str]) -> None
 
 def _bad_numbers(src: Source, df: pl.DataFrame, col: str, errors: list[str], *, allow_empty: bool) -> None:
     if df.schema[col].is_numeric():
-        bad = df.select(pl.col(col).cast(pl.Float64).is_nan() | pl.col(col).cast(pl.Float64).is_infinite())
+        # NaN is how many tools write "no value": it counts as missing; ±inf is an error
+        bad = df.select(pl.col(col).cast(pl.Float64).is_infinite())
         idx = np.flatnonzero(bad.to_series().fill_null(False).to_numpy()).tolist()
         _list_rows(src, idx, [f"{col} is not a finite number"] * len(idx), errors)
         return

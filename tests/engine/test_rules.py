@@ -303,3 +303,14 @@ def test_compact_explanations_keep_rules_and_group_inputs_and_render_units_on_de
                                                     "sd": 8.498366}
     assert e["rules"]["x"]["rule"].startswith("score = points × (base + (1 − base)")
     assert compact.explain_unit("B") == full.explain["units"]["B"]
+
+
+def test_nan_in_a_numeric_table_is_a_missing_value_and_infinity_is_an_error():
+    from kaohe.engine import DataError
+
+    sch = scheme(leaf("x", "efficacy"))
+    r = score(sch, column({"A": 1.0, "B": float("nan"), "C": 3.0}))
+    assert leaf_scores(r) == {"A": 6, "B": 0, "C": 10}
+    with pytest.raises(DataError) as exc:
+        score(sch, column({"A": 1.0, "B": float("inf")}))
+    assert exc.value.errors == ["values row 2: value is not a finite number"]
