@@ -8,13 +8,14 @@ indicators its unit owns; the office any; values go through ``services.save_valu
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any, NotRequired
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from kaohe.api.auth import API_AUTH
 from kaohe.assessment import services
@@ -77,6 +78,24 @@ class BulkIn(BaseModel):
     period: str = Field(max_length=10, description="2025-03 (month), 2025-Q1, 2025-H1 or 2025")
     values: list[ValueIn] = Field(max_length=MAX_VALUES)
     partial: bool = Field(default=False, description="save the clean values and report the rest (default: all or nothing)")
+
+
+class _ValueTD(TypedDict):
+    unit: Annotated[str, StringConstraints(max_length=32)]
+    indicator: Annotated[str, StringConstraints(max_length=64)]
+    value: float | str | None
+    explanation: NotRequired[Annotated[str, StringConstraints(max_length=2000)] | None]
+
+
+class _BulkTD(TypedDict):
+    version: int
+    period: Annotated[str, StringConstraints(max_length=10)]
+    values: Annotated[list[_ValueTD], Field(max_length=MAX_VALUES)]
+    partial: NotRequired[bool]
+
+
+#: Validates the same body as ``BulkIn`` into plain dicts: several times faster for a million values.
+_BULK = TypeAdapter(_BulkTD)
 
 
 class Problem(Schema):
@@ -208,13 +227,14 @@ def submit_values(request):
     # Read the stream directly: a bulk of a million values is far above Django's in-memory body limit.
     raw = request.read() if not getattr(request, "_read_started", False) else request.body
     try:
-        body = BulkIn.model_validate_json(raw)
+        body = _BULK.validate_json(raw)
     except ValidationError as exc:
         errors = [{"index": None, "unit": None, "indicator": None,
                    "message": ".".join(str(x) for x in e["loc"]) + ": " + e["msg"]} for e in exc.errors()[:200]]
         return 400, {"ok": False, "saved": 0, "unchanged": 0, "errors": errors, "warnings": []}
-    version = get_object_or_404(SchemeVersion, pk=body.version)
-    period = period_by_code(body.period)
+    version = get_object_or_404(SchemeVersion, pk=body["version"])
+    period = period_by_code(body["period"])
+    partial = bool(body.get("partial", False))
     if not check(request.user, "assessment.use_api"):
         raise HttpError(403, "not allowed")
     person = person_of(request.user)
@@ -227,28 +247,31 @@ def submit_values(request):
     errors: list[dict] = []
     items: list[services.ValueInput] = []
     index_of: dict[tuple[int, str], int] = {}
-    for i, v in enumerate(body.values):
-        uid = unit_ids.get(v.unit)
+    parse = services.parse_decimal
+    ValueInput = services.ValueInput
+    for i, v in enumerate(body["values"]):
+        unit, indicator = v["unit"], v["indicator"]
+        uid = unit_ids.get(unit)
         if uid is None:
-            errors.append({"index": i, "unit": v.unit, "indicator": v.indicator, "message": f"values[{i}].unit: unknown unit '{v.unit}'"})
+            errors.append({"index": i, "unit": unit, "indicator": indicator, "message": f"values[{i}].unit: unknown unit '{unit}'"})
             continue
-        if owned is not None and v.indicator not in owned:
-            errors.append({"index": i, "unit": v.unit, "indicator": v.indicator,
-                           "message": f"values[{i}].indicator: '{v.indicator}' is not an indicator your unit submits"})
+        if owned is not None and indicator not in owned:
+            errors.append({"index": i, "unit": unit, "indicator": indicator,
+                           "message": f"values[{i}].indicator: '{indicator}' is not an indicator your unit submits"})
             continue
         try:
-            value = services.parse_decimal(v.value)
+            value = parse(v["value"])
         except ValueError:
-            errors.append({"index": i, "unit": v.unit, "indicator": v.indicator, "message": f"values[{i}].value: '{v.value}' is not a number"})
+            errors.append({"index": i, "unit": unit, "indicator": indicator, "message": f"values[{i}].value: '{v['value']}' is not a number"})
             continue
-        key = (uid, v.indicator)
+        key = (uid, indicator)
         if key in index_of:
-            errors.append({"index": i, "unit": v.unit, "indicator": v.indicator, "message": f"values[{i}]: duplicate of values[{index_of[key]}]"})
+            errors.append({"index": i, "unit": unit, "indicator": indicator, "message": f"values[{i}]: duplicate of values[{index_of[key]}]"})
             continue
         index_of[key] = i
-        items.append(services.ValueInput(uid, v.indicator, value, explanation=v.explanation, where=f"values[{i}]: "))
+        items.append(ValueInput(uid, indicator, value, None, v.get("explanation"), f"values[{i}]: "))
     code_of = {pk: code for code, pk in unit_ids.items()}
-    if errors and not body.partial:
+    if errors and not partial:
         # Validate the readable values too, so the caller sees every problem at once; save nothing.
         with transaction.atomic():
             checked = services.save_values(request.user, version, period, items, source="api")
@@ -256,7 +279,7 @@ def submit_values(request):
         errors += [{"index": index_of.get((x.unit_id, x.indicator)), "unit": code_of.get(x.unit_id), "indicator": x.indicator or None,
                     "message": x.message} for x in checked.errors]
         return 400, {"ok": False, "saved": 0, "unchanged": 0, "errors": errors[:1000], "warnings": []}
-    result = services.save_values(request.user, version, period, items, source="api", allow_partial=body.partial)
+    result = services.save_values(request.user, version, period, items, source="api", allow_partial=partial)
 
     def problems(issues):
         return [{"index": index_of.get((x.unit_id, x.indicator)), "unit": code_of.get(x.unit_id), "indicator": x.indicator or None,

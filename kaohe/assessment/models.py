@@ -228,14 +228,16 @@ class DataValue(models.Model):
     conflict (optimistic locking) and is refused with both values shown.
     """
 
-    version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="values")
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
+    # Only the two composite indexes below: a million-row import pays for every index, and the
+    # unique (version, unit, indicator, period) index already serves the version's lookups.
+    version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="values", db_index=False)
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"), db_index=False)
     indicator = models.CharField(_("指标代码"), max_length=64)
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values", verbose_name=_("考核期"))
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values", verbose_name=_("考核期"), db_index=False)
     value = models.DecimalField(_("数值"), max_digits=24, decimal_places=6, null=True, blank=True)
     kind = models.CharField(_("数值类型"), max_length=8, choices=ValueKind.choices, default=ValueKind.PERIOD)
     explanation = models.TextField(_("说明"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
     updated_at = models.DateTimeField(auto_now=True)
     revision = models.PositiveIntegerField(default=1)
 
@@ -245,7 +247,7 @@ class DataValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["version", "unit", "indicator", "period"], name="unique_data_value"),
         ]
-        indexes = [models.Index(fields=["version", "period", "indicator"])]
+        indexes = [models.Index(fields=["period", "version", "indicator"], name="assessment_dv_period_idx")]
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.indicator}/{self.period_id}={self.value}"

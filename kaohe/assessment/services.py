@@ -43,7 +43,7 @@ from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.orgs.models import OrgUnit
 
-AUDIT_CHUNK = 5000  # rows per audit entry for bulk writes
+AUDIT_CHUNK = 20000  # rows per audit entry for bulk writes
 VALUE_AUDIT_TYPE = "assessment.datavalue"
 
 # ---- periods ------------------------------------------------------------------------------------
@@ -208,6 +208,15 @@ def parse_decimal(raw) -> Decimal | None:
     """A cell's text as a Decimal (thousands separators and % allowed); '' is None; ValueError otherwise."""
     if raw is None:
         return None
+    kind = type(raw)
+    if kind is float:  # the API's common case, kept cheap for a million values
+        if raw != raw or not -1e17 < raw < 1e17:
+            raise ValueError(raw)
+        return Decimal(repr(raw))
+    if kind is int:
+        if not -10**17 < raw < 10**17:
+            raise ValueError(raw)
+        return Decimal(raw)
     if isinstance(raw, bool):
         raise ValueError(raw)
     if isinstance(raw, int | float | Decimal):
@@ -337,7 +346,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
         return result
     if writes:
         if len(writes) >= COPY_THRESHOLD and connection.vendor == "postgresql":
-            _copy_upsert(version.pk, period.pk, user_id, now, writes)
+            _copy_upsert(version.pk, period.pk, user_id, now, writes, fresh=not existing)
         else:
             DataValue.objects.bulk_create(
                 [DataValue(version_id=version.pk, unit_id=u, indicator=i, period_id=period.pk, value=v, kind=k,
@@ -363,10 +372,25 @@ class _Stored:
     updated_by: str | None
 
 
-def _copy_upsert(version_id: int, period_id: int, user_id: int | None, now, writes: list[tuple]) -> None:
-    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … ON CONFLICT DO UPDATE."""
+def _copy_upsert(version_id: int, period_id: int, user_id: int | None, now, writes: list[tuple], fresh: bool = False) -> None:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT … ON CONFLICT DO UPDATE.
+
+    ``fresh`` (none of these cells exists yet, the common first push of a period): COPY
+    straight into the table; a concurrent writer of the same cells makes the unique index
+    fail the COPY, and the upsert path runs instead.
+    """
     table = DataValue._meta.db_table
     cols = "version_id, unit_id, indicator, period_id, value, kind, explanation, updated_by_id, updated_at, revision"
+    if fresh:
+        from django.db import IntegrityError
+
+        try:
+            with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for unit_id, indicator, value, kind, explanation, revision in writes:
+                    copy.write_row((version_id, unit_id, indicator, period_id, value, kind, explanation, user_id, now, revision))
+            return
+        except IntegrityError:
+            pass
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS tmp_datavalue (version_id bigint, unit_id bigint, indicator varchar(64), "
