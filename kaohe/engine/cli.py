@@ -63,6 +63,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"error: cannot write to {args.out}: {exc}", file=sys.stderr)
         return 2
+    except ValueError as exc:  # e.g. a table too long for an Excel sheet
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not args.quiet:
         shown = 0
         for w in result.warnings:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("csv", "xlsx", "json", "parquet")
 TABLES = ("totals", "indicators", "boards", "stats", "warnings")
+EXCEL_ROWS = 1_048_575  # one row is the header
 
 
 def write_table(df: pl.DataFrame, path: Path, fmt: str) -> None:
@@ -31,6 +32,9 @@ def write_table(df: pl.DataFrame, path: Path, fmt: str) -> None:
     elif fmt == "json":
         df.write_json(path)
     elif fmt == "xlsx":
+        if df.height > EXCEL_ROWS:
+            raise ValueError(f"{path.stem} has {df.height:,} rows, more than an Excel sheet holds "
+                             f"({EXCEL_ROWS:,}); use --format csv or parquet")
         df.write_excel(path, worksheet=path.stem, autofit=False)
     else:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -209,3 +209,13 @@ def test_console_script_dispatches_score_without_django(tmp_path):
 def test_analysis_commands_are_dispatched_to_their_modules(command, capsys):
     assert main([command, "--help"]) == 0
     assert f"usage: kaohe {command}" in capsys.readouterr().out
+
+
+def test_a_table_too_long_for_excel_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys):
+    from kaohe.engine import output
+
+    monkeypatch.setattr(output, "EXCEL_ROWS", 10)  # the golden indicators table has 30 rows
+    code, out = run(tmp_path, "--format", "xlsx")
+    assert code == 2 and not out.exists()
+    assert "error: indicators has 30 rows, more than an Excel sheet holds (10); use --format csv or parquet" \
+        in capsys.readouterr().err
