@@ -247,13 +247,16 @@ def load(ctx) -> None:
     appeal_units = [c for c in ("SFS-LX", "SFS-MH") if c in rows and c in units]
     if len(appeal_units) == 2:
         lx, mh = appeal_units
-        ind_a = next((i for (u, i), r in sorted(inds.items()) if u == lx and r.full_marks and r.score < r.full_marks), None)
+        # 柳溪区 contests an indicator where it is not first: its figure "should have been" the group best.
+        best = {(r.group, r.indicator): r.value for r in annual.indicator_rows.filter(rank=1).order_by("unit_code")}
+        ind_a = next((i for (u, i), r in sorted(inds.items()) if u == lx and r.rank and r.rank > 1 and r.value is not None
+                      and best.get((r.group, i)) is not None and best[(r.group, i)] != r.value), None)
         ind_b = next((i for (u, i), r in sorted(inds.items()) if u == mh and r.full_marks and r.score < r.full_marks), None)
         if ind_a and ind_b:
-            old = inds[(lx, ind_a)].value or 0.0
+            claimed = best[(inds[(lx, ind_a)].group, ind_a)]
             accepted = services.file_appeal(
                 pub, units[lx], ind_a, "统计口径有误：12月有两个项目的数据漏报，已附统计部门更正说明。", liuxi,
-                claimed_value=round(old * 1.25 + 1, 2), now=_at(dt.date(ctx.year + 1, 1, 22)))
+                claimed_value=claimed, now=_at(dt.date(ctx.year + 1, 1, 22)))
             rejected = services.file_appeal(
                 pub, units[mh], ind_b, "认为该指标计分方法对本区不利，申请按全市平均水平计分。", minghu,
                 now=_at(dt.date(ctx.year + 1, 1, 23)))

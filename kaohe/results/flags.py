@@ -164,12 +164,13 @@ def award_flags(run: ScoringRun) -> list[Flag]:
                         break
                     other = missed_targets(earlier)
                     streak = {u: inds & other.get(u, set()) for u, inds in streak.items()}
+                ind_names = {code: meta.get("name", code) for code, meta in run.scheme_meta.get("indicators", {}).items()}
                 for unit, inds in sorted(streak.items()):
                     if not inds or unit not in totals:
                         continue
                     t = totals[unit]
                     add(kind, rule, unit, t.unit_name, t.group, "",
-                        _("连续%(n)d个月未完成月度目标：%(inds)s") % {"n": times, "inds": "、".join(sorted(inds))})
+                        _("连续%(n)d个月未完成月度目标：%(inds)s") % {"n": times, "inds": "、".join(ind_names.get(i, i) for i in sorted(inds))})
     Flag.objects.bulk_create(flags)
     return flags
 

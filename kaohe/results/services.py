@@ -277,15 +277,20 @@ def _correct_source_data(run: ScoringRun, appeal: Appeal, value: float, user) ->
 
     SchemeVersion = apps.get_model("assessment", "SchemeVersion")
     PeriodModel = apps.get_model("assessment", "Period")
-    correct(
-        user,
-        SchemeVersion.objects.get(pk=run.scheme_version_ref),
-        PeriodModel.objects.get(pk=run.period_ref),
-        appeal.unit,
-        appeal.indicator,
-        Decimal(str(value)),
-        reason=_("申诉采纳（申诉编号%(id)s）") % {"id": appeal.pk},
-    )
+    DataValue = apps.get_model("assessment", "DataValue")
+    version = SchemeVersion.objects.get(pk=run.scheme_version_ref)
+    period = PeriodModel.objects.get(pk=run.period_ref)
+    # The run's value may come from an earlier period of the indicator's own frequency (a
+    # quarterly indicator in a monthly run, a monthly one in the annual run): correct it there.
+    stored = (DataValue.objects.filter(version=version, unit=appeal.unit, indicator=appeal.indicator,
+                                       period__year=period.year, period__end__lte=period.end)
+              .select_related("period").order_by("-period__end").first())
+    target = stored.period if stored is not None else period
+    try:
+        correct(user, version, target, appeal.unit, appeal.indicator, Decimal(str(value)),
+                reason=_("申诉采纳（申诉编号%(id)s）") % {"id": appeal.pk})
+    except Exception as exc:  # the assessment app's WorkflowError: say why, change nothing
+        raise ValidationError(_("考核数据更正未成功：%(err)s") % {"err": exc}) from exc
 
 
 @transaction.atomic

@@ -46,7 +46,7 @@ def test_missing_a_monthly_target_twice_in_a_row_is_a_yellow_light(db):
     # GDP target 7.5: January 乙 7, 丙 6, 丁 5 miss; February 乙 7, 丙 6 miss, 丁 9 meets → 乙 and 丙 twice in a row.
     missed = sorted(f.unit_code for f in Flag.objects.filter(run=run, rule="target_missed"))
     assert missed == ["C-B", "C-C"]
-    assert "连续2个月未完成月度目标：GDP" in Flag.objects.get(run=run, unit_code="C-B", rule="target_missed").reason
+    assert "连续2个月未完成月度目标：地区生产总值增速" in Flag.objects.get(run=run, unit_code="C-B", rule="target_missed").reason
 
 
 def test_flag_rules_are_configured_per_scheme(db):
