@@ -9,8 +9,6 @@ decides (``orgs.manage_unit``).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -162,6 +160,10 @@ class UnitPlacementAdmin(OfficeScopedAdmin):
     search_fields = ("unit__code", "unit__name", "reason")
     list_select_related = ("unit", "parent")
     date_hierarchy = "valid_from"
+    readonly_fields = ("unit",)
+
+    def has_add_permission(self, request):
+        return False  # a placement is opened by creating or moving a unit
 
 
 @admin.register(PeerGroup)
@@ -198,6 +200,3 @@ class PersonAdmin(OfficeScopedAdmin):
     list_select_related = ("user", "unit")
     autocomplete_fields = ()
 
-
-# So that a date in the admin defaults sensibly when an office moves a unit mid-year.
-OrgUnitForm.base_fields["valid_from"].initial = lambda: dt.date(dt.date.today().year + 1, 1, 1)

@@ -110,3 +110,9 @@ def test_the_audit_log_in_the_admin_is_read_only(staff, client_for):
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
     entry = AuditEntry.objects.first()
     assert client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+
+
+def test_placements_are_opened_by_moves_not_added_by_hand(staff, client_for):
+    client = client_for(staff.office)
+    assert client.get(reverse("admin:orgs_unitplacement_add")).status_code == 403
+    assert client.get(reverse("admin:orgs_unitplacement_changelist")).status_code == 200
