@@ -67,14 +67,11 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not args.quiet:
-        shown = 0
-        for w in result.warnings:
-            if shown == 50:
-                print(f"warning: … and {len(result.warnings) - 50} more (see warnings.{args.format})",
-                      file=sys.stderr)
-                break
-            print(f"warning: {w.message}", file=sys.stderr)
-            shown += 1
+        table = result.warnings_table
+        for message in table["message"].head(50).to_list():
+            print(f"warning: {message}", file=sys.stderr)
+        if table.height > 50:
+            print(f"warning: … and {table.height - 50} more (see warnings.{args.format})", file=sys.stderr)
     t = result.totals
     groups = t["group"].n_unique() if t.height else 0
     print(f"scored {t.height} units in {groups} group(s) on {len(result.core.leaves)} indicators"

@@ -890,7 +890,7 @@ def load_scheme(source: Scheme | Mapping[str, Any] | str | Path) -> Scheme:
         if label.endswith(".json"):
             data = json.loads(text)
         else:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except json.JSONDecodeError as exc:
         raise SchemeError(f"{label} line {exc.lineno}: not valid JSON ({exc.msg})") from None
     except yaml.YAMLError as exc:

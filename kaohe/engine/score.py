@@ -77,6 +77,7 @@ class ScoreResult:
     _base_warnings: list[EngineWarning] = field(default_factory=list, repr=False)
     _missing_args: tuple = field(default=(), repr=False)
     _warnings: list[EngineWarning] | None = field(default=None, repr=False)
+    _warnings_table: pl.DataFrame | None = field(default=None, repr=False)
     _totals: pl.DataFrame | None = field(default=None, repr=False)
     _boards: pl.DataFrame | None = field(default=None, repr=False)
     _explain: dict[str, Any] | None = field(default=None, repr=False)
@@ -101,9 +102,22 @@ class ScoreResult:
     def warnings(self) -> list[EngineWarning]:
         """Every warning (scheme, data, missing values and targets), sorted."""
         if self._warnings is None:
-            extra = _missing_warnings(self.prepared, *self._missing_args) if self._missing_args else []
-            self._warnings = _sort_warnings(self._base_warnings + extra)
+            self._warnings = [EngineWarning(*row) for row in
+                              self.warnings_table.select("code", "message", "unit", "indicator").iter_rows()]
         return self._warnings
+
+    @property
+    def warnings_table(self) -> pl.DataFrame:
+        """``code, unit, indicator, message`` sorted, without repeats."""
+        if self._warnings_table is None:
+            frames = [warnings_frame(self._base_warnings)]
+            if self._missing_args:
+                leaves, missing, _still, imputed, _nt, _t, miss_rule = self._missing_args
+                frames.append(warnings_frame(_missing_warnings(self.prepared, *self._missing_args)))
+                frames.append(_missing_frame(self.prepared, leaves, missing, imputed, miss_rule))
+            self._warnings_table = (pl.concat(frames).unique()
+                                    .sort(["code", "unit", "indicator", "message"], nulls_last=False))
+        return self._warnings_table
 
     @property
     def indicators(self) -> pl.DataFrame:
@@ -138,10 +152,6 @@ class ScoreResult:
         if unit not in idx:
             raise KeyError(unit)
         return unit_entries(self, np.array([idx[unit]]))[unit]
-
-    @property
-    def warnings_table(self) -> pl.DataFrame:
-        return warnings_frame(self.warnings)
 
     def write(self, out_dir: str | Path, fmt: str = "csv") -> list[Path]:
         from kaohe.engine.output import write_result
@@ -347,22 +357,32 @@ def _items(items: tuple, cap: float | None, prep: Prepared, U: int) -> np.ndarra
     return total
 
 
+def _missing_frame(prep: Prepared, leaves: list[Leaf], missing: np.ndarray, imputed: np.ndarray,
+                   miss_rule: np.ndarray) -> pl.DataFrame:
+    """One ``missing_value`` warning per missing (unit, leaf), built as a table with string
+    expressions (national runs have tens of thousands of them)."""
+    ui, ji = np.nonzero(missing)
+    kind = np.where(imputed[ui, ji], 1, np.where(miss_rule[ji] == 1, 3, miss_rule[ji]))
+    tails = pl.Series(["; scored 0 (missing: zero)", "; the peer-group mean is used (missing: mean)",
+                       "; left out and its parent rescaled (missing: exclude)",
+                       " and its peer group has none either; scored 0"])
+    df = pl.DataFrame({
+        "code": pl.Series(["missing_value"] * len(ui), dtype=pl.String),
+        "unit": pl.Series(prep.units, dtype=pl.String).gather(ui),
+        "indicator": pl.Series([lf.code for lf in leaves], dtype=pl.String).gather(ji),
+        "_ind": pl.Series([lf.indicator for lf in leaves], dtype=pl.String).gather(ji),
+        "_tail": tails.gather(kind),
+    })
+    return df.select("code", "unit", "indicator", pl.concat_str([
+        pl.lit("unit '"), pl.col("unit"), pl.lit("' has no value for '"), pl.col("_ind"), pl.lit("'"),
+        pl.col("_tail")]).alias("message"))
+
+
 def _missing_warnings(prep: Prepared, leaves: list[Leaf], missing: np.ndarray, still: np.ndarray,
                       imputed: np.ndarray, no_target: np.ndarray, T: np.ndarray,
                       miss_rule: np.ndarray) -> list[EngineWarning]:
+    """Warnings about targets (missing, zero); missing values are in :func:`_missing_frame`."""
     out: list[EngineWarning] = []
-    what = {0: "scored 0 (missing: zero)", 2: "left out and its parent rescaled (missing: exclude)"}
-    ui, ji = np.nonzero(missing)
-    for u, j in zip(ui.tolist(), ji.tolist(), strict=True):
-        lf = leaves[j]
-        unit = prep.units[u]
-        if imputed[u, j]:
-            msg = f"unit '{unit}' has no value for '{lf.indicator}'; the peer-group mean is used (missing: mean)"
-        elif miss_rule[j] == 1:
-            msg = f"unit '{unit}' has no value for '{lf.indicator}' and its peer group has none either; scored 0"
-        else:
-            msg = f"unit '{unit}' has no value for '{lf.indicator}'; {what[int(miss_rule[j])]}"
-        out.append(EngineWarning("missing_value", msg, unit=unit, indicator=lf.code))
     ui, ji = np.nonzero(no_target)
     for u, j in zip(ui.tolist(), ji.tolist(), strict=True):
         out.append(EngineWarning("missing_target", f"unit '{prep.units[u]}' has no target for "
@@ -380,12 +400,6 @@ def _missing_warnings(prep: Prepared, leaves: list[Leaf], missing: np.ndarray, s
                                                     f"'{lf.indicator}'; full marks if met, else 0",
                                      unit=prep.units[u], indicator=lf.code))
     return out
-
-
-def _sort_warnings(ws: list[EngineWarning]) -> list[EngineWarning]:
-    """Sorted (code, unit, indicator, message) and without repeats — deterministic output."""
-    keyed = {(w.code, w.unit or "", w.indicator or "", w.message): w for w in ws}
-    return [keyed[k] for k in sorted(keyed)]
 
 
 def tier_names(scheme: Scheme, tier: np.ndarray) -> list[str | None]:
