@@ -21,6 +21,10 @@ from kaohe.orgs import services
 from kaohe.orgs.models import OrgUnit, PeerGroup, Person, UnitPlacement
 from kaohe.orgs.permissions import check, person_of, scope_unit_ids
 
+admin.site.site_header = _("考核 · 基础数据管理")
+admin.site.site_title = _("考核管理")
+admin.site.index_title = _("基础数据")
+
 
 class OfficeScopedAdmin(AuditedModelAdmin):
     """Open to the assessment office (rule ``orgs.manage_unit``), rows limited to its scope."""
