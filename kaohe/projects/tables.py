@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kaohe.projects.models import Project, ProjectWarning
+from kaohe.projects.templatetags.projects_tags import stage_name
 
 
 def _light(level: str) -> SafeString:
@@ -37,7 +38,7 @@ def project_rows(projects: Iterable[Project]) -> SafeString:
                 '<td class="nowrap">{}</td><td class="nowrap">{}</td><td class="nowrap">{}</td>'
                 '<td class="num">{}</td><td class="num">{}</td><td class="nowrap">{}</td><td class="nowrap">{}</td></tr>',
                 _light(p.warning_level), p.code, detail, p.pk, p.name, p.unit.name, p.get_level_display(),
-                p.stage.name if p.stage_id else not_started, _wan(p.total_investment), _wan(p.year_plan),
+                stage_name(p.stage) if p.stage_id else not_started, _wan(p.total_investment), _wan(p.year_plan),
                 p.planned_start.isoformat() if p.planned_start else "—", p.leader_name or "—",
             )
         )

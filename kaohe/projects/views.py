@@ -41,6 +41,7 @@ from kaohe.projects.models import (
     Stage,
     WarningLevel,
 )
+from kaohe.projects.templatetags.projects_tags import stage_name
 
 SIZE_BANDS = {
     "1e10": (1_000_000, None, gettext_noop("100亿元以上")),
@@ -219,7 +220,7 @@ def kanban(request):
     qs, f = _filtered(request, visible_projects(request.user))
     stages = list(_stages())
     columns = [{"stage": None, "name": _("未开始"), "code": "none"}] + [
-        {"stage": s, "name": s.name, "code": s.code} for s in stages
+        {"stage": s, "name": stage_name(s), "code": s.code} for s in stages
     ]
     per_stage = dict(qs.values_list("stage__code").annotate(n=Count("pk")))
     for col in columns:

@@ -22,3 +22,15 @@ def wan(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{round(float(value)):,}"
+
+
+@register.filter
+def stage_name(stage) -> str:
+    """A stage's name in the user's language (its English name when the page is English)."""
+    from django.utils.translation import get_language
+
+    if stage is None:
+        return ""
+    if (get_language() or "").startswith("en") and stage.name_en:
+        return stage.name_en
+    return stage.name
