@@ -155,15 +155,17 @@ def _empty_text(src: Source, df: pl.DataFrame, col: str, errors: list[str]) -> N
     _list_rows(src, idx, [f"{col} is empty"] * len(idx), errors)
 
 
-def _clean_text(s: pl.Series) -> pl.Series:
-    """Codes as trimmed text; the trimming runs per row only if a distinct value needs it."""
+def _clean_text(s: pl.Series, with_unique: bool = False) -> Any:
+    """Codes as trimmed text; the trimming runs per row only if a distinct value needs it.
+    With ``with_unique`` also the distinct trimmed values (a set)."""
     if s.dtype != pl.String:
         s = pl.DataFrame({"x": s}).select(_text(pl.DataFrame({"x": s}), "x")).to_series()
-        return s
+        return (s, set(s.unique().to_list())) if with_unique else s
     uniq = s.unique()
-    if (uniq.str.strip_chars() != uniq).any():
-        return s.str.strip_chars()
-    return s
+    stripped = uniq.str.strip_chars()
+    if (stripped != uniq).any():
+        s = s.str.strip_chars()
+    return (s, set(stripped.to_list())) if with_unique else s
 
 
 def _codes(s: pl.Series, labels: list[str]) -> np.ndarray:
@@ -303,23 +305,27 @@ def prepare(
     # --- values (national scale: each row costs one hash lookup per code column; per-row
     # messages are built only where the codes show a problem)
     has_period = "period" in vdf.columns
+    unit_col, unit_uniq = _clean_text(vdf["unit"], with_unique=True)
+    ind_col, ind_uniq = _clean_text(vdf["indicator"], with_unique=True)
     long = pl.DataFrame({
-        "unit": _clean_text(vdf["unit"]), "indicator": _clean_text(vdf["indicator"]),
+        "unit": unit_col, "indicator": ind_col,
         "value": vdf.select(_number(vdf, "value")).to_series(),
         **({"period": _clean_text(vdf["period"])} if has_period else {}),
     })
-    for col in ("unit", "indicator"):
-        if long[col].null_count() or "" in set(long[col].unique().to_list()):
+    for col, uniq in (("unit", unit_uniq), ("indicator", ind_uniq)):
+        if None in uniq or "" in uniq:
             _empty_text(vsrc, long, col, errors)
     _bad_numbers(vsrc, vdf, "value", errors, allow_empty=True)
     ucode = _codes(long["unit"], order)
-    unknown_rows = np.flatnonzero((ucode < 0) & long.select(
-        pl.col("unit").is_not_null() & (pl.col("unit") != "")).to_series().to_numpy())
+    unknown_rows = np.zeros(0, dtype=np.int64)
+    if (ucode < 0).any():
+        unknown_rows = np.flatnonzero((ucode < 0) & long.select(
+            pl.col("unit").is_not_null() & (pl.col("unit") != "")).to_series().to_numpy())
     if len(unknown_rows) and usrc is not None:
         idx = unknown_rows.tolist()
         _list_rows(vsrc, idx, [f"unit '{b}' is not in {usrc.label}" for b in long["unit"].gather(idx).to_list()],
                    errors)
-    ilabels = sorted(long["indicator"].unique().drop_nulls().to_list())
+    ilabels = sorted(x for x in ind_uniq if x is not None)
     icode = _codes(long["indicator"], ilabels)
     kind = None
     ptable = None
