@@ -59,8 +59,14 @@ def collect(year: int, month: int, *, city: OrgUnit | None) -> BulletinData:
     total = wide(unit_figures(year, month, city=city, total=True))
     totals = total.row(0, named=True) if total.height else {}
     by_unit = wide(unit_figures(year, month, city=city))
-    names = {u.code: u.name for u in OrgUnit.objects.filter(code__in=by_unit["unit"].to_list())}
-    units = [dict(row, name=names.get(row["unit"], row["unit"])) for row in by_unit.iter_rows(named=True)]
+    order = {
+        u.code: (i, u.name)
+        for i, u in enumerate(OrgUnit.objects.filter(code__in=by_unit["unit"].to_list()).order_by("sort_order", "code"))
+    }
+    units = sorted(
+        (dict(row, name=order.get(row["unit"], (0, row["unit"]))[1]) for row in by_unit.iter_rows(named=True)),
+        key=lambda u: order.get(u["unit"], (len(order), ""))[0],
+    )
     limit = period_end(year + (month == 12), month % 12 + 1)
     as_of = ProjectWarning.objects.filter(date__lte=limit).aggregate(d=Max("date"))["d"]
     lists: dict[str, list[dict]] = {"red": [], "yellow": []}
