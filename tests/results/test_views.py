@@ -196,3 +196,29 @@ def test_robustness_of_an_annual_run_for_readers_only(scored, client_for):
     book = _xlsx(client_for(scored.w.leader).get(url + "&format=xlsx"))
     assert book.active.max_row == 5
     assert client_for(scored.w.assessed_a).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("name,status", [("office", 200), ("leader", 200), ("assessed_a", 200), ("submitter", 200)])
+def test_member_pages_open_for_every_member(scored, client_for, name, status):
+    client = client_for(getattr(scored.w, name))
+    for url in ["/results/publications/", "/results/appeals/", "/results/awards/?year=2025", "/results/notifications/",
+                "/results/cockpit/", "/results/runs/"]:
+        assert client.get(url).status_code == status, url
+
+
+def test_pages_refuse_users_without_a_place_in_the_organisation(scored, client_for):
+    from tests.factories import UserFactory
+
+    stranger = client_for(UserFactory(username="stranger"))
+    for url in ["/results/cockpit/", "/results/runs/", f"/results/boards/{scored.feb.pk}/ZX/", "/results/publications/",
+                "/results/units/C-A/"]:
+        assert stranger.get(url).status_code == 403, url
+
+
+def test_only_the_office_starts_runs_and_writes_reviews(scored, client_for):
+    for name in ("leader", "assessed_a", "submitter"):
+        client = client_for(getattr(scored.w, name))
+        assert client.post("/results/runs/new/", {"version": 1, "period": 1}).status_code == 403
+        assert client.post(f"/results/runs/{scored.feb.pk}/review/", {"text": "x"}).status_code == 403
+    r = client_for(scored.w.office).post(f"/results/runs/{scored.feb.pk}/review/", {"title": "二月点评", "text": "丁区进位明显"})
+    assert r.status_code == 302 and scored.feb.reviews.get().text == "丁区进位明显"
