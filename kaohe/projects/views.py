@@ -402,6 +402,9 @@ def project_detail(request, pk: int):
             late = ((actual or day) - planned).days
         timeline.append({"stage": stage, "planned": planned, "actual": actual, "late_days": late})
     warning = project.warnings.order_by("-date").first()
+    approvals = list(project.approvals.select_related("stage"))
+    for a in approvals:
+        a.overdue = a.is_overdue(day)
     problems = list(project.problems.select_related("assigned_unit", "raised_by"))
     for p in problems:
         p.can_resolve = p.status == ProblemStatus.OPEN and check(request.user, "projects.resolve_problem", p)
@@ -415,7 +418,7 @@ def project_detail(request, pk: int):
             "nav_active": "projects",
             "project": project,
             "timeline": timeline,
-            "approvals": project.approvals.select_related("stage"),
+            "approvals": approvals,
             "reports": reports,
             "problems": problems,
             "warning": warning,

@@ -167,3 +167,16 @@ def test_the_board_speaks_english_with_english_reasons(w, client_for):
     page = client.get(reverse("projects:board"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Warnings by unit" in page
     assert "planned to start on 2026-06-01, still not started 5 months later" in page
+
+
+def test_an_approval_past_its_time_limit_is_flagged_on_the_project_page(w, client_for):
+    from kaohe.projects.models import ApprovalNode
+
+    stage = w.project.stage_set.stages.get(code="landed")
+    ApprovalNode.objects.create(project=w.project, stage=stage, name="建设用地规划许可", time_limit_days=20,
+                                started_on=D(2026, 1, 5))
+    ApprovalNode.objects.create(project=w.project, stage=stage, name="施工许可", time_limit_days=7,
+                                started_on=D(2026, 1, 5), done_on=D(2026, 1, 9))
+    page = client_for(w.assessed_a).get(reverse("projects:detail", args=[w.project.pk])).content.decode()
+    assert "建设用地规划许可" in page and "施工许可" in page
+    assert page.count("超时限") == 1
