@@ -228,16 +228,19 @@ class DataValue(models.Model):
     conflict (optimistic locking) and is refused with both values shown.
     """
 
-    # Only the two composite indexes below: a million-row import pays for every index, and the
-    # unique (version, unit, indicator, period) index already serves the version's lookups.
-    version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="values", db_index=False)
-    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"), db_index=False)
+    # A fact table written a million rows at a time. Only the two composite indexes below (the
+    # unique one serves the version's lookups), and no database-level foreign-key constraints:
+    # PostgreSQL checks deferred FKs row by row at COMMIT, which cost more than the COPY itself.
+    # Rows are written only by ``services.save_values``, which resolves every id from the
+    # database first; on_delete (CASCADE/PROTECT/SET_NULL) is enforced by Django as before.
+    version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="values", db_index=False, db_constraint=False)
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"), db_index=False, db_constraint=False)
     indicator = models.CharField(_("指标代码"), max_length=64)
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values", verbose_name=_("考核期"), db_index=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="values", verbose_name=_("考核期"), db_index=False, db_constraint=False)
     value = models.DecimalField(_("数值"), max_digits=24, decimal_places=6, null=True, blank=True)
     kind = models.CharField(_("数值类型"), max_length=8, choices=ValueKind.choices, default=ValueKind.PERIOD)
     explanation = models.TextField(_("说明"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False)
     updated_at = models.DateTimeField(auto_now=True)
     revision = models.PositiveIntegerField(default=1)
 

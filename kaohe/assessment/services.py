@@ -372,6 +372,27 @@ class _Stored:
     updated_by: str | None
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(version_id, period_id, user_id, now, writes: list[tuple], chunk: int = 20000):
+    """Rows in COPY's text format, a chunk at a time (several times faster than ``write_row``)."""
+    prefix = f"{version_id}\t"
+    middle = f"\t{period_id}\t"
+    user_text = "\\N" if user_id is None else str(user_id)
+    suffix = f"\t{user_text}\t{now.isoformat()}\t"
+    lines = []
+    for unit_id, indicator, value, kind, explanation, revision in writes:
+        text = "\\N" if value is None else str(value)
+        expl = explanation.translate(_COPY_ESCAPES) if explanation else ""
+        lines.append(f"{prefix}{unit_id}\t{indicator.translate(_COPY_ESCAPES)}{middle}{text}\t{kind}\t{expl}{suffix}{revision}\n")
+        if len(lines) >= chunk:
+            yield "".join(lines).encode()
+            lines = []
+    if lines:
+        yield "".join(lines).encode()
+
+
 def _copy_upsert(version_id: int, period_id: int, user_id: int | None, now, writes: list[tuple], fresh: bool = False) -> None:
     """PostgreSQL: COPY the rows into a temporary table, then one INSERT … ON CONFLICT DO UPDATE.
 
@@ -386,8 +407,8 @@ def _copy_upsert(version_id: int, period_id: int, user_id: int | None, now, writ
 
         try:
             with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for unit_id, indicator, value, kind, explanation, revision in writes:
-                    copy.write_row((version_id, unit_id, indicator, period_id, value, kind, explanation, user_id, now, revision))
+                for chunk in _copy_text(version_id, period_id, user_id, now, writes):
+                    copy.write(chunk)
             return
         except IntegrityError:
             pass
@@ -399,8 +420,8 @@ def _copy_upsert(version_id: int, period_id: int, user_id: int | None, now, writ
         )
         cursor.execute("TRUNCATE tmp_datavalue")
         with cursor.cursor.copy(f"COPY tmp_datavalue ({cols}) FROM STDIN") as copy:
-            for unit_id, indicator, value, kind, explanation, revision in writes:
-                copy.write_row((version_id, unit_id, indicator, period_id, value, kind, explanation, user_id, now, revision))
+            for chunk in _copy_text(version_id, period_id, user_id, now, writes):
+                copy.write(chunk)
         cursor.execute(
             f"INSERT INTO {table} ({cols}) SELECT {cols} FROM tmp_datavalue "
             "ON CONFLICT (version_id, unit_id, indicator, period_id) DO UPDATE SET value = EXCLUDED.value, "

@@ -190,3 +190,12 @@ def test_large_batches_take_the_bulk_path_and_upsert_revisions(setup, monkeypatc
     put(w, version, months[3], {("C-A", "fai"): "11", ("C-B", "fai"): "20"})
     rows = {r.unit_id: (r.value, r.revision) for r in DataValue.objects.filter(indicator="fai")}
     assert rows == {w.district_a.pk: (Decimal("11"), 2), w.district_b.pk: (Decimal("20"), 1)}
+
+
+def test_the_bulk_path_keeps_awkward_text_intact(setup, monkeypatch):
+    w, version, months = setup
+    monkeypatch.setattr(services, "COPY_THRESHOLD", 1)
+    item = services.ValueInput(w.district_a.pk, "fai", Decimal("0.0000001"), explanation="含\t制表符\\与\n换行")
+    assert services.save_values(w.submitter, version, months[3], [item], source="api").saved == 1
+    row = DataValue.objects.get()
+    assert row.explanation == "含\t制表符\\与\n换行" and row.value == Decimal("0.000000")
