@@ -19,13 +19,19 @@ from kaohe.engine.scheme import Leaf, Node
 def aggregate(root: Node, leaf_scores: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
     """Scores of every node (post-order), keyed by code; leaves included."""
     out: dict[str, np.ndarray] = dict(leaf_scores)
+    fulls: dict[str, float] = {}
+
+    def full_of(node: Node | Leaf) -> float:  # memoised: full_marks recurses
+        if node.code not in fulls:
+            fulls[node.code] = node.full_marks
+        return fulls[node.code]
 
     def visit(node: Node | Leaf) -> np.ndarray:
         if isinstance(node, Leaf):
             return out[node.code]
         kids = [visit(c) for c in node.children]
         S = np.column_stack(kids) if kids else np.zeros((n, 0))
-        full = np.array([c.full_marks for c in node.children], dtype=np.float64)
+        full = np.array([full_of(c) for c in node.children], dtype=np.float64)
         w = np.array([c.weight for c in node.children], dtype=np.float64)
         present = ~np.isnan(S)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -33,7 +39,7 @@ def aggregate(root: Node, leaf_scores: dict[str, np.ndarray], n: int) -> dict[st
                 plain = np.where(present, S, 0.0).sum(axis=1)
                 fp = (present * full).sum(axis=1)
                 score = np.where(present.all(axis=1), plain,
-                                 np.where(fp > 0, plain * node.full_marks / fp, np.nan))
+                                 np.where(fp > 0, plain * full.sum() / fp, np.nan))
             else:
                 R = np.where(present, S / full, 0.0)
                 wp = present * w
