@@ -19,8 +19,10 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	@touch $(STAMP)
 
+# The demo is served with DEBUG off so users meet kaohe's own error pages, never a traceback
+# (WhiteNoise still serves static files from the apps). KAOHE_DEBUG=true make demo to debug.
 demo: install
-	$(BIN)/kaohe demo --serve
+	KAOHE_DEBUG=$${KAOHE_DEBUG:-false} $(BIN)/kaohe demo --serve
 
 test: install
 	@$(BIN)/python scripts/run_tests.py

@@ -87,14 +87,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Chinese unless the user chose English with the switch (not the browser's header).
+    "kaohe.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaohe.audit.middleware.RequestContextMiddleware",
+    "kaohe.web.middleware.UserFacingErrorsMiddleware",
 ]
+CSRF_FAILURE_VIEW = "kaohe.web.views.errors.csrf_failure"
 
 ROOT_URLCONF = "kaohe.urls"
 WSGI_APPLICATION = "kaohe.wsgi.application"

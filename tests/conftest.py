@@ -76,3 +76,14 @@ def client_for(db):
 def _fast_password_hashing(settings):
     """PBKDF2 costs ~0.3 s per password by design; tests do not need that."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# ---- language ----------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _back_to_chinese_after_each_test():
+    """Requests in English leave English active in the thread; don't leak it into other tests."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -20,7 +20,11 @@ def _frames(sub: Submission):
 
     from kaohe.assessment.services import assessed_units, due_indicators
 
-    codes = [s.code for s in due_indicators(sub.version, sub.period, sub.responsible_unit)]
+    specs = due_indicators(sub.version, sub.period, sub.responsible_unit)
+    codes = [s.code for s in specs]
+    # Year-to-date (1–N月累计) series grow within the year by construction: the screening
+    # must compare them with the same month of earlier years, not with every earlier month.
+    cumulative = [s.code for s in specs if s.value_kind == "ytd"]
     units = assessed_units(sub.version)
     code_of = {u.pk: u.code for u in units}
     groups = {}
@@ -47,7 +51,7 @@ def _frames(sub: Submission):
     values = pl.DataFrame(rows, schema=schema)
     history = pl.DataFrame(hist, schema=schema)
     units_df = pl.DataFrame({"unit": [u.code for u in units], "name": [u.name for u in units], "group": [groups.get(u.pk, "") for u in units]})
-    return values, history, units_df, {u.code: u.pk for u in units}, codes
+    return values, history, units_df, {u.code: u.pk for u in units}, codes, cumulative
 
 
 def _get(obj, key, default=None):
@@ -62,12 +66,12 @@ def screen_submission(sub: Submission) -> list[QualityFinding]:
         from kaohe.engine.quality import screen
     except ImportError:
         return []
-    values, history, units, pk_of, codes = _frames(sub)
+    values, history, units, pk_of, codes, cumulative = _frames(sub)
     if values.is_empty():
         return []
     kwargs = {}
     params = inspect.signature(screen).parameters
-    for name, value in (("units", units), ("history", history), ("indicators", codes), ("period", sub.period.code)):
+    for name, value in (("units", units), ("history", history), ("indicators", codes), ("period", sub.period.code), ("cumulative", cumulative)):
         if name in params:
             kwargs[name] = value
     try:
