@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 
@@ -62,3 +63,23 @@ def test_warnings_and_figures_are_for_leaders_and_the_office(w, client_for):
     got = {(f["unit"], f["indicator"]): f["value"] for f in figures}
     assert got[("C-A", "proj_count")] == 1 and got[("C-A", "proj_start_rate")] == 0.0
     assert client_for(w.assessed_b).get("/api/projects/figures?year=2026&month=10").status_code == 403
+
+
+def test_the_import_endpoint_is_for_the_office_and_names_bad_rows(w, client_for):
+    from tests.projects.test_excel import row, xlsx
+
+    def upload():
+        f = io.BytesIO(xlsx([row(**{"属地单位代码": "NOPE"})]))
+        f.name = "list.xlsx"
+        return {"file": f}
+
+    assert client_for(w.assessed_a).post("/api/projects/import", upload()).status_code == 403
+    assert client_for(w.anonymous).post("/api/projects/import", upload()).status_code == 401
+    response = client_for(w.office).post("/api/projects/import", upload())
+    assert response.status_code == 422
+    assert "第2行“属地单位代码”：单位代码“NOPE”不存在" in response.json()["detail"]
+
+
+def test_the_openapi_schema_lists_the_project_endpoints(client_for, db):
+    paths = client_for(None).get("/api/openapi.json").json()["paths"]
+    assert {"/api/projects/", "/api/projects/{project_id}/reports", "/api/projects/warnings"} <= set(paths)
