@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+from django.db.models import Sum
 
 from kaohe.orgs.models import OrgUnit
 from kaohe.projects.figures import PROBLEM_SCHEMA, PROJECT_SCHEMA, REPORT_SCHEMA, compute_figures
@@ -51,16 +52,14 @@ def unit_figures(year: int, month: int, *, city: OrgUnit | None = None, total: b
         schema=PROJECT_SCHEMA,
         orient="row",
     )
-    reports = pl.DataFrame(
-        [
-            (pid, m, float(v))
-            for pid, m, v in MonthlyReport.objects.filter(project__year=year, project__is_active=True, year=year).values_list(
-                "project_id", "month", "invest_month"
-            )
-        ],
-        schema=REPORT_SCHEMA,
-        orient="row",
+    # year to date per project, summed in the database (one row per project, tagged month M)
+    ytd = (
+        MonthlyReport.objects.filter(project__year=year, project__is_active=True, year=year, month__lte=month)
+        .values("project_id")
+        .annotate(s=Sum("invest_month"))
+        .values_list("project_id", "s")
     )
+    reports = pl.DataFrame([(pid, month, float(v or 0)) for pid, v in ytd], schema=REPORT_SCHEMA, orient="row")
     problems = pl.DataFrame(
         [
             (pid, due.replace(tzinfo=None), res.replace(tzinfo=None) if res else None)
