@@ -204,6 +204,9 @@ def _s(value: Decimal | None) -> str | None:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+_LIMIT = Decimal("1e17")
+
+
 def parse_decimal(raw) -> Decimal | None:
     """A cell's text as a Decimal (thousands separators and % allowed); '' is None; ValueError otherwise."""
     if raw is None:
@@ -217,6 +220,15 @@ def parse_decimal(raw) -> Decimal | None:
         if not -10**17 < raw < 10**17:
             raise ValueError(raw)
         return Decimal(raw)
+    if kind is str:  # a clean numeric text (Excel/CSV cells): no cleaning needed
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            pass
+        else:
+            if value.is_finite() and abs(value) < _LIMIT:
+                return value
+            raise ValueError(raw)
     if isinstance(raw, bool):
         raise ValueError(raw)
     if isinstance(raw, int | float | Decimal):
@@ -431,16 +443,39 @@ def _copy_upsert(version_id: int, period_id: int, user_id: int | None, now, writ
         cursor.execute("DROP TABLE IF EXISTS tmp_datavalue")
 
 
+AUDIT_TSV_FROM = 500  # larger batches keep their rows as TSV text (JSON lists cost seconds per 100,000)
+
+
+def _pack(rows: list[list]) -> dict:
+    if len(rows) < AUDIT_TSV_FROM:
+        return {"rows": rows}
+    return {"rows_tsv": "".join(f"{u}\t{i}\t{'' if v is None else v}\t{r}\n" for u, i, v, r in rows)}
+
+
+def _unpack(block: dict | None) -> list[list]:
+    """The rows of an audit block: ``[unit id, indicator, value, revision]`` (either layout)."""
+    if not block:
+        return []
+    if "rows" in block:
+        return block["rows"]
+    out = []
+    for line in block.get("rows_tsv", "").splitlines():
+        u, i, v, r = line.split("\t")
+        out.append([int(u), i, v or None, int(r)])
+    return out
+
+
 def _audit_batch(user, version, period, before_rows, after_rows, *, source: str, reason: str, action) -> None:
     before_by_key = {(r[0], r[1]): r for r in before_rows}
+    columns = ["unit", "indicator", "value", "revision"]
     for start in range(0, len(after_rows), AUDIT_CHUNK):
         chunk = after_rows[start:start + AUDIT_CHUNK]
         before = [before_by_key[(r[0], r[1])] for r in chunk if (r[0], r[1]) in before_by_key]
         record(
             action, None, object_type=VALUE_AUDIT_TYPE, object_id=f"{version.pk}:{period.pk}",
             object_repr=_("%(p)s 数据 %(n)s 项 (%(src)s)") % {"p": period.label, "n": len(chunk), "src": source},
-            before={"columns": ["unit", "indicator", "value", "revision"], "rows": before},
-            after={"columns": ["unit", "indicator", "value", "revision"], "rows": chunk, "source": source},
+            before={"columns": columns, **_pack(before)},
+            after={"columns": columns, **_pack(chunk), "source": source},
             reason=reason, user=user if user is not None and getattr(user, "is_authenticated", False) else None,
         )
 
@@ -451,10 +486,10 @@ def value_history(version: SchemeVersion, period: Period, unit_id: int, indicato
 
     out = []
     for entry in AuditEntry.objects.filter(object_type=VALUE_AUDIT_TYPE, object_id=f"{version.pk}:{period.pk}").order_by("-at", "-id"):
-        after = next((r for r in (entry.after or {}).get("rows", []) if r[0] == unit_id and r[1] == indicator), None)
+        after = next((r for r in _unpack(entry.after) if r[0] == unit_id and r[1] == indicator), None)
         if after is None:
             continue
-        before = next((r for r in (entry.before or {}).get("rows", []) if r[0] == unit_id and r[1] == indicator), None)
+        before = next((r for r in _unpack(entry.before) if r[0] == unit_id and r[1] == indicator), None)
         out.append({"at": entry.at, "user": entry.username, "action": entry.get_action_display(),
                     "before": before[2] if before else None, "after": after[2], "revision": after[3],
                     "source": (entry.after or {}).get("source", ""), "reason": entry.reason})

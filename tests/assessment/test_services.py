@@ -199,3 +199,14 @@ def test_the_bulk_path_keeps_awkward_text_intact(setup, monkeypatch):
     assert services.save_values(w.submitter, version, months[3], [item], source="api").saved == 1
     row = DataValue.objects.get()
     assert row.explanation == "含\t制表符\\与\n换行" and row.value == Decimal("0.000000")
+
+
+def test_large_batches_are_audited_as_tsv_and_the_history_still_reads_them(setup, monkeypatch):
+    w, version, months = setup
+    monkeypatch.setattr(services, "AUDIT_TSV_FROM", 1)
+    put(w, version, months[3], {("C-A", "fai"): "10", ("C-B", "fai"): "20"})
+    put(w, version, months[3], {("C-A", "fai"): "12"})
+    entry = AuditEntry.objects.filter(object_type="assessment.datavalue").order_by("id").first()
+    assert entry.after["rows_tsv"].splitlines() == [f"{w.district_a.pk}\tfai\t10\t1", f"{w.district_b.pk}\tfai\t20\t1"]
+    history = services.value_history(version, months[3], w.district_a.pk, "fai")
+    assert [(h["before"], h["after"], h["revision"]) for h in history] == [("10", "12", 2), (None, "10", 1)]
