@@ -241,7 +241,7 @@ def unit_profile(request, code: str):
     return render(request, "results/profile.html", {
         "nav_active": "results", "run": run, "p": prof, "history": hist, "trend": trend, "radar": radar,
         "runs": ScoringRun.objects.current().filter(scheme_code=run.scheme_code).order_by("-year", "kind", "-number")[:40],
-        "is_own": own_unit_code(request) == code,
+        "is_own": own_unit_code(request) == code, "group_name": queries.group_names(run).get(prof.total.group, prof.total.group),
     })
 
 
@@ -266,6 +266,7 @@ def unit_gap(request, code: str):
     fields = [{"code": i, "name": names.get(i, {}).get("name", i), "value": values[i]} for i in sorted(values)]
     return render(request, "results/gap.html", {
         "nav_active": "results", "run": run, "g": gaps, "best": best, "fields": fields, "code": code,
+        "group_name": queries.group_names(run).get(gaps["me"].group, gaps["me"].group),
     })
 
 

@@ -104,6 +104,7 @@ def run_detail(request, pk: int):
         "stale": run.stale_marks.all()[:5], "reviews": run.reviews.all(), "can_manage": check(request.user, "results.manage", run),
         "can_view_all": visible is None, "tiers": queries.tier_counts(run) if visible is None else [],
         "previous_period": queries.previous_run(run), "is_published": publication_of(run) is not None,
+        "group_names": queries.group_names(run),
     })
 
 
