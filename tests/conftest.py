@@ -87,3 +87,15 @@ def _back_to_chinese_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Every test starts in the source language: an English request (LocaleMiddleware activates
+    the language for the thread and never resets it) or ``translation.activate`` in one test
+    must not change the strings the next test stores or reads."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
