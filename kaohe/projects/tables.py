@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from kaohe.projects.models import Project, ProjectWarning
+from kaohe.projects.models import Project, ProjectLevel, ProjectWarning
 from kaohe.projects.templatetags.projects_tags import stage_name
 
 
@@ -30,15 +30,20 @@ def _wan(value) -> str:
 def project_rows(projects: Iterable[Project]) -> SafeString:
     detail = reverse("projects:detail", args=[0])[:-2]  # "/projects/" — ids appended below
     not_started = format_html('<span class="badge badge-muted">{}</span>', _("未开始"))
+    lights = {level: _light(level) for level in ("red", "yellow", "green")}
+    levels = {value: str(label) for value, label in ProjectLevel.choices}
+    stages: dict[int, str] = {}
     rows = []
     for p in projects:
+        if p.stage_id and p.stage_id not in stages:
+            stages[p.stage_id] = stage_name(p.stage)
         rows.append(
             format_html(
                 '<tr><td>{}</td><td class="nowrap">{}</td><td><a href="{}{}/">{}</a></td>'
                 '<td class="nowrap">{}</td><td class="nowrap">{}</td><td class="nowrap">{}</td>'
                 '<td class="num">{}</td><td class="num">{}</td><td class="nowrap">{}</td><td class="nowrap">{}</td></tr>',
-                _light(p.warning_level), p.code, detail, p.pk, p.name, p.unit.name, p.get_level_display(),
-                stage_name(p.stage) if p.stage_id else not_started, _wan(p.total_investment), _wan(p.year_plan),
+                lights.get(p.warning_level, lights["green"]), p.code, detail, p.pk, p.name, p.unit.name,
+                levels.get(p.level, p.level), stages[p.stage_id] if p.stage_id else not_started, _wan(p.total_investment), _wan(p.year_plan),
                 p.planned_start.isoformat() if p.planned_start else "—", p.leader_name or "—",
             )
         )
@@ -51,6 +56,7 @@ def warning_rows(warnings: Iterable[ProjectWarning], *, english: bool) -> SafeSt
     detail = reverse("projects:detail", args=[0])[:-2]
     letter_label = _("督办函")
     key = "en" if english else "zh"
+    lights = {level: _light(level) for level in ("red", "yellow", "green")}
     rows = []
     for w in warnings:
         reasons = format_html_join("", "<li>{}</li>", ((r.get(key, ""),) for r in w.reasons))
@@ -59,7 +65,7 @@ def warning_rows(warnings: Iterable[ProjectWarning], *, english: bool) -> SafeSt
                 '<tr><td>{}</td><td><a href="{}{}/">{}</a><br><small>{}</small></td><td class="nowrap">{}</td>'
                 '<td class="nowrap">{}</td><td><ul class="stack" style="margin:0;padding-left:1.1em">{}</ul></td>'
                 '<td><a class="btn btn-sm" href="{}{}/letter.docx">{}</a></td></tr>',
-                _light(w.level), detail, w.project_id, w.project.name, w.project.code, w.project.unit.name,
+                lights.get(w.level, lights["green"]), detail, w.project_id, w.project.name, w.project.code, w.project.unit.name,
                 w.project.leader_name or "—", reasons, detail, w.project_id, letter_label,
             )
         )
