@@ -345,15 +345,29 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
     where: dict[tuple[int, str], _Cell] = {}
     reported_cols: set[str] = set()
     bad_unit_rows: set[int] = set()
+    col_ok: dict[tuple[str, str], bool] = {}
+    parse = services.parse_decimal
     for cell in cells:
-        spec = specs.get(cell.indicator)
+        if cell.raw is None or cell.raw == "":
+            continue
+        ok = col_ok.get((cell.column, cell.indicator))
+        if ok is None:
+            spec = specs.get(cell.indicator)
+            ok = spec is not None and spec.frequency == period.frequency and (
+                responsible_unit is None or spec.responsible_unit_id == responsible_unit.pk)
+            if not is_csv:
+                col_ok[(cell.column, cell.indicator)] = ok
+        if ok:
+            spec = None  # checked for this column already
+        else:
+            spec = specs.get(cell.indicator)
         col_key = f"{cell.column}:{cell.indicator}"
-        if spec is None or spec.frequency != period.frequency:
+        if not ok and (spec is None or spec.frequency != period.frequency):
             if col_key not in reported_cols:
                 reported_cols.add(col_key)
                 outcome.problems.append(Problem(sheet, 1 if not is_csv or cell.row == 1 else cell.row, cell.column, _("未知指标或不在本期报送：%(c)s") % {"c": cell.indicator}))
             continue
-        if responsible_unit is not None and spec.responsible_unit_id != responsible_unit.pk:
+        if not ok:
             if col_key not in reported_cols:
                 reported_cols.add(col_key)
                 outcome.problems.append(Problem(sheet, 1 if not is_csv else cell.row, cell.column, _("指标 %(c)s 不由本单位负责填报") % {"c": cell.indicator}))
@@ -365,7 +379,7 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
                 outcome.problems.append(Problem(sheet, cell.row, "A" if not is_csv else "", _("未知单位：%(u)s") % {"u": cell.unit_code or _("(空)")}))
             continue
         try:
-            value = services.parse_decimal(cell.raw)
+            value = parse(cell.raw)
         except ValueError:
             outcome.problems.append(Problem(sheet, cell.row, cell.column, _("“%(v)s”不是数字") % {"v": cell.raw}))
             continue
