@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from kaohe.results.models import RunIndicator, RunTotal, ScoringRun
 from kaohe.results.runs import NON_ENGINE_KEYS, Inputs, engine_score, output_from_result
 
@@ -31,10 +33,10 @@ def place_gaps(run: ScoringRun, unit_code: str) -> dict[str, Any]:
     better = [g for g in group if g[2] > me.total]
     if better:
         nxt = min(better, key=lambda g: g[2])
-        gaps.append(Gap(f"追上第{nxt[3]}名（{nxt[1]}）", round(nxt[2] - me.total, precision), nxt[2]))
+        gaps.append(Gap(_("追上第%(r)s名（%(name)s）") % {"r": nxt[3], "name": nxt[1]}, round(nxt[2] - me.total, precision), nxt[2]))
         leader = group[0]
         if leader[0] != nxt[0]:
-            gaps.append(Gap(f"追上第1名（{leader[1]}）", round(leader[2] - me.total, precision), leader[2]))
+            gaps.append(Gap(_("追上第%(r)s名（%(name)s）") % {"r": 1, "name": leader[1]}, round(leader[2] - me.total, precision), leader[2]))
     tiers = run.scheme_meta.get("tiers") or {}
     levels = tiers.get("levels") or []
     tier_gaps: list[Gap] = []
