@@ -361,8 +361,10 @@ def _load(ctx) -> None:
     for version, last_month in ((v2025, 12), (v2026, 10)):
         year = version.scheme.year
         units = services.assessed_units(version)
-        size = {u.code: rng.uniform(0.45, 0.8) if u.code in ("SFS-GX", "SFS-JK", "SFS-XQ") else rng.uniform(0.75, 1.5) for u in units}
-        strength = {u.code: rng.gauss(0, 1) for u in units}
+        # A unit's size and strength are its own, year after year (so 同比 is plausible).
+        size = {u.code: random.Random(f"size-{u.code}").uniform(0.45, 0.8) if u.code in ("SFS-GX", "SFS-JK", "SFS-XQ")
+                else random.Random(f"size-{u.code}").uniform(0.75, 1.5) for u in units}
+        strength = {u.code: random.Random(f"strength-{u.code}").gauss(0, 1) + rng.gauss(0, 0.3) for u in units}
         specs = {s.code: s for s in version.indicators.filter(is_collected=True)}
         rows: list[DataValue] = []
         for spec in specs.values():
@@ -460,7 +462,7 @@ def _submissions(ctx, version, periods, last_month, open_units, office, now) -> 
         for ru_id in sorted(due[freq]):
             code = ru_codes[ru_id]
             late = code in late_units and number % 4 == 1
-            submitted_at = dt.datetime.combine(period.deadline + dt.timedelta(days=4 if late else -1), dt.time(16, 30), tzinfo=dt.UTC)
+            submitted_at = dt.datetime.combine(period.deadline + dt.timedelta(days=4 if late else -1), dt.time(8, 30), tzinfo=dt.UTC)
             status = SubmissionStatus.LOCKED
             reviewed = submitted_at + dt.timedelta(days=1)
             if year == ctx.current_year and kind == PeriodKind.MONTH and number == 10:
@@ -487,8 +489,10 @@ def _submissions(ctx, version, periods, last_month, open_units, office, now) -> 
             Reminder.objects.create(submission=sub, message=f"请于{month10.deadline:%m月%d日}前完成{month10.label}数据报送。", sent_by=office)
         from kaohe.assessment.quality import screen_submission
 
-        for sub in Submission.objects.filter(version=version, period__in=[month10, periods[(year, PeriodKind.MONTH, 9)]],
-                                             responsible_unit__code__in=["SFS-TJJ", "SFS-SWJ"]):
+        # The engine's screening on October's submitted data and on 统计局's September (the outlier).
+        for sub in Submission.objects.filter(version=version, period=month10, responsible_unit__code__in=["SFS-TJJ", "SFS-SWJ"]):
+            screen_submission(sub)
+        for sub in Submission.objects.filter(version=version, period=periods[(year, PeriodKind.MONTH, 9)], responsible_unit__code="SFS-TJJ"):
             screen_submission(sub)
     if not QualityFinding.objects.exists() and year == ctx.current_year:
         sub = Submission.objects.filter(version=version, responsible_unit__code="SFS-TJJ", period=periods[(year, PeriodKind.MONTH, 9)]).first()
