@@ -88,9 +88,19 @@ def missed_targets(run: ScoringRun) -> dict[str, set[str]]:
     return missed
 
 
-@transaction.atomic
 def award_flags(run: ScoringRun) -> list[Flag]:
-    """Apply the scheme's flag rules to a sealed monthly run; replaces this run's flags."""
+    """Apply the scheme's flag rules to a sealed monthly run; replaces this run's flags.
+
+    Reasons are stored in the source language (Chinese) whatever the request's language,
+    so the same run always gets the same flags."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return _award_flags(run)
+
+
+@transaction.atomic
+def _award_flags(run: ScoringRun) -> list[Flag]:
     from kaohe.results.runs import Inputs
 
     Flag.objects.filter(run=run).delete()
