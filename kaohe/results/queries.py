@@ -148,7 +148,7 @@ def board_rows(
     codes = [r.unit_code for r in rows]
     prev = previous_run(run) if previous is False else previous
     if prev is not None and codes:
-        before = dict(RunBoard.objects.filter(run=prev, board=board, unit_code__in=codes).values_list("unit_code", "rank"))
+        before = dict(RunBoard.objects.filter(run_id=prev.pk, board=board, unit_code__in=codes).values_list("unit_code", "rank"))
         for row in rows:
             row.prev_rank = before.get(row.unit_code)
     meta = board_meta(run, board) or {"indicators": []}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -126,7 +128,12 @@ def board(request, run_id: int, code: str):
         return export(f"{meta['name']}-{run.label}-{group}", [Table(meta["name"], cols, (
             [r.rank, r.unit_name, round(r.score, 4), r.prev_rank, r.change] + [v for _i, v, _s in r.values] for r in rows))])
     page = page_number(request)
-    previous = queries.previous_run(run)
+    # One query for the month picker and the previous period (the run before this one of the same kind).
+    same_kind = list(ScoringRun.objects.current().filter(scheme_code=run.scheme_code, kind=run.kind)
+                     .exclude(pk=run.pk).order_by("-year", "-number", "-id").values_list("pk", "year", "number", "label"))
+    before = [r for r in same_kind if (r[1], r[2]) < (run.year, run.number)]
+    prev_key = (run.year, run.number - 1) if run.number > 1 else (run.year - 1, {"monthly": 12, "quarterly": 4, "half_yearly": 2}.get(run.kind, 1))
+    previous = next((SimpleNamespace(pk=r[0], label=r[3]) for r in before if (r[1], r[2]) == prev_key), None)
     rows, count = queries.board_rows(run, code, group, visible=visible, page=page, previous=previous)
     chart = {
         "tooltip": {"trigger": "axis"},
@@ -141,8 +148,8 @@ def board(request, run_id: int, code: str):
         "nav_active": "boards", "run": run, "board": meta, "boards": run.scheme_meta.get("boards", []), "groups": groups,
         "group": group, "rows": rows, "count": count, "page": page, "pages": pages, "chart": chart,
         "indicator_names": [names.get(i, {}).get("name", i) for i in meta["indicators"]],
-        "runs": list(ScoringRun.objects.current().filter(scheme_code=run.scheme_code, kind=RunKind.MONTHLY)
-                     .order_by("-year", "-number").values_list("pk", "label")[:24]),
+        "runs": sorted([(r[0], r[3], r[1], r[2]) for r in same_kind] + [(run.pk, run.label, run.year, run.number)],
+                       key=lambda r: (-r[2], -r[3]))[:24],
         "board_url": reverse("results:boards"),
         "previous": previous, "limited": visible is not None, "group_names": queries.group_names(run),
         "unit_url": reverse("results:unit_profile", args=["X"])[:-2],
