@@ -247,7 +247,8 @@ def unit_profile(request, code: str):
     }
     return render(request, "results/profile.html", {
         "nav_active": "results", "run": run, "p": prof, "history": hist, "trend": trend, "radar": radar,
-        "runs": ScoringRun.objects.current().filter(scheme_code=run.scheme_code).order_by("-year", "kind", "-number")[:40],
+        # The period picker: this unit's runs of the same kind (from its history, no extra query).
+        "runs": [SimpleNamespace(pk=h["run"], label=h["label"]) for h in reversed(hist)] or [run],
         "is_own": own_unit_code(request) == code, "group_name": queries.group_names(run).get(prof.total.group, prof.total.group),
     })
 
