@@ -349,8 +349,9 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
             if item.value is None and not item.explanation:
                 continue
             revision = 1
-        writes.append((key[0], key[1], item.value, kinds[key[1]], explanation or "", revision))
-        after_rows.append([key[0], key[1], _s(item.value), revision])
+        text = None if item.value is None else str(item.value)
+        writes.append((key[0], key[1], item.value, kinds[key[1]], explanation or "", revision, text))
+        after_rows.append([key[0], key[1], text, revision])
         result.revisions[key] = revision
     if result.conflicts and not allow_partial:
         transaction.set_rollback(True)
@@ -362,7 +363,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
         else:
             DataValue.objects.bulk_create(
                 [DataValue(version_id=version.pk, unit_id=u, indicator=i, period_id=period.pk, value=v, kind=k,
-                           explanation=e, updated_by_id=user_id, updated_at=now, revision=r) for u, i, v, k, e, r in writes],
+                           explanation=e, updated_by_id=user_id, updated_at=now, revision=r) for u, i, v, k, e, r, _t in writes],
                 batch_size=2000, update_conflicts=True,
                 unique_fields=["version", "unit", "indicator", "period"],
                 update_fields=["value", "kind", "explanation", "updated_by", "updated_at", "revision"],
@@ -394,8 +395,8 @@ def _copy_text(version_id, period_id, user_id, now, writes: list[tuple], chunk: 
     user_text = "\\N" if user_id is None else str(user_id)
     suffix = f"\t{user_text}\t{now.isoformat()}\t"
     lines = []
-    for unit_id, indicator, value, kind, explanation, revision in writes:
-        text = "\\N" if value is None else str(value)
+    for unit_id, indicator, _value, kind, explanation, revision, text in writes:
+        text = "\\N" if text is None else text
         expl = explanation.translate(_COPY_ESCAPES) if explanation else ""
         lines.append(f"{prefix}{unit_id}\t{indicator.translate(_COPY_ESCAPES)}{middle}{text}\t{kind}\t{expl}{suffix}{revision}\n")
         if len(lines) >= chunk:
