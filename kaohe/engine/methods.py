@@ -13,13 +13,16 @@ direction within the peer group, ``points`` the leaf's full marks.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import numpy as np
 
 
-@dataclass
 class Block:
+    """The arrays a method reads. Every field may be given directly or as a zero-argument
+    callable in ``lazy`` that builds it on first use (the scorer gathers the peer-group
+    statistics to units × leaves only for the methods that read them)."""
+
     x: np.ndarray  # (U, k) transformed values
     t: np.ndarray  # (U, k) transformed targets (NaN = none)
     rank: np.ndarray  # (U, k) competition rank in group along the direction (NaN if missing)
@@ -31,6 +34,18 @@ class Block:
     points: np.ndarray  # (k,)
     sign: np.ndarray  # (k,) +1 higher is better, −1 lower is better
     params: dict[str, np.ndarray]  # name -> (k,)
+
+    def __init__(self, *, lazy: dict[str, Callable[[], np.ndarray]] | None = None, **fields: object) -> None:
+        self._lazy = dict(lazy or {})
+        self.__dict__.update(fields)
+
+    def __getattr__(self, name: str) -> np.ndarray:  # called only for fields not built yet
+        lazy = self.__dict__.get("_lazy", {})
+        if name not in lazy:
+            raise AttributeError(name)
+        value = lazy.pop(name)()
+        setattr(self, name, value)
+        return value
 
 
 def rank_points(b: Block) -> np.ndarray:

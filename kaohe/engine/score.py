@@ -56,13 +56,23 @@ class Core:
     y: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))  # values × direction
     g: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
     _rank: np.ndarray | None = field(repr=False, default=None)
+    # ranks already computed for some columns while scoring (rank_points leaves): (U, L), cols
+    _rank_part: tuple[np.ndarray, list[int]] | None = field(repr=False, default=None)
 
     @property
     def rank(self) -> np.ndarray:
         """(U, L) competition rank of each value in its peer group along the leaf's direction
         (NaN where missing); computed on first use (repeated scoring rarely needs it)."""
         if self._rank is None:
-            self._rank = matrix_rank(self.y, self.g)
+            if self._rank_part is not None:  # columns rank independently: fill in the others
+                rank, done = self._rank_part  # owned by this Core: filled in place
+                done_set = set(done)
+                rest = [j for j in range(rank.shape[1]) if j not in done_set]
+                if rest:
+                    rank[:, rest] = matrix_rank(self.y[:, rest], self.g)
+                self._rank = rank
+            else:
+                self._rank = matrix_rank(self.y, self.g)
         return self._rank
 
 
@@ -285,9 +295,12 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
         if not cols:
             continue
         c = np.array(cols)
+        # units × leaves arrays are built only for the fields this method reads
         blk = M.Block(
-            x=XT[:, c], t=TT[:, c], rank=R[:, c], best=best[:, c][g], worst=worst[:, c][g],
-            mean=gmean[:, c][g], sd=st["sd"][:, c][g], sd_sample=st["sd_sample"][:, c][g],
+            lazy={"x": lambda c=c: XT[:, c], "t": lambda c=c: TT[:, c], "rank": lambda c=c: R[:, c],
+                  "best": lambda c=c: best[:, c][g], "worst": lambda c=c: worst[:, c][g],
+                  "mean": lambda c=c: gmean[:, c][g], "sd": lambda c=c: st["sd"][:, c][g],
+                  "sd_sample": lambda c=c: st["sd_sample"][:, c][g]},
             points=np.array([leaves[j].points for j in cols]), sign=sign[c],
             params=_param_vectors([leaves[j] for j in cols], method, log[c]),
         )
@@ -331,6 +344,7 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
         board_scores[b.code] = s
 
     core = Core(leaves=leaves, x=X, xt=XT, t=TT, missing=missing, imputed=imputed, y=Y, g=g, _rank=R_full,
+                _rank_part=(R, rp) if rp and R_full is None else None,
                 stats={"best": best, "worst": worst, "mean": gmean, "sd": st["sd"],
                        "sd_sample": st["sd_sample"], "n": st["n"]},
                 scores=S, nodes=nodes, bonus=bonus, deduction=deduction, base=base,
