@@ -223,3 +223,13 @@ def test_the_submitter_posts_to_submit_and_sees_the_blocking_problems(world, cli
     r = client_for(w.submitter).post(reverse("assessment:submit", args=_grid_args(version, period, w.stats_bureau)), follow=True)
     assert "未填报" in r.content.decode()
     assert client_for(w.submitter_b).post(reverse("assessment:submit", args=_grid_args(version, period, w.stats_bureau))).status_code == 403
+
+
+def test_the_grid_speaks_english_when_asked(world, client_for):
+    w, version, period = world
+    c = client_for(w.submitter)
+    from django.conf import settings
+
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = c.get(reverse("assessment:grid", args=_grid_args(version, period, w.stats_bureau))).content.decode()
+    assert "Submit for review" in body and "Download Excel template" in body
