@@ -161,17 +161,34 @@ def _clean_text(s: pl.Series, with_unique: bool = False) -> Any:
     if s.dtype != pl.String:
         s = pl.DataFrame({"x": s}).select(_text(pl.DataFrame({"x": s}), "x")).to_series()
         return (s, set(s.unique().to_list())) if with_unique else s
-    uniq = s.unique()
+    runs = _runs(s)
+    uniq = (runs[0] if runs is not None else s).unique()
     stripped = uniq.str.strip_chars()
     if (stripped != uniq).any():
         s = s.str.strip_chars()
     return (s, set(stripped.to_list())) if with_unique else s
 
 
+def _runs(s: pl.Series) -> tuple[pl.Series, np.ndarray] | None:
+    """(value, length) of each run of equal values, when long runs make that much shorter
+    than the column (files sorted by unit); None otherwise. A sample decides cheaply."""
+    if len(s) < 65_536 or s.head(4096).rle_id().max() * 4 > 4096:
+        return None
+    rle = s.rle()
+    if len(rle) * 4 > len(s):
+        return None
+    return rle.struct.field("value"), rle.struct.field("len").to_numpy()
+
+
 def _codes(s: pl.Series, labels: list[str]) -> np.ndarray:
-    """Index of each value in ``labels`` (−1 when absent) — one hash lookup per row."""
+    """Index of each value in ``labels`` (−1 when absent) — one hash lookup per row, or per
+    run of equal values."""
     if not labels:
         return np.full(len(s), -1, dtype=np.int64)
+    runs = _runs(s)
+    if runs is not None:
+        codes = runs[0].cast(pl.Enum(labels), strict=False).to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
+        return np.repeat(codes, runs[1])
     return s.cast(pl.Enum(labels), strict=False).to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
 
 
@@ -190,6 +207,15 @@ def _may_have_duplicates(df: pl.DataFrame, keys: list[str]) -> bool:
     if span <= 4 * df.height + 1024:
         return bool((np.bincount(code, minlength=span) > 1).any())
     return len(np.unique(code)) != len(code)
+
+
+def _repeats(key: np.ndarray, span: int) -> bool:
+    """Whether any integer key in [0, span) occurs more than once."""
+    if span <= 4 * len(key) + 1024:
+        seen = np.zeros(span, dtype=np.bool_)
+        seen[key] = True
+        return int(np.count_nonzero(seen)) != len(key)
+    return len(np.unique(key)) != len(key)
 
 
 def _duplicates(src: Source, df: pl.DataFrame, keys: list[str], errors: list[str]) -> None:
@@ -346,9 +372,12 @@ def prepare(
     if period is not None and parse_period(period) is None:
         errors.append(f"--period '{period}' is not a year (2025), quarter (2025Q3) or month (2025-03)")
     ok = (ucode >= 0) & (icode >= 0) & (pcode >= 0)
-    key = (ucode * max(len(ilabels), 1) + icode) * max(len(plabels), 1) + pcode
+    all_ok = bool(ok.all())
+    key = ucode * max(len(ilabels), 1) + icode
+    if has_period:
+        key = key * max(len(plabels), 1) + pcode
     span = len(order) * max(len(ilabels), 1) * max(len(plabels), 1)
-    if ok.any() and (np.bincount(key[ok], minlength=span) > 1).any():
+    if ok.any() and _repeats(key if all_ok else key[ok], span):
         _duplicates(vsrc, long, ["unit", "indicator", "period"] if has_period else ["unit", "indicator"], errors)
     if errors:
         raise DataError(errors)
@@ -375,16 +404,22 @@ def prepare(
 
     needed = sorted(scheme.indicators_used())
     computed_codes = {c.code for c in scheme.computed}
-    counts = np.bincount(icode[in_period], minlength=len(ilabels)) if len(ilabels) else np.zeros(0)
+    all_in = all_ok and chosen is None
+    counts = (np.bincount(icode if all_in else icode[in_period], minlength=len(ilabels)) if len(ilabels)
+              else np.zeros(0))
     present = {lab for lab, n in zip(ilabels, counts.tolist(), strict=True) if n} - computed_codes
     need_index = {ind: k for k, ind in enumerate(needed)}
     lut = np.array([need_index.get(lab, -1) if lab not in computed_codes else -1 for lab in ilabels] or [-1],
                    dtype=np.int64)
-    k = lut[np.where(icode >= 0, icode, 0)]
+    k = lut[icode] if all_ok else lut[np.where(icode >= 0, icode, 0)]
     sel = in_period & (k >= 0)
     M = np.full((len(needed), len(order)), np.nan)
     vals = long["value"].cast(pl.Float64).fill_null(np.nan).to_numpy()
-    M[k[sel], ucode[sel]] = vals[sel]
+    flat = k * len(order) + ucode  # one flat index per row: M[k, unit]
+    if bool(sel.all()):
+        M.ravel()[flat] = vals
+    else:
+        M.ravel()[flat[sel]] = vals[sel]
     X = {ind: M[j] for j, ind in enumerate(needed)}
 
     # computed indicators over all periods, then the chosen period
