@@ -200,13 +200,20 @@ def _may_have_duplicates(df: pl.DataFrame, keys: list[str]) -> bool:
     span = 1
     for k in keys:
         col = df[k].fill_null("")
-        cats = col.unique().sort().to_list()
-        phys = col.cast(pl.Enum(cats)).to_physical().cast(pl.Int64).to_numpy()
+        runs = _runs(col)
+        cats = (runs[0] if runs is not None else col).unique().sort().to_list()
+        phys = _codes(col, cats)
         code = code * len(cats) + phys
         span *= len(cats)
-    if span <= 4 * df.height + 1024:
-        return bool((np.bincount(code, minlength=span) > 1).any())
-    return len(np.unique(code)) != len(code)
+    return _repeats(code, span)
+
+
+def _maybe_empty(s: pl.Series) -> bool:
+    """Whether a text column (already trimmed) has a null or empty value."""
+    if s.null_count():
+        return True
+    runs = _runs(s)
+    return bool(((runs[0] if runs is not None else s) == "").any())
 
 
 def _repeats(key: np.ndarray, span: int) -> bool:
@@ -446,18 +453,19 @@ def prepare(
     T: dict[str, np.ndarray] = {}
     if tsrc is not None and _require(tsrc, ("unit", "indicator", "target"), errors):
         tdf = tsrc.df
-        _empty_text(tsrc, tdf, "unit", errors)
-        _empty_text(tsrc, tdf, "indicator", errors)
-        _bad_numbers(tsrc, tdf, "target", errors, allow_empty=True)
         tcols = [_text(tdf, "unit").alias("unit"), _text(tdf, "indicator").alias("indicator"),
                  _number(tdf, "target").alias("value")]
         tkeys = ["unit", "indicator"]
         if "period" in tdf.columns:
             tcols.append(_text(tdf, "period").alias("period"))
             tkeys.append("period")
-        if _may_have_duplicates(tdf.select([_text(tdf, k).alias(k) for k in tkeys]), tkeys):
+        tl = tdf.select(tcols)  # the codes as text once; the checks below read them
+        for col in ("unit", "indicator"):
+            if _maybe_empty(tl[col]):
+                _empty_text(tsrc, tdf, col, errors)
+        _bad_numbers(tsrc, tdf, "target", errors, allow_empty=True)
+        if _may_have_duplicates(tl.select(tkeys), tkeys):
             _duplicates(tsrc, tdf, tkeys, errors)
-        tl = tdf.select(tcols)
         known = pl.Series(order, dtype=pl.String)
         bad = tl.select((~pl.col("unit").is_in(known.implode()) & pl.col("unit").is_not_null()
                          & (pl.col("unit") != "")).alias("b"))["b"].to_numpy()
@@ -497,15 +505,16 @@ def _scatter(long: pl.DataFrame, order: list[str], indicators: list[str], col: s
     n = len(order)
     if not indicators or n == 0:
         return {ind: np.full(n, np.nan) for ind in indicators}
-    uenum = pl.Enum(order)
-    ienum = pl.Enum(indicators)
-    sub = long.filter(pl.col("indicator").is_in(indicators)).select(
-        pl.col("unit").cast(uenum, strict=False).to_physical().cast(pl.Int64).alias("u"),
-        pl.col("indicator").cast(ienum, strict=False).to_physical().cast(pl.Int64).alias("i"),
-        pl.col(col).cast(pl.Float64).fill_null(np.nan).alias("v"),
-    ).drop_nulls(["u", "i"])
+    sub = long.filter(pl.col("indicator").is_in(indicators))
+    u = _codes(sub["unit"].cast(pl.String), order)
+    i = _codes(sub["indicator"].cast(pl.String), indicators)
+    v = sub[col].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    keep = (u >= 0) & (i >= 0)
     M = np.full((len(indicators), n), np.nan)
-    M[sub["i"].to_numpy(), sub["u"].to_numpy()] = sub["v"].to_numpy()
+    if bool(keep.all()):
+        M[i, u] = v
+    else:
+        M[i[keep], u[keep]] = v[keep]
     return {ind: M[k] for k, ind in enumerate(indicators)}
 
 
