@@ -744,23 +744,33 @@ def run_inputs(version: SchemeVersion, period: Period) -> RunInputs:
     unit_rows = list(OrgUnit.objects.filter(pk__in=groups).order_by("sort_order", "code").values_list("pk", "code", "name"))
     code_of = {pk: code for pk, code, _n in unit_rows}
     rows_u, rows_i, rows_v, rows_p = [], [], [], []
-    for label in label_periods:
-        holder = version_for_year(version, label.year)
+    codes = [spec.code for spec in specs]
+    # One query per year's holder version, then every label picks its rows from memory.
+    stored: dict[tuple[int, int, str], list[tuple[int, Decimal]]] = defaultdict(list)
+    holders = {year: version_for_year(version, year) for year in {p.year for p in label_periods}}
+    for year, holder in holders.items():
         if holder is None:
             continue
-        # Which stored period feeds each indicator at this label.
-        wanted: dict[int, list[str]] = defaultdict(list)
+        period_ids = [p.pk for p in all_periods if p.year == year]
+        qs = DataValue.objects.filter(version=holder, period_id__in=period_ids, indicator__in=codes, value__isnull=False,
+                                      unit_id__in=list(code_of))
+        for unit_id, indicator, period_id, value in qs.values_list("unit_id", "indicator", "period_id", "value").order_by("unit_id", "indicator"):
+            stored[(holder.pk, period_id, indicator)].append((unit_id, value))
+    for label in label_periods:
+        holder = holders.get(label.year)
+        if holder is None:
+            continue
+        label_rows = []
         for spec in specs:
             eff = _effective_period(by_kind, spec.frequency, label)
             if eff is not None:
-                wanted[eff.pk].append(spec.code)
-        for period_id, codes in wanted.items():
-            qs = DataValue.objects.filter(version=holder, period_id=period_id, indicator__in=codes, value__isnull=False, unit_id__in=list(code_of))
-            for unit_id, indicator, value in qs.values_list("unit_id", "indicator", "value").order_by("unit_id", "indicator"):
-                rows_u.append(code_of[unit_id])
-                rows_i.append(indicator)
-                rows_v.append(float(value))
-                rows_p.append(label.code)
+                label_rows.extend((code_of[u], spec.code, v) for u, v in stored.get((holder.pk, eff.pk, spec.code), ()))
+        label_rows.sort(key=lambda r: (r[0], r[1]))
+        for unit_code, indicator, value in label_rows:
+            rows_u.append(unit_code)
+            rows_i.append(indicator)
+            rows_v.append(float(value))
+            rows_p.append(label.code)
     values = pl.DataFrame({"unit": rows_u, "indicator": rows_i, "value": rows_v, "period": rows_p},
                           schema={"unit": pl.Utf8, "indicator": pl.Utf8, "value": pl.Float64, "period": pl.Utf8})
     units = pl.DataFrame({"unit": [c for _p, c, _n in unit_rows], "name": [n for _p, _c, n in unit_rows],
