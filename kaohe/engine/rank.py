@@ -72,14 +72,18 @@ def matrix_rank(y: np.ndarray, g: np.ndarray) -> np.ndarray:
 def group_stats(y: np.ndarray, starts: np.ndarray) -> dict[str, np.ndarray]:
     """Per group (rows are units ordered by group, ``starts`` the first row of each group)
     and column: count, max, min, mean, population sd and sample sd, ignoring NaN."""
-    present = ~np.isnan(y)
-    cnt = np.add.reduceat(present, starts, axis=0).astype(np.float64)
-    y0 = np.where(present, y, 0.0)
+    absent = np.isnan(y)
+    cnt = np.add.reduceat(~absent, starts, axis=0).astype(np.float64)
+    buf = y.copy()  # one scratch buffer, reused in place: y with 0 for missing, then deviations²
+    buf[absent] = 0.0
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.add.reduceat(y0, starts, axis=0) / cnt
+        mean = np.add.reduceat(buf, starts, axis=0) / cnt
         gsize = np.diff(np.r_[starts, y.shape[0]])
-        dev = np.where(present, y - np.repeat(mean, gsize, axis=0), 0.0)
-        ss = np.add.reduceat(dev * dev, starts, axis=0)
+        np.subtract(y, np.repeat(mean, gsize, axis=0), out=buf)
+        buf[absent] = 0.0
+        np.multiply(buf, buf, out=buf)
+        ss = np.add.reduceat(buf, starts, axis=0)
+        del buf
         sd = np.sqrt(ss / cnt)
         sd_s = np.where(cnt > 1, np.sqrt(ss / (cnt - 1)), 0.0)
         mx = np.fmax.reduceat(y, starts, axis=0)

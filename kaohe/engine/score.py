@@ -310,8 +310,9 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
     # missing values and targets
     still = np.isnan(X)
     no_target = ~still & np.isnan(T) & np.array([lf.method == "target" for lf in leaves])[None, :]
-    S = np.where(no_target, 0.0, S)
-    S = np.where(still & (miss_rule == 2), np.nan, np.where(still, 0.0, S))
+    S[no_target] = 0.0  # in place (no_target and still never overlap)
+    S[still] = 0.0
+    S[still & (miss_rule == 2)] = np.nan
     missing_args = (leaves, missing, still, imputed, no_target, T, miss_rule)
 
     nodes = aggregate(scheme.root, {lf.code: S[:, j] for j, lf in enumerate(leaves)}, U)
