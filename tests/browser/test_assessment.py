@@ -8,8 +8,6 @@ Screenshots: var/test-output/assessment-*.png (look at them after a change to th
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,26 +15,10 @@ import pytest
 from kaohe.assessment import excel
 from kaohe.assessment.models import DataValue, Period, Submission
 from tests.assessment.factories import adopted_version, periods
+from tests.browser.conftest import OUTPUT
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-OUTPUT = Path(os.environ.get("KAOHE_TEST_OUTPUT", Path(__file__).resolve().parents[2] / "var" / "test-output"))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def sign_in(browser, live_server, username):

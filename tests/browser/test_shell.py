@@ -6,32 +6,13 @@ look at them after a change to the shell.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from kaohe.orgs.models import Role
+from tests.browser.conftest import OUTPUT
 from tests.web.factories import PASSWORD, city_with_people
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-OUTPUT = Path(os.environ.get("KAOHE_TEST_OUTPUT", Path(__file__).resolve().parents[2] / "var" / "test-output"))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
