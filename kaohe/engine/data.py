@@ -459,7 +459,10 @@ def prepare(
         if "period" in tdf.columns:
             tcols.append(_text(tdf, "period").alias("period"))
             tkeys.append("period")
-        tl = tdf.select(tcols)  # the codes as text once; the checks below read them
+        # the codes as text once (trimmed per row only if a distinct value needs it); the
+        # checks below read them
+        tl = tdf.select(tcols) if any(tdf.schema[k] != pl.String for k in tkeys) else tdf.select(
+            *[pl.lit(_clean_text(tdf[k])).alias(k) for k in ("unit", "indicator")], tcols[2], *tcols[3:])
         for col in ("unit", "indicator"):
             if _maybe_empty(tl[col]):
                 _empty_text(tsrc, tdf, col, errors)
