@@ -493,16 +493,17 @@ def indicators_frame(result: ScoreResult, *, categorical: bool = False) -> pl.Da
 
 def _stats(prep: Prepared, c: Core) -> pl.DataFrame:
     perm = unit_order(prep)
-    R = c.rank[perm]
-    S = c.scores[perm]
+    R = c.rank
+    S = c.scores
     pts = np.array([lf.points for lf in c.leaves], dtype=np.float64)
-    have = ~c.missing[perm]  # values actually given (an imputed mean is not an achievement)
+    have = ~c.missing  # values actually given (an imputed mean is not an achievement)
+    # counted per unit in the scoring order, then only the per-unit counts are put in unit order
     return pl.DataFrame({
         "unit": [prep.units[i] for i in perm.tolist()],
-        "indicators": have.sum(axis=1).astype(np.int64),
-        "first_places": (have & (R == 1)).sum(axis=1).astype(np.int64),
-        "top3": (have & (R <= 3)).sum(axis=1).astype(np.int64),
-        "full_marks": (have & (S >= pts[None, :] - 1e-9)).sum(axis=1).astype(np.int64),
+        "indicators": have.sum(axis=1).astype(np.int64)[perm],
+        "first_places": (have & (R == 1)).sum(axis=1).astype(np.int64)[perm],
+        "top3": (have & (R <= 3)).sum(axis=1).astype(np.int64)[perm],
+        "full_marks": (have & (S >= pts[None, :] - 1e-9)).sum(axis=1).astype(np.int64)[perm],
     })
 
 
