@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from kaohe.audit.forms import AuditFilterForm
 from kaohe.audit.presenters import describe
 from kaohe.audit.services import history_url, object_type_label, visible_entries
 from kaohe.orgs.permissions import require
+from kaohe.reports.exports import XLSX_TYPE, attachment
 
 PAGE_SIZE = 50
 
@@ -33,14 +33,10 @@ def log(request):
     if export in ("xlsx", "csv") and (not form.is_bound or form.is_valid()):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         if export == "xlsx":
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            body = exports.to_xlsx(entries)
+            body, content_type = exports.to_xlsx(entries), XLSX_TYPE
         else:
-            content_type = "text/csv; charset=utf-8"
-            body = exports.to_csv(entries)
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="kaohe-audit-{stamp}.{export}"'
-        return response
+            body, content_type = exports.to_csv(entries), "text/csv; charset=utf-8"
+        return attachment(body, f"kaohe-audit-{stamp}.{export}", content_type)
 
     page = Paginator(entries.select_related("unit"), PAGE_SIZE).get_page(request.GET.get("page"))
     labels = {t: object_type_label(t) for t in types}

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -42,6 +42,9 @@ from kaohe.projects.models import (
     WarningLevel,
 )
 from kaohe.projects.templatetags.projects_tags import stage_name
+from kaohe.reports.exports import DOCX_TYPE as DOCX
+from kaohe.reports.exports import XLSX_TYPE as XLSX
+from kaohe.reports.exports import attachment
 
 SIZE_BANDS = {
     "1e10": (1_000_000, None, gettext_noop("100亿元以上")),
@@ -515,20 +518,6 @@ def confirm_problem(request, pk: int):
 
 # ---- files -------------------------------------------------------------------------------
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 @login_required
@@ -536,14 +525,14 @@ def supervision_letter(request, pk: int):
     project = get_object_or_404(Project.objects.select_related("unit"), pk=pk)
     require(request.user, "projects.letter", project)
     data = letters.supervision_letter(project, today=today())
-    return _download(data, DOCX, f"督办函-{project.code}.docx")
+    return attachment(data, f"督办函-{project.code}.docx", DOCX)
 
 
 @login_required
 def export_projects(request):
     require(request.user, "projects.list")
     qs, _f = _filtered(request, visible_projects(request.user))
-    return _download(excel.export_projects(qs.order_by("code")), XLSX, "重大项目清单.xlsx")
+    return attachment(excel.export_projects(qs.order_by("code")), "重大项目清单.xlsx", XLSX)
 
 
 @login_required
@@ -554,7 +543,7 @@ def export_reports(request):
     year = request.GET.get("report_year", "")
     if year.isdigit():
         reports = reports.filter(year=int(year))
-    return _download(excel.export_reports(reports), XLSX, "重大项目月度进展.xlsx")
+    return attachment(excel.export_reports(reports), "重大项目月度进展.xlsx", XLSX)
 
 
 @login_required
@@ -603,4 +592,4 @@ def bulletin(request, year: int, month: int, fmt: str):
         city = OrgUnit.objects.filter(parent__isnull=True).first()
     data = bulletin_mod.build(year, month, city=city, fmt=fmt, today=today())
     content_type = DOCX if fmt == "docx" else "application/pdf"
-    return _download(data, content_type, f"重大项目监测通报-{year}年{month}月.{fmt}")
+    return attachment(data, f"重大项目监测通报-{year}年{month}月.{fmt}", content_type)

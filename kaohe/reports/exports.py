@@ -19,6 +19,19 @@ from urllib.parse import quote
 from django.http import HttpResponse
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A file download named ``filename`` — every export and generated document goes through here.
+
+    Chinese file names travel in ``filename*`` (RFC 6266/5987); the plain ``filename``
+    is an ASCII fallback for old clients.
+    """
+    response = HttpResponse(data, content_type=content_type)
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}; filename=\"{ascii_name}\""
+    return response
 
 
 @dataclass
@@ -88,7 +101,4 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
 def xlsx_response(filename: str, tables: Sequence[Table]) -> HttpResponse:
     """An attachment download of ``tables`` as ``filename``.xlsx (UTF-8 file name)."""
     name = filename if filename.endswith(".xlsx") else f"{filename}.xlsx"
-    response = HttpResponse(xlsx_bytes(tables), content_type=XLSX_TYPE)
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", name)
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-    return response
+    return attachment(xlsx_bytes(tables), name, XLSX_TYPE)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-
 from kaohe.assessment.models import Period, PeriodKind, PeriodStatus, SchemeVersion, VersionStatus
 from kaohe.orgs.permissions import person_of
 
-
-def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# The one download helper and file types, re-exported under the names the views use.
+from kaohe.reports.exports import DOCX_TYPE as DOCX  # noqa: F401
+from kaohe.reports.exports import XLSX_TYPE as XLSX  # noqa: F401
+from kaohe.reports.exports import attachment as download  # noqa: F401
 
 
 def default_version() -> SchemeVersion | None:
