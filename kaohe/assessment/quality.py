@@ -7,10 +7,10 @@ cells in the grid and in the office's review queue.
 
 from __future__ import annotations
 
-import inspect
 import logging
 
 from kaohe.assessment.models import DataValue, Period, QualityFinding, Submission
+from kaohe.engine.quality import screen
 
 log = logging.getLogger(__name__)
 
@@ -54,51 +54,27 @@ def _frames(sub: Submission):
     return values, history, units_df, {u.code: u.pk for u in units}, codes, cumulative
 
 
-def _get(obj, key, default=None):
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
 def screen_submission(sub: Submission) -> list[QualityFinding]:
     """Run the engine's screening on the submission's values; replace its open findings."""
-    try:
-        from kaohe.engine.quality import screen
-    except ImportError:
-        return []
     values, history, units, pk_of, codes, cumulative = _frames(sub)
     if values.is_empty():
         return []
-    kwargs = {}
-    params = inspect.signature(screen).parameters
-    for name, value in (("units", units), ("history", history), ("indicators", codes), ("period", sub.period.code), ("cumulative", cumulative)):
-        if name in params:
-            kwargs[name] = value
     try:
-        found = screen(values, **kwargs)
+        found = screen(values, units, history, indicators=codes, period=sub.period.code, cumulative=cumulative)
     except Exception as exc:  # the screening is advisory: never block a submission on it
         log.warning("quality screening failed for %s: %s", sub, exc)
         return []
-    if hasattr(found, "to_dicts"):
-        items = found.to_dicts()
-    elif hasattr(found, "findings"):
-        items = list(found.findings)
-        items = items.to_dicts() if hasattr(items, "to_dicts") else items
-    else:
-        items = list(found or [])
     QualityFinding.objects.filter(submission=sub, resolved=False).delete()
     out = []
-    for item in items:
-        period = _get(item, "period")
-        if period not in (None, "", sub.period.code):
+    for item in found.to_dicts():
+        if item["period"] not in (None, "", sub.period.code):
             continue  # a finding about an earlier period
-        unit_code = _get(item, "unit")
         out.append(QualityFinding(
-            submission=sub, unit_id=pk_of.get(unit_code), indicator=str(_get(item, "indicator") or ""),
-            code=str(_get(item, "check") or _get(item, "code") or "quality")[:40],
-            severity=str(_get(item, "severity") or "warning")[:10],
-            message=str(_get(item, "reason_zh") or _get(item, "message") or ""),
-            message_en=str(_get(item, "reason_en") or ""),
+            submission=sub, unit_id=pk_of.get(item["unit"]), indicator=item["indicator"] or "",
+            code=(item["check"] or "quality")[:40],
+            severity=(item["severity"] or "warning")[:10],
+            message=item["reason_zh"] or "",
+            message_en=item["reason_en"] or "",
         ))
     QualityFinding.objects.bulk_create(out)
     return out
