@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kaohe.lib.chromium import chromium_path, missing_reason
+
 OUTPUT = Path(os.environ.get("KAOHE_TEST_OUTPUT", Path(__file__).resolve().parents[2] / "var" / "test-output"))
-CHROMIUM = os.environ.get("KAOHE_CHROMIUM", "/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling home, and this
 # closed network refuses every connection.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -20,14 +21,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
+    chromium = chromium_path()
+    if chromium is None:
         # scripts/run_tests.py deselects browser tests when Chromium is missing (and fails in CI),
-        # so this only guards a direct pytest call on a machine without it.
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+        # so this only guards a direct pytest call on a machine without it; with CI=true the
+        # skip itself fails the run (tests/conftest.py).
+        pytest.skip(missing_reason())
     from playwright.sync_api import sync_playwright
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = p.chromium.launch(executable_path=chromium, args=ARGS)
         yield launched
         launched.close()

@@ -261,7 +261,6 @@ def test_replications_is_an_alias_of_n():
 
 
 def test_sobol_estimators_agree_with_salib_on_the_ishigami_function():
-    pytest.importorskip("SALib")
     from SALib.analyze import sobol as sa
     from SALib.sample import sobol as ss
     from SALib.test_functions import Ishigami

@@ -1,10 +1,9 @@
-"""首页: the results cockpit for leaders and the office once it exists, else the shell's home page."""
+"""首页: the results cockpit for leaders and the office, the shell's home page for everyone else."""
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist
 from django.db import DatabaseError
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import person_of, scope_unit_ids
+from kaohe.results.views import cockpit
 from kaohe.web.navigation import nav_entries, quick_links
 
 # Counts shown on the home page when the model exists: (label, "app_label.Model").
@@ -28,19 +28,13 @@ HOME_COUNTS: tuple[tuple, ...] = (
 
 
 def cockpit_view():
-    """The results cockpit view, if ``kaohe.results.views`` provides one.
+    """The results cockpit (领导驾驶舱) for leaders and the office.
 
     ``settings.KAOHE_HOME_COCKPIT = False`` keeps the shell's own home page.
     """
-    from django.conf import settings
-
     if not getattr(settings, "KAOHE_HOME_COCKPIT", True):
         return None
-    try:
-        module = import_module("kaohe.results.views")
-    except ImportError:
-        return None
-    return getattr(module, "cockpit", None)
+    return cockpit
 
 
 def _counts(scope: set[int] | None) -> list[dict]:
