@@ -3,10 +3,20 @@
 Runs, in order, ``load(ctx)`` of each of ``DEMO_MODULES`` that exists. Each
 loader skips what is already there, so running the command twice changes
 nothing; ``--reset`` empties the database first.
+
+``--serve`` runs the background worker (``kaohe db_worker``, django-tasks' database
+backend) as a child process beside the development server, and stops it with the
+server: scoring runs, re-scoring after an accepted appeal and the daily warnings are
+queued tasks, and without a worker they would stay 排队中 for ever. In production the
+two run as separate services (docs/deploy.md).
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from importlib import import_module
 
@@ -59,7 +69,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--serve", action="store_true",
-                            help="migrate, load if missing, print the logins and serve on 127.0.0.1:$KAOHE_PORT (8000)")
+                            help="migrate, load if missing, print the logins and serve on 127.0.0.1:$KAOHE_PORT (8000) with the background worker (db_worker) beside it")
         parser.add_argument("--reset", action="store_true", help="empty the database, then load the demo again")
         parser.add_argument("--quiet", action="store_true", help="print only the logins")
         parser.add_argument("--only", metavar="APP[,APP]",
@@ -88,7 +98,21 @@ class Command(BaseCommand):
         self.stdout.write(f"演示数据就绪 / demo data ready ({seconds:.1f} s, {connection.vendor})")
         self.print_logins(port if serve else None)
         if serve:
+            self.serve(port)
+
+    def serve(self, port: int) -> None:
+        """The development server with the background worker beside it; both stop together."""
+        worker = start_worker()
+        if worker is not None:
+            self.stdout.write(f"后台任务进程已启动 / background worker started (pid {worker.pid})")
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if worker is not None:
+                stop_worker(worker)
+                self.stdout.write("后台任务进程已停止 / background worker stopped")
 
     def print_logins(self, port: int | None) -> None:
         from kaohe.orgs.demo import login_table
@@ -104,6 +128,67 @@ class Command(BaseCommand):
             if i == 0:
                 self.stdout.write("  " + "  ".join("-" * w for w in widths))
         self.stdout.write("")
+
+
+def worker_command() -> list[str] | None:
+    """The ``db_worker`` command line for the configured task backend; None when tasks run inline
+    (``KAOHE_TASKS_IMMEDIATE=true``), where there is nothing to work off."""
+    from django_tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+
+    if not isinstance(task_backends["default"], DatabaseBackend):
+        return None
+    return [sys.executable, "-m", "kaohe.cli", "db_worker", "--queue-name", "*", "--interval", "1",
+            "--no-reload", "--no-startup-delay"]
+
+
+def start_worker() -> subprocess.Popen | None:
+    """Start ``kaohe db_worker`` as a child with this process's environment (same database)."""
+    command = worker_command()
+    if command is None:
+        return None
+    # Its own session: Ctrl+C in the terminal reaches the server only; the worker then gets one
+    # SIGTERM from stop_worker and finishes its task (a second signal would abort the task).
+    return subprocess.Popen(command, env=os.environ.copy(), start_new_session=True,
+                            preexec_fn=_die_with_parent if _PRCTL else None)
+
+
+def stop_worker(worker: subprocess.Popen, grace: float = 10.0) -> None:
+    """Ask the worker to stop (SIGTERM: it finishes the task at hand), then kill it after ``grace`` s."""
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    # SIGTERM (systemd, a test, ``kill``) leaves through ``finally`` like Ctrl+C does, so the
+    # worker is stopped with the server.
+    raise SystemExit(0)
+
+
+def _load_prctl():
+    """Linux's prctl, to have the kernel stop the worker if the server dies without cleaning up
+    (``kill -9``, or runserver's ``os._exit`` when the port is taken). None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True).prctl if name else None
+
+
+_PRCTL = _load_prctl()
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _width(text: str) -> int:
