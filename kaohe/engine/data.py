@@ -22,8 +22,9 @@ import numpy as np
 import polars as pl
 
 from kaohe.engine.errors import DataError, EngineWarning
-from kaohe.engine.periods import PER_YEAR, parse_period, period_columns
+from kaohe.engine.periods import period_columns
 from kaohe.engine.scheme import Computed, Scheme, computed_order
+from kaohe.lib.periods import CODE_FORMS, PeriodKind, parse_period
 
 DEFAULT_GROUP = "all"
 MAX_LISTED = 20  # errors of one kind listed before "… and N more"
@@ -371,13 +372,13 @@ def prepare(
             flags = long.select((pl.col("period").is_null() | pl.col("period").is_in(list(badset))).alias("b"))
             idx = np.flatnonzero(flags["b"].to_numpy()).tolist()
             labs = long["period"].gather(idx).to_list()
-            _list_rows(vsrc, idx, [f"period '{lab}' is not a year (2025), quarter (2025Q3) or month "
-                                   f"(2025-03)" + (f" like the others ({kind})" if kind and parse_period(lab)
-                                                   else "") for lab in labs], errors)
+            _list_rows(vsrc, idx, [f"period '{lab}' is not {CODE_FORMS}"
+                                   + (f" like the others ({kind})" if kind and parse_period(lab) else "")
+                                   for lab in labs], errors)
         plabels = sorted(long["period"].unique().drop_nulls().to_list())
         pcode = _codes(long["period"], plabels)
     if period is not None and parse_period(period) is None:
-        errors.append(f"--period '{period}' is not a year (2025), quarter (2025Q3) or month (2025-03)")
+        errors.append(f"--period '{period}' is not {CODE_FORMS}")
     ok = (ucode >= 0) & (icode >= 0) & (pcode >= 0)
     all_ok = bool(ok.all())
     key = ucode * max(len(ilabels), 1) + icode
@@ -604,7 +605,7 @@ def _computed_expr(c: Computed, wide: pl.DataFrame, kind: str | None) -> pl.Expr
 
 def _growth(wide: pl.DataFrame, c: Computed, kind: str | None) -> pl.DataFrame:
     """同比 (same period last year) or 环比 (previous period): (x / x_prev − 1) · scale."""
-    lag = PER_YEAR[kind or "year"] if c.kind == "yoy" else 1
+    lag = PeriodKind(kind or PeriodKind.YEAR).per_year if c.kind == "yoy" else 1
     prev = wide.select("unit", (pl.col("_ord") + lag).alias("_ord"), pl.col(c.source).alias("_prev"))
     out = wide.join(prev, on=["unit", "_ord"], how="left")
     x, p = pl.col(c.source), pl.col("_prev")

@@ -1,53 +1,17 @@
-"""Reporting periods (报告期): years, quarters and months, and their arithmetic.
+"""The period column of a values table, mapped to ordinals for 同比/环比/累计.
 
-A period is written ``2025`` (year), ``2025Q3`` / ``2025-Q3`` (quarter) or
-``2025-03`` / ``202503`` (month). Each is mapped to an integer ordinal so that
-the same period last year (同比) is ``ordinal − per_year`` and the previous
-period (环比) is ``ordinal − 1``.
+Periods themselves — their codes, parsing and arithmetic — are
+:mod:`kaohe.lib.periods`, shared with the assessment and results apps.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import polars as pl
 
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-?(\d{2})$|^(\d{4})-(\d{1})$")
-
-PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
+from kaohe.lib.periods import PeriodKind, parse_period
 
 
-@dataclass(frozen=True)
-class Period:
-    kind: str  # year | quarter | month
-    year: int
-    sub: int  # 1 for years, 1..4, 1..12
-
-    @property
-    def ordinal(self) -> int:
-        return self.year * PER_YEAR[self.kind] + self.sub - 1
-
-
-def parse_period(text: object) -> Period | None:
-    s = str(text).strip()
-    if s.endswith(".0"):  # 2025 read from a spreadsheet as 2025.0
-        s = s[:-2]
-    if m := _YEAR.match(s):
-        return Period("year", int(m.group(1)), 1)
-    if m := _QUARTER.match(s):
-        return Period("quarter", int(m.group(1)), int(m.group(2)))
-    if m := _MONTH.match(s):
-        year = int(m.group(1) or m.group(3))
-        month = int(m.group(2) or m.group(4))
-        if 1 <= month <= 12:
-            return Period("month", year, month)
-    return None
-
-
-def period_columns(periods: pl.Series) -> tuple[pl.DataFrame, str | None, list[str]]:
+def period_columns(periods: pl.Series) -> tuple[pl.DataFrame, PeriodKind | None, list[str]]:
     """Map the distinct period labels to (label, ordinal, year); return also the kind and
     the labels that do not parse or do not share one kind."""
     labels = periods.unique().sort().to_list()
@@ -59,7 +23,7 @@ def period_columns(periods: pl.Series) -> tuple[pl.DataFrame, str | None, list[s
         kind = kinds.pop()
     elif len(kinds) > 1:
         # report the labels that are not of the most common kind
-        counts: dict[str, int] = {}
+        counts: dict[PeriodKind, int] = {}
         for p in parsed.values():
             if p is not None:
                 counts[p.kind] = counts.get(p.kind, 0) + 1

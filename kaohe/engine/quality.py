@@ -45,9 +45,8 @@ expected, statistic``. Checks (the ``check`` column):
   span at least two orders of magnitude (P99/P1 ≥ 100) — rates and
   percentages do not follow Benford's law and are left out.
 
-Periods are understood as ``YYYY`` (annual), ``YYYY-MM``/``YYYYMM``/
-``YYYY-MM-DD`` (monthly), ``YYYY-Qn``/``YYYYQn`` (quarterly) and ``YYYY-Hn``
-(half-year, as the assessment app writes them); jumps and
+Periods are read by :func:`kaohe.lib.periods.parse_period` (``2025``,
+``2025-H1``, ``2025Q3``, ``2025-03`` and their variants); jumps and
 history need them and are skipped for rows without a parseable period.
 Everything is vectorised Polars/NumPy; no loop over units.
 """
@@ -62,6 +61,7 @@ import numpy as np
 import polars as pl
 
 from kaohe.engine._analysis_io import InputError, read_table
+from kaohe.lib.periods import parse_period
 
 SEVERITIES = ("error", "warning", "info")
 FINDING_SCHEMA = {
@@ -394,50 +394,18 @@ def _peer_outliers(clean: pl.DataFrame, z_threshold: float, min_peers: int) -> p
 
 
 def _with_ordinals(df: pl.DataFrame) -> pl.DataFrame:
-    """Add ``freq`` (A/Q/M), ``fq`` (periods per year) and ``ord`` (a running period
-    number) from ``_period`` — parsed once per distinct label, then joined."""
-    periods = df.select("_period").unique()
-    p = pl.col("_period")
-    year = p.str.slice(0, 4).cast(pl.Int64, strict=False)
-    m = pl.coalesce(
-        p.str.extract(r"^\d{4}-(\d{1,2})(?:-\d{1,2})?$", 1),
-        p.str.extract(r"^\d{4}(\d{2})$", 1),
-    ).cast(pl.Int64, strict=False)
-    q = p.str.extract(r"^\d{4}-?[Qq]([1-4])$", 1).cast(pl.Int64, strict=False)
-    h = p.str.extract(r"^\d{4}-?[Hh]([12])$", 1).cast(pl.Int64, strict=False)
-    annual = p.str.contains(r"^\d{4}$")
-    monthly = m.is_not_null() & (m >= 1) & (m <= 12)
-    periods = periods.with_columns(
-        pl.when(monthly)
-        .then(pl.lit("M"))
-        .when(q.is_not_null())
-        .then(pl.lit("Q"))
-        .when(h.is_not_null())
-        .then(pl.lit("H"))
-        .when(annual)
-        .then(pl.lit("A"))
-        .otherwise(None)
-        .alias("freq"),
-        pl.when(monthly)
-        .then(pl.lit(12, dtype=pl.Int64))
-        .when(q.is_not_null())
-        .then(pl.lit(4, dtype=pl.Int64))
-        .when(h.is_not_null())
-        .then(pl.lit(2, dtype=pl.Int64))
-        .when(annual)
-        .then(pl.lit(1, dtype=pl.Int64))
-        .otherwise(None)
-        .alias("fq"),
-        pl.when(monthly)
-        .then(year * 12 + m - 1)
-        .when(q.is_not_null())
-        .then(year * 4 + q - 1)
-        .when(h.is_not_null())
-        .then(year * 2 + h - 1)
-        .when(annual)
-        .then(year)
-        .otherwise(None)
-        .alias("ord"),
+    """Add ``fq`` (periods per year) and ``ord`` (a running period number) from
+    ``_period`` — parsed once per distinct label (:func:`kaohe.lib.periods.parse_period`),
+    then joined."""
+    labels = df["_period"].unique().to_list()
+    parsed = [(lab, parse_period(lab)) for lab in labels]
+    periods = pl.DataFrame(
+        {
+            "_period": [lab for lab, _p in parsed],
+            "fq": [p.kind.per_year if p else None for _lab, p in parsed],
+            "ord": [p.ordinal if p else None for _lab, p in parsed],
+        },
+        schema={"_period": df.schema["_period"], "fq": pl.Int64, "ord": pl.Int64},
     )
     return df.join(periods, on="_period", how="left")
 

@@ -170,7 +170,7 @@ def test_periods_bad_labels_and_absent_period(tmp_path, capsys):
     p = tmp_path / "values.csv"
     p.write_text("unit,indicator,value,period\nD1,gdp_growth,1,2025-03\nD2,gdp_growth,1,March\n", encoding="utf-8")
     err = bad(tmp_path, capsys, values=p)
-    assert "values.csv line 3: period 'March' is not a year (2025), quarter (2025Q3) or month (2025-03)" in err
+    assert "values.csv line 3: period 'March' is not a year (2025), half-year (2025-H1), quarter (2025Q3) or month (2025-03)" in err
     p.write_text("unit,indicator,value,period\nD1,gdp_growth,1,2025-03\n", encoding="utf-8")
     code, out = run(tmp_path, "--period", "2024-12", values=p)
     assert code == 2 and not out.exists()
