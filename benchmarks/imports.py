@@ -55,8 +55,8 @@ def setup(n_units: int, n_api_ind: int, excel_units: int) -> dict:
     from django.contrib.auth import get_user_model
 
     from kaohe.assessment import schemes, services
-    from kaohe.assessment.models import ApiToken, DataValue, Period
-    from kaohe.orgs.models import OrgUnit, PeerGroup, Person
+    from kaohe.assessment.models import DataValue, Period
+    from kaohe.orgs.models import ApiToken, OrgUnit, PeerGroup, Person
 
     city = OrgUnit.objects.create(code="B", name="基准市", kind="city")
     rus = {code: OrgUnit.objects.create(code=code, name=name, kind="department", parent=city)

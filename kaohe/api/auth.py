@@ -1,5 +1,5 @@
 """Token authentication for the JSON API: ``Authorization: Bearer kh_…`` (per-user tokens,
-stored hashed in ``assessment.ApiToken``), or the browser session (with CSRF)."""
+stored hashed in ``orgs.ApiToken``), or the browser session (with CSRF)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import datetime as dt
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
+from kaohe.orgs.models import ApiToken
+
 
 class TokenAuth(HttpBearer):
     """Resolve a bearer token to its user; revoked or unknown tokens are refused (401)."""
 
     def authenticate(self, request, token: str):
-        from kaohe.assessment.models import ApiToken
-
         if not token or len(token) > 200:
             return None
         found = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token), revoked=False).first()

@@ -2,6 +2,8 @@
 
 from ninja import NinjaAPI
 
+from kaohe.api.auth import API_AUTH
+
 api = NinjaAPI(title="kaohe API", version="1", urls_namespace="api")
 
 
@@ -14,10 +16,10 @@ from kaohe.projects.api import router as projects_router  # noqa: E402
 api.add_router("/projects/", projects_router)
 from kaohe.assessment.api import router as assessment_router  # noqa: E402
 
-api.add_router("/assessment/", assessment_router)
+api.add_router("/assessment/", assessment_router, auth=API_AUTH)  # statistics systems push with tokens
 from kaohe.results.api import router as results_router  # noqa: E402
 
-api.add_router("/results/", results_router)
+api.add_router("/results/", results_router, auth=API_AUTH)
 from kaohe.orgs.api import router as orgs_router  # noqa: E402
 
 api.add_router("/orgs/", orgs_router)

@@ -33,9 +33,3 @@ class PeriodAdmin(admin.ModelAdmin):
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ("version", "responsible_unit", "period", "status", "submitted_at")
     list_filter = ("status",)
-
-
-@admin.register(models.ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
-    readonly_fields = ("prefix", "key_hash")

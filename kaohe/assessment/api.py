@@ -1,6 +1,6 @@
 """The assessment API: read schemes, read values, bulk-submit values for a period.
 
-Token auth (``Authorization: Bearer <token>``, tokens issued at /assessment/tokens/) or the
+Token auth (``Authorization: Bearer <token>``, tokens issued at /api/tokens/) or the
 browser session. The same validation and permissions as the web: a submitter submits the
 indicators its unit owns; the office any; values go through ``services.save_values``.
 """
@@ -17,13 +17,13 @@ from ninja.errors import HttpError
 from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from kaohe.api.auth import API_AUTH
 from kaohe.assessment import services
 from kaohe.assessment.models import DataValue, Period, PeriodKind, SchemeVersion
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import check, person_of
 
-router = Router(auth=API_AUTH, tags=["assessment"])
+# Token or session auth is applied where the router is mounted (kaohe.api.routers).
+router = Router(tags=["assessment"])
 
 MAX_VALUES = 2_000_000
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-?Q([1-4])|-?H([12]))?$")

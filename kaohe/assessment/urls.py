@@ -37,5 +37,4 @@ urlpatterns = [
     path(f"review/{V}/correct/", review.correct, name="correct"),
     path("review/submissions/<int:pk>/<str:action>/", review.review_action, name="review_action"),
     path("review/findings/<int:pk>/resolve/", review.finding_resolve, name="finding_resolve"),
-    path("tokens/", review.tokens, name="tokens"),
 ]

@@ -12,8 +12,8 @@ from kaohe.audit import exports
 from kaohe.audit.forms import AuditFilterForm
 from kaohe.audit.presenters import describe
 from kaohe.audit.services import history_url, object_type_label, visible_entries
+from kaohe.lib.exports import XLSX_TYPE, attachment
 from kaohe.orgs.permissions import require
-from kaohe.reports.exports import XLSX_TYPE, attachment
 
 PAGE_SIZE = 50
 

@@ -18,7 +18,7 @@ from kaohe.audit.admin import AuditedModelAdmin
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record, snapshot
 from kaohe.orgs import services
-from kaohe.orgs.models import OrgUnit, PeerGroup, Person, UnitPlacement
+from kaohe.orgs.models import ApiToken, OrgUnit, PeerGroup, Person, UnitPlacement
 from kaohe.orgs.permissions import check, person_of, scope_unit_ids
 
 admin.site.site_header = _("考核 · 基础数据管理")
@@ -204,3 +204,8 @@ class PersonAdmin(OfficeScopedAdmin):
     list_select_related = ("user", "unit")
     autocomplete_fields = ()
 
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
+    readonly_fields = ("prefix", "key_hash")

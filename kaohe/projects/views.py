@@ -23,6 +23,9 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from kaohe.audit.models import AuditEntry
+from kaohe.lib.exports import DOCX_TYPE as DOCX
+from kaohe.lib.exports import XLSX_TYPE as XLSX
+from kaohe.lib.exports import attachment
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
 from kaohe.projects import excel, letters, services, tables
@@ -42,9 +45,6 @@ from kaohe.projects.models import (
     WarningLevel,
 )
 from kaohe.projects.templatetags.projects_tags import stage_name
-from kaohe.reports.exports import DOCX_TYPE as DOCX
-from kaohe.reports.exports import XLSX_TYPE as XLSX
-from kaohe.reports.exports import attachment
 
 SIZE_BANDS = {
     "1e10": (1_000_000, None, gettext_noop("100亿元以上")),

@@ -7,7 +7,8 @@ import json
 import pytest
 from django.test import Client
 
-from kaohe.assessment.models import ApiToken, DataValue
+from kaohe.assessment.models import DataValue
+from kaohe.orgs.models import ApiToken
 from tests.assessment.factories import adopted_version, periods
 
 pytestmark = pytest.mark.django_db

@@ -50,7 +50,7 @@ def test_anonymous_users_are_sent_to_login_from_every_page(world, client_for):
         reverse("assessment:template", args=_grid_args(version, period, w.stats_bureau)),
         reverse("assessment:upload", args=_grid_args(version, period, w.stats_bureau)),
         reverse("assessment:review_period", args=[version.pk, period.pk]), reverse("assessment:periods"),
-        reverse("assessment:data_entry"), reverse("assessment:tokens"),
+        reverse("assessment:data_entry"), reverse("api_tokens"),
     ]
     for url in urls:
         assert c.get(url).status_code == 302, url
@@ -173,8 +173,8 @@ def test_data_entry_landing_lists_periods_for_a_submitter(world, client_for):
 
 def test_tokens_are_shown_once_and_stored_hashed(world, client_for):
     w, version, period = world
-    r = client_for(w.submitter).post(reverse("assessment:tokens"), {"name": "统计系统"})
-    from kaohe.assessment.models import ApiToken
+    r = client_for(w.submitter).post(reverse("api_tokens"), {"name": "统计系统"})
+    from kaohe.orgs.models import ApiToken
 
     token = ApiToken.objects.get()
     key = r.context["new_key"]
@@ -210,10 +210,10 @@ def test_office_only_actions_refuse_a_submitter_and_send_anonymous_to_login(worl
 
 def test_a_user_cannot_revoke_someone_elses_token(world, client_for):
     w, version, period = world
-    from kaohe.assessment.models import ApiToken
+    from kaohe.orgs.models import ApiToken
 
     token, _key = ApiToken.issue(w.submitter_b, "b")
-    assert client_for(w.submitter).post(reverse("assessment:tokens"), {"revoke": token.pk}).status_code == 404
+    assert client_for(w.submitter).post(reverse("api_tokens"), {"revoke": token.pk}).status_code == 404
     token.refresh_from_db()
     assert not token.revoked
 

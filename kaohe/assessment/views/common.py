@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from kaohe.assessment.models import Period, PeriodKind, PeriodStatus, SchemeVersion, VersionStatus
-from kaohe.orgs.permissions import person_of
 
 # The one download helper and file types, re-exported under the names the views use.
-from kaohe.reports.exports import DOCX_TYPE as DOCX  # noqa: F401
-from kaohe.reports.exports import XLSX_TYPE as XLSX  # noqa: F401
-from kaohe.reports.exports import attachment as download  # noqa: F401
+from kaohe.lib.exports import DOCX_TYPE as DOCX  # noqa: F401
+from kaohe.lib.exports import XLSX_TYPE as XLSX  # noqa: F401
+from kaohe.lib.exports import attachment as download  # noqa: F401
+from kaohe.orgs.permissions import person_of
 
 
 def default_version() -> SchemeVersion | None:

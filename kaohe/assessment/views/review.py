@@ -1,5 +1,5 @@
 """Review (审核): the completion board, approve/return/remind, bulk approve, lock, the quality
-review queue, corrections of locked values, periods, and API tokens."""
+review queue, corrections of locked values and periods."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from kaohe.assessment import services
 from kaohe.assessment.models import (
-    ApiToken,
     DataValue,
     Period,
     PeriodStatus,
@@ -207,33 +206,6 @@ def periods(request):
         "nav_active": "data", "periods": Period.objects.filter(year=year).order_by("kind", "number"), "years": years,
         "year": year, "can_manage": can_manage, "statuses": PeriodStatus.choices, "today": timezone.localdate(),
         "version": SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year).first(),
-    })
-
-
-@login_required
-def tokens(request):
-    """API令牌: a user's own tokens for the JSON API (the key is shown once)."""
-    require(request.user, "assessment.use_api")
-    new_key = ""
-    if request.method == "POST":
-        if request.POST.get("revoke"):
-            token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
-            token.revoked = True
-            token.save(update_fields=["revoked"])
-            from kaohe.audit.models import AuditAction
-            from kaohe.audit.services import record
-
-            record(AuditAction.UPDATE, token, before={"revoked": False}, after={"revoked": True}, user=request.user)
-            messages.success(request, _("令牌已吊销"))
-            return redirect("assessment:tokens")
-        name = (request.POST.get("name") or "").strip()[:100] or _("未命名")
-        token, new_key = ApiToken.issue(request.user, name)
-        from kaohe.audit.models import AuditAction
-        from kaohe.audit.services import record
-
-        record(AuditAction.CREATE, token, after={"name": name, "prefix": token.prefix}, user=request.user)
-    return render(request, "assessment/tokens.html", {
-        "nav_active": "data", "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"), "new_key": new_key,
     })
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kaohe.lib.exports import Table, xlsx_response
 from kaohe.orgs.permissions import check, person_of, require
-from kaohe.reports.exports import Table, xlsx_response
 from kaohe.results.models import RunKind, ScoringRun
 from kaohe.results.services import latest_run, visible_units
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.lib.exports import Table
 from kaohe.orgs.permissions import check, person_of, require
-from kaohe.reports.exports import Table
 from kaohe.results import gap as gap_service
 from kaohe.results import queries
 from kaohe.results.flags import yearly_tally

@@ -13,9 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.lib.exports import Table
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require
-from kaohe.reports.exports import Table
 from kaohe.results import queries
 from kaohe.results.models import (
     Appeal,

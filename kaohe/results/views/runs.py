@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.lib.exports import Table
 from kaohe.orgs.permissions import check, require
-from kaohe.reports.exports import Table
 from kaohe.results import queries
 from kaohe.results.models import RunKind, RunStatus, RunTotal, ScoringRun
 from kaohe.results.runs import diff_runs

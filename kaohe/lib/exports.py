@@ -1,6 +1,6 @@
-"""Excel exports: any table → an .xlsx download (shared by every app).
+"""Downloads and Excel exports: any table → an .xlsx download, any file → an attachment (every app, every layer).
 
-    from kaohe.reports.exports import Table, xlsx_response
+    from kaohe.lib.exports import Table, xlsx_response
     return xlsx_response("boards-2025-03", [Table("争先榜", ["排名", "单位", "得分"], rows)])
 
 Numbers stay numbers (so the workbook sorts and sums), headers are bold and

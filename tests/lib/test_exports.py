@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 import openpyxl
 
-from kaohe.reports.exports import XLSX_TYPE, Table, attachment, xlsx_response
+from kaohe.lib.exports import XLSX_TYPE, Table, attachment, xlsx_response
 
 
 def test_a_chinese_file_name_travels_in_filename_star_with_an_ascii_fallback():
