@@ -87,6 +87,25 @@ def as_source(x: Source | pl.DataFrame | str | Path | None, label: str) -> Sourc
     return read_table(x)
 
 
+def frame_from_table(x: Any) -> pl.DataFrame | None:
+    """A table stored as plain JSON (``{"columns": [...], "rows": [[...], ...]}``, the form
+    a scoring run keeps its inputs in) as a DataFrame: ``value``/``target`` Float64, every
+    other column text. A DataFrame or None is returned as it is; no columns gives None."""
+    if x is None or isinstance(x, pl.DataFrame):
+        return x
+    if isinstance(x, dict) and "columns" in x:
+        cols = list(x.get("columns") or [])
+        if not cols:
+            return None
+        data = {c: [row[i] for row in x.get("rows", [])] for i, c in enumerate(cols)}
+        schema = {c: (pl.Float64 if c in ("value", "target") else pl.String) for c in cols}
+        for c in cols:
+            if schema[c] is pl.String:
+                data[c] = [None if v is None else str(v) for v in data[c]]
+        return pl.DataFrame(data, schema=schema)
+    raise DataError(f"cannot read a table from {type(x).__name__}")
+
+
 def _normalise(df: pl.DataFrame) -> pl.DataFrame:
     rename = {}
     for c in df.columns:

@@ -62,7 +62,7 @@ import numpy as np
 import polars as pl
 
 from kaohe.engine.aggregate import aggregate
-from kaohe.engine.data import Prepared, Source, prepare, read_table
+from kaohe.engine.data import Prepared, Source, frame_from_table, prepare, read_table
 from kaohe.engine.errors import DataError, SchemeError
 from kaohe.engine.rank import group_rank, round_half_up
 from kaohe.engine.scheme import Leaf, Scheme, load_scheme
@@ -91,7 +91,7 @@ class GapReport:
         return {
             "unit": self.unit, "name": self.name, "group": self.group, "n_group": self.n_group,
             "total": self.total, "rank": self.rank, "tier": self.tier, "vetoed": self.vetoed,
-            "targets": _rows(self.targets), "indicators": _rows(self.indicators),
+            "precision": self.precision, "targets": _rows(self.targets), "indicators": _rows(self.indicators),
             "what_if": self.what_if, "notes": self.notes,
         }
 
@@ -156,19 +156,25 @@ def indicator_steps(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """"The indicators where the least improvement gains the most points", as plain dicts
-    (``code, name, value, score, full_marks, headroom, rank, next_value, gain,
-    improvement_pct, efficiency, gain_1pct, new_total, new_rank``): first those with a
-    next value that gains points, by efficiency; then the rest with headroom, by the
-    worth of a 1% improvement. ``inputs`` has attributes ``values``, ``units``,
+    (see :func:`report_steps`). ``inputs`` has attributes ``values``, ``units``,
     ``targets`` (and optionally ``period``), each a Polars DataFrame, None, or a table
     ``{"columns": [...], "rows": [[...], ...]}``."""
-    values, units, targets = (_frame(getattr(inputs, k, None)) for k in ("values", "units", "targets"))
+    values, units, targets = (frame_from_table(getattr(inputs, k, None)) for k in ("values", "units", "targets"))
     report = gap(scheme, values, units, targets, unit, period=getattr(inputs, "period", None))
+    return report_steps(report.to_dict(), limit)
+
+
+def report_steps(report: Mapping[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
+    """The indicator rows of a gap report (``GapReport.to_dict()``) that can still gain
+    points, as ``code, indicator, name, method, value, score, full_marks, headroom, rank,
+    next_value, gain, improvement_pct, efficiency, gain_1pct, new_total, new_rank,
+    total_gain``: first those with a next value that gains points, by efficiency; then the
+    rest with headroom (full marks − score), by the worth of a 1% improvement."""
     rows = []
-    for r in report.indicators.iter_rows(named=True):
+    for r in report["indicators"]:
         score = r["score"] or 0.0
         full = r["full_marks"]
-        headroom = round(float(full) - score, report.precision) if full is not None else 0.0
+        headroom = round(float(full) - score, int(report["precision"])) if full is not None else 0.0
         if r["method"] in ("bonus", "deduction", "veto"):
             headroom = r["gain"] or 0.0
         if (r["gain"] or 0) <= 0 and headroom <= 0:
@@ -182,22 +188,6 @@ def indicator_steps(
                      "total_gain": r["total_gain"]})
     rows.sort(key=lambda d: (d["efficiency"] is None, -(d["efficiency"] or 0.0), -(d["gain_1pct"] or 0.0)))
     return rows[:limit] if limit else rows
-
-
-def _frame(x: Any) -> pl.DataFrame | None:
-    if x is None or isinstance(x, pl.DataFrame):
-        return x
-    if isinstance(x, Mapping) and "columns" in x:
-        cols = list(x.get("columns") or [])
-        if not cols:
-            return None
-        data = {c: [row[i] for row in x.get("rows", [])] for i, c in enumerate(cols)}
-        schema = {c: (pl.Float64 if c in ("value", "target") else pl.String) for c in cols}
-        for c in cols:
-            if schema[c] is pl.String:
-                data[c] = [None if v is None else str(v) for v in data[c]]
-        return pl.DataFrame(data, schema=schema)
-    raise DataError(f"cannot read a table from {type(x).__name__}")
 
 
 def _rank_targets(sch: Scheme, res: ScoreResult, u: int) -> pl.DataFrame:
@@ -504,10 +494,31 @@ def _item_gaps(sch: Scheme, prep: Prepared, res: ScoreResult, u: int) -> pl.Data
     return pl.DataFrame(rows, schema=schema)
 
 
+def what_if(
+    scheme: Scheme | Mapping[str, Any] | str | Path,
+    values: pl.DataFrame | Source | str | Path,
+    units: pl.DataFrame | Source | str | Path | None = None,
+    targets: pl.DataFrame | Source | str | Path | None = None,
+    unit: str = "",
+    changes: Mapping[str, float] | None = None,
+    *,
+    period: str | None = None,
+) -> dict[str, Any]:
+    """模拟测算: re-score with ``unit``'s values changed (indicator code → new value); see
+    :func:`what_if_rescore` for the answer's form."""
+    sch = load_scheme(scheme)
+    prep = prepare(sch, values, units, targets, period)
+    if unit not in prep.unit_index():
+        raise DataError(f"--unit '{unit}' is not among the scored units / 单位 '{unit}' 不在被考核单位中")
+    base = score_prepared(sch, prep, explain="compact", detail=False)
+    return what_if_rescore(sch, prep, base, unit, changes or {})
+
+
 def what_if_rescore(sch: Scheme, prep: Prepared, base: ScoreResult, unit: str,
                     changes: Mapping[str, float]) -> dict[str, Any]:
-    """Re-score with the unit's values changed: its new total/rank/tier and every unit
-    whose rank changed."""
+    """Re-score with the unit's values changed: ``before`` and ``after`` (total, rank,
+    tier), ``n_group`` (units in its peer group), ``boards`` (its score and place on each
+    board before and after) and ``rank_changes`` (every unit whose rank or tier changed)."""
     known = set(prep.X)
     for ind in changes:
         if ind not in known:
@@ -517,6 +528,11 @@ def what_if_rescore(sch: Scheme, prep: Prepared, base: ScoreResult, unit: str,
                          explain="compact", detail=False)
     u = prep.unit_index()[unit]
     old_c, new_c = base.core, new.core
+    p = sch.precision
+
+    def board_rank(c: Any, code: str) -> int:
+        return int(group_rank(round_half_up(c.boards[code], p), prep.g)[u])
+
     old_t, new_t = tier_names(sch, old_c.tier), tier_names(sch, new_c.tier)
     moved = np.flatnonzero((old_c.rank_total != new_c.rank_total) | (old_c.tier != new_c.tier))
     moved = sorted(moved.tolist(), key=lambda i: (prep.g[i], new_c.rank_total[i], prep.units[i]))
@@ -524,6 +540,12 @@ def what_if_rescore(sch: Scheme, prep: Prepared, base: ScoreResult, unit: str,
         "changes": {k: float(v) for k, v in changes.items()},
         "before": {"total": float(old_c.total[u]), "rank": int(old_c.rank_total[u]), "tier": old_t[u]},
         "after": {"total": float(new_c.total[u]), "rank": int(new_c.rank_total[u]), "tier": new_t[u]},
+        "n_group": int((prep.g == prep.g[u]).sum()),
+        "boards": [{"code": b.code, "name": b.name,
+                    "score_before": float(round_half_up(old_c.boards[b.code][u], p)),
+                    "score_after": float(round_half_up(new_c.boards[b.code][u], p)),
+                    "rank_before": board_rank(old_c, b.code), "rank_after": board_rank(new_c, b.code)}
+                   for b in sch.boards],
         "rank_changes": [
             {"unit": prep.units[i], "group": prep.groups[prep.g[i]],
              "total_before": float(old_c.total[i]), "total_after": float(new_c.total[i]),

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from kaohe.engine.robustness import robustness
 from kaohe.results.models import RunTotal, ScoringRun
 from kaohe.results.queries import run_cached
-from kaohe.results.runs import NON_ENGINE_KEYS, Inputs, frame_from_table
+from kaohe.results.runs import Inputs, engine_inputs
 
 REPLICATIONS = 300
 OPTIONS = {"weights": 0.2, "alt_methods": ("efficacy", "minmax", "rank_points"), "missing_rules": ("zero", "mean")}
@@ -15,23 +16,13 @@ FRAGILE = 0.9
 
 
 def _ranks(run: ScoringRun, replications: int, seed: int) -> list[dict]:
-    from kaohe.engine.robustness import robustness
-
-    inputs = Inputs.from_bytes(run.inputs)
-    result = robustness(
-        {k: v for k, v in inputs.scheme.items() if k not in NON_ENGINE_KEYS}, frame_from_table(inputs.values),
-        frame_from_table(inputs.units), frame_from_table(inputs.targets), period=inputs.period,
-        n=replications, seed=seed, **OPTIONS,
-    )
+    e = engine_inputs(Inputs.from_bytes(run.inputs))
+    result = robustness(e.scheme, e.values, e.units, e.targets, period=e.period, n=replications, seed=seed, **OPTIONS)
     return list(result.ranks.iter_rows(named=True))
 
 
 def analyse(run: ScoringRun, group: str, replications: int = REPLICATIONS, seed: int = 1) -> dict[str, Any]:
     """Rank intervals per unit of ``group`` and the units whose tier is not safe."""
-    try:
-        import kaohe.engine.robustness  # noqa: F401
-    except ImportError:  # pragma: no cover - the engine provides it
-        return {"available": False, "rows": []}
     # Same stored inputs, same seed → same answer: computed once per run (runs never change).
     ranks = run_cached(run, f"robustness:{replications}:{seed}", lambda: _ranks(run, replications, seed))
     names = {t.unit_code: (t.unit_name, t.tier, t.group, t.rank) for t in RunTotal.objects.filter(run=run)}
@@ -64,4 +55,4 @@ def analyse(run: ScoringRun, group: str, replications: int = REPLICATIONS, seed:
             {"name": "中位排名", "type": "scatter", "symbol": "diamond", "symbolSize": 9, "data": [x["median"] for x in rows]},
         ],
     }
-    return {"available": True, "rows": rows, "fragile": fragile, "chart": chart, "replications": replications}
+    return {"rows": rows, "fragile": fragile, "chart": chart, "replications": replications}

@@ -23,6 +23,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.engine import Scheme, load_scheme, score
+from kaohe.engine.data import frame_from_table
 from kaohe.results.models import (
     RunBoard,
     RunIndicator,
@@ -94,21 +96,6 @@ def table_from_rows(columns: list[str], rows: Iterable[Iterable[Any]]) -> dict:
     except TypeError:  # mixed types in a column (e.g. JSON cells): fall back to the text form
         out.sort(key=lambda r: json.dumps(r, ensure_ascii=False, default=str, sort_keys=True))
     return {"columns": list(columns), "rows": out}
-
-
-def frame_from_table(table: dict):
-    """Back to Polars: text columns as Utf8, ``value``/``target`` as Float64."""
-    import polars as pl
-
-    columns = table.get("columns") or []
-    if not columns:
-        return None
-    data = {c: [row[i] for row in table["rows"]] for i, c in enumerate(columns)}
-    schema = {c: (pl.Float64 if c in ("value", "target") else pl.Utf8) for c in columns}
-    for c in columns:
-        if schema[c] is pl.Utf8:
-            data[c] = [None if v is None else str(v) for v in data[c]]
-    return pl.DataFrame(data, schema=schema)
 
 
 _DECODED: dict[bytes, Inputs] = {}
@@ -228,24 +215,35 @@ class Inputs:
 # ---- engine ------------------------------------------------------------------------------
 
 
-def engine_score(inputs: Inputs):
-    """Score ``inputs`` with the engine (the only place the results app calls ``score``)."""
-    from kaohe.engine import load_scheme, score
+@dataclass(frozen=True)
+class EngineInputs:
+    """A run's stored inputs as the engine takes them: the engine's scheme and the tables."""
 
+    scheme: Scheme
+    values: Any
+    units: Any
+    targets: Any
+    period: str | None
+
+    @property
+    def tables(self) -> tuple[Any, Any, Any]:
+        return self.values, self.units, self.targets
+
+
+def engine_inputs(inputs: Inputs) -> EngineInputs:
+    """The engine's view of ``inputs`` (every engine call on a run's inputs starts here)."""
     # Keys the results app keeps beside the engine's (flag rules, the scheme's code) are not the engine's.
     scheme = load_scheme({k: v for k, v in inputs.scheme.items() if k not in NON_ENGINE_KEYS})
+    return EngineInputs(scheme, frame_from_table(inputs.values), frame_from_table(inputs.units),
+                        frame_from_table(inputs.targets), inputs.period)
+
+
+def engine_score(inputs: Inputs):
+    """Score ``inputs`` with the engine (the only place the results app calls ``score``)."""
+    e = engine_inputs(inputs)
     # Compact explanations: the rules, group statistics and arithmetic per indicator; each unit's
     # own arithmetic is rendered on demand from the same stored inputs (``explain_unit``).
-    kwargs: dict[str, Any] = {"explain": "compact"}
-    if inputs.period is not None:
-        kwargs["period"] = inputs.period
-    return score(
-        scheme,
-        frame_from_table(inputs.values),
-        units=frame_from_table(inputs.units),
-        targets=frame_from_table(inputs.targets),
-        **kwargs,
-    )
+    return score(e.scheme, e.values, units=e.units, targets=e.targets, period=e.period, explain="compact")
 
 
 def _warning_dict(w: Any) -> dict:

@@ -18,6 +18,7 @@ from kaohe.results import gap as gap_service
 from kaohe.results import queries
 from kaohe.results.flags import yearly_tally
 from kaohe.results.models import Appeal, AppealStatus, FlagKind, RunKind, RunTotal, ScoringRun
+from kaohe.results.robustness import analyse
 from kaohe.results.services import latest_run, publication_of, visible_units
 from kaohe.results.views.common import (
     export,
@@ -312,8 +313,6 @@ def robustness(request, pk: int):
     run = run_or_404(request, pk)
     if not check(request.user, "results.view_all", run):
         raise PermissionDenied("results.view_all")
-    from kaohe.results.robustness import analyse
-
     groups = queries.groups_of(run)
     group = request.GET.get("group") or (groups[0] if groups else "")
     result = analyse(run, group)
