@@ -8,7 +8,10 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -86,26 +89,32 @@ def public_cache_key(pk: int | None) -> str:
     return f"results:public:{generation}:{pk or 'index'}:{get_language() or 'zh-hans'}"
 
 
+# The cache holds only the public content of a page, rendered without a request (so with no
+# user, no CSRF token, no navigation); the shell around it is rendered per request, for
+# whoever asks. Caching the whole response served the first visitor's name, menu and CSRF
+# token to everyone after them.
+
+
+def _public_page(request, parts: dict[str, str]):
+    return render(request, "results/public_page.html", {"public": {k: mark_safe(v) for k, v in parts.items()}})  # our own templates, rendered above
+
+
 def public_index(request):
     """公示 list: every publication, newest first."""
     key = public_cache_key(None)
-    html = cache.get(key)
-    if html is None:
+    parts = cache.get(key)
+    if parts is None:
         pubs = list(Publication.objects.select_related("run").order_by("-published_at", "-id")[:100])
-        html = render(request, "results/public_index.html", {"publications": pubs, "now": timezone.now()}).content
-        cache.set(key, html, PUBLIC_CACHE_SECONDS)
-    from django.http import HttpResponse
-
-    return HttpResponse(html)
+        parts = {"title": escape(_("考核结果公示")), "body": render_to_string("results/_public_index_body.html", {"publications": pubs})}
+        cache.set(key, parts, PUBLIC_CACHE_SECONDS)
+    return _public_page(request, parts)
 
 
 def public_detail(request, pk: int):
     """One publication: boards and tiers, publication date, end of the notice period; no login."""
-    from django.http import HttpResponse
-
     key = public_cache_key(pk) + f":{request.GET.get('group', '')}"
-    html = cache.get(key)
-    if html is None:
+    parts = cache.get(key)
+    if parts is None:
         pub = get_object_or_404(Publication.objects.select_related("run"), pk=pk)
         if pub.published_at > timezone.now():
             raise Http404
@@ -120,12 +129,18 @@ def public_detail(request, pk: int):
         for b in run.scheme_meta.get("boards", []):
             rows = list(RunBoard.objects.filter(run=run, board=b["code"], group=group).order_by("rank", "unit_code").values_list("rank", "unit_name", "score")[:100])
             boards.append({"name": b["name"], "rows": rows})
-        html = render(request, "results/public_detail.html", {
+        context = {
             "pub": pub, "run": run, "groups": groups, "group": group, "totals": totals, "boards": boards,
             "final": is_final(pub), "newer": newer, "in_notice": pub.in_notice_period(), "group_names": queries.group_names(run),
-        }).content
-        cache.set(key, html, 60 if pub.in_notice_period() else PUBLIC_CACHE_SECONDS)
-    return HttpResponse(html)
+        }
+        parts = {
+            "title": escape(pub.title),
+            "subtitle": render_to_string("results/_public_detail_subtitle.html", context),
+            "body": render_to_string("results/_public_detail_body.html", context),
+            "breadcrumbs": render_to_string("results/_public_breadcrumbs.html"),
+        }
+        cache.set(key, parts, 60 if pub.in_notice_period() else PUBLIC_CACHE_SECONDS)
+    return _public_page(request, parts)
 
 
 # ---- appeals -----------------------------------------------------------------------------
