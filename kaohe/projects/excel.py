@@ -203,6 +203,9 @@ def import_projects(data: bytes, *, user=None, allowed_unit_ids: set[int] | None
         raise ImportFailed(errors)
     units = {u.code: u for u in OrgUnit.objects.all()}
     headers = dict(PROJECT_COLUMNS)
+    # A code already taken by a project outside the importer's scope is refused: updating it
+    # would hand another unit's project (and its reports and problems) to the importer.
+    existing_units = dict(Project.objects.filter(code__in={_text(r.get("code")) for _n, r in rows}).values_list("code", "unit_id"))
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     for n, raw in rows:
@@ -236,6 +239,9 @@ def import_projects(data: bytes, *, user=None, allowed_unit_ids: set[int] | None
             except ValueError as exc:
                 errors.append(RowError(n, headers[key], str(exc)))
         code = clean.get("code")
+        owner_id = existing_units.get(code)
+        if owner_id is not None and allowed_unit_ids is not None and owner_id not in allowed_unit_ids:
+            errors.append(RowError(n, headers["code"], _("项目编号“%(code)s”已被管辖范围以外的单位使用，不能导入或修改该项目") % {"code": code}))
         if code:
             if code in seen:
                 errors.append(RowError(n, headers["code"], _("与第%(row)d行重复") % {"row": seen[code]}))

@@ -5,7 +5,7 @@
   (or a unit above it);
 - report progress / raise a problem: the project's unit (assessed users in scope) or the office;
 - manage (create, edit, import, stages), confirm reports: the office in scope;
-- resolve a problem: people of the assigned unit, or the office;
+- resolve a problem: people of the assigned unit (not a submitter's whole scope), or the office;
 - confirm (销号) a problem: the user who raised it, or the office;
 - the warning board and supervision letters: office and leaders.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from kaohe.orgs.models import Role
-from kaohe.orgs.permissions import has_role, in_scope, is_office, is_reader, rule
+from kaohe.orgs.permissions import has_role, in_scope, is_office, is_reader, rule, subtree_ids
 
 
 def _unit_id(obj: Any) -> int | None:
@@ -62,20 +62,26 @@ def _raise_problem(person, project) -> bool:
 
 @rule("projects.resolve_problem")
 def _resolve_problem(person, problem) -> bool:
-    if person is None:
+    """The office over the project, or people of the assigned unit (or a unit above it).
+
+    Not the submitter's whole scope: a city bureau's submitter sees every district's
+    projects, but answers only for the problems assigned to the bureau.
+    """
+    if person is None or problem is None or not in_scope(person, problem.project.unit_id):
         return False
-    if is_office(person) and in_scope(person, problem.project.unit_id):
+    if is_office(person):
         return True
-    return has_role(person, Role.ASSESSED, Role.SUBMITTER) and in_scope(person, problem.assigned_unit_id)
+    return has_role(person, Role.ASSESSED, Role.SUBMITTER) and problem.assigned_unit_id in subtree_ids(person.unit_id)
 
 
 @rule("projects.confirm_problem")
 def _confirm_problem(person, problem) -> bool:
-    if person is None:
+    """The person who raised it (while the project is in their scope), or the office over the project."""
+    if person is None or problem is None or not in_scope(person, problem.project.unit_id):
         return False
     if problem.raised_by_id is not None and problem.raised_by_id == person.user_id:
         return True
-    return is_office(person) and in_scope(person, problem.project.unit_id)
+    return is_office(person)
 
 
 @rule("projects.warning_board")

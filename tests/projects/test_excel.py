@@ -149,3 +149,26 @@ def test_an_owner_cannot_import_reports_for_another_units_project(org_world, cli
     assert response.status_code == 400
     assert "无权报送项目“XM200”" in response.content.decode()
     assert not MonthlyReport.objects.exists()
+
+
+def test_a_district_office_importing_another_districts_project_code_is_refused_and_nothing_changes(org_world, client_for):
+    from tests import factories as f
+
+    theirs = ProjectFactory(unit=org_world.district_b, code="XM300", name="乙区物流园")
+    office_a = f.office(org_world.district_a, username="office_a_import")
+    # Row 2 is fine (a new 甲区 project); row 3 reuses 乙区's code with 甲区 as its unit — a takeover.
+    upload = io.BytesIO(xlsx([row(**{"项目编号": "XM301"}), row(**{"项目编号": "XM300", "项目名称": "甲区新项目"})]))
+    upload.name = "list.xlsx"
+    response = client_for(office_a).post(reverse("projects:import", args=["projects"]), {"file": upload})
+    assert response.status_code == 400
+    assert "第3行“项目编号”：项目编号“XM300”已被管辖范围以外的单位使用，不能导入或修改该项目" in response.content.decode()
+    theirs.refresh_from_db()
+    assert (theirs.unit, theirs.name) == (org_world.district_b, "乙区物流园")
+    assert not Project.objects.filter(code="XM301").exists()  # all or nothing
+
+
+def test_an_office_may_update_a_project_it_already_manages_by_import(org_world):
+    ProjectFactory(unit=org_world.district_a, code="XM302", name="旧名")
+    result = excel.import_projects(xlsx([row(**{"项目编号": "XM302"})]), allowed_unit_ids={org_world.district_a.pk})
+    assert result == {"created": 0, "updated": 1}
+    assert Project.objects.get(code="XM302").name == "智能装备产业园"

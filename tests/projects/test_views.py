@@ -180,3 +180,26 @@ def test_an_approval_past_its_time_limit_is_flagged_on_the_project_page(w, clien
     page = client_for(w.assessed_a).get(reverse("projects:detail", args=[w.project.pk])).content.decode()
     assert "建设用地规划许可" in page and "施工许可" in page
     assert page.count("超时限") == 1
+
+
+def test_a_city_bureau_submitter_resolves_only_the_problems_assigned_to_its_bureau(w, client_for):
+    # The 统计局 submitter sees every district's projects (its scope is the city) …
+    on_district = services.raise_problem(w.project, "施工用电未接入", user=w.assessed_a)
+    on_bureau = services.raise_problem(w.project, "统计口径待确认", user=w.assessed_a, assigned_unit=w.stats_bureau)
+    client = client_for(w.submitter)
+    # … but may not close a problem assigned to 甲区 (before: 302, the problem went to 已办结) …
+    assert client.post(reverse("projects:resolve_problem", args=[on_district.pk]), {"resolution": "x"}).status_code == 403
+    on_district.refresh_from_db()
+    assert on_district.status == ProblemStatus.OPEN
+    # … only the one assigned to its own bureau.
+    assert client.post(reverse("projects:resolve_problem", args=[on_bureau.pk]), {"resolution": "已确认口径"}).status_code == 302
+    on_bureau.refresh_from_db()
+    assert on_bureau.status == ProblemStatus.RESOLVED
+
+
+def test_a_submitter_cannot_confirm_a_problem_it_did_not_raise(w, client_for):
+    problem = services.raise_problem(w.project, "施工用电未接入", user=w.assessed_a)
+    services.resolve_problem(problem, "已接入", user=w.assessed_a)
+    assert client_for(w.submitter).post(reverse("projects:confirm_problem", args=[problem.pk]), {"action": "accept"}).status_code == 403
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.RESOLVED
