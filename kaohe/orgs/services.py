@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record, snapshot
+from kaohe.lib.errors import NotFound
 from kaohe.orgs.models import OrgUnit, PeerGroup, UnitKind, UnitPlacement
 
 #: The start of time for a unit's first placement when nothing better is known.
@@ -179,3 +180,12 @@ def save_peer_group(
     if _changed(before, after):
         record(AuditAction.UPDATE, group, before=before, after=after, reason=reason, user=user)
     return group
+
+
+def unit_or_404(code: str) -> OrgUnit:
+    """The org unit with this code, or a 404 saying no unit has that code — the one way to turn
+    a unit code in a URL into an ``OrgUnit``."""
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        raise NotFound(_("没有代码为“%(code)s”的单位。请检查链接，或从单位列表中选择。") % {"code": code})
+    return unit

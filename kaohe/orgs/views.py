@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kaohe.lib.errors import Forbidden
 from kaohe.orgs.models import OrgUnit, PeerGroup, UnitKind
 from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
-from kaohe.web.errors import Forbidden, unit_or_404
+from kaohe.orgs.services import unit_or_404
 
 KIND_ORDER = {kind: i for i, kind in enumerate(UnitKind.values)}
 

@@ -16,7 +16,6 @@ urlpatterns = [
     path("export.xlsx", views.export_projects, name="export"),
     path("reports/export.xlsx", views.export_reports, name="export_reports"),
     path("import/<str:kind>/", views.import_file, name="import"),
-    path("bulletin/<int:year>/<int:month>.<str:fmt>", views.bulletin, name="bulletin"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/report/", views.submit_report, name="submit_report"),
     path("<int:pk>/problems/", views.raise_problem, name="raise_problem"),

@@ -576,20 +576,3 @@ def import_file(request, kind: str):
         {"nav_active": "projects", "kind": kind, "errors": errors},
         status=400 if errors else 200,
     )
-
-
-@login_required
-def bulletin(request, year: int, month: int, fmt: str):
-    """月度监测通报 (.docx or .pdf)."""
-    require(request.user, "projects.warning_board")
-    if not 1 <= month <= 12 or fmt not in ("docx", "pdf"):
-        raise Http404("bulletin")
-    from kaohe.reports.bulletins import projects as bulletin_mod
-
-    person = person_of(request.user)
-    city = person.unit if person and person.unit.parent_id is None else (person.unit.parent if person else None)
-    if request.user.is_superuser and person is None:
-        city = OrgUnit.objects.filter(parent__isnull=True).first()
-    data = bulletin_mod.build(year, month, city=city, fmt=fmt, today=today())
-    content_type = DOCX if fmt == "docx" else "application/pdf"
-    return attachment(data, f"重大项目监测通报-{year}年{month}月.{fmt}", content_type)

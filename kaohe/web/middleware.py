@@ -25,7 +25,7 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
 
 
 class UserFacingErrorsMiddleware:
-    """Show the shell's 404 page for ``kaohe.web.errors.NotFound`` even when DEBUG is on.
+    """Show the shell's 404 page for ``kaohe.lib.errors.NotFound`` even when DEBUG is on.
 
     With DEBUG on (the development default, and ``make demo``), Django answers
     every Http404 with its technical page. A ``NotFound`` carries a message
@@ -40,7 +40,7 @@ class UserFacingErrorsMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from kaohe.web.errors import NotFound
+        from kaohe.lib.errors import NotFound
 
         if isinstance(exception, NotFound):
             from kaohe.web.views.errors import page_not_found

@@ -11,4 +11,5 @@ urlpatterns = [
 urlpatterns.append(path("projects/", include("kaohe.projects.urls")))
 urlpatterns.append(path("assessment/", include("kaohe.assessment.urls")))
 urlpatterns.append(path("results/", include("kaohe.results.urls")))
+urlpatterns.append(path("reports/", include("kaohe.reports.urls")))
 urlpatterns.append(path("public/", include("kaohe.results.public_urls")))

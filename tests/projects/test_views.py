@@ -45,7 +45,7 @@ PAGES = [
     ("projects:export", [], "get", {"office", "leader", "assessed_a", "assessed_b", "submitter"}),
     ("projects:import", ["projects"], "get", {"office"}),
     ("projects:import", ["reports"], "get", {"office", "assessed_a", "assessed_b"}),
-    ("projects:bulletin", [2026, 10, "docx"], "get", {"office", "leader"}),
+    ("reports:projects_bulletin", [2026, 10, "docx"], "get", {"office", "leader"}),
 ]
 ROLES = ["office", "leader", "assessed_a", "assessed_b", "submitter", "anonymous"]
 

@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.urls import reverse
 
+from kaohe.lib.errors import NotFound
 from kaohe.orgs.models import Role
-from kaohe.web.errors import NotFound, unit_or_404
+from kaohe.orgs.services import unit_or_404
 from kaohe.web.views import errors
 
 from .factories import PASSWORD, city_with_people

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.web.errors import user_message
+from kaohe.lib.errors import user_message
 
 logger = logging.getLogger("kaohe.web")
 
@@ -52,7 +52,7 @@ def page_not_found(request, exception=None):
 
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: usually an expired page; say so instead of Django's English page."""
-    from kaohe.web.errors import Forbidden
+    from kaohe.lib.errors import Forbidden
 
     return _render(request, 403, Forbidden(_("页面已过期或表单来源无法验证。请刷新页面后重新提交。")))
 
