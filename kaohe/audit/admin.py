@@ -1,10 +1,5 @@
-"""The audit log in the admin (read-only) and ``AuditedModelAdmin`` for every other admin.
-
-Any app's admin that changes domain data subclasses ``AuditedModelAdmin`` so
-that saves and deletes made in /admin/ reach the trail like any other change.
-A form field named ``audit_reason`` (if the admin form has one) becomes the
-entry's reason.
-"""
+"""The audit log in the admin, read-only (other apps' admins audit their saves through
+``kaohe.lib.admin.AuditedModelAdmin``)."""
 
 from __future__ import annotations
 
@@ -14,50 +9,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.audit.models import AuditAction, AuditEntry
-from kaohe.audit.services import history_url, record, snapshot
-
-
-class AuditedModelAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose saves and deletes write audit entries (before/after as JSON)."""
-
-    def _reason(self, form) -> str:
-        data = getattr(form, "cleaned_data", None) or {}
-        return str(data.get("audit_reason") or "")
-
-    def save_model(self, request, obj, form, change):
-        before = None
-        if change and obj.pk:
-            old = type(obj)._default_manager.filter(pk=obj.pk).first()
-            before = snapshot(old) if old is not None else None
-        super().save_model(request, obj, form, change)
-        after = snapshot(obj)
-        if not change:
-            record(AuditAction.CREATE, obj, after=after, reason=self._reason(form), user=request.user)
-        elif before != after:
-            record(AuditAction.UPDATE, obj, before=before, after=after, reason=self._reason(form), user=request.user)
-
-    def save_related(self, request, form, formsets, change):
-        # Many-to-many changes (e.g. peer-group members) are saved after the object.
-        m2m = [f.name for f in form.instance._meta.many_to_many if f.name in form.cleaned_data]
-        before = {name: sorted(getattr(form.instance, name).values_list("pk", flat=True)) for name in m2m} if change else {}
-        super().save_related(request, form, formsets, change)
-        after = {name: sorted(getattr(form.instance, name).values_list("pk", flat=True)) for name in m2m}
-        if m2m and before != after and change:
-            record(AuditAction.UPDATE, form.instance, before=before, after=after, reason=self._reason(form),
-                   user=request.user)
-        elif m2m and not change and any(after.values()):
-            record(AuditAction.UPDATE, form.instance, before=None, after=after, reason=self._reason(form),
-                   user=request.user)
-
-    def delete_model(self, request, obj):
-        record(AuditAction.DELETE, obj, before=snapshot(obj), user=request.user)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            record(AuditAction.DELETE, obj, before=snapshot(obj), user=request.user)
-        super().delete_queryset(request, queryset)
+from kaohe.audit.models import AuditEntry
+from kaohe.audit.services import history_url
 
 
 @admin.register(AuditEntry)

@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import uuid
 from typing import Any
 
 from django.db import models
 
 from kaohe.audit.context import current
 from kaohe.audit.models import AuditAction, AuditEntry
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, models.Model):
-        return value.pk
-    return value
-
-
-def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The model's concrete field values as JSON-ready data (FKs as ids)."""
-    data: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
-            continue
-        data[field.attname] = _jsonable(getattr(obj, field.attname))
-    return data
+from kaohe.lib.changes import jsonable
 
 
 def record(
@@ -74,8 +46,8 @@ def record(
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_id=str(object_id if object_id is not None else (obj.pk if obj is not None else "")),
         object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:300],
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
         reason=reason,
         request_id=ctx.request_id,
         ip=ctx.ip,

@@ -1,4 +1,5 @@
-"""Sign-ins are part of the trail: who logged in, when, from which address."""
+"""What reaches the trail without calling ``record``: sign-ins (who, when, from which address)
+and the changes announced by the layers below the audit app (``kaohe.lib.changes``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.dispatch import receiver
 
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.lib.changes import object_changed
 
 
 @receiver(user_logged_in, dispatch_uid="kaohe.audit.login")
@@ -21,3 +23,8 @@ def record_failed_login(sender, credentials, request=None, **kwargs) -> None:
     username = str((credentials or {}).get("username", ""))[:150]
     record(AuditAction.OTHER, None, object_type="auth.user", object_id="", object_repr=username,
            reason="登录失败")  # stored data stays in the source language
+
+
+@receiver(object_changed, dispatch_uid="kaohe.audit.object_changed")
+def record_announced_change(sender, action, obj=None, signal=None, **details) -> None:
+    record(AuditAction(action), obj, **details)

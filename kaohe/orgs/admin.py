@@ -14,9 +14,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.audit.admin import AuditedModelAdmin
-from kaohe.audit.models import AuditAction
-from kaohe.audit.services import record, snapshot
+from kaohe.lib.admin import AuditedModelAdmin
+from kaohe.lib.changes import announce, snapshot
 from kaohe.orgs import services
 from kaohe.orgs.models import ApiToken, OrgUnit, PeerGroup, Person, UnitPlacement
 from kaohe.orgs.permissions import check, person_of, scope_unit_ids
@@ -134,7 +133,7 @@ class OrgUnitAdmin(OfficeScopedAdmin):
             UnitPlacement.objects.create(unit=obj, parent=obj.parent, kind=obj.kind,
                                          valid_from=form.cleaned_data.get("valid_from") or services.EPOCH,
                                          reason=reason)
-            record(AuditAction.CREATE, obj, after=snapshot(obj), reason=reason, user=request.user)
+            announce("create", obj, after=snapshot(obj), reason=reason, user=request.user)
             return
         old = OrgUnit.objects.get(pk=obj.pk)
         new_parent, new_kind = obj.parent, obj.kind
@@ -145,7 +144,7 @@ class OrgUnitAdmin(OfficeScopedAdmin):
         obj.save()
         after = snapshot(obj)
         if services._changed(before, after):
-            record(AuditAction.UPDATE, obj, before=before, after=after, reason=reason, user=request.user)
+            announce("update", obj, before=before, after=after, reason=reason, user=request.user)
         if moved:
             try:
                 services.move_unit(obj, parent=new_parent, kind=new_kind, valid_from=form.cleaned_data["valid_from"],

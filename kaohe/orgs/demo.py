@@ -20,8 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from kaohe.audit.models import AuditAction
-from kaohe.audit.services import record
+from kaohe.lib.changes import announce
 from kaohe.orgs.models import OrgUnit, PeerGroup, Person, Role, UnitKind, UnitPlacement
 from kaohe.orgs.services import EPOCH, move_unit, save_peer_group
 
@@ -252,8 +251,7 @@ def _load_units(ctx: DemoContext) -> OrgUnit:
         UnitPlacement.objects.bulk_create([
             UnitPlacement(unit=u, parent_id=u.parent_id, kind=u.kind, valid_from=EPOCH) for u in new
         ])
-    record(
-        AuditAction.IMPORT, city, object_type="orgs.orgunit", object_id="demo",
+    announce("import", city, object_type="orgs.orgunit", object_id="demo",
         object_repr="示范市演示单位", after={"created": [r["code"] for r in missing]},
         reason="演示数据 (kaohe demo)",
     )

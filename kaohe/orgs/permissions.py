@@ -187,8 +187,3 @@ def _view_directory(person: Person | None, obj: Any = None) -> bool:
     """The unit directory and peer groups: every signed-in member of the organisation."""
     return person is not None
 
-
-@rule("audit.view")
-def _view_audit(person: Person | None, obj: Any = None) -> bool:
-    """The change log (and its export): the assessment office, for entries in its scope."""
-    return is_office(person)

@@ -13,8 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kaohe.audit.models import AuditAction
-from kaohe.audit.services import record, snapshot
+from kaohe.lib.changes import announce, snapshot
 from kaohe.lib.errors import NotFound
 from kaohe.orgs.models import OrgUnit, PeerGroup, UnitKind, UnitPlacement
 
@@ -55,7 +54,7 @@ def create_unit(
         sort_order=sort_order,
     )
     UnitPlacement.objects.create(unit=unit, parent=parent, kind=kind, valid_from=valid_from, reason=reason)
-    record(AuditAction.CREATE, unit, after=snapshot(unit), reason=reason, user=user)
+    announce("create", unit, after=snapshot(unit), reason=reason, user=user)
     return unit
 
 
@@ -74,7 +73,7 @@ def update_unit(unit: OrgUnit, *, user=None, reason: str = "", **changes) -> Org
     unit.save()
     after = snapshot(unit)
     if _changed(before, after):
-        record(AuditAction.UPDATE, unit, before=before, after=after, reason=reason, user=user)
+        announce("update", unit, before=before, after=after, reason=reason, user=user)
     return unit
 
 
@@ -132,7 +131,7 @@ def move_unit(
     unit.kind = kind
     unit.save(update_fields=["parent", "kind", "updated_at"])
     after = {**snapshot(unit, ["parent", "kind"]), "valid_from": valid_from}
-    record(AuditAction.UPDATE, unit, before=before, after=after, reason=reason, user=user)
+    announce("update", unit, before=before, after=after, reason=reason, user=user)
     return placement
 
 
@@ -170,7 +169,7 @@ def save_peer_group(
     if group is None:
         group = PeerGroup.objects.create(year=year, code=code, name=name, name_en=name_en, sort_order=sort_order)
         group.members.set(member_ids)
-        record(AuditAction.CREATE, group, after={**snapshot(group), "members": member_ids}, reason=reason, user=user)
+        announce("create", group, after={**snapshot(group), "members": member_ids}, reason=reason, user=user)
         return group
     before = {**snapshot(group), "members": sorted(group.members.values_list("pk", flat=True))}
     group.name, group.name_en, group.sort_order = name, name_en, sort_order
@@ -178,7 +177,7 @@ def save_peer_group(
     group.members.set(member_ids)
     after = {**snapshot(group), "members": member_ids}
     if _changed(before, after):
-        record(AuditAction.UPDATE, group, before=before, after=after, reason=reason, user=user)
+        announce("update", group, before=before, after=after, reason=reason, user=user)
     return group
 
 

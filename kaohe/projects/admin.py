@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from kaohe.audit.admin import AuditedModelAdmin
+from kaohe.lib.admin import AuditedModelAdmin
 from kaohe.projects.models import (
     ActionItem,
     ApprovalNode,

@@ -15,7 +15,8 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from kaohe.audit.models import AuditAction
-from kaohe.audit.services import record, snapshot
+from kaohe.audit.services import record
+from kaohe.lib.changes import snapshot
 from kaohe.projects import config
 from kaohe.projects import warnings as rules_mod
 from kaohe.projects.models import (

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.audit.models import AuditAction
-from kaohe.audit.services import record, snapshot
+from kaohe.audit.services import record
+from kaohe.lib.changes import snapshot
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of
 from kaohe.results.models import (

@@ -17,9 +17,9 @@ from kaohe.audit.services import (
     history_for,
     history_url,
     record,
-    snapshot,
     visible_entries,
 )
+from kaohe.lib.changes import snapshot
 from kaohe.orgs.services import update_unit
 from tests import factories as f
 
