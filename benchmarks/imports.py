@@ -74,13 +74,13 @@ def setup(n_units: int, n_api_ind: int, excel_units: int) -> dict:
         u = User.objects.create_user(username=f"bench-{code}", password="x")
         Person.objects.create(user=u, unit=ru, role="submitter")
         users[code] = u
-    services.ensure_periods(2025)
+    services.ensure_periods(city, 2025)
     versions = {}
     for code, prefix, n, ru, group in (("API", "a", n_api_ind, "B-R1", "ALL"), ("XLS", "x", 40, "B-R2", "HALF"), ("GRID", "g", 40, "B-R3", "G150")):
-        v = schemes.import_scheme(scheme(2025, code, prefix, n, ru), code=code, peer_groups=[groups[group]])
+        v = schemes.import_scheme(scheme(2025, code, prefix, n, ru), code=code, peer_groups=[groups[group]], owner_unit=city)
         versions[code] = schemes.adopt(v)
-    feb = Period.objects.get(year=2025, kind="month", number=2)
-    mar = Period.objects.get(year=2025, kind="month", number=3)
+    feb = Period.objects.get(owner_unit=city, year=2025, kind="month", number=2)
+    mar = Period.objects.get(owner_unit=city, year=2025, kind="month", number=3)
     # History for the grid and the Excel upload: February values.
     rows = []
     for code, prefix, members in (("GRID", "g", units[:150]), ("XLS", "x", units[:excel_units])):

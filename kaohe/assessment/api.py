@@ -113,7 +113,8 @@ class BulkOut(Schema):
     warnings: list[Problem]
 
 
-def period_by_code(code: str) -> Period:
+def period_by_code(code: str, version: SchemeVersion) -> Period:
+    """The period with this code among the periods of ``version``'s assessment owner."""
     m = _PERIOD.match(code.strip())
     if not m:
         raise HttpError(422, f"period: '{code}' is not a period code like 2025-03, 2025-Q1, 2025-H1 or 2025")
@@ -126,7 +127,7 @@ def period_by_code(code: str) -> Period:
         kind, number = PeriodKind.HALF, int(m.group(4))
     else:
         kind, number = PeriodKind.YEAR, 1
-    period = Period.objects.filter(year=year, kind=kind, number=number).first()
+    period = Period.objects.filter(owner_unit_id=version.scheme.owner_unit_id, year=year, kind=kind, number=number).first()
     if period is None:
         raise HttpError(404, f"period: '{code}' does not exist")
     return period
@@ -175,7 +176,7 @@ def _readable_codes(user, version: SchemeVersion) -> set[str] | None:
 def read_values(request, version: int, period: str, indicator: str | None = None, unit: str | None = None,
                 limit: int = 10000, offset: int = 0):
     v = get_object_or_404(SchemeVersion, pk=version)
-    p = period_by_code(period)
+    p = period_by_code(period, v)
     codes = _readable_codes(request.user, v)
     qs = DataValue.objects.filter(version=v, period=p).select_related("unit").order_by("unit__code", "indicator")
     if codes is not None:
@@ -233,7 +234,7 @@ def submit_values(request):
                    "message": ".".join(str(x) for x in e["loc"]) + ": " + e["msg"]} for e in exc.errors()[:200]]
         return 400, {"ok": False, "saved": 0, "unchanged": 0, "errors": errors, "warnings": []}
     version = get_object_or_404(SchemeVersion, pk=body["version"])
-    period = period_by_code(body["period"])
+    period = period_by_code(body["period"], version)
     partial = bool(body.get("partial", False))
     if not check(request.user, "assessment.use_api"):
         raise HttpError(403, "not allowed")

@@ -323,7 +323,7 @@ def _period_for(periods: dict, year: int, freq: str, month: int) -> Period:
 
 
 def load(ctx) -> None:
-    if Scheme.objects.filter(code=SCHEME_CODE, year=ctx.year).exists():
+    if Scheme.objects.filter(owner_unit__code="SFS", code=SCHEME_CODE, year=ctx.year).exists():
         ctx.log("  assessment: already loaded")
         return
     with transaction.atomic():
@@ -335,8 +335,9 @@ def _load(ctx) -> None:
     office = User.objects.filter(username="kaoheban").first()
     city = ctx.city or OrgUnit.objects.filter(code="SFS").first()
     for year in (ctx.year, ctx.current_year):
-        services.ensure_periods(year, user=office)
-    periods = {(p.year, p.kind, p.number): p for p in Period.objects.filter(year__in=[ctx.year, ctx.current_year])}
+        services.ensure_periods(city, year, user=office)
+    periods = {(p.year, p.kind, p.number): p
+               for p in services.periods_of(city).filter(year__in=[ctx.year, ctx.current_year])}
 
     groups = {y: list(PeerGroup.objects.filter(year=y, code__in=GROUPS)) for y in (ctx.year, ctx.current_year)}
     v2025 = schemes.import_scheme(scheme_content(ctx.year), user=office, code=SCHEME_CODE, peer_groups=groups[ctx.year],
@@ -419,7 +420,7 @@ def _load(ctx) -> None:
 def _targets(version, specs, units, rng) -> None:
     rows = []
     values = defaultdict(dict)
-    year_end = Period.objects.filter(year=version.scheme.year, kind=PeriodKind.MONTH, number=12).first()
+    year_end = services.periods_of(version.scheme.owner_unit_id, version.scheme.year).filter(kind=PeriodKind.MONTH, number=12).first()
     for code, unit_id, value in DataValue.objects.filter(version=version).values_list("indicator", "unit_id", "value"):
         values[code][unit_id] = max(values[code].get(unit_id, Decimal(0)), value or Decimal(0))
     for code, spec in specs.items():

@@ -18,13 +18,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Scheme(models.Model):
-    """考核方案: the assessment scheme of one year (e.g. 2025年度高质量发展综合考核)."""
+    """考核方案: the assessment scheme of one year (e.g. 2025年度高质量发展综合考核).
+
+    Every scheme has its 考核主体 (``owner_unit``): the city for 市对区, a district for 区对镇
+    (a district's scheme may be derived from the city's, see ``assessment.derivation``). The code
+    is unique per owner and year, so the city and each district may all use ``HQD``.
+    """
 
     year = models.PositiveIntegerField(_("年度"))
     code = models.CharField(_("代码"), max_length=32, help_text=_("同一方案在各年度使用相同代码"))
     name = models.CharField(_("名称"), max_length=200)
     owner_unit = models.ForeignKey(
-        "orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("考核主体")
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("考核主体")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -32,7 +37,9 @@ class Scheme(models.Model):
         verbose_name = _("考核方案")
         verbose_name_plural = _("考核方案")
         ordering = ["-year", "code"]
-        constraints = [models.UniqueConstraint(fields=["year", "code"], name="unique_scheme_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner_unit", "year", "code"], name="unique_scheme_per_owner_year"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
@@ -172,8 +179,17 @@ _CN_NUM = "一二三四"
 
 
 class Period(models.Model):
-    """考核期: a month, quarter, half-year or year, with its submission deadline (填报截止)."""
+    """考核期: a month, quarter, half-year or year, with its submission deadline (填报截止).
 
+    Periods belong to an assessment owner (考核主体, the unit whose office runs the assessment):
+    the city's 2025年3月 and 明湖区's 2025年3月 are two periods with their own deadline and their
+    own lock, so a district locking its month never locks the city's. All schemes of one owner
+    share its periods.
+    """
+
+    owner_unit = models.ForeignKey(
+        "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("考核主体")
+    )
     year = models.PositiveIntegerField(_("年度"))
     kind = models.CharField(_("类型"), max_length=8, choices=PeriodKind.choices)
     number = models.PositiveSmallIntegerField(_("序号"))
@@ -186,7 +202,9 @@ class Period(models.Model):
         verbose_name = _("考核期")
         verbose_name_plural = _("考核期")
         ordering = ["year", "end", "kind"]
-        constraints = [models.UniqueConstraint(fields=["year", "kind", "number"], name="unique_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner_unit", "year", "kind", "number"], name="unique_period_per_owner"),
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -34,7 +34,8 @@ def _frames(sub: Submission):
     # This period and the same-kind periods before it (own history), across the scheme family.
     from kaohe.assessment.services import version_for_year
 
-    periods = list(Period.objects.filter(kind=sub.period.kind, end__lte=sub.period.end, year__gte=sub.period.year - 2))
+    periods = list(Period.objects.filter(owner_unit_id=sub.period.owner_unit_id, kind=sub.period.kind,
+                                         end__lte=sub.period.end, year__gte=sub.period.year - 2))
     rows = {"unit": [], "indicator": [], "value": [], "period": []}
     hist = {"unit": [], "indicator": [], "value": [], "period": []}
     for p in periods:

@@ -247,12 +247,21 @@ def import_scheme(
     owner_unit: OrgUnit | None = None,
     reason: str = "",
 ) -> SchemeVersion:
-    """Store ``content`` as a new draft version (creating the year's scheme if needed)."""
+    """Store ``content`` as a new draft version (creating the owner's scheme of the year if needed).
+
+    The owner (考核主体) is ``owner_unit``, else the importing user's unit (an office imports
+    its own unit's schemes); a scheme without an owner is refused.
+    """
     _check(content)
     year = int(content["year"])
     code = code or str(content.get("code") or "HQD")
+    if owner_unit is None:
+        person = getattr(user, "person", None) if user is not None else None
+        owner_unit = person.unit if person is not None else None
+    if owner_unit is None:
+        raise SchemeInvalid([_("owner_unit: 请指定考核主体（组织考核的单位）")])
     scheme, created = Scheme.objects.get_or_create(
-        year=year, code=code, defaults={"name": name or str(content["name"]), "owner_unit": owner_unit}
+        owner_unit=owner_unit, year=year, code=code, defaults={"name": name or str(content["name"])}
     )
     if created:
         record(AuditAction.CREATE, scheme, after={"year": year, "code": code, "name": scheme.name}, user=user)

@@ -41,7 +41,7 @@ from kaohe.assessment.schemes import engine_scheme
 from kaohe.assessment.validation import Issue, check_values
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
-from kaohe.orgs.models import OrgUnit
+from kaohe.orgs.models import OrgUnit, Role
 
 AUDIT_CHUNK = 20000  # rows per audit entry for bulk writes
 VALUE_AUDIT_TYPE = "assessment.datavalue"
@@ -62,21 +62,50 @@ def default_deadline(end: dt.date, day: int = 5) -> dt.date:
     return dt.date(nxt.year, nxt.month, min(day, 28))
 
 
-def ensure_periods(year: int, *, deadline_day: int = 5, user=None) -> list[Period]:
-    """Create the year's months, quarters, half-years and the year (idempotent)."""
-    existing = {(p.kind, p.number): p for p in Period.objects.filter(year=year)}
+def ensure_periods(owner: OrgUnit, year: int, *, deadline_day: int = 5, user=None) -> list[Period]:
+    """Create ``owner``'s months, quarters, half-years and year of ``year`` (idempotent)."""
+    existing = {(p.kind, p.number): p for p in Period.objects.filter(owner_unit=owner, year=year)}
     new = []
     for kind, count in ((PeriodKind.MONTH, 12), (PeriodKind.QUARTER, 4), (PeriodKind.HALF, 2), (PeriodKind.YEAR, 1)):
         for n in range(1, count + 1):
             if (kind, n) in existing:
                 continue
             start, end = _period_bounds(year, kind, n)
-            new.append(Period(year=year, kind=kind, number=n, start=start, end=end, deadline=default_deadline(end, deadline_day)))
+            new.append(Period(owner_unit=owner, year=year, kind=kind, number=n, start=start, end=end,
+                              deadline=default_deadline(end, deadline_day)))
     if new:
         Period.objects.bulk_create(new)
         record(AuditAction.CREATE, None, object_type="assessment.period", object_id=str(year),
-               object_repr=_("%(y)s年考核期") % {"y": year}, after={"created": len(new)}, user=user)
-    return list(Period.objects.filter(year=year))
+               object_repr=_("%(owner)s %(y)s年考核期") % {"owner": owner.name, "y": year},
+               after={"created": len(new), "owner": owner.code}, user=user)
+    return list(Period.objects.filter(owner_unit=owner, year=year))
+
+
+def periods_of(owner: OrgUnit | int, year: int | None = None):
+    """The periods of one assessment owner (考核主体), optionally of one year."""
+    qs = Period.objects.filter(owner_unit=owner)
+    return qs.filter(year=year) if year is not None else qs
+
+
+def assessment_owner(person) -> OrgUnit | None:
+    """The 考核主体 whose assessment a user works in by default (periods, boards, the cockpit).
+
+    An office: its own unit (a district office runs its district's assessment). An assessed unit:
+    the nearest owner *above* it (明湖区 is assessed by the city, its towns by 明湖区). A leader or
+    a submitter: the nearest owner at or above their unit. No person (a superuser): the top unit.
+    """
+    top = OrgUnit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first
+    if person is None:
+        return top()
+    if person.role == Role.OFFICE:
+        return person.unit
+    owners = set(Scheme.objects.values_list("owner_unit_id", flat=True).distinct())
+    unit = person.unit.parent if person.role == Role.ASSESSED else person.unit
+    while unit is not None:
+        if unit.pk in owners:
+            return unit
+        unit = unit.parent
+    return top()
 
 
 def set_period_status(period: Period, status: str, *, user=None, deadline: dt.date | None = None) -> Period:
@@ -90,22 +119,23 @@ def set_period_status(period: Period, status: str, *, user=None, deadline: dt.da
 
 
 def previous_period(period: Period) -> Period | None:
+    same_owner = periods_of(period.owner_unit_id)
     if period.kind == PeriodKind.YEAR:
-        return Period.objects.filter(year=period.year - 1, kind=PeriodKind.YEAR).first()
+        return same_owner.filter(year=period.year - 1, kind=PeriodKind.YEAR).first()
     if period.number > 1:
-        return Period.objects.filter(year=period.year, kind=period.kind, number=period.number - 1).first()
-    return Period.objects.filter(year=period.year - 1, kind=period.kind).order_by("-number").first()
+        return same_owner.filter(year=period.year, kind=period.kind, number=period.number - 1).first()
+    return same_owner.filter(year=period.year - 1, kind=period.kind).order_by("-number").first()
 
 
 def same_period_last_year(period: Period) -> Period | None:
-    return Period.objects.filter(year=period.year - 1, kind=period.kind, number=period.number).first()
+    return periods_of(period.owner_unit_id, period.year - 1).filter(kind=period.kind, number=period.number).first()
 
 
 def version_for_year(version: SchemeVersion, year: int) -> SchemeVersion | None:
-    """The version holding a year's data in this scheme's family (same scheme code)."""
+    """The version holding a year's data in this scheme's family (same owner and scheme code)."""
     if version.scheme.year == year:
         return version
-    scheme = Scheme.objects.filter(code=version.scheme.code, year=year).first()
+    scheme = Scheme.objects.filter(owner_unit_id=version.scheme.owner_unit_id, code=version.scheme.code, year=year).first()
     if scheme is None:
         return None
     return scheme.versions.filter(status=VersionStatus.ADOPTED).first() or scheme.versions.order_by("-number").first()
@@ -152,6 +182,8 @@ def responsible_units(version: SchemeVersion, period: Period | None = None) -> l
 
 
 def submission_for(version: SchemeVersion, responsible_unit: OrgUnit, period: Period) -> Submission:
+    if period.owner_unit_id != version.scheme.owner_unit_id:
+        raise WorkflowError(_("%(p)s 不是本方案考核主体的考核期") % {"p": period.label})
     sub, _created = Submission.objects.get_or_create(version=version, responsible_unit=responsible_unit, period=period)
     return sub
 
@@ -273,6 +305,9 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
     refused unless ``correction`` (the office's audited correction).
     """
     result = SaveResult()
+    if period.owner_unit_id != version.scheme.owner_unit_id:
+        result.errors.append(Issue(None, "", "error", "period", _("%(p)s 不是本方案考核主体的考核期") % {"p": period.label}))
+        return result
     if version.status != VersionStatus.ADOPTED and not correction:
         result.errors.append(Issue(None, "", "error", "version", _("方案版本尚未发布，不能填报")))
         return result
@@ -730,7 +765,7 @@ def run_inputs(version: SchemeVersion, period: Period) -> RunInputs:
 
     specs = list(version.indicators.filter(is_collected=True))
     years = {period.year, period.year - 1}
-    all_periods = list(Period.objects.filter(year__in=years))
+    all_periods = list(periods_of(version.scheme.owner_unit_id).filter(year__in=years))
     by_kind: dict = defaultdict(list)
     for p in all_periods:
         by_kind[(p.year, p.kind)].append(p)
@@ -795,8 +830,8 @@ def scheme_versions_for_data(person_unit_id: int | None = None):
     return SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme").order_by("-scheme__year")
 
 
-def open_periods(year: int | None = None):
-    qs = Period.objects.filter(~Q(status=PeriodStatus.LOCKED))
+def open_periods(owner: OrgUnit | int, year: int | None = None):
+    qs = periods_of(owner).filter(~Q(status=PeriodStatus.LOCKED))
     if year:
         qs = qs.filter(year=year)
     return qs.order_by("end", "kind")
@@ -804,6 +839,6 @@ def open_periods(year: int | None = None):
 
 __all__ = [
     "RunInputs", "run_inputs", "mark_results_stale", "save_values", "ValueInput", "SaveResult", "submit", "approve",
-    "bulk_approve", "return_submission", "lock_period", "remind", "correct_value", "ensure_periods",
+    "bulk_approve", "return_submission", "lock_period", "remind", "correct_value", "ensure_periods", "periods_of",
     "completion_board", "ValueKind", "WorkflowError",
 ]

@@ -175,14 +175,17 @@ def _assessment_runs(ctx) -> dict | None:
         from kaohe.assessment.services import run_inputs
     except ImportError:
         return None
-    version = SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=ctx.year).select_related("scheme").first()
+    city = ctx.city or OrgUnit.objects.filter(code="SFS").first()
+    version = SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=ctx.year,
+                                           scheme__owner_unit=city).select_related("scheme").first()
     if version is None or not DataValue.objects.filter(version=version).exists():
         return None
     from kaohe.results.receivers import period_key
 
     runs: dict = {}
     ids = dict(OrgUnit.objects.values_list("code", "pk"))
-    periods = list(Period.objects.filter(year__in=[ctx.year, ctx.current_year], end__lt=ctx.today).order_by("end", "kind"))
+    periods = list(Period.objects.filter(owner_unit=city, year__in=[ctx.year, ctx.current_year],
+                                         end__lt=ctx.today).order_by("end", "kind"))
     for period in periods:
         year, kind, number = period_key(period)
         if year == ctx.current_year and kind == "monthly" and number >= ctx.today.month:
@@ -191,7 +194,8 @@ def _assessment_runs(ctx) -> dict | None:
             continue
         if kind == "quarterly" and (year, number) not in ((ctx.year, 4), (ctx.current_year, (ctx.today.month - 1) // 3)):
             continue  # the demo's quarterly reviews: 2025 Q4 and the latest quarter (keeps the demo fast)
-        holder = SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year, scheme__code=version.scheme.code).first()
+        holder = SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year, scheme__code=version.scheme.code,
+                                              scheme__owner_unit=city).first()
         if holder is None:
             continue
         existing = ScoringRun.objects.filter(scheme_version_ref=holder.pk, period_ref=period.pk).order_by("id").first()

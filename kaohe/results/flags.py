@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kaohe.results.models import Flag, FlagKind, RunBoard, RunKind, RunTotal, ScoringRun
@@ -33,11 +33,16 @@ DEFAULT_RULES: dict[str, list[dict[str, Any]]] = {
 KNOWN_RULES = {"board_first", "best_growth", "board_last", "target_missed"}
 
 
-def scheme_rules(scheme: dict, scheme_code: str | None = None) -> dict[str, list[dict[str, Any]]]:
-    """The flag rules: the scheme's FlagPolicy, else a ``flags`` key in the scheme, else the defaults."""
+def scheme_rules(scheme: dict, scheme_code: str | None = None, owner_unit_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The flag rules: the owner's FlagPolicy for the scheme (else one for the scheme code without an
+    owner), else a ``flags`` key in the scheme, else the defaults."""
     from kaohe.results.models import FlagPolicy
 
-    policy = FlagPolicy.objects.filter(scheme_code=scheme_code).first() if scheme_code else None
+    policy = None
+    if scheme_code:
+        policies = FlagPolicy.objects.filter(scheme_code=scheme_code).filter(
+            models.Q(owner_unit_id=owner_unit_id) | models.Q(owner_unit__isnull=True))
+        policy = min(policies, key=lambda p: p.owner_unit_id is None, default=None)
     rules = policy.rules if policy is not None else scheme.get("flags")
     if not rules:
         return DEFAULT_RULES
@@ -60,7 +65,7 @@ def previous_monthly(run: ScoringRun, back: int = 1) -> ScoringRun | None:
         year -= 1
     return (
         ScoringRun.objects.current()
-        .filter(scheme_code=run.scheme_code, kind=RunKind.MONTHLY, year=year, number=number)
+        .family(run).filter(kind=RunKind.MONTHLY, year=year, number=number)
         .exclude(pk=run.pk)
         .order_by("-id")
         .first()
@@ -107,7 +112,7 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
     if run.kind != RunKind.MONTHLY or not run.sealed:
         return []
     scheme = Inputs.from_bytes(run.inputs).scheme
-    rules = scheme_rules(scheme, run.scheme_code)
+    rules = scheme_rules(scheme, run.scheme_code, run.owner_unit_id)
     names = board_names(scheme)
     flags: list[Flag] = []
     seen: set[tuple] = set()
@@ -185,11 +190,12 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
     return flags
 
 
-def yearly_tally(year: int, scheme_code: str | None = None) -> list[dict]:
-    """Per unit: red flags and yellow lights in ``year`` (current runs only), most red first."""
+def yearly_tally(year: int, scheme_code: str | None = None, owner_unit_id: int | None = None) -> list[dict]:
+    """Per unit: red flags and yellow lights in ``year`` (current runs only), most red first; with
+    ``scheme_code``, of that owner's scheme only."""
     current = ScoringRun.objects.current().filter(year=year, kind=RunKind.MONTHLY)
     if scheme_code:
-        current = current.filter(scheme_code=scheme_code)
+        current = current.of_scheme(owner_unit_id, scheme_code)
     tally: dict[str, dict] = {}
     for code, name, group, kind in Flag.objects.filter(run__in=current).values_list("unit_code", "unit_name", "group", "kind"):
         row = tally.setdefault(code, {"unit": code, "name": name, "group": group, "red": 0, "yellow": 0})

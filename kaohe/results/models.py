@@ -46,6 +46,15 @@ class ScoringRunQuerySet(models.QuerySet):
         corrected = ScoringRun.objects.filter(status=RunStatus.DONE, previous__isnull=False).values("previous_id")
         return self.done().exclude(pk__in=corrected)
 
+    def of_scheme(self, owner_unit_id: int | None, scheme_code: str) -> ScoringRunQuerySet:
+        """The runs of one owner's scheme family (a scheme code is unique per 考核主体 only: the
+        city's ``HQD`` and 明湖区's ``HQD`` are two families)."""
+        return self.filter(owner_unit_id=owner_unit_id, scheme_code=scheme_code)
+
+    def family(self, run: ScoringRun) -> ScoringRunQuerySet:
+        """The runs of ``run``'s scheme family (same owner, same scheme code)."""
+        return self.of_scheme(run.owner_unit_id, run.scheme_code)
+
 
 class ScoringRun(models.Model):
     """计分批次: one scheme version scored for one period, stored exactly and sealed.
@@ -246,15 +255,24 @@ class FlagKind(models.TextChoices):
 
 
 class FlagPolicy(models.Model):
-    """红旗/黄灯 rules of one scheme (by scheme code); without one the defaults apply (see ``results.flags``)."""
+    """红旗/黄灯 rules of one owner's scheme (by owner and scheme code; without an owner: that scheme
+    code of any owner without its own policy); without one the defaults apply (see ``results.flags``)."""
 
-    scheme_code = models.CharField(_("方案代码"), max_length=64, unique=True)
+    owner_unit = models.ForeignKey(
+        "orgs.OrgUnit", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("考核主体"),
+    )
+    scheme_code = models.CharField(_("方案代码"), max_length=64)
     rules = models.JSONField(_("规则"), default=dict, help_text=_('例如 {"red": [{"rule": "board_first"}], "yellow": [{"rule": "board_last"}]}'))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("红旗黄灯规则")
         verbose_name_plural = _("红旗黄灯规则")
+        constraints = [
+            models.UniqueConstraint(fields=["owner_unit", "scheme_code"], name="unique_flag_policy_per_owner"),
+            models.UniqueConstraint(fields=["scheme_code"], condition=models.Q(owner_unit__isnull=True),
+                                    name="unique_flag_policy_any_owner"),
+        ]
 
     def __str__(self) -> str:
         return self.scheme_code

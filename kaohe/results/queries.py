@@ -47,7 +47,7 @@ def previous_run(run: ScoringRun) -> ScoringRun | None:
         number, year = per_year, year - 1
     return (
         ScoringRun.objects.current()
-        .filter(scheme_code=run.scheme_code, kind=run.kind, year=year, number=number)
+        .family(run).filter(kind=run.kind, year=year, number=number)
         .exclude(pk=run.pk)
         .order_by("-id")
         .first()
@@ -194,9 +194,9 @@ def flags_of(run: ScoringRun, visible: set[str] | None = None) -> dict[str, list
     return out
 
 
-def history(unit_code: str, scheme_code: str, kind: str = RunKind.MONTHLY) -> list[dict]:
-    """Total, rank and tier over time for one unit (current runs only)."""
-    current = ScoringRun.objects.current().filter(scheme_code=scheme_code, kind=kind)
+def history(unit_code: str, run: ScoringRun, kind: str = RunKind.MONTHLY) -> list[dict]:
+    """Total, rank and tier over time for one unit in ``run``'s scheme family (current runs only)."""
+    current = ScoringRun.objects.current().family(run).filter(kind=kind)
     rows = (
         RunTotal.objects.filter(unit_code=unit_code, run__in=current)
         .select_related(None)

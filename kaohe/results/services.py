@@ -96,8 +96,10 @@ class Period:
     number: int
 
 
-def runs_for(scheme_code: str | None = None, kind: str = RunKind.MONTHLY, year: int | None = None):
+def runs_for(scheme_code: str | None = None, kind: str = RunKind.MONTHLY, year: int | None = None, owner=None):
     qs = ScoringRun.objects.current().filter(kind=kind)
+    if owner is not None:
+        qs = qs.filter(owner_unit=owner)
     if scheme_code:
         qs = qs.filter(scheme_code=scheme_code)
     if year:
@@ -105,8 +107,12 @@ def runs_for(scheme_code: str | None = None, kind: str = RunKind.MONTHLY, year: 
     return qs.order_by("year", "number", "id")
 
 
-def latest_run(kind: str = RunKind.MONTHLY, scheme_code: str | None = None) -> ScoringRun | None:
+def latest_run(kind: str = RunKind.MONTHLY, scheme_code: str | None = None, owner=None) -> ScoringRun | None:
+    """The newest current run of ``kind`` (of ``owner``'s assessment when given: the city's boards
+    never show a district's run because it was scored later)."""
     qs = ScoringRun.objects.current().filter(kind=kind)
+    if owner is not None:
+        qs = qs.filter(owner_unit=owner)
     if scheme_code:
         qs = qs.filter(scheme_code=scheme_code)
     return qs.order_by("-year", "-number", "-id").first()

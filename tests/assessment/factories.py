@@ -62,9 +62,13 @@ def adopted_version(world, content: dict | None = None, user=None):
     return schemes.adopt(version, user=user or world.office)
 
 
-def periods(year: int = 2025) -> dict[int, Period]:
-    services.ensure_periods(year)
-    return {p.number: p for p in Period.objects.filter(year=year, kind=PeriodKind.MONTH)}
+def periods(year: int = 2025, owner=None) -> dict[int, Period]:
+    """The months of ``owner``'s ``year`` (default owner: the top unit, the test city)."""
+    from kaohe.orgs.models import OrgUnit
+
+    owner = owner or OrgUnit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first()
+    services.ensure_periods(owner, year)
+    return {p.number: p for p in services.periods_of(owner, year).filter(kind=PeriodKind.MONTH)}
 
 
 def put(world, version, period, values: dict[tuple[str, str], str | None], user=None, **kw):

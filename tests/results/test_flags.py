@@ -33,7 +33,7 @@ def test_february_adds_the_best_growth_flag(scored):
 
 def test_the_yearly_tally_counts_flags_per_unit(scored):
     # Red: 甲 1 (Jan 争先), 乙 2 (龙虎 twice), 丁 2 (Feb 争先 + growth). Yellow: 丁 3 (last twice in Jan, 龙虎 in Feb), 丙 1.
-    tally = [(t["unit"], t["red"], t["yellow"]) for t in yearly_tally(2025, "TEST")]
+    tally = [(t["unit"], t["red"], t["yellow"]) for t in yearly_tally(2025, "TEST", scored.jan.owner_unit_id)]
     assert tally == [("C-B", 2, 0), ("C-D", 2, 3), ("C-A", 1, 0), ("C-C", 0, 1)]
 
 

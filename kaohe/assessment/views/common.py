@@ -14,15 +14,15 @@ from kaohe.orgs.permissions import person_of
 def default_version() -> SchemeVersion | None:
     """The adopted version of the newest year that has open periods, else the newest adopted one."""
     versions = list(SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme").order_by("-scheme__year"))
-    open_years = set(Period.objects.exclude(status=PeriodStatus.LOCKED).values_list("year", flat=True))
+    open_years = set(Period.objects.exclude(status=PeriodStatus.LOCKED).values_list("owner_unit_id", "year"))
     for v in versions:
-        if v.scheme.year in open_years:
+        if (v.scheme.owner_unit_id, v.scheme.year) in open_years:
             return v
     return versions[0] if versions else None
 
 
 def default_period(version: SchemeVersion) -> Period | None:
-    qs = Period.objects.filter(year=version.scheme.year, kind=PeriodKind.MONTH)
+    qs = Period.objects.filter(owner_unit_id=version.scheme.owner_unit_id, year=version.scheme.year, kind=PeriodKind.MONTH)
     return qs.filter(status=PeriodStatus.OPEN).order_by("end").first() or qs.order_by("-end").first()
 
 

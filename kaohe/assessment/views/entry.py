@@ -54,7 +54,7 @@ def data_entry(request):
     person = person_of(request.user)
     if version is None:
         return render(request, "assessment/data_entry.html", {"nav_active": "data", "version": None})
-    periods = list(Period.objects.filter(year=version.scheme.year).order_by("end", "kind"))
+    periods = list(services.periods_of(version.scheme.owner_unit_id, version.scheme.year).order_by("end", "kind"))
     if person is not None and person.role == Role.SUBMITTER:
         units = [person.unit]
     else:

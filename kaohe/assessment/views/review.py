@@ -25,7 +25,7 @@ from kaohe.assessment.models import (
 )
 from kaohe.assessment.views.common import default_period, default_version
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import require
+from kaohe.orgs.permissions import person_of, require
 
 
 @login_required
@@ -41,7 +41,7 @@ def review(request, version_id: int | None = None, period_id: int | None = None)
     rows = services.completion_board(version, period)
     findings = QualityFinding.objects.filter(submission__version=version, submission__period=period, resolved=False).select_related("unit", "submission__responsible_unit")[:200]
     explained = DataValue.objects.filter(version=version, period=period).exclude(explanation="").select_related("unit")[:200]
-    periods = Period.objects.filter(year=version.scheme.year).order_by("end", "kind")
+    periods = services.periods_of(version.scheme.owner_unit_id, version.scheme.year).order_by("end", "kind")
     return render(request, "assessment/review.html", {
         "nav_active": "data", "version": version, "period": period, "rows": rows, "findings": findings,
         "explained": explained, "periods": periods,
@@ -168,6 +168,10 @@ def periods(request):
     from kaohe.orgs.permissions import check
 
     can_manage = check(request.user, "assessment.manage_periods")
+    owner = services.assessment_owner(person_of(request.user))
+    if owner is None:
+        messages.info(request, _("尚无单位"))
+        return redirect("assessment:scheme_list")
     if request.method == "POST":
         require(request.user, "assessment.manage_periods")
         action = request.POST.get("action")
@@ -180,10 +184,10 @@ def periods(request):
             except ValueError:
                 messages.error(request, _("年度或截止日无效"))
             else:
-                services.ensure_periods(year, deadline_day=day, user=request.user)
+                services.ensure_periods(owner, year, deadline_day=day, user=request.user)
                 messages.success(request, _("已生成 %(y)s 年考核期") % {"y": year})
         elif action == "status":
-            period = get_object_or_404(Period, pk=request.POST.get("period") or 0)
+            period = get_object_or_404(Period, pk=request.POST.get("period") or 0, owner_unit=owner)
             status = request.POST.get("status")
             deadline = None
             if request.POST.get("deadline"):
@@ -197,15 +201,16 @@ def periods(request):
                 messages.success(request, _("%(p)s 已更新") % {"p": period.label})
         return redirect("assessment:periods")
     year = request.GET.get("year")
-    years = sorted(set(Period.objects.values_list("year", flat=True)), reverse=True)
+    years = sorted(set(services.periods_of(owner).values_list("year", flat=True)), reverse=True)
     try:
         year = int(year) if year else (years[0] if years else timezone.localdate().year)
     except ValueError:
         year = years[0] if years else timezone.localdate().year
     return render(request, "assessment/periods.html", {
-        "nav_active": "data", "periods": Period.objects.filter(year=year).order_by("kind", "number"), "years": years,
+        "nav_active": "data", "periods": services.periods_of(owner, year).order_by("kind", "number"), "years": years,
         "year": year, "can_manage": can_manage, "statuses": PeriodStatus.choices, "today": timezone.localdate(),
-        "version": SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year).first(),
+        "owner": owner,
+        "version": SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year, scheme__owner_unit=owner).first(),
     })
 
 

@@ -271,18 +271,19 @@ def version_preview(request, pk: int):
     """
     require(request.user, "assessment.manage_scheme")
     from kaohe.assessment import services
-    from kaohe.assessment.models import Period, VersionStatus
+    from kaohe.assessment.models import VersionStatus
 
     version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
     base = (SchemeVersion.objects.filter(scheme=version.scheme, status=VersionStatus.ADOPTED).first()
-            or SchemeVersion.objects.filter(scheme__code=version.scheme.code, scheme__year=version.scheme.year - 1,
+            or SchemeVersion.objects.filter(scheme__owner_unit_id=version.scheme.owner_unit_id, scheme__code=version.scheme.code,
+                                            scheme__year=version.scheme.year - 1,
                                             status=VersionStatus.ADOPTED).select_related("scheme").first())
     error, rows, period = "", [], None
     periods = []
     if base is None:
         error = _("没有可用于试算的已发布方案数据")
     else:
-        periods = list(Period.objects.filter(year=base.scheme.year, values__version=base).distinct().order_by("-end", "kind"))
+        periods = list(services.periods_of(base.scheme.owner_unit_id, base.scheme.year).filter(values__version=base).distinct().order_by("-end", "kind"))
         chosen = request.GET.get("period")
         period = next((p for p in periods if str(p.pk) == chosen), periods[0] if periods else None)
         if period is None:

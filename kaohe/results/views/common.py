@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kaohe.assessment.services import assessment_owner
 from kaohe.lib.exports import Table, xlsx_response
 from kaohe.orgs.permissions import check, person_of, require
 from kaohe.results.models import RunKind, ScoringRun
@@ -33,7 +34,12 @@ def pick_run(request, kind: str = RunKind.MONTHLY) -> ScoringRun | None:
             return ScoringRun.objects.done().get(pk=int(pk))
         except (ValueError, ScoringRun.DoesNotExist):
             raise Http404 from None
-    return latest_run(kind)
+    return latest_run(kind, owner=default_owner(request))
+
+
+def default_owner(request):
+    """The 考核主体 whose runs a page shows unless a run is named (see ``assessment_owner``)."""
+    return assessment_owner(person_of(request.user))
 
 
 def require_unit_visible(request, run: ScoringRun, unit_code: str) -> set[str] | None:

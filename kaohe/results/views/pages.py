@@ -21,6 +21,7 @@ from kaohe.results.models import Appeal, AppealStatus, FlagKind, RunKind, RunTot
 from kaohe.results.robustness import analyse
 from kaohe.results.services import latest_run, publication_of, visible_units
 from kaohe.results.views.common import (
+    default_owner,
     export,
     own_unit_code,
     page_number,
@@ -56,7 +57,7 @@ def _attention(request) -> list[dict]:
 
 def _trend(run: ScoringRun, visible: set[str] | None, per_group: int = 3) -> dict:
     """Total score over the year's months for the current top units of each group."""
-    runs = list(ScoringRun.objects.current().filter(scheme_code=run.scheme_code, kind=RunKind.MONTHLY, year=run.year).order_by("number"))
+    runs = list(ScoringRun.objects.current().family(run).filter(kind=RunKind.MONTHLY, year=run.year).order_by("number"))
     tops = RunTotal.objects.filter(run=run, rank__lte=per_group)
     if visible is not None:
         tops = tops.filter(unit_code__in=visible)
@@ -79,7 +80,7 @@ def _trend(run: ScoringRun, visible: set[str] | None, per_group: int = 3) -> dic
 def cockpit(request):
     """驾驶舱: this month's five boards, movers, flags, items needing attention, trends."""
     require(request.user, "results.view")
-    run = latest_run(RunKind.MONTHLY)
+    run = latest_run(RunKind.MONTHLY, owner=default_owner(request))
     context = {"nav_active": "home", "run": run, "attention": _attention(request)}
     if run is not None:
         visible = visible_units(request.user, run)
@@ -130,7 +131,7 @@ def board(request, run_id: int, code: str):
             [r.rank, r.unit_name, round(r.score, 4), r.prev_rank, r.change] + [v for _i, v, _s in r.values] for r in rows))])
     page = page_number(request)
     # One query for the month picker and the previous period (the run before this one of the same kind).
-    same_kind = list(ScoringRun.objects.current().filter(scheme_code=run.scheme_code, kind=run.kind)
+    same_kind = list(ScoringRun.objects.current().family(run).filter(kind=run.kind)
                      .exclude(pk=run.pk).order_by("-year", "-number", "-id").values_list("pk", "year", "number", "label"))
     before = [r for r in same_kind if (r[1], r[2]) < (run.year, run.number)]
     prev_key = (run.year, run.number - 1) if run.number > 1 else (run.year - 1, {"monthly": 12, "quarterly": 4, "half_yearly": 2}.get(run.kind, 1))
@@ -167,7 +168,7 @@ def flags_page(request):
     except ValueError:
         raise Http404 from None
     visible = visible_units(request.user, run) if run else set()
-    tally = yearly_tally(year, run.scheme_code if run else None) if year else []
+    tally = yearly_tally(year, run.scheme_code, run.owner_unit_id) if year and run else []
     if visible is not None:
         tally = [t for t in tally if t["unit"] in visible]
     flags = queries.flags_of(run, visible) if run else {FlagKind.RED: [], FlagKind.YELLOW: []}
@@ -224,7 +225,7 @@ def unit_profile(request, code: str):
             _("指标代码"), _("指标"), _("类别"), _("数值"), _("得分"), _("满分值"), _("组内位次"), _("组内平均")], (
             [r["code"], r["name"], r["category"], r["value"], r["score"], r["full_marks"], r["rank"], r["group_mean"]]
             for r in prof.indicators))])
-    hist = queries.history(code, run.scheme_code, run.kind)
+    hist = queries.history(code, run, run.kind)
     trend = {
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},

@@ -25,8 +25,9 @@ def _assessment_choices():
         from kaohe.assessment.models import Period, SchemeVersion, VersionStatus
     except ImportError:
         return [], []
-    versions = list(SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme").order_by("-scheme__year"))
-    periods = list(Period.objects.order_by("-year", "kind", "-number")[:80])
+    versions = list(SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme__owner_unit").order_by("-scheme__year"))
+    periods = list(Period.objects.filter(owner_unit_id__in={v.scheme.owner_unit_id for v in versions})
+                   .select_related("owner_unit").order_by("-year", "kind", "-number")[:80])
     return versions, periods
 
 
@@ -60,7 +61,8 @@ def run_new(request):
     except ImportError as exc:  # pragma: no cover - the assessment app is part of the project
         raise Http404 from exc
     version = get_object_or_404(SchemeVersion, pk=request.POST.get("version"))
-    period = get_object_or_404(Period, pk=request.POST.get("period"))
+    # A run scores one owner's scheme on that owner's period (the city's March is not 明湖区's).
+    period = get_object_or_404(Period, pk=request.POST.get("period"), owner_unit_id=version.scheme.owner_unit_id)
     run = run_for_period(version, period, user=request.user, background=True)
     messages.success(request, _("已提交计分任务，正在后台计算。"))
     return redirect("results:run_detail", run.pk)
