@@ -17,7 +17,7 @@ def assign_owner(apps, schema_editor):
         return
     top = OrgUnit.objects.filter(parent__isnull=True).order_by("sort_order", "id").first()
     if top is None:
-        raise RuntimeError("assessment 0005: schemes or periods exist but no unit does; create the city unit first")
+        raise RuntimeError("assessment 0006: schemes or periods exist but no unit does; create the city unit first")
     Scheme.objects.filter(owner_unit__isnull=True).update(owner_unit=top)
     Period.objects.update(owner_unit=top)
 
@@ -25,7 +25,7 @@ def assign_owner(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("assessment", "0004_datavalue_no_db_fk"),
+        ("assessment", "0005_apitoken_moves_to_orgs"),
         ("orgs", "0001_initial"),
     ]
 

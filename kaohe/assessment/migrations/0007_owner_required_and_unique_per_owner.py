@@ -1,6 +1,6 @@
 """Owners required; schemes unique per (owner, year, code), periods per (owner, year, kind, number).
 
-A separate migration from 0005's data step: PostgreSQL refuses to ALTER a table with pending
+A separate migration from 0006's data step: PostgreSQL refuses to ALTER a table with pending
 deferred-constraint events from updates in the same transaction.
 """
 
@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("assessment", "0005_owned_schemes_and_periods"),
+        ("assessment", "0006_owned_schemes_and_periods"),
     ]
 
     operations = [
