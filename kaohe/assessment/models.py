@@ -31,6 +31,10 @@ class Scheme(models.Model):
     owner_unit = models.ForeignKey(
         "orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("考核主体")
     )
+    derived_from = models.ForeignKey(
+        "SchemeVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="derived_schemes",
+        verbose_name=_("派生自"), help_text=_("区方案对照的市方案版本（目标分解时取其下达的目标）"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kaohe.assessment.views import entry, review, schemes
+from kaohe.assessment.views import derivation, entry, review, schemes
 
 app_name = "assessment"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", schemes.scheme_list, name="index"),
     path("schemes/", schemes.scheme_list, name="scheme_list"),
     path("schemes/import/", schemes.scheme_import, name="scheme_import"),
+    path("schemes/derive/", derivation.scheme_derive, name="scheme_derive"),
     path("versions/<int:pk>/", schemes.version_detail, name="version"),
     path("versions/<int:pk>/edit/", schemes.version_edit, name="version_edit"),
     path("versions/<int:pk>/adopt/", schemes.version_adopt, name="version_adopt"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("versions/<int:pk>/diff/", schemes.version_diff, name="version_diff"),
     path("versions/<int:pk>/preview/", schemes.version_preview, name="version_preview"),
     path("versions/<int:pk>/targets/", schemes.version_targets, name="version_targets"),
+    path("versions/<int:pk>/split/", derivation.target_split, name="target_split"),
     path("versions/<int:pk>/export.<str:fmt>", schemes.version_export, name="version_export"),
     path("periods/", review.periods, name="periods"),
     path("data/", entry.data_entry, name="data_entry"),

@@ -20,7 +20,7 @@ from kaohe.assessment.views.common import DOCX, XLSX, download
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, require
+from kaohe.orgs.permissions import check, person_of, require
 
 
 class ImportForm(forms.Form):
@@ -33,9 +33,12 @@ class ImportForm(forms.Form):
 @login_required
 def scheme_list(request):
     require(request.user, "assessment.view_scheme")
-    schemes = Scheme.objects.prefetch_related("versions").order_by("-year", "code")
+    schemes = Scheme.objects.select_related("owner_unit").prefetch_related("versions").order_by("-year", "code")
+    person = person_of(request.user)
     return render(request, "assessment/scheme_list.html", {
         "schemes": schemes, "nav_active": "schemes", "can_manage": check(request.user, "assessment.manage_scheme"),
+        # An office below the top (a district's) derives its scheme from the one above.
+        "can_derive": person is not None and person.unit.parent_id is not None,
     })
 
 
