@@ -49,7 +49,6 @@ def shell(request):
         "current_person": person,
         "current_unit_name": person.unit.display_name(language) if person is not None else "",
         "nav_modules": nav,
-        "nav_has_soon": any(not entry["live"] for entry in nav),
         "html_lang": "en" if language.startswith("en") else "zh-Hans",
         "city_name": _city_name(person, language),
     }

@@ -1,23 +1,19 @@
-"""The shell's left navigation: one entry per module, resolved to whatever URL exists.
+"""The shell's left navigation: one entry per module that exists, each naming its one URL.
 
-Each module is built by a different app. A nav entry names the URL names it
-may live under, in order of preference; the first one that ``reverse``
-resolves wins. Until an app lands its URLs, the entry points at the shell's
-"建设中" (under construction) page, so the navigation is complete from day one
-and lights up by itself as modules arrive.
-
-A project may override targets with ``settings.KAOHE_NAV_TARGETS``
-(``{"boards": "results:boards", ...}``).
+A module appears here when its app is in the project, under the URL name that app
+defines (a test reverses every one): nothing is guessed, and nothing points at a
+placeholder. Supervision, enterprise service and commitments join when their apps land.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from kaohe.orgs.permissions import check
 
 
 @dataclass(frozen=True)
@@ -27,57 +23,23 @@ class NavModule:
     key: str  # the value of ``nav_active`` that highlights it
     label: Promise
     description: Promise
-    url_names: tuple[str, ...]
+    url_name: str
     icon: str
     permission: str | None = None  # a rule in kaohe.orgs.permissions; None = any signed-in user
 
 
 MODULES: tuple[NavModule, ...] = (
-    NavModule("home", _("首页/驾驶舱"), _("本年度考核总览、预警与待办"), ("home",), "home"),
-    NavModule(
-        "schemes", _("考核方案"), _("年度考核办法、指标体系与评分规则"),
-        ("assessment:scheme_list", "assessment:schemes", "assessment:index"), "scheme",
-    ),
-    NavModule(
-        "data", _("数据填报"), _("各责任单位按月填报指标数据与审核"),
-        ("assessment:data_entry", "assessment:entry", "assessment:submission_list", "assessment:submissions"), "data",
-    ),
-    NavModule(
-        "results", _("考核结果"), _("得分、排名、等次与差距分析"),
-        ("results:list", "results:index", "results:results", "results:run_list"), "results",
-    ),
-    NavModule("boards", _("晒榜"), _("争先榜、龙虎榜、赛马榜、活力榜、效能榜"), ("results:boards", "results:board_list"), "boards"),
-    NavModule("projects", _("重大项目"), _("重大项目进度、投资与问题预警"), ("projects:list", "projects:index"), "projects"),
-    NavModule(
-        "supervision", _("督查督办"), _("督办任务的交办、反馈与办结"),
-        ("supervision:task_list", "supervision:tasks", "supervision:index"), "supervision",
-    ),
-    NavModule(
-        "enterprise", _("企业服务"), _("企业诉求的受理、转办与满意度"),
-        ("supervision:request_list", "supervision:requests", "supervision:enterprise"), "enterprise",
-    ),
-    NavModule(
-        "commitments", _("公开承诺"), _("公开承诺事项与群众监督"),
-        ("supervision:commitment_list", "supervision:commitments"), "commitments",
-    ),
-    NavModule("reports", _("报告"), _("考核通报、简报与数据导出"), ("reports:list", "reports:index", "reports:bulletins"), "reports"),
-    NavModule("orgs", _("单位与分组"), _("单位名录、隶属沿革与分类考核组"), ("orgs:directory",), "orgs"),
-    NavModule("audit", _("操作日志"), _("全部数据变更的留痕记录"), ("audit:log", "audit:list", "audit:index"), "audit", "audit.view"),
+    NavModule("home", _("首页/驾驶舱"), _("本年度考核总览、预警与待办"), "home", "home"),
+    NavModule("schemes", _("考核方案"), _("年度考核办法、指标体系与评分规则"), "assessment:scheme_list", "scheme"),
+    NavModule("data", _("数据填报"), _("各责任单位按月填报指标数据与审核"), "assessment:data_entry", "data"),
+    NavModule("results", _("考核结果"), _("得分、排名、等次与差距分析"), "results:run_list", "results"),
+    NavModule("boards", _("晒榜"), _("争先榜、龙虎榜、赛马榜、活力榜、效能榜"), "results:boards", "boards"),
+    NavModule("projects", _("重大项目"), _("重大项目进度、投资与问题预警"), "projects:list", "projects"),
+    NavModule("orgs", _("单位与分组"), _("单位名录、隶属沿革与分类考核组"), "orgs:directory", "orgs"),
+    NavModule("audit", _("操作日志"), _("全部数据变更的留痕记录"), "audit:log", "audit", "audit.view"),
 )
 
 MODULE_KEYS = tuple(m.key for m in MODULES)
-
-
-def resolve_module_url(module: NavModule) -> tuple[str, bool]:
-    """The module's URL and whether it is live (False: the 建设中 placeholder)."""
-    overrides = getattr(settings, "KAOHE_NAV_TARGETS", {}) or {}
-    names = ((overrides[module.key],) if module.key in overrides else ()) + module.url_names
-    for name in names:
-        try:
-            return reverse(name), True
-        except NoReverseMatch:
-            continue
-    return reverse("coming_soon", args=[module.key]), False
 
 
 def module_by_key(key: str) -> NavModule | None:
@@ -86,20 +48,16 @@ def module_by_key(key: str) -> NavModule | None:
 
 def nav_entries(user) -> list[dict]:
     """The navigation for ``user``: entries they may open, with their resolved URLs."""
-    from kaohe.orgs.permissions import check
-
     entries = []
     for module in MODULES:
         if module.permission and not check(user, module.permission):
             continue
-        url, live = resolve_module_url(module)
         entries.append({"key": module.key, "label": module.label, "description": module.description,
-                        "url": url, "live": live, "icon": module.icon})
+                        "url": reverse(module.url_name), "icon": module.icon})
     return entries
 
 
 # Shortcuts on the shell's home page, per role: (label, URL name, needs the user's unit code).
-# Entries whose URL does not resolve (module not there yet) are left out.
 QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
     "office": (
         (_("数据审核"), "assessment:review", False),
@@ -131,14 +89,8 @@ QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
 
 
 def quick_links(person) -> list[dict]:
-    """The home page shortcuts for ``person``'s role that exist in this installation."""
+    """The home page shortcuts for ``person``'s role."""
     if person is None:
         return []
-    links = []
-    for label, name, with_unit in QUICK_LINKS.get(person.role, ()):
-        try:
-            url = reverse(name, args=[person.unit.code] if with_unit else [])
-        except NoReverseMatch:
-            continue
-        links.append({"label": label, "url": url})
-    return links
+    return [{"label": label, "url": reverse(name, args=[person.unit.code] if with_unit else [])}
+            for label, name, with_unit in QUICK_LINKS.get(person.role, ())]

@@ -1,11 +1,10 @@
 from django.urls import include, path
 
-from kaohe.web.views import auth, home, placeholder
+from kaohe.web.views import auth, home
 
 urlpatterns = [
     path("login/", auth.KaoheLoginView.as_view(), name="login"),
     path("logout/", auth.KaoheLogoutView.as_view(), name="logout"),
-    path("soon/<slug:key>/", placeholder.coming_soon, name="coming_soon"),
     path("", home.home, name="home"),
 ]
 urlpatterns.append(path("projects/", include("kaohe.projects.urls")))

@@ -11,7 +11,7 @@ from .factories import PASSWORD, city_with_people
 
 pytestmark = pytest.mark.django_db
 
-NAV_ZH = ["首页/驾驶舱", "考核方案", "数据填报", "考核结果", "晒榜", "重大项目", "督查督办", "企业服务", "公开承诺", "报告"]
+NAV_ZH = ["首页/驾驶舱", "考核方案", "数据填报", "考核结果", "晒榜", "重大项目", "单位与分组"]
 
 
 @pytest.fixture
@@ -88,16 +88,14 @@ def test_home_highlights_the_home_entry(client, people, shell_home):
     assert 'aria-current="page"' in html
 
 
-def test_module_without_pages_yet_shows_the_under_construction_page(client, people):
-    response = login(client, people[Role.ASSESSED]).get(reverse("coming_soon", args=["enterprise"]))
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "企业服务" in html and "建设中" in html
+def test_the_navigation_shows_only_modules_that_exist_and_no_placeholder(client, people, shell_home):
+    from kaohe.web.navigation import MODULES
 
-
-def test_under_construction_page_for_an_unknown_module_is_a_404(client, people):
-    response = login(client, people[Role.ASSESSED]).get(reverse("coming_soon", args=["nonsense"]))
-    assert response.status_code == 404
+    html = login(client, people[Role.OFFICE]).get("/").content.decode()
+    assert "建设中" not in html
+    for module in MODULES:
+        assert f'href="{reverse(module.url_name)}"' in html
+    assert {m.key for m in MODULES}.isdisjoint({"supervision", "enterprise", "commitments", "reports"})
 
 
 def test_language_switch_turns_the_shell_english(client, people, shell_home):
@@ -156,24 +154,12 @@ def test_home_offers_shortcuts_for_the_role_that_exist_here(client, people, shel
     assert all("SFS-DC" in url for url in unit_links)  # unit shortcuts point at the user's own unit
 
 
-def test_shortcuts_skip_modules_that_are_not_installed(people, monkeypatch):
-    from kaohe.web import navigation
+def test_every_shortcut_of_every_role_names_a_url_that_exists():
+    from kaohe.web.navigation import QUICK_LINKS
 
-    monkeypatch.setattr(navigation, "QUICK_LINKS", {"office": (("x", "nope:missing", False), ("首页", "home", False))})
-    assert [link["url"] for link in navigation.quick_links(people[Role.OFFICE])] == ["/"]
-
-
-def test_navigation_entries_light_up_when_their_url_exists(people, settings):
-    from kaohe.web.navigation import MODULES, resolve_module_url
-
-    home = next(m for m in MODULES if m.key == "home")
-    assert resolve_module_url(home) == ("/", True)
-    supervision = next(m for m in MODULES if m.key == "supervision")
-    settings.KAOHE_NAV_TARGETS = {"supervision": "home"}
-    assert resolve_module_url(supervision) == ("/", True)
-    settings.KAOHE_NAV_TARGETS = {}
-    fake = type(supervision)("x", "X", "X", ("nope:missing",), "home")
-    assert resolve_module_url(fake) == (reverse("coming_soon", args=["x"]), False)
+    for role, links in QUICK_LINKS.items():
+        for _label, name, with_unit in links:
+            assert reverse(name, args=["X"] if with_unit else []), (role, name)
 
 
 def test_home_page_stays_within_a_query_budget(client, people, shell_home, django_assert_max_num_queries):

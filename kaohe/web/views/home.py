@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
-from django.db import DatabaseError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.assessment.models import Scheme
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import person_of, scope_unit_ids
+from kaohe.projects.models import Project
 from kaohe.results.views import cockpit
 from kaohe.web.navigation import nav_entries, quick_links
-
-# Counts shown on the home page when the model exists: (label, "app_label.Model").
-# Models with a ``unit`` field are counted within the user's scope.
-HOME_COUNTS: tuple[tuple, ...] = (
-    (_("考核方案"), "assessment.Scheme"),
-    (_("重大项目"), "projects.Project"),
-    (_("督办任务"), "supervision.Task"),
-    (_("企业诉求"), "supervision.EnterpriseRequest"),
-    (_("公开承诺"), "supervision.Commitment"),
-)
 
 
 def cockpit_view():
@@ -38,24 +27,12 @@ def cockpit_view():
 
 
 def _counts(scope: set[int] | None) -> list[dict]:
-    rows = []
-    for label, dotted in HOME_COUNTS:
-        try:
-            model = apps.get_model(dotted)
-        except LookupError:
-            continue
-        qs = model._default_manager.all()
-        if scope is not None:
-            try:
-                model._meta.get_field("unit")
-                qs = qs.filter(unit_id__in=scope)
-            except FieldDoesNotExist:
-                pass
-        try:
-            rows.append({"label": label, "value": qs.count()})
-        except DatabaseError:
-            continue
-    return rows
+    """What the user's scope holds: schemes its units own and major projects in it."""
+    schemes, projects = Scheme.objects.all(), Project.objects.all()
+    if scope is not None:
+        schemes = schemes.filter(owner_unit_id__in=scope)
+        projects = projects.filter(unit_id__in=scope)
+    return [{"label": _("考核方案"), "value": schemes.count()}, {"label": _("重大项目"), "value": projects.count()}]
 
 
 @login_required
