@@ -18,6 +18,8 @@ import polars as pl
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kaohe.assessment.models import DataValue, Period, SchemeVersion, VersionStatus
+from kaohe.assessment.services import run_inputs
 from kaohe.orgs.models import OrgUnit
 from kaohe.results.models import ScoringRun
 from kaohe.results.runs import Inputs, create_run, execute_run
@@ -170,11 +172,6 @@ def _synthetic_runs(ctx) -> dict:
 
 def _assessment_runs(ctx) -> dict | None:
     """Score the assessment demo's approved periods, if it has them."""
-    try:
-        from kaohe.assessment.models import DataValue, Period, SchemeVersion, VersionStatus
-        from kaohe.assessment.services import run_inputs
-    except ImportError:
-        return None
     city = ctx.city or OrgUnit.objects.filter(code="SFS").first()
     version = SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=ctx.year,
                                            scheme__owner_unit=city).select_related("scheme").first()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kaohe.assessment import signals
 from kaohe.results.models import RunKind, StaleMark
 
 PERIOD_KINDS = {
@@ -66,9 +67,5 @@ def on_values_corrected(sender, version=None, period=None, units=None, indicator
 
 
 def connect() -> None:
-    try:
-        from kaohe.assessment import signals
-    except ImportError:
-        return
     signals.period_approved.connect(on_period_approved, dispatch_uid="results.period_approved")
     signals.values_corrected.connect(on_values_corrected, dispatch_uid="results.values_corrected")

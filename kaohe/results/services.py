@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.assessment import services as assessment_services
+from kaohe.assessment.models import DataValue, SchemeVersion
+from kaohe.assessment.models import Period as AssessmentPeriod
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
@@ -271,22 +275,8 @@ def _correct_source_data(run: ScoringRun, appeal: Appeal, value: float, user) ->
     """Keep the assessment data store in step when the run came from it (its correction service)."""
     if not (run.scheme_version_ref and run.period_ref):
         return
-    try:
-        from kaohe.assessment import services as assessment_services
-    except ImportError:
-        return
-    correct = getattr(assessment_services, "correct_value", None)
-    if correct is None:
-        return
-    from decimal import Decimal
-
-    from django.apps import apps
-
-    SchemeVersion = apps.get_model("assessment", "SchemeVersion")
-    PeriodModel = apps.get_model("assessment", "Period")
-    DataValue = apps.get_model("assessment", "DataValue")
     version = SchemeVersion.objects.get(pk=run.scheme_version_ref)
-    period = PeriodModel.objects.get(pk=run.period_ref)
+    period = AssessmentPeriod.objects.get(pk=run.period_ref)
     # The run's value may come from an earlier period of the indicator's own frequency (a
     # quarterly indicator in a monthly run, a monthly one in the annual run): correct it there.
     stored = (DataValue.objects.filter(version=version, unit=appeal.unit, indicator=appeal.indicator,
@@ -294,7 +284,7 @@ def _correct_source_data(run: ScoringRun, appeal: Appeal, value: float, user) ->
               .select_related("period").order_by("-period__end").first())
     target = stored.period if stored is not None else period
     try:
-        correct(user, version, target, appeal.unit, appeal.indicator, Decimal(str(value)),
+        assessment_services.correct_value(user, version, target, appeal.unit, appeal.indicator, Decimal(str(value)),
                 reason=_("申诉采纳（申诉编号%(id)s）") % {"id": appeal.pk})
     except Exception as exc:  # the assessment app's WorkflowError: say why, change nothing
         raise ValidationError(_("考核数据更正未成功：%(err)s") % {"err": exc}) from exc

@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.assessment.models import Submission, SubmissionStatus
 from kaohe.lib.exports import Table
-from kaohe.orgs.permissions import check, person_of, require
+from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
 from kaohe.results import gap as gap_service
 from kaohe.results import queries
 from kaohe.results.flags import yearly_tally
@@ -33,25 +35,20 @@ from kaohe.results.views.common import (
 
 
 def _attention(request) -> list[dict]:
-    """待办: open appeals and late submissions (when the assessment app reports them)."""
+    """待办: open appeals and late submissions."""
     items = []
     if check(request.user, "results.manage"):
         for appeal in Appeal.objects.filter(status=AppealStatus.FILED).select_related("unit").order_by("answer_due")[:10]:
             items.append({"kind": "appeal", "text": _("%(unit)s申诉“%(ind)s”待答复") % {"unit": appeal.unit.name, "ind": appeal.indicator},
                           "due": appeal.answer_due, "overdue": appeal.overdue(), "url": f"/results/appeals/{appeal.pk}/"})
-    try:
-        from django.utils import timezone
-
-        from kaohe.assessment.models import Submission, SubmissionStatus
-
-        today = timezone.localdate()
-        late = (Submission.objects.filter(status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED], period__deadline__lt=today)
-                .select_related("responsible_unit", "period").order_by("period__deadline")[:10])
-        for sub in late:
-            items.append({"kind": "late", "text": _("%(unit)s %(period)s数据逾期未报") % {"unit": sub.responsible_unit.name, "period": sub.period},
-                          "due": sub.period.deadline, "overdue": True, "url": ""})
-    except Exception:  # noqa: BLE001 — the assessment app may not be there yet
-        pass
+    today = timezone.localdate()
+    late = Submission.objects.filter(status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED], period__deadline__lt=today)
+    if not request.user.is_superuser:  # the late submissions of the schemes this user's units own
+        late = late.filter(version__scheme__owner_unit_id__in=scope_unit_ids(person_of(request.user)))
+    late = late.select_related("responsible_unit", "period").order_by("period__deadline")[:10]
+    for sub in late:
+        items.append({"kind": "late", "text": _("%(unit)s %(period)s数据逾期未报") % {"unit": sub.responsible_unit.name, "period": sub.period},
+                      "due": sub.period.deadline, "overdue": True, "url": ""})
     return items
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.assessment.models import Period, SchemeVersion, VersionStatus
 from kaohe.lib.exports import Table
 from kaohe.orgs.permissions import check, require
 from kaohe.results import queries
@@ -20,11 +20,7 @@ from kaohe.results.views.common import export, run_or_404, wants_xlsx
 
 
 def _assessment_choices():
-    """Adopted scheme versions and periods the office can score (when the assessment app is there)."""
-    try:
-        from kaohe.assessment.models import Period, SchemeVersion, VersionStatus
-    except ImportError:
-        return [], []
+    """Adopted scheme versions and periods the office can score."""
     versions = list(SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme__owner_unit").order_by("-scheme__year"))
     periods = list(Period.objects.filter(owner_unit_id__in={v.scheme.owner_unit_id for v in versions})
                    .select_related("owner_unit").order_by("-year", "kind", "-number")[:80])
@@ -56,10 +52,6 @@ def run_new(request):
     require(request.user, "results.manage")
     from kaohe.results.receivers import run_for_period
 
-    try:
-        from kaohe.assessment.models import Period, SchemeVersion
-    except ImportError as exc:  # pragma: no cover - the assessment app is part of the project
-        raise Http404 from exc
     version = get_object_or_404(SchemeVersion, pk=request.POST.get("version"))
     # A run scores one owner's scheme on that owner's period (the city's March is not 明湖区's).
     period = get_object_or_404(Period, pk=request.POST.get("period"), owner_unit_id=version.scheme.owner_unit_id)
