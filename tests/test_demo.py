@@ -133,3 +133,46 @@ def test_the_whole_demo_of_every_app_loads_and_a_second_run_changes_nothing():
     counts = {m._meta.label: m.objects.count() for m in models}
     run_demo(verbose=False)
     assert {m._meta.label: m.objects.count() for m in models} == counts
+
+
+def test_minghu_runs_its_own_assessment_of_its_streets_with_targets_decomposed_from_the_citys(client):
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from kaohe.assessment import derivation
+    from kaohe.assessment.models import Period, Scheme, Target
+    from kaohe.assessment.services import assessment_owner
+    from kaohe.management.commands.demo import run_demo
+    from kaohe.results.models import Publication, RunTotal, ScoringRun
+
+    run_demo(verbose=False, only=["orgs", "assessment", "results"])
+    scheme = Scheme.objects.get(owner_unit__code="SFS-MH", year=2025)
+    city = Scheme.objects.get(owner_unit__code="SFS", year=2025, code="HQD")
+    version = scheme.current_version()
+    assert version.status == "adopted" and scheme.derived_from.scheme == city
+    assert version.indicators.filter(is_scored=True).count() == 10
+    # Every decomposed target adds up to what the city assigned 明湖区 (compared at the shown precision).
+    decomposed = [a for a in derivation.assignments(version) if a.parts]
+    assert {a.spec.code for a in decomposed} >= {"budget_rev", "fdi", "signed_projects", "jobs"}
+    for a in decomposed:
+        city_target = Target.objects.get(version=city.current_version(), unit__code="SFS-MH", indicator=a.spec.code).target
+        assert a.assigned == city_target and a.difference == 0 and len(a.parts) == 9, a.spec.code
+        assert sum(a.parts.values(), Decimal(0)).quantize(Decimal(1).scaleb(-a.digits)) == city_target.quantize(
+            Decimal(1).scaleb(-a.digits))
+    # Its own periods (locked), beside the city's.
+    assert set(Period.objects.filter(owner_unit__code="SFS-MH").values_list("status", flat=True)) == {"locked"}
+    assert Period.objects.filter(owner_unit__code="SFS-MH").count() == 19
+    runs = ScoringRun.objects.filter(owner_unit__code="SFS-MH").order_by("id")
+    assert [r.label for r in runs] == ["2025年10月", "2025年11月", "2025年12月", "2025年度"]
+    annual = runs.last()
+    assert RunTotal.objects.filter(run=annual).count() == 9 and Publication.objects.filter(run=annual).exists()
+    # The logins: the district office works in 明湖区's assessment, its street in the same one.
+    users = get_user_model().objects
+    office, street = users.get(username="kaoheban_mh"), users.get(username="mh_jiedao")
+    assert assessment_owner(office.person).code == "SFS-MH" and assessment_owner(street.person).code == "SFS-MH"
+    # The district's cockpit: its place in the city's assessment and its streets' results.
+    client.force_login(office)
+    page = client.get("/results/cockpit/").content.decode()
+    assert "明湖区在示范市考核中的位置" in page and "明湖区对所属单位的考核" in page
+    assert "明湖区2025年度高质量发展综合考核（对街道）" in page

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from kaohe.assessment import schemes, services
+from kaohe.assessment import derivation, schemes, services
 from kaohe.assessment.models import (
     DataValue,
     IndicatorSpec,
@@ -325,9 +325,85 @@ def _period_for(periods: dict, year: int, freq: str, month: int) -> Period:
 def load(ctx) -> None:
     if Scheme.objects.filter(owner_unit__code="SFS", code=SCHEME_CODE, year=ctx.year).exists():
         ctx.log("  assessment: already loaded")
+    else:
+        with transaction.atomic():
+            _load(ctx)
+    if not Scheme.objects.filter(owner_unit__code=DISTRICT, year=ctx.year).exists():
+        with transaction.atomic():
+            _load_district(ctx)
+
+
+# ---- 明湖区: a district running its own assessment of its streets (区对街道) -------------------
+
+DISTRICT = "SFS-MH"
+DISTRICT_GROUP = "MH-JD"
+#: The city's indicators 明湖区 passes down to its streets: growth and efficiency indicators ranked,
+#: the amounts and counts the city assigned as targets decomposed (目标分解) among the streets.
+DISTRICT_INDICATORS = ["gdp_growth", "fai_growth", "retail", "budget_rev", "fdi", "signed_projects",
+                       "old_community", "jobs", "enterprise_satisfaction", "pm25"]
+
+
+def _load_district(ctx) -> None:
+    """明湖区's 2025 scheme derived from the city's, targets decomposed, its streets' 2025 data."""
+    User = get_user_model()
+    office = User.objects.filter(username="kaoheban_mh").first()
+    district = OrgUnit.objects.filter(code=DISTRICT).first()
+    group = PeerGroup.objects.filter(year=ctx.year, code=DISTRICT_GROUP).first()
+    source = (IndicatorSpec.objects.filter(version__scheme__owner_unit__code="SFS", version__scheme__code=SCHEME_CODE,
+                                           version__scheme__year=ctx.year, version__status="adopted")
+              .select_related("version__scheme").first())
+    if district is None or group is None or source is None:
         return
-    with transaction.atomic():
-        _load(ctx)
+    source = source.version
+    version = derivation.derive_scheme(source, district, DISTRICT_INDICATORS, user=office, peer_groups=[group],
+                                       name=f"明湖区{ctx.year}年度高质量发展综合考核（对街道）")
+    streets = derivation.towns_of(version)
+    rng = random.Random(f"district-{DISTRICT}")
+    # A street's size (its share of the district) and strength are its own.
+    size = {u.pk: rng.uniform(0.6, 1.6) for u in streets}
+    strength = {u.pk: rng.gauss(0, 1) for u in streets}
+    splits = {a.spec.code: derivation.proportional_split(a.assigned, {k: Decimal(str(round(v, 3))) for k, v in size.items()}, a.digits)
+              for a in derivation.assignments(version) if a.assigned is not None}
+    derivation.decompose_targets(version, splits, user=office)
+    schemes.adopt(version, user=office)
+    services.ensure_periods(district, ctx.year, user=office)
+    periods = {(p.year, p.kind, p.number): p for p in services.periods_of(district, ctx.year)}
+    gens = _gen_specs()
+    whole = sum(size.values())
+    rows: list[DataValue] = []
+    for spec in version.indicators.filter(is_collected=True):
+        gen, _kind, _freq = gens[spec.code]
+        months = _months_of(spec.frequency, 12)
+        for street in streets:
+            urng = random.Random(f"{ctx.year}-{street.code}-{spec.code}")
+            target = splits.get(spec.code, {}).get(street.pk)
+            if target is not None and gen[0] in ("amt", "count"):
+                # Calibrated on the street's own target: some beat it, some fall short.
+                annual = float(target) * urng.uniform(0.9, 1.12)
+                series = _series(urng, gen, spec.value_kind, annual / gen[1], 0.0, months, ctx.year)
+            else:
+                series = _series(urng, gen, spec.value_kind, size[street.pk] / whole, strength[street.pk], months, ctx.year)
+            if spec.unit_of_measure in derivation.COUNT_UNITS:
+                series = {m: float(round(v)) for m, v in series.items()}
+            for m, value in series.items():
+                rows.append(DataValue(version=version, unit=street, indicator=spec.code, kind=spec.value_kind,
+                                      period=_period_for(periods, ctx.year, spec.frequency, m),
+                                      value=Decimal(str(value)), updated_by=office, revision=1))
+    DataValue.objects.bulk_create(rows, batch_size=2000)
+    record(AuditAction.IMPORT, version, object_type="assessment.datavalue", object_id=f"{version.pk}:demo",
+           object_repr=f"明湖区{ctx.year} 演示数据 {len(rows)} 项", after={"rows": len(rows), "source": "demo"}, user=office)
+    # 明湖区's office collected everything itself; the year is approved and locked.
+    at = dt.datetime(ctx.year + 1, 1, 10, 9, 0, tzinfo=dt.UTC)
+    due = {spec.frequency for spec in version.indicators.filter(is_collected=True)}
+    kinds = {PeriodKind.MONTH: M, PeriodKind.QUARTER: Q, PeriodKind.YEAR: Y}
+    Submission.objects.bulk_create([
+        Submission(version=version, responsible_unit=district, period=p, status=SubmissionStatus.LOCKED,
+                   submitted_at=at, submitted_by=office, reviewed_at=at, reviewed_by=office)
+        for (_y, kind, _n), p in sorted(periods.items()) if kinds.get(kind) in due
+    ])
+    Period.objects.filter(pk__in=[p.pk for p in periods.values()]).update(status=PeriodStatus.LOCKED)
+    ctx.log(f"  assessment: 明湖区 scheme ({len(DISTRICT_INDICATORS)} indicators from the city's), "
+            f"targets decomposed among {len(streets)} streets, {len(rows)} values")
 
 
 def _load(ctx) -> None:

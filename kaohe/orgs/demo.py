@@ -185,6 +185,9 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("shangwuju", DEMO_PASSWORD, Role.SUBMITTER, "SFS-SWJ", "陈商务", "外贸科科员", "填报员·商务局 (submitter)"),
     DemoUser("minghu", DEMO_PASSWORD, Role.ASSESSED, "SFS-MH", "赵明湖", "明湖区考核办主任", "被考核单位·明湖区 (assessed)"),
     DemoUser("liuxi", DEMO_PASSWORD, Role.ASSESSED, "SFS-LX", "刘柳溪", "柳溪区考核办主任", "被考核单位·柳溪区 (assessed)"),
+    # 明湖区 runs its own assessment of its streets (区对街道): its office, and one street's login.
+    DemoUser("kaoheban_mh", DEMO_PASSWORD, Role.OFFICE, "SFS-MH", "钱明湖", "明湖区考核办科长", "考核办·明湖区 (district office)"),
+    DemoUser("mh_jiedao", DEMO_PASSWORD, Role.ASSESSED, "SFS-MH-01", "孙街道", "街道考核专干", "被考核单位·明湖区街道 (assessed street)"),
     DemoUser("admin", "kaohe-admin", None, CITY_CODE, "系统管理员", "", "超级管理员 (superuser, /admin/)"),
 ]
 
@@ -302,6 +305,23 @@ def _load_peer_groups() -> None:
                             sort_order=i, reason="演示数据 (kaohe demo)")
 
 
+#: 明湖区's own peer group: the streets it assesses (区对街道). The street that moved in on
+#: 2026-01-01 joins the 2026 group.
+DISTRICT_OFFICE = "SFS-MH"
+DISTRICT_GROUP = ("MH-JD", "明湖区街道", "Minghu streets")
+
+
+def _load_district_groups() -> None:
+    code, name, name_en = DISTRICT_GROUP
+    for year in (DEMO_YEAR, CURRENT_YEAR):
+        if PeerGroup.objects.filter(year=year, code=code).exists():
+            continue
+        below = OrgUnit.objects.filter(parent__code=DISTRICT_OFFICE)
+        members = list(below if year >= CURRENT_YEAR else below.exclude(code=MOVED_UNIT))
+        save_peer_group(year=year, code=code, name=name, name_en=name_en, members=members, sort_order=50,
+                        reason="演示数据 (kaohe demo)：明湖区对街道考核分组")
+
+
 def _load_users(ctx: DemoContext) -> None:
     User = get_user_model()
     existing = set(User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list("username", flat=True))
@@ -327,6 +347,7 @@ def load(ctx: DemoContext) -> None:
     ctx.city = _load_units(ctx)
     _load_move()
     _load_peer_groups()
+    _load_district_groups()
     _load_users(ctx)
 
 

@@ -19,9 +19,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from kaohe.assessment.models import DataValue, Period, SchemeVersion, VersionStatus
-from kaohe.assessment.services import run_inputs
+from kaohe.assessment.services import periods_of, run_inputs
 from kaohe.orgs.models import OrgUnit
+from kaohe.results import services as results_services
 from kaohe.results.models import ScoringRun
+from kaohe.results.receivers import run_for_period
 from kaohe.results.runs import Inputs, create_run, execute_run
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -209,11 +211,41 @@ def _assessment_runs(ctx) -> dict | None:
     return runs if any(k[1] == "annual" for k in runs) else None
 
 
-@transaction.atomic
 def load(ctx) -> None:
-    if ScoringRun.objects.filter(year=ctx.year).exists():
+    if ScoringRun.objects.filter(year=ctx.year, owner_unit__code="SFS").exists():
         ctx.log("  results: already loaded")
+    else:
+        _load_city(ctx)
+    if not ScoringRun.objects.filter(year=ctx.year, owner_unit__code=DISTRICT).exists():
+        with transaction.atomic():
+            _load_district(ctx)
+
+
+DISTRICT = "SFS-MH"
+
+
+def _load_district(ctx) -> None:
+    """明湖区's own assessment of its streets: October–December 2025 and the year scored from its
+    derived scheme's data, the year's results published (公示) by its office."""
+    version = SchemeVersion.objects.filter(scheme__owner_unit__code=DISTRICT, scheme__year=ctx.year,
+                                           status=VersionStatus.ADOPTED).select_related("scheme__owner_unit").first()
+    if version is None:
         return
+    office = get_user_model().objects.filter(username="kaoheban_mh").first()
+    periods = periods_of(version.scheme.owner_unit, ctx.year)
+    runs = [run_for_period(version, p, user=office, background=False)
+            for p in [*periods.filter(kind="month", number__gte=10).order_by("number"), *periods.filter(kind="year")]]
+    annual = runs[-1]
+    results_services.add_review(annual, f"明湖区{ctx.year}年度对街道考核点评",
+                        "对照市考要求分解下达的目标，各街道全年完成情况分化明显；一般公共预算收入、招商引资签约项目未达目标的街道，"
+                        "要对照差距逐项整改。", office)
+    results_services.publish(annual, office, title=f"明湖区{ctx.year}年度街道综合考核结果公示",
+                     now=_at(dt.date(ctx.year + 1, 1, 25)), notice_days=7)
+    ctx.log(f"  results: 明湖区 {len(runs)} runs of its streets, the year published")
+
+
+@transaction.atomic
+def _load_city(ctx) -> None:
     from kaohe.results import services
 
     try:

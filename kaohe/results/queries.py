@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg
+from django.db.models import Avg, Count
 
 from kaohe.results.models import (
     Flag,
@@ -192,6 +192,21 @@ def flags_of(run: ScoringRun, visible: set[str] | None = None) -> dict[str, list
     for flag in qs:
         out[flag.kind].append(flag)
     return out
+
+
+def standing(run: ScoringRun, unit_code: str) -> dict | None:
+    """Where one unit stands in a run: its total, rank among its group (of how many), tier, and its
+    place on each board of the run (of how many in the group). Three queries."""
+    total = RunTotal.objects.filter(run=run, unit_code=unit_code).first()
+    if total is None:
+        return None
+    peers = RunTotal.objects.filter(run=run, group=total.group).count()
+    names = {b["code"]: b["name"] for b in run.scheme_meta.get("boards", [])}
+    own = {b.board: b for b in RunBoard.objects.filter(run=run, unit_code=unit_code)}
+    sizes = dict(RunBoard.objects.filter(run=run, group=total.group).values_list("board").annotate(n=Count("id")))
+    boards = [{"code": code, "name": name, "rank": own[code].rank, "of": sizes.get(code, 0), "score": own[code].score}
+              for code, name in names.items() if code in own]
+    return {"run": run, "total": total, "of": peers, "boards": boards}
 
 
 def history(unit_code: str, run: ScoringRun, kind: str = RunKind.MONTHLY) -> list[dict]:

@@ -32,3 +32,28 @@ def test_an_owners_flag_policy_wins_over_the_one_for_every_owner(org_world):
                               rules={"red": [], "yellow": [{"rule": "board_last"}]})
     assert scheme_rules({}, "TEST", org_world.district_a.pk) == {"red": [], "yellow": [{"rule": "board_last"}]}
     assert scheme_rules({}, "TEST", org_world.city.pk) == {"red": [{"rule": "board_first"}], "yellow": []}
+
+
+def test_a_district_offices_cockpit_shows_its_place_in_the_citys_assessment_beside_its_own_run(org_world, client_for):
+    from kaohe.orgs.models import UnitKind
+    from tests import factories as f
+
+    f.OrgUnitFactory(code="C-C", name="丙区", kind=UnitKind.DISTRICT, parent=org_world.city)
+    f.OrgUnitFactory(code="C-D", name="丁区", kind=UnitKind.DISTRICT, parent=org_world.city)
+    scored_run(number=3, owner=org_world.city)
+    scored_run(number=3, owner=org_world.district_a, scheme_code="TEST-A", scheme_name="甲区对镇街考核")
+    office_a = f.office(org_world.district_a, username="office_a")
+    page = client_for(office_a).get("/results/cockpit/").content.decode()
+    standing = page.split('id="standing-above"')[1].split("</section>")[0]
+    # BASE totals: 甲 21, 乙 23, 丙 14, 丁 13 → 甲 second of four, 第一等次 (≥ 20); 争先榜 (GDP 8, the
+    # best) first of four; 龙虎榜 (INV 5 after 乙 9 and 丙 7) third of four.
+    assert "甲区在测试市考核中的位置" in standing and "21.00 分" in standing
+    assert "第 2 名 / 4 个" in standing and "第一等次" in standing
+    assert "争先榜 第 1/4；龙虎榜 第 3/4" in standing
+    assert "甲区对所属单位的考核" in page and "甲区对镇街考核" in page
+
+
+def test_the_citys_cockpit_has_no_place_above_it(org_world, client_for):
+    scored_run(number=3, owner=org_world.city)
+    page = client_for(org_world.office).get("/results/cockpit/").content.decode()
+    assert 'id="standing-above"' not in page

@@ -73,12 +73,30 @@ def _trend(run: ScoringRun, visible: set[str] | None, per_group: int = 3) -> dic
     }
 
 
+def _standing_above(owner) -> dict | None:
+    """A district's place in the assessment above it (市对区): the latest month and year of the
+    nearest owner above that has runs, for the district's cockpit beside its own towns' results."""
+    if owner is None:
+        return None
+    unit = owner.parent
+    while unit is not None:
+        month = latest_run(RunKind.MONTHLY, owner=unit)
+        year = latest_run(RunKind.ANNUAL, owner=unit)
+        if month is not None or year is not None:
+            rows = [s for s in (queries.standing(r, owner.code) for r in (month, year) if r is not None) if s]
+            return {"owner": unit, "unit": owner, "rows": rows} if rows else None
+        unit = unit.parent
+    return None
+
+
 @login_required
 def cockpit(request):
     """驾驶舱: this month's five boards, movers, flags, items needing attention, trends."""
     require(request.user, "results.view")
-    run = latest_run(RunKind.MONTHLY, owner=default_owner(request))
-    context = {"nav_active": "home", "run": run, "attention": _attention(request)}
+    owner = default_owner(request)
+    run = latest_run(RunKind.MONTHLY, owner=owner)
+    context = {"nav_active": "home", "run": run, "attention": _attention(request), "owner": owner,
+               "above": _standing_above(owner)}
     if run is not None:
         visible = visible_units(request.user, run)
         boards = []
