@@ -29,7 +29,7 @@ def test_the_demo_loads_a_scorable_year_and_a_year_in_progress(loaded):
 
 
 def _scheme_covers_the_ten_areas_with_five_boards(loaded):
-    version = SchemeVersion.objects.get(scheme__year=2025, status="adopted")
+    version = SchemeVersion.objects.get(scheme__year=2025, status="adopted", scheme__owner_unit__code="SFS")
     areas = [c["name"] for c in version.content["root"]["children"]]
     assert len(areas) == 10 and "党的建设" in areas and "生态文明" in areas
     scored = version.indicators.filter(is_scored=True).count()
@@ -40,8 +40,8 @@ def _scheme_covers_the_ten_areas_with_five_boards(loaded):
 
 
 def _2025_is_locked_and_2026_october_is_in_progress(loaded):
-    assert set(Period.objects.filter(year=2025).values_list("status", flat=True)) == {"locked"}
-    october = Period.objects.get(year=2026, kind="month", number=10)
+    assert set(Period.objects.filter(owner_unit__code="SFS", year=2025).values_list("status", flat=True)) == {"locked"}
+    october = Period.objects.get(owner_unit__code="SFS", year=2026, kind="month", number=10)
     assert october.status == "open"
     statuses = set(Submission.objects.filter(period=october).values_list("status", flat=True))
     assert {"approved", "submitted", "returned", "draft"} <= statuses
@@ -51,10 +51,10 @@ def _2025_is_locked_and_2026_october_is_in_progress(loaded):
 def _idempotent_and_scorable(loaded):
     before = DataValue.objects.count()
     demo.load(loaded)
-    assert DataValue.objects.count() == before and Scheme.objects.filter(year=2025).count() == 1
+    assert DataValue.objects.count() == before and Scheme.objects.filter(year=2025, owner_unit__code="SFS").count() == 1
     from kaohe.engine import load_scheme, score
 
-    version = SchemeVersion.objects.get(scheme__year=2025, status="adopted")
-    data = services.run_inputs(version, Period.objects.get(year=2025, kind="month", number=12))
+    version = SchemeVersion.objects.get(scheme__year=2025, status="adopted", scheme__owner_unit__code="SFS")
+    data = services.run_inputs(version, Period.objects.get(owner_unit__code="SFS", year=2025, kind="month", number=12))
     result = score(load_scheme(data.scheme), data.values, units=data.units, targets=data.targets, period=data.period_code)
     assert result.totals.height == 12 and set(result.totals["group"].to_list()) == {"ZCQ", "JQ", "GNQ"}
