@@ -19,6 +19,7 @@ from typing_extensions import TypedDict
 
 from kaohe.assessment import services
 from kaohe.assessment.models import DataValue, Period, PeriodKind, SchemeVersion
+from kaohe.lib.numbers import NumberError, parse_number
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import check, person_of
 
@@ -248,7 +249,7 @@ def submit_values(request):
     errors: list[dict] = []
     items: list[services.ValueInput] = []
     index_of: dict[tuple[int, str], int] = {}
-    parse = services.parse_decimal
+    parse = parse_number
     ValueInput = services.ValueInput
     for i, v in enumerate(body["values"]):
         unit, indicator = v["unit"], v["indicator"]
@@ -262,8 +263,8 @@ def submit_values(request):
             continue
         try:
             value = parse(v["value"])
-        except ValueError:
-            errors.append({"index": i, "unit": unit, "indicator": indicator, "message": f"values[{i}].value: '{v['value']}' is not a number"})
+        except NumberError as exc:
+            errors.append({"index": i, "unit": unit, "indicator": indicator, "message": f"values[{i}].value: '{v['value']}' {exc.reason_en}"})
             continue
         key = (uid, indicator)
         if key in index_of:

@@ -7,23 +7,44 @@ a password: it prevents accidents, not people); data cells carry Excel data vali
 sheet 填报说明 explains the rules; a hidden sheet _meta names the scheme version, period,
 responsible unit and the moment the template was made (to detect cells changed since).
 
-Upload problems name the sheet, row, column and reason. Nothing is saved unless the whole
-file is clean, or the user confirms saving only the clean rows.
+Uploads are read by the one reader (``kaohe.lib.tabular``: bounded, formula cells without a
+cached value and duplicated indicator columns are named errors) and parsed by the one number
+parser (``kaohe.lib.numbers``: "5,1" is refused, not read as 51). A CSV may be the template's
+wide form or the long form ``unit, indicator, value[, period]`` with the headers ``kaohe score``
+accepts (单位/指标/数值 …). Upload problems name the sheet, row, column and reason. Nothing is
+saved unless the whole file is clean, or the user confirms saving only the clean rows.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.assessment import services
 from kaohe.assessment.models import DataValue, IndicatorSpec, Period, SchemeVersion
+from kaohe.lib.numbers import NumberError, field_limit, parse_number, plain
+from kaohe.lib.tabular import (
+    INDICATOR,
+    NAME,
+    PERIOD,
+    UNIT,
+    VALUE,
+    WEB,
+    Limits,
+    RowError,
+    Sheet,
+    TabularError,
+    alias_map,
+    column_letter,
+    header_key,
+    read_workbook,
+)
+from kaohe.lib.tabular import text as cell_text
+from kaohe.orgs.imports import rehearse
 from kaohe.orgs.models import OrgUnit
 
 DATA_SHEET = "数据"
@@ -31,23 +52,11 @@ HELP_SHEET = "填报说明"
 META_SHEET = "_meta"
 FIRST_DATA_ROW = 4
 FIRST_VALUE_COL = 3  # C
+VALUE_LIMIT = field_limit(24, 6)  # DataValue.value
 
 
-@dataclass
-class Problem:
-    sheet: str
-    row: int | None
-    column: str
-    reason: str
-    level: str = "error"
-
-    def __str__(self) -> str:
-        where = self.sheet
-        if self.row:
-            where += _(" 第%(r)s行") % {"r": self.row}
-        if self.column:
-            where += _(" %(c)s列") % {"c": self.column}
-        return f"{where}: {self.reason}"
+# One problem of an upload: sheet, row, column, reason (``kaohe.lib.tabular``'s one error type).
+Problem = RowError
 
 
 @dataclass
@@ -67,9 +76,8 @@ class ImportOutcome:
 
 
 def _col(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
+    """1 → "A" (openpyxl's 1-based column numbers)."""
+    return column_letter(index - 1)
 
 
 # ---- template ---------------------------------------------------------------------------------
@@ -197,147 +205,104 @@ class _Cell:
     raw: object
 
 
-def _read_xlsx(data: bytes, outcome: ImportOutcome) -> tuple[list[list], dict[str, str]] | None:
-    """Rows of the data sheet (as text) and the meta sheet: calamine (fastexcel) when it can,
-    which reads 100,000 cells in a fraction of openpyxl's time; openpyxl otherwise."""
+def _read(data: bytes, filename: str, outcome: ImportOutcome, limits: Limits) -> tuple[Sheet, dict[str, str]] | None:
+    """The data sheet (the whole file for a CSV) and the template's meta sheet, through the one reader."""
     try:
-        return _read_xlsx_fast(data, outcome)
-    except _Fallback:
-        return _read_xlsx_openpyxl(data, outcome)
-
-
-class _Fallback(Exception):
-    pass
-
-
-def _read_xlsx_fast(data: bytes, outcome: ImportOutcome) -> tuple[list[list], dict[str, str]] | None:
-    try:
-        import fastexcel
-    except ImportError:
-        raise _Fallback from None
-    try:
-        reader = fastexcel.read_excel(data)
-        names = reader.sheet_names
-    except Exception:  # noqa: BLE001 — let openpyxl have its say (and its message)
-        raise _Fallback from None
-    if DATA_SHEET not in names:
+        book = read_workbook(data, filename, sheets=(DATA_SHEET, META_SHEET), limits=limits)
+        sheet = book.first if book.is_csv else book.sheet(DATA_SHEET, required=False)
+    except TabularError as exc:
+        outcome.problems.extend(exc.errors)
+        return None
+    if sheet is None:
         outcome.problems.append(Problem(_("文件"), None, "", _("缺少工作表“%(s)s”，请使用下载的模板") % {"s": DATA_SHEET}))
         return None
-    try:
-        sheet = reader.load_sheet_by_name(DATA_SHEET, header_row=None, dtypes="string")
-        frame = sheet.to_polars()
-        meta = {}
-        if META_SHEET in names:
-            for row in reader.load_sheet_by_name(META_SHEET, header_row=None, dtypes="string").to_polars().rows():
-                if row and row[0]:
-                    meta[str(row[0])] = str(row[1]) if len(row) > 1 and row[1] is not None else ""
-    except Exception:  # noqa: BLE001
-        raise _Fallback from None
-    rows = [list(r) for r in frame.rows()]
-    # calamine starts at the first used cell; the template's A1 is always used.
-    if not rows or str(rows[0][0] or "").strip() != str(_("单位代码")) and str(rows[0][0] or "").strip() != "单位代码":
-        raise _Fallback
-    return rows, meta
+    meta: dict[str, str] = {}
+    for row in book.sheets[META_SHEET].rows if META_SHEET in book.sheets else ():
+        if row.get(0) is not None:
+            meta[str(row.get(0))] = cell_text(row.get(1))
+    return sheet, meta
 
 
-def _read_xlsx_openpyxl(data: bytes, outcome: ImportOutcome) -> tuple[list[list], dict[str, str]] | None:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — every unreadable file gets the same plain message
-        outcome.problems.append(Problem(_("文件"), None, "", _("无法作为 Excel 工作簿 (.xlsx) 打开")))
-        return None
-    if DATA_SHEET not in wb.sheetnames:
-        outcome.problems.append(Problem(_("文件"), None, "", _("缺少工作表“%(s)s”，请使用下载的模板") % {"s": DATA_SHEET}))
-        return None
-    meta = {}
-    if META_SHEET in wb.sheetnames:
-        for row in wb[META_SHEET].iter_rows(values_only=True):
-            if row and row[0]:
-                meta[str(row[0])] = str(row[1]) if len(row) > 1 and row[1] is not None else ""
-    rows = [list(r) for r in wb[DATA_SHEET].iter_rows(values_only=True)]
-    wb.close()
-    return rows, meta
-
-
-def _read_csv(data: bytes, outcome: ImportOutcome) -> list[list] | None:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
+def _cells_wide(sheet: Sheet, outcome: ImportOutcome) -> list[_Cell]:
+    head = sheet.row(1)
+    codes: dict[int, str] = {}
+    first_col: dict[str, int] = {}
+    for j, value in enumerate(head.values if head else []):
+        code = cell_text(value)
+        if j < FIRST_VALUE_COL - 1 or not code:
             continue
-    else:
-        outcome.problems.append(Problem("CSV", None, "", _("无法识别文件编码 (请用 UTF-8 或 GBK)")))
-        return None
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
-def _cells_wide(rows: list[list], sheet: str, outcome: ImportOutcome) -> list[_Cell]:
-    if not rows or not rows[0]:
-        outcome.problems.append(Problem(sheet, 1, "", _("表头为空")))
+        if code in first_col:
+            outcome.problems.append(Problem(sheet.label, 1, column_letter(j), _("指标 %(c)s 的列重复（已在 %(f)s 列）") % {
+                "c": code, "f": column_letter(first_col[code])}, f"indicator {code} appears twice (also column {column_letter(first_col[code])})"))
+            continue
+        first_col[code] = j
+        codes[j] = code
+    if not codes:
+        outcome.problems.append(Problem(sheet.label, 1, "", _("表头为空：第1行应为单位代码和指标代码（请使用下载的模板）"),
+                                        "the header row is blank: row 1 must hold the unit code and the indicator codes"))
         return []
-    header = [str(c).strip() if c is not None else "" for c in rows[0]]
-    codes = {j: code for j, code in enumerate(header) if j >= FIRST_VALUE_COL - 1 and code}
-    data_start = FIRST_DATA_ROW - 1
+    data_start = FIRST_DATA_ROW
     # A CSV without the name/unit rows starts its data on row 2.
-    if len(rows) > 1 and rows[1] and str(rows[1][1] or "").strip() not in (_("指标名称"), "指标名称"):
-        data_start = 1
+    second = sheet.row(2)
+    if second is None or cell_text(second.get(1)) not in (_("指标名称"), "指标名称"):
+        data_start = 2
     cells = []
-    for i in range(data_start, len(rows)):
-        row = rows[i]
-        if not row or all(c in (None, "") for c in row):
+    for row in sheet.rows:
+        if row.number < data_start:
             continue
-        unit_code = str(row[0]).strip() if row[0] is not None else ""
+        unit_code = cell_text(row.get(0))
         for j, code in codes.items():
-            raw = row[j] if j < len(row) else None
-            cells.append(_Cell(i + 1, _col(j + 1), unit_code, code, raw))
+            cells.append(_Cell(row.number, column_letter(j), unit_code, code, row.get(j)))
     return cells
 
 
-def _cells_long(rows: list[list], outcome: ImportOutcome) -> list[_Cell]:
-    header = [str(c).strip().lower() for c in rows[0]]
-    idx = {name: header.index(name) for name in ("unit", "indicator", "value") if name in header}
-    if len(idx) < 3:
-        outcome.problems.append(Problem("CSV", 1, "", _("表头须包含 unit, indicator, value 三列")))
+LONG_COLUMNS = (UNIT.but(required=True), INDICATOR.but(required=True), VALUE.but(required=True), PERIOD, NAME)
+
+
+def _is_long(sheet: Sheet) -> bool:
+    head = sheet.row(1)
+    keys = {alias_map(LONG_COLUMNS).get(header_key(v)) for v in (head.values if head else [])}
+    return {"indicator", "value"} <= keys
+
+
+def _cells_long(sheet: Sheet, outcome: ImportOutcome, period: Period) -> list[_Cell]:
+    try:
+        table = sheet.table(LONG_COLUMNS)
+    except TabularError as exc:
+        outcome.problems.extend(exc.errors)
         return []
     cells = []
-    for i, row in enumerate(rows[1:], start=2):
-        if not row or all(c in (None, "") for c in row):
+    for row in table.rows:
+        if "period" in table.index and cell_text(table.get(row, "period")) not in ("", period.code):
+            outcome.problems.append(table.error(row, "period", _("期间 %(f)s 不是本期（%(p)s）") % {
+                "f": cell_text(table.get(row, "period")), "p": period.code}))
             continue
-        padded = list(row) + [None] * len(header)
-        cells.append(_Cell(i, _col(idx["value"] + 1), str(padded[idx["unit"]] or "").strip(),
-                           str(padded[idx["indicator"]] or "").strip(), padded[idx["value"]]))
+        cells.append(_Cell(row.number, table.letter("value"), cell_text(table.get(row, "unit")),
+                           cell_text(table.get(row, "indicator")), table.get(row, "value")))
     return cells
 
 
 def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, period: Period,
-                  responsible_unit: OrgUnit | None, partial: bool = False) -> ImportOutcome:
+                  responsible_unit: OrgUnit | None, partial: bool = False, limits: Limits = WEB) -> ImportOutcome:
     """Read an .xlsx template or a CSV and save its values through ``services.save_values``.
 
     ``responsible_unit`` limits the indicators to those it owns (None: the office, any).
     """
     outcome = ImportOutcome()
     is_csv = filename.lower().endswith(".csv")
-    meta: dict[str, str] = {}
-    if is_csv:
-        rows = _read_csv(data, outcome)
-        sheet = "CSV"
-    else:
-        read = _read_xlsx(data, outcome)
-        rows, meta = read if read else (None, {})
-        sheet = DATA_SHEET
-    if rows is None:
+    read = _read(data, filename, outcome, limits)
+    if read is None:
         return outcome
+    data_sheet, meta = read
+    sheet = data_sheet.label
     if meta.get("period") and meta["period"] != period.code:
         outcome.problems.append(Problem(META_SHEET, None, "", _("该文件是 %(f)s 的模板，不是本期 (%(p)s)") % {"f": meta["period"], "p": period.code}))
         return outcome
-    if is_csv and rows and [str(c).strip().lower() for c in rows[0]][:1] == ["unit"]:
-        cells = _cells_long(rows, outcome)
-    else:
-        cells = _cells_wide(rows, sheet, outcome)
-    if outcome.problems:
+    long_form = _is_long(data_sheet)
+    cells = _cells_long(data_sheet, outcome, period) if long_form else _cells_wide(data_sheet, outcome)
+    # Cells Excel could not give a value (a formula never calculated, #DIV/0!) are named problems.
+    outcome.problems.extend(data_sheet.errors)
+    if outcome.problems and not cells:
         return outcome
     specs = {s.code: s for s in IndicatorSpec.objects.filter(version=version, is_collected=True)}
     unit_ids = {u.code: u.pk for u in services.assessed_units(version)}
@@ -346,7 +311,6 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
     reported_cols: set[str] = set()
     bad_unit_rows: set[int] = set()
     col_ok: dict[tuple[str, str], bool] = {}
-    parse = services.parse_decimal
     for cell in cells:
         if cell.raw is None or cell.raw == "":
             continue
@@ -355,7 +319,7 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
             spec = specs.get(cell.indicator)
             ok = spec is not None and spec.frequency == period.frequency and (
                 responsible_unit is None or spec.responsible_unit_id == responsible_unit.pk)
-            if not is_csv:
+            if not long_form:
                 col_ok[(cell.column, cell.indicator)] = ok
         if ok:
             spec = None  # checked for this column already
@@ -365,23 +329,23 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
         if not ok and (spec is None or spec.frequency != period.frequency):
             if col_key not in reported_cols:
                 reported_cols.add(col_key)
-                outcome.problems.append(Problem(sheet, 1 if not is_csv or cell.row == 1 else cell.row, cell.column, _("未知指标或不在本期报送：%(c)s") % {"c": cell.indicator}))
+                outcome.problems.append(Problem(sheet, 1 if not long_form or cell.row == 1 else cell.row, cell.column, _("未知指标或不在本期报送：%(c)s") % {"c": cell.indicator}))
             continue
         if not ok:
             if col_key not in reported_cols:
                 reported_cols.add(col_key)
-                outcome.problems.append(Problem(sheet, 1 if not is_csv else cell.row, cell.column, _("指标 %(c)s 不由本单位负责填报") % {"c": cell.indicator}))
+                outcome.problems.append(Problem(sheet, 1 if not long_form else cell.row, cell.column, _("指标 %(c)s 不由本单位负责填报") % {"c": cell.indicator}))
             continue
         unit_id = unit_ids.get(cell.unit_code)
         if unit_id is None:
             if cell.raw not in (None, "") and cell.row not in bad_unit_rows:
                 bad_unit_rows.add(cell.row)
-                outcome.problems.append(Problem(sheet, cell.row, "A" if not is_csv else "", _("未知单位：%(u)s") % {"u": cell.unit_code or _("(空)")}))
+                outcome.problems.append(Problem(sheet, cell.row, "A" if not long_form else "", _("未知单位：%(u)s") % {"u": cell.unit_code or _("(空)")}))
             continue
         try:
-            value = parse(cell.raw)
-        except ValueError:
-            outcome.problems.append(Problem(sheet, cell.row, cell.column, _("“%(v)s”不是数字") % {"v": cell.raw}))
+            value = parse_number(cell.raw, max_abs=VALUE_LIMIT)
+        except NumberError as exc:
+            outcome.problems.append(Problem(sheet, cell.row, cell.column, f"“{cell.raw}”{exc.reason}", f"'{cell.raw}' {exc.reason_en}"))
             continue
         if value is None:
             continue
@@ -439,20 +403,9 @@ def _collect(result: services.SaveResult, where, sheet: str, outcome: ImportOutc
         cell = where.get((conflict.unit_id, conflict.indicator))
         outcome.problems.append(Problem(sheet, cell.row if cell else None, cell.column if cell else "",
                                         _("模板下载后该数据已被 %(by)s 改为 %(v)s（文件中为 %(y)s）") % {
-                                            "by": conflict.theirs_by, "v": services._s(conflict.theirs), "y": services._s(conflict.yours)}))
+                                            "by": conflict.theirs_by, "v": plain(conflict.theirs), "y": plain(conflict.yours)}))
 
 
 def _validate_only(user, version, period, items, where, sheet, outcome) -> None:
-    from django.db import transaction
-
-    with transaction.atomic():
-        result = services.save_values(user, version, period, items, source="check")
-        transaction.set_rollback(True)
+    result = rehearse(lambda: services.save_values(user, version, period, items, source="check"))
     _collect(result, where, sheet, outcome)
-
-
-def decimal_or_none(value) -> Decimal | None:
-    try:
-        return services.parse_decimal(value)
-    except ValueError:
-        return None

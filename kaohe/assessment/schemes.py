@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaohe.assessment.models import (
@@ -35,6 +36,9 @@ from kaohe.assessment.models import (
 )
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.lib.numbers import NumberError, parse_number
+from kaohe.lib.tabular import Column, RowError, TabularError, read_workbook
+from kaohe.lib.tabular import text as cell_text
 from kaohe.orgs.models import OrgUnit, PeerGroup
 
 #: Leaf keys that belong to data collection, not to scoring.
@@ -425,85 +429,67 @@ def _rev(mapping: dict[str, str], value: str) -> str:
     return value
 
 
-def workbook_to_content(data: bytes) -> dict:
-    """Read a scheme workbook (sheets 方案 and 指标); errors name sheet, row and column."""
-    import openpyxl
+SHEET_COLUMNS = tuple(Column(key, label, required=key in ("code", "name", "points")) for key, label in COLUMNS)
 
+
+def workbook_to_content(data: bytes, filename: str = "scheme.xlsx") -> dict:
+    """Read a scheme workbook (sheets 方案 and 指标); errors name sheet, row and column."""
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 — any unreadable file is the same message to the user
-        raise SchemeInvalid([_("文件无法作为 Excel 工作簿打开 (.xlsx)")]) from None
-    errors: list[str] = []
-    if SHEET_INDICATORS not in wb.sheetnames:
-        raise SchemeInvalid([_("工作簿缺少工作表“%(s)s”") % {"s": SHEET_INDICATORS}])
+        book = read_workbook(data, filename, sheets=(SHEET_SCHEME, SHEET_INDICATORS))
+        sheet = book.sheet(SHEET_INDICATORS)
+        table = sheet.table(SHEET_COLUMNS)
+    except TabularError as exc:
+        raise SchemeInvalid(exc.texts(get_language())) from None
+    errors: list[RowError] = list(sheet.errors)
     content: dict[str, Any] = {}
-    if SHEET_SCHEME in wb.sheetnames:
-        for r, row in enumerate(wb[SHEET_SCHEME].iter_rows(values_only=True), start=1):
-            if not row or row[0] is None or r == 1:
+    meta = book.sheet(SHEET_SCHEME, required=False)
+    if meta is not None:
+        errors += meta.errors
+        for row in meta.rows:
+            if row.number == 1 or row.get(0) is None:
                 continue
-            key, value = str(row[0]).strip(), row[1] if len(row) > 1 else None
+            key, value = str(row.get(0)).strip(), row.get(1)
             if key not in TOP_KEYS_IN_SHEET:
-                errors.append(_("工作表“方案”第 %(r)s 行 A 列: 未知项 %(k)s") % {"r": r, "k": key})
+                errors.append(RowError(SHEET_SCHEME, row.number, "A", _("未知项 %(k)s") % {"k": key}))
                 continue
             if isinstance(value, str) and key not in ("name", "code"):
                 try:
                     value = yaml.safe_load(value)
                 except yaml.YAMLError:
-                    errors.append(_("工作表“方案”第 %(r)s 行 B 列: 不是有效的 YAML") % {"r": r})
+                    errors.append(RowError(SHEET_SCHEME, row.number, "B", _("不是有效的 YAML")))
                     continue
             content[key] = value
-    rows = list(wb[SHEET_INDICATORS].iter_rows(values_only=True))
-    if not rows:
-        raise SchemeInvalid([_("工作表“指标”为空")])
-    header = [str(c or "").strip() for c in rows[0]]
-    labels = {label: key for key, label in COLUMNS}
-    colmap = {}
-    for i, h in enumerate(header):
-        key = labels.get(h) or (h if h in dict(COLUMNS) else None)
-        if key:
-            colmap[key] = i
-    for key in ("code", "name", "points"):
-        if key not in colmap:
-            errors.append(_("工作表“指标”第 1 行: 缺少列“%(c)s”") % {"c": dict(COLUMNS)[key]})
-    if errors:
-        raise SchemeInvalid(errors)
     root: dict[str, Any] = {"code": "root", "name": content.get("name", ""), "children": []}
     cats: dict[tuple, dict] = {}
-    from openpyxl.utils import get_column_letter
-
-    for r, row in enumerate(rows[1:], start=2):
-        cell = {k: (row[i] if i < len(row) else None) for k, i in colmap.items()}
-        if all(v in (None, "") for v in cell.values()):
-            continue
-        col = lambda k: get_column_letter(colmap[k] + 1)  # noqa: E731
-        leaf: dict[str, Any] = {"code": str(cell["code"] or "").strip(), "name": str(cell["name"] or "").strip()}
+    for row in table.rows:
+        cell = table.record(row)
+        leaf: dict[str, Any] = {"code": cell_text(cell["code"]), "name": cell_text(cell["name"])}
         if not leaf["code"]:
-            errors.append(_("工作表“指标”第 %(r)s 行 %(c)s 列: 指标代码为空") % {"r": r, "c": col("code")})
+            errors.append(table.error(row, "code", _("指标代码为空")))
             continue
         try:
-            leaf["points"] = float(cell["points"]) if cell["points"] not in (None, "") else 0
-            if leaf["points"] == int(leaf["points"]):
-                leaf["points"] = int(leaf["points"])
-        except (TypeError, ValueError):
-            errors.append(_("工作表“指标”第 %(r)s 行 %(c)s 列: 分值“%(v)s”不是数字") % {"r": r, "c": col("points"), "v": cell["points"]})
+            points = parse_number(cell["points"])
+        except NumberError as exc:
+            errors.append(table.error(row, "points", f"“{cell['points']}”{exc.reason}", f"'{cell['points']}' {exc.reason_en}"))
             continue
+        leaf["points"] = 0 if points is None else int(points) if points == points.to_integral_value() else float(points)
         for key, mapping in (("direction", DIRECTION_CN), ("frequency", FREQUENCY_CN), ("value_kind", KIND_CN)):
             if cell.get(key):
-                leaf[key] = _rev(mapping, str(cell[key]).strip())
+                leaf[key] = _rev(mapping, cell_text(cell[key]))
         for key in ("method", "unit_of_measure", "responsible_unit"):
             if cell.get(key):
-                leaf[key] = str(cell[key]).strip()
+                leaf[key] = cell_text(cell[key])
         if cell.get("params"):
             try:
                 params = yaml.safe_load(str(cell["params"]).replace("；", ";").replace(";", "\n").replace("=", ": "))
             except yaml.YAMLError:
                 params = None
             if not isinstance(params, dict):
-                errors.append(_("工作表“指标”第 %(r)s 行 %(c)s 列: 参数应写作 step=3; min=0") % {"r": r, "c": col("params")})
+                errors.append(table.error(row, "params", _("参数应写作 step=3; min=0")))
                 continue
             leaf["params"] = params
-        c1 = str(cell.get("category1") or _("未分类")).strip()
-        c2 = str(cell.get("category2") or "").strip()
+        c1 = cell_text(cell.get("category1")) or str(_("未分类"))
+        c2 = cell_text(cell.get("category2"))
         if (c1,) not in cats:
             cats[(c1,)] = {"code": f"C{len(cats) + 1}", "name": c1, "children": []}
             root["children"].append(cats[(c1,)])
@@ -515,7 +501,7 @@ def workbook_to_content(data: bytes) -> dict:
             parent = cats[(c1, c2)]
         parent["children"].append(leaf)
     if errors:
-        raise SchemeInvalid(errors)
+        raise SchemeInvalid([e.text(get_language()) for e in errors])
     content["root"] = root
     return content
 

@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -41,6 +41,7 @@ from kaohe.assessment.schemes import engine_scheme
 from kaohe.assessment.validation import Issue, check_values
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.lib.numbers import plain
 from kaohe.orgs.models import OrgUnit, Role
 
 AUDIT_CHUNK = 20000  # rows per audit entry for bulk writes
@@ -211,7 +212,7 @@ class Conflict:
     revision: int
 
     def as_dict(self) -> dict:
-        return {"unit": self.unit_id, "indicator": self.indicator, "yours": _s(self.yours), "theirs": _s(self.theirs),
+        return {"unit": self.unit_id, "indicator": self.indicator, "yours": plain(self.yours), "theirs": plain(self.theirs),
                 "by": self.theirs_by, "revision": self.revision}
 
 
@@ -227,57 +228,6 @@ class SaveResult:
     @property
     def ok(self) -> bool:
         return not self.errors and not self.conflicts
-
-
-def _s(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-_LIMIT = Decimal("1e17")
-
-
-def parse_decimal(raw) -> Decimal | None:
-    """A cell's text as a Decimal (thousands separators and % allowed); '' is None; ValueError otherwise."""
-    if raw is None:
-        return None
-    kind = type(raw)
-    if kind is float:  # the API's common case, kept cheap for a million values
-        if raw != raw or not -1e17 < raw < 1e17:
-            raise ValueError(raw)
-        return Decimal(repr(raw))
-    if kind is int:
-        if not -10**17 < raw < 10**17:
-            raise ValueError(raw)
-        return Decimal(raw)
-    if kind is str:  # a clean numeric text (Excel/CSV cells): no cleaning needed
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            pass
-        else:
-            if value.is_finite() and abs(value) < _LIMIT:
-                return value
-            raise ValueError(raw)
-    if isinstance(raw, bool):
-        raise ValueError(raw)
-    if isinstance(raw, int | float | Decimal):
-        value = Decimal(str(raw))
-    else:
-        text = str(raw).strip().replace(",", "").replace("，", "").rstrip("%")
-        if text in ("", "-", "—"):
-            return None
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(raw) from None
-    if not value.is_finite():
-        raise ValueError(raw)
-    if abs(value) >= Decimal("1e17"):
-        raise ValueError(raw)
-    return value
 
 
 class NotEditable(Exception):
@@ -378,7 +328,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
                 result.unchanged += 1
                 result.revisions[key] = row.revision
                 continue
-            before_rows.append([key[0], key[1], _s(row.value), row.revision])
+            before_rows.append([key[0], key[1], plain(row.value), row.revision])
             revision = row.revision + 1
         else:
             if item.value is None and not item.explanation:

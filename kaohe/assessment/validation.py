@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kaohe.assessment.models import IndicatorSpec, ValueKind
+from kaohe.lib.numbers import plain
 
 DEFAULT_JUMP_PCT = 50
 PREVIOUS, LAST_YEAR = gettext_noop("上期"), gettext_noop("上年同期")
@@ -47,9 +48,7 @@ class Issue:
 
 
 def _fmt(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0")
+    return plain(value) or "—"
 
 
 def check_value(spec: IndicatorSpec, value: Decimal | None, *, unit_id: int, previous: Decimal | None = None,

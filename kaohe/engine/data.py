@@ -24,20 +24,16 @@ import polars as pl
 from kaohe.engine.errors import DataError, EngineWarning
 from kaohe.engine.periods import period_columns
 from kaohe.engine.scheme import Computed, Scheme, computed_order
+from kaohe.lib.numbers import NumberError, is_blank_expr, number_expr, parse_number
 from kaohe.lib.periods import CODE_FORMS, PeriodKind, parse_period
+from kaohe.lib.tabular import STANDARD, TabularError, alias_map, header_key, read_frame
 
 DEFAULT_GROUP = "all"
 MAX_LISTED = 20  # errors of one kind listed before "… and N more"
 
-ALIASES = {
-    "单位": "unit", "单位代码": "unit", "被考核单位": "unit", "unit_code": "unit",
-    "指标": "indicator", "指标代码": "indicator", "indicator_code": "indicator",
-    "值": "value", "数值": "value", "指标值": "value",
-    "期间": "period", "报告期": "period", "时期": "period",
-    "名称": "name", "单位名称": "name",
-    "分组": "group", "组别": "group", "类别": "group", "peer_group": "group",
-    "目标": "target", "目标值": "target",
-}
+# The headers accepted for unit, indicator, value, period, name, group, target (单位/unit,
+# 指标/indicator, 值/value …): the platform's one table, shared with every import.
+ALIASES = alias_map(STANDARD)
 
 
 @dataclass
@@ -48,32 +44,34 @@ class Source:
     label: str
     row_word: str = "row"
     first_row: int = 1  # the number of the first data row (a CSV's header is line 1)
+    rows: list[int] | None = None  # each data row's number in the file, when blank rows were skipped
 
     def where(self, i: int) -> str:
-        return f"{self.label} {self.row_word} {i + self.first_row}"
+        return f"{self.label} {self.row_word} {self.rows[i] if self.rows is not None else i + self.first_row}"
 
 
 def read_table(path: str | Path, label: str | None = None) -> Source:
-    """Read .csv / .xlsx / .parquet; CSV and Excel cells are read as text and checked later."""
+    """Read .csv / .xlsx / .parquet; CSV and Excel through the platform's one reader
+    (``kaohe.lib.tabular``: bounded, aliased headers, cells as text, checked later)."""
     p = Path(path)
     label = label or p.name
     if not p.exists():
         raise DataError(f"{label}: no such file ({p})")
     suffix = p.suffix.lower()
-    try:
-        if suffix == ".csv":
-            df = pl.read_csv(p, infer_schema=False, encoding="utf8-lossy")
-            return Source(_normalise(df), label, "line", 2)
-        if suffix in (".xlsx", ".xlsm"):
-            df = pl.read_excel(p, infer_schema_length=0)
-            return Source(_normalise(df), label, "row", 2)
-        if suffix == ".parquet":
+    if suffix in (".csv", ".xlsx", ".xlsm"):
+        try:
+            df, rows, cell_errors = read_frame(p.read_bytes(), p.name)
+        except TabularError as exc:
+            raise DataError([f"{label}: {e.text('en')}" for e in exc.errors]) from None
+        if cell_errors:
+            raise DataError([f"{label}: {e.text('en')}" for e in cell_errors])
+        return Source(df, label, "line" if suffix == ".csv" else "row", 2, rows)
+    if suffix == ".parquet":
+        try:
             return Source(_normalise(pl.read_parquet(p)), label, "row", 1)
-    except DataError:
-        raise
-    except Exception as exc:  # noqa: BLE001 — any reader failure is a bad file
-        raise DataError(f"{label}: cannot read the file ({exc.__class__.__name__}: "
-                        f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
+        except Exception as exc:  # noqa: BLE001 — any reader failure is a bad file
+            raise DataError(f"{label}: cannot read the file ({exc.__class__.__name__}: "
+                            f"{str(exc).splitlines()[0] if str(exc) else ''})") from None
     raise DataError(f"{label}: unsupported file type '{suffix}' (use .csv, .xlsx or .parquet)")
 
 
@@ -110,7 +108,7 @@ def _normalise(df: pl.DataFrame) -> pl.DataFrame:
     rename = {}
     for c in df.columns:
         k = str(c).strip().lstrip("\ufeff")
-        k = ALIASES.get(k, k.lower())
+        k = ALIASES.get(header_key(k), k.lower())
         if k != c:
             rename[c] = k
     return df.rename(rename) if rename else df
@@ -135,9 +133,10 @@ def _text(df: pl.DataFrame, col: str) -> pl.Expr:
 
 
 def _number(df: pl.DataFrame, col: str) -> pl.Expr:
+    """Numbers by the platform's one parser's rules ("5,100" is 5100; "5,1" is refused, not 51)."""
     if df.schema[col].is_numeric():
         return pl.col(col).cast(pl.Float64)
-    return pl.col(col).cast(pl.String).str.strip_chars().str.replace_all(",", "").cast(pl.Float64, strict=False)
+    return number_expr(pl.col(col))
 
 
 def _list_rows(src: Source, idx: list[int], msg: Any, errors: list[str]) -> None:
@@ -156,17 +155,27 @@ def _bad_numbers(src: Source, df: pl.DataFrame, col: str, errors: list[str], *, 
         _list_rows(src, idx, [f"{col} is not a finite number"] * len(idx), errors)
         return
     raw = pl.col(col).cast(pl.String).str.strip_chars()
+    blank = is_blank_expr(raw)
     checked = df.select(
         raw.alias("raw"),
-        (raw.is_not_null() & (raw != "") & _number(df, col).is_null()).alias("bad"),
-        (raw.is_null() | (raw == "")).alias("empty"),
+        (~blank & _number(df, col).is_null()).alias("bad"),
+        blank.alias("empty"),
     )
     idx = np.flatnonzero(checked["bad"].to_numpy()).tolist()
     raws = checked["raw"].gather(idx).to_list() if idx else []
-    _list_rows(src, idx, [f"{col} '{r}' is not a number" for r in raws], errors)
+    _list_rows(src, idx, [f"{col} '{r}' is not a number{_why(r)}" for r in raws], errors)
     if not allow_empty:
         idx = np.flatnonzero(checked["empty"].to_numpy()).tolist()
         _list_rows(src, idx, [f"{col} is empty"] * len(idx), errors)
+
+
+def _why(raw: str) -> str:
+    """The parser's reason beyond "not a number" (an ambiguous comma, a unit, …), for the message."""
+    try:
+        parse_number(raw, max_abs=None)
+    except NumberError as exc:
+        return "" if exc.reason_en == "is not a number" else f" ({exc.reason_en})"
+    return ""
 
 
 def _empty_text(src: Source, df: pl.DataFrame, col: str, errors: list[str]) -> None:

@@ -142,7 +142,7 @@ def export(request):
 def _import(request, func, upload: UploadedFile):
     allowed = None if request.user.is_superuser else scope_unit_ids(person_of(request.user))
     try:
-        return func(upload.read(), user=request.user, allowed_unit_ids=allowed)
+        return func(upload.read(), user=request.user, allowed_unit_ids=allowed, filename=upload.name or "")
     except excel.ImportFailed as exc:
         raise HttpError(
             422, "; ".join(str(e) for e in exc.errors)

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.lib.numbers import NumberError, field_limit, parse_number
+from kaohe.lib.tabular import Column, RowError, Table, TabularError, read_workbook
+from kaohe.lib.tabular import text as cell_text
+from kaohe.orgs.imports import all_or_nothing
 from kaohe.orgs.models import OrgUnit
 from kaohe.projects import services
 from kaohe.projects.models import MonthlyReport, Project, ProjectLevel, ProjectSource, ProjectType
@@ -69,22 +71,8 @@ MILESTONE_FIELDS = {
 }
 
 
-@dataclass
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("第%(row)d行“%(column)s”：%(reason)s") % {"row": self.row, "column": _(self.column), "reason": self.reason}
-
-
-class ImportFailed(Exception):
-    """The file was refused; ``errors`` says where and why. Nothing was saved."""
-
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(str(e) for e in errors[:5]))
-        self.errors = errors
+# The file was refused: ``errors`` (``kaohe.lib.tabular.RowError``) say where and why; nothing saved.
+ImportFailed = TabularError
 
 
 def _header_style(ws) -> None:
@@ -135,33 +123,22 @@ def export_reports(reports) -> bytes:
     return _workbook_bytes(wb)
 
 
-def _rows(data: bytes, columns: list[tuple[str, str]]) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        return [], [RowError(0, "文件", _("不是有效的Excel文件（.xlsx）"))]
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-    by_header = {h: k for k, h in columns}
-    missing = [h for k, h in columns if h not in header and k in REQUIRED | {"month", "invest_month"}]
-    if missing:
-        return [], [RowError(1, h, _("缺少此列")) for h in missing]
-    index = {by_header[h]: i for i, h in enumerate(header) if h in by_header}
-    out = []
-    for n, values in enumerate(rows, start=2):
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        out.append((n, {k: (values[i] if i < len(values) else None) for k, i in index.items()}))
-    return out, []
+MONEY_LIMIT = field_limit(14, 2)  # total_investment, year_plan, invest_month: DecimalField(14, 2)
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
+def _table(data: bytes, columns: list[tuple[str, str]], filename: str) -> Table:
+    """The first sheet read through its header row (row 1); refused if a required column is
+    missing, a column is duplicated or the header row is blank."""
+    required = REQUIRED | {"month", "invest_month"}
+    book = read_workbook(data, filename)
+    sheet = book.first
+    table = sheet.table([Column(k, h, required=k in required) for k, h in columns])
+    if sheet.errors:
+        raise TabularError(sheet.errors)
+    return table
+
+
+_text = cell_text
 
 
 def _date(v: Any) -> dt.date | None:
@@ -179,10 +156,10 @@ def _date(v: Any) -> dt.date | None:
 
 def _decimal(v: Any) -> Decimal:
     try:
-        d = Decimal(_text(v).replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(_("应为数字")) from None
-    if not d.is_finite():
+        d = parse_number(v, max_abs=MONEY_LIMIT)
+    except NumberError as exc:
+        raise ValueError(f"“{_text(v)}”{exc.reason}") from None
+    if d is None:
         raise ValueError(_("应为数字"))
     return d
 
@@ -196,19 +173,19 @@ def _choice(field: str, v: Any) -> str:
     raise ValueError(_("应为：%(options)s") % {"options": "、".join(str(label) for _, label in enum.choices)})
 
 
-def import_projects(data: bytes, *, user=None, allowed_unit_ids: set[int] | None = None) -> dict[str, int]:
+def import_projects(data: bytes, *, user=None, allowed_unit_ids: set[int] | None = None,
+                    filename: str = "projects.xlsx") -> dict[str, int]:
     """Create or update (by 项目编号) every project of the file, or nothing."""
-    rows, errors = _rows(data, PROJECT_COLUMNS)
-    if errors:
-        raise ImportFailed(errors)
+    table = _table(data, PROJECT_COLUMNS, filename)
+    errors: list[RowError] = []
     units = {u.code: u for u in OrgUnit.objects.all()}
-    headers = dict(PROJECT_COLUMNS)
     # A code already taken by a project outside the importer's scope is refused: updating it
     # would hand another unit's project (and its reports and problems) to the importer.
-    existing_units = dict(Project.objects.filter(code__in={_text(r.get("code")) for _n, r in rows}).values_list("code", "unit_id"))
+    existing_units = dict(Project.objects.filter(code__in={_text(table.get(r, "code")) for r in table.rows}).values_list("code", "unit_id"))
     parsed: list[tuple[int, dict[str, Any]]] = []
     seen: dict[str, int] = {}
-    for n, raw in rows:
+    for line in table.rows:
+        n, raw = line.number, table.record(line)
         clean: dict[str, Any] = {}
         for key, value in raw.items():
             try:
@@ -237,22 +214,23 @@ def import_projects(data: bytes, *, user=None, allowed_unit_ids: set[int] | None
                 else:
                     clean[key] = _text(value)
             except ValueError as exc:
-                errors.append(RowError(n, headers[key], str(exc)))
+                errors.append(table.error(line, key, str(exc)))
         code = clean.get("code")
         owner_id = existing_units.get(code)
         if owner_id is not None and allowed_unit_ids is not None and owner_id not in allowed_unit_ids:
-            errors.append(RowError(n, headers["code"], _("项目编号“%(code)s”已被管辖范围以外的单位使用，不能导入或修改该项目") % {"code": code}))
+            errors.append(table.error(line, "code", _("项目编号“%(code)s”已被管辖范围以外的单位使用，不能导入或修改该项目") % {"code": code}))
         if code:
             if code in seen:
-                errors.append(RowError(n, headers["code"], _("与第%(row)d行重复") % {"row": seen[code]}))
+                errors.append(table.error(line, "code", _("与第%(row)d行重复") % {"row": seen[code]}))
             seen[code] = n
         if clean.get("actual_start") and clean.get("actual_stats") and clean["actual_stats"] < clean["actual_start"]:
-            errors.append(RowError(n, headers["actual_stats"], _("列统日期早于实际开工日期")))
+            errors.append(table.error(line, "actual_stats", _("列统日期早于实际开工日期")))
         parsed.append((n, clean))
-    if errors:
-        raise ImportFailed(errors)
-    created = updated = 0
-    with transaction.atomic():
+    if not parsed and not errors:
+        errors.append(RowError(table.sheet.label, None, "", _("文件中没有项目"), "the file holds no projects"))
+
+    def save() -> dict[str, int]:
+        created = updated = 0
         stage_set = services.default_stage_set()
         stages = {s.code: s for s in stage_set.stages.all()}
         for _n, clean in parsed:
@@ -279,15 +257,17 @@ def import_projects(data: bytes, *, user=None, allowed_unit_ids: set[int] | None
             after={"created": created, "updated": updated, "codes": [c["code"] for _, c in parsed][:1000]},
             user=user,
         )
-    return {"created": created, "updated": updated}
+        return {"created": created, "updated": updated}
+
+    return all_or_nothing(errors, save)
 
 
-def import_reports(data: bytes, *, user=None, allowed_unit_ids: set[int] | None = None) -> dict[str, int]:
+def import_reports(data: bytes, *, user=None, allowed_unit_ids: set[int] | None = None,
+                   filename: str = "reports.xlsx") -> dict[str, int]:
     """Submit every monthly report of the file (one per project and month), or nothing."""
-    rows, errors = _rows(data, REPORT_COLUMNS)
-    if errors:
-        raise ImportFailed(errors)
-    headers = dict(REPORT_COLUMNS)
+    table = _table(data, REPORT_COLUMNS, filename)
+    errors: list[RowError] = []
+    rows = [(line, table.record(line)) for line in table.rows]
     codes = {_text(r.get("code")) for _, r in rows}
     projects = {p.code: p for p in Project.objects.filter(code__in=codes)}
     confirmed = set(
@@ -295,42 +275,46 @@ def import_reports(data: bytes, *, user=None, allowed_unit_ids: set[int] | None 
     )
     parsed = []
     seen: dict[tuple, int] = {}
-    for n, raw in rows:
+    for line, raw in rows:
+        n = line.number
         code = _text(raw.get("code"))
         project = projects.get(code)
         if project is None:
-            errors.append(RowError(n, headers["code"], _("项目“%(code)s”不存在") % {"code": code}))
+            errors.append(table.error(line, "code", _("项目“%(code)s”不存在") % {"code": code}))
         elif allowed_unit_ids is not None and project.unit_id not in allowed_unit_ids:
-            errors.append(RowError(n, headers["code"], _("无权报送项目“%(code)s”") % {"code": code}))
+            errors.append(table.error(line, "code", _("无权报送项目“%(code)s”") % {"code": code}))
         try:
             year = int(_decimal(raw.get("year")))
         except ValueError:
-            errors.append(RowError(n, headers["year"], _("应为数字")))
+            errors.append(table.error(line, "year", _("应为数字")))
             year = None
         try:
             month = int(_decimal(raw.get("month")))
             if not 1 <= month <= 12:
                 raise ValueError
         except ValueError:
-            errors.append(RowError(n, headers["month"], _("月份应在1–12之间")))
+            errors.append(table.error(line, "month", _("月份应在1–12之间")))
             month = None
         try:
             amount = _decimal(raw.get("invest_month"))
             if amount < 0:
-                errors.append(RowError(n, headers["invest_month"], _("不能为负数")))
+                errors.append(table.error(line, "invest_month", _("不能为负数")))
         except ValueError as exc:
-            errors.append(RowError(n, headers["invest_month"], str(exc)))
+            errors.append(table.error(line, "invest_month", str(exc)))
             amount = None
         key = (code, year, month)
         if key in seen:
-            errors.append(RowError(n, headers["month"], _("与第%(row)d行重复") % {"row": seen[key]}))
+            errors.append(table.error(line, "month", _("与第%(row)d行重复") % {"row": seen[key]}))
         seen[key] = n
         if key in confirmed:
-            errors.append(RowError(n, headers["month"], _("该月进展已确认，不能重复报送")))
+            errors.append(table.error(line, "month", _("该月进展已确认，不能重复报送")))
         parsed.append((n, project, year, month, amount, _text(raw.get("progress")), _text(raw.get("issues"))))
-    if errors:
-        raise ImportFailed(errors)
-    with transaction.atomic():
+    if not parsed and not errors:
+        errors.append(RowError(table.sheet.label, None, "", _("文件中没有月度进展"), "the file holds no monthly reports"))
+
+    def save() -> dict[str, int]:
         for _n, project, year, month, amount, progress, issues in sorted(parsed, key=lambda r: (r[1].pk, r[2], r[3])):
             services.submit_report(project, year, month, amount, progress=progress, issues=issues, user=user)
-    return {"reports": len(parsed)}
+        return {"reports": len(parsed)}
+
+    return all_or_nothing(errors, save)

@@ -16,15 +16,12 @@ from django.utils.translation import gettext as _
 
 from kaohe.projects.models import Project, ProjectLevel, ProjectWarning
 from kaohe.projects.templatetags.projects_tags import stage_name
+from kaohe.projects.templatetags.projects_tags import wan as _wan
 
 
 def _light(level: str) -> SafeString:
     label = {"red": _("红灯"), "yellow": _("黄灯")}.get(level, _("绿灯"))
     return format_html('<span class="light light-{}">{}</span>', level if level in ("red", "yellow") else "green", label)
-
-
-def _wan(value) -> str:
-    return "—" if value is None else f"{round(float(value)):,}"
 
 
 def project_rows(projects: Iterable[Project]) -> SafeString:

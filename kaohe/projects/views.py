@@ -564,7 +564,7 @@ def import_file(request, kind: str):
             allowed = None if request.user.is_superuser else scope_unit_ids(person_of(request.user))
             func = excel.import_projects if kind == "projects" else excel.import_reports
             try:
-                result = func(upload.read(), user=request.user, allowed_unit_ids=allowed)
+                result = func(upload.read(), user=request.user, allowed_unit_ids=allowed, filename=upload.name or "")
             except excel.ImportFailed as exc:
                 errors = [str(e) for e in exc.errors]
             else:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Avg, Count
 
+from kaohe.lib.numbers import number
 from kaohe.results.models import (
     Flag,
     FlagKind,
@@ -118,12 +119,6 @@ def arrow_html(change: int | None):
     if change < 0:
         return mark_safe(f'<span class="rk-down" title="{_("较上期后退")}">↓{-change}</span>')
     return mark_safe(f'<span class="rk-flat" title="{_("名次不变")}">→</span>')
-
-
-def number(value, digits: int = 2) -> str:
-    from kaohe.web.formatting import number as fmt
-
-    return fmt(value, digits)
 
 
 def board_rows(

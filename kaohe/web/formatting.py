@@ -1,152 +1,20 @@
-"""Numbers, amounts, changes and dates formatted for the reader's language.
+"""Dates, periods and rank movements formatted for the reader's language.
 
 Pure functions (no request, no templates) so that reports and exports can use
 them too; ``kaohe.web.templatetags.kaohe_format`` wraps them as template
-filters for the active language.
-
-Conventions (stated once, used everywhere):
-- Amounts are stored in 万元 (the unit of Chinese statistical and project
-  reporting). ``wanyuan`` shows them in 万元, ``yiyuan`` in 亿元 (÷ 10 000),
-  ``amount`` picks 亿元 from 1 亿 upward. Pass ``unit="yuan"`` for values in 元.
-  English shows plain yuan, million yuan or billion yuan.
-- Percentages are stored as percent numbers (5.2 means 5.2 %), as the
-  statistical bulletins print them; ``ratio`` takes a fraction (0.052).
-- Rounding is 四舍五入 (half up), on the decimal value, never on a float.
-- A missing value shows as an em dash "—".
+filters for the active language. Numbers, amounts and percentages are
+``kaohe.lib.numbers`` (the one formatter: 四舍五入 on the decimal value, units
+万元/亿元/%/个); this module only adds what is about calendars and ranks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-MISSING = "—"
-UP, DOWN, FLAT = "▲", "▼", "—"
+from kaohe.lib.numbers import DOWN, MISSING, UP, is_english
+
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 QUARTERS_ZH = ("一", "二", "三", "四")
-
-
-def is_english(language: str | None) -> bool:
-    return bool(language) and language.lower().startswith("en")
-
-
-def to_decimal(value) -> Decimal | None:
-    """``value`` as a Decimal, or None for missing/non-numeric values (None, "", NaN)."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
-    if number.is_nan() or number.is_infinite():
-        return None
-    return number
-
-
-def number(value, digits: int = 0) -> str:
-    """``1234567.891`` → ``"1,234,567.89"`` (digits=2). Half-up rounding, thousands separators."""
-    d = to_decimal(value)
-    if d is None:
-        return MISSING
-    quantum = Decimal(1).scaleb(-digits)
-    rounded = d.quantize(quantum, rounding=ROUND_HALF_UP)
-    if rounded == 0:
-        rounded = abs(rounded)  # no "-0.00"
-    return f"{rounded:,.{digits}f}"
-
-
-def _wan(value, unit: str) -> Decimal | None:
-    d = to_decimal(value)
-    if d is None:
-        return None
-    if unit == "yuan":
-        return d / Decimal(10_000)
-    if unit != "wanyuan":
-        raise ValueError(f"unknown amount unit {unit!r}: use 'wanyuan' or 'yuan'")
-    return d
-
-
-def _english_amount(wan: Decimal, digits: int) -> str:
-    yuan = wan * 10_000
-    if abs(yuan) >= Decimal("1e9"):
-        return f"{number(yuan / Decimal('1e9'), max(digits, 2))} billion yuan"
-    if abs(yuan) >= Decimal("1e6"):
-        return f"{number(yuan / Decimal('1e6'), max(digits, 2))} million yuan"
-    return f"{number(yuan, 0)} yuan"
-
-
-def wanyuan(value, language: str | None = None, digits: int = 2, unit: str = "wanyuan") -> str:
-    """An amount in 万元: ``12345.678`` → ``"12,345.68万元"`` / ``"123.46 million yuan"``."""
-    wan = _wan(value, unit)
-    if wan is None:
-        return MISSING
-    if is_english(language):
-        return _english_amount(wan, digits)
-    return f"{number(wan, digits)}万元"
-
-
-def yiyuan(value, language: str | None = None, digits: int = 2, unit: str = "wanyuan") -> str:
-    """An amount shown in 亿元: ``12345.678`` (万元) → ``"1.23亿元"`` / ``"123.46 million yuan"``."""
-    wan = _wan(value, unit)
-    if wan is None:
-        return MISSING
-    if is_english(language):
-        return _english_amount(wan, digits)
-    return f"{number(wan / Decimal(10_000), digits)}亿元"
-
-
-def amount(value, language: str | None = None, digits: int = 2, unit: str = "wanyuan") -> str:
-    """亿元 from 1 亿 upward, else 万元: the way bulletins print money."""
-    wan = _wan(value, unit)
-    if wan is None:
-        return MISSING
-    if abs(wan) >= 10_000:
-        return yiyuan(wan, language, digits)
-    return wanyuan(wan, language, digits)
-
-
-def percent(value, digits: int = 1) -> str:
-    """A percent number: ``5.25`` → ``"5.3%"``."""
-    d = to_decimal(value)
-    return MISSING if d is None else f"{number(d, digits)}%"
-
-
-def ratio(value, digits: int = 1) -> str:
-    """A fraction as a percentage: ``0.0525`` → ``"5.3%"``."""
-    d = to_decimal(value)
-    return MISSING if d is None else percent(d * 100, digits)
-
-
-def signed(value, digits: int = 1) -> str:
-    """``1.25`` → ``"+1.3"``, ``-0.8`` → ``"-0.8"``, ``0`` → ``"0.0"``."""
-    d = to_decimal(value)
-    if d is None:
-        return MISSING
-    text = number(d, digits)
-    return f"+{text}" if d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP) > 0 else text
-
-
-def direction(value, digits: int = 1) -> int:
-    """+1 up, -1 down, 0 flat (after rounding to ``digits``), None-safe (0)."""
-    d = to_decimal(value)
-    if d is None:
-        return 0
-    rounded = d.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return (rounded > 0) - (rounded < 0)
-
-
-def change(value, digits: int = 1, suffix: str = "") -> str:
-    """A change with an arrow: ``2.345`` → ``"▲2.3"``, ``-1`` → ``"▼1.0"``, ``0`` → ``"—0.0"``."""
-    d = to_decimal(value)
-    if d is None:
-        return MISSING
-    arrow = {1: UP, -1: DOWN, 0: FLAT}[direction(d, digits)]
-    return f"{arrow}{number(abs(d), digits)}{suffix}"
-
-
-def change_pp(value, language: str | None = None, digits: int = 1) -> str:
-    """A change in percentage points: ``"▲1.2个百分点"`` / ``"▲1.2 pp"``."""
-    return change(value, digits, " pp" if is_english(language) else "个百分点")
 
 
 def rank_change(current, previous, language: str | None = None) -> str:

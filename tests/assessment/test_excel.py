@@ -186,3 +186,81 @@ def test_the_submission_flow_uses_the_uploaded_values(world):
             wb["数据"][f"{c}{r}"] = v
     assert _import(w, version, period, _bytes(wb)).ok
     services.submit(services.submission_for(version, w.stats_bureau, period), user=w.submitter)
+
+
+def test_a_comma_that_is_not_thousands_grouping_is_refused_not_stored_as_51(world):
+    w, version, period = world
+    wb = _template(w, version, period)
+    wb["数据"]["C4"], wb["数据"]["C5"] = "5,1", "5,100"  # 5,1 was once stored as 51
+    outcome = _import(w, version, period, _bytes(wb))
+    assert [(p.row, p.column) for p in outcome.problems] == [(4, "C")]
+    assert "逗号用法不明确" in outcome.problems[0].reason and "5,100" in outcome.problems[0].reason
+    assert not DataValue.objects.exists()
+
+
+def test_a_formula_cell_without_a_cached_value_is_named_not_skipped(world):
+    w, version, period = world
+    wb = _template(w, version, period)
+    ws = wb["数据"]
+    ws["C4"], ws["D4"], ws["E4"] = 100, "=C4*2", 300  # openpyxl saves the formula without its result
+    outcome = _import(w, version, period, _bytes(wb))
+    assert [(p.sheet, p.row, p.column) for p in outcome.problems] == [("数据", 4, "D")]
+    assert "公式没有计算结果" in outcome.problems[0].reason
+    assert not DataValue.objects.exists()
+
+
+def test_a_duplicated_indicator_column_is_named_instead_of_silently_winning(world):
+    w, version, period = world
+    wb = _template(w, version, period)
+    ws = wb["数据"]
+    ws.protection.sheet = False
+    ws["F1"], ws["C4"], ws["F4"] = "fai", 1, 2  # a second fai column
+    outcome = _import(w, version, period, _bytes(wb))
+    assert [(p.row, p.column, p.reason) for p in outcome.problems] == [(1, "F", "指标 fai 的列重复（已在 C 列）")]
+    assert not DataValue.objects.exists()
+
+
+def test_a_blank_header_row_is_an_error_not_a_success_with_nothing_saved(world):
+    w, version, period = world
+    outcome = _import(w, version, period, ",,\nC-A,甲区,1\n".encode(), name="v.csv")
+    assert not outcome.ok and "表头为空" in outcome.problems[0].reason and outcome.saved == 0
+
+
+def test_csv_in_long_form_accepts_the_headers_kaohe_score_accepts(world):
+    w, version, period = world
+    csv = "单位,指标,值,期间\nC-A,fai,10,2025-03\nC-B,fai,12,2025-04\n".encode()
+    outcome = _import(w, version, period, csv, name="v.csv")
+    assert [(p.row, p.column) for p in outcome.problems] == [(3, "D")]  # 2025-04 is not this period (2025-03)
+    ok = _import(w, version, period, "单位,指标,值\nC-A,fai,10\n".encode(), name="v.csv")
+    assert ok.ok and ok.saved == 1
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(world, settings):
+    w, version, period = world
+    from kaohe.lib import tabular
+
+    huge = b"unit,indicator,value\n" + b"C-A,fai,1\n" * 10
+    outcome = excel.import_values(huge, "v.csv", user=w.submitter, version=version, period=period,
+                                  responsible_unit=w.stats_bureau, limits=tabular.Limits(max_bytes=50))
+    assert "文件过大" in outcome.problems[0].reason and not DataValue.objects.exists()
+
+
+def test_targets_import_reads_aliased_headers_and_refuses_the_whole_file_on_any_bad_row(world, client_for):
+    w, version, period = world
+    from kaohe.assessment.models import Target
+    from kaohe.assessment.targets import import_targets
+    from kaohe.lib.tabular import TabularError
+
+    assert import_targets(version, "单位,指标,目标\nC-A,jobs,1200\nC-B,jobs,\"1,500\"\n".encode(), "t.csv", w.office) == 2
+    assert sorted(Target.objects.values_list("target", flat=True)) == [Decimal("1200"), Decimal("1500")]
+    bad = '单位代码,指标代码,目标值\nC-A,jobs,"5,1"\nC-Q,jobs,3\nC-B,nope,4\nC-B,jobs,9\nC-B,jobs,8\n'
+    with pytest.raises(TabularError) as err:
+        import_targets(version, bad.encode(), "t.csv", w.office)
+    assert [(e.row, e.column, e.header, e.reason[:12]) for e in err.value.errors] == [
+        (2, "C", "目标值", "“5,1”逗号用法不明确"),
+        (3, "A", "单位代码", "未知单位 C-Q"),
+        (4, "B", "指标代码", "未知指标 nope"),
+        (6, "A", "单位代码", "与第5行重复"),
+    ]
+    assert str(err.value.errors[1]) == "第3行A列“单位代码”：未知单位 C-Q"
+    assert sorted(Target.objects.values_list("target", flat=True)) == [Decimal("1200"), Decimal("1500")]  # unchanged

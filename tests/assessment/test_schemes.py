@@ -123,16 +123,16 @@ def test_a_scheme_workbook_with_bad_cells_names_sheet_row_and_column():
     with pytest.raises(schemes.SchemeInvalid) as err:
         schemes.workbook_to_content(out.getvalue())
     assert err.value.errors == [
-        "工作表“指标”第 2 行 D 列: 分值“十分”不是数字",
-        "工作表“指标”第 3 行 B 列: 指标代码为空",
-        "工作表“指标”第 4 行 E 列: 参数应写作 step=3; min=0",
+        "工作表“指标”第2行D列“分值”：“十分”不是数字",
+        "工作表“指标”第3行B列“指标代码”：指标代码为空",
+        "工作表“指标”第4行E列“参数”：参数应写作 step=3; min=0",
     ]
 
 
 def test_not_a_workbook_is_a_plain_message():
     with pytest.raises(schemes.SchemeInvalid) as err:
         schemes.workbook_to_content(b"hello")
-    assert err.value.errors == ["文件无法作为 Excel 工作簿打开 (.xlsx)"]
+    assert err.value.errors == ["无法作为 Excel 工作簿 (.xlsx) 打开"]
 
 
 def test_exports_open_back(org_world, client_for):

@@ -106,6 +106,36 @@ def test_a_value_that_is_not_a_number(tmp_path, capsys):
     assert "error: values.csv line 5: value '八' is not a number" in err
 
 
+def test_an_ambiguous_comma_is_refused_and_thousands_grouping_is_read(tmp_path, capsys):
+    # "5,1" was once read as 51 (commas stripped); it is 5.1 to a European and 51 to nobody.
+    err = bad(tmp_path, capsys, values=edited(tmp_path, "values.csv", {5: 'P1,gdp_growth,"5,1"'}))
+    assert "error: values.csv line 5: value '5,1' is not a number (ambiguous comma" in err
+    code, _out = run(tmp_path, values=edited(tmp_path, "values.csv", {5: 'P1,gdp_growth,"1,008.0"'}))
+    assert code == 0
+
+
+def test_chinese_headers_are_read_as_kaohe_score_documents(tmp_path, capsys):
+    text = (GOLDEN / "values.csv").read_text(encoding="utf-8").replace("unit,indicator,value", "单位,指标,值", 1)
+    p = tmp_path / "values.csv"
+    p.write_text(text, encoding="utf-8")
+    code, out = run(tmp_path, values=p)
+    assert code == 0
+    assert (out / "totals.csv").read_bytes() == (GOLDEN / "expected" / "totals.csv").read_bytes()
+
+
+def test_an_xlsx_formula_without_a_cached_value_is_named(tmp_path, capsys):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for line in (GOLDEN / "values.csv").read_text(encoding="utf-8").splitlines():
+        ws.append(line.split(","))
+    ws["C5"] = "=C2+1"  # never calculated: no cached value in the file
+    wb.save(tmp_path / "values.xlsx")
+    err = bad(tmp_path, capsys, values=tmp_path / "values.xlsx")
+    assert "values.xlsx: sheet Sheet, row 5, column C: a formula without a calculated value" in err
+
+
 def test_a_duplicated_row(tmp_path, capsys):
     err = bad(tmp_path, capsys, values=edited(tmp_path, "values.csv", append=["D1,gdp_growth,7"]))
     assert "error: values.csv line 36: duplicate row for unit 'D1', indicator 'gdp_growth' (first given at line 2)" in err

@@ -64,24 +64,24 @@ def test_bad_rows_are_all_named_and_nothing_is_saved(org_world):
     with pytest.raises(excel.ImportFailed) as info:
         excel.import_projects(data)
     messages = [str(e) for e in info.value.errors]
-    assert "第3行“属地单位代码”：单位代码“NOPE”不存在" in messages
-    assert "第4行“总投资（万元）”：应为数字" in messages
-    assert "第4行“计划开工”：日期格式应为YYYY-MM-DD" in messages
-    assert "第5行“项目类型”：应为：产业、民生、基础设施、社会事业" in messages
-    assert "第5行“项目编号”：与第2行重复" in messages
-    assert "第6行“项目名称”：必填" in messages
-    assert "第6行“列统日期”：列统日期早于实际开工日期" in messages
+    assert "工作表“Sheet”第3行D列“属地单位代码”：单位代码“NOPE”不存在" in messages
+    assert "工作表“Sheet”第4行J列“总投资（万元）”：“很多”不是数字" in messages
+    assert "工作表“Sheet”第4行P列“计划开工”：日期格式应为YYYY-MM-DD" in messages
+    assert "工作表“Sheet”第5行F列“项目类型”：应为：产业、民生、基础设施、社会事业" in messages
+    assert "工作表“Sheet”第5行A列“项目编号”：与第2行重复" in messages
+    assert "工作表“Sheet”第6行B列“项目名称”：必填" in messages
+    assert "工作表“Sheet”第6行T列“列统日期”：列统日期早于实际开工日期" in messages
     assert not Project.objects.exists()
 
 
 def test_a_missing_required_column_is_named(org_world):
     with pytest.raises(excel.ImportFailed) as info:
         excel.import_projects(xlsx([["x"]], header=["项目编号"]))
-    assert "第1行“项目名称”：缺少此列" in [str(e) for e in info.value.errors]
+    assert "工作表“Sheet”第1行“项目名称”：缺少此列" in [str(e) for e in info.value.errors]
 
 
 def test_a_file_that_is_not_excel_is_refused(org_world):
-    with pytest.raises(excel.ImportFailed, match="不是有效的Excel文件"):
+    with pytest.raises(excel.ImportFailed, match="无法作为 Excel 工作簿"):
         excel.import_projects(b"not a workbook")
 
 
@@ -124,10 +124,10 @@ def test_monthly_reports_import_all_or_nothing(org_world):
     with pytest.raises(excel.ImportFailed) as info:
         excel.import_reports(bad)
     messages = [str(e) for e in info.value.errors]
-    assert "第3行“项目编号”：项目“XM999”不存在" in messages
-    assert "第4行“月份”：月份应在1–12之间" in messages
-    assert "第5行“当月完成投资（万元）”：不能为负数" in messages
-    assert "第6行“月份”：该月进展已确认，不能重复报送" in messages
+    assert "工作表“Sheet”第3行A列“项目编号”：项目“XM999”不存在" in messages
+    assert "工作表“Sheet”第4行C列“月份”：月份应在1–12之间" in messages
+    assert "工作表“Sheet”第5行D列“当月完成投资（万元）”：不能为负数" in messages
+    assert "工作表“Sheet”第6行C列“月份”：该月进展已确认，不能重复报送" in messages
     assert MonthlyReport.objects.count() == 2
 
 
@@ -137,7 +137,7 @@ def test_the_import_page_lists_the_errors_for_the_user(org_world, client_for):
     upload.name = "list.xlsx"
     response = client_for(org_world.office).post(reverse("projects:import", args=["projects"]), {"file": upload})
     assert response.status_code == 400
-    assert "第2行“属地单位代码”：单位代码“NOPE”不存在" in response.content.decode()
+    assert "工作表“Sheet”第2行D列“属地单位代码”：单位代码“NOPE”不存在" in response.content.decode()
     assert not Project.objects.exists()
 
 
@@ -161,7 +161,7 @@ def test_a_district_office_importing_another_districts_project_code_is_refused_a
     upload.name = "list.xlsx"
     response = client_for(office_a).post(reverse("projects:import", args=["projects"]), {"file": upload})
     assert response.status_code == 400
-    assert "第3行“项目编号”：项目编号“XM300”已被管辖范围以外的单位使用，不能导入或修改该项目" in response.content.decode()
+    assert "工作表“Sheet”第3行A列“项目编号”：项目编号“XM300”已被管辖范围以外的单位使用，不能导入或修改该项目" in response.content.decode()
     theirs.refresh_from_db()
     assert (theirs.unit, theirs.name) == (org_world.district_b, "乙区物流园")
     assert not Project.objects.filter(code="XM301").exists()  # all or nothing
@@ -172,3 +172,50 @@ def test_an_office_may_update_a_project_it_already_manages_by_import(org_world):
     result = excel.import_projects(xlsx([row(**{"项目编号": "XM302"})]), allowed_unit_ids={org_world.district_a.pk})
     assert result == {"created": 0, "updated": 1}
     assert Project.objects.get(code="XM302").name == "智能装备产业园"
+
+
+def test_a_duplicated_column_is_named_instead_of_silently_winning(org_world):
+    header = HEAD + ["总投资(万元)"]  # a second 总投资 column (half-width brackets: the same header)
+    with pytest.raises(excel.ImportFailed) as info:
+        excel.import_projects(xlsx([row() + [1]], header=header))
+    assert [(e.row, e.column) for e in info.value.errors] == [(1, "U")]
+    assert "重复" in info.value.errors[0].reason
+    assert not Project.objects.exists()
+
+
+def test_a_blank_header_row_is_an_error_not_a_success_with_nothing_saved(org_world):
+    with pytest.raises(excel.ImportFailed, match="表头行为空"):
+        excel.import_projects(xlsx([[None] * len(HEAD), row()], header=[None] * len(HEAD)))
+
+
+@pytest.mark.parametrize("amount", [1e20, 1e308, "1e15"])
+def test_an_amount_beyond_the_fields_bound_is_refused_on_every_database(org_world, amount):
+    # 总投资 is DecimalField(14, 2): below 10**12 万元; 1e20 was once stored on SQLite and broke 9 pages.
+    with pytest.raises(excel.ImportFailed) as info:
+        excel.import_projects(xlsx([row(**{"总投资（万元）": amount})]))
+    assert [(e.column, e.header) for e in info.value.errors] == [("J", "总投资（万元）")]
+    assert "超出允许范围" in info.value.errors[0].reason
+    assert not Project.objects.exists()
+
+
+def test_projects_import_from_csv_through_the_same_reader(org_world):
+    lines = [",".join(HEAD), ",".join(str(v) if v is not None else "" for v in row())]
+    result = excel.import_projects("\n".join(lines).encode("gb18030"), filename="p.csv")
+    assert result == {"created": 1, "updated": 0}
+    assert Project.objects.get().total_investment == Decimal("150000")
+
+
+def test_a_failure_while_saving_rolls_back_every_row(org_world, monkeypatch):
+    calls = []
+    real = services.create_project
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("database refused the second project")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "create_project", flaky)
+    with pytest.raises(RuntimeError):
+        excel.import_projects(xlsx([row(), row(**{"项目编号": "XM002"})]))
+    assert not Project.objects.exists()  # the first project was rolled back with the second

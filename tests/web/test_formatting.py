@@ -9,6 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from kaohe.lib import numbers as n
 from kaohe.web import formatting as f
 
 
@@ -18,56 +19,56 @@ def render(source: str, language: str = "zh-hans", **context) -> str:
 
 
 def test_wanyuan_rounds_half_up_with_thousands_separators():
-    assert f.wanyuan(12345.678) == "12,345.68万元"
-    assert f.wanyuan(Decimal("0.005")) == "0.01万元"  # 四舍五入, not banker's rounding
-    assert f.wanyuan(2.675) == "2.68万元"  # the float 2.675 is 2.67499… in binary; we round its decimal
-    assert f.wanyuan(-1500) == "-1,500.00万元"
+    assert n.wanyuan(12345.678) == "12,345.68万元"
+    assert n.wanyuan(Decimal("0.005")) == "0.01万元"  # 四舍五入, not banker's rounding
+    assert n.wanyuan(2.675) == "2.68万元"  # the float 2.675 is 2.67499… in binary; we round its decimal
+    assert n.wanyuan(-1500) == "-1,500.00万元"
 
 
 def test_yiyuan_divides_wanyuan_by_ten_thousand():
-    assert f.yiyuan(12345.678) == "1.23亿元"
-    assert f.yiyuan(23456789) == "2,345.68亿元"
+    assert n.yiyuan(12345.678) == "1.23亿元"
+    assert n.yiyuan(23456789) == "2,345.68亿元"
 
 
 def test_amounts_given_in_yuan():
-    assert f.wanyuan(123456789, unit="yuan") == "12,345.68万元"
-    assert f.yiyuan(123456789, unit="yuan", digits=1) == "1.2亿元"
+    assert n.wanyuan(123456789, unit="yuan") == "12,345.68万元"
+    assert n.yiyuan(123456789, unit="yuan", digits=1) == "1.2亿元"
 
 
 def test_amount_switches_to_yiyuan_from_one_yi():
-    assert f.amount(9999) == "9,999.00万元"
-    assert f.amount(10000) == "1.00亿元"
+    assert n.amount(9999) == "9,999.00万元"
+    assert n.amount(10000) == "1.00亿元"
 
 
 def test_amounts_in_english_are_plain_yuan_millions_and_billions():
-    assert f.wanyuan(12345.678, "en") == "123.46 million yuan"  # 12,345.678万 = 123,456,780 yuan
-    assert f.yiyuan(23456789, "en") == "234.57 billion yuan"  # 2,345.6789亿 = 234,567,890,000 yuan
-    assert f.wanyuan(5, "en") == "50,000 yuan"
+    assert n.wanyuan(12345.678, "en") == "123.46 million yuan"  # 12,345.678万 = 123,456,780 yuan
+    assert n.yiyuan(23456789, "en") == "234.57 billion yuan"  # 2,345.6789亿 = 234,567,890,000 yuan
+    assert n.wanyuan(5, "en") == "50,000 yuan"
 
 
 def test_missing_values_show_a_dash():
     for value in (None, "", float("nan"), "abc"):
-        assert f.wanyuan(value) == "—"
-        assert f.percent(value) == "—"
-        assert f.change(value) == "—"
+        assert n.wanyuan(value) == "—"
+        assert n.percent(value) == "—"
+        assert n.change(value) == "—"
 
 
 def test_percent_and_ratio():
-    assert f.percent(5.25) == "5.3%"
-    assert f.percent(12, 0) == "12%"
-    assert f.ratio(0.0525) == "5.3%"
+    assert n.percent(5.25) == "5.3%"
+    assert n.percent(12, 0) == "12%"
+    assert n.ratio(0.0525) == "5.3%"
 
 
 def test_signed_and_change_arrows():
-    assert f.signed(1.25) == "+1.3"
-    assert f.signed(-0.8) == "-0.8"
-    assert f.signed(0.04) == "0.0"  # rounds to zero: no sign
-    assert f.change(2.345) == "▲2.3"
-    assert f.change(-1) == "▼1.0"
-    assert f.change(0.04) == "—0.0"
-    assert f.change(3.14, 1, "%") == "▲3.1%"
-    assert f.change_pp(-1.26) == "▼1.3个百分点"
-    assert f.change_pp(-1.26, "en") == "▼1.3 pp"
+    assert n.signed(1.25) == "+1.3"
+    assert n.signed(-0.8) == "-0.8"
+    assert n.signed(0.04) == "0.0"  # rounds to zero: no sign
+    assert n.change(2.345) == "▲2.3"
+    assert n.change(-1) == "▼1.0"
+    assert n.change(0.04) == "—0.0"
+    assert n.change(3.14, 1, "%") == "▲3.1%"
+    assert n.change_pp(-1.26) == "▼1.3个百分点"
+    assert n.change_pp(-1.26, "en") == "▼1.3 pp"
 
 
 def test_rank_change_counts_places_moved_up():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from decimal import Decimal
 from functools import partial
 from html import escape as _html_escape
 from pathlib import Path
@@ -17,6 +16,7 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,14 +33,11 @@ from kaohe.assessment.models import (
 )
 from kaohe.assessment.validation import check_values
 from kaohe.assessment.views.common import XLSX, default_period, default_version, download, user_unit
+from kaohe.lib.numbers import NumberError, parse_number, plain
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import check, is_office, person_of, require
 
 esc = partial(_html_escape, quote=True)
-
-
-def _fmt(value: Decimal | None) -> str:
-    return "" if value is None else (services._s(value) or "")
 
 
 @login_required
@@ -137,7 +134,7 @@ def render_rows(data: dict, editable: bool, language: str = "zh") -> str:
             key = (upk, code)
             row = stored.get(key)
             if row is not None:
-                value, rev, expl = _fmt(row[2]), row[3], row[4]
+                value, rev, expl = plain(row[2]), row[3], row[4]
             else:
                 value, rev, expl = "", 0, ""
             cls = "g-cell"
@@ -159,7 +156,7 @@ def render_rows(data: dict, editable: bool, language: str = "zh") -> str:
                 f'<input class="g-in" inputmode="decimal" autocomplete="off" value="{value}" data-rev="{rev}" data-r="{i}" data-c="{j}"'
                 f' data-expl="{esc(expl) if expl else ""}" aria-label="{uname} {name_e}"{ro}>'
             )
-            out.append(hist_tpl % ((_fmt(p) if p is not None else "—"), (_fmt(ly) if ly is not None else "—")))
+            out.append(hist_tpl % ((plain(p) if p is not None else "—"), (plain(ly) if ly is not None else "—")))
         out.append("</tr>")
     return "".join(out)
 
@@ -213,9 +210,10 @@ def grid_save(request, version_id: int, period_id: int, unit_id: int):
             results.append({"unit": unit_id_, "indicator": code, "status": "error", "messages": [_("指标 %(c)s 不由本单位负责填报") % {"c": code}]})
             continue
         try:
-            value = services.parse_decimal(raw.get("value"))
-        except ValueError:
-            results.append({"unit": unit_id_, "indicator": code, "status": "error", "messages": [_("“%(v)s”不是数字") % {"v": raw.get("value")}]})
+            value = parse_number(raw.get("value"))
+        except NumberError as exc:
+            results.append({"unit": unit_id_, "indicator": code, "status": "error",
+                            "messages": [_("“%(v)s”%(reason)s") % {"v": raw.get("value"), "reason": exc.text(get_language())}]})
             continue
         explanation = raw.get("explanation")
         items.append(services.ValueInput(unit_id_, code, value, revision=revision if revision else None,
@@ -233,9 +231,9 @@ def grid_save(request, version_id: int, period_id: int, unit_id: int):
             results.append({"unit": key[0], "indicator": key[1], "status": "error", "messages": errors[key]})
         elif key in conflicts:
             c = conflicts[key]
-            results.append({"unit": key[0], "indicator": key[1], "status": "conflict", "theirs": services._s(c.theirs),
-                            "yours": services._s(c.yours), "by": c.theirs_by, "revision": c.revision,
-                            "messages": [_("%(by)s 已将此值改为 %(v)s；您的值为 %(y)s") % {"by": c.theirs_by, "v": services._s(c.theirs) or "—", "y": services._s(c.yours) or "—"}]})
+            results.append({"unit": key[0], "indicator": key[1], "status": "conflict", "theirs": plain(c.theirs),
+                            "yours": plain(c.yours), "by": c.theirs_by, "revision": c.revision,
+                            "messages": [_("%(by)s 已将此值改为 %(v)s；您的值为 %(y)s") % {"by": c.theirs_by, "v": plain(c.theirs) or "—", "y": plain(c.yours) or "—"}]})
         else:
             results.append({"unit": key[0], "indicator": key[1], "status": "saved", "revision": result.revisions.get(key, 0),
                             "level": "warning" if key in warnings else "", "messages": warnings.get(key, [])})

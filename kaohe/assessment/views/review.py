@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from kaohe.assessment.models import (
     VersionStatus,
 )
 from kaohe.assessment.views.common import default_period, default_version
+from kaohe.lib.numbers import NumberError, parse_number
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import person_of, require
 
@@ -146,9 +148,11 @@ def correct(request, version_id: int, period_id: int):
     if request.method == "POST":
         try:
             unit = get_object_or_404(OrgUnit, pk=int(request.POST.get("unit", "0")))
-            value = services.parse_decimal(request.POST.get("value"))
+            value = parse_number(request.POST.get("value"))
             services.correct_value(request.user, version, period, unit, request.POST.get("indicator", ""), value,
                                    reason=request.POST.get("reason", ""))
+        except NumberError as exc:
+            messages.error(request, _("数值“%(v)s”%(reason)s") % {"v": exc.raw, "reason": exc.text(get_language())})
         except ValueError:
             messages.error(request, _("数值不是数字"))
         except services.WorkflowError as exc:

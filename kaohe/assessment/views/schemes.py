@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaohe.assessment import schemes as svc
 from kaohe.assessment.models import Scheme, SchemeVersion, Target, VersionStatus
+from kaohe.assessment.targets import import_targets
 from kaohe.assessment.views.common import DOCX, XLSX, download
-from kaohe.audit.models import AuditAction
-from kaohe.audit.services import record
+from kaohe.lib.tabular import TabularError
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require
 
@@ -219,8 +215,11 @@ def version_targets(request, pk: int):
     if request.method == "POST":
         require(request.user, "assessment.manage_scheme")
         upload = request.FILES.get("file")
-        problems = import_targets(version, upload.read() if upload else b"", request.user)
-        if not problems:
+        try:
+            import_targets(version, upload.read() if upload else b"", upload.name if upload else "", request.user)
+        except TabularError as exc:
+            problems = exc.texts(get_language())
+        else:
             messages.success(request, _("目标值已导入"))
             return redirect("assessment:version_targets", pk)
     targets = Target.objects.filter(version=version).select_related("unit").order_by("indicator", "unit__sort_order")
@@ -228,41 +227,6 @@ def version_targets(request, pk: int):
         "version": version, "targets": targets, "problems": problems, "nav_active": "schemes",
         "can_manage": check(request.user, "assessment.manage_scheme"),
     })
-
-
-def import_targets(version: SchemeVersion, data: bytes, user) -> list[str]:
-    import openpyxl
-
-    try:
-        ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception:  # noqa: BLE001
-        return [_("无法作为 Excel 工作簿 (.xlsx) 打开")]
-    units = dict(OrgUnit.objects.values_list("code", "pk"))
-    codes = set(version.indicators.values_list("code", flat=True))
-    problems, rows = [], []
-    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        if r == 1 or not row or all(c is None for c in row[:3]):
-            continue
-        unit, ind, value = (list(row) + [None] * 3)[:3]
-        if str(unit).strip() not in units:
-            problems.append(_("第%(r)s行 A列: 未知单位 %(u)s") % {"r": r, "u": unit})
-            continue
-        if str(ind).strip() not in codes:
-            problems.append(_("第%(r)s行 B列: 未知指标 %(i)s") % {"r": r, "i": ind})
-            continue
-        try:
-            rows.append((units[str(unit).strip()], str(ind).strip(), Decimal(str(value))))
-        except Exception:  # noqa: BLE001
-            problems.append(_("第%(r)s行 C列: “%(v)s”不是数字") % {"r": r, "v": value})
-    if problems:
-        return problems
-    with transaction.atomic():
-        before = list(Target.objects.filter(version=version).values_list("unit_id", "indicator", "target"))
-        Target.objects.filter(version=version).delete()
-        Target.objects.bulk_create([Target(version=version, unit_id=u, indicator=i, target=t) for u, i, t in rows])
-        record(AuditAction.IMPORT, version, object_type="assessment.target", before={"rows": before},
-               after={"rows": rows}, user=user)
-    return []
 
 
 @login_required

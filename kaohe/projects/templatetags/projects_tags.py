@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from kaohe.lib.numbers import number
+
 register = template.Library()
 
 
@@ -19,9 +21,7 @@ def light(level: str) -> str:
 @register.filter
 def wan(value) -> str:
     """An amount in 万元 with thousands separators and no decimals (— when empty)."""
-    if value is None or value == "":
-        return "—"
-    return f"{round(float(value)):,}"
+    return number(value, 0)
 
 
 @register.filter

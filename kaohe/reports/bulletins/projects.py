@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db.models import Max
 
+from kaohe.lib.numbers import number
 from kaohe.orgs.models import OrgUnit
 from kaohe.projects.data import TOTAL, unit_figures
 from kaohe.projects.figures import period_end, wide
@@ -26,14 +27,14 @@ CJK_FONTS = [
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
 ]
 UNIT_COLUMNS = [
-    ("proj_count", "项目数", "{:.0f}"),
-    ("proj_count_1e8", "亿元以上", "{:.0f}"),
-    ("proj_start_rate", "开工率%", "{:.1f}"),
-    ("proj_new_start_rate", "新开工率%", "{:.1f}"),
-    ("proj_invest_ytd", "累计投资(万元)", "{:,.0f}"),
-    ("proj_invest_plan_rate", "投资完成率%", "{:.1f}"),
-    ("proj_invest_schedule_rate", "序时完成率%", "{:.1f}"),
-    ("proj_stats_rate", "列统率%", "{:.1f}"),
+    ("proj_count", "项目数", 0),
+    ("proj_count_1e8", "亿元以上", 0),
+    ("proj_start_rate", "开工率%", 1),
+    ("proj_new_start_rate", "新开工率%", 1),
+    ("proj_invest_ytd", "累计投资(万元)", 0),
+    ("proj_invest_plan_rate", "投资完成率%", 1),
+    ("proj_invest_schedule_rate", "序时完成率%", 1),
+    ("proj_stats_rate", "列统率%", 1),
 ]
 
 
@@ -49,8 +50,9 @@ class BulletinData:
     yellow: list[dict]
 
 
-def _fmt(value, pattern: str) -> str:
-    return "—" if value is None else pattern.format(value)
+def _fmt(value, digits: int) -> str:
+    """四舍五入 (half up) like every page: the bulletin must print the figures the screen shows."""
+    return number(value, digits)
 
 
 def collect(year: int, month: int, *, city: OrgUnit | None) -> BulletinData:
@@ -117,7 +119,7 @@ def chart_png(data: BulletinData, width: int = 1400, height: int = 620) -> bytes
         x0 = left + i * slot + (slot - bar) / 2
         colour = "#2e9e4f" if v >= schedule else ("#e8a317" if v >= schedule - 30 else "#d42b2b")
         draw.rectangle((x0, top + plot_h - v * scale, x0 + bar, top + plot_h), fill=colour)
-        draw.text((x0 + bar / 2, top + plot_h - v * scale - 4), f"{v:.0f}", fill="#1f2937", font=font(18), anchor="md")
+        draw.text((x0 + bar / 2, top + plot_h - v * scale - 4), number(v, 0), fill="#1f2937", font=font(18), anchor="md")
         label = u["name"]
         lx, ly = x0 + bar / 2, top + plot_h + 10
         for j, ch in enumerate(label[:6]):  # vertical labels read well in Chinese
@@ -125,7 +127,7 @@ def chart_png(data: BulletinData, width: int = 1400, height: int = 620) -> bytes
     y = top + plot_h - schedule * scale
     for x in range(left, left + plot_w, 16):
         draw.line((x, y, min(x + 9, left + plot_w), y), fill="#b8191f", width=3)
-    draw.text((left + plot_w, y - 6), f"序时进度 {schedule:.1f}%", fill="#b8191f", font=font(22), anchor="rd")
+    draw.text((left + plot_w, y - 6), f"序时进度 {number(schedule, 1)}%", fill="#b8191f", font=font(22), anchor="rd")
     draw.line((left, top, left, top + plot_h), fill="#5b6777", width=2)
     draw.line((left, top + plot_h, left + plot_w, top + plot_h), fill="#5b6777", width=2)
     buf = io.BytesIO()
@@ -136,14 +138,14 @@ def chart_png(data: BulletinData, width: int = 1400, height: int = 620) -> bytes
 def _summary(data: BulletinData) -> list[str]:
     t = data.totals
     return [
-        f"截至{data.year}年{data.month}月底，全市纳入监测的重大项目{_fmt(t.get('proj_count'), '{:.0f}')}个，"
-        f"其中亿元以上{_fmt(t.get('proj_count_1e8'), '{:.0f}')}个、10亿元以上{_fmt(t.get('proj_count_1e9'), '{:.0f}')}个、"
-        f"50亿元以上{_fmt(t.get('proj_count_5e9'), '{:.0f}')}个、100亿元以上{_fmt(t.get('proj_count_1e10'), '{:.0f}')}个。",
-        f"开工率{_fmt(t.get('proj_start_rate'), '{:.1f}')}%，新开工率{_fmt(t.get('proj_new_start_rate'), '{:.1f}')}%，"
-        f"开复工率{_fmt(t.get('proj_start_restart_rate'), '{:.1f}')}%；竣工率{_fmt(t.get('proj_complete_rate'), '{:.1f}')}%，"
-        f"列统率{_fmt(t.get('proj_stats_rate'), '{:.1f}')}%。",
-        f"年度累计完成投资{_fmt(t.get('proj_invest_ytd'), '{:,.0f}')}万元，占年度计划{_fmt(t.get('proj_invest_plan_rate'), '{:.1f}')}%，"
-        f"为序时进度的{_fmt(t.get('proj_invest_schedule_rate'), '{:.1f}')}%；问题按时办结率{_fmt(t.get('proj_problem_ontime_rate'), '{:.1f}')}%。",
+        f"截至{data.year}年{data.month}月底，全市纳入监测的重大项目{_fmt(t.get('proj_count'), 0)}个，"
+        f"其中亿元以上{_fmt(t.get('proj_count_1e8'), 0)}个、10亿元以上{_fmt(t.get('proj_count_1e9'), 0)}个、"
+        f"50亿元以上{_fmt(t.get('proj_count_5e9'), 0)}个、100亿元以上{_fmt(t.get('proj_count_1e10'), 0)}个。",
+        f"开工率{_fmt(t.get('proj_start_rate'), 1)}%，新开工率{_fmt(t.get('proj_new_start_rate'), 1)}%，"
+        f"开复工率{_fmt(t.get('proj_start_restart_rate'), 1)}%；竣工率{_fmt(t.get('proj_complete_rate'), 1)}%，"
+        f"列统率{_fmt(t.get('proj_stats_rate'), 1)}%。",
+        f"年度累计完成投资{_fmt(t.get('proj_invest_ytd'), 0)}万元，占年度计划{_fmt(t.get('proj_invest_plan_rate'), 1)}%，"
+        f"为序时进度的{_fmt(t.get('proj_invest_schedule_rate'), 1)}%；问题按时办结率{_fmt(t.get('proj_problem_ontime_rate'), 1)}%。",
         f"预警（{data.as_of or '—'}）：红灯项目{len(data.red)}个，黄灯项目{len(data.yellow)}个。",
     ]
 

@@ -9,7 +9,9 @@
     {% period_label 2025 3 %} (2025年1-3月累计)  {% quarter_label 2025 1 %}
     {% status_badge obj.status obj.get_status_display %}  {% light "red" _("红灯") %}
 
-See ``kaohe.web.formatting`` for the conventions (amounts stored in 万元, percent numbers).
+Numbers are ``kaohe.lib.numbers`` (the conventions: amounts stored in 万元, percent numbers,
+四舍五入); dates and ranks ``kaohe.web.formatting``.
+    {{ v|figure:spec.unit_of_measure }} (a value with its indicator's unit: 12.35万元, 5.3%, 12个)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from kaohe.lib import numbers as n
 from kaohe.web import formatting as f
 
 register = template.Library()
@@ -41,65 +44,70 @@ def _digits(arg, default: int) -> int:
 @register.filter
 def wanyuan(value, arg=None):
     digits, unit = _amount_args(arg)
-    return f.wanyuan(value, get_language(), digits, unit)
+    return n.wanyuan(value, get_language(), digits, unit)
 
 
 @register.filter
 def yiyuan(value, arg=None):
     digits, unit = _amount_args(arg)
-    return f.yiyuan(value, get_language(), digits, unit)
+    return n.yiyuan(value, get_language(), digits, unit)
 
 
 @register.filter
 def amount(value, arg=None):
     digits, unit = _amount_args(arg)
-    return f.amount(value, get_language(), digits, unit)
+    return n.amount(value, get_language(), digits, unit)
 
 
 @register.filter
 def num(value, arg=None):
-    return f.number(value, _digits(arg, 2))
+    return n.number(value, _digits(arg, 2))
+
+
+@register.filter
+def figure(value, unit=None):
+    return n.figure(value, unit, language=get_language())
 
 
 @register.filter
 def thousands(value):
-    return f.number(value, 0)
+    return n.number(value, 0)
 
 
 @register.filter
 def percent(value, arg=None):
-    return f.percent(value, _digits(arg, 1))
+    return n.percent(value, _digits(arg, 1))
 
 
 @register.filter
 def ratio(value, arg=None):
-    return f.ratio(value, _digits(arg, 1))
+    return n.ratio(value, _digits(arg, 1))
 
 
 @register.filter
 def signed(value, arg=None):
-    return f.signed(value, _digits(arg, 1))
+    return n.signed(value, _digits(arg, 1))
 
 
 @register.filter
 def change(value, arg=None):
-    return f.change(value, _digits(arg, 1))
+    return n.change(value, _digits(arg, 1))
 
 
 @register.filter
 def change_pct(value, arg=None):
-    return f.change(value, _digits(arg, 1), "%")
+    return n.change(value, _digits(arg, 1), "%")
 
 
 @register.filter
 def change_pp(value, arg=None):
-    return f.change_pp(value, get_language(), _digits(arg, 1))
+    return n.change_pp(value, get_language(), _digits(arg, 1))
 
 
 @register.filter
 def trend_class(value, arg=None):
     """CSS class for a change: change-up (red, by Chinese convention), change-down (green), change-flat."""
-    return {1: "change-up", -1: "change-down", 0: "change-flat"}[f.direction(value, _digits(arg, 1))]
+    return {1: "change-up", -1: "change-down", 0: "change-flat"}[n.direction(value, _digits(arg, 1))]
 
 
 @register.filter

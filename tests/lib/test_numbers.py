@@ -1,0 +1,145 @@
+"""The one number parser and formatter (kaohe.lib.numbers) — hand-worked cases."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kaohe.lib import numbers as n
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("12", Decimal("12")),
+    ("-3.5", Decimal("-3.5")),
+    ("+7", Decimal("7")),
+    (".5", Decimal("0.5")),
+    ("5.1", Decimal("5.1")),
+    ("5,100", Decimal("5100")),  # thousands grouped by three: unambiguous
+    ("1,234,567.89", Decimal("1234567.89")),
+    ("１２．５", Decimal("12.5")),  # full-width digits and point
+    ("５，１００", Decimal("5100")),  # full-width comma, grouped by three
+    ("－３", Decimal("-3")),
+    ("5.2%", Decimal("5.2")),  # percentages are stored as percent numbers
+    ("1.2E+05", Decimal("1.2E+5")),
+    ("  7  ", Decimal("7")),
+    (12, Decimal("12")),
+    (88.5, Decimal("88.5")),
+    (0.1, Decimal("0.1")),  # the float's shortest repr, not 0.1000000000000000055…
+    (Decimal("3.25"), Decimal("3.25")),
+])
+def test_parse_reads_the_numbers_people_and_excel_write(raw, expected):
+    assert n.parse_number(raw) == expected
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", "-", "—"])
+def test_parse_reads_blanks_and_dashes_as_no_value_not_zero(raw):
+    assert n.parse_number(raw) is None
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ("5,1", "逗号用法不明确"),  # was silently stored as 51
+    ("5,10", "逗号用法不明确"),
+    ("1,23,456", "逗号用法不明确"),  # Indian grouping
+    ("5.100,5", "逗号用法不明确"),  # European decimal comma
+    ("5,100.5,2", "逗号用法不明确"),
+    ("1.2.3", "小数点不止一个"),
+    ("1 000", "数字中间有空格"),
+    ("1.2万", "不要带单位"),
+    ("5万元", "不要带单位"),
+    ("3个", "不要带单位"),
+    ("abc", "不是数字"),
+    ("NaN", "不是数字"),
+    ("inf", "不是数字"),
+    ("(5)", "不是数字"),
+    (float("nan"), "不是有限的数值"),
+    (float("inf"), "不是有限的数值"),
+    (True, "是/否"),
+    ("1e400", "超出允许范围"),
+    (1e20, "超出允许范围"),
+])
+def test_parse_refuses_ambiguous_or_non_numeric_text_with_a_reason(raw, reason):
+    with pytest.raises(n.NumberError) as err:
+        n.parse_number(raw)
+    assert reason in err.value.reason
+    assert err.value.reason_en and err.value.text("en") == err.value.reason_en
+
+
+def test_the_comma_error_explains_both_readings_in_both_languages():
+    with pytest.raises(n.NumberError) as err:
+        n.parse_number("5,1")
+    assert "5,100" in err.value.reason and "5.1" in err.value.reason
+    assert "thousands must be grouped by three" in err.value.reason_en
+
+
+def test_a_percent_sign_is_refused_for_an_indicator_not_measured_in_percent():
+    assert n.parse_number("5%", unit="%") == Decimal("5")
+    with pytest.raises(n.NumberError, match="计量单位是万元"):
+        n.parse_number("5%", unit="万元")
+
+
+def test_the_field_bound_comes_from_the_decimal_field():
+    limit = n.field_limit(14, 2)  # DecimalField(14, 2): below 10**12
+    assert limit == Decimal("1e12")
+    assert n.parse_number("999999999999.99", max_abs=limit) == Decimal("999999999999.99")
+    with pytest.raises(n.NumberError, match="1,000,000,000,000"):
+        n.parse_number("1e12", max_abs=limit)
+
+
+@pytest.mark.parametrize("value, digits, expected", [
+    (2.345, 2, "2.35"),  # 四舍五入 on the decimal 2.345, though the float is 2.34499…
+    (2.5, 0, "3"),  # half up, not banker's 2
+    (-2.5, 0, "-3"),  # half away from zero: the sign does not change the rounding
+    (0.125, 2, "0.13"),
+    (2.675, 2, "2.68"),
+    (Decimal("0.005"), 2, "0.01"),
+    (-0.001, 2, "0.00"),  # no "-0.00"
+    (1234567.891, 2, "1,234,567.89"),
+    (None, 2, "—"),
+    ("abc", 2, "—"),
+])
+def test_number_rounds_half_up_on_the_decimal_value(value, digits, expected):
+    assert n.number(value, digits) == expected
+
+
+def test_round_half_up_and_rounded_float_agree_with_the_text():
+    assert n.round_half_up(2.345, 2) == Decimal("2.35")
+    assert n.round_half_up(-2.5) == Decimal("-3")
+    assert n.rounded_float(2.345, 2) == 2.35
+    assert n.rounded_float(None) is None
+
+
+def test_plain_shows_the_stored_decimal_exactly():
+    assert n.plain(Decimal("12.500")) == "12.5"
+    assert n.plain(Decimal("1E+5")) == "100000"
+    assert n.plain(Decimal("-0.000")) == "0"
+    assert n.plain(None) == ""
+
+
+@pytest.mark.parametrize("value, unit, language, expected", [
+    (12345.6, "万元", None, "12,345.60万元"),
+    (1.234, "亿元", None, "1.23亿元"),
+    (5.25, "%", None, "5.3%"),  # % defaults to one place
+    (12, "个", None, "12个"),  # counts default to none
+    (12.5, "个", None, "13个"),  # 12.5 → 13, half up
+    (3.14159, "吨", None, "3.14吨"),
+    (None, "万元", None, "—"),
+    (12, "个", "en", "12"),
+    (1.234, "亿元", "en", "123.40 million yuan"),  # 1.234亿 = 123,400,000 yuan
+    (5.25, "%", "en", "5.3%"),
+])
+def test_figure_shows_a_value_with_its_indicators_unit(value, unit, language, expected):
+    assert n.figure(value, unit, language=language) == expected
+
+
+@given(st.decimals(min_value=-10**12, max_value=10**12, allow_nan=False, places=4))
+def test_what_the_formatter_writes_without_grouping_the_parser_reads_back(d):
+    text = n.number(d, 4, grouping=False)
+    assert n.parse_number(text) == d
+
+
+@given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, places=2))
+def test_grouped_figures_read_back_too(d):
+    assert n.parse_number(n.number(d, 2)) == d
