@@ -77,7 +77,7 @@ def test_the_import_endpoint_is_for_the_office_and_names_bad_rows(w, client_for)
     assert client_for(w.anonymous).post("/api/projects/import", upload()).status_code == 401
     response = client_for(w.office).post("/api/projects/import", upload())
     assert response.status_code == 422
-    assert "第2行“属地单位代码”：单位代码“NOPE”不存在" in response.json()["detail"]
+    assert "工作表“Sheet”第2行D列“属地单位代码”：单位代码“NOPE”不存在" in response.json()["detail"]
 
 
 def test_the_openapi_schema_lists_the_project_endpoints(client_for, db):
