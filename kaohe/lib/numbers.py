@@ -339,3 +339,16 @@ def is_blank_expr(expr):
     import polars as pl
 
     return expr.is_null() | expr.cast(pl.String).str.strip_chars().is_in(sorted(BLANKS))
+
+
+def round_expr(expr, digits: int = 0):
+    """四舍五入 as a Polars expression (Float64), for figures computed in frames.
+
+    A float such as 1.005 is stored as 1.00499999999999989…; it is nudged by 1e-15 of its size
+    (a few units in the last place, far below any reporting precision) toward its sign before
+    rounding half away from zero, so the decimal a person reads (1.005) rounds up, as ``number``
+    does with Decimal."""
+    import polars as pl
+
+    x = expr.cast(pl.Float64)
+    return (x + x.sign() * x.abs() * 1e-15).round(digits, mode="half_away_from_zero")

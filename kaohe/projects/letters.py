@@ -10,6 +10,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from kaohe.lib.numbers import number as fmt_number
 from kaohe.projects.models import ActionItem, Project, ProjectWarning
 
 LEVEL_ZH = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
@@ -60,7 +61,7 @@ def supervision_letter(project: Project, *, today: dt.date, number: str | None =
         cells[2].text = f"{action.due_on:%Y年%m月%d日}"
     doc.add_paragraph(
         f"挂包领导：{project.leader_name or '—'}；推进专班：{project.task_force or '—'}；"
-        f"总投资{project.total_investment:,.0f}万元，年度计划投资{project.year_plan:,.0f}万元。"
+        f"总投资{fmt_number(project.total_investment, 0)}万元，年度计划投资{fmt_number(project.year_plan, 0)}万元。"
     )
     doc.add_paragraph("问题早发现、早预警、早处置；能当日解决的，原则上“事不过夜”。")
     sign = doc.add_paragraph(f"{issuer}\n{today:%Y年%m月%d日}")

@@ -26,6 +26,7 @@ from kaohe.audit.models import AuditEntry
 from kaohe.lib.exports import DOCX_TYPE as DOCX
 from kaohe.lib.exports import XLSX_TYPE as XLSX
 from kaohe.lib.exports import attachment
+from kaohe.lib.numbers import rounded_float
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
 from kaohe.projects import excel, letters, services, tables
@@ -363,7 +364,7 @@ def _schedule_chart(project: Project, reports: list[MonthlyReport]) -> dict:
         elif v is not None:
             last = v
     plan = float(project.year_plan)
-    schedule = [round(plan * m / 12, 2) for m in range(1, 13)]
+    schedule = [rounded_float(plan * m / 12, 2) for m in range(1, 13)]
     return {
         "tooltip": {"trigger": "axis", "valueFormatter": {"__fmt": "wanyuan"}},
         "legend": {"data": [_("累计完成投资"), _("序时进度")]},

@@ -46,6 +46,8 @@ from typing import Any
 
 import polars as pl
 
+from kaohe.lib.numbers import number, round_expr
+
 GREEN, YELLOW, RED = "green", "yellow", "red"
 LEVEL_RANK = {GREEN: 0, YELLOW: 1, RED: 2}
 LEVEL_NAMES = {GREEN: ("绿灯", "green"), YELLOW: ("黄灯", "yellow"), RED: ("红灯", "red")}
@@ -157,7 +159,7 @@ REASONS_DTYPE = pl.List(REASON_DTYPE)
 
 def _fmt1(col: pl.Expr) -> pl.Expr:
     """A float with one decimal, as text (``41.7``)."""
-    return pl.format("{}", col.round(1)).str.replace(r"^(-?\d+)$", "${1}.0")
+    return pl.format("{}", round_expr(col, 1)).str.replace(r"^(-?\d+)$", "${1}.0")
 
 
 def _reason_exprs(today: dt.date, rules: WarningRules) -> pl.Expr:
@@ -190,10 +192,10 @@ def _reason_exprs(today: dt.date, rules: WarningRules) -> pl.Expr:
     yg, rg = f"{rules.invest_yellow_gap:g}", f"{rules.invest_red_gap:g}"
     c, g = _fmt1(pl.col("completion")), _fmt1(pl.col("gap"))
     invest_zh = pl.format(
-        f"年度投资完成{{}}%，落后序时进度（{s:.1f}%）{{}}个百分点（{yg}–{rg}个百分点为黄灯，超过{rg}为红灯）", c, g
+        f"年度投资完成{{}}%，落后序时进度（{number(s, 1)}%）{{}}个百分点（{yg}–{rg}个百分点为黄灯，超过{rg}为红灯）", c, g
     )
     invest_en = pl.format(
-        f"annual investment {{}}% done, {{}} points behind the time schedule ({s:.1f}%) ({yg}–{rg} points is yellow, over {rg} red)",
+        f"annual investment {{}}% done, {{}} points behind the time schedule ({number(s, 1)}%) ({yg}–{rg} points is yellow, over {rg} red)",
         c, g,
     )
     a_txt = pl.col("actual_start").dt.strftime("%Y-%m-%d")

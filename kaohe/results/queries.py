@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Avg, Count
 
-from kaohe.lib.numbers import number
+from kaohe.lib.numbers import number, rounded_float
 from kaohe.results.models import (
     Flag,
     FlagKind,
@@ -246,9 +246,9 @@ def profile(run: ScoringRun, unit_code: str) -> Profile | None:
     cats = run.scheme_meta.get("categories") or [{"code": c, "name": c} for c in sorted(total.categories)]
     radar = {
         "indicators": [c["name"] for c in cats if c["code"] in total.categories],
-        "unit": [round(float(total.categories[c["code"]]), 2) for c in cats if c["code"] in total.categories],
-        "mean": [round(mean_cat.get(c["code"], 0.0), 2) for c in cats if c["code"] in total.categories],
-        "leader": [round(leader_cat.get(c["code"], 0.0), 2) for c in cats if c["code"] in total.categories],
+        "unit": [rounded_float(total.categories[c["code"]], 2) for c in cats if c["code"] in total.categories],
+        "mean": [rounded_float(mean_cat.get(c["code"], 0.0), 2) for c in cats if c["code"] in total.categories],
+        "leader": [rounded_float(leader_cat.get(c["code"], 0.0), 2) for c in cats if c["code"] in total.categories],
     }
     radar["max"] = max([*radar["unit"], *radar["mean"], *radar["leader"], 1.0])
     radar["maxes"] = [float(c.get("full_marks") or 0) or radar["max"] for c in cats if c["code"] in total.categories]

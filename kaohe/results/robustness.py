@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kaohe.engine.robustness import robustness
+from kaohe.lib.numbers import rounded_float
 from kaohe.results.models import RunTotal, ScoringRun
 from kaohe.results.queries import run_cached
 from kaohe.results.runs import Inputs, engine_inputs
@@ -36,7 +37,7 @@ def analyse(run: ScoringRun, group: str, replications: int = REPLICATIONS, seed:
         rows.append({
             "unit": code, "name": name, "rank": rank, "tier": tier, "median": r.get("median_rank"),
             "low": r.get("p05"), "high": r.get("p95"),
-            "p_tier": None if p_tier is None else round(float(p_tier), 3),
+            "p_tier": rounded_float(p_tier, 3),
         })
     rows.sort(key=lambda x: (x["rank"], x["unit"]))
     fragile = [x for x in rows if x["p_tier"] is not None and x["p_tier"] < FRAGILE]

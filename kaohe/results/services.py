@@ -21,6 +21,7 @@ from kaohe.assessment.models import Period as AssessmentPeriod
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
+from kaohe.lib.numbers import number
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of
 from kaohe.results.models import (
@@ -354,7 +355,7 @@ def grant_first_prizes(run: ScoringRun, user=None, *, by: str = "tier", count: i
     actor = user if user is not None and user.is_authenticated else None
     awards = Award.objects.bulk_create([
         Award(year=run.year, kind=AwardKind.FIRST_PRIZE, run=run, unit_id=t.unit_id, unit_code=t.unit_code,
-              unit_name=t.unit_name, reason=f"{why}（{t.group}组第{t.rank}名，{t.total:.2f}分）",
+              unit_name=t.unit_name, reason=f"{why}（{t.group}组第{t.rank}名，{number(t.total, 2)}分）",
               status=AwardStatus.APPROVED, decided_by=actor, decided_at=timezone.now())
         for t in chosen
     ])

@@ -143,3 +143,27 @@ def test_what_the_formatter_writes_without_grouping_the_parser_reads_back(d):
 @given(st.decimals(min_value=-10**9, max_value=10**9, allow_nan=False, places=2))
 def test_grouped_figures_read_back_too(d):
     assert n.parse_number(n.number(d, 2)) == d
+
+
+def test_round_expr_rounds_frames_half_up_like_number():
+    import polars as pl
+
+    df = pl.DataFrame({"x": [2.345, 2.5, -2.5, 1.005, 0.125]})
+    out = df.select(n.round_expr(pl.col("x"), 2).alias("r2"), n.round_expr(pl.col("x"), 0).alias("r0"))
+    assert out["r2"].to_list() == [2.35, 2.5, -2.5, 1.01, 0.13]  # 1.005 is 1.00499… as a float
+    assert out["r0"].to_list() == [2.0, 3.0, -3.0, 1.0, 0.0]
+
+
+def test_number_expr_applies_the_parsers_rules_to_a_column():
+    import polars as pl
+
+    df = pl.DataFrame({"x": ["5,1", "5,100", "5.1", "１２．５", "5.2%", "", "-", "abc"]})
+    assert df.select(n.number_expr(pl.col("x")))["x"].to_list() == [None, 5100.0, 5.1, 12.5, 5.2, None, None, None]
+    assert df.select(n.is_blank_expr(pl.col("x")))["x"].to_list() == [False] * 5 + [True, True, False]
+
+
+def test_the_project_bulletin_rounds_half_up_not_half_to_even():
+    from kaohe.reports.bulletins.projects import _fmt
+
+    # 0.25 and 2.5 are exact in binary: "{:.1f}" / "{:.0f}" printed 0.2 and 2 (half to even).
+    assert (_fmt(0.25, 1), _fmt(2.5, 0), _fmt(None, 1)) == ("0.3", "3", "—")

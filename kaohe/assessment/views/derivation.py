@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaohe.assessment import derivation, services
 from kaohe.assessment.derivation import DerivationError
 from kaohe.assessment.models import DataValue, SchemeVersion, VersionStatus
+from kaohe.lib.numbers import NumberError, field_limit, parse_number
 from kaohe.orgs.models import PeerGroup
 from kaohe.orgs.permissions import person_of, require, subtree_ids
 
@@ -113,10 +115,9 @@ def target_split(request, pk: int):
             for town in towns:
                 text = raw[town.pk]
                 try:
-                    parts[town.pk] = services.parse_decimal(text)
-                except ValueError as exc:
-                    # The one number parser's reason when it gives one (NumberError.reason).
-                    why = getattr(exc, "reason", None) or _("不是数字")
+                    parts[town.pk] = parse_number(text, max_abs=field_limit(24, 6))
+                except NumberError as exc:
+                    why = exc.text(get_language())
                     errors.append(_("指标“%(n)s”（%(c)s）: %(t)s 的“%(v)s”%(why)s")
                                   % {"n": a.spec.name, "c": a.spec.code, "t": town.name, "v": text, "why": why})
             splits[a.spec.code] = parts

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.assessment.models import Submission, SubmissionStatus
 from kaohe.lib.exports import Table
+from kaohe.lib.numbers import rounded_float
 from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
 from kaohe.results import gap as gap_service
 from kaohe.results import queries
@@ -62,7 +63,7 @@ def _trend(run: ScoringRun, visible: set[str] | None, per_group: int = 3) -> dic
     series = {c: [None] * len(runs) for c in codes}
     index = {r.pk: i for i, r in enumerate(runs)}
     for rid, code, total in RunTotal.objects.filter(run__in=runs, unit_code__in=list(codes)).values_list("run_id", "unit_code", "total"):
-        series[code][index[rid]] = round(total, 2)
+        series[code][index[rid]] = rounded_float(total, 2)
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll", "bottom": 0},
@@ -143,7 +144,7 @@ def board(request, run_id: int, code: str):
         names = run.scheme_meta.get("indicators", {})
         cols = [_("排名"), _("单位"), _("得分"), _("上期排名"), _("名次变化")] + [names.get(i, {}).get("name", i) for i in meta["indicators"]]
         return export(f"{meta['name']}-{run.label}-{group}", [Table(meta["name"], cols, (
-            [r.rank, r.unit_name, round(r.score, 4), r.prev_rank, r.change] + [v for _i, v, _s in r.values] for r in rows))])
+            [r.rank, r.unit_name, rounded_float(r.score, 4), r.prev_rank, r.change] + [v for _i, v, _s in r.values] for r in rows))])
     page = page_number(request)
     # One query for the month picker and the previous period (the run before this one of the same kind).
     same_kind = list(ScoringRun.objects.current().family(run).filter(kind=run.kind)
@@ -157,7 +158,7 @@ def board(request, run_id: int, code: str):
         "grid": {"left": 100, "right": 24, "top": 8, "bottom": 24},
         "xAxis": {"type": "value"},
         "yAxis": {"type": "category", "inverse": True, "data": [r.unit_name for r in rows[:30]]},
-        "series": [{"type": "bar", "data": [round(r.score, 2) for r in rows[:30]], "label": {"show": True, "position": "right"}}],
+        "series": [{"type": "bar", "data": [rounded_float(r.score, 2) for r in rows[:30]], "label": {"show": True, "position": "right"}}],
     }
     pages = (count + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE
     names = run.scheme_meta.get("indicators", {})
@@ -213,7 +214,7 @@ def scorecard(request, pk: int):
     if wants_xlsx(request):
         cols = [_("排名"), _("单位"), _("总分"), _("等次")] + [i["name"] for i in card["indicators"]]
         return export(f"scorecard-{run.label}-{group}", [Table(_("计分卡"), cols, (
-            [r["rank"], r["name"], round(r["total"], 4), r["tier"]] + [c["score"] for c in r["cells"]] for r in card["rows"]))])
+            [r["rank"], r["name"], rounded_float(r["total"], 4), r["tier"]] + [c["score"] for c in r["cells"]] for r in card["rows"]))])
     return render(request, "results/scorecard.html", {
         "nav_active": "results", "run": run, "groups": groups, "group": group, "card": card, "filter": flt, "sort": sort,
         "group_names": queries.group_names(run),
@@ -248,7 +249,7 @@ def unit_profile(request, code: str):
         "xAxis": {"type": "category", "data": [h["label"] for h in hist]},
         "yAxis": [{"type": "value", "name": _("总分"), "scale": True},
                   {"type": "value", "name": _("排名"), "inverse": True, "minInterval": 1, "min": 1}],
-        "series": [{"name": _("总分"), "type": "line", "data": [round(h["total"], 2) for h in hist]},
+        "series": [{"name": _("总分"), "type": "line", "data": [rounded_float(h["total"], 2) for h in hist]},
                    {"name": _("排名"), "type": "line", "yAxisIndex": 1, "data": [h["rank"] for h in hist]}],
     }
     radar = {
