@@ -266,6 +266,7 @@ _NOT_XLSX = ("无法作为 Excel 工作簿 (.xlsx) 打开", "cannot be opened as
 # Built-in number formats that show dates or times (ECMA-376 18.8.30, with the CJK ones 27–36, 50–58).
 _DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
+_TEXT_TYPES = frozenset({"s", "str", "inlineStr", "b", "e", "d"})
 
 
 def _local(tag: str) -> str:
@@ -539,18 +540,19 @@ def _read_sheet(zf, part: str, name: str, shared: list[str], date_styles: set[in
 def _cell_value(sheet: Sheet, row: int, col: int, ctype: str | None, style: str | None, v: str | None,
                 has_formula: bool, inline: list[str], shared: list[str], date_styles: set[int], date1904: bool,
                 limits: Limits):
-    if ctype == "n" and v:  # the common case first: a plain number
+    if v and ctype not in _TEXT_TYPES:  # the common case first: a number (t="n" or absent)
         try:
             number = int(v) if v.isdigit() else float(v)
         except ValueError:
-            number = None
-        if number is not None:
-            if style is not None and date_styles and int(style) in date_styles:
-                try:
-                    return _from_serial(float(number), date1904)
-                except (OverflowError, ValueError):
-                    return number
-            return number
+            sheet.errors.append(RowError(sheet.label, row, column_letter(col), f"“{v[:50]}”不是有效的数值",
+                                         f"'{v[:50]}' is not a valid number"))
+            return None
+        if style is not None and date_styles and int(style) in date_styles:
+            try:
+                return _from_serial(float(number), date1904)
+            except (OverflowError, ValueError):
+                return number
+        return number
     where = (sheet.label, row, column_letter(col))
     if ctype == "inlineStr":
         value: object = "".join(inline)
@@ -573,18 +575,8 @@ def _cell_value(sheet: Sheet, row: int, col: int, ctype: str | None, style: str 
     elif ctype == "e":
         sheet.errors.append(RowError(*where, f"单元格为错误值 {v}", f"the cell holds the error value {v}"))
         return None
-    else:
-        try:
-            number = float(v) if ("." in v or "e" in v or "E" in v) else int(v)
-        except ValueError:
-            sheet.errors.append(RowError(*where, f"“{v[:50]}”不是有效的数值", f"'{v[:50]}' is not a valid number"))
-            return None
-        if style is not None and date_styles and int(style) in date_styles:
-            try:
-                return _from_serial(float(number), date1904)
-            except (OverflowError, ValueError):
-                return number
-        return number
+    else:  # t="n" with an empty <v/>
+        return None
     if isinstance(value, str):
         if len(value) > limits.max_cell_chars:
             raise TabularError(RowError(*where, f"单元格内容过长（超过 {limits.max_cell_chars:,} 字）",
