@@ -37,6 +37,7 @@ from kaohe.assessment.models import (
 )
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.lib.numbers import COUNT_UNITS
 from kaohe.orgs.models import OrgUnit, PeerGroup
 
 SCHEME_CODE = "HQD"
@@ -383,7 +384,7 @@ def _load_district(ctx) -> None:
                 series = _series(urng, gen, spec.value_kind, annual / gen[1], 0.0, months, ctx.year)
             else:
                 series = _series(urng, gen, spec.value_kind, size[street.pk] / whole, strength[street.pk], months, ctx.year)
-            if spec.unit_of_measure in derivation.COUNT_UNITS:
+            if spec.unit_of_measure in COUNT_UNITS:
                 series = {m: float(round(v)) for m, v in series.items()}
             for m, value in series.items():
                 rows.append(DataValue(version=version, unit=street, indicator=spec.code, kind=spec.value_kind,

@@ -9,7 +9,7 @@ its own scheme that mirrors the city's (“全面对照市考要求，细化配�
    remembers the version it came from (``Scheme.derived_from``);
 2. **decomposes targets** (:func:`decompose_targets`): the target the city assigned to the
    district for an indicator is split among its towns. The parts must add up to the city's
-   target *at the precision the figure is shown with* (2 decimals for money, 0 for counts…):
+   target *at the precision the figure is shown with* (``kaohe.lib.numbers.default_digits``):
    rounded 四舍五入 to that precision, the sum of the parts equals the city's target, else the
    indicator is refused with the difference named. :func:`proportional_split` proposes parts that
    always add up (largest remainder, 最大余数法), in proportion to weights such as last year's
@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,13 +30,12 @@ from kaohe.assessment import schemes
 from kaohe.assessment.models import IndicatorSpec, Scheme, SchemeVersion, Target, VersionStatus
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.lib.numbers import RATE_UNITS, default_digits, figure, round_half_up
 from kaohe.orgs.models import OrgUnit, PeerGroup
 from kaohe.orgs.permissions import subtree_ids
 
 #: Units of measure of a rate or a score: such a target is not a sum of the towns' targets.
-NON_ADDITIVE_UNITS = frozenset({"%", "‰", "分", "个百分点", "百分点"})
-#: Counts are whole numbers.
-COUNT_UNITS = frozenset({"个", "项", "人", "家", "户", "次", "件", "张", "场", "起"})
+NON_ADDITIVE_UNITS = frozenset({*RATE_UNITS, "‰", "分"})
 
 
 class DerivationError(Exception):
@@ -135,21 +134,14 @@ def derive_scheme(source: SchemeVersion, owner: OrgUnit, codes: Iterable[str], *
 # ---- 目标分解 ----------------------------------------------------------------------------------
 
 
-def _spec_digits(spec: IndicatorSpec, precision: int) -> int:
-    # TODO(district): the digits-by-unit rule of the one number formatter (kaohe.lib.numbers)
-    # once it lands; until then: counts and integer-ruled figures whole, the rest at the
-    # scheme's precision (2 by default, as the formatter shows money).
-    if (spec.rules or {}).get("integer") or spec.unit_of_measure in COUNT_UNITS:
-        return 0
-    return precision
+def _spec_digits(spec: IndicatorSpec) -> int:
+    """The places the indicator's figures are shown with (the one formatter's rule by unit;
+    whole numbers for an indicator validated as ``integer``)."""
+    return 0 if (spec.rules or {}).get("integer") else default_digits(spec.unit_of_measure)
 
 
 def _q(value: Decimal, digits: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-
-
-def _fmt(value: Decimal, digits: int, unit: str) -> str:
-    return f"{_q(value, digits):f}{unit}"
+    return round_half_up(value, digits)
 
 
 @dataclass(frozen=True)
@@ -186,7 +178,6 @@ def assignments(version: SchemeVersion) -> list[Assignment]:
     district and the parts stored so far."""
     source = city_version(version)
     owner_id = version.scheme.owner_unit_id
-    precision = int(version.content.get("precision", 2))
     assigned = {}
     if source is not None:
         assigned = dict(Target.objects.filter(version=source, unit_id=owner_id).values_list("indicator", "target"))
@@ -197,7 +188,7 @@ def assignments(version: SchemeVersion) -> list[Assignment]:
     for spec in version.indicators.filter(is_scored=True).order_by("sort_order"):
         if spec.unit_of_measure in NON_ADDITIVE_UNITS:
             continue
-        out.append(Assignment(spec, assigned.get(spec.code), _spec_digits(spec, precision), parts.get(spec.code, {})))
+        out.append(Assignment(spec, assigned.get(spec.code), _spec_digits(spec), parts.get(spec.code, {})))
     return out
 
 
@@ -282,9 +273,9 @@ def decompose_targets(version: SchemeVersion, splits: Mapping[str, Mapping[int, 
         if difference != 0:
             unit = a.spec.unit_of_measure
             errors.append(_("%(l)s: 各单位分解合计 %(sum)s，市下达%(owner)s目标 %(target)s，相差 %(sign)s%(diff)s")
-                          % {"l": label, "sum": _fmt(total, a.digits, unit), "owner": version.scheme.owner_unit.name,
-                             "target": _fmt(a.assigned, a.digits, unit), "sign": "+" if difference > 0 else "",
-                             "diff": _fmt(difference, a.digits, unit)})
+                          % {"l": label, "sum": figure(total, unit, a.digits), "owner": version.scheme.owner_unit.name,
+                             "target": figure(a.assigned, unit, a.digits), "sign": "+" if difference > 0 else "",
+                             "diff": figure(difference, unit, a.digits)})
             continue
         rows.extend(Target(version=version, unit_id=u, indicator=code, target=parts[u]) for u in towns)
     if errors:

@@ -258,16 +258,29 @@ UNITS_EN = {"个": "", "项": " items", "人": " people", "家": " firms", "户"
             "元": " yuan", "分": " points", "个百分点": " pp", "百分点": " pp"}
 
 
+#: Units whose figures are whole numbers (counts).
+COUNT_UNITS = frozenset({"个", "项", "人", "家", "户", "次", "件", "张", "场", "起"})
+#: Units of a rate: shown with one decimal.
+RATE_UNITS = frozenset({"%", "个百分点", "百分点"})
+
+
+def default_digits(unit: str | None) -> int:
+    """The places a figure of this unit is shown with: 1 for %, 0 for counts, else 2 (money, areas…).
+    Target decomposition checks its sums at this precision, so what adds up is what is shown."""
+    unit = (unit or "").strip()
+    return 1 if unit in RATE_UNITS else 0 if unit in COUNT_UNITS else 2
+
+
 def figure(value, unit: str | None = None, digits: int | None = None, language: str | None = None) -> str:
     """A figure with its indicator's unit of measure: ``(12345.6, "万元")`` → ``"12,345.60万元"``,
     ``(1.234, "亿元")`` → ``"1.23亿元"``, ``(5.25, "%")`` → ``"5.3%"``, ``(12, "个")`` → ``"12个"``.
 
-    ``digits`` defaults by unit: 2 for money, 1 for %, 0 for counts (个 项 人 家 户 次 件), else 2.
+    ``digits`` defaults by unit (:func:`default_digits`): 2 for money, 1 for %, 0 for counts, else 2.
     English shows money as yuan/million/billion yuan and maps the common units (``UNITS_EN``).
     """
     unit = (unit or "").strip()
     if digits is None:
-        digits = 1 if unit in ("%", "个百分点", "百分点") else 0 if unit in ("个", "项", "人", "家", "户", "次", "件") else 2
+        digits = default_digits(unit)
     d = to_decimal(value)
     if d is None:
         return MISSING

@@ -101,7 +101,7 @@ def test_a_split_off_by_one_cent_is_refused_naming_the_indicator_and_the_differe
 
 def test_over_assigning_shows_a_plus_sign(org_world, district):
     version, t1, t2, office = district
-    with pytest.raises(DerivationError, match=r"合计 1002人，市下达甲区目标 1001人，相差 \+1人"):
+    with pytest.raises(DerivationError, match=r"合计 1,002人，市下达甲区目标 1,001人，相差 \+1人"):
         decompose_targets(version, {"jobs": {t1.pk: D("668"), t2.pk: D("334")}}, user=office)
 
 

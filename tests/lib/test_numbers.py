@@ -167,3 +167,9 @@ def test_the_project_bulletin_rounds_half_up_not_half_to_even():
 
     # 0.25 and 2.5 are exact in binary: "{:.1f}" / "{:.0f}" printed 0.2 and 2 (half to even).
     assert (_fmt(0.25, 1), _fmt(2.5, 0), _fmt(None, 1)) == ("0.3", "3", "—")
+
+
+def test_the_places_a_figure_is_shown_with_depend_on_its_unit():
+    assert [n.default_digits(u) for u in ("亿元", "%", "人", "个", "万美元", "", None)] == [2, 1, 0, 0, 2, 2, 2]
+    # figure() uses the same rule: 1002 people whole, 99.994 亿元 at two places (四舍五入).
+    assert n.figure(1002.4, "人") == "1,002人" and n.figure(99.994, "亿元") == "99.99亿元"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from kaohe.assessment import derivation, services
 from kaohe.assessment.derivation import DerivationError
 from kaohe.assessment.models import DataValue, SchemeVersion, VersionStatus
-from kaohe.lib.numbers import NumberError, field_limit, parse_number
+from kaohe.lib.numbers import NumberError, field_limit, parse_number, round_half_up
 from kaohe.orgs.models import PeerGroup
 from kaohe.orgs.permissions import person_of, require, subtree_ids
 
@@ -140,7 +140,7 @@ def target_split(request, pk: int):
             stored = a.parts.get(town.pk)
             shown = posted.get(a.spec.code, {}).get(town.pk)
             if shown is None:
-                shown = "" if stored is None else f"{stored.quantize(Decimal(1).scaleb(-a.digits)):f}"
+                shown = "" if stored is None else f"{round_half_up(stored, a.digits):f}"
             cells.append({"town": town, "value": shown, "proposal": proposal.get(town.pk)})
         rows.append({"a": a, "cells": cells})
     return render(request, "assessment/target_split.html", {
