@@ -18,8 +18,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from kaohe.audit.models import AuditEntry
@@ -567,7 +567,7 @@ def import_file(request, kind: str):
             try:
                 result = func(upload.read(), user=request.user, allowed_unit_ids=allowed, filename=upload.name or "")
             except excel.ImportFailed as exc:
-                errors = [str(e) for e in exc.errors]
+                errors = exc.texts(get_language())
             else:
                 messages.success(request, _("导入成功：%(result)s") % {"result": ", ".join(f"{k}={v}" for k, v in result.items())})
                 return redirect("projects:list")

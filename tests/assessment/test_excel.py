@@ -264,3 +264,16 @@ def test_targets_import_reads_aliased_headers_and_refuses_the_whole_file_on_any_
     ]
     assert str(err.value.errors[1]) == "第3行A列“单位代码”：未知单位 C-Q"
     assert sorted(Target.objects.values_list("target", flat=True)) == [Decimal("1200"), Decimal("1500")]  # unchanged
+
+
+def test_the_upload_page_gives_the_readers_reasons_in_english_when_asked(world, client_for):
+    from django.conf import settings
+
+    w, version, period = world
+    wb = _template(w, version, period)
+    wb["数据"]["C4"] = "5,1"
+    c = client_for(w.submitter)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("assessment:upload", args=[version.pk, period.pk, w.stats_bureau.pk])
+    body = c.post(url, {"file": SimpleUploadedFile("t.xlsx", _bytes(wb))}).content.decode()
+    assert "ambiguous comma: thousands must be grouped by three" in body and "逗号用法不明确" not in body

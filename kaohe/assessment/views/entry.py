@@ -34,6 +34,7 @@ from kaohe.assessment.models import (
 from kaohe.assessment.validation import check_values
 from kaohe.assessment.views.common import XLSX, default_period, default_version, download, user_unit
 from kaohe.lib.numbers import NumberError, parse_number, plain
+from kaohe.lib.tabular import WEB
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import check, is_office, person_of, require
 
@@ -295,8 +296,8 @@ def upload(request, version_id: int, period_id: int, unit_id: int):
             if f is None:
                 messages.error(request, _("请选择文件"))
                 return redirect("assessment:upload", version.pk, period.pk, ru.pk)
-            if f.size > 50 * 1024 * 1024:
-                messages.error(request, _("文件过大 (上限 50 MB)"))
+            if f.size > WEB.max_bytes:  # refused before it is read into memory
+                messages.error(request, _("文件过大 (上限 %(mb)s MB)") % {"mb": WEB.max_bytes // (1024 * 1024)})
                 return redirect("assessment:upload", version.pk, period.pk, ru.pk)
             data, filename = f.read(), f.name
         # Only the indicators the grid's responsible unit owns, whoever uploads (the office may too).

@@ -70,6 +70,13 @@ def figure(value, unit=None):
 
 
 @register.filter
+def reason(error):
+    """An import error's (RowError, NumberError) reason in the active language."""
+    english = n.is_english(get_language())
+    return (getattr(error, "reason_en", "") if english else "") or getattr(error, "reason", str(error))
+
+
+@register.filter
 def thousands(value):
     return n.number(value, 0)
 
