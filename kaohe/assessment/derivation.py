@@ -235,6 +235,9 @@ def decompose_targets(version: SchemeVersion, splits: Mapping[str, Mapping[int, 
     district (compared at the figure's precision) refuse the whole decomposition, each reason
     naming the indicator (and the town, or the difference).
     """
+    # One decomposition of a version at a time: two offices saving at once would each delete the
+    # rows and insert theirs, and the second insert would hit the unique (version, unit, indicator).
+    version = SchemeVersion.objects.select_for_update().select_related("scheme__owner_unit").get(pk=version.pk)
     if version.status == VersionStatus.SUPERSEDED:
         raise DerivationError([_("已替代的方案版本不能再分解目标")])
     by_code = {a.spec.code: a for a in assignments(version)}

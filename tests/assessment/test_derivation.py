@@ -117,3 +117,42 @@ def test_a_missing_town_a_stranger_and_a_fraction_of_a_person_are_each_named(org
         "指标“城镇新增就业”（jobs）: 甲一街道 的分解目标 500.5 超出 0 位小数",
         "指标“城镇新增就业”（jobs）: 甲二镇 的分解目标 500.5 超出 0 位小数",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_offices_saving_a_decomposition_at_once_leave_one_whole_split(org_world):
+    """Real threads on PostgreSQL (the version row is locked, the second waits and replaces the
+    first); SQLite's in-memory test database serialises writers, so there the threads run in turn."""
+    import threading
+
+    from django.db import connection
+
+    city = adopted_version(org_world)
+    Target.objects.create(version=city, unit=org_world.district_a, indicator="fai", target=D("100"))
+    towns = f.PeerGroupFactory(year=2025, code="CA-ZJ", name="甲区镇街", members=org_world.towns_a)
+    version = derive_scheme(city, org_world.district_a, ["fai"], user=org_world.office, peer_groups=[towns])
+    t1, t2 = org_world.towns_a
+    splits = [{t1.pk: D("60"), t2.pk: D("40")}, {t1.pk: D("55"), t2.pk: D("45")}]
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def save(parts):
+        try:
+            if connection.vendor == "postgresql":
+                start.wait(timeout=30)
+            decompose_targets(version, {"fai": parts})
+        except BaseException as exc:  # noqa: BLE001 — reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(parts,)) for parts in splits]
+    for thread in threads:
+        thread.start()
+        if connection.vendor != "postgresql":
+            thread.join(timeout=60)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    stored = dict(Target.objects.filter(version=version, indicator="fai").values_list("unit_id", "target"))
+    assert stored in splits  # two rows, one whole split (60 + 40 or 55 + 45), never a mixture
