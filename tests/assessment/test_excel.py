@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kaohe.assessment import excel, services
 from kaohe.assessment.models import DataValue
@@ -235,7 +237,7 @@ def test_csv_in_long_form_accepts_the_headers_kaohe_score_accepts(world):
     assert ok.ok and ok.saved == 1
 
 
-def test_an_oversized_upload_is_refused_before_it_is_read(world, settings):
+def test_an_oversized_upload_is_refused_before_it_is_read(world):
     w, version, period = world
     from kaohe.lib import tabular
 
@@ -267,13 +269,39 @@ def test_targets_import_reads_aliased_headers_and_refuses_the_whole_file_on_any_
 
 
 def test_the_upload_page_gives_the_readers_reasons_in_english_when_asked(world, client_for):
-    from django.conf import settings
+    from django.conf import settings as django_settings
 
     w, version, period = world
     wb = _template(w, version, period)
     wb["数据"]["C4"] = "5,1"
     c = client_for(w.submitter)
-    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    c.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("assessment:upload", args=[version.pk, period.pk, w.stats_bureau.pk])
     body = c.post(url, {"file": SimpleUploadedFile("t.xlsx", _bytes(wb))}).content.decode()
     assert "ambiguous comma: thousands must be grouped by three" in body and "逗号用法不明确" not in body
+
+
+FUZZ_CELL = st.one_of(
+    st.none(), st.integers(min_value=-10**20, max_value=10**20), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+    st.sampled_from(["=C4+1", "5,1", "5,100", "1e400", "１２．５", "5%", "—", "1.2万", "#DIV/0!"]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(FUZZ_CELL, min_size=6, max_size=6))
+def test_any_cells_in_the_template_are_saved_whole_or_refused_with_named_problems(world, cells):
+    w, version, period = world
+    wb = _template(w, version, period)
+    ws = wb["数据"]
+    for (r, c), value in zip([(r, c) for r in (4, 5) for c in "CDE"], cells, strict=True):
+        ws[f"{c}{r}"] = value.replace("\x00", "") if isinstance(value, str) else value
+    try:
+        data = _bytes(wb)
+    except Exception:  # noqa: BLE001 — openpyxl refuses some texts; there is no file to upload
+        return
+    before = DataValue.objects.count()
+    outcome = _import(w, version, period, data)
+    if not outcome.ok:
+        assert all(p.reason for p in outcome.problems)
+        assert DataValue.objects.count() == before  # nothing saved

@@ -182,3 +182,56 @@ def test_frame_gives_the_engine_text_columns():
     table = t.read_workbook(b"unit,indicator,value\nC-A,fai,1\nC-B,fai,2.5\n", "v.csv").first.table(t.STANDARD)
     df = t.frame(table, ["unit", "indicator", "value"])
     assert df.rows() == [("C-A", "fai", "1"), ("C-B", "fai", "2.5")]
+
+
+# --- fuzzing (hypothesis): whatever the cells, the reader answers with rows or a TabularError ---
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CELL = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-10**15, max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),
+    st.sampled_from(["=1/0", "=A1*2", "5,1", "1.2万", "１２．５", "单位", "unit", "" * 3, "#N/A"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(CELL, min_size=1, max_size=6), min_size=1, max_size=8))
+def test_any_xlsx_cells_read_back_or_fail_with_a_named_error(rows):
+    try:
+        data = xlsx([[c.replace("\x00", "") if isinstance(c, str) else c for c in r] for r in rows])
+    except Exception:  # noqa: BLE001 — openpyxl refuses some texts; nothing to read then
+        return
+    try:
+        book = t.read_workbook(data, "f.xlsx")
+    except t.TabularError as exc:
+        assert exc.errors and all(e.reason for e in exc.errors)
+        return
+    sheet = book.first
+    assert all(r.number >= 1 for r in sheet.rows)
+    assert [r.number for r in sheet.rows] == sorted({r.number for r in sheet.rows})
+    for e in sheet.errors:  # formulas (never calculated by openpyxl) and error values (#N/A) are named
+        assert e.row and e.column and ("公式" in e.reason or "错误值" in e.reason)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_are_rows_or_a_named_error(data):
+    for name in ("f.csv", "f.xlsx"):
+        try:
+            t.read_workbook(data, name)
+        except t.TabularError as exc:
+            assert exc.errors[0].reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_the_number_parser_answers_every_text_with_a_number_none_or_a_reason(text_):
+    from kaohe.lib.numbers import NumberError, parse_number
+
+    try:
+        parse_number(text_)
+    except NumberError as exc:
+        assert exc.reason and exc.reason_en
