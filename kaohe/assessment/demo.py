@@ -11,7 +11,6 @@ something real to show. Deterministic (seeded) and fast: everything is bulk-inse
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import random
 from collections import defaultdict
@@ -170,11 +169,25 @@ AREA_CODES = {"经济发展": "ECO", "科技创新": "INN", "改革开放": "OPE
               "乡村振兴": "AGR", "生态文明": "ECOL", "民生保障": "LIV", "社会治理": "GOV", "党的建设": "PTY"}
 
 
-def scheme_content(year: int) -> dict:
-    """The demo scheme as stored (the engine's dict plus data-collection keys)."""
+#: 与时俱进调整完善 (2026): growth re-weighted, PM2.5 scored more steeply, 5G base stations dropped,
+#: 低空经济 added (to 科技创新).
+REVISION_2026 = {"gdp_growth": {"points": 7}, "fai_growth": {"points": 4}, "pm25": {"params": {"base": 0.5}},
+                 "base_stations": None}
+LOW_ALTITUDE = ("科技创新", None, "low_altitude_firms", "低空经济企业新增数", "家", 1, "rank_ratio", {}, "higher",
+                "SFS-GXJ", Q, "ytd", ("count", 4), {})
+
+
+def scheme_content(year: int, changes: dict[str, dict | None] | None = None, extra: tuple = ()) -> dict:
+    """The demo scheme as stored: the engine's dict, platform metadata in each leaf's ``platform``.
+
+    ``changes`` maps a leaf code to the keys it takes instead (None drops the leaf); ``extra``
+    adds rows in the form of ``IND``."""
+    changes = changes or {}
     areas: dict[str, dict] = {}
     subs: dict[tuple, dict] = {}
-    for area, sub, code, name, uom, points, method, params, direction, ru, freq, kind, _gen, rules in IND:
+    for area, sub, code, name, uom, points, method, params, direction, ru, freq, kind, _gen, rules in (*IND, *extra):
+        if code in changes and changes[code] is None:
+            continue
         if not points:
             continue  # an input of a computed indicator (rd_spend): collected below
         node = areas.setdefault(area, {"code": AREA_CODES[area], "name": area, "children": []})
@@ -191,22 +204,27 @@ def scheme_content(year: int) -> dict:
         if direction == "lower":
             leaf["direction"] = "lower"
         leaf["missing"] = "zero"
-        leaf["unit_of_measure"] = uom
+        leaf.update(changes.get(code) or {})
+        platform: dict = {"unit_of_measure": uom}
         if ru:
-            leaf.update({"responsible_unit": ru, "frequency": freq, "value_kind": kind})
+            platform.update({"responsible_unit": ru, "frequency": freq, "value_kind": kind})
         else:
-            leaf.update({"frequency": freq})
+            platform.update({"frequency": freq})
         r = dict(rules)
         if _gen and _gen[0] == "growth":
             r.setdefault("allow_negative", True)
             r.setdefault("jump_pct", 0)
         if r:
-            leaf["rules"] = r
+            platform["validation"] = r
+        if code == "enterprise_satisfaction":  # a survey score: green only from 95% of full marks
+            platform["bands"] = {"green": 0.95, "yellow": 0.75}
+        leaf["platform"] = platform
         parent["children"].append(leaf)
     collect = [
         {"code": "rd_spend", "name": "研究与试验发展经费支出", "unit_of_measure": "亿元", "responsible_unit": "SFS-KJJ", "frequency": Y, "value_kind": "period", "category": "科技创新"},
     ] + [
-        {"code": code, "name": name, "unit_of_measure": uom, "responsible_unit": ru, "frequency": freq, "value_kind": kind, "rules": rules, "category": "加减分与否决"}
+        {"code": code, "name": name, "unit_of_measure": uom, "responsible_unit": ru, "frequency": freq, "value_kind": kind,
+         **({"validation": rules} if rules else {}), "category": "加减分与否决"}
         for code, name, uom, ru, freq, kind, _gen, rules in EXTRA
     ]
     return {
@@ -225,30 +243,15 @@ def scheme_content(year: int) -> dict:
         "deduction_cap": 3,
         "veto": [{"indicators": ["major_accident"], "effect": "bar_top_tier", "name": "安全生产一票否决"}],
         "tiers": {"by": "quota", "levels": [{"name": "第一等次", "share": 0.3}, {"name": "第二等次", "share": 0.5}, {"name": "第三等次"}]},
-        "boards": [{"code": c, "name": n, "indicators": inds} for c, n, inds in BOARDS],
-        "collect": collect,
+        "boards": [{"code": c, "name": n, "indicators": [i for i in inds if changes.get(i, {}) is not None]}
+                   for c, n, inds in BOARDS],
+        "platform": {"code": SCHEME_CODE, "collect": collect},
     }
 
 
-def revise_for_2026(content: dict) -> dict:
+def revise_for_2026(year: int) -> dict:
     """与时俱进调整完善: the 2026 scheme re-weights growth, adds 低空经济, drops 5G base stations."""
-    c = copy.deepcopy(content)
-    for leaf in schemes.iter_leaves(c):
-        node = leaf.node
-        if node["code"] == "gdp_growth":
-            node["points"] = 7
-        if node["code"] == "fai_growth":
-            node["points"] = 4
-        if node["code"] == "pm25":
-            node["params"] = {"base": 0.5}
-    for area in c["root"]["children"]:
-        if area["code"] == "URB":
-            area["children"] = [ch for ch in area["children"] if ch.get("code") != "base_stations"]
-        if area["code"] == "INN":
-            area["children"].append({"code": "low_altitude_firms", "name": "低空经济企业新增数", "points": 1, "method": "rank_ratio",
-                                     "missing": "zero", "unit_of_measure": "家", "responsible_unit": "SFS-GXJ",
-                                     "frequency": Q, "value_kind": "ytd"})
-    return c
+    return scheme_content(year, REVISION_2026, (LOW_ALTITUDE,))
 
 
 # ---- data ----------------------------------------------------------------------------------------
@@ -258,7 +261,7 @@ def _gen_specs() -> dict[str, tuple]:
     out = {code: (gen, kind, freq) for _a, _s, code, _n, _u, _p, _m, _pa, _d, ru, freq, kind, gen, _r in IND if gen}
     for code, _n, _u, _ru, freq, kind, gen, _r in EXTRA:
         out[code] = (gen, kind, freq)
-    out["low_altitude_firms"] = (("count", 4), "ytd", Q)
+    out[LOW_ALTITUDE[2]] = (LOW_ALTITUDE[12], LOW_ALTITUDE[11], LOW_ALTITUDE[10])
     return out
 
 
@@ -421,16 +424,13 @@ def _load(ctx) -> None:
                                   owner_unit=city, reason="市考核办印发")
     schemes.adopt(v2025, user=office)
     v2026 = schemes.clone_to_year(v2025, ctx.current_year, user=office)
-    schemes.update_draft(v2026, revise_for_2026(v2026.content), user=office,
+    schemes.update_draft(v2026, revise_for_2026(ctx.current_year), user=office,
                          reason="与时俱进调整完善考核办法：提高经济增速权重，新增低空经济，取消5G基站")
     v2026.peer_groups.set(groups[ctx.current_year])
     schemes.adopt(v2026, user=office)
     # A pending revision, to show drafts and the diff.
     draft = schemes.new_version(v2026, reason="拟将营商环境指标并入效能榜（征求意见稿）", user=office)
-    content = copy.deepcopy(draft.content)
-    for leaf in schemes.iter_leaves(content):
-        if leaf.node["code"] == "enterprise_satisfaction":
-            leaf.node["points"] = 5
+    content = scheme_content(ctx.current_year, {**REVISION_2026, "enterprise_satisfaction": {"points": 5}}, (LOW_ALTITUDE,))
     schemes.update_draft(draft, content, user=office)
 
     rng = random.Random(ctx.rng.random())

@@ -18,7 +18,7 @@ its own scheme that mirrors the city's (“全面对照市考要求，细化配�
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -55,17 +55,6 @@ def derivable_indicators(source: SchemeVersion) -> list[IndicatorSpec]:
     return list(source.indicators.filter(is_scored=True, is_collected=True).order_by("sort_order"))
 
 
-def _prune(node: dict, keep: set[str]) -> dict | None:
-    """``node`` with only the leaves in ``keep`` (None when nothing is left below it)."""
-    children = node.get("children")
-    if not children:
-        return node if schemes.indicator_code(node) in keep else None
-    kept = [c for c in (_prune(child, keep) for child in children if isinstance(child, dict)) if c is not None]
-    if not kept:
-        return None
-    return {**node, "children": kept}
-
-
 def derived_content(source: SchemeVersion, owner: OrgUnit, codes: Iterable[str], name: str | None = None) -> dict:
     """The district scheme's content: the city's tree cut down to ``codes``; the district
     collects every indicator itself (its office enters its towns' figures)."""
@@ -82,27 +71,29 @@ def derived_content(source: SchemeVersion, owner: OrgUnit, codes: Iterable[str],
         errors.append(_("请至少选择一个指标"))
     if errors:
         raise DerivationError(errors)
-    city = source.content
+    city = schemes.engine_scheme(source.content)
     keep = set(picked)
-    root = _prune(copy.deepcopy(city.get("root") or {}), keep) or {"children": []}
-    for leaf in schemes.iter_leaves({"root": root}):
-        leaf.node["responsible_unit"] = owner.code
+    # the city's tree cut down to the picked leaves; the district's office collects each one
+    sub = city.with_leaves(lambda lf: dataclasses.replace(
+        lf, platform=dataclasses.replace(lf.platform, responsible_unit=owner.code)) if lf.indicator in keep else None)
+    root = sub.to_dict()["root"] if sub is not None else {"children": []}
     year = source.scheme.year
     content = {
         "name": name or _("%(owner)s%(year)s年度高质量发展综合考核（对镇街、园区）") % {"owner": owner.name, "year": year},
         "year": year,
-        "precision": city.get("precision", 2),
+        "precision": city.precision,
         "description": _("对照《%(city)s》（第 %(n)s 版）细化配套，下发 %(count)s 项指标")
         % {"city": source.scheme.name, "n": source.number, "count": len(picked)},
         "root": root,
     }
-    if city.get("tiers"):
-        content["tiers"] = copy.deepcopy(city["tiers"])
+    whole = city.to_dict()
+    if "tiers" in whole:
+        content["tiers"] = whole["tiers"]
     boards = []
-    for board in city.get("boards") or []:
-        inds = [i for i in board.get("indicators") or [] if i in keep]
+    for board in city.boards:
+        inds = [i for i in board.indicators if i in keep]
         if inds:
-            boards.append({**board, "indicators": inds})
+            boards.append({"code": board.code, "name": board.name, "indicators": inds})
     if boards:
         content["boards"] = boards
     return content

@@ -1,10 +1,12 @@
 """Schemes (考核方案): import from YAML or an Excel workbook, validate with the engine,
 version, adopt, clone last year's, diff two versions, export to YAML / Excel / Word.
 
-The stored content is the engine's scheme dict plus a few data-collection keys on the
-leaves (and an optional top-level ``collect`` list of base indicators that are not
-scored themselves but feed computed ones). Those keys are stripped before the dict is
-handed to the engine (:func:`engine_scheme`).
+The stored content is the engine's scheme dict, platform metadata included (责任单位,
+报送频次, 计量单位, 数值类型, 数据审核规则, 色带 in each leaf's ``platform`` mapping; the
+scheme's code, its collected base data and flag rules in the top-level one). The engine
+reads and validates all of it (:func:`engine_scheme`); this module never walks the tree
+itself. Content in the older form (those keys loose on the leaves) is upgraded on the way
+in by the engine's :func:`~kaohe.engine.platform.upgrade_legacy`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ from __future__ import annotations
 import copy
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -36,17 +37,15 @@ from kaohe.assessment.models import (
 )
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.engine.errors import SchemeError
+from kaohe.engine.platform import Platform, upgrade_legacy
+from kaohe.engine.scheme import Leaf as EngineLeaf
+from kaohe.engine.scheme import Scheme as EngineScheme
+from kaohe.engine.scheme import load_scheme
 from kaohe.lib.numbers import NumberError, parse_number
 from kaohe.lib.tabular import Column, RowError, TabularError, read_workbook
 from kaohe.lib.tabular import text as cell_text
 from kaohe.orgs.models import OrgUnit, PeerGroup
-
-#: Leaf keys that belong to data collection, not to scoring.
-LEAF_META_KEYS = ("responsible_unit", "frequency", "unit_of_measure", "value_kind", "rules", "name_en")
-#: Top-level keys that belong to data collection.
-TOP_META_KEYS = ("collect", "code")
-#: Leaf keys meaning "computed by the engine from other indicators" (never typed in).
-COMPUTED_KEYS = ("formula", "derive", "derived", "compute", "computed", "growth", "from", "source", "of")
 
 
 class SchemeInvalid(Exception):
@@ -60,63 +59,25 @@ class SchemeInvalid(Exception):
 # ---- structure ----------------------------------------------------------------------------
 
 
+def engine_scheme(content: dict) -> EngineScheme:
+    """The engine's scheme of stored (or upgraded) content; SchemeInvalid naming every place."""
+    try:
+        return load_scheme(upgrade_legacy(content))
+    except SchemeError as exc:
+        raise SchemeInvalid(exc.errors) from None
+
+
 @dataclass
-class Leaf:
-    path: str  # root.children[0].children[2]
+class LeafRow:
+    """A scored leaf with its categories' names (一级/二级指标), in scheme order."""
+
+    leaf: EngineLeaf
     category: list[str]
-    node: dict
 
 
-def iter_leaves(content: dict) -> Iterator[Leaf]:
-    """Every leaf of the scheme tree, depth first, with its place and category names."""
-
-    def walk(node: dict, path: str, cats: list[str]):
-        children = node.get("children")
-        if children:
-            names = cats + [str(node.get("name") or node.get("code") or "")] if path != "root" else cats
-            for i, child in enumerate(children):
-                if isinstance(child, dict):
-                    yield from walk(child, f"{path}.children[{i}]", names)
-        elif path != "root":
-            yield Leaf(path, cats, node)
-
-    root = content.get("root") or {}
-    if isinstance(root, list):
-        root = {"children": root}
-    if isinstance(root, dict):
-        yield from walk(root, "root", [])
-
-
-def indicator_code(leaf: dict) -> str:
-    return str(leaf.get("indicator") or leaf.get("code") or "")
-
-
-def _derived_codes(content: dict) -> set[str]:
-    codes: set[str] = set()
-    for key in ("derived", "computed", "derive"):
-        block = content.get(key)
-        if isinstance(block, dict):
-            codes.update(str(k) for k in block)
-        elif isinstance(block, list):
-            codes.update(str(item.get("code")) for item in block if isinstance(item, dict) and item.get("code"))
-    return codes
-
-
-def engine_scheme(content: dict) -> dict:
-    """The scheme dict as the engine reads it: data-collection keys removed."""
-    data = copy.deepcopy(content)
-    for key in TOP_META_KEYS:
-        data.pop(key, None)
-
-    def strip(node: Any):
-        if isinstance(node, dict):
-            for key in LEAF_META_KEYS:
-                node.pop(key, None)
-            for child in node.get("children") or []:
-                strip(child)
-
-    strip(data.get("root"))
-    return data
+def leaf_rows(scheme: EngineScheme) -> list[LeafRow]:
+    ancestry = scheme.ancestry()
+    return [LeafRow(leaf, [n.name for n in ancestry.get(leaf.code, ())]) for leaf in scheme.leaves()]
 
 
 def validate(content: Any) -> list[str]:
@@ -130,37 +91,10 @@ def validate(content: Any) -> list[str]:
     year = content.get("year")
     if year is not None and not (isinstance(year, int) and 2000 <= year <= 2100):
         errors.append(_("year: 年度应为 2000–2100 之间的整数，而不是 %(v)r") % {"v": year})
-    codes: dict[str, str] = {}
-    for leaf in iter_leaves(content):
-        node = leaf.node
-        code = indicator_code(node)
-        if not code:
-            errors.append(_("%(p)s: 指标缺少代码 (code)") % {"p": leaf.path})
-            continue
-        if code in codes and not node.get("indicator"):
-            errors.append(_("%(p)s.code: 指标代码 %(c)s 与 %(o)s 重复") % {"p": leaf.path, "c": code, "o": codes[code]})
-        codes.setdefault(code, leaf.path)
-        freq = node.get("frequency")
-        if freq is not None and freq not in Frequency.values:
-            errors.append(_("%(p)s.frequency: 未知的报送频次 %(f)r (可选 %(opts)s)") % {"p": leaf.path, "f": freq, "opts": ", ".join(Frequency.values)})
-        kind = node.get("value_kind")
-        if kind is not None and kind not in ValueKind.values:
-            errors.append(_("%(p)s.value_kind: 应为 period 或 ytd") % {"p": leaf.path})
-        if node.get("rules") is not None and not isinstance(node.get("rules"), dict):
-            errors.append(_("%(p)s.rules: 应为键值结构") % {"p": leaf.path})
-    for i, item in enumerate(content.get("collect") or []):
-        if not isinstance(item, dict) or not item.get("code"):
-            errors.append(_("collect[%(i)s]: 需要 code") % {"i": i})
-    if errors:
-        return errors
     try:
-        from kaohe.engine import load_scheme  # noqa: PLC0415 — the engine may land later
-    except ImportError:
-        return []
-    try:
-        load_scheme(engine_scheme(content))
-    except Exception as exc:  # the engine's SchemeError (or a ValueError naming the place)
-        errors.extend(getattr(exc, "errors", None) or [str(exc)])
+        engine_scheme(content)
+    except SchemeInvalid as exc:
+        errors.extend(exc.errors)
     return errors
 
 
@@ -184,47 +118,38 @@ def to_yaml(content: dict) -> str:
 
 
 def derive_indicators(version: SchemeVersion) -> list[IndicatorSpec]:
-    """Rebuild the version's IndicatorSpec rows from its content."""
-    content = version.content
+    """Rebuild the version's IndicatorSpec rows from its content (the engine's leaves and the
+    scheme's collected base data, each with its platform metadata)."""
+    scheme = engine_scheme(version.content)
     units = dict(OrgUnit.objects.values_list("code", "pk"))
-    derived = _derived_codes(content)
+    computed = {c.code for c in scheme.computed}
     specs: dict[str, IndicatorSpec] = {}
-    order = 0
 
-    def make(node: dict, category: str, scored: bool) -> None:
-        nonlocal order
-        code = indicator_code(node) if scored else str(node.get("code"))
+    def make(code: str, name: str, category: str, platform: Platform, leaf: EngineLeaf | None) -> None:
         if code in specs:
             return
-        computed = code in derived or any(k in node for k in COMPUTED_KEYS)
-        order += 1
-        points = node.get("points")
-        try:
-            points = Decimal(str(points)) if points is not None else None
-        except InvalidOperation:
-            points = None
         specs[code] = IndicatorSpec(
             version=version,
             code=code,
-            name=str(node.get("name") or code),
+            name=name,
             category_path=category,
-            unit_of_measure=str(node.get("unit_of_measure") or ""),
-            responsible_unit_id=units.get(str(node.get("responsible_unit") or "")),
-            frequency=node.get("frequency") or Frequency.MONTHLY,
-            value_kind=node.get("value_kind") or ValueKind.PERIOD,
-            rules=node.get("rules") or {},
-            points=points,
-            method=str(node.get("method") or ""),
-            direction=str(node.get("direction") or "higher"),
-            is_scored=scored,
-            is_collected=not computed,
-            sort_order=order,
+            unit_of_measure=platform.unit_of_measure,
+            responsible_unit_id=units.get(platform.responsible_unit),
+            frequency=platform.frequency or Frequency.MONTHLY,
+            value_kind=platform.value_kind or ValueKind.PERIOD,
+            rules=dict(platform.validation),
+            points=Decimal(str(leaf.points)) if leaf is not None else None,
+            method=leaf.method if leaf is not None else "",
+            direction=leaf.direction if leaf is not None else "higher",
+            is_scored=leaf is not None,
+            is_collected=code not in computed,
+            sort_order=len(specs) + 1,
         )
 
-    for leaf in iter_leaves(content):
-        make(leaf.node, " / ".join(leaf.category), True)
-    for item in content.get("collect") or []:
-        make(item, str(item.get("category") or _("基础数据")), False)
+    for row in leaf_rows(scheme):
+        make(row.leaf.indicator, row.leaf.name, " / ".join(row.category), row.leaf.platform, row.leaf)
+    for item in scheme.platform.collect:
+        make(item.code, item.name, item.category or _("基础数据"), item.platform, None)
     with transaction.atomic():
         IndicatorSpec.objects.filter(version=version).delete()
         IndicatorSpec.objects.bulk_create(specs.values())
@@ -256,9 +181,10 @@ def import_scheme(
     The owner (考核主体) is ``owner_unit``, else the importing user's unit (an office imports
     its own unit's schemes); a scheme without an owner is refused.
     """
+    content = upgrade_legacy(content)
     _check(content)
     year = int(content["year"])
-    code = code or str(content.get("code") or "HQD")
+    code = code or engine_scheme(content).platform.code or "HQD"
     if owner_unit is None:
         person = getattr(user, "person", None) if user is not None else None
         owner_unit = person.unit if person is not None else None
@@ -286,6 +212,7 @@ def update_draft(version: SchemeVersion, content: dict, *, user=None, reason: st
     """Replace a draft's content (validated); adopted versions refuse."""
     if version.status != VersionStatus.DRAFT:
         raise SchemeInvalid([_("已发布的方案版本不可修改；请新建版本并说明原因。")])
+    content = upgrade_legacy(content)
     _check(content)
     before = version.content
     version.content = content
@@ -372,12 +299,14 @@ class DiffRow:
 
 def _leaf_map(content: dict) -> dict[str, dict]:
     out = {}
-    for leaf in iter_leaves(content):
-        node = dict(leaf.node)
-        node["category"] = " / ".join(leaf.category)
-        node.setdefault("direction", "higher")  # the engine's default, written out or not
-        node["params"] = node.get("params") or None
-        out[indicator_code(leaf.node)] = node
+    for row in leaf_rows(engine_scheme(content)):
+        lf = row.leaf
+        out[lf.indicator] = {
+            "name": lf.name, "points": _plain(lf.points), "weight": _plain(lf.weight), "direction": lf.direction,
+            "method": lf.method, "params": dict(lf.params) or None,
+            "responsible_unit": lf.platform.responsible_unit or None, "frequency": lf.platform.frequency or None,
+            "category": " / ".join(row.category),
+        }
     return out
 
 
@@ -419,7 +348,9 @@ COLUMNS = [
 DIRECTION_CN = {"higher": "正向", "lower": "逆向"}
 FREQUENCY_CN = {"monthly": "月度", "quarterly": "季度", "half_yearly": "半年", "yearly": "年度"}
 KIND_CN = {"period": "当期值", "ytd": "累计值"}
-TOP_KEYS_IN_SHEET = ("name", "year", "code", "precision", "total", "description", "bonus", "deduction", "bonus_cap", "deduction_cap", "veto", "tiers", "boards", "computed", "collect")
+TOP_KEYS_IN_SHEET = ("name", "year", "precision", "total", "description", "bonus", "deduction", "bonus_cap", "deduction_cap", "veto", "tiers", "boards", "computed", "platform")
+#: Rows of sheet 方案 that workbooks written before the ``platform`` place existed carry.
+LEGACY_KEYS_IN_SHEET = ("code", "collect", "flags")
 
 
 def _rev(mapping: dict[str, str], value: str) -> str:
@@ -449,7 +380,7 @@ def workbook_to_content(data: bytes, filename: str = "scheme.xlsx") -> dict:
             if row.number == 1 or row.get(0) is None:
                 continue
             key, value = str(row.get(0)).strip(), row.get(1)
-            if key not in TOP_KEYS_IN_SHEET:
+            if key not in TOP_KEYS_IN_SHEET + LEGACY_KEYS_IN_SHEET:
                 errors.append(RowError(SHEET_SCHEME, row.number, "A", _("未知项 %(k)s") % {"k": key}))
                 continue
             if isinstance(value, str) and key not in ("name", "code"):
@@ -473,15 +404,19 @@ def workbook_to_content(data: bytes, filename: str = "scheme.xlsx") -> dict:
             errors.append(table.error(row, "points", f"“{cell['points']}”{exc.reason}", f"'{cell['points']}' {exc.reason_en}"))
             continue
         leaf["points"] = 0 if points is None else int(points) if points == points.to_integral_value() else float(points)
+        platform: dict[str, Any] = {}
         for key, mapping in (("direction", DIRECTION_CN), ("frequency", FREQUENCY_CN), ("value_kind", KIND_CN)):
             if cell.get(key):
-                leaf[key] = _rev(mapping, cell_text(cell[key]))
+                (leaf if key == "direction" else platform)[key] = _rev(mapping, cell_text(cell[key]))
         for key in ("method", "unit_of_measure", "responsible_unit"):
             if cell.get(key):
-                leaf[key] = cell_text(cell[key])
+                (leaf if key == "method" else platform)[key] = cell_text(cell[key])
+        if platform:
+            leaf["platform"] = platform
         if cell.get("params"):
             try:
-                params = yaml.safe_load(str(cell["params"]).replace("；", ";").replace(";", "\n").replace("=", ": "))
+                params = yaml.safe_load("\n".join(part.strip().replace("=", ": ", 1)
+                                                   for part in str(cell["params"]).replace("；", ";").split(";")))
             except yaml.YAMLError:
                 params = None
             if not isinstance(params, dict):
@@ -503,7 +438,7 @@ def workbook_to_content(data: bytes, filename: str = "scheme.xlsx") -> dict:
     if errors:
         raise SchemeInvalid([e.text(get_language()) for e in errors])
     content["root"] = root
-    return content
+    return upgrade_legacy(content)
 
 
 def content_to_workbook(content: dict) -> bytes:
@@ -518,19 +453,19 @@ def content_to_workbook(content: dict) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE7F3")
-    for leaf in iter_leaves(content):
-        node = leaf.node
-        params = node.get("params") or {}
+    for row in leaf_rows(engine_scheme(content)):
+        lf, pf = row.leaf, row.leaf.platform
         ws.append([
-            leaf.category[0] if leaf.category else "",
-            " / ".join(leaf.category[1:]),
-            indicator_code(node), node.get("name", ""), node.get("unit_of_measure", ""), node.get("points", ""),
-            DIRECTION_CN.get(node.get("direction", "higher"), node.get("direction", "")),
-            node.get("method", ""),
-            "; ".join(f"{k}={json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v}" for k, v in params.items()),
-            node.get("responsible_unit", ""),
-            FREQUENCY_CN.get(node.get("frequency", ""), node.get("frequency", "")),
-            KIND_CN.get(node.get("value_kind", ""), node.get("value_kind", "")),
+            row.category[0] if row.category else "",
+            " / ".join(row.category[1:]),
+            lf.indicator, lf.name, pf.unit_of_measure, _plain(lf.points),
+            DIRECTION_CN.get(lf.direction, lf.direction),
+            lf.method,
+            "; ".join(f"{k}={json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else _plain(v)}"
+                      for k, v in lf.params.items()),
+            pf.responsible_unit,
+            FREQUENCY_CN.get(pf.frequency, pf.frequency),
+            KIND_CN.get(pf.value_kind, pf.value_kind),
         ])
     for col, width in zip("ABCDEFGHIJKL", (14, 16, 16, 30, 10, 8, 8, 14, 24, 12, 10, 10), strict=True):
         ws.column_dimensions[col].width = width
@@ -538,7 +473,7 @@ def content_to_workbook(content: dict) -> bytes:
     meta = wb.create_sheet(SHEET_SCHEME)
     meta.append(["项目", "内容"])
     for key in TOP_KEYS_IN_SHEET:
-        if key in content:
+        if content.get(key) is not None:
             value = content[key]
             meta.append([key, value if isinstance(value, str | int | float) else to_yaml(value)])
     for row in meta.iter_rows(min_row=2):
@@ -561,15 +496,15 @@ def content_to_docx(content: dict, units: dict[str, str] | None = None) -> bytes
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, [_("类别"), _("指标"), _("分值"), _("计分方法"), _("责任单位"), _("报送频次")], strict=True):
         cell.text = text
-    for leaf in iter_leaves(content):
-        node = leaf.node
+    for row in leaf_rows(engine_scheme(content)):
+        lf, pf = row.leaf, row.leaf.platform
         cells = table.add_row().cells
-        cells[0].text = " / ".join(leaf.category)
-        cells[1].text = f"{node.get('name', '')}（{node.get('unit_of_measure', '')}）" if node.get("unit_of_measure") else str(node.get("name", ""))
-        cells[2].text = str(node.get("points", ""))
-        cells[3].text = explain_method(node)
-        cells[4].text = units.get(str(node.get("responsible_unit", "")), str(node.get("responsible_unit", "")))
-        cells[5].text = FREQUENCY_CN.get(node.get("frequency", ""), "")
+        cells[0].text = " / ".join(row.category)
+        cells[1].text = f"{lf.name}（{pf.unit_of_measure}）" if pf.unit_of_measure else lf.name
+        cells[2].text = str(_plain(lf.points))
+        cells[3].text = explain_method(lf)
+        cells[4].text = units.get(pf.responsible_unit, pf.responsible_unit)
+        cells[5].text = FREQUENCY_CN.get(pf.frequency, "")
     for row in table.rows:
         for cell in row.cells:
             for p in cell.paragraphs:
@@ -580,12 +515,17 @@ def content_to_docx(content: dict, units: dict[str, str] | None = None) -> bytes
     return out.getvalue()
 
 
-def explain_method(node: dict) -> str:
+def _plain(x: Any) -> Any:
+    """7.0 → 7 (a whole number written as one), anything else unchanged."""
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def explain_method(leaf: EngineLeaf) -> str:
     """The scoring rule in words (shown beside the method in the tree and the annex)."""
-    m = node.get("method", "")
-    p = node.get("params") or {}
-    pts = node.get("points", "")
-    lower = node.get("direction") == "lower"
+    m = leaf.method
+    p = {k: _plain(v) for k, v in leaf.params.items()}
+    pts = _plain(leaf.points)
+    lower = leaf.direction == "lower"
     if m == "rank_points":
         return _("排名赋分：第1名得%(pts)s分，每后移一名扣%(step)s分，最低%(min)s分") % {"pts": pts, "step": p.get("step", 0), "min": p.get("min", 0)}
     if m == "rank_ratio":

@@ -37,10 +37,10 @@ from kaohe.assessment.models import (
     ValueKind,
     VersionStatus,
 )
-from kaohe.assessment.schemes import engine_scheme
 from kaohe.assessment.validation import Issue, check_values
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.engine.platform import upgrade_legacy
 from kaohe.lib.numbers import plain
 from kaohe.orgs.models import OrgUnit, Role
 
@@ -765,7 +765,7 @@ def run_inputs(version: SchemeVersion, period: Period) -> RunInputs:
     targets = pl.DataFrame({"unit": [code_of[u] for u, _i, _t in trows], "indicator": [i for _u, i, _t in trows],
                             "target": [float(t) for _u, _i, t in trows]},
                            schema={"unit": pl.Utf8, "indicator": pl.Utf8, "target": pl.Float64})
-    scheme = engine_scheme(version.content)
+    scheme = upgrade_legacy(version.content)  # the whole scheme, platform metadata included
     digest = hashlib.sha256()
     import json
 

@@ -17,7 +17,7 @@ import dataclasses
 import difflib
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,15 @@ from typing import Any
 import yaml
 
 from kaohe.engine.errors import EngineWarning, SchemeError
+from kaohe.engine.platform import (
+    Bands,
+    FlagRules,
+    Platform,
+    SchemePlatform,
+    check_flags,
+    check_platform,
+    check_scheme_platform,
+)
 
 REQUIRED = object()
 
@@ -52,12 +61,12 @@ COMPUTED_KINDS = ("formula", "share", "yoy", "mom", "ytd")
 
 TOP_KEYS = (
     "name", "year", "precision", "total", "description", "root", "bonus", "deduction",
-    "bonus_cap", "deduction_cap", "veto", "tiers", "boards", "computed",
+    "bonus_cap", "deduction_cap", "veto", "tiers", "boards", "computed", "platform",
 )
-NODE_KEYS = ("code", "name", "children", "aggregate", "points", "weight", "description")
+NODE_KEYS = ("code", "name", "children", "aggregate", "points", "weight", "description", "platform")
 LEAF_KEYS = (
     "code", "name", "indicator", "points", "weight", "direction", "method", "params",
-    "missing", "transform", "description",
+    "missing", "transform", "description", "platform",
 )
 ITEM_KEYS = ("indicator", "name", "per", "cap")
 VETO_KEYS = ("indicators", "effect", "name")
@@ -85,6 +94,8 @@ class Leaf:
     missing: str = "zero"
     transform: str = "none"
     path: str = ""
+    description: str = ""
+    platform: Platform = field(default_factory=Platform, compare=False)
 
     @property
     def is_leaf(self) -> bool:
@@ -109,6 +120,8 @@ class Node:
     points: float | None = None
     weight: float = 1.0
     path: str = ""
+    description: str = ""
+    platform: Platform = field(default_factory=Platform, compare=False)
 
     @property
     def is_leaf(self) -> bool:
@@ -206,6 +219,8 @@ class Scheme:
     tiers: Tiers | None = None
     boards: tuple[Board, ...] = ()
     computed: tuple[Computed, ...] = ()
+    description: str = ""
+    platform: SchemePlatform = field(default_factory=SchemePlatform, compare=False)
     warnings: tuple[EngineWarning, ...] = field(default=(), compare=False)
 
     # -- navigation
@@ -223,6 +238,33 @@ class Scheme:
             if n.code == code:
                 return n
         return None
+
+    def ancestry(self) -> dict[str, tuple[Node, ...]]:
+        """Code of every node and leaf → its ancestors below the root, outermost first
+        (a leaf's categories: 一级指标, 二级指标…)."""
+        out: dict[str, tuple[Node, ...]] = {}
+
+        def walk(n: Node | Leaf, above: tuple[Node, ...]) -> None:
+            out[n.code] = above
+            if isinstance(n, Node):
+                for ch in n.children:
+                    walk(ch, above if n is self.root else (*above, n))
+
+        walk(self.root, ())
+        return out
+
+    def bands_of(self, code: str) -> Bands:
+        """The 色带 that colour a leaf's or node's score: its own ``platform.bands``, else the
+        nearest ancestor's, else the scheme's, else the default (green 0.85, yellow 0.6)."""
+        node = self.find(code)
+        chain: list[Node | Leaf] = [] if node is None else [node]
+        chain += reversed(self.ancestry().get(code, ()))
+        for n in chain:
+            if n.platform.bands is not None:
+                return n.platform.bands
+        if self.root.platform.bands is not None:
+            return self.root.platform.bands
+        return self.platform.bands or Bands()
 
     def indicators_used(self) -> set[str]:
         """Every indicator code the scheme reads from the values."""
@@ -256,6 +298,31 @@ class Scheme:
         assert isinstance(root, Node)
         return dataclasses.replace(self, root=root)
 
+    def with_leaves(self, change: Callable[[Leaf], Leaf | None]) -> Scheme | None:
+        """A copy whose leaves are ``change(leaf)``: None drops the leaf, and a category left
+        without children is dropped too (None when nothing is left). Boards keep the codes
+        still in the tree; the root's own minimum-data rules are kept as far as they fit."""
+
+        def rebuild(n: Node | Leaf) -> Node | Leaf | None:
+            if isinstance(n, Leaf):
+                return change(n)
+            kids = tuple(k for k in (rebuild(c) for c in n.children) if k is not None)
+            if not kids:
+                return None
+            rules: dict[str, Any] = {}
+            if n.min_present is not None:
+                rules["min_present"] = min(n.min_present, len(kids))
+            return dataclasses.replace(n, children=kids, **rules)
+
+        root = rebuild(self.root)
+        if root is None:
+            return None
+        assert isinstance(root, Node)
+        codes = {n.code for n in root.iter_nodes()}
+        boards = tuple(dataclasses.replace(b, indicators=tuple(i for i in b.indicators if i in codes))
+                       for b in self.boards if any(i in codes for i in b.indicators))
+        return dataclasses.replace(self, root=root, boards=boards)
+
     def to_dict(self) -> dict[str, Any]:
         """A plain-dict form (JSON-able) that ``load_scheme`` reads back."""
 
@@ -267,14 +334,24 @@ class Scheme:
                     "method": n.method, "params": dict(n.params), "missing": n.missing,
                     "transform": n.transform,
                 }
-                return d
-            d = {"code": n.code, "name": n.name, "aggregate": n.aggregate, "weight": n.weight,
-                 "children": [node(c) for c in n.children]}
-            if n.points is not None:
-                d["points"] = n.points
+            else:
+                d = {"code": n.code, "name": n.name, "aggregate": n.aggregate, "weight": n.weight,
+                     "children": [node(c) for c in n.children]}
+                if n.points is not None:
+                    d["points"] = n.points
+            if n.description:
+                d["description"] = n.description
+            platform = n.platform.to_dict()
+            if platform:
+                d["platform"] = platform
             return d
 
         out: dict[str, Any] = {"name": self.name, "precision": self.precision, "root": node(self.root)}
+        if self.description:
+            out["description"] = self.description
+        platform = self.platform.to_dict()
+        if platform:
+            out["platform"] = platform
         if self.year is not None:
             out["year"] = self.year
         if self.total is not None:
@@ -483,7 +560,8 @@ def _branch(c: _Checker, where: str, d: Mapping[str, Any]) -> Node | None:
         return None
     kids = tuple(ch for ch in children if ch is not None)
     node = Node(code=code, name=name, children=kids, aggregate=aggregate, points=points,
-                weight=1.0 if weight is None else weight, path=where)
+                weight=1.0 if weight is None else weight, path=where, description=_description(d),
+                platform=check_platform(c, _join(where, "platform"), d.get("platform"), leaf=False))
     if aggregate == "sum" and points is not None and kids:
         total = sum(k.full_marks for k in kids)
         if not math.isclose(total, points, abs_tol=1e-9):
@@ -492,6 +570,10 @@ def _branch(c: _Checker, where: str, d: Mapping[str, Any]) -> Node | None:
     if aggregate in ("mean", "geometric") and kids and all((k.weight or 0) == 0 for k in kids):
         c.err(_join(where, "children"), "all children have weight 0")
     return node
+
+
+def _description(d: Mapping[str, Any]) -> str:
+    return str(d.get("description") or "").strip()
 
 
 def _leaf(c: _Checker, where: str, d: Mapping[str, Any]) -> Leaf | None:
@@ -514,12 +596,14 @@ def _leaf(c: _Checker, where: str, d: Mapping[str, Any]) -> Leaf | None:
     else:
         method = c.choice(_join(where, "method"), d["method"], tuple(METHODS), "method")
     params = _params(c, _join(where, "params"), method, d.get("params") or {}, transform)
+    platform = check_platform(c, _join(where, "platform"), d.get("platform"), leaf=True)
     if None in (code, points, weight, direction, missing, transform, method, params):
         return None
     assert params is not None
     return Leaf(code=str(code), name=name, indicator=str(indicator), points=float(points or 0),
                 method=str(method), params=params, weight=float(weight or 0.0),
-                direction=str(direction), missing=str(missing), transform=str(transform), path=where)
+                direction=str(direction), missing=str(missing), transform=str(transform), path=where,
+                description=_description(d), platform=platform)
 
 
 def _params(c: _Checker, where: str, method: str | None, raw: Any, transform: str | None
@@ -786,6 +870,7 @@ def _validate(d: Any) -> Scheme:
     tiers = _tiers(c, "tiers", top.get("tiers"))
     boards = _boards(c, "boards", top.get("boards"))
     computed = _computed(c, "computed", top.get("computed"))
+    platform = check_scheme_platform(c, "platform", top.get("platform"))
 
     if isinstance(root, Node):
         _cross_checks(c, root, boards, computed, veto)
@@ -797,7 +882,7 @@ def _validate(d: Any) -> Scheme:
     return Scheme(name=name, root=root, year=year, precision=int(precision), total=total,
                   bonus=bonus, deduction=deduction, bonus_cap=bonus_cap, deduction_cap=deduction_cap,
                   veto=veto, tiers=tiers, boards=boards, computed=computed,
-                  warnings=tuple(c.warnings))
+                  description=_description(top), platform=platform, warnings=tuple(c.warnings))
 
 
 def _cross_checks(c: _Checker, root: Node, boards: tuple[Board, ...],
@@ -864,6 +949,16 @@ def computed_order(computed: tuple[Computed, ...]) -> list[Computed]:
 
 
 # ----------------------------------------------------------------------------- loading
+
+
+def load_flag_rules(raw: Any, where: str = "flags") -> FlagRules:
+    """Flag rules given apart from a scheme (a policy's), read as ``platform.flags`` is;
+    SchemeError naming the place when they are wrong."""
+    c = _Checker()
+    rules = check_flags(c, where, raw)
+    if c.errors or rules is None:
+        raise SchemeError(c.errors or [f"{where}: expected a mapping"])
+    return rules
 
 
 def load_scheme(source: Scheme | Mapping[str, Any] | str | Path) -> Scheme:

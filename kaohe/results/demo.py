@@ -72,8 +72,9 @@ def demo_scheme(year: int) -> dict:
     children = []
     for code, name, indicators in BOARDS:
         leaves = []
-        for ind, iname, _unit, method, params, points, _t in indicators:
-            leaf = {"code": ind, "name": iname, "points": points, "method": method}
+        for ind, iname, unit, method, params, points, _t in indicators:
+            leaf = {"code": ind, "name": iname, "points": points, "method": method,
+                    "platform": {"unit_of_measure": unit}}
             if params:
                 leaf["params"] = dict(params)
             leaves.append(leaf)

@@ -1,10 +1,11 @@
 """红旗激励榜 and 黄灯提醒榜: flag rules applied to each sealed monthly run.
 
-Rules are configured per scheme (a :class:`FlagPolicy` by scheme code, or a ``flags``
-key in the scheme dict); without them the defaults apply::
+Rules are configured per scheme (a :class:`FlagPolicy` by scheme code, or the scheme's
+``platform.flags``, validated by the engine); without them the defaults apply::
 
-    flags:
-      red:
+    platform:
+      flags:
+       red:
         - {rule: board_first}            # first place on each board in each peer group
         - {rule: best_growth}            # the biggest rise of the total against last month, per group
       yellow:
@@ -18,44 +19,27 @@ key in the scheme dict); without them the defaults apply::
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from kaohe.results.models import Flag, FlagKind, RunBoard, RunKind, RunTotal, ScoringRun
-from kaohe.results.scheme_meta import leaves
-
-DEFAULT_RULES: dict[str, list[dict[str, Any]]] = {
-    "red": [{"rule": "board_first"}, {"rule": "best_growth"}],
-    "yellow": [{"rule": "board_last"}, {"rule": "target_missed", "times": 2}],
-}
-KNOWN_RULES = {"board_first", "best_growth", "board_last", "target_missed"}
+from kaohe.engine.platform import DEFAULT_FLAGS, FlagRules
+from kaohe.engine.scheme import Scheme, load_flag_rules
+from kaohe.results.models import Flag, FlagKind, FlagPolicy, RunBoard, RunKind, RunTotal, ScoringRun
+from kaohe.results.runs import Inputs, run_scheme
 
 
-def scheme_rules(scheme: dict, scheme_code: str | None = None, owner_unit_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
+def scheme_rules(scheme: Scheme, scheme_code: str | None = None, owner_unit_id: int | None = None) -> FlagRules:
     """The flag rules: the owner's FlagPolicy for the scheme (else one for the scheme code without an
-    owner), else a ``flags`` key in the scheme, else the defaults."""
-    from kaohe.results.models import FlagPolicy
-
+    owner), else the scheme's ``platform.flags``, else the defaults."""
     policy = None
     if scheme_code:
         policies = FlagPolicy.objects.filter(scheme_code=scheme_code).filter(
             models.Q(owner_unit_id=owner_unit_id) | models.Q(owner_unit__isnull=True))
         policy = min(policies, key=lambda p: p.owner_unit_id is None, default=None)
-    rules = policy.rules if policy is not None else scheme.get("flags")
-    if not rules:
-        return DEFAULT_RULES
-    out = {"red": list(rules.get("red") or []), "yellow": list(rules.get("yellow") or [])}
-    for kind, items in out.items():
-        for i, item in enumerate(items):
-            if item.get("rule") not in KNOWN_RULES:
-                raise ValueError(f"flags.{kind}[{i}].rule: unknown rule {item.get('rule')!r} ({', '.join(sorted(KNOWN_RULES))})")
-    return out
-
-
-def board_names(scheme: dict) -> dict[str, str]:
-    return {str(b.get("code")): str(b.get("name") or b.get("code")) for b in scheme.get("boards") or []}
+    if policy is not None and policy.rules:
+        return load_flag_rules(policy.rules)
+    return scheme.platform.flags or DEFAULT_FLAGS
 
 
 def previous_monthly(run: ScoringRun, back: int = 1) -> ScoringRun | None:
@@ -74,14 +58,12 @@ def previous_monthly(run: ScoringRun, back: int = 1) -> ScoringRun | None:
 
 def missed_targets(run: ScoringRun) -> dict[str, set[str]]:
     """unit → indicators whose monthly target the unit missed in this run."""
-    from kaohe.results.runs import Inputs
-
     inputs = Inputs.from_bytes(run.inputs)
     targets = inputs.target_map()
     if not targets:
         return {}
     values = inputs.value_map()
-    directions = {code: leaf.get("direction", "higher") for code, leaf in leaves(inputs.scheme).items()}
+    directions = {leaf.indicator: leaf.direction for leaf in run_scheme(inputs.scheme).leaves()}
     missed: dict[str, set[str]] = defaultdict(set)
     for (unit, indicator), target in targets.items():
         if target is None:
@@ -106,14 +88,12 @@ def award_flags(run: ScoringRun) -> list[Flag]:
 
 @transaction.atomic
 def _award_flags(run: ScoringRun) -> list[Flag]:
-    from kaohe.results.runs import Inputs
-
     Flag.objects.filter(run=run).delete()
     if run.kind != RunKind.MONTHLY or not run.sealed:
         return []
-    scheme = Inputs.from_bytes(run.inputs).scheme
+    scheme = run_scheme(Inputs.from_bytes(run.inputs).scheme)
     rules = scheme_rules(scheme, run.scheme_code, run.owner_unit_id)
-    names = board_names(scheme)
+    names = {b.code: b.name for b in scheme.boards}
     flags: list[Flag] = []
     seen: set[tuple] = set()
 
@@ -138,8 +118,8 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
     gname = group_names(run)
 
     for kind in ("red", "yellow"):
-        for item in rules[kind]:
-            rule = item["rule"]
+        for item in getattr(rules, kind):
+            rule = item.rule
             if rule == "board_first":
                 for board, group, unit, name, rank, score in boards:
                     if rank == 1:
@@ -151,7 +131,7 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
                         add(kind, rule, unit, name, group, board,
                             _("%(board)s%(group)s组末位（%(score).2f分）") % {"board": names.get(board, board), "group": gname.get(group, group), "score": score})
             elif rule == "best_growth" and prev is not None:
-                measure = item.get("measure", "total")
+                measure = item.measure
                 before = {t.unit_code: t for t in RunTotal.objects.filter(run=prev)}
                 by_group: dict[str, list[tuple[float, RunTotal]]] = defaultdict(list)
                 for code, t in totals.items():
@@ -169,7 +149,7 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
                             text = (_("较上月前进%(n)d位") % {"n": gain}) if measure == "rank" else (_("较上月增加%(n).2f分，组内增幅第一") % {"n": gain})
                             add(kind, rule, t.unit_code, t.unit_name, group, "", text)
             elif rule == "target_missed":
-                times = int(item.get("times", 2))
+                times = item.times
                 streak = missed_targets(run)
                 earlier = run
                 for _i in range(times - 1):

@@ -11,7 +11,11 @@ from typing import Any
 
 from django.db.models import Avg, Count
 
+<<<<<<< HEAD
 from kaohe.lib.numbers import number, rounded_float
+=======
+from kaohe.engine.platform import Bands
+>>>>>>> 9056dd5 (Platform metadata travels in the engine's declared platform place; every reader of a scheme uses the engine's Scheme)
 from kaohe.results.models import (
     Flag,
     FlagKind,
@@ -276,14 +280,8 @@ def _group_stats(run: ScoringRun, group: str) -> dict:
 
 
 def band(score: float | None, full: float | None, bands: dict) -> str:
-    if score is None or not full:
-        return "none"
-    ratio = score / full
-    if ratio >= float(bands.get("green", 0.85)):
-        return "green"
-    if ratio >= float(bands.get("yellow", 0.6)):
-        return "yellow"
-    return "red"
+    """The scorecard colour of a score: the engine's 色带 rule (``platform.bands``) for the indicator."""
+    return Bands(**bands).colour(score, full)
 
 
 def scorecard(

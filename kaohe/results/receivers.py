@@ -41,8 +41,8 @@ def run_for_period(version: Any, period: Any, user=None, background: bool = True
                                 period=getattr(data, "period_code", None) or getattr(period, "code", None))
     run = create_run(
         inputs, year=year, kind=kind, number=number,
-        scheme_code=str(getattr(scheme, "code", "") or data.scheme.get("code") or data.scheme.get("name") or "scheme")[:64],
-        scheme_name=str(getattr(scheme, "name", "") or data.scheme.get("name") or "")[:200],
+        # without a stored scheme, create_run names the run from the engine's scheme
+        scheme_code=getattr(scheme, "code", None), scheme_name=getattr(scheme, "name", None),
         user=user, source_hash=str(getattr(data, "source_hash", "") or ""),
         scheme_version_ref=getattr(version, "pk", None), period_ref=getattr(period, "pk", None),
         owner_unit=getattr(scheme, "owner_unit", None) or getattr(scheme, "unit", None),

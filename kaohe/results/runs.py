@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.engine import Scheme, load_scheme, score
 from kaohe.engine.data import frame_from_table
+from kaohe.engine.platform import upgrade_legacy
 from kaohe.results.models import (
     RunBoard,
     RunIndicator,
@@ -37,7 +38,6 @@ from kaohe.results.scheme_meta import summary
 
 TOTAL_FIXED = {"unit", "group", "bonus", "deduction", "total", "rank", "tier", "vetoed"}
 FLOAT_DIGITS = 9
-NON_ENGINE_KEYS = {"flags", "code"}
 BULK = 5000
 
 
@@ -230,11 +230,16 @@ class EngineInputs:
         return self.values, self.units, self.targets
 
 
+def run_scheme(scheme: dict) -> Scheme:
+    """The engine's scheme of a run's stored scheme dict. Runs stored before the scheme's
+    ``platform`` place existed keep ``flags``/``code`` at the top: the engine's legacy upgrade
+    moves them (the stored bytes, and so the run's hash, stay as they are)."""
+    return load_scheme(upgrade_legacy(scheme))
+
+
 def engine_inputs(inputs: Inputs) -> EngineInputs:
     """The engine's view of ``inputs`` (every engine call on a run's inputs starts here)."""
-    # Keys the results app keeps beside the engine's (flag rules, the scheme's code) are not the engine's.
-    scheme = load_scheme({k: v for k, v in inputs.scheme.items() if k not in NON_ENGINE_KEYS})
-    return EngineInputs(scheme, frame_from_table(inputs.values), frame_from_table(inputs.units),
+    return EngineInputs(run_scheme(inputs.scheme), frame_from_table(inputs.values), frame_from_table(inputs.units),
                         frame_from_table(inputs.targets), inputs.period)
 
 
@@ -423,9 +428,10 @@ def create_run(
     """A queued run holding its inputs; :func:`execute_run` computes it."""
     inputs.meta = {"year": year, "kind": str(kind), "number": number, **(inputs.meta or {})}
     blob, inputs_hash = inputs.serialized()
+    scheme = run_scheme(inputs.scheme)
     return ScoringRun.objects.create(
-        scheme_code=scheme_code or str(inputs.scheme.get("code") or inputs.scheme.get("name") or "scheme")[:64],
-        scheme_name=scheme_name or str(inputs.scheme.get("name") or "")[:200],
+        scheme_code=scheme_code or (scheme.platform.code or scheme.name)[:64],
+        scheme_name=scheme_name or scheme.name[:200],
         scheme_version_ref=scheme_version_ref,
         period_ref=period_ref,
         owner_unit=owner_unit if owner_unit is not None else (previous.owner_unit if previous else None),
@@ -436,7 +442,7 @@ def create_run(
         previous=previous,
         reason=reason,
         inputs=blob,
-        scheme_meta=summary(inputs.scheme),
+        scheme_meta=summary(scheme),
         inputs_hash=inputs_hash,
         source_hash=source_hash,
         created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,

@@ -20,33 +20,33 @@ SMALL_SCHEME = {
                     {"code": "gdp_yoy", "name": "地区生产总值增速", "points": 10, "method": "rank_points",
                      "params": {"step": 1}},
                     {"code": "fai", "name": "固定资产投资", "points": 10, "method": "efficacy",
-                     "unit_of_measure": "亿元", "responsible_unit": "C-TJJ", "frequency": "monthly",
-                     "value_kind": "ytd", "rules": {"jump_pct": 30}},
+                     "platform": {"unit_of_measure": "亿元", "responsible_unit": "C-TJJ", "frequency": "monthly",
+                                  "value_kind": "ytd", "validation": {"jump_pct": 30}}},
                     {"code": "export", "name": "出口总额", "points": 5, "method": "rank_ratio",
-                     "unit_of_measure": "亿元", "responsible_unit": "C-SWJ", "frequency": "monthly",
-                     "rules": {"part_of": "trade"}},
+                     "platform": {"unit_of_measure": "亿元", "responsible_unit": "C-SWJ", "frequency": "monthly",
+                                  "validation": {"part_of": "trade"}}},
                 ],
             },
             {
                 "code": "LIV", "name": "民生保障",
                 "children": [
                     {"code": "jobs", "name": "城镇新增就业", "points": 5, "method": "target",
-                     "unit_of_measure": "人", "responsible_unit": "C-TJJ", "frequency": "monthly",
-                     "rules": {"integer": True}},
+                     "platform": {"unit_of_measure": "人", "responsible_unit": "C-TJJ", "frequency": "monthly",
+                                  "validation": {"integer": True}}},
                     {"code": "safety", "name": "安全事故", "points": 5, "direction": "lower",
-                     "method": "threshold", "params": {"value": 0}, "responsible_unit": "C-TJJ",
-                     "frequency": "quarterly"},
+                     "method": "threshold", "params": {"value": 0},
+                     "platform": {"responsible_unit": "C-TJJ", "frequency": "quarterly"}},
                 ],
             },
         ]
     },
     "computed": [{"code": "gdp_yoy", "yoy": "gdp"}],
-    "collect": [
+    "platform": {"collect": [
         {"code": "gdp", "name": "地区生产总值", "unit_of_measure": "亿元", "responsible_unit": "C-TJJ",
          "frequency": "monthly", "value_kind": "ytd"},
         {"code": "trade", "name": "进出口总额", "unit_of_measure": "亿元", "responsible_unit": "C-SWJ",
          "frequency": "monthly"},
-    ],
+    ]},
 }
 
 

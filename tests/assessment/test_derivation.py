@@ -41,11 +41,11 @@ def district(org_world, city):
 
 def test_the_derived_scheme_keeps_the_picked_indicators_and_is_the_districts_own(org_world, city, district):
     version, *_ = district
-    leaves = {leaf.node["code"]: leaf for leaf in schemes.iter_leaves(version.content)}
+    leaves = {row.leaf.code: row for row in schemes.leaf_rows(schemes.engine_scheme(version.content))}
     assert set(leaves) == {"fai", "jobs"}
     # The categories holding them survive (经济发展 for fai, 民生保障 for jobs); the district collects.
-    assert {tuple(leaf.category) for leaf in leaves.values()} == {("经济发展",), ("民生保障",)}
-    assert {leaf.node["responsible_unit"] for leaf in leaves.values()} == {"C-A"}
+    assert {tuple(row.category) for row in leaves.values()} == {("经济发展",), ("民生保障",)}
+    assert {row.leaf.platform.responsible_unit for row in leaves.values()} == {"C-A"}
     assert version.scheme.owner_unit == org_world.district_a and version.scheme.code == city.scheme.code
     assert version.scheme.derived_from == city and version.status == "draft"
     assert version.content["name"] == "甲区2025年度高质量发展综合考核（对镇街、园区）"

@@ -29,11 +29,11 @@ def test_importing_a_scheme_derives_its_indicators(org_world):
 def test_a_bad_scheme_is_refused_with_the_place_of_each_error(org_world):
     content = scheme_content()
     content["root"]["children"][0]["children"][1]["method"] = "rnak_points"
-    content["root"]["children"][1]["children"][0]["frequency"] = "weekly"
+    content["root"]["children"][1]["children"][0]["platform"]["frequency"] = "weekly"
     with pytest.raises(schemes.SchemeInvalid) as err:
         schemes.import_scheme(content, user=org_world.office)
-    assert any(e.startswith("root.children[1].children[0].frequency") for e in err.value.errors)
-    content["root"]["children"][1]["children"][0]["frequency"] = "monthly"
+    assert any(e.startswith("root.children[1].children[0].platform.frequency") for e in err.value.errors)
+    content["root"]["children"][1]["children"][0]["platform"]["frequency"] = "monthly"
     with pytest.raises(schemes.SchemeInvalid) as err:
         schemes.import_scheme(content, user=org_world.office)
     assert any("root.children[0].children[1].method" in e and "rank_points" in e for e in err.value.errors)
@@ -93,7 +93,8 @@ def test_the_diff_names_added_removed_and_reweighted_indicators():
     right["root"]["children"][1]["children"].append({"code": "new_one", "name": "新指标", "points": 2, "method": "minmax"})
     rows = {r.code: r for r in schemes.diff(left, right)}
     assert (rows["fai"].change, rows["fai"].fields) == ("reweighted", ["points"])
-    assert (rows["export"].change, rows["export"].fields) == ("changed", ["method"])
+    # the engine's parameters in effect change too: efficacy brings its base 0.6, rank_ratio had none
+    assert (rows["export"].change, rows["export"].fields) == ("changed", ["method", "params"])
     assert rows["safety"].change == "removed" and rows["new_one"].change == "added" and rows["jobs"].change == "same"
     assert schemes.diff_summary(list(rows.values())) == {"added": 1, "removed": 1, "reweighted": 1, "changed": 1, "same": 2}
 

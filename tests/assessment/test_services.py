@@ -170,7 +170,8 @@ def test_run_inputs_hold_the_period_its_history_units_and_targets(setup):
                     ("C-B", "gdp", 90.0, "2025-01"), ("C-B", "gdp", 185.0, "2025-02")]
     assert inputs.units.rows() == [("C-A", "甲区", "ZCQ"), ("C-B", "乙区", "ZCQ")]
     assert inputs.targets.rows() == [("C-A", "jobs", 1000.0)]
-    assert "collect" not in inputs.scheme
+    # the run gets the whole scheme, its platform metadata included (the engine reads it)
+    assert inputs.scheme["platform"]["collect"][0]["code"] == "gdp"
     assert inputs.source_hash == services.run_inputs(version, months[2]).source_hash
 
 

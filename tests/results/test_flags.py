@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kaohe.engine.errors import SchemeError
 from kaohe.results.flags import yearly_tally
 from kaohe.results.models import Flag, FlagPolicy
-from tests.results.world import BASE, scored_run
+from kaohe.results.runs import Inputs, verify_run
+from tests.results.world import BASE, SCHEME, scored_run
 
 pytestmark = pytest.mark.django_db
 
@@ -57,5 +59,21 @@ def test_flag_rules_are_configured_per_scheme(db):
 
 def test_an_unknown_flag_rule_is_named(db):
     FlagPolicy.objects.create(scheme_code="T4", rules={"red": [{"rule": "bset_growth"}]})
-    with pytest.raises(ValueError, match=r"flags.red\[0\].rule: unknown rule 'bset_growth'"):
+    with pytest.raises(SchemeError, match=r"flags.red\[0\].rule: unknown flag rule 'bset_growth' \(did you mean 'best_growth'\?\)"):
         scored_run(number=1, scheme_code="T4")
+
+
+def test_a_schemes_platform_flags_choose_its_rules(db):
+    scheme = {**SCHEME, "platform": {"flags": {"red": [], "yellow": [{"rule": "board_last"}]}}}
+    run = scored_run(number=1, scheme=scheme, scheme_code="T5")
+    # 争先榜 and 龙虎榜 last places in January: 丁区 on both; no red rule.
+    assert _flags(run) == [("yellow", "board_last", "C-D", "LH"), ("yellow", "board_last", "C-D", "ZX")]
+
+
+def test_a_run_stored_before_the_platform_place_still_scores_and_verifies(db):
+    # Runs sealed earlier kept the flag rules and the scheme code loose at the top of their stored scheme.
+    legacy = {**SCHEME, "code": "OLD", "flags": {"red": [{"rule": "board_first"}], "yellow": []}}
+    run = scored_run(number=1, scheme=legacy, scheme_code=None)
+    assert run.scheme_code == "OLD" and Inputs.from_bytes(run.inputs).scheme["flags"] == legacy["flags"]
+    assert _flags(run) == [("red", "board_first", "C-A", "ZX"), ("red", "board_first", "C-B", "LH")]
+    assert verify_run(run) == []

@@ -14,6 +14,9 @@ from kaohe.assessment import schemes as svc
 from kaohe.assessment.models import Scheme, SchemeVersion, Target, VersionStatus
 from kaohe.assessment.targets import import_targets
 from kaohe.assessment.views.common import DOCX, XLSX, download
+from kaohe.engine import load_scheme, score
+from kaohe.engine.scheme import Leaf, Node
+from kaohe.engine.scheme import Scheme as EngineScheme
 from kaohe.lib.tabular import TabularError
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require
@@ -63,47 +66,37 @@ def scheme_import(request):
     return render(request, "assessment/scheme_import.html", {"form": form, "errors": errors, "nav_active": "schemes"})
 
 
-def _tree(version: SchemeVersion):
-    """Rows for the tree view: categories with their points and the leaves under them."""
+def _tree(version: SchemeVersion, scheme: EngineScheme):
+    """Rows for the tree view: the engine's categories with their full marks and the leaves under them."""
     specs = {s.code: s for s in version.indicators.select_related("responsible_unit")}
     rows = []
 
-    def walk(node: dict, depth: int) -> float:
-        children = node.get("children") or []
-        if not children:
-            code = svc.indicator_code(node)
-            pts = float(node.get("points") or 0)
-            rows.append({"leaf": True, "depth": depth, "node": node, "code": code, "spec": specs.get(code),
-                         "points": pts, "rule": svc.explain_method(node), "params": node.get("params") or {}})
-            return pts
-        index = len(rows)
-        rows.append({"leaf": False, "depth": depth, "node": node, "points": 0})
-        total = sum(walk(child, depth + 1) for child in children if isinstance(child, dict))
-        if node.get("aggregate") in ("mean", "geometric") and node.get("points") is not None:
-            total = float(node["points"])
-        rows[index]["points"] = total
-        return total
+    def walk(node: Node | Leaf, depth: int) -> None:
+        if isinstance(node, Leaf):
+            rows.append({"leaf": True, "depth": depth, "node": node, "code": node.indicator, "spec": specs.get(node.indicator),
+                         "points": node.points, "rule": svc.explain_method(node), "params": dict(node.params)})
+            return
+        rows.append({"leaf": False, "depth": depth, "node": node, "points": node.full_marks})
+        for child in node.children:
+            walk(child, depth + 1)
 
-    root = version.content.get("root") or {}
-    if isinstance(root, list):
-        root = {"children": root}
-    total = sum(walk(child, 0) for child in root.get("children", []) if isinstance(child, dict))
-    return rows, total
+    for child in scheme.top_nodes():
+        walk(child, 0)
+    return rows, scheme.full_marks
 
 
 @login_required
 def version_detail(request, pk: int):
     require(request.user, "assessment.view_scheme")
     version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
-    rows, total = _tree(version)
+    scheme = svc.engine_scheme(version.content)
+    rows, total = _tree(version, scheme)
     others = SchemeVersion.objects.exclude(pk=pk).select_related("scheme").order_by("-scheme__year", "-number")
-    content = version.content
     return render(request, "assessment/version_detail.html", {
         "version": version, "rows": rows, "total": total, "others": others, "nav_active": "schemes",
         "can_manage": check(request.user, "assessment.manage_scheme"),
-        "boards": content.get("boards") or [], "tiers": content.get("tiers"), "veto": content.get("veto"),
-        "bonus": content.get("bonus") or [], "deduction": content.get("deduction") or [],
-        "computed": content.get("computed") or [], "collect": content.get("collect") or [],
+        "boards": scheme.boards, "tiers": scheme.tiers, "veto": scheme.veto,
+        "bonus": scheme.bonus, "deduction": scheme.deduction, "computed": scheme.computed,
         "peer_groups": version.peer_groups.all(), "targets_count": version.targets.count(),
         "units": dict(OrgUnit.objects.values_list("code", "name")),
     })
@@ -257,10 +250,8 @@ def version_preview(request, pk: int):
             error = _("没有可用于试算的数据")
     if period is not None:
         try:
-            from kaohe.engine import load_scheme, score
-
             data = services.run_inputs(base, period)
-            new = score(load_scheme(svc.engine_scheme(version.content)), data.values, units=data.units, targets=data.targets, period=data.period_code)
+            new = score(svc.engine_scheme(version.content), data.values, units=data.units, targets=data.targets, period=data.period_code)
             old = score(load_scheme(data.scheme), data.values, units=data.units, targets=data.targets, period=data.period_code)
         except Exception as exc:  # noqa: BLE001 — the engine's message is what the office needs
             error = str(exc)
