@@ -354,6 +354,11 @@ def _total_entry(result: ScoreResult, u: int, base_arith: str, names: list[str])
     n = int(len(prep.g) - prep.starts[gi]) if gi == len(prep.starts) - 1 else int(prep.starts[gi + 1] - prep.starts[gi])
     rank = core.rank_total[u]
     tier = int(core.tier[u])
+    if u in core.reasons:
+        return {"base": None, "base_arithmetic": base_arith, "bonus": _num(b), "deduction": _num(d),
+                "total": None, "arithmetic": f"not assessed (不参与排名): {core.reasons[u]}",
+                "rank": None, "rank_note": None, "vetoed": bool(veto), "tier": None,
+                "assessed": False, "reason": core.reasons[u]}
     entry: dict[str, Any] = {
         "base": _num(base), "base_arithmetic": base_arith, "bonus": _num(b), "deduction": _num(d),
         "total": float(tot), "arithmetic": arith,

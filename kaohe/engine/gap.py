@@ -66,7 +66,7 @@ from kaohe.engine.data import Prepared, Source, frame_from_table, prepare, read_
 from kaohe.engine.errors import DataError, SchemeError
 from kaohe.engine.rank import group_rank, round_half_up
 from kaohe.engine.scheme import Leaf, Scheme, load_scheme
-from kaohe.engine.score import ScoreResult, score_prepared, tier_names
+from kaohe.engine.score import ScoreResult, board_rank, score_prepared, tier_names
 
 
 @dataclass
@@ -77,8 +77,8 @@ class GapReport:
     name: str
     group: str
     n_group: int
-    total: float
-    rank: int
+    total: float | None  # None: not assessed (不参与排名)
+    rank: int | None
     tier: str | None
     vetoed: bool
     precision: int
@@ -86,11 +86,13 @@ class GapReport:
     indicators: pl.DataFrame  # one row per leaf, ordered by efficiency
     what_if: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    assessed: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "unit": self.unit, "name": self.name, "group": self.group, "n_group": self.n_group,
             "total": self.total, "rank": self.rank, "tier": self.tier, "vetoed": self.vetoed,
+            "assessed": self.assessed,
             "precision": self.precision, "targets": _rows(self.targets), "indicators": _rows(self.indicators),
             "what_if": self.what_if, "notes": self.notes,
         }
@@ -130,14 +132,18 @@ def gap(
     u = idx[unit]
     c = base.core
     gsel = prep.g == prep.g[u]
+    assessed = bool(c.assessed[u])
     report = GapReport(
         unit=unit, name=prep.names[u], group=prep.groups[prep.g[u]], n_group=int(gsel.sum()),
-        total=float(c.total[u]), rank=int(c.rank_total[u]),
+        total=float(c.total[u]) if assessed else None, rank=int(c.rank_total[u]) if assessed else None,
         tier=tier_names(sch, c.tier[u : u + 1])[0], vetoed=bool(c.veto[u] > 0),
         precision=sch.precision,
         targets=_rank_targets(sch, base, u),
-        indicators=_indicator_gaps(sch, prep, base, u, verify_totals),
+        indicators=_indicator_gaps(sch, prep, base, u, verify_totals and assessed),
+        assessed=assessed,
     )
+    if not assessed:
+        report.notes.append(f"不参与排名：{c.reasons[u]} / not assessed: its total cannot be formed")
     if c.veto[u] == 1:
         report.notes.append("一票否决：不得评为第一等次 / vetoed: barred from the top tier")
     elif c.veto[u] == 2:
@@ -197,11 +203,13 @@ def _rank_targets(sch: Scheme, res: ScoreResult, u: int) -> pl.DataFrame:
     own = float(c.total[u])
     rows: list[tuple[str, str, str, float | None]] = []
     above = tot[tot > own]
-    if len(above):
+    if own != own:  # not assessed: no place or tier to reach
+        pass
+    elif len(above):
         place = _rank_of(tot, float(above.min()))
         rows.append(("next_rank", f"升至第{place}名", f"reach place {place}", float(above.min())))
-        rows.append(("leader", "追平第1名", "catch the leader", float(tot.max())))
-    if sch.tiers is not None:
+        rows.append(("leader", "追平第1名", "catch the leader", float(np.nanmax(tot))))
+    if sch.tiers is not None and own == own:
         names = [lv.name for lv in sch.tiers.levels]
         cur = int(c.tier[u])
         upto = cur if cur >= 0 else len(names)
@@ -362,10 +370,11 @@ def _total_and_rank(sch: Scheme, prep: Prepared, res: ScoreResult, S: np.ndarray
     ``res`` — the tail of the engine's ``score_prepared`` (aggregate, bonus, deduction,
     veto, rounding, group rank) with the engine's own functions."""
     c = res.core
-    nodes = aggregate(sch.root, {lf.code: S[:, j] for j, lf in enumerate(c.leaves)}, prep.n)
+    nodes = aggregate(sch.root, {lf.code: S[:, j] for j, lf in enumerate(c.leaves)}, prep.n, c.failed)
     base = np.nan_to_num(nodes[sch.root.code], nan=0.0)
     total_raw = np.maximum(base + c.bonus - c.deduction, 0.0)
     total_raw = np.where(c.veto == 3, 0.0, total_raw)
+    total_raw = np.where(c.assessed, total_raw, np.nan)  # units not assessed stay unranked
     total = round_half_up(total_raw, sch.precision)
     rank = group_rank(total, prep.g)
     return float(total[u]), int(rank[u])
@@ -530,30 +539,36 @@ def what_if_rescore(sch: Scheme, prep: Prepared, base: ScoreResult, unit: str,
     old_c, new_c = base.core, new.core
     p = sch.precision
 
-    def board_rank(c: Any, code: str) -> int:
-        return int(group_rank(round_half_up(c.boards[code], p), prep.g)[u])
+    def place(c: Any, code: str) -> int | None:
+        return _opt(board_rank(c, round_half_up(c.boards[code], p), prep.g)[u], int)
 
     old_t, new_t = tier_names(sch, old_c.tier), tier_names(sch, new_c.tier)
-    moved = np.flatnonzero((old_c.rank_total != new_c.rank_total) | (old_c.tier != new_c.tier))
-    moved = sorted(moved.tolist(), key=lambda i: (prep.g[i], new_c.rank_total[i], prep.units[i]))
+    same_rank = (old_c.rank_total == new_c.rank_total) | (np.isnan(old_c.rank_total) & np.isnan(new_c.rank_total))
+    moved = np.flatnonzero(~same_rank | (old_c.tier != new_c.tier))
+    moved = sorted(moved.tolist(), key=lambda i: (prep.g[i], np.nan_to_num(new_c.rank_total[i], nan=np.inf), prep.units[i]))
     return {
         "changes": {k: float(v) for k, v in changes.items()},
-        "before": {"total": float(old_c.total[u]), "rank": int(old_c.rank_total[u]), "tier": old_t[u]},
-        "after": {"total": float(new_c.total[u]), "rank": int(new_c.rank_total[u]), "tier": new_t[u]},
+        "before": {"total": _opt(old_c.total[u]), "rank": _opt(old_c.rank_total[u], int), "tier": old_t[u]},
+        "after": {"total": _opt(new_c.total[u]), "rank": _opt(new_c.rank_total[u], int), "tier": new_t[u]},
         "n_group": int((prep.g == prep.g[u]).sum()),
         "boards": [{"code": b.code, "name": b.name,
                     "score_before": float(round_half_up(old_c.boards[b.code][u], p)),
                     "score_after": float(round_half_up(new_c.boards[b.code][u], p)),
-                    "rank_before": board_rank(old_c, b.code), "rank_after": board_rank(new_c, b.code)}
+                    "rank_before": place(old_c, b.code), "rank_after": place(new_c, b.code)}
                    for b in sch.boards],
         "rank_changes": [
             {"unit": prep.units[i], "group": prep.groups[prep.g[i]],
-             "total_before": float(old_c.total[i]), "total_after": float(new_c.total[i]),
-             "rank_before": int(old_c.rank_total[i]), "rank_after": int(new_c.rank_total[i]),
+             "total_before": _opt(old_c.total[i]), "total_after": _opt(new_c.total[i]),
+             "rank_before": _opt(old_c.rank_total[i], int), "rank_after": _opt(new_c.rank_total[i], int),
              "tier_before": old_t[i], "tier_after": new_t[i]}
             for i in moved
         ],
     }
+
+
+def _opt(v: Any, kind: Any = float) -> Any:
+    """``kind(v)``, or None for NaN (a unit that is not assessed has no total or rank)."""
+    return None if v != v else kind(v)
 
 
 # --------------------------------------------------------------------------------- output

@@ -204,6 +204,10 @@ def make_plan(
     if not 0 <= weights < 1:
         raise DataError(f"--weights {weights}: must be at least 0 and below 1 (e.g. 0.2 for ±20%)")
     nominal = score_prepared(scheme, prep, explain="compact", detail=False).core
+    if not nominal.assessed.all():
+        out = [prep.units[u] for u in np.flatnonzero(~nominal.assessed).tolist()]
+        raise DataError(f"robustness: {len(out)} unit(s) are not assessed (不参与排名), so their ranks cannot "
+                        f"vary: {', '.join(out[:20])}; analyse the units that take part")
     leaves = nominal.leaves
     alts_of: dict[str, list[str]] = {}
     best_pos = (nominal.stats["best"] > 0).all(axis=0) if prep.n else np.ones(len(leaves), bool)
@@ -253,10 +257,18 @@ def aggregate_reps(plan: Plan, S: np.ndarray, F: np.ndarray, *, fast: bool = Tru
     leaf_col = {lf.code: j for j, lf in enumerate(plan.leaves)}
     U, R = S.shape[0], F.shape[0]
     unit_f = bool(np.all(F == 1.0))
-    if fast and plan.linear and not np.isnan(S).any():
+    failed = plan.nominal.failed  # minimum-data rules: which units' nodes lack data (fixed by the data)
+    if fast and plan.linear and not failed and not np.isnan(S).any():
         return S @ _coefficients(plan, F, unit_f).T
 
     def visit(node: Node) -> np.ndarray:
+        out = _visit(node)
+        if node.code in failed:
+            gone = np.nan if node is plan.scheme.root or node.missing == "exclude" else 0.0
+            out = np.where(failed[node.code][:, None], gone, out)
+        return out
+
+    def _visit(node: Node) -> np.ndarray:
         kids = node.children
         full = np.array([c.full_marks for c in kids], dtype=np.float64)
         w = np.array([c.weight for c in kids], dtype=np.float64)
@@ -353,7 +365,8 @@ def evaluate(plan: Plan, F: np.ndarray, k: np.ndarray, r: np.ndarray
         reps = np.flatnonzero(r == rr)
         Kr = K[reps]
         Ss = {int(kk): plan.leaf_scores(int(kk), rr) for kk in np.unique(Kr)}
-        if plan.linear and not any(np.isnan(S).any() for S in Ss.values()) and not plan.per_leaf_draw:
+        linear = plan.linear and not plan.nominal.failed
+        if linear and not any(np.isnan(S).any() for S in Ss.values()) and not plan.per_leaf_draw:
             # one option for every switchable leaf: a replication's matrix is S_k itself
             kvec = Kr.max(axis=1)
             for kk in np.unique(kvec):
@@ -363,7 +376,7 @@ def evaluate(plan: Plan, F: np.ndarray, k: np.ndarray, r: np.ndarray
                     Fp = F[part]
                     base[:, part] = Ss[int(kk)] @ _coefficients(plan, Fp, bool(np.all(Fp == 1.0))).T
             continue
-        if plan.linear and not any(np.isnan(S).any() for S in Ss.values()):
+        if linear and not any(np.isnan(S).any() for S in Ss.values()):
             for s in range(0, len(reps), BATCH):
                 part = reps[s : s + BATCH]
                 Fp = F[part]

@@ -63,7 +63,9 @@ TOP_KEYS = (
     "name", "year", "precision", "total", "description", "root", "bonus", "deduction",
     "bonus_cap", "deduction_cap", "veto", "tiers", "boards", "computed", "platform",
 )
-NODE_KEYS = ("code", "name", "children", "aggregate", "points", "weight", "description", "platform")
+NODE_KEYS = ("code", "name", "children", "aggregate", "points", "weight", "description", "platform",
+             "min_present", "max_missing", "missing")
+NODE_MISSING = ("zero", "exclude")
 LEAF_KEYS = (
     "code", "name", "indicator", "points", "weight", "direction", "method", "params",
     "missing", "transform", "description", "platform",
@@ -111,7 +113,14 @@ class Leaf:
 
 @dataclass(frozen=True)
 class Node:
-    """A category (一级/二级指标) aggregating its children's scores."""
+    """A category (一级/二级指标) aggregating its children's scores.
+
+    Minimum data (最少数据): with ``min_present`` k the node needs at least k of its
+    children to have data, with ``max_missing`` m at most m of the indicators beneath it
+    without data; otherwise the node itself has no data and follows its own ``missing``
+    rule (``zero``: it scores 0; ``exclude``: it is left out and its parent rescaled). A
+    root without enough data means the unit's total cannot be formed: it is not assessed
+    (不参与排名)."""
 
     code: str
     name: str
@@ -120,12 +129,19 @@ class Node:
     points: float | None = None
     weight: float = 1.0
     path: str = ""
+    min_present: int | None = None
+    max_missing: int | None = None
+    missing: str = "zero"
     description: str = ""
     platform: Platform = field(default_factory=Platform, compare=False)
 
     @property
     def is_leaf(self) -> bool:
         return False
+
+    @property
+    def has_data_rule(self) -> bool:
+        return self.min_present is not None or self.max_missing is not None
 
     @property
     def full_marks(self) -> float:
@@ -339,6 +355,11 @@ class Scheme:
                      "children": [node(c) for c in n.children]}
                 if n.points is not None:
                     d["points"] = n.points
+                for key in ("min_present", "max_missing"):
+                    if getattr(n, key) is not None:
+                        d[key] = getattr(n, key)
+                if n.has_data_rule and n is not self.root:
+                    d["missing"] = n.missing
             if n.description:
                 d["description"] = n.description
             platform = n.platform.to_dict()
@@ -539,7 +560,7 @@ def _node(c: _Checker, where: str, d: Any) -> Node | Leaf | None:
 
 def _branch(c: _Checker, where: str, d: Mapping[str, Any]) -> Node | None:
     c.keys(where, d, NODE_KEYS)
-    for k in ("method", "params", "indicator", "direction", "missing", "transform"):
+    for k in ("method", "params", "indicator", "direction", "transform"):
         if k in d:
             c.err(_join(where, k), "only a leaf (a node without children) has this key")
     code = c.text(_join(where, "code"), d.get("code"))
@@ -559,7 +580,10 @@ def _branch(c: _Checker, where: str, d: Mapping[str, Any]) -> Node | None:
     if any(ch is None for ch in children) or code is None or aggregate is None:
         return None
     kids = tuple(ch for ch in children if ch is not None)
-    node = Node(code=code, name=name, children=kids, aggregate=aggregate, points=points,
+    rules = _data_rules(c, where, d, len(raw), sum(1 for k in kids for n in k.iter_nodes() if n.is_leaf))
+    if rules is None:
+        return None
+    node = Node(code=code, name=name, children=kids, aggregate=aggregate, points=points, **rules,
                 weight=1.0 if weight is None else weight, path=where, description=_description(d),
                 platform=check_platform(c, _join(where, "platform"), d.get("platform"), leaf=False))
     if aggregate == "sum" and points is not None and kids:
@@ -570,6 +594,42 @@ def _branch(c: _Checker, where: str, d: Mapping[str, Any]) -> Node | None:
     if aggregate in ("mean", "geometric") and kids and all((k.weight or 0) == 0 for k in kids):
         c.err(_join(where, "children"), "all children have weight 0")
     return node
+
+
+def _data_rules(c: _Checker, where: str, d: Mapping[str, Any], n_children: int, n_leaves: int
+                ) -> dict[str, Any] | None:
+    """``min_present``, ``max_missing`` and the node's own ``missing`` rule (最少数据)."""
+    out: dict[str, Any] = {}
+    ok = True
+    for key, low, high in (("min_present", 1, n_children), ("max_missing", 0, max(n_leaves - 1, 0))):
+        if d.get(key) is None:
+            continue
+        v = c.number(_join(where, key), d[key], nonneg=True)
+        if v is None or v != int(v):
+            if v is not None:
+                c.err(_join(where, key), f"must be a whole number, got {d[key]!r}")
+            ok = False
+        elif not low <= v <= high:
+            c.err(_join(where, key), f"must be from {low} to {high} (the node has {n_children} children and "
+                                     f"{n_leaves} {'indicator' if n_leaves == 1 else 'indicators'} beneath it), "
+                                     f"got {int(v)}")
+            ok = False
+        else:
+            out[key] = int(v)
+    if "missing" in d:
+        if where == "root":
+            c.err(_join(where, "missing"), "the root has no parent to be left out of: a root without enough "
+                                           "data means the unit is not assessed (不参与排名)")
+            ok = False
+        elif d.get("min_present") is None and d.get("max_missing") is None:
+            c.err(_join(where, "missing"), "a node's missing rule applies when it lacks data: give min_present "
+                                           "or max_missing too")
+            ok = False
+        else:
+            m = c.choice(_join(where, "missing"), d["missing"], NODE_MISSING, "missing rule for a node")
+            ok = ok and m is not None
+            out["missing"] = m or "zero"
+    return out if ok else None
 
 
 def _description(d: Mapping[str, Any]) -> str:

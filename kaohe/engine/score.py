@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from kaohe.engine import methods as M
-from kaohe.engine.aggregate import aggregate
+from kaohe.engine.aggregate import aggregate, data_presence
 from kaohe.engine.data import Prepared, Source, prepare
 from kaohe.engine.errors import DataError, EngineWarning
 from kaohe.engine.rank import group_rank, group_stats, matrix_rank, round_half_up
@@ -53,6 +53,9 @@ class Core:
     veto: np.ndarray  # 0 none, else VETO_SEVERITY
     tier: np.ndarray  # level index, −1 none
     boards: dict[str, np.ndarray]  # board code -> unrounded score
+    assessed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (U,) total formed
+    reasons: dict[int, str] = field(default_factory=dict)  # unit index -> why it is not assessed
+    failed: dict[str, np.ndarray] = field(default_factory=dict)  # node code -> minimum-data rule failed
     y: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0)))  # values × direction
     g: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
     _rank: np.ndarray | None = field(repr=False, default=None)
@@ -315,7 +318,14 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
     S[still & (miss_rule == 2)] = np.nan
     missing_args = (leaves, missing, still, imputed, no_target, T, miss_rule)
 
-    nodes = aggregate(scheme.root, {lf.code: S[:, j] for j, lf in enumerate(leaves)}, U)
+    has_data, failed, miss_count = data_presence(scheme.root, {lf.code: ~missing[:, j] for j, lf in enumerate(leaves)})
+    nodes = aggregate(scheme.root, {lf.code: S[:, j] for j, lf in enumerate(leaves)}, U, failed)
+    # a unit whose total cannot be formed is not assessed (不参与排名): no total, rank or tier
+    assessed = ~np.isnan(nodes[scheme.root.code])
+    reasons = {u: not_assessed_reason(scheme, has_data, miss_count, u) for u in np.flatnonzero(~assessed).tolist()}
+    for u, why in reasons.items():
+        warnings.append(EngineWarning("not_assessed", f"unit '{prep.units[u]}' is not assessed: {why}",
+                                      unit=prep.units[u]))
     base = np.nan_to_num(nodes[scheme.root.code], nan=0.0)
     bonus = _items(scheme.bonus, scheme.bonus_cap, prep, U)
     deduction = _items(scheme.deduction, scheme.deduction_cap, prep, U)
@@ -327,14 +337,20 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
             hit |= np.nan_to_num(prep.X.get(ind, nan_col), nan=0.0) > 0
         veto = np.where(hit, np.maximum(veto, VETO_SEVERITY[v.effect]), veto)
     total_raw = np.where(veto == 3, 0.0, total_raw)
+    total_raw = np.where(assessed, total_raw, np.nan)
     total = round_half_up(total_raw, scheme.precision)
     rank_total = group_rank(total, g)
     tier = np.full(U, -1, dtype=np.int64)
     if scheme.tiers is not None:
         tveto = np.where(veto == 1, BAR_TOP, np.where(veto == 2, LAST, 0))
-        tier = assign(scheme.tiers, total, rank_total, g, starts, tveto)
-        if (tier < 0).any():
-            for u in np.flatnonzero(tier < 0).tolist():
+        if assessed.all():
+            tier = assign(scheme.tiers, total, rank_total, g, starts, tveto)
+        else:  # quotas are shares of the units that take part
+            idx = np.flatnonzero(assessed)
+            sub_starts = np.searchsorted(g[idx], np.arange(len(starts)))
+            tier[idx] = assign(scheme.tiers, total[idx], rank_total[idx], g[idx], sub_starts, tveto[idx])
+        if (tier[assessed] < 0).any():
+            for u in np.flatnonzero((tier < 0) & assessed).tolist():
                 warnings.append(EngineWarning("no_tier", f"unit '{prep.units[u]}': total {total[u]:g} is "
                                                          f"below every tier band", unit=prep.units[u]))
     board_scores: dict[str, np.ndarray] = {}
@@ -350,7 +366,7 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
                        "sd_sample": st["sd_sample"], "n": st["n"]},
                 scores=S, nodes=nodes, bonus=bonus, deduction=deduction, base=base,
                 total_raw=total_raw, total=total, rank_total=rank_total, veto=veto, tier=tier,
-                boards=board_scores)
+                boards=board_scores, assessed=assessed, reasons=reasons, failed=failed)
     if explain == "auto":
         explain = "full" if U * L <= EXPLAIN_FULL_LIMIT else "compact"
     del detail  # the per-indicator tables are built lazily, on first use
@@ -358,6 +374,22 @@ def score_prepared(scheme: Scheme, prep: Prepared, *, explain: str = "auto",
     # reads only ``core``
     return ScoreResult(scheme=scheme, prepared=prep, core=core, explain_mode=explain,
                        _base_warnings=warnings, _missing_args=missing_args)
+
+
+def not_assessed_reason(scheme: Scheme, has_data: dict[str, np.ndarray], miss_count: dict[str, np.ndarray],
+                        u: int) -> str:
+    """Why unit ``u``'s total cannot be formed (不参与排名的原因), in the office's words."""
+    root = scheme.root
+    n_leaves = len(scheme.leaves())
+    missing = int(miss_count[root.code][u])
+    if root.max_missing is not None and missing > root.max_missing:
+        return f"缺项{missing}项（共{n_leaves}项指标），超过允许的{root.max_missing}项"
+    if root.min_present is not None:
+        count = sum(int(has_data[c.code][u]) for c in root.children)
+        if count < root.min_present:
+            noun, unit = ("项指标", "项") if all(c.is_leaf for c in root.children) else ("个一级指标", "个")
+            return f"{len(root.children)}{noun}中有数据的{count}{unit}，少于要求的{root.min_present}{unit}"
+    return f"没有可计分的指标（{n_leaves}项指标中缺项{missing}项，缺项不计入）"
 
 
 def _items(items: tuple, cap: float | None, prep: Prepared, U: int) -> np.ndarray:
@@ -437,10 +469,14 @@ def _totals(scheme: Scheme, prep: Prepared, c: Core) -> pl.DataFrame:
     cols["bonus"] = round_half_up(c.bonus, p)
     cols["deduction"] = round_half_up(c.deduction, p)
     cols["total"] = c.total
+    assessed = c.assessed if len(c.assessed) == prep.n else np.ones(prep.n, dtype=bool)
     df = pl.DataFrame(cols).with_columns(
+        pl.col("total").fill_nan(None),
         _rank_col(c.rank_total).alias("rank"),
         pl.Series("tier", tier_names(scheme, c.tier), dtype=pl.String),
         pl.Series("vetoed", c.veto > 0),
+        pl.Series("assessed", assessed),
+        pl.Series("reason", [c.reasons.get(u) for u in range(prep.n)], dtype=pl.String),
     )
     return df.sort(["group", "rank", "unit"], nulls_last=True)
 
@@ -449,16 +485,25 @@ def _boards(scheme: Scheme, prep: Prepared, c: Core) -> pl.DataFrame:
     frames = []
     groups = [prep.groups[i] for i in prep.g.tolist()]
     for order, b in enumerate(scheme.boards):
+        score = round_half_up(c.boards[b.code], scheme.precision)
         frames.append(pl.DataFrame({
             "board": [b.code] * prep.n, "unit": prep.units, "group": groups,
-            "score": round_half_up(c.boards[b.code], scheme.precision),
-            "rank": _rank_col(group_rank(round_half_up(c.boards[b.code], scheme.precision), prep.g)),
+            "score": score,
+            # a unit that is not assessed takes no place on a board either
+            "rank": _rank_col(board_rank(c, score, prep.g)),
             "_o": [order] * prep.n,
         }, schema_overrides={"score": pl.Float64}))
     if not frames:
         return pl.DataFrame(schema={"board": pl.String, "unit": pl.String, "group": pl.String,
                                     "score": pl.Float64, "rank": pl.Int64})
     return pl.concat(frames).sort(["_o", "group", "rank", "unit"]).drop("_o")
+
+
+def board_rank(c: Core, score: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """Competition ranks of a board's rounded scores among the assessed units (NaN for the others)."""
+    if len(c.assessed) == len(score) and not c.assessed.all():
+        score = np.where(c.assessed, score, np.nan)
+    return group_rank(score, g)
 
 
 def unit_order(prep: Prepared) -> np.ndarray:

@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from kaohe.orgs.permissions import check
-from kaohe.results.models import Publication, RunBoard, RunTotal, ScoringRun
+from kaohe.results.models import RANK_ORDER, Publication, RunBoard, RunTotal, ScoringRun
 from kaohe.results.services import visible_units
 
 # Token or session auth is applied where the router is mounted (kaohe.api.routers).
@@ -36,11 +36,13 @@ class TotalOut(Schema):
     unit: str
     name: str
     group: str
-    total: float
-    rank: int
+    total: float | None  # None: not assessed (不参与排名), see reason
+    rank: int | None
     tier: str
     vetoed: bool
     categories: dict[str, float]
+    assessed: bool = True
+    reason: str = ""
 
 
 class BoardOut(Schema):
@@ -49,7 +51,7 @@ class BoardOut(Schema):
     name: str
     group: str
     score: float
-    rank: int
+    rank: int | None
 
 
 class PublicationOut(Schema):
@@ -86,20 +88,20 @@ def list_runs(request, year: int | None = None, kind: str | None = None):
 @router.get("/runs/{run_id}/totals", response=list[TotalOut])
 def run_totals(request, run_id: int, group: str | None = None):
     run = _run(request, run_id)
-    qs = RunTotal.objects.filter(run=run).order_by("group", "rank", "unit_code")
+    qs = RunTotal.objects.filter(run=run).order_by("group", RANK_ORDER, "unit_code")
     visible = visible_units(request.user, run)
     if visible is not None:
         qs = qs.filter(unit_code__in=visible)
     if group:
         qs = qs.filter(group=group)
     return [TotalOut(unit=t.unit_code, name=t.unit_name, group=t.group, total=t.total, rank=t.rank, tier=t.tier,
-                     vetoed=t.vetoed, categories=t.categories) for t in qs]
+                     vetoed=t.vetoed, categories=t.categories, assessed=t.assessed, reason=t.reason) for t in qs]
 
 
 @router.get("/runs/{run_id}/boards/{board}", response=list[BoardOut])
 def run_board(request, run_id: int, board: str, group: str | None = None):
     run = _run(request, run_id)
-    qs = RunBoard.objects.filter(run=run, board=board).order_by("group", "rank", "unit_code")
+    qs = RunBoard.objects.filter(run=run, board=board).order_by("group", RANK_ORDER, "unit_code")
     visible = visible_units(request.user, run)
     if visible is not None:
         qs = qs.filter(unit_code__in=visible)

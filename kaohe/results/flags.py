@@ -105,7 +105,9 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
         flags.append(Flag(run=run, year=run.year, month=run.number, kind=kind, rule=rule, unit_code=unit,
                           unit_name=unit_name, group=group, board=board, reason=reason[:300]))
 
-    boards = list(RunBoard.objects.filter(run=run).values_list("board", "group", "unit_code", "unit_name", "rank", "score"))
+    # units not assessed (不参与排名) hold no board place: no first or last flag
+    boards = list(RunBoard.objects.filter(run=run, rank__isnull=False)
+                  .values_list("board", "group", "unit_code", "unit_name", "rank", "score"))
     last_rank: dict[tuple[str, str], int] = {}
     size: dict[tuple[str, str], int] = defaultdict(int)
     for board, group, _u, _n, rank, _s in boards:
@@ -136,7 +138,7 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
                 by_group: dict[str, list[tuple[float, RunTotal]]] = defaultdict(list)
                 for code, t in totals.items():
                     b = before.get(code)
-                    if b is None:
+                    if b is None or not (t.assessed and b.assessed):  # no total: no growth
                         continue
                     gain = (b.rank - t.rank) if measure == "rank" else round(t.total - b.total, 6)
                     by_group[t.group].append((gain, t))

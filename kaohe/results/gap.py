@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kaohe.engine import gap as engine_gap
-from kaohe.results.models import RunTotal, ScoringRun
+from kaohe.results.models import RANK_ORDER, RunTotal, ScoringRun
 from kaohe.results.queries import run_cached
 from kaohe.results.runs import Inputs, engine_inputs
 
@@ -40,7 +40,7 @@ def report(run: ScoringRun, unit_code: str) -> dict[str, Any]:
 def place_gaps(run: ScoringRun, unit_code: str) -> dict[str, Any]:
     """Points to the next place, the leader and each better tier (the engine's ``targets``)."""
     me = RunTotal.objects.get(run=run, unit_code=unit_code)
-    group = list(RunTotal.objects.filter(run=run, group=me.group).order_by("rank", "unit_code")
+    group = list(RunTotal.objects.filter(run=run, group=me.group).order_by(RANK_ORDER, "unit_code")
                  .values_list("unit_code", "unit_name", "total", "rank", "tier"))
     gaps: list[Gap] = []
     tier_gaps: list[Gap] = []

@@ -153,6 +153,10 @@ class _RunRow(models.Model):
         super().save(*args, **kwargs)
 
 
+#: Ranked units first, then those not assessed (NULL ranks sort first on SQLite, last on PostgreSQL).
+RANK_ORDER = models.F("rank").asc(nulls_last=True)
+
+
 class RunTotal(_RunRow):
     """One unit's total, rank, tier and statistics in a run (总分/排名/等次)."""
 
@@ -161,10 +165,12 @@ class RunTotal(_RunRow):
     unit_code = models.CharField(_("单位代码"), max_length=64)
     unit_name = models.CharField(_("单位"), max_length=100)
     group = models.CharField(_("分组"), max_length=64)
-    total = models.FloatField(_("总分"))
-    rank = models.PositiveIntegerField(_("排名"))
+    total = models.FloatField(_("总分"), null=True, blank=True, help_text=_("不参与排名的单位没有总分"))
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
     tier = models.CharField(_("等次"), max_length=50, blank=True)
     vetoed = models.BooleanField(_("一票否决"), default=False)
+    assessed = models.BooleanField(_("参与排名"), default=True)
+    reason = models.CharField(_("不参与排名的原因"), max_length=300, blank=True)
     bonus = models.FloatField(_("加分"), default=0)
     deduction = models.FloatField(_("扣分"), default=0)
     categories = models.JSONField(_("分类得分"), default=dict)
@@ -176,7 +182,7 @@ class RunTotal(_RunRow):
     class Meta:
         verbose_name = _("总分")
         verbose_name_plural = _("总分")
-        ordering = ["run", "group", "rank", "unit_code"]
+        ordering = ["run", "group", RANK_ORDER, "unit_code"]
         constraints = [models.UniqueConstraint(fields=["run", "unit_code"], name="unique_run_total")]
         indexes = [models.Index(fields=["unit_code", "run"]), models.Index(fields=["run", "group", "rank"])]
 
@@ -218,12 +224,12 @@ class RunBoard(_RunRow):
     unit_name = models.CharField(_("单位"), max_length=100)
     group = models.CharField(_("分组"), max_length=64)
     score = models.FloatField(_("得分"))
-    rank = models.PositiveIntegerField(_("排名"))
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)  # none: not assessed (不参与排名)
 
     class Meta:
         verbose_name = _("榜单得分")
         verbose_name_plural = _("榜单得分")
-        ordering = ["run", "board", "group", "rank", "unit_code"]
+        ordering = ["run", "board", "group", RANK_ORDER, "unit_code"]
         constraints = [models.UniqueConstraint(fields=["run", "board", "unit_code"], name="unique_run_board")]
         indexes = [models.Index(fields=["run", "board", "group", "rank"]), models.Index(fields=["unit_code", "board"])]
 

@@ -11,12 +11,10 @@ from typing import Any
 
 from django.db.models import Avg, Count
 
-<<<<<<< HEAD
-from kaohe.lib.numbers import number, rounded_float
-=======
 from kaohe.engine.platform import Bands
->>>>>>> 9056dd5 (Platform metadata travels in the engine's declared platform place; every reader of a scheme uses the engine's Scheme)
+from kaohe.lib.numbers import number, rounded_float
 from kaohe.results.models import (
+    RANK_ORDER,
     Flag,
     FlagKind,
     RunBoard,
@@ -85,7 +83,7 @@ def board_meta(run: ScoringRun, code: str) -> dict | None:
 
 @dataclass
 class BoardRow:
-    rank: int
+    rank: int | None  # None: not assessed (不参与排名)
     unit_code: str
     unit_name: str
     group: str
@@ -96,7 +94,7 @@ class BoardRow:
 
     @property
     def change(self) -> int | None:
-        return None if self.prev_rank is None else self.prev_rank - self.rank
+        return None if self.prev_rank is None or self.rank is None else self.prev_rank - self.rank
 
     @property
     def arrow(self) -> str:
@@ -141,7 +139,7 @@ def board_rows(
     start = (max(page, 1) - 1) * page_size
     rows = [
         BoardRow(r, u, n, g, s)
-        for u, n, g, s, r in qs.order_by("group", "rank", "unit_code").values_list(
+        for u, n, g, s, r in qs.order_by("group", RANK_ORDER, "unit_code").values_list(
             "unit_code", "unit_name", "group", "score", "rank")[start:start + page_size]
     ]
     codes = [r.unit_code for r in rows]
@@ -264,7 +262,7 @@ def _group_stats(run: ScoringRun, group: str) -> dict:
     """Group size, mean and leader category scores, and mean value per indicator (for profiles)."""
     group_totals = list(RunTotal.objects.filter(run=run, group=group).values_list("unit_code", "rank", "categories"))
     size = len(group_totals)
-    leader_code = min(group_totals, key=lambda t: (t[1], t[0]))[0] if group_totals else ""
+    leader_code = min(group_totals, key=lambda t: (t[1] is None, t[1] or 0, t[0]))[0] if group_totals else ""
     mean_cat: dict[str, float] = defaultdict(float)
     leader_cat: dict[str, float] = {}
     for code, _rank, categories in group_totals:
@@ -295,7 +293,7 @@ def scorecard(
         totals = totals.filter(group=group)
     if visible is not None:
         totals = totals.filter(unit_code__in=visible)
-    units = list(totals.order_by("group", "rank", "unit_code").values_list("unit_code", "unit_name", "group", "rank", "total", "tier"))
+    units = list(totals.order_by("group", RANK_ORDER, "unit_code").values_list("unit_code", "unit_name", "group", "rank", "total", "tier", "reason"))
     codes = [u[0] for u in units]
     indicators = sorted({i for i in RunIndicator.objects.filter(run=run, unit_code__in=codes[:1]).values_list("indicator", flat=True)}) if codes else []
     cells: dict[tuple[str, str], tuple] = {}
@@ -311,17 +309,18 @@ def scorecard(
         if group:
             pq = pq.filter(group=group)
         before = {(u, i): s for u, i, s in pq.values_list("unit_code", "indicator", "score")}
-    avg_total = sum(u[4] for u in units) / len(units) if units else 0
+    formed = [u[4] for u in units if u[4] is not None]  # units not assessed have no total
+    avg_total = sum(formed) / len(formed) if formed else 0
     if flt == "top3":
-        units = [u for u in units if u[3] <= 3]
+        units = [u for u in units if u[3] is not None and u[3] <= 3]
     elif flt == "below_avg":
-        units = [u for u in units if u[4] < avg_total]
+        units = [u for u in units if u[4] is not None and u[4] < avg_total]
     if sort in indicators:
         units.sort(key=lambda u: -(cells.get((u[0], sort), (None, -1))[1] or 0))
     elif sort == "name":
         units.sort(key=lambda u: u[1])
     rows = []
-    for code, name, grp, rank, total, tier in units:
+    for code, name, grp, rank, total, tier, reason in units:
         row_cells = []
         for ind in indicators:
             v, s, f, r = cells.get((code, ind), (None, None, None, None))
@@ -334,7 +333,8 @@ def scorecard(
                     trend = "down"
             row_cells.append({"value": v, "score": s, "full": f, "rank": r, "trend": trend,
                               "band": band(s, f, meta.get(ind, {}).get("bands", {}))})
-        rows.append({"unit": code, "name": name, "group": grp, "rank": rank, "total": total, "tier": tier, "cells": row_cells})
+        rows.append({"unit": code, "name": name, "group": grp, "rank": rank, "total": total, "tier": tier,
+                     "reason": reason, "cells": row_cells})
     return {
         "indicators": [{"code": i, "name": meta.get(i, {}).get("name", i)} for i in indicators],
         "rows": rows, "average": avg_total,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kaohe.engine.errors import DataError
 from kaohe.engine.robustness import robustness
 from kaohe.lib.numbers import rounded_float
 from kaohe.results.models import RunTotal, ScoringRun
@@ -25,7 +26,10 @@ def _ranks(run: ScoringRun, replications: int, seed: int) -> list[dict]:
 def analyse(run: ScoringRun, group: str, replications: int = REPLICATIONS, seed: int = 1) -> dict[str, Any]:
     """Rank intervals per unit of ``group`` and the units whose tier is not safe."""
     # Same stored inputs, same seed → same answer: computed once per run (runs never change).
-    ranks = run_cached(run, f"robustness:{replications}:{seed}", lambda: _ranks(run, replications, seed))
+    try:
+        ranks = run_cached(run, f"robustness:{replications}:{seed}", lambda: _ranks(run, replications, seed))
+    except DataError as exc:  # e.g. units not assessed (不参与排名): the engine says why
+        return {"rows": [], "fragile": [], "chart": {}, "replications": replications, "error": "; ".join(exc.errors)}
     names = {t.unit_code: (t.unit_name, t.tier, t.group, t.rank) for t in RunTotal.objects.filter(run=run)}
     rows = []
     for r in ranks:

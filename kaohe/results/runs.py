@@ -27,6 +27,7 @@ from kaohe.engine import Scheme, load_scheme, score
 from kaohe.engine.data import frame_from_table
 from kaohe.engine.platform import upgrade_legacy
 from kaohe.results.models import (
+    RANK_ORDER,
     RunBoard,
     RunIndicator,
     RunKind,
@@ -36,7 +37,7 @@ from kaohe.results.models import (
 )
 from kaohe.results.scheme_meta import summary
 
-TOTAL_FIXED = {"unit", "group", "bonus", "deduction", "total", "rank", "tier", "vetoed"}
+TOTAL_FIXED = {"unit", "group", "bonus", "deduction", "total", "rank", "tier", "vetoed", "assessed", "reason"}
 FLOAT_DIGITS = 9
 BULK = 5000
 
@@ -268,14 +269,18 @@ class Output:
     warnings: list[dict]
 
     def canonical(self) -> dict:
+        # A run where every unit is assessed keeps the form (and so the hash) runs had before
+        # units could be not assessed (不参与排名); otherwise two columns say who and why.
+        extra = not all(t.get("assessed", True) for t in self.totals)
         return {
             "totals": table_from_rows(
                 ["unit", "group", "total", "rank", "tier", "vetoed", "bonus", "deduction", "categories",
-                 "n_indicators", "first_places", "top3", "full_marks"],
-                ([t["unit"], t["group"], float(t["total"]), int(t["rank"]), t["tier"] or "", bool(t["vetoed"]),
+                 "n_indicators", "first_places", "top3", "full_marks"] + (["assessed", "reason"] if extra else []),
+                ([t["unit"], t["group"], _opt(t["total"], float), _opt(t["rank"], int), t["tier"] or "", bool(t["vetoed"]),
                   float(t["bonus"]), float(t["deduction"]),
                   json.loads(canonical_json({k: _num(float(v)) for k, v in t["categories"].items()})),
                   int(t["n_indicators"]), int(t["first_places"]), int(t["top3"]), int(t["full_marks"])]
+                 + ([bool(t.get("assessed", True)), t.get("reason") or ""] if extra else [])
                  for t in self.totals),
             ),
             "indicators": table_from_rows(
@@ -286,7 +291,7 @@ class Output:
             ),
             "boards": table_from_rows(
                 ["board", "unit", "group", "score", "rank"],
-                ([r["board"], r["unit"], r["group"], float(r["score"]), int(r["rank"])] for r in self.boards),
+                ([r["board"], r["unit"], r["group"], float(r["score"]), _opt(r["rank"], int)] for r in self.boards),
             ),
             "explain": json.loads(canonical_json(self.explain or {})),
             "warnings": sorted(
@@ -297,6 +302,10 @@ class Output:
 
     def hash(self) -> str:
         return sha256(canonical_json(self.canonical()))
+
+
+def _opt(value: Any, kind: Any) -> Any:
+    return None if value is None else kind(value)
 
 
 def _clean(value: Any) -> Any:
@@ -319,10 +328,12 @@ def output_from_result(result) -> Output:
         totals.append({
             "unit": unit,
             "group": str(row.get("group") or ""),
-            "total": float(row["total"]),
-            "rank": int(row["rank"]),
+            "total": _opt(_clean(row["total"]), float),
+            "rank": _opt(row["rank"], int),
             "tier": row.get("tier") or "",
             "vetoed": bool(row.get("vetoed") or False),
+            "assessed": bool(row.get("assessed", True)),
+            "reason": row.get("reason") or "",
             "bonus": float(row.get("bonus") or 0),
             "deduction": float(row.get("deduction") or 0),
             "categories": cats,
@@ -352,7 +363,7 @@ def output_from_result(result) -> Output:
                 "unit": str(r["unit"]),
                 "group": str(r.get("group") or group_of.get(str(r["unit"]), "")),
                 "score": float(_clean(r.get("score")) or 0.0),
-                "rank": int(r["rank"]),
+                "rank": _opt(r["rank"], int),
             }
             for r in result.boards.iter_rows(named=True)
         ]
@@ -378,7 +389,8 @@ def stored_output(run: ScoringRun) -> Output:
     totals = [
         {"unit": t.unit_code, "group": t.group, "total": t.total, "rank": t.rank, "tier": t.tier, "vetoed": t.vetoed,
          "bonus": t.bonus, "deduction": t.deduction, "categories": t.categories, "n_indicators": t.n_indicators,
-         "first_places": t.first_places, "top3": t.top3, "full_marks": t.full_marks}
+         "first_places": t.first_places, "top3": t.top3, "full_marks": t.full_marks,
+         "assessed": t.assessed, "reason": t.reason}
         for t in RunTotal.objects.filter(run=run).order_by("unit_code")
     ]
     indicators = [
@@ -516,6 +528,7 @@ def store_output(run: ScoringRun, inputs: Inputs, output: Output, unit_ids: dict
                 group=t["group"], total=t["total"], rank=t["rank"], tier=t["tier"], vetoed=t["vetoed"], bonus=t["bonus"],
                 deduction=t["deduction"], categories=t["categories"], n_indicators=t["n_indicators"],
                 first_places=t["first_places"], top3=t["top3"], full_marks=t["full_marks"],
+                assessed=t.get("assessed", True), reason=t.get("reason", "")[:300],
             )
             for t in output.totals
         ],
@@ -677,14 +690,14 @@ def diff_runs(before: ScoringRun, after: ScoringRun) -> list[Move]:
             score_changes.setdefault(u, []).append((i, old, s))
     ta = {t.unit_code: t for t in RunTotal.objects.filter(run=before)}
     moves = []
-    for t in RunTotal.objects.filter(run=after).order_by("group", "rank"):
+    for t in RunTotal.objects.filter(run=after).order_by("group", RANK_ORDER):
         a = ta.get(t.unit_code)
         move = Move(
             t.unit_code, t.unit_name, t.group, a.rank if a else None, t.rank, a.total if a else None, t.total,
             a.tier if a else "", t.tier, changed.get(t.unit_code, []), score_changes.get(t.unit_code, []),
         )
         if move.places or move.changed_values or move.changed_scores or move.tier_before != move.tier_after or (
-            a and round(a.total - t.total, 6) != 0
+            a and (a.total is None) != (t.total is None) or (a and a.total is not None and t.total is not None and round(a.total - t.total, 6) != 0)
         ):
             moves.append(move)
     moves.sort(key=lambda m: (-abs(m.places), m.group, m.rank_after or 0))

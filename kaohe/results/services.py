@@ -25,6 +25,7 @@ from kaohe.lib.numbers import number
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of
 from kaohe.results.models import (
+    RANK_ORDER,
     Appeal,
     AppealAttachment,
     AppealStatus,
@@ -337,7 +338,7 @@ def grant_first_prizes(run: ScoringRun, user=None, *, by: str = "tier", count: i
     """综合考核一等奖 from an annual run: every unit in the first tier, or the top ``count`` of each group."""
     if run.kind != RunKind.ANNUAL or not run.sealed:
         raise ValidationError(_("一等奖只能依据已完成的年度计分批次评定。"))
-    totals = RunTotal.objects.filter(run=run).order_by("group", "rank")
+    totals = RunTotal.objects.filter(run=run).order_by("group", RANK_ORDER)
     if by == "tier":
         name = first_tier_name(run)
         if not name:
@@ -347,7 +348,7 @@ def grant_first_prizes(run: ScoringRun, user=None, *, by: str = "tier", count: i
     elif by == "quota":
         if not count or count < 1:
             raise ValidationError({"count": _("请填写每组名额。")})
-        chosen = [t for t in totals if t.rank <= count and not t.vetoed]
+        chosen = [t for t in totals if t.rank is not None and t.rank <= count and not t.vetoed]
         why = _("%(year)s年度综合考核组内前%(n)d名") % {"year": run.year, "n": count}
     else:
         raise ValidationError({"by": _("评定方式只能是按等次或按名额。")})

@@ -48,7 +48,8 @@ def test_score_writes_the_golden_outputs_byte_for_byte(tmp_path, capsys):
 
 def test_the_golden_totals_are_the_hand_worked_numbers(tmp_path):
     t = pl.read_csv(GOLDEN / "expected" / "totals.csv")
-    assert t.columns == ["unit", "group", "econ", "green", "bonus", "deduction", "total", "rank", "tier", "vetoed"]
+    assert t.columns == ["unit", "group", "econ", "green", "bonus", "deduction", "total", "rank", "tier", "vetoed",
+                         "assessed", "reason"]
     got = {r["unit"]: (r["total"], r["rank"], r["tier"], r["vetoed"]) for r in t.iter_rows(named=True)}
     assert got == {"D1": (98.1, 1, "第二等次", True), "D3": (96.5, 2, "第一等次", False),
                    "D2": (88.0, 3, "第三等次", False), "P1": (97.0, 1, "第一等次", False),

@@ -20,7 +20,15 @@ from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
 from kaohe.results import gap as gap_service
 from kaohe.results import queries
 from kaohe.results.flags import yearly_tally
-from kaohe.results.models import Appeal, AppealStatus, FlagKind, RunKind, RunTotal, ScoringRun
+from kaohe.results.models import (
+    RANK_ORDER,
+    Appeal,
+    AppealStatus,
+    FlagKind,
+    RunKind,
+    RunTotal,
+    ScoringRun,
+)
 from kaohe.results.robustness import analyse
 from kaohe.results.services import latest_run, publication_of, visible_units
 from kaohe.results.views.common import (
@@ -59,7 +67,7 @@ def _trend(run: ScoringRun, visible: set[str] | None, per_group: int = 3) -> dic
     tops = RunTotal.objects.filter(run=run, rank__lte=per_group)
     if visible is not None:
         tops = tops.filter(unit_code__in=visible)
-    codes = {t.unit_code: t.unit_name for t in tops.order_by("group", "rank")[:9]}
+    codes = {t.unit_code: t.unit_name for t in tops.order_by("group", RANK_ORDER)[:9]}
     series = {c: [None] * len(runs) for c in codes}
     index = {r.pk: i for i, r in enumerate(runs)}
     for rid, code, total in RunTotal.objects.filter(run__in=runs, unit_code__in=list(codes)).values_list("run_id", "unit_code", "total"):
@@ -103,7 +111,7 @@ def cockpit(request):
         boards = []
         for b in run.scheme_meta.get("boards", []):
             rows, _count = queries.board_rows(run, b["code"], None, visible=visible, page_size=10_000, with_values=False)
-            leaders = [r for r in rows if r.rank <= 3] if visible is None else rows
+            leaders = [r for r in rows if r.rank is not None and r.rank <= 3] if visible is None else rows
             boards.append({"code": b["code"], "name": b["name"], "rows": leaders[:12]})
         flags = queries.flags_of(run, visible)
         context.update({
@@ -214,7 +222,7 @@ def scorecard(request, pk: int):
     if wants_xlsx(request):
         cols = [_("排名"), _("单位"), _("总分"), _("等次")] + [i["name"] for i in card["indicators"]]
         return export(f"scorecard-{run.label}-{group}", [Table(_("计分卡"), cols, (
-            [r["rank"], r["name"], rounded_float(r["total"], 4), r["tier"]] + [c["score"] for c in r["cells"]] for r in card["rows"]))])
+            [r["rank"] or _("不参与排名"), r["name"], rounded_float(r["total"], 4), r["tier"]] + [c["score"] for c in r["cells"]] for r in card["rows"]))])
     return render(request, "results/scorecard.html", {
         "nav_active": "results", "run": run, "groups": groups, "group": group, "card": card, "filter": flt, "sort": sort,
         "group_names": queries.group_names(run),

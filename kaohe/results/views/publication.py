@@ -21,6 +21,7 @@ from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require
 from kaohe.results import queries
 from kaohe.results.models import (
+    RANK_ORDER,
     Appeal,
     AppealStatus,
     Award,
@@ -124,10 +125,10 @@ def public_detail(request, pk: int):
         group = request.GET.get("group") or (groups[0] if groups else "")
         if group not in groups:
             raise Http404
-        totals = list(RunTotal.objects.filter(run=run, group=group).order_by("rank", "unit_code").values_list("rank", "unit_name", "total", "tier"))
+        totals = list(RunTotal.objects.filter(run=run, group=group).order_by(RANK_ORDER, "unit_code").values_list("rank", "unit_name", "total", "tier"))
         boards = []
         for b in run.scheme_meta.get("boards", []):
-            rows = list(RunBoard.objects.filter(run=run, board=b["code"], group=group).order_by("rank", "unit_code").values_list("rank", "unit_name", "score")[:100])
+            rows = list(RunBoard.objects.filter(run=run, board=b["code"], group=group).order_by(RANK_ORDER, "unit_code").values_list("rank", "unit_name", "score")[:100])
             boards.append({"name": b["name"], "rows": rows})
         context = {
             "pub": pub, "run": run, "groups": groups, "group": group, "totals": totals, "boards": boards,

@@ -13,7 +13,7 @@ from kaohe.assessment.models import Period, SchemeVersion, VersionStatus
 from kaohe.lib.exports import Table
 from kaohe.orgs.permissions import check, require
 from kaohe.results import queries
-from kaohe.results.models import RunKind, RunStatus, RunTotal, ScoringRun
+from kaohe.results.models import RANK_ORDER, RunKind, RunStatus, RunTotal, ScoringRun
 from kaohe.results.runs import diff_runs
 from kaohe.results.services import add_review, publication_of, visible_units
 from kaohe.results.views.common import export, run_or_404, wants_xlsx
@@ -82,7 +82,7 @@ def run_detail(request, pk: int):
     if run.status != RunStatus.DONE:
         return render(request, "results/run_detail.html", {"nav_active": "results", **_progress_context(run)})
     visible = visible_units(request.user, run)
-    totals = RunTotal.objects.filter(run=run).order_by("group", "rank", "unit_code")
+    totals = RunTotal.objects.filter(run=run).order_by("group", RANK_ORDER, "unit_code")
     if visible is not None:
         totals = totals.filter(unit_code__in=visible)
     cats = run.scheme_meta.get("categories", [])
