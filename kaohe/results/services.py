@@ -41,7 +41,7 @@ from kaohe.results.models import (
     ScoringRun,
     StaleMark,
 )
-from kaohe.results.runs import Inputs, chain_hash, create_run, execute_run
+from kaohe.results.runs import Inputs, chain_hash, create_run, execute_run, run_scheme
 
 NOTICE_DAYS = 7
 APPEAL_ANSWER_DAYS = 10
@@ -329,8 +329,8 @@ def add_review(run: ScoringRun, title: str, text: str, user=None) -> Review:
 
 
 def first_tier_name(run: ScoringRun) -> str | None:
-    tiers = (Inputs.from_bytes(run.inputs).scheme.get("tiers") or {}).get("levels") or []
-    return str(tiers[0].get("name")) if tiers else None
+    tiers = run_scheme(Inputs.from_bytes(run.inputs).scheme).tiers
+    return tiers.levels[0].name if tiers else None
 
 
 @transaction.atomic
