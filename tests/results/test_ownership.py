@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from kaohe.engine import load_scheme
+from kaohe.engine.platform import FlagRule, FlagRules
 from kaohe.results.flags import previous_monthly, scheme_rules
 from kaohe.results.models import FlagPolicy, ScoringRun
 from kaohe.results.queries import history
 from kaohe.results.services import latest_run
-from tests.results.world import scored_run
+from tests.results.world import SCHEME, scored_run
 
 
 def test_the_citys_latest_run_is_the_citys_even_when_a_district_scored_later(org_world):
@@ -30,8 +32,9 @@ def test_an_owners_flag_policy_wins_over_the_one_for_every_owner(org_world):
     FlagPolicy.objects.create(scheme_code="TEST", rules={"red": [{"rule": "board_first"}], "yellow": []})
     FlagPolicy.objects.create(owner_unit=org_world.district_a, scheme_code="TEST",
                               rules={"red": [], "yellow": [{"rule": "board_last"}]})
-    assert scheme_rules({}, "TEST", org_world.district_a.pk) == {"red": [], "yellow": [{"rule": "board_last"}]}
-    assert scheme_rules({}, "TEST", org_world.city.pk) == {"red": [{"rule": "board_first"}], "yellow": []}
+    scheme = load_scheme(SCHEME)
+    assert scheme_rules(scheme, "TEST", org_world.district_a.pk) == FlagRules(yellow=(FlagRule("board_last"),))
+    assert scheme_rules(scheme, "TEST", org_world.city.pk) == FlagRules(red=(FlagRule("board_first"),))
 
 
 def test_a_district_offices_cockpit_shows_its_place_in_the_citys_assessment_beside_its_own_run(org_world, client_for):
