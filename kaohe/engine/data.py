@@ -26,7 +26,7 @@ from kaohe.engine.periods import period_columns
 from kaohe.engine.scheme import Computed, Scheme, computed_order
 from kaohe.lib.numbers import NumberError, is_blank_expr, number_expr, parse_number
 from kaohe.lib.periods import CODE_FORMS, PeriodKind, parse_period
-from kaohe.lib.tabular import STANDARD, TabularError, alias_map, header_key, read_frame
+from kaohe.lib.tabular import ENGINE, STANDARD, TabularError, alias_map, header_key, read_frame
 
 DEFAULT_GROUP = "all"
 MAX_LISTED = 20  # errors of one kind listed before "… and N more"
@@ -59,6 +59,8 @@ def read_table(path: str | Path, label: str | None = None) -> Source:
         raise DataError(f"{label}: no such file ({p})")
     suffix = p.suffix.lower()
     if suffix in (".csv", ".xlsx", ".xlsm"):
+        if p.stat().st_size > ENGINE.max_bytes:  # refused before it is read into memory
+            raise DataError(f"{label}: the file is larger than {ENGINE.max_bytes // 1024**2:,} MB")
         try:
             df, rows, cell_errors = read_frame(p.read_bytes(), p.name)
         except TabularError as exc:
