@@ -20,6 +20,7 @@ import polars as pl
 from kaohe.engine.methods import RULES
 from kaohe.engine.rank import round_half_up
 from kaohe.engine.scheme import METHODS, Leaf, Node, Scheme
+from kaohe.lib.numbers import round_expr
 
 if TYPE_CHECKING:
     from kaohe.engine.score import ScoreResult
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 def fmt(e: pl.Expr) -> pl.Expr:
     """A number as short text: 54.0 → "54", 0.87412 → "0.8741", missing → "—"."""
-    s = (e.cast(pl.Float64).round(4) + 0.0).cast(pl.String).str.strip_suffix(".0")
+    s = (round_expr(e, 4) + 0.0).cast(pl.String).str.strip_suffix(".0")  # 四舍五入, as every page
     return pl.when(e.is_null() | e.is_nan()).then(pl.lit("—")).otherwise(s)
 
 

@@ -67,6 +67,7 @@ from kaohe.engine.errors import DataError, SchemeError
 from kaohe.engine.rank import group_rank, round_half_up
 from kaohe.engine.scheme import Leaf, Scheme, load_scheme
 from kaohe.engine.score import ScoreResult, board_rank, score_prepared, tier_names
+from kaohe.lib.numbers import number as fmt_number
 
 
 @dataclass
@@ -582,7 +583,7 @@ def _fmt(v: Any, nd: int = 2) -> str:
             return "—"
         if abs(v) < 1e-3 and v != 0:
             return f"{v:.3g}"
-        text = f"{v:,.{nd}f}"
+        text = fmt_number(v, nd)  # 四舍五入 on the decimal value, as the pages print it
         return text.rstrip("0").rstrip(".") if nd > 2 and "." in text else text
     return str(v)
 
