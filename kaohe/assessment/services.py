@@ -95,18 +95,32 @@ def assessment_owner(person) -> OrgUnit | None:
     the nearest owner *above* it (明湖区 is assessed by the city, its towns by 明湖区). A leader or
     a submitter: the nearest owner at or above their unit. No person (a superuser): the top unit.
     """
-    top = OrgUnit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first
     if person is None:
-        return top()
+        return _top_unit()
     if person.role == Role.OFFICE:
         return person.unit
+    if person.role == Role.ASSESSED:
+        return assessing_owner(person.unit)
+    return _owner_from(person.unit)
+
+
+def assessing_owner(unit: OrgUnit) -> OrgUnit | None:
+    """The 考核主体 that assesses ``unit``: the nearest unit strictly above it that owns a scheme
+    (a street → its district when the district runs its own assessment, else the city)."""
+    return _owner_from(unit.parent)
+
+
+def _owner_from(unit: OrgUnit | None) -> OrgUnit | None:
     owners = set(Scheme.objects.values_list("owner_unit_id", flat=True).distinct())
-    unit = person.unit.parent if person.role == Role.ASSESSED else person.unit
     while unit is not None:
         if unit.pk in owners:
             return unit
         unit = unit.parent
-    return top()
+    return _top_unit()
+
+
+def _top_unit() -> OrgUnit | None:
+    return OrgUnit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first()
 
 
 def set_period_status(period: Period, status: str, *, user=None, deadline: dt.date | None = None) -> Period:

@@ -60,3 +60,26 @@ def test_the_citys_cockpit_has_no_place_above_it(org_world, client_for):
     scored_run(number=3, owner=org_world.city)
     page = client_for(org_world.office).get("/results/cockpit/").content.decode()
     assert 'id="standing-above"' not in page
+
+
+def test_a_towns_page_shows_the_assessment_of_its_district_and_a_districts_page_the_citys(org_world, client_for):
+    import polars as pl
+
+    from kaohe.assessment.models import Scheme
+    from kaohe.results.runs import Inputs, create_run, execute_run
+    from tests.results.world import SCHEME
+
+    # 甲区 runs its own assessment of its two towns (an owner of a scheme), the city its districts.
+    Scheme.objects.create(owner_unit=org_world.city, year=2025, code="TEST", name="市考")
+    Scheme.objects.create(owner_unit=org_world.district_a, year=2025, code="TEST-A", name="区考")
+    city_run = scored_run(number=3, owner=org_world.city)
+    towns = pl.DataFrame({"unit": ["C-A-01", "C-A-02"], "name": ["甲一街道", "甲二镇"], "group": ["ZJ", "ZJ"]})
+    values = pl.DataFrame({"unit": ["C-A-01", "C-A-02"] * 3, "indicator": ["GDP"] * 2 + ["INV"] * 2 + ["SAT"] * 2,
+                           "value": [6.0, 7.0, 4.0, 5.0, 95.0, 80.0]})
+    district_run = execute_run(create_run(Inputs.from_frames(SCHEME, values, towns), year=2025, kind="monthly",
+                                          number=3, scheme_code="TEST-A", owner_unit=org_world.district_a))
+    client = client_for(org_world.office)
+    town_page = client.get("/results/units/C-A-01/").content.decode()
+    assert f"?run={district_run.pk}" in town_page or f'value="{district_run.pk}"' in town_page
+    district_page = client.get("/results/units/C-A/").content.decode()
+    assert f"?run={city_run.pk}" in district_page or f'value="{city_run.pk}"' in district_page

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.assessment.models import Submission, SubmissionStatus
+from kaohe.assessment.services import assessing_owner
 from kaohe.lib.exports import Table
 from kaohe.lib.numbers import rounded_float
+from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
 from kaohe.results import gap as gap_service
 from kaohe.results import queries
@@ -230,7 +232,15 @@ def scorecard(request, pk: int):
 
 
 def _unit_run(request, code: str) -> ScoringRun:
-    run = pick_run(request, request.GET.get("kind", RunKind.MONTHLY))
+    """The named run, else the latest run of the owner that assesses the unit (a street's page
+    shows its district's assessment, a district's page the city's)."""
+    kind = request.GET.get("kind", RunKind.MONTHLY)
+    run = pick_run(request, kind)
+    if not request.GET.get("run"):
+        unit = OrgUnit.objects.filter(code=code).select_related("parent").first()
+        owner = assessing_owner(unit) if unit is not None else None
+        if owner is not None and (run is None or run.owner_unit_id != owner.pk):
+            run = latest_run(kind if kind in RunKind.values else RunKind.MONTHLY, owner=owner) or run
     if run is None:
         raise Http404
     return run
