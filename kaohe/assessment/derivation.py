@@ -60,13 +60,13 @@ def derived_content(source: SchemeVersion, owner: OrgUnit, codes: Iterable[str],
     collects every indicator itself (its office enters its towns' figures)."""
     picked = list(dict.fromkeys(str(c) for c in codes))
     allowed = {s.code for s in derivable_indicators(source)}
-    scored = {s.code for s in source.indicators.filter(is_scored=True)}
+    scored = dict(source.indicators.filter(is_scored=True).values_list("code", "name"))
     errors = []
     for code in picked:
         if code not in scored:
-            errors.append(_("指标 %(c)s: 市方案中没有这个计分指标") % {"c": code})
+            errors.append(_("指标代码 %(c)s: 市方案中没有这个计分指标") % {"c": code})
         elif code not in allowed:
-            errors.append(_("指标 %(c)s: 由市方案的其他指标计算得出，不能单独下发") % {"c": code})
+            errors.append(_("指标“%(n)s”: 由市方案的其他指标计算得出，不能单独下发") % {"n": scored[code]})
     if not picked:
         errors.append(_("请至少选择一个指标"))
     if errors:
@@ -238,16 +238,18 @@ def decompose_targets(version: SchemeVersion, splits: Mapping[str, Mapping[int, 
     for code, parts in splits.items():
         a = by_code.get(code)
         if a is None:
-            errors.append(_("指标 %(c)s: 不是本方案可分解的指标（比率、得分类指标不按合计分解）") % {"c": code})
+            name = version.indicators.filter(code=code).values_list("name", flat=True).first()
+            errors.append(_("指标“%(n)s”: 不是本方案可分解的指标（比率、得分类指标不按合计分解）") % {"n": name or code})
             continue
-        label = _("指标“%(name)s”（%(c)s）") % {"name": a.spec.name, "c": code}
+        label = _("指标“%(name)s”") % {"name": a.spec.name}
         if a.assigned is None:
             errors.append(_("%(l)s: 市里尚未下达%(owner)s的目标，无从分解") % {"l": label, "owner": version.scheme.owner_unit.name})
             continue
         bad = False
         for unit_id in parts:
             if unit_id not in towns:
-                errors.append(_("%(l)s: 单位编号 %(u)s 不是本方案的考核对象") % {"l": label, "u": unit_id})
+                stranger = OrgUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first()
+                errors.append(_("%(l)s: %(u)s 不是本方案的考核对象") % {"l": label, "u": stranger or unit_id})
                 bad = True
         for unit_id, town in towns.items():
             value = parts.get(unit_id)

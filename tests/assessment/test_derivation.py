@@ -54,8 +54,8 @@ def test_the_derived_scheme_keeps_the_picked_indicators_and_is_the_districts_own
 def test_a_computed_or_unknown_indicator_cannot_be_passed_down(org_world, city):
     with pytest.raises(DerivationError) as err:
         derive_scheme(city, org_world.district_a, ["gdp_yoy", "nope"], user=org_world.office)
-    assert err.value.errors == ["指标 gdp_yoy: 由市方案的其他指标计算得出，不能单独下发",
-                                "指标 nope: 市方案中没有这个计分指标"]
+    assert err.value.errors == ["指标“地区生产总值增速”: 由市方案的其他指标计算得出，不能单独下发",
+                                "指标代码 nope: 市方案中没有这个计分指标"]
 
 
 def test_only_a_unit_below_the_city_derives_from_the_citys_scheme(org_world, city):
@@ -95,7 +95,7 @@ def test_a_split_off_by_one_cent_is_refused_naming_the_indicator_and_the_differe
         decompose_targets(version, {"fai": {t1.pk: D("60.00"), t2.pk: D("39.99")},
                                     "jobs": {t1.pk: D("667"), t2.pk: D("334")}}, user=office)
     assert err.value.errors == [
-        "指标“固定资产投资”（fai）: 各单位分解合计 99.99亿元，市下达甲区目标 100.00亿元，相差 -0.01亿元"]
+        "指标“固定资产投资”: 各单位分解合计 99.99亿元，市下达甲区目标 100.00亿元，相差 -0.01亿元"]
     assert not Target.objects.filter(version=version).exists()
 
 
@@ -112,10 +112,10 @@ def test_a_missing_town_a_stranger_and_a_fraction_of_a_person_are_each_named(org
         decompose_targets(version, {"fai": {t1.pk: D("100")},
                                     "jobs": {t1.pk: D("500.5"), t2.pk: D("500.5"), stranger.pk: D("0")}}, user=office)
     assert err.value.errors == [
-        "指标“固定资产投资”（fai）: 甲二镇 缺少分解目标",
-        f"指标“城镇新增就业”（jobs）: 单位编号 {stranger.pk} 不是本方案的考核对象",
-        "指标“城镇新增就业”（jobs）: 甲一街道 的分解目标 500.5 超出 0 位小数",
-        "指标“城镇新增就业”（jobs）: 甲二镇 的分解目标 500.5 超出 0 位小数",
+        "指标“固定资产投资”: 甲二镇 缺少分解目标",
+        "指标“城镇新增就业”: 乙一街道 不是本方案的考核对象",
+        "指标“城镇新增就业”: 甲一街道 的分解目标 500.5 超出 0 位小数",
+        "指标“城镇新增就业”: 甲二镇 的分解目标 500.5 超出 0 位小数",
     ]
 
 

@@ -118,8 +118,8 @@ def target_split(request, pk: int):
                     parts[town.pk] = parse_number(text, max_abs=field_limit(24, 6))
                 except NumberError as exc:
                     why = exc.text(get_language())
-                    errors.append(_("指标“%(n)s”（%(c)s）: %(t)s 的“%(v)s”%(why)s")
-                                  % {"n": a.spec.name, "c": a.spec.code, "t": town.name, "v": text, "why": why})
+                    errors.append(_("指标“%(n)s”: %(t)s 的“%(v)s”%(why)s")
+                                  % {"n": a.spec.name, "t": town.name, "v": text, "why": why})
             splits[a.spec.code] = parts
         if not errors:
             try:
