@@ -569,7 +569,11 @@ def import_file(request, kind: str):
             except excel.ImportFailed as exc:
                 errors = exc.texts(get_language())
             else:
-                messages.success(request, _("导入成功：%(result)s") % {"result": ", ".join(f"{k}={v}" for k, v in result.items())})
+                if kind == "projects":
+                    done = _("导入成功：新建 %(c)s 个项目，更新 %(u)s 个项目") % {"c": result["created"], "u": result["updated"]}
+                else:
+                    done = _("导入成功：报送 %(n)s 条月度进展") % {"n": result["reports"]}
+                messages.success(request, done)
                 return redirect("projects:list")
     return render(
         request,

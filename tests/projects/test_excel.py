@@ -242,3 +242,10 @@ def test_any_cells_in_a_project_row_import_whole_or_raise_named_errors(org_world
     except excel.ImportFailed as exc:
         assert all(e.reason and e.row for e in exc.errors)
         assert Project.objects.count() == before
+
+
+def test_the_import_page_says_what_was_imported_in_words(org_world, client_for):
+    upload = io.BytesIO(xlsx([row()]))
+    upload.name = "list.xlsx"
+    response = client_for(org_world.office).post(reverse("projects:import", args=["projects"]), {"file": upload}, follow=True)
+    assert "导入成功：新建 1 个项目，更新 0 个项目" in response.content.decode()  # not "created=1, updated=0"
