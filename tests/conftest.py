@@ -50,15 +50,21 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def org_world(db):
-    """A small city for owner/member/outsider tests.
+    """A small city for owner/member/outsider tests, with a same-role outsider for every role.
 
     测试市 (city ``C``) with two districts 甲区 ``C-A`` and 乙区 ``C-B`` (two towns/streets
-    each), a development zone ``C-Z`` beside them, and two city departments: 统计局
-    ``C-TJJ`` and 商务局 ``C-SWJ``. Users (password ``tests.factories.PASSWORD``):
-    ``office`` and ``leader`` at the city, ``submitter`` at 统计局, ``submitter_b`` at
-    商务局, ``assessed_a`` at 甲区 (owner of 甲区's data), ``assessed_b`` at 乙区 (the
-    outsider for 甲区), and ``anonymous``. ``w.users`` maps those names to users;
-    ``w.peer_group`` is the 2025 group of both districts.
+    each and a statistics bureau each: 甲区统计局 ``C-A-TJJ``, 乙区统计局 ``C-B-TJJ``), a
+    development zone ``C-Z`` beside them, and two city departments: 统计局 ``C-TJJ`` and
+    商务局 ``C-SWJ``. Users (password ``tests.factories.PASSWORD``):
+
+    - at the city: ``office`` and ``leader``; ``submitter`` at 统计局, ``submitter_b`` at 商务局;
+    - at 甲区: ``office_a``, ``leader_a``, ``assessed_a`` (owner of 甲区's data),
+      ``district_submitter_a`` at 甲区统计局 and ``assessed_town_a`` at 甲一街道;
+    - at 乙区, the same-role outsiders: ``office_b``, ``leader_b``, ``assessed_b``,
+      ``district_submitter_b`` at 乙区统计局 and ``assessed_town_b`` at 乙一街道;
+    - ``anonymous``.
+
+    ``w.users`` maps those names to users; ``w.peer_group`` is the 2025 group of both districts.
     """
     from django.contrib.auth.models import AnonymousUser
 
@@ -77,6 +83,8 @@ def org_world(db):
         f.OrgUnitFactory(code="C-B-02", name="乙二镇", kind=UnitKind.TOWN, parent=b),
     ]
     zone = f.OrgUnitFactory(code="C-Z", name="测试开发区", kind=UnitKind.DEV_ZONE, parent=city)
+    stats_a = f.OrgUnitFactory(code="C-A-TJJ", name="甲区统计局", kind=UnitKind.DEPARTMENT, parent=a)
+    stats_b = f.OrgUnitFactory(code="C-B-TJJ", name="乙区统计局", kind=UnitKind.DEPARTMENT, parent=b)
     stats = f.OrgUnitFactory(code="C-TJJ", name="市统计局", kind=UnitKind.DEPARTMENT, parent=city)
     commerce = f.OrgUnitFactory(code="C-SWJ", name="市商务局", kind=UnitKind.DEPARTMENT, parent=city)
     group = f.PeerGroupFactory(year=2025, code="ZCQ", name="主城区", members=[a, b])
@@ -87,11 +95,19 @@ def org_world(db):
         "submitter_b": f.submitter(commerce, username="submitter_b"),
         "assessed_a": f.assessed(a, username="assessed_a"),
         "assessed_b": f.assessed(b, username="assessed_b"),
+        "office_a": f.office(a, username="office_a"),
+        "leader_a": f.leader(a, username="leader_a"),
+        "district_submitter_a": f.submitter(stats_a, username="district_submitter_a"),
+        "assessed_town_a": f.assessed(towns_a[0], username="assessed_town_a"),
+        "office_b": f.office(b, username="office_b"),
+        "leader_b": f.leader(b, username="leader_b"),
+        "district_submitter_b": f.submitter(stats_b, username="district_submitter_b"),
+        "assessed_town_b": f.assessed(towns_b[0], username="assessed_town_b"),
         "anonymous": AnonymousUser(),
     }
     return SimpleNamespace(
         city=city, district_a=a, district_b=b, towns_a=towns_a, towns_b=towns_b, zone=zone,
-        stats_bureau=stats, commerce_bureau=commerce, department=stats, peer_group=group,
+        stats_bureau=stats, commerce_bureau=commerce, stats_a=stats_a, stats_b=stats_b, department=stats, peer_group=group,
         users=users, **users,
     )
 

@@ -21,7 +21,7 @@ from kaohe.assessment import services
 from kaohe.assessment.models import DataValue, Period, PeriodKind, SchemeVersion
 from kaohe.lib.numbers import NumberError, parse_number
 from kaohe.orgs.models import OrgUnit, Role
-from kaohe.orgs.permissions import check, person_of
+from kaohe.orgs.permissions import check, is_reader, manages, person_of
 
 # Token or session auth is applied where the router is mounted (kaohe.api.routers).
 router = Router(tags=["assessment"])
@@ -142,7 +142,7 @@ def _version_out(v: SchemeVersion) -> dict:
 def list_schemes(request, year: int | None = None):
     if not check(request.user, "assessment.view_scheme"):
         raise HttpError(403, "not allowed")
-    qs = SchemeVersion.objects.select_related("scheme").order_by("-scheme__year", "scheme__code", "-number")
+    qs = SchemeVersion.objects.visible_to(request.user).select_related("scheme").order_by("-scheme__year", "scheme__code", "-number")
     if year:
         qs = qs.filter(scheme__year=year)
     return [_version_out(v) for v in qs]
@@ -152,7 +152,7 @@ def list_schemes(request, year: int | None = None):
 def get_scheme(request, version_id: int):
     if not check(request.user, "assessment.view_scheme"):
         raise HttpError(403, "not allowed")
-    v = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=version_id)
+    v = get_object_or_404(SchemeVersion.objects.visible_to(request.user).select_related("scheme"), pk=version_id)
     indicators = [
         {"code": s.code, "name": s.name, "category_path": s.category_path, "unit_of_measure": s.unit_of_measure,
          "responsible_unit": s.responsible_unit.code if s.responsible_unit else None, "frequency": s.frequency,
@@ -164,9 +164,9 @@ def get_scheme(request, version_id: int):
 
 
 def _readable_codes(user, version: SchemeVersion) -> set[str] | None:
-    """None: every indicator; else the codes the user's unit owns."""
+    """None: every indicator (of the rows in scope); else the codes the user's unit owns."""
     person = person_of(user)
-    if check(user, "assessment.review") or (person is not None and person.role == Role.LEADER) or getattr(user, "is_superuser", False):
+    if getattr(user, "is_superuser", False) or is_reader(person):
         return None
     if person is not None and person.role == Role.SUBMITTER:
         return set(version.indicators.filter(responsible_unit=person.unit).values_list("code", flat=True))
@@ -176,10 +176,11 @@ def _readable_codes(user, version: SchemeVersion) -> set[str] | None:
 @router.get("/values", response=list[ValueOut], summary="Read values of a period")
 def read_values(request, version: int, period: str, indicator: str | None = None, unit: str | None = None,
                 limit: int = 10000, offset: int = 0):
-    v = get_object_or_404(SchemeVersion, pk=version)
+    v = get_object_or_404(SchemeVersion.objects.visible_to(request.user), pk=version)
     p = period_by_code(period, v)
     codes = _readable_codes(request.user, v)
-    qs = DataValue.objects.filter(version=v, period=p).select_related("unit").order_by("unit__code", "indicator")
+    # Only the rows in the caller's scope: a district reads its own units' values, not the city's.
+    qs = DataValue.objects.visible_to(request.user).filter(version=v, period=p).select_related("unit").order_by("unit__code", "indicator")
     if codes is not None:
         qs = qs.filter(indicator__in=codes)
     if indicator:
@@ -234,18 +235,23 @@ def submit_values(request):
         errors = [{"index": None, "unit": None, "indicator": None,
                    "message": ".".join(str(x) for x in e["loc"]) + ": " + e["msg"]} for e in exc.errors()[:200]]
         return 400, {"ok": False, "saved": 0, "unchanged": 0, "errors": errors, "warnings": []}
-    version = get_object_or_404(SchemeVersion, pk=body["version"])
+    version = get_object_or_404(SchemeVersion.objects.visible_to(request.user).select_related("scheme"), pk=body["version"])
     period = period_by_code(body["period"], version)
     partial = bool(body.get("partial", False))
     if not check(request.user, "assessment.use_api"):
         raise HttpError(403, "not allowed")
     person = person_of(request.user)
-    office = check(request.user, "assessment.review")
-    owned = None if office else {
-        code for code, ru in version.indicators.filter(is_collected=True).values_list("code", "responsible_unit_id")
-        if person is not None and person.role == Role.SUBMITTER and ru == person.unit_id
-    }
-    unit_ids = dict(OrgUnit.objects.filter(pk__in=[u.pk for u in services.assessed_units(version)]).values_list("code", "pk"))
+    # The office writes every indicator of a version it manages; a submitter those its unit
+    # owns; anyone else (a leader, another unit's office) nothing.
+    if manages(request.user, version):
+        owned = None
+    elif person is not None and person.role == Role.SUBMITTER:
+        owned = set(version.indicators.filter(is_collected=True, responsible_unit=person.unit_id).values_list("code", flat=True))
+    else:
+        raise HttpError(403, "not allowed: you do not manage this scheme version")
+    # Units assessed under the version, in the caller's scope; others read as unknown.
+    unit_ids = dict(OrgUnit.objects.visible_to(request.user).filter(pk__in=[u.pk for u in services.assessed_units(version)])
+                    .values_list("code", "pk"))
     errors: list[dict] = []
     items: list[services.ValueInput] = []
     index_of: dict[tuple[int, str], int] = {}
@@ -255,7 +261,7 @@ def submit_values(request):
         unit, indicator = v["unit"], v["indicator"]
         uid = unit_ids.get(unit)
         if uid is None:
-            errors.append({"index": i, "unit": unit, "indicator": indicator, "message": f"values[{i}].unit: unknown unit '{unit}'"})
+            errors.append({"index": i, "unit": unit, "indicator": indicator, "message": f"values[{i}].unit: unknown unit '{unit}' (not assessed under this version or not in your scope)"})
             continue
         if owned is not None and indicator not in owned:
             errors.append({"index": i, "unit": unit, "indicator": indicator,

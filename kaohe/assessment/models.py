@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.orgs.scope import ScopedQuerySet
+
 
 class Scheme(models.Model):
     """考核方案: the assessment scheme of one year (e.g. 2025年度高质量发展综合考核).
@@ -36,6 +38,11 @@ class Scheme(models.Model):
         verbose_name=_("派生自"), help_text=_("区方案对照的市方案版本（目标分解时取其下达的目标）"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    #: Owned by its 考核主体 (none: city-wide); read by every unit below it (see kaohe.orgs.scope).
+    scope_owners = ("owner_unit",)
+    scope_published_down = True
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("考核方案")
@@ -77,6 +84,10 @@ class SchemeVersion(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     adopted_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    scope_owners = ("scheme__owner_unit",)
+    scope_published_down = True
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("方案版本")
@@ -149,6 +160,10 @@ class IndicatorSpec(models.Model):
     is_collected = models.BooleanField(_("需填报"), default=True)
     sort_order = models.PositiveIntegerField(default=0)
 
+    scope_owners = ("version__scheme__owner_unit",)
+    scope_published_down = True
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("指标")
         verbose_name_plural = _("指标")
@@ -201,6 +216,11 @@ class Period(models.Model):
     end = models.DateField(_("结束"))
     deadline = models.DateField(_("填报截止"))
     status = models.CharField(_("状态"), max_length=8, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+
+    #: Owned by its 考核主体; read by every unit below it (see kaohe.orgs.scope).
+    scope_owners = ("owner_unit",)
+    scope_published_down = True
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("考核期")
@@ -266,6 +286,10 @@ class DataValue(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     revision = models.PositiveIntegerField(default=1)
 
+    #: The scheme's owner and the assessed unit (the responsible unit acts through its Submission).
+    scope_owners = ("version__scheme__owner_unit", "unit")
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("填报数据")
         verbose_name_plural = _("填报数据")
@@ -285,6 +309,9 @@ class Target(models.Model):
     unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
     indicator = models.CharField(_("指标代码"), max_length=64)
     target = models.DecimalField(_("目标值"), max_digits=24, decimal_places=6)
+
+    scope_owners = ("version__scheme__owner_unit", "unit")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("目标值")
@@ -317,6 +344,9 @@ class Submission(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    scope_owners = ("version__scheme__owner_unit", "responsible_unit")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("报送")
@@ -352,6 +382,9 @@ class QualityFinding(models.Model):
     resolved = models.BooleanField(_("已处理"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    scope_owners = ("submission__version__scheme__owner_unit", "submission__responsible_unit")
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("数据质量发现")
         verbose_name_plural = _("数据质量发现")
@@ -371,6 +404,9 @@ class Reminder(models.Model):
     message = models.TextField(_("提醒内容"))
     sent_at = models.DateTimeField(auto_now_add=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    scope_owners = ("submission__version__scheme__owner_unit", "submission__responsible_unit")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("催报提醒")

@@ -29,7 +29,8 @@ def import_targets(version: SchemeVersion, data: bytes, filename: str, user) -> 
     book = read_workbook(data, filename or "targets.xlsx")
     sheet = book.first
     table = sheet.table(COLUMNS)
-    units = dict(OrgUnit.objects.values_list("code", "pk"))
+    # Only units the importing office manages: another unit's code reads as unknown.
+    units = dict(OrgUnit.objects.managed_by(user).values_list("code", "pk"))
     codes = set(version.indicators.values_list("code", flat=True))
     errors: list[RowError] = list(sheet.errors)
     rows: list[tuple[int, str, object]] = []

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.orgs.scope import ScopedQuerySet
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("新增")
@@ -45,6 +47,10 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("原因"), blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    #: Read within the scope of the entry's unit; entries without a unit are city-wide.
+    scope_owners = ("unit",)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("操作日志")

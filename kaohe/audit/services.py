@@ -9,6 +9,7 @@ from django.db import models
 from kaohe.audit.context import current
 from kaohe.audit.models import AuditAction, AuditEntry
 from kaohe.lib.changes import jsonable
+from kaohe.orgs.permissions import check
 
 
 def record(
@@ -104,14 +105,8 @@ def changes(before: Any, after: Any) -> list[tuple[str, Any, Any]]:
 
 
 def visible_entries(user):
-    """The entries ``user`` may read: all for a superuser or a top-level office; else its scope's."""
-    from kaohe.orgs.permissions import check, person_of, scope_root, scope_unit_ids
-
-    if user is not None and getattr(user, "is_superuser", False):
-        return AuditEntry.objects.all()
+    """The entries ``user`` may read (rule ``audit.view``), within scope (``AuditEntry.objects.visible_to``):
+    entries of units in the user's scope; entries without a unit only for a top-level office."""
     if not check(user, "audit.view"):
         return AuditEntry.objects.none()
-    person = person_of(user)
-    if scope_root(person).parent_id is None:
-        return AuditEntry.objects.all()
-    return AuditEntry.objects.filter(unit_id__in=scope_unit_ids(person))
+    return AuditEntry.objects.visible_to(user)

@@ -18,7 +18,7 @@ from kaohe.lib.admin import AuditedModelAdmin
 from kaohe.lib.changes import announce, snapshot
 from kaohe.orgs import services
 from kaohe.orgs.models import ApiToken, OrgUnit, PeerGroup, Person, UnitPlacement
-from kaohe.orgs.permissions import check, person_of, scope_unit_ids
+from kaohe.orgs.permissions import check, is_visible, subtree_ids
 
 admin.site.site_header = _("考核 · 基础数据管理")
 admin.site.site_title = _("考核管理")
@@ -26,40 +26,38 @@ admin.site.index_title = _("基础数据")
 
 
 class OfficeScopedAdmin(AuditedModelAdmin):
-    """Open to the assessment office (rule ``orgs.manage_unit``), rows limited to its scope."""
-
-    scope_field = "pk"  # the field holding the unit the row belongs to
+    """Open to the assessment office (rule ``orgs.use_admin``); rows are those in its scope and
+    a row is changed only by the office managing it (``orgs.manage_unit`` with the row)."""
 
     def has_module_permission(self, request):
-        return check(request.user, "orgs.manage_unit")
+        return check(request.user, "orgs.use_admin")
 
     def has_view_permission(self, request, obj=None):
-        return check(request.user, "orgs.manage_unit")
+        return check(request.user, "orgs.use_admin") and (obj is None or is_visible(request.user, obj))
 
     def has_add_permission(self, request):
-        return check(request.user, "orgs.manage_unit")
+        return check(request.user, "orgs.use_admin")
 
     def has_change_permission(self, request, obj=None):
-        return check(request.user, "orgs.manage_unit")
+        if obj is None:
+            return check(request.user, "orgs.use_admin")
+        return check(request.user, "orgs.manage_unit", obj)
 
     def has_delete_permission(self, request, obj=None):
         # Units, placements and people are deactivated, not deleted; the superuser may still clean up.
         return request.user.is_superuser
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.scope_field}__in": scope_unit_ids(person_of(request.user))})
+        return super().get_queryset(request).visible_to(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is OrgUnit and not request.user.is_superuser:
-            kwargs["queryset"] = OrgUnit.objects.filter(pk__in=scope_unit_ids(person_of(request.user)))
+        if db_field.related_model is OrgUnit:
+            kwargs["queryset"] = OrgUnit.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.related_model is OrgUnit and not request.user.is_superuser:
-            kwargs["queryset"] = OrgUnit.objects.filter(pk__in=scope_unit_ids(person_of(request.user)))
+        if db_field.related_model is OrgUnit:
+            kwargs["queryset"] = OrgUnit.objects.visible_to(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -90,8 +88,6 @@ class OrgUnitForm(forms.ModelForm):
                 return data
             parent = data.get("parent")
             if parent is not None:
-                from kaohe.orgs.permissions import subtree_ids
-
                 if parent.pk in subtree_ids(old):
                     self.add_error("parent", _("不能把单位调整到它自己或其下级之下。"))
             current = services.current_placement(old)
@@ -177,8 +173,12 @@ class PeerGroupAdmin(OfficeScopedAdmin):
     filter_horizontal = ("members",)
 
     def get_queryset(self, request):
-        # Peer groups are city-wide reference data: no per-row scope.
+        # Peer groups are shared reference data: every office reads them all; it changes only
+        # the groups whose members it all manages (``has_change_permission`` with the group).
         return admin.ModelAdmin.get_queryset(self, request)
+
+    def has_view_permission(self, request, obj=None):
+        return check(request.user, "orgs.use_admin")
 
     @admin.display(description=_("成员数"))
     def member_count(self, obj):

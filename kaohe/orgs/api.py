@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from kaohe.orgs.models import OrgUnit, PeerGroup, UnitKind
-from kaohe.orgs.permissions import check, person_of, scope_unit_ids
+from kaohe.orgs.permissions import check
 
 router = Router(tags=["orgs"], auth=django_auth)
 
@@ -54,20 +54,13 @@ def _unit(u: OrgUnit) -> dict:
             "parent": u.parent.code if u.parent_id else None, "sort_order": u.sort_order, "is_active": u.is_active}
 
 
-def _visible(request) -> set[int] | None:
-    return None if request.user.is_superuser else scope_unit_ids(person_of(request.user))
-
-
 @router.get("/units", response=list[UnitOut], summary="Units in the caller's scope")
 def units(request, kind: str | None = None, q: str | None = None):
     if not check(request.user, "orgs.view_directory"):
         raise HttpError(403, "permission denied: orgs.view_directory")
     if kind and kind not in UnitKind.values:
         raise HttpError(422, f"kind: unknown unit kind {kind!r}; known: {', '.join(UnitKind.values)}")
-    visible = _visible(request)
-    qs = OrgUnit.objects.select_related("parent")
-    if visible is not None:
-        qs = qs.filter(pk__in=visible)
+    qs = OrgUnit.objects.visible_to(request.user).select_related("parent")
     if kind:
         qs = qs.filter(kind=kind)
     if q:
@@ -77,11 +70,10 @@ def units(request, kind: str | None = None, q: str | None = None):
 
 @router.get("/units/{code}", response=UnitDetailOut, summary="One unit with its dated placements")
 def unit(request, code: str):
-    found = OrgUnit.objects.select_related("parent").filter(code=code).first()
+    # Out of scope is not found, exactly like a code that does not exist.
+    found = OrgUnit.objects.visible_to(request.user).select_related("parent").filter(code=code).first()
     if found is None:
-        raise HttpError(404, f"no unit has the code {code!r}")
-    if not check(request.user, "orgs.view_unit", found):
-        raise HttpError(403, "permission denied: orgs.view_unit")
+        raise HttpError(404, f"no unit in your scope has the code {code!r}")
     placements = [
         {"parent": p.parent.code if p.parent_id else None, "kind": p.kind, "valid_from": p.valid_from,
          "valid_to": p.valid_to, "reason": p.reason}

@@ -10,19 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.orgs.choices import Role, UnitKind
+from kaohe.orgs.scope import ScopedQuerySet
 
-class UnitKind(models.TextChoices):
-    """Kinds of org unit seen in the source documents."""
-
-    CITY = "city", _("市")
-    DISTRICT = "district", _("区/县")
-    NEW_AREA = "new_area", _("新区")
-    DEV_ZONE = "dev_zone", _("开发区")
-    HIGH_TECH_PARK = "park", _("高新园区")
-    TOWN = "town", _("镇")
-    STREET = "street", _("街道")
-    DEPARTMENT = "department", _("部门")
-    ENTERPRISE = "enterprise", _("市属国企")
+__all__ = ["OrgUnit", "PeerGroup", "Person", "Role", "UnitKind", "UnitPlacement"]
 
 
 class OrgUnit(models.Model):
@@ -45,6 +36,10 @@ class OrgUnit(models.Model):
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    #: A unit owns itself (see ``kaohe.orgs.scope``).
+    scope_owners = ("pk",)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("单位")
@@ -75,6 +70,9 @@ class UnitPlacement(models.Model):
     valid_to = models.DateField(null=True, blank=True)
     reason = models.CharField(max_length=200, blank=True)
 
+    scope_owners = ("unit",)
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("单位隶属变更")
         verbose_name_plural = _("单位隶属变更")
@@ -97,6 +95,11 @@ class PeerGroup(models.Model):
     members = models.ManyToManyField(OrgUnit, related_name="peer_groups", blank=True, verbose_name=_("成员单位"))
     sort_order = models.IntegerField(default=0)
 
+    #: Owned by its members: an office manages a group all of whose members it manages (a
+    #: city group of districts is the city's); an empty group is city-wide.
+    scope_owners = ("members",)
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("考核分组")
         verbose_name_plural = _("考核分组")
@@ -105,15 +108,6 @@ class PeerGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.name}"
-
-
-class Role(models.TextChoices):
-    """Roles; what each may do is decided in ``kaohe.orgs.permissions`` and nowhere else."""
-
-    OFFICE = "office", _("考核办")
-    SUBMITTER = "submitter", _("指标责任单位填报员")
-    ASSESSED = "assessed", _("被考核单位")
-    LEADER = "leader", _("领导")
 
 
 class Person(models.Model):
@@ -129,6 +123,9 @@ class Person(models.Model):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     title = models.CharField(_("职务"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
+
+    scope_owners = ("unit",)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("人员")

@@ -27,6 +27,19 @@ from django.core.exceptions import PermissionDenied
 
 from kaohe.orgs.models import OrgUnit, Person, Role
 
+# The scope primitives live in kaohe.orgs.scope; rules import them from here or from there.
+from kaohe.orgs.scope import (  # noqa: F401
+    in_scope,
+    is_top_level,
+    is_visible,
+    manages,
+    person_of,
+    scope_root,
+    scope_unit_ids,
+    scoped_units,
+    subtree_ids,
+)
+
 Predicate = Callable[["Person | None", Any], bool]
 _RULES: dict[str, Predicate] = {}
 
@@ -53,18 +66,6 @@ def _load_rules() -> None:
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.rules":
                     raise
-
-
-def person_of(user) -> Person | None:
-    """The user's Person record, or None for anonymous users and users without one."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    cached = getattr(user, "_kaohe_person", False)
-    if cached is not False:
-        return cached
-    person = Person.objects.select_related("unit").filter(user=user).first()
-    user._kaohe_person = person
-    return person
 
 
 def check(user, name: str, obj: Any = None) -> bool:
@@ -97,69 +98,6 @@ def has_role(person: Person | None, *roles: str) -> bool:
     return person is not None and person.role in roles
 
 
-def subtree_ids(unit: OrgUnit | int) -> set[int]:
-    """Ids of ``unit`` and every unit below it in the current hierarchy."""
-    root_id = unit if isinstance(unit, int) else unit.pk
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in OrgUnit.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = set(), [root_id]
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.add(current)
-        stack.extend(children.get(current, ()))
-    return found
-
-
-def scope_root(person: Person | None) -> OrgUnit | None:
-    """The unit whose subtree is the person's scope (None for anonymous users).
-
-    Office and leader: their unit — except that one sitting in a department
-    (a 考核办 inside a bureau) serves the unit above it. Submitters serve the
-    assessed units of the unit above their department (a city bureau's
-    submitter enters values for every district). Assessed-unit users: their
-    own unit.
-    """
-    if person is None:
-        return None
-    root = person.unit
-    if person.role == Role.SUBMITTER or (person.role in (Role.OFFICE, Role.LEADER) and root.kind == "department"):
-        root = root.parent or root
-    return root
-
-
-def scope_unit_ids(person: Person | None) -> set[int]:
-    """Ids of the units whose details the person may see: the subtree under ``scope_root``.
-
-    An office or leader at the city sees the whole city, including the zones,
-    parks, departments and enterprises placed beside the districts. Computed
-    once per Person object (one query), so list pages may call it per row.
-    """
-    if person is None:
-        return set()
-    cached = getattr(person, "_kaohe_scope", None)
-    if cached is not None:
-        return cached
-    root = scope_root(person)
-    ids = subtree_ids(root) if root is not None else set()
-    person._kaohe_scope = ids
-    return ids
-
-
-def scoped_units(person: Person | None):
-    """The OrgUnit queryset of the person's scope."""
-    return OrgUnit.objects.filter(pk__in=scope_unit_ids(person))
-
-
-def in_scope(person: Person | None, unit: OrgUnit | int | None) -> bool:
-    if person is None or unit is None:
-        return False
-    unit_id = unit if isinstance(unit, int) else unit.pk
-    return unit_id in scope_unit_ids(person)
-
-
 def is_office(person: Person | None) -> bool:
     return has_role(person, Role.OFFICE)
 
@@ -174,12 +112,19 @@ def is_reader(person: Person | None) -> bool:
 
 @rule("orgs.view_unit")
 def _view_unit(person: Person | None, unit: OrgUnit) -> bool:
-    return in_scope(person, unit)
+    return is_visible(person, unit)
 
 
 @rule("orgs.manage_unit")
-def _manage_unit(person: Person | None, unit: OrgUnit | None) -> bool:
-    return is_office(person) and (unit is None or in_scope(person, unit))
+def _manage_unit(person: Person | None, obj: Any = None) -> bool:
+    """Change a unit, its placements, people or a peer group: the office managing every owner unit."""
+    return manages(person, obj)
+
+
+@rule("orgs.use_admin")
+def _use_admin(person: Person | None, obj: Any = None) -> bool:
+    """Open the reference-data admin (rows and writes are then scoped by ``orgs.manage_unit``)."""
+    return is_office(person)
 
 
 @rule("orgs.view_directory")

@@ -181,10 +181,12 @@ def save_peer_group(
     return group
 
 
-def unit_or_404(code: str) -> OrgUnit:
+def unit_or_404(code: str, user=None) -> OrgUnit:
     """The org unit with this code, or a 404 saying no unit has that code — the one way to turn
-    a unit code in a URL into an ``OrgUnit``."""
-    unit = OrgUnit.objects.filter(code=code).first()
+    a unit code in a URL into an ``OrgUnit``. With ``user``, only units in their scope are found
+    (``OrgUnit.objects.visible_to``): a unit outside it reads exactly like one that does not exist."""
+    units = OrgUnit.objects.all() if user is None else OrgUnit.objects.visible_to(user)
+    unit = units.select_related("parent").filter(code=code).first()
     if unit is None:
         raise NotFound(_("没有代码为“%(code)s”的单位。请检查链接，或从单位列表中选择。") % {"code": code})
     return unit

@@ -8,21 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
-from kaohe.lib.errors import Forbidden
 from kaohe.orgs.models import OrgUnit, PeerGroup, UnitKind
-from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
+from kaohe.orgs.permissions import check, require
 from kaohe.orgs.services import unit_or_404
 
 KIND_ORDER = {kind: i for i, kind in enumerate(UnitKind.values)}
 
 
-def _visible_ids(user) -> set[int] | None:
-    """Unit ids the user may see; None means every unit (superuser)."""
-    if user.is_superuser:
-        return None
-    return scope_unit_ids(person_of(user))
+def _visible_ids(user) -> set[int]:
+    """Ids of the units the user may see (to decide which names are links)."""
+    return set(OrgUnit.objects.visible_to(user).values_list("pk", flat=True))
 
 
 def _kind_labels() -> dict[str, str]:
@@ -56,8 +52,7 @@ def _tree(units: list[OrgUnit]) -> list[dict]:
 def directory(request):
     """单位名录: the units in the user's scope as a tree, or a flat list when searching."""
     require(request.user, "orgs.view_directory")
-    visible = _visible_ids(request.user)
-    units = OrgUnit.objects.all() if visible is None else OrgUnit.objects.filter(pk__in=visible)
+    units = OrgUnit.objects.visible_to(request.user)
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     if kind and kind not in UnitKind.values:
@@ -90,9 +85,8 @@ def directory(request):
 @login_required
 def unit_detail(request, code: str):
     """A unit's page: where it sits (and sat), what is below it, its peer groups, its people."""
-    unit = unit_or_404(code)
-    if not check(request.user, "orgs.view_unit", unit):
-        raise Forbidden(_("%(unit)s 不在您的查看范围内。") % {"unit": unit.display_name(get_language())})
+    require(request.user, "orgs.view_directory")
+    unit = unit_or_404(code, request.user)
     visible = _visible_ids(request.user)
     ancestors = []
     current = unit.parent
@@ -107,7 +101,7 @@ def unit_detail(request, code: str):
     return render(request, "orgs/unit_detail.html", {
         "nav_active": "orgs",
         "unit": unit,
-        "ancestors": [(a, visible is None or a.pk in visible) for a in ancestors],
+        "ancestors": [(a, a.pk in visible) for a in ancestors],
         "children": children,
         "placements": placements,
         "moved": len(placements) > 1,
@@ -139,7 +133,7 @@ def peer_groups(request):
         rows.append({
             "group": group,
             "members": [
-                {"unit": m, "linkable": visible is None or m.pk in visible,
+                {"unit": m, "linkable": m.pk in visible,
                  "moved_from": previous.get(m.pk) if m.pk in previous and previous[m.pk] != group.name else ""}
                 for m in members
             ],

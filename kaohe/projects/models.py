@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.orgs.scope import ScopedQuerySet
+
 
 class StageRole(models.TextChoices):
     """What a stage means to the warning rules and figures, whatever a city calls it."""
@@ -29,6 +31,10 @@ class StageSet(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     is_default = models.BooleanField(_("默认"), default=False)
 
+    scope_owners = ("city",)
+    scope_published_down = True
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("阶段设置")
         verbose_name_plural = _("阶段设置")
@@ -47,6 +53,10 @@ class Stage(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(_("顺序"))
     role = models.CharField(_("含义"), max_length=20, choices=StageRole.choices, default=StageRole.OTHER)
+
+    scope_owners = ("stage_set__city",)
+    scope_published_down = True
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("项目阶段")
@@ -129,6 +139,10 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    #: Owned by its 属地单位 (see kaohe.orgs.scope).
+    scope_owners = ("unit",)
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("重大项目")
         verbose_name_plural = _("重大项目")
@@ -164,6 +178,9 @@ class Milestone(models.Model):
     planned_on = models.DateField(_("计划日期"), null=True, blank=True)
     actual_on = models.DateField(_("实际日期"), null=True, blank=True)
 
+    scope_owners = ("project__unit",)
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("阶段节点")
         verbose_name_plural = _("阶段节点")
@@ -183,6 +200,9 @@ class ApprovalNode(models.Model):
     time_limit_days = models.PositiveIntegerField(_("时限（天）"), default=30)
     started_on = models.DateField(_("受理日期"), null=True, blank=True)
     done_on = models.DateField(_("办结日期"), null=True, blank=True)
+
+    scope_owners = ("project__unit",)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审批节点")
@@ -227,6 +247,9 @@ class MonthlyReport(models.Model):
     )
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
+    scope_owners = ("project__unit",)
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("月度进展")
         verbose_name_plural = _("月度进展")
@@ -268,6 +291,10 @@ class Problem(models.Model):
     escalation = models.PositiveSmallIntegerField(_("升级层级"), default=0)
     escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
 
+    #: The project's unit and the unit the problem is assigned to.
+    scope_owners = ("project__unit", "assigned_unit")
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("项目问题")
         verbose_name_plural = _("项目问题")
@@ -289,6 +316,9 @@ class ProjectWarning(models.Model):
     date = models.DateField(_("日期"))
     level = models.CharField(_("预警"), max_length=10, choices=WarningLevel.choices)
     reasons = models.JSONField(_("原因"), default=list)
+
+    scope_owners = ("project__unit",)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("项目预警")
@@ -317,6 +347,9 @@ class ActionItem(models.Model):
     addressee = models.CharField(_("责任人/单位"), max_length=100, blank=True)
     due_on = models.DateField(_("完成时限"))
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    scope_owners = ("project__unit",)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督办事项")

@@ -18,6 +18,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.orgs.scope import ScopedQuerySet
+
 
 class RunImmutableError(Exception):
     """Raised on any attempt to change a sealed scoring run or its rows."""
@@ -37,7 +39,7 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class ScoringRunQuerySet(models.QuerySet):
+class ScoringRunQuerySet(ScopedQuerySet):
     def done(self) -> ScoringRunQuerySet:
         return self.filter(status=RunStatus.DONE)
 
@@ -103,6 +105,10 @@ class ScoringRun(models.Model):
 
     objects = ScoringRunQuerySet.as_manager()
 
+    #: Owned by the unit that organises the assessment; read (filtered) by the units below it.
+    scope_owners = ("owner_unit",)
+    scope_published_down = True
+
     class Meta:
         verbose_name = _("计分批次")
         verbose_name_plural = _("计分批次")
@@ -129,7 +135,7 @@ class ScoringRun(models.Model):
         return self.status == RunStatus.DONE and bool(self.content_hash)
 
 
-class SealedRowQuerySet(models.QuerySet):
+class SealedRowQuerySet(ScopedQuerySet):
     """Rows of a run: written once in bulk; ``update``/``delete`` refused for sealed runs."""
 
     def update(self, **kwargs):
@@ -142,6 +148,8 @@ class SealedRowQuerySet(models.QuerySet):
 
 
 class _RunRow(models.Model):
+    #: A row belongs to its run's owner and to the unit it is about.
+    scope_owners = ("run__owner_unit", "unit")
     objects = SealedRowQuerySet.as_manager()
 
     class Meta:
@@ -246,6 +254,9 @@ class StaleMark(models.Model):
     indicators = models.JSONField(default=list, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
+    scope_owners = ("run__owner_unit",)
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("结果过期标记")
         verbose_name_plural = _("结果过期标记")
@@ -298,6 +309,10 @@ class Flag(models.Model):
     board = models.CharField(_("榜单"), max_length=64, blank=True)
     reason = models.CharField(_("说明"), max_length=300)
 
+    scope_owners = ("run__owner_unit",)
+    scope_published_down = True
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("红旗黄灯")
         verbose_name_plural = _("红旗黄灯")
@@ -316,6 +331,9 @@ class Review(models.Model):
     text = models.TextField(_("点评"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    scope_owners = ("run__owner_unit",)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("点评")
@@ -358,6 +376,9 @@ class Award(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    scope_owners = ("run__owner_unit", "unit")
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("奖项")
         verbose_name_plural = _("奖项")
@@ -379,6 +400,10 @@ class Publication(models.Model):
     previous_hash = models.CharField(_("上一公示哈希"), max_length=64, blank=True)
     chain_hash = models.CharField(_("链哈希"), max_length=64)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    scope_owners = ("run__owner_unit",)
+    scope_published_down = True
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("公示")
@@ -421,6 +446,9 @@ class Appeal(models.Model):
         ScoringRun, null=True, blank=True, on_delete=models.PROTECT, related_name="appeals_resolved"
     )
 
+    scope_owners = ("publication__run__owner_unit", "unit")
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("申诉")
         verbose_name_plural = _("申诉")
@@ -440,6 +468,9 @@ class AppealAttachment(models.Model):
     file = models.FileField(upload_to="appeals/%Y/")
     name = models.CharField(max_length=200)
 
+    scope_owners = ("appeal__publication__run__owner_unit", "appeal__unit")
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("申诉材料")
         verbose_name_plural = _("申诉材料")
@@ -457,6 +488,9 @@ class Notification(models.Model):
     link = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    scope_owners = ("unit",)
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("通知")

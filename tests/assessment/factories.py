@@ -78,3 +78,27 @@ def put(world, version, period, values: dict[tuple[str, str], str | None], user=
     ids = dict(OrgUnit.objects.values_list("code", "pk"))
     items = [services.ValueInput(ids[u], ind, None if v is None else Decimal(str(v))) for (u, ind), v in values.items()]
     return services.save_values(user or world.submitter, version, period, items, source="grid", **kw)
+
+
+def city_version(world, user=None):
+    """The city's adopted scheme (owner 测试市) over both districts."""
+    version = schemes.import_scheme(scheme_content(), user=user or world.office, code="HQD",
+                                    peer_groups=[world.peer_group], owner_unit=world.city)
+    return schemes.adopt(version, user=user or world.office)
+
+
+def district_version(world, user=None):
+    """甲区's own adopted scheme (owner 甲区) over its two towns, its statistics bureau responsible.
+
+    The city scheme's tree with every responsible unit moved to 甲区统计局 ``C-A-TJJ``, code ``JQ``.
+    """
+    from tests import factories as f
+
+    content = scheme_content(name="2025年度甲区镇街考核")
+    for node in [*content["root"]["children"][0]["children"], *content["root"]["children"][1]["children"], *content["collect"]]:
+        if node.get("responsible_unit"):
+            node["responsible_unit"] = "C-A-TJJ"
+    towns = f.PeerGroupFactory(year=2025, code="JQZJ", name="甲区镇街", members=world.towns_a)
+    version = schemes.import_scheme(content, user=user or world.office_a, code="JQ", peer_groups=[towns],
+                                    owner_unit=world.district_a)
+    return schemes.adopt(version, user=user or world.office_a)

@@ -34,7 +34,8 @@ def test_the_grid_shows_units_and_owned_indicators_to_its_submitter(world, clien
     assert "甲区" in body and "乙区" in body and "固定资产投资" in body and "出口总额" not in body
 
 
-@pytest.mark.parametrize("who, status", [("submitter", 200), ("office", 200), ("leader", 200), ("submitter_b", 403), ("assessed_a", 403)])
+@pytest.mark.parametrize("who, status", [("submitter", 200), ("office", 200), ("leader", 200), ("submitter_b", 403), ("assessed_a", 404),
+                                       ("office_a", 404), ("district_submitter_a", 404)])
 def test_who_may_see_the_statistics_grid(world, client_for, who, status):
     w, version, period = world
     response = client_for(w.users[who]).get(reverse("assessment:grid", args=_grid_args(version, period, w.stats_bureau)))

@@ -96,7 +96,7 @@ def test_a_forbidden_visitor_gets_the_403_page_in_chinese(org_world, client_for)
 
 
 def test_a_district_office_reads_only_its_districts_entries(org_world, client_for):
-    office_a = f.office(org_world.district_a, username="office_a")
+    office_a = org_world.office_a
     record("update", org_world.towns_a[0], user=org_world.assessed_a, reason="甲区的修改")
     record("update", org_world.towns_b[0], user=org_world.assessed_b, reason="乙区的修改")
     reasons = set(visible_entries(office_a).values_list("reason", flat=True))

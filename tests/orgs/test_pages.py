@@ -58,15 +58,16 @@ def test_an_unknown_kind_in_the_query_is_ignored(org_world, client_for):
 
 
 @pytest.mark.parametrize(("who", "status"), [
-    ("office", 200), ("leader", 200), ("submitter", 200), ("assessed_a", 200), ("assessed_b", 403),
+    ("office", 200), ("leader", 200), ("submitter", 200), ("assessed_a", 200), ("assessed_b", 404),
+    ("office_a", 200), ("office_b", 404), ("leader_b", 404), ("district_submitter_b", 404),
 ])
 def test_who_may_open_district_as_page(org_world, client_for, who, status):
     assert client_for(org_world.users[who]).get(url("unit", "C-A")).status_code == status
 
 
-def test_the_outsider_is_told_the_unit_is_out_of_scope(org_world, client_for):
-    page = client_for(org_world.assessed_b).get(url("unit", "C-A")).content.decode()
-    assert "甲区 不在您的查看范围内" in page
+def test_the_outsider_is_not_told_that_the_unit_exists(org_world, client_for):
+    response = client_for(org_world.assessed_b).get(url("unit", "C-A"))
+    assert response.status_code == 404 and "甲区" not in response.content.decode()
 
 
 def test_an_unknown_unit_code_gets_a_clear_404(org_world, client_for):

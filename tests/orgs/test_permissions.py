@@ -16,7 +16,7 @@ def codes(ids: set[int]) -> set[str]:
     return set(OrgUnit.objects.filter(pk__in=ids).values_list("code", flat=True))
 
 
-ALL = {"C", "C-A", "C-B", "C-A-01", "C-A-02", "C-B-01", "C-B-02", "C-Z", "C-TJJ", "C-SWJ"}
+ALL = {"C", "C-A", "C-B", "C-A-01", "C-A-02", "C-A-TJJ", "C-B-01", "C-B-02", "C-B-TJJ", "C-Z", "C-TJJ", "C-SWJ"}
 
 
 def test_the_office_at_the_city_sees_every_unit_including_zones_and_departments(org_world):
@@ -34,8 +34,8 @@ def test_a_submitter_in_a_city_bureau_serves_the_whole_city(org_world):
 
 
 def test_an_assessed_user_sees_only_their_own_subtree(org_world):
-    assert codes(p.scope_unit_ids(p.person_of(org_world.assessed_a))) == {"C-A", "C-A-01", "C-A-02"}
-    assert codes(p.scope_unit_ids(p.person_of(org_world.assessed_b))) == {"C-B", "C-B-01", "C-B-02"}
+    assert codes(p.scope_unit_ids(p.person_of(org_world.assessed_a))) == {"C-A", "C-A-01", "C-A-02", "C-A-TJJ"}
+    assert codes(p.scope_unit_ids(p.person_of(org_world.assessed_b))) == {"C-B", "C-B-01", "C-B-02", "C-B-TJJ"}
 
 
 def test_the_anonymous_public_has_no_scope(org_world):
@@ -51,8 +51,8 @@ def test_a_user_without_a_person_record_has_no_scope(org_world):
 
 
 def test_an_office_at_a_district_sees_only_that_district(org_world):
-    person = p.person_of(f.office(org_world.district_a, username="office_a"))
-    assert codes(p.scope_unit_ids(person)) == {"C-A", "C-A-01", "C-A-02"}
+    person = p.person_of(org_world.office_a)
+    assert codes(p.scope_unit_ids(person)) == {"C-A", "C-A-01", "C-A-02", "C-A-TJJ"}
 
 
 def test_an_office_sitting_in_a_department_serves_the_unit_above(org_world):
@@ -78,13 +78,13 @@ def test_in_scope_accepts_units_and_ids(org_world):
 
 def test_scoped_units_is_a_queryset_of_the_scope(org_world):
     person = p.person_of(org_world.assessed_b)
-    assert set(p.scoped_units(person).values_list("code", flat=True)) == {"C-B", "C-B-01", "C-B-02"}
+    assert set(p.scoped_units(person).values_list("code", flat=True)) == {"C-B", "C-B-01", "C-B-02", "C-B-TJJ"}
 
 
 def test_subtree_ids_survive_a_cycle_in_bad_data(org_world):
     # A cycle cannot be made through the services; raw data must still not hang the check.
     OrgUnit.objects.filter(pk=org_world.district_a.pk).update(parent=org_world.towns_a[0])
-    assert codes(p.subtree_ids(org_world.towns_a[0])) == {"C-A", "C-A-01", "C-A-02"}
+    assert codes(p.subtree_ids(org_world.towns_a[0])) == {"C-A", "C-A-01", "C-A-02", "C-A-TJJ"}
 
 
 def test_has_role_names_the_roles(org_world):
@@ -160,12 +160,17 @@ def test_who_may_view_district_a(org_world, who, allowed):
 def test_only_the_office_manages_units_and_reads_the_audit_log(org_world, who, allowed):
     user = org_world.users[who]
     assert p.check(user, "orgs.manage_unit", org_world.district_a) is allowed
-    assert p.check(user, "orgs.manage_unit") is allowed
+    assert p.check(user, "orgs.use_admin") is allowed
     assert p.check(user, "audit.view") is allowed
 
 
+@pytest.mark.parametrize("who", ["office", "office_a", "leader"])
+def test_managing_a_unit_needs_the_unit(org_world, who):
+    assert p.check(org_world.users[who], "orgs.manage_unit") is False
+
+
 def test_a_district_office_cannot_manage_another_district(org_world):
-    office_a = f.office(org_world.district_a, username="office_a")
+    office_a = org_world.office_a
     assert p.check(office_a, "orgs.manage_unit", org_world.towns_a[0])
     assert not p.check(office_a, "orgs.manage_unit", org_world.district_b)
 

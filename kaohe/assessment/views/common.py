@@ -11,9 +11,14 @@ from kaohe.lib.exports import attachment as download  # noqa: F401
 from kaohe.orgs.permissions import person_of
 
 
-def default_version() -> SchemeVersion | None:
-    """The adopted version of the newest year that has open periods, else the newest adopted one."""
-    versions = list(SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme").order_by("-scheme__year"))
+def default_version(versions=None) -> SchemeVersion | None:
+    """The adopted version of the newest year that has open periods, else the newest adopted one.
+
+    ``versions`` narrows the choice (``SchemeVersion.objects.visible_to(user)`` or
+    ``.managed_by(user)``); by default every version counts.
+    """
+    versions = list((SchemeVersion.objects.all() if versions is None else versions)
+                    .filter(status=VersionStatus.ADOPTED).select_related("scheme").order_by("-scheme__year", "scheme__code"))
     open_years = set(Period.objects.exclude(status=PeriodStatus.LOCKED).values_list("owner_unit_id", "year"))
     for v in versions:
         if (v.scheme.owner_unit_id, v.scheme.year) in open_years:

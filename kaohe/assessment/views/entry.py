@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -37,6 +37,7 @@ from kaohe.lib.numbers import NumberError, parse_number, plain
 from kaohe.lib.tabular import WEB
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import check, is_office, person_of, require
+from kaohe.orgs.scope import get_visible_or_404
 
 esc = partial(_html_escape, quote=True)
 
@@ -46,9 +47,14 @@ def data_entry(request):
     """Landing page: the periods of the current scheme and the responsible units to fill."""
     require(request.user, "assessment.view_values")
     version = None
+    visible_versions = SchemeVersion.objects.visible_to(request.user)
     if request.GET.get("version"):
-        version = get_object_or_404(SchemeVersion, pk=request.GET["version"], status=VersionStatus.ADOPTED)
-    version = version or default_version()
+        try:
+            version = get_visible_or_404(request.user, visible_versions.select_related("scheme"),
+                                         pk=int(request.GET["version"]), status=VersionStatus.ADOPTED)
+        except ValueError:
+            raise Http404 from None
+    version = version or default_version(visible_versions)
     person = person_of(request.user)
     if version is None:
         return render(request, "assessment/data_entry.html", {"nav_active": "data", "version": None})
@@ -56,7 +62,10 @@ def data_entry(request):
     if person is not None and person.role == Role.SUBMITTER:
         units = [person.unit]
     else:
-        units = services.responsible_units(version)
+        # The responsible units whose data this user reads under the version (a district office
+        # reading the city's scheme reads none of the city bureaus' submissions).
+        units = [ru for ru in services.responsible_units(version)
+                 if check(request.user, "assessment.view_values", Submission(version=version, responsible_unit=ru))]
     subs = {(s.responsible_unit_id, s.period_id): s for s in Submission.objects.filter(version=version, responsible_unit__in=units)}
     due = {}
     for spec in version.indicators.filter(is_collected=True, responsible_unit__in=units).values("responsible_unit_id", "frequency"):
@@ -78,16 +87,25 @@ def data_entry(request):
                                             submission__status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED]).select_related("submission__period")[:5]
     return render(request, "assessment/data_entry.html", {
         "nav_active": "data", "version": version, "units": units, "table": table, "reminders": reminders,
-        "versions": services.scheme_versions_for_data(), "is_office": is_office(person),
+        "versions": services.scheme_versions_for_data().visible_to(request.user),
+        "is_office": request.user.is_superuser or is_office(person),
     })
 
 
 def _context(request, version_id: int, period_id: int, unit_id: int, *, write: bool = False):
-    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=version_id)
-    period = get_object_or_404(Period, pk=period_id)
-    ru = get_object_or_404(OrgUnit, pk=unit_id)
-    require(request.user, "assessment.enter_values" if write else "assessment.view_values", ru)
+    """The grid's version, period and responsible unit: each in scope (else 404), and the user
+    allowed to read (or write) that unit's submission of the period."""
+    version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=version_id)
+    period = get_visible_or_404(request.user, Period, pk=period_id)
+    ru = get_visible_or_404(request.user, OrgUnit, pk=unit_id)
+    require(request.user, "assessment.enter_values" if write else "assessment.view_values", _submission(version, period, ru))
     return version, period, ru
+
+
+def _submission(version: SchemeVersion, period: Period, ru: OrgUnit) -> Submission:
+    """The stored submission, or the one the grid would create (unsaved: it answers for its owners)."""
+    return (Submission.objects.filter(version=version, period=period, responsible_unit=ru).first()
+            or Submission(version=version, period=period, responsible_unit=ru))
 
 
 def grid_data(version: SchemeVersion, period: Period, ru: OrgUnit) -> dict:
@@ -168,7 +186,7 @@ def grid(request, version_id: int, period_id: int, unit_id: int):
     data = grid_data(version, period, ru)
     sub = data["submission"]
     editable = (
-        check(request.user, "assessment.enter_values", ru) and version.status == VersionStatus.ADOPTED
+        check(request.user, "assessment.enter_values", _submission(version, period, ru)) and version.status == VersionStatus.ADOPTED
         and period.status != "locked" and (sub is None or sub.is_editable)
     )
     language = getattr(request, "LANGUAGE_CODE", "zh") or "zh"
@@ -183,7 +201,7 @@ def grid(request, version_id: int, period_id: int, unit_id: int):
         "reminders": sub.reminders.all()[:3] if sub else [],
         "save_url": reverse("assessment:grid_save", args=[version.pk, period.pk, ru.pk]),
         "history_url": reverse("assessment:value_history", args=[version.pk, period.pk]),
-        "can_review": check(request.user, "assessment.review"),
+        "can_review": check(request.user, "assessment.review", version),
     })
 
 
@@ -200,6 +218,9 @@ def grid_save(request, version_id: int, period_id: int, unit_id: int):
     except (ValueError, KeyError, TypeError):
         return HttpResponseBadRequest(_("请求格式错误"))
     owned = {s.code for s in services.due_indicators(version, period, ru)}
+    # Values only for the units assessed under the version that are in the user's scope.
+    assessed = {u.pk for u in services.assessed_units(version)} & set(
+        OrgUnit.objects.visible_to(request.user).values_list("pk", flat=True))
     items, results = [], []
     for raw in raw_items[:20000]:
         try:
@@ -207,6 +228,9 @@ def grid_save(request, version_id: int, period_id: int, unit_id: int):
             revision = int(raw["revision"]) if raw.get("revision") not in (None, "") else None
         except (KeyError, TypeError, ValueError):
             return HttpResponseBadRequest(_("请求格式错误"))
+        if unit_id_ not in assessed:
+            results.append({"unit": unit_id_, "indicator": code, "status": "error", "messages": [_("单位不在本方案的考核范围内")]})
+            continue
         if code not in owned:
             results.append({"unit": unit_id_, "indicator": code, "status": "error", "messages": [_("指标 %(c)s 不由本单位负责填报") % {"c": code}]})
             continue
@@ -244,17 +268,17 @@ def grid_save(request, version_id: int, period_id: int, unit_id: int):
 
 @login_required
 def value_history(request, version_id: int, period_id: int):
-    version = get_object_or_404(SchemeVersion, pk=version_id)
-    period = get_object_or_404(Period, pk=period_id)
+    version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=version_id)
+    period = get_visible_or_404(request.user, Period, pk=period_id)
     try:
-        unit = get_object_or_404(OrgUnit, pk=int(request.GET.get("unit", "0")))
+        unit = get_visible_or_404(request.user, OrgUnit, pk=int(request.GET.get("unit", "0")))
     except ValueError:
         raise Http404 from None
     indicator = request.GET.get("indicator", "")
-    spec = version.indicators.filter(code=indicator).first()
-    if spec is None:
+    spec = version.indicators.select_related("responsible_unit").filter(code=indicator).first()
+    if spec is None or spec.responsible_unit is None:
         raise Http404(indicator)
-    require(request.user, "assessment.view_values", spec.responsible_unit)
+    require(request.user, "assessment.view_values", _submission(version, period, spec.responsible_unit))
     return render(request, "assessment/value_history.html", {
         "history": services.value_history(version, period, unit.pk, indicator), "unit": unit, "spec": spec, "period": period,
     })
@@ -339,7 +363,7 @@ def submit(request, version_id: int, period_id: int, unit_id: int):
 @login_required
 def my_grid(request):
     """Shortcut: the signed-in submitter's grid for the current open month."""
-    version = default_version()
+    version = default_version(SchemeVersion.objects.visible_to(request.user))
     unit = user_unit(request)
     if version is None or unit is None:
         return redirect("assessment:data_entry")

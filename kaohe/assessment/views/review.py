@@ -7,7 +7,9 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,22 +29,28 @@ from kaohe.assessment.models import (
 from kaohe.assessment.views.common import default_period, default_version
 from kaohe.lib.numbers import NumberError, parse_number
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import person_of, require
+from kaohe.orgs.permissions import check, is_office, person_of, require
+from kaohe.orgs.scope import get_visible_or_404
 
 
 @login_required
 def review(request, version_id: int | None = None, period_id: int | None = None):
-    require(request.user, "assessment.review")
-    version = get_object_or_404(SchemeVersion, pk=version_id) if version_id else default_version()
+    if version_id:
+        version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=version_id)
+    else:
+        version = default_version(SchemeVersion.objects.managed_by(request.user))
+        if version is None and not (request.user.is_superuser or is_office(person_of(request.user))):
+            raise PermissionDenied("assessment.review")
     if version is None:
         messages.info(request, _("尚无已发布的方案"))
         return redirect("assessment:scheme_list")
-    period = get_object_or_404(Period, pk=period_id) if period_id else default_period(version)
+    require(request.user, "assessment.review", version)
+    period = get_visible_or_404(request.user, Period, pk=period_id) if period_id else default_period(version)
     if period is None:
         return redirect("assessment:periods")
     rows = services.completion_board(version, period)
-    findings = QualityFinding.objects.filter(submission__version=version, submission__period=period, resolved=False).select_related("unit", "submission__responsible_unit")[:200]
-    explained = DataValue.objects.filter(version=version, period=period).exclude(explanation="").select_related("unit")[:200]
+    findings = QualityFinding.objects.visible_to(request.user).filter(submission__version=version, submission__period=period, resolved=False).select_related("unit", "submission__responsible_unit")[:200]
+    explained = DataValue.objects.visible_to(request.user).filter(version=version, period=period).exclude(explanation="").select_related("unit")[:200]
     periods = services.periods_of(version.scheme.owner_unit_id, version.scheme.year).order_by("end", "kind")
     return render(request, "assessment/review.html", {
         "nav_active": "data", "version": version, "period": period, "rows": rows, "findings": findings,
@@ -56,15 +64,16 @@ def review(request, version_id: int | None = None, period_id: int | None = None)
     })
 
 
-def _sub(pk: int) -> Submission:
-    return get_object_or_404(Submission.objects.select_related("version", "period", "responsible_unit"), pk=pk)
+def _sub(request, pk: int) -> Submission:
+    sub = get_visible_or_404(request.user, Submission.objects.select_related("version__scheme", "period", "responsible_unit"), pk=pk)
+    require(request.user, "assessment.review", sub)
+    return sub
 
 
 @login_required
 @require_POST
 def review_action(request, pk: int, action: str):
-    require(request.user, "assessment.review")
-    sub = _sub(pk)
+    sub = _sub(request, pk)
     try:
         if action == "approve":
             services.approve(sub, user=request.user)
@@ -86,10 +95,11 @@ def review_action(request, pk: int, action: str):
 @login_required
 @require_POST
 def remind_unit(request, version_id: int, period_id: int, unit_id: int):
-    require(request.user, "assessment.review")
-    version = get_object_or_404(SchemeVersion, pk=version_id)
-    period = get_object_or_404(Period, pk=period_id)
-    sub = services.submission_for(version, get_object_or_404(OrgUnit, pk=unit_id), period)
+    version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=version_id)
+    period = get_visible_or_404(request.user, Period, pk=period_id)
+    unit = get_visible_or_404(request.user, OrgUnit, pk=unit_id)
+    require(request.user, "assessment.review", Submission(version=version, responsible_unit=unit, period=period))
+    sub = services.submission_for(version, unit, period)
     services.remind(sub, user=request.user, message=request.POST.get("message", ""))
     messages.success(request, _("已发送催报提醒：%(u)s") % {"u": sub.responsible_unit})
     return redirect("assessment:review_period", version.pk, period.pk)
@@ -98,14 +108,14 @@ def remind_unit(request, version_id: int, period_id: int, unit_id: int):
 @login_required
 @require_POST
 def bulk(request, version_id: int, period_id: int):
-    require(request.user, "assessment.review")
-    version = get_object_or_404(SchemeVersion, pk=version_id)
-    period = get_object_or_404(Period, pk=period_id)
+    version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=version_id)
+    period = get_visible_or_404(request.user, Period, pk=period_id)
+    require(request.user, "assessment.review", version)
     action = request.POST.get("action")
     try:
         if action == "approve":
             ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
-            n = services.bulk_approve(Submission.objects.filter(pk__in=ids, version=version, period=period).select_related("period", "version"), user=request.user)
+            n = services.bulk_approve(Submission.objects.managed_by(request.user).filter(pk__in=ids, version=version, period=period).select_related("period", "version"), user=request.user)
             messages.success(request, _("已批量审核通过 %(n)s 家") % {"n": n})
         elif action == "lock":
             n = services.lock_period(version, period, user=request.user)
@@ -113,7 +123,9 @@ def bulk(request, version_id: int, period_id: int):
         elif action == "remind_late":
             n = 0
             for row in services.completion_board(version, period):
-                if row["status"] in ("draft", "returned"):
+                if row["status"] in ("draft", "returned") and check(
+                    request.user, "assessment.review", Submission(version=version, responsible_unit=row["unit"], period=period)
+                ):
                     services.remind(services.submission_for(version, row["unit"], period), user=request.user)
                     n += 1
             messages.success(request, _("已向 %(n)s 家未提交单位发送催报") % {"n": n})
@@ -126,8 +138,8 @@ def bulk(request, version_id: int, period_id: int):
 @login_required
 @require_POST
 def finding_resolve(request, pk: int):
-    require(request.user, "assessment.review")
-    finding = get_object_or_404(QualityFinding, pk=pk)
+    finding = get_visible_or_404(request.user, QualityFinding.objects.select_related("submission__version__scheme"), pk=pk)
+    require(request.user, "assessment.review", finding)
     finding.resolved = True
     finding.save(update_fields=["resolved"])
     from kaohe.audit.models import AuditAction
@@ -140,14 +152,16 @@ def finding_resolve(request, pk: int):
 @login_required
 def correct(request, version_id: int, period_id: int):
     """更正: the office changes a submitted or locked value with a reason."""
-    require(request.user, "assessment.correct")
-    version = get_object_or_404(SchemeVersion, pk=version_id)
-    period = get_object_or_404(Period, pk=period_id)
-    units = services.assessed_units(version)
+    version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=version_id)
+    period = get_visible_or_404(request.user, Period, pk=period_id)
+    require(request.user, "assessment.review", version)
+    units = [u for u in services.assessed_units(version)
+             if check(request.user, "assessment.correct", DataValue(version=version, period=period, unit=u))]
     specs = list(version.indicators.filter(is_collected=True, frequency=period.frequency))
     if request.method == "POST":
         try:
-            unit = get_object_or_404(OrgUnit, pk=int(request.POST.get("unit", "0")))
+            unit = get_visible_or_404(request.user, OrgUnit, pk=int(request.POST.get("unit", "0")))
+            require(request.user, "assessment.correct", DataValue(version=version, period=period, unit=unit))
             value = parse_number(request.POST.get("value"))
             services.correct_value(request.user, version, period, unit, request.POST.get("indicator", ""), value,
                                    reason=request.POST.get("reason", ""))
@@ -168,16 +182,11 @@ def correct(request, version_id: int, period_id: int):
 @login_required
 def periods(request):
     require(request.user, "assessment.view_values")
-    can_manage = False
-    from kaohe.orgs.permissions import check
-
-    can_manage = check(request.user, "assessment.manage_periods")
     owner = services.assessment_owner(person_of(request.user))
     if owner is None:
         messages.info(request, _("尚无单位"))
         return redirect("assessment:scheme_list")
     if request.method == "POST":
-        require(request.user, "assessment.manage_periods")
         action = request.POST.get("action")
         if action == "generate":
             try:
@@ -186,12 +195,19 @@ def periods(request):
                 if not (2000 <= year <= 2100 and 1 <= day <= 28):
                     raise ValueError
             except ValueError:
+                require(request.user, "assessment.manage_periods", Period(owner_unit=owner))
                 messages.error(request, _("年度或截止日无效"))
             else:
+                # The periods a year gets are new objects of the owner: the office must manage it.
+                require(request.user, "assessment.manage_periods", Period(owner_unit=owner, year=year))
                 services.ensure_periods(owner, year, deadline_day=day, user=request.user)
                 messages.success(request, _("已生成 %(y)s 年考核期") % {"y": year})
         elif action == "status":
-            period = get_object_or_404(Period, pk=request.POST.get("period") or 0, owner_unit=owner)
+            try:
+                period = get_visible_or_404(request.user, Period, pk=int(request.POST.get("period") or 0))
+            except ValueError:
+                raise Http404 from None
+            require(request.user, "assessment.manage_periods", period)
             status = request.POST.get("status")
             deadline = None
             if request.POST.get("deadline"):
@@ -203,6 +219,8 @@ def periods(request):
             if status in PeriodStatus.values:
                 services.set_period_status(period, status, user=request.user, deadline=deadline)
                 messages.success(request, _("%(p)s 已更新") % {"p": period.label})
+        else:
+            require(request.user, "assessment.manage_periods", Period(owner_unit=owner))
         return redirect("assessment:periods")
     year = request.GET.get("year")
     years = sorted(set(services.periods_of(owner).values_list("year", flat=True)), reverse=True)
@@ -212,9 +230,10 @@ def periods(request):
         year = years[0] if years else timezone.localdate().year
     return render(request, "assessment/periods.html", {
         "nav_active": "data", "periods": services.periods_of(owner, year).order_by("kind", "number"), "years": years,
-        "year": year, "can_manage": can_manage, "statuses": PeriodStatus.choices, "today": timezone.localdate(),
-        "owner": owner,
-        "version": SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year, scheme__owner_unit=owner).first(),
+        "year": year, "can_manage": check(request.user, "assessment.manage_periods", Period(owner_unit=owner, year=year)),
+        "statuses": PeriodStatus.choices, "today": timezone.localdate(), "owner": owner,
+        "version": SchemeVersion.objects.managed_by(request.user).filter(status=VersionStatus.ADOPTED, scheme__year=year,
+                                                                         scheme__owner_unit=owner).first(),
     })
 
 

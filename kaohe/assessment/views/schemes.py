@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +20,8 @@ from kaohe.engine.scheme import Leaf, Node
 from kaohe.engine.scheme import Scheme as EngineScheme
 from kaohe.lib.tabular import TabularError
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, person_of, require
+from kaohe.orgs.permissions import check, person_of, require, scope_root
+from kaohe.orgs.scope import get_visible_or_404
 
 
 class ImportForm(forms.Form):
@@ -32,18 +34,32 @@ class ImportForm(forms.Form):
 @login_required
 def scheme_list(request):
     require(request.user, "assessment.view_scheme")
-    schemes = Scheme.objects.select_related("owner_unit").prefetch_related("versions").order_by("-year", "code")
+    schemes = Scheme.objects.visible_to(request.user).select_related("owner_unit").prefetch_related("versions").order_by("-year", "code")
     person = person_of(request.user)
     return render(request, "assessment/scheme_list.html", {
-        "schemes": schemes, "nav_active": "schemes", "can_manage": check(request.user, "assessment.manage_scheme"),
+        "schemes": schemes, "nav_active": "schemes", "can_manage": check(request.user, "assessment.manage_scheme", _new_owner(request)),
         # An office below the top (a district's) derives its scheme from the one above.
         "can_derive": person is not None and person.unit.parent_id is not None,
     })
 
 
+def _new_owner(request):
+    """The unit owning a scheme this user imports: the office's own unit (its scope root)."""
+    return scope_root(person_of(request.user))
+
+
+def _version(request, pk: int, *, manage: bool = False) -> SchemeVersion:
+    """The version in the user's scope (else 404); with ``manage``, one the user may manage (else 403)."""
+    version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=pk)
+    if manage:
+        require(request.user, "assessment.manage_scheme", version)
+    return version
+
+
 @login_required
 def scheme_import(request):
-    require(request.user, "assessment.manage_scheme")
+    owner = _new_owner(request)
+    require(request.user, "assessment.manage_scheme", owner)
     errors: list[str] = []
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -57,7 +73,8 @@ def scheme_import(request):
                 content = svc.parse_yaml(form.cleaned_data["yaml_text"])
             else:
                 raise svc.SchemeInvalid([_("请选择文件或粘贴 YAML")])
-            version = svc.import_scheme(content, user=request.user, code=form.cleaned_data["code"], reason=form.cleaned_data["reason"])
+            version = svc.import_scheme(content, user=request.user, code=form.cleaned_data["code"],
+                                        reason=form.cleaned_data["reason"], owner_unit=owner)
         except svc.SchemeInvalid as exc:
             errors = exc.errors
         else:
@@ -88,13 +105,13 @@ def _tree(version: SchemeVersion, scheme: EngineScheme):
 @login_required
 def version_detail(request, pk: int):
     require(request.user, "assessment.view_scheme")
-    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    version = _version(request, pk)
     scheme = svc.engine_scheme(version.content)
     rows, total = _tree(version, scheme)
-    others = SchemeVersion.objects.exclude(pk=pk).select_related("scheme").order_by("-scheme__year", "-number")
+    others = SchemeVersion.objects.visible_to(request.user).exclude(pk=pk).select_related("scheme").order_by("-scheme__year", "-number")
     return render(request, "assessment/version_detail.html", {
         "version": version, "rows": rows, "total": total, "others": others, "nav_active": "schemes",
-        "can_manage": check(request.user, "assessment.manage_scheme"),
+        "can_manage": check(request.user, "assessment.manage_scheme", version),
         "boards": scheme.boards, "tiers": scheme.tiers, "veto": scheme.veto,
         "bonus": scheme.bonus, "deduction": scheme.deduction, "computed": scheme.computed,
         "peer_groups": version.peer_groups.all(), "targets_count": version.targets.count(),
@@ -104,8 +121,7 @@ def version_detail(request, pk: int):
 
 @login_required
 def version_edit(request, pk: int):
-    require(request.user, "assessment.manage_scheme")
-    version = get_object_or_404(SchemeVersion, pk=pk)
+    version = _version(request, pk, manage=True)
     if version.status != VersionStatus.DRAFT:
         messages.error(request, _("已发布的方案版本不可修改；请新建版本并说明原因。"))
         return redirect("assessment:version", pk)
@@ -126,8 +142,7 @@ def version_edit(request, pk: int):
 @login_required
 @require_POST
 def version_adopt(request, pk: int):
-    require(request.user, "assessment.manage_scheme")
-    version = get_object_or_404(SchemeVersion, pk=pk)
+    version = _version(request, pk, manage=True)
     try:
         svc.adopt(version, user=request.user)
     except svc.SchemeInvalid as exc:
@@ -141,8 +156,7 @@ def version_adopt(request, pk: int):
 @login_required
 @require_POST
 def version_new(request, pk: int):
-    require(request.user, "assessment.manage_scheme")
-    version = get_object_or_404(SchemeVersion, pk=pk)
+    version = _version(request, pk, manage=True)
     try:
         draft = svc.new_version(version, reason=request.POST.get("reason", ""), user=request.user)
     except svc.SchemeInvalid as exc:
@@ -156,8 +170,7 @@ def version_new(request, pk: int):
 @login_required
 @require_POST
 def version_clone(request, pk: int):
-    require(request.user, "assessment.manage_scheme")
-    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    version = _version(request, pk, manage=True)
     try:
         year = int(request.POST.get("year") or version.scheme.year + 1)
         draft = svc.clone_to_year(version, year, user=request.user)
@@ -172,8 +185,11 @@ def version_clone(request, pk: int):
 @login_required
 def version_diff(request, pk: int):
     require(request.user, "assessment.view_scheme")
-    left = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
-    right = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=request.GET.get("other") or 0)
+    left = _version(request, pk)
+    try:
+        right = _version(request, int(request.GET.get("other") or 0))
+    except ValueError:
+        raise Http404 from None
     rows = svc.diff(left.content, right.content)
     show_all = request.GET.get("all") == "1"
     return render(request, "assessment/version_diff.html", {
@@ -185,7 +201,7 @@ def version_diff(request, pk: int):
 @login_required
 def version_export(request, pk: int, fmt: str):
     require(request.user, "assessment.view_scheme")
-    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    version = _version(request, pk)
     base = f"{version.scheme.year}-{version.scheme.code}-v{version.number}"
     if fmt == "yaml":
         return download(svc.to_yaml(version.content).encode(), base + ".yaml", "application/yaml; charset=utf-8")
@@ -194,8 +210,6 @@ def version_export(request, pk: int, fmt: str):
     if fmt == "docx":
         units = dict(OrgUnit.objects.values_list("code", "name"))
         return download(svc.content_to_docx(version.content, units), base + ".docx", DOCX)
-    from django.http import Http404
-
     raise Http404(fmt)
 
 
@@ -203,10 +217,10 @@ def version_export(request, pk: int, fmt: str):
 def version_targets(request, pk: int):
     """目标值: list, and import from Excel (columns 单位代码, 指标代码, 目标值) all-or-nothing."""
     require(request.user, "assessment.view_scheme")
-    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    version = _version(request, pk)
     problems: list[str] = []
     if request.method == "POST":
-        require(request.user, "assessment.manage_scheme")
+        require(request.user, "assessment.manage_scheme", version)
         upload = request.FILES.get("file")
         try:
             import_targets(version, upload.read() if upload else b"", upload.name if upload else "", request.user)
@@ -215,10 +229,10 @@ def version_targets(request, pk: int):
         else:
             messages.success(request, _("目标值已导入"))
             return redirect("assessment:version_targets", pk)
-    targets = Target.objects.filter(version=version).select_related("unit").order_by("indicator", "unit__sort_order")
+    targets = Target.objects.visible_to(request.user).filter(version=version).select_related("unit").order_by("indicator", "unit__sort_order")
     return render(request, "assessment/version_targets.html", {
         "version": version, "targets": targets, "problems": problems, "nav_active": "schemes",
-        "can_manage": check(request.user, "assessment.manage_scheme"),
+        "can_manage": check(request.user, "assessment.manage_scheme", version),
     })
 
 
@@ -229,11 +243,10 @@ def version_preview(request, pk: int):
     The data is that of the adopted version of the same year, or else of last year's adopted
     version ("score last year's data under the draft"), at the chosen (default: latest) period.
     """
-    require(request.user, "assessment.manage_scheme")
     from kaohe.assessment import services
     from kaohe.assessment.models import VersionStatus
 
-    version = get_object_or_404(SchemeVersion.objects.select_related("scheme"), pk=pk)
+    version = _version(request, pk, manage=True)
     base = (SchemeVersion.objects.filter(scheme=version.scheme, status=VersionStatus.ADOPTED).first()
             or SchemeVersion.objects.filter(scheme__owner_unit_id=version.scheme.owner_unit_id, scheme__code=version.scheme.code,
                                             scheme__year=version.scheme.year - 1,

@@ -1,0 +1,90 @@
+"""Owner units of the assessment's objects, and who sees and manages them (kaohe.orgs.scope)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kaohe.assessment import services
+from kaohe.assessment.models import DataValue, Period, Scheme, SchemeVersion, Submission
+from kaohe.orgs import scope
+from tests.assessment.factories import city_version, district_version, periods, put
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_levels(org_world):
+    """The city's scheme over both districts and 甲区's own scheme over its towns, March values."""
+    w = org_world
+    w.city_v, w.district_v = city_version(w), district_version(w)
+    w.march = periods(2025)[3]
+    put(w, w.city_v, w.march, {("C-A", "fai"): 10, ("C-B", "fai"): 20, ("C-A", "jobs"): 5, ("C-B", "jobs"): 6})
+    put(w, w.district_v, w.march, {("C-A-01", "fai"): 1, ("C-A-02", "fai"): 2}, user=w.district_submitter_a)
+    w.city_sub = services.submission_for(w.city_v, w.stats_bureau, w.march)
+    w.district_sub = services.submission_for(w.district_v, w.stats_a, w.march)
+    return w
+
+
+def test_a_submission_is_owned_by_its_schemes_owner_and_its_responsible_unit(two_levels):
+    w = two_levels
+    assert scope.owner_unit_ids(w.city_sub) == [w.city.pk, w.stats_bureau.pk]
+    assert scope.owner_units(w.district_sub) == [w.district_a, w.stats_a]
+
+
+def test_a_value_is_owned_by_its_schemes_owner_and_the_assessed_unit(two_levels):
+    w = two_levels
+    value = DataValue.objects.get(version=w.city_v, unit=w.district_b, indicator="fai")
+    assert scope.owner_unit_ids(value) == [w.city.pk, w.district_b.pk]
+
+
+def test_an_unsaved_submission_answers_for_the_grid_it_would_be(two_levels):
+    w = two_levels
+    grid = Submission(version=w.district_v, responsible_unit=w.stats_a, period=w.march)
+    assert scope.manages(w.office_a, grid) and not scope.manages(w.office_b, grid)
+
+
+def test_a_district_office_reads_its_districts_values_and_not_the_others(two_levels):
+    w = two_levels
+    rows = set(DataValue.objects.visible_to(w.office_a).values_list("unit__code", "indicator"))
+    # City scheme: 甲区's two values; 甲区's own scheme: both towns' values. Nothing of 乙区.
+    assert rows == {("C-A", "fai"), ("C-A", "jobs"), ("C-A-01", "fai"), ("C-A-02", "fai")}
+    assert set(DataValue.objects.visible_to(w.office_b).values_list("unit__code", flat=True)) == {"C-B"}
+    assert DataValue.objects.visible_to(w.office).count() == 6
+
+
+def test_the_city_scheme_is_read_from_below_and_the_districts_only_in_the_district(two_levels):
+    w = two_levels
+    assert set(Scheme.objects.visible_to(w.office_a).values_list("code", flat=True)) == {"HQD", "JQ"}
+    assert set(Scheme.objects.visible_to(w.assessed_town_a).values_list("code", flat=True)) == {"HQD", "JQ"}
+    assert set(Scheme.objects.visible_to(w.office_b).values_list("code", flat=True)) == {"HQD"}
+    assert set(SchemeVersion.objects.visible_to(w.leader).values_list("scheme__code", flat=True)) == {"HQD", "JQ"}
+
+
+def test_an_office_manages_its_own_scheme_and_nothing_above_or_beside(two_levels):
+    w = two_levels
+    assert scope.manages(w.office_a, w.district_v) and not scope.manages(w.office_a, w.city_v)
+    assert not scope.manages(w.office_b, w.district_v)
+    assert scope.manages(w.office, w.city_v) and scope.manages(w.office, w.district_v)
+    assert set(Submission.objects.managed_by(w.office_a)) == {w.district_sub}
+
+
+def test_the_citys_submissions_are_not_found_by_a_district(two_levels):
+    w = two_levels
+    assert set(Submission.objects.visible_to(w.office_a)) == {w.district_sub}
+    assert set(Submission.objects.visible_to(w.office_b)) == set()
+    assert set(Submission.objects.visible_to(w.leader)) == {w.city_sub, w.district_sub}
+
+
+def test_a_scheme_without_an_owner_is_city_wide(two_levels):
+    w = two_levels
+    Scheme.objects.filter(pk=w.city_v.scheme_id).update(owner_unit=None)
+    legacy = SchemeVersion.objects.get(pk=w.city_v.pk)
+    assert scope.owner_unit_ids(legacy) == [None]
+    assert scope.is_visible(w.assessed_town_b, legacy)
+    assert scope.manages(w.office, legacy) and not scope.manages(w.office_a, legacy)
+
+
+def test_periods_are_city_wide_read_by_all_and_managed_by_the_city(two_levels):
+    w = two_levels
+    assert Period.objects.visible_to(w.assessed_town_b).count() == Period.objects.count() > 0
+    assert scope.manages(w.office, w.march) and not scope.manages(w.office_a, w.march)
