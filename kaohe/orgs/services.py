@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kaohe.lib.changes import announce, snapshot
 from kaohe.lib.errors import NotFound
 from kaohe.orgs.models import OrgUnit, PeerGroup, UnitKind, UnitPlacement
+from kaohe.orgs.scope import subtree_ids
 
 #: The start of time for a unit's first placement when nothing better is known.
 EPOCH = dt.date(2000, 1, 1)
@@ -106,8 +107,6 @@ def move_unit(
     kind = kind or unit.kind
     _check_kind(kind)
     if parent is not None:
-        from kaohe.orgs.permissions import subtree_ids
-
         if parent.pk in subtree_ids(unit):
             raise ValidationError(
                 _("不能把 %(unit)s 调整到它自己或其下级 %(parent)s 之下") % {"unit": unit, "parent": parent}

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.assessment.models import Scheme
 from kaohe.orgs.models import OrgUnit, Role
-from kaohe.orgs.permissions import person_of, scope_unit_ids
+from kaohe.orgs.permissions import person_of
 from kaohe.projects.models import Project
 from kaohe.results.views import cockpit
 from kaohe.web.navigation import nav_entries, quick_links
@@ -26,13 +26,11 @@ def cockpit_view():
     return cockpit
 
 
-def _counts(scope: set[int] | None) -> list[dict]:
+def _counts(user) -> list[dict]:
     """What the user's scope holds: schemes its units own and major projects in it."""
-    schemes, projects = Scheme.objects.all(), Project.objects.all()
-    if scope is not None:
-        schemes = schemes.filter(owner_unit_id__in=scope)
-        projects = projects.filter(unit_id__in=scope)
-    return [{"label": _("考核方案"), "value": schemes.count()}, {"label": _("重大项目"), "value": projects.count()}]
+    schemes = Scheme.objects.filter(owner_unit__in=OrgUnit.objects.visible_to(user))
+    return [{"label": _("考核方案"), "value": schemes.count()},
+            {"label": _("重大项目"), "value": Project.objects.visible_to(user).count()}]
 
 
 @login_required
@@ -42,12 +40,8 @@ def home(request):
         cockpit = cockpit_view()
         if cockpit is not None:
             return cockpit(request)
-    scope = None if request.user.is_superuser else scope_unit_ids(person)
-    units_in_scope = OrgUnit.objects.filter(is_active=True)
-    if scope is not None:
-        units_in_scope = units_in_scope.filter(pk__in=scope)
-    stats = [{"label": _("管辖单位"), "value": units_in_scope.count()}]
-    stats += _counts(scope)
+    stats = [{"label": _("管辖单位"), "value": OrgUnit.objects.visible_to(request.user).filter(is_active=True).count()}]
+    stats += _counts(request.user)
     modules = [m for m in nav_entries(request.user) if m["key"] != "home"]
     return render(request, "web/home.html", {
         "nav_active": "home",
