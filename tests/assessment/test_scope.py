@@ -17,11 +17,11 @@ def two_levels(org_world):
     """The city's scheme over both districts and 甲区's own scheme over its towns, March values."""
     w = org_world
     w.city_v, w.district_v = city_version(w), district_version(w)
-    w.march = periods(2025)[3]
+    w.march, w.a_march = periods(2025)[3], periods(2025, w.district_a)[3]
     put(w, w.city_v, w.march, {("C-A", "fai"): 10, ("C-B", "fai"): 20, ("C-A", "jobs"): 5, ("C-B", "jobs"): 6})
-    put(w, w.district_v, w.march, {("C-A-01", "fai"): 1, ("C-A-02", "fai"): 2}, user=w.district_submitter_a)
+    put(w, w.district_v, w.a_march, {("C-A-01", "fai"): 1, ("C-A-02", "fai"): 2}, user=w.district_submitter_a)
     w.city_sub = services.submission_for(w.city_v, w.stats_bureau, w.march)
-    w.district_sub = services.submission_for(w.district_v, w.stats_a, w.march)
+    w.district_sub = services.submission_for(w.district_v, w.stats_a, w.a_march)
     return w
 
 
@@ -39,7 +39,7 @@ def test_a_value_is_owned_by_its_schemes_owner_and_the_assessed_unit(two_levels)
 
 def test_an_unsaved_submission_answers_for_the_grid_it_would_be(two_levels):
     w = two_levels
-    grid = Submission(version=w.district_v, responsible_unit=w.stats_a, period=w.march)
+    grid = Submission(version=w.district_v, responsible_unit=w.stats_a, period=w.a_march)
     assert scope.manages(w.office_a, grid) and not scope.manages(w.office_b, grid)
 
 
@@ -75,16 +75,12 @@ def test_the_citys_submissions_are_not_found_by_a_district(two_levels):
     assert set(Submission.objects.visible_to(w.leader)) == {w.city_sub, w.district_sub}
 
 
-def test_a_scheme_without_an_owner_is_city_wide(two_levels):
+def test_a_period_belongs_to_its_assessment_owner_and_is_read_from_below(two_levels):
     w = two_levels
-    Scheme.objects.filter(pk=w.city_v.scheme_id).update(owner_unit=None)
-    legacy = SchemeVersion.objects.get(pk=w.city_v.pk)
-    assert scope.owner_unit_ids(legacy) == [None]
-    assert scope.is_visible(w.assessed_town_b, legacy)
-    assert scope.manages(w.office, legacy) and not scope.manages(w.office_a, legacy)
-
-
-def test_periods_are_city_wide_read_by_all_and_managed_by_the_city(two_levels):
-    w = two_levels
-    assert Period.objects.visible_to(w.assessed_town_b).count() == Period.objects.count() > 0
     assert scope.manages(w.office, w.march) and not scope.manages(w.office_a, w.march)
+    assert scope.manages(w.office_a, w.a_march) and scope.manages(w.office, w.a_march)
+    assert not scope.manages(w.office_b, w.a_march)
+    assert scope.is_visible(w.assessed_town_a, w.a_march) and not scope.is_visible(w.assessed_town_b, w.a_march)
+    # 乙区's town reads the city's periods (it is assessed under them), not 甲区's.
+    owners = set(Period.objects.visible_to(w.assessed_town_b).values_list("owner_unit__code", flat=True))
+    assert owners == {"C"}

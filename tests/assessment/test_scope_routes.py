@@ -42,16 +42,16 @@ DATA_PAGES = (CITY | A | B) - ASSESSED
 def w(org_world):
     w = org_world
     w.city_v, w.district_v = city_version(w), district_version(w)
-    w.march = periods(2025)[3]
-    put(w, w.district_v, w.march, {("C-A-01", "fai"): 1, ("C-A-02", "fai"): 2}, user=w.district_submitter_a)
+    w.march, w.a_march = periods(2025)[3], periods(2025, w.district_a)[3]
+    put(w, w.district_v, w.a_march, {("C-A-01", "fai"): 1, ("C-A-02", "fai"): 2}, user=w.district_submitter_a)
     put(w, w.city_v, w.march, {("C-A", "fai"): 10, ("C-B", "fai"): 20})
-    w.district_sub = services.submission_for(w.district_v, w.stats_a, w.march)
+    w.district_sub = services.submission_for(w.district_v, w.stats_a, w.a_march)
     w.city_sub = services.submission_for(w.city_v, w.stats_bureau, w.march)
     return w
 
 
 def _args(w, names):
-    objects = {"dv": w.district_v.pk, "march": w.march.pk, "ru": w.stats_a.pk, "dsub": w.district_sub.pk}
+    objects = {"dv": w.district_v.pk, "march": w.a_march.pk, "ru": w.stats_a.pk, "dsub": w.district_sub.pk}
     return [objects.get(a, a) for a in names]
 
 
@@ -150,14 +150,14 @@ def test_a_district_office_cannot_correct_another_districts_value_on_the_correct
     url = reverse("assessment:correct", args=[w.city_v.pk, w.march.pk])
     data = {"unit": w.district_b.pk, "indicator": "fai", "value": "99", "reason": "改一下"}
     assert client_for(w.office_a).post(url, data).status_code == 403
-    assert client_for(w.office_b).post(reverse("assessment:correct", args=[w.district_v.pk, w.march.pk]),
+    assert client_for(w.office_b).post(reverse("assessment:correct", args=[w.district_v.pk, w.a_march.pk]),
                                        {**data, "unit": w.towns_a[0].pk}).status_code == 404
     assert DataValue.objects.get(version=w.city_v, unit=w.district_b, indicator="fai").value == 20
     assert DataValue.objects.get(version=w.district_v, unit=w.towns_a[0], indicator="fai").value == 1
 
 
 def test_the_district_office_corrects_its_own_schemes_value(w, client_for):
-    url = reverse("assessment:correct", args=[w.district_v.pk, w.march.pk])
+    url = reverse("assessment:correct", args=[w.district_v.pk, w.a_march.pk])
     response = client_for(w.office_a).post(url, {"unit": w.towns_a[0].pk, "indicator": "fai", "value": "1.5",
                                                  "reason": "统计口径更正"})
     assert response.status_code == 302
@@ -165,7 +165,7 @@ def test_the_district_office_corrects_its_own_schemes_value(w, client_for):
 
 
 def test_the_grid_save_refuses_values_for_units_outside_the_version_or_the_scope(w, client_for):
-    url = reverse("assessment:grid_save", args=[w.district_v.pk, w.march.pk, w.stats_a.pk])
+    url = reverse("assessment:grid_save", args=[w.district_v.pk, w.a_march.pk, w.stats_a.pk])
     body = {"items": [{"unit": w.towns_b[0].pk, "indicator": "fai", "value": "7"}]}
     result = client_for(w.district_submitter_a).post(url, json.dumps(body), content_type="application/json").json()
     assert result["results"][0]["status"] == "error" and result["saved"] == 0
