@@ -22,7 +22,7 @@ from kaohe.results.api import router as results_router  # noqa: E402
 api.add_router("/results/", results_router, auth=API_AUTH)
 from kaohe.orgs.api import router as orgs_router  # noqa: E402
 
-api.add_router("/orgs/", orgs_router)
+api.add_router("/orgs/", orgs_router, auth=API_AUTH)
 from kaohe.audit.api import router as audit_router  # noqa: E402
 
-api.add_router("/audit/", audit_router)
+api.add_router("/audit/", audit_router, auth=API_AUTH)

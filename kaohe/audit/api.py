@@ -7,13 +7,12 @@ from typing import Any
 
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
 from kaohe.audit.forms import AuditFilterForm
 from kaohe.audit.services import visible_entries
 from kaohe.orgs.permissions import check
 
-router = Router(tags=["audit"], auth=django_auth)
+router = Router(tags=["audit"])
 MAX_LIMIT = 1000
 
 

@@ -1,6 +1,6 @@
 """JSON API of the organisation (mounted at /api/orgs/): units in scope, one unit, peer groups.
 
-Session authentication; every handler asks the permission module.
+Token or session authentication (kaohe.api.auth); every handler asks the permission module.
 """
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ import datetime as dt
 
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
 from kaohe.orgs.models import OrgUnit, PeerGroup, UnitKind
 from kaohe.orgs.permissions import check
 
-router = Router(tags=["orgs"], auth=django_auth)
+router = Router(tags=["orgs"])
 
 
 class UnitOut(Schema):

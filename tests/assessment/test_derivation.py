@@ -32,7 +32,7 @@ def city(org_world):
 @pytest.fixture
 def district(org_world, city):
     """甲区's scheme for its two towns (甲一街道, 甲二镇), with 固定资产投资 and 城镇新增就业."""
-    office = f.office(org_world.district_a, username="office_a")
+    office = org_world.office_a
     towns = f.PeerGroupFactory(year=2025, code="CA-ZJ", name="甲区镇街", members=org_world.towns_a)
     version = derive_scheme(city, org_world.district_a, ["fai", "jobs"], user=office, peer_groups=[towns])
     t1, t2 = org_world.towns_a

@@ -16,7 +16,7 @@ from tests.assessment.factories import periods, scheme_content
 
 @pytest.fixture
 def district_office(org_world):
-    return f.office(org_world.district_a, username="office_a")
+    return org_world.office_a
 
 
 def test_the_city_and_a_district_may_both_have_a_scheme_coded_hqd_in_2025(org_world, district_office):

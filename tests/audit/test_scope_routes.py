@@ -54,7 +54,8 @@ def test_the_log_api_as_every_role(w, client_for, role):
     elif role not in OFFICES:
         assert response.status_code == 403
     else:
-        assert {e["reason"] for e in response.json()} == READS[role]
+        # Sign-ins are logged too (without a reason): only the three changes are compared.
+        assert {e["reason"] for e in response.json() if e["reason"]} == READS[role]
 
 
 @pytest.mark.parametrize("export", ["csv", "xlsx"])

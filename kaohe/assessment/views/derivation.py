@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from kaohe.assessment.models import DataValue, SchemeVersion, VersionStatus
 from kaohe.lib.numbers import NumberError, field_limit, parse_number, round_half_up
 from kaohe.orgs.models import PeerGroup
 from kaohe.orgs.permissions import person_of, require, subtree_ids
+from kaohe.orgs.scope import get_visible_or_404
 
 
 def _office_unit(request):
@@ -41,8 +42,9 @@ def _sources(owner) -> list[SchemeVersion]:
 @login_required
 def scheme_derive(request):
     """派生方案: pick the city's indicators the district passes down to its towns."""
-    require(request.user, "assessment.manage_scheme")
     owner = _office_unit(request)
+    # The derived scheme is a new object owned by the office's unit: the office must manage it.
+    require(request.user, "assessment.manage_scheme", owner)
     sources = _sources(owner)
     source = None
     wanted = request.POST.get("source") or request.GET.get("source")
@@ -95,7 +97,8 @@ def _weights(version: SchemeVersion, code: str, towns) -> dict[int, Decimal]:
 @login_required
 def target_split(request, pk: int):
     """目标分解: the city's target for the district of each indicator, split among its towns."""
-    version = get_object_or_404(SchemeVersion.objects.select_related("scheme__owner_unit", "scheme__derived_from__scheme"), pk=pk)
+    version = get_visible_or_404(request.user, SchemeVersion.objects.select_related(
+        "scheme__owner_unit", "scheme__derived_from__scheme"), pk=pk)
     require(request.user, "assessment.view_scheme", version)
     towns = derivation.towns_of(version)
     items = derivation.assignments(version)
