@@ -45,7 +45,7 @@ def test_a_district_offices_cockpit_shows_its_place_in_the_citys_assessment_besi
     f.OrgUnitFactory(code="C-D", name="丁区", kind=UnitKind.DISTRICT, parent=org_world.city)
     scored_run(number=3, owner=org_world.city)
     scored_run(number=3, owner=org_world.district_a, scheme_code="TEST-A", scheme_name="甲区对镇街考核")
-    office_a = f.office(org_world.district_a, username="office_a")
+    office_a = org_world.office_a
     page = client_for(office_a).get("/results/cockpit/").content.decode()
     standing = page.split('id="standing-above"')[1].split("</section>")[0]
     # BASE totals: 甲 21, 乙 23, 丙 14, 丁 13 → 甲 second of four, 第一等次 (≥ 20); 争先榜 (GDP 8, the
