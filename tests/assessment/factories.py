@@ -95,9 +95,10 @@ def district_version(world, user=None):
     from tests import factories as f
 
     content = scheme_content(name="2025年度甲区镇街考核")
-    for node in [*content["root"]["children"][0]["children"], *content["root"]["children"][1]["children"], *content["collect"]]:
-        if node.get("responsible_unit"):
-            node["responsible_unit"] = "C-A-TJJ"
+    leaves = [*content["root"]["children"][0]["children"], *content["root"]["children"][1]["children"]]
+    for meta in [leaf.get("platform") or {} for leaf in leaves] + content["platform"]["collect"]:
+        if meta.get("responsible_unit"):
+            meta["responsible_unit"] = "C-A-TJJ"
     towns = f.PeerGroupFactory(year=2025, code="JQZJ", name="甲区镇街", members=world.towns_a)
     version = schemes.import_scheme(content, user=user or world.office_a, code="JQ", peer_groups=[towns],
                                     owner_unit=world.district_a)
