@@ -102,7 +102,7 @@ def load_data(n_units: int, n_runs: int, seed: int = 7) -> dict:
     for k in range(n_runs):
         year, month = 2024 + k // 12, k % 12 + 1
         runs.append(ScoringRun.objects.create(
-            scheme_code="BENCH", scheme_name="基准考核方案", owner_unit=city, year=year, kind="monthly", number=month,
+            scheme_code="BENCH", scheme_name="基准考核方案", owner_unit=city, year=year, kind="month", number=month,
             label=f"{year}年{month}月", status="done", progress=100, inputs=blob, inputs_hash=sha256(blob),
             scheme_meta=meta, content_hash=sha256(f"bench{k}")))
     ids = {u.code: u.pk for u in units}

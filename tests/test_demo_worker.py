@@ -24,6 +24,7 @@ RUN_SECONDS = 120
 QUEUE_A_RUN = """
 import polars as pl
 from django.db import transaction
+from kaohe.lib.periods import Period
 from kaohe.results.runs import Inputs, create_run, start_run
 
 scheme = {"name": "后台计分测试", "year": 2025, "root": {"code": "ROOT", "name": "综合", "children": [
@@ -31,7 +32,7 @@ scheme = {"name": "后台计分测试", "year": 2025, "root": {"code": "ROOT", "
 values = pl.DataFrame({"unit": ["A", "B"], "indicator": ["GDP", "GDP"], "value": [8.0, 6.0]})
 units = pl.DataFrame({"unit": ["A", "B"], "name": ["甲区", "乙区"], "group": ["G", "G"]})
 with transaction.atomic():
-    run = create_run(Inputs.from_frames(scheme, values, units), year=2025, kind="monthly", number=3,
+    run = create_run(Inputs.from_frames(scheme, values, units), period=Period.parse("2025-03"),
                      scheme_code="WORKER")
     start_run(run)  # enqueued for the worker when the transaction commits
 print("RUN", run.pk)

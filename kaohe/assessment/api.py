@@ -7,7 +7,6 @@ indicators its unit owns; the office any; values go through ``services.save_valu
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, NotRequired
 
 from django.db import transaction
@@ -18,8 +17,9 @@ from pydantic import BaseModel, Field, StringConstraints, TypeAdapter, Validatio
 from typing_extensions import TypedDict
 
 from kaohe.assessment import services
-from kaohe.assessment.models import DataValue, Period, PeriodKind, SchemeVersion
+from kaohe.assessment.models import DataValue, Period, SchemeVersion
 from kaohe.lib.numbers import NumberError, parse_number
+from kaohe.lib.periods import Period as PeriodValue
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import check, is_reader, manages, person_of
 
@@ -27,7 +27,6 @@ from kaohe.orgs.permissions import check, is_reader, manages, person_of
 router = Router(tags=["assessment"])
 
 MAX_VALUES = 2_000_000
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-?Q([1-4])|-?H([12]))?$")
 
 
 class VersionOut(Schema):
@@ -76,7 +75,7 @@ class ValueIn(BaseModel):
 
 class BulkIn(BaseModel):
     version: int = Field(description="scheme version id (adopted)")
-    period: str = Field(max_length=10, description="2025-03 (month), 2025-Q1, 2025-H1 or 2025")
+    period: str = Field(max_length=10, description="2025-03 (month), 2025Q1, 2025-H1 or 2025")
     values: list[ValueIn] = Field(max_length=MAX_VALUES)
     partial: bool = Field(default=False, description="save the clean values and report the rest (default: all or nothing)")
 
@@ -116,19 +115,11 @@ class BulkOut(Schema):
 
 def period_by_code(code: str, version: SchemeVersion) -> Period:
     """The period with this code among the periods of ``version``'s assessment owner."""
-    m = _PERIOD.match(code.strip())
-    if not m:
-        raise HttpError(422, f"period: '{code}' is not a period code like 2025-03, 2025-Q1, 2025-H1 or 2025")
-    year = int(m.group(1))
-    if m.group(2):
-        kind, number = PeriodKind.MONTH, int(m.group(2))
-    elif m.group(3):
-        kind, number = PeriodKind.QUARTER, int(m.group(3))
-    elif m.group(4):
-        kind, number = PeriodKind.HALF, int(m.group(4))
-    else:
-        kind, number = PeriodKind.YEAR, 1
-    period = Period.objects.filter(owner_unit_id=version.scheme.owner_unit_id, year=year, kind=kind, number=number).first()
+    try:
+        value = PeriodValue.parse(code)
+    except ValueError as exc:
+        raise HttpError(422, f"period: {exc}") from exc
+    period = services.stored_period(version.scheme.owner_unit_id, value)
     if period is None:
         raise HttpError(404, f"period: '{code}' does not exist")
     return period

@@ -22,11 +22,13 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaohe.assessment import services
 from kaohe.assessment.models import DataValue, IndicatorSpec, Period, SchemeVersion
 from kaohe.lib.numbers import NumberError, field_limit, parse_number, plain
+from kaohe.lib.periods import parse_period
 from kaohe.lib.tabular import (
     INDICATOR,
     NAME,
@@ -273,9 +275,10 @@ def _cells_long(sheet: Sheet, outcome: ImportOutcome, period: Period) -> list[_C
         return []
     cells = []
     for row in table.rows:
-        if "period" in table.index and cell_text(table.get(row, "period")) not in ("", period.code):
+        written = cell_text(table.get(row, "period")) if "period" in table.index else ""
+        if written and parse_period(written) != period.value:
             outcome.problems.append(table.error(row, "period", _("期间 %(f)s 不是本期（%(p)s）") % {
-                "f": cell_text(table.get(row, "period")), "p": period.code}))
+                "f": written, "p": period.label}))
             continue
         cells.append(_Cell(row.number, table.letter("value"), cell_text(table.get(row, "unit")),
                            cell_text(table.get(row, "indicator")), table.get(row, "value")))
@@ -295,8 +298,10 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
         return outcome
     data_sheet, meta = read
     sheet = data_sheet.label
-    if meta.get("period") and meta["period"] != period.code:
-        outcome.problems.append(Problem(META_SHEET, None, "", _("该文件是 %(f)s 的模板，不是本期 (%(p)s)") % {"f": meta["period"], "p": period.code}))
+    made_for = parse_period(meta.get("period")) if meta.get("period") else period.value
+    if made_for != period.value:
+        outcome.problems.append(Problem(META_SHEET, None, "", _("该文件是 %(f)s 的模板，不是本期 (%(p)s)") % {
+            "f": made_for.label(get_language()) if made_for else meta["period"], "p": period.label}))
         return outcome
     long_form = _is_long(data_sheet)
     cells = _cells_long(data_sheet, outcome, period) if long_form else _cells_wide(data_sheet, outcome)

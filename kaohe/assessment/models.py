@@ -14,8 +14,11 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.lib.periods import Period as PeriodValue
+from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.orgs.scope import ScopedQuerySet
 
 
@@ -128,10 +131,12 @@ class SchemeVersion(models.Model):
 
 
 class Frequency(models.TextChoices):
-    MONTHLY = "monthly", _("月度")
-    QUARTERLY = "quarterly", _("季度")
-    HALF_YEARLY = "half_yearly", _("半年")
-    YEARLY = "yearly", _("年度")
+    """报送频次 of an indicator: once per period of one :class:`PeriodKind` (``Kind.frequency``)."""
+
+    MONTHLY = Kind.MONTH.frequency, _("月度")
+    QUARTERLY = Kind.QUARTER.frequency, _("季度")
+    HALF_YEARLY = Kind.HALF.frequency, _("半年")
+    YEARLY = Kind.YEAR.frequency, _("年度")
 
 
 class ValueKind(models.TextChoices):
@@ -175,26 +180,18 @@ class IndicatorSpec(models.Model):
 
 
 class PeriodKind(models.TextChoices):
-    MONTH = "month", _("月")
-    QUARTER = "quarter", _("季度")
-    HALF = "half", _("半年")
-    YEAR = "year", _("年")
+    """The database choices of :class:`kaohe.lib.periods.PeriodKind`, value for value."""
+
+    MONTH = Kind.MONTH.value, _("月度")
+    QUARTER = Kind.QUARTER.value, _("季度")
+    HALF = Kind.HALF.value, _("半年")
+    YEAR = Kind.YEAR.value, _("年度")
 
 
 class PeriodStatus(models.TextChoices):
     OPEN = "open", _("填报中")
     CLOSED = "closed", _("已截止")
     LOCKED = "locked", _("已锁定")
-
-
-FREQUENCY_OF_KIND = {
-    PeriodKind.MONTH: Frequency.MONTHLY,
-    PeriodKind.QUARTER: Frequency.QUARTERLY,
-    PeriodKind.HALF: Frequency.HALF_YEARLY,
-    PeriodKind.YEAR: Frequency.YEARLY,
-}
-KIND_OF_FREQUENCY = {v: k for k, v in FREQUENCY_OF_KIND.items()}
-_CN_NUM = "一二三四"
 
 
 class Period(models.Model):
@@ -204,6 +201,9 @@ class Period(models.Model):
     the city's 2025年3月 and 明湖区's 2025年3月 are two periods with their own deadline and their
     own lock, so a district locking its month never locks the city's. All schemes of one owner
     share its periods.
+
+    ``year``, ``kind`` and ``number`` are a :class:`kaohe.lib.periods.Period` (``.value``);
+    its code (2025-03, 2025Q1, 2025-H1, 2025) and label come from there.
     """
 
     owner_unit = models.ForeignKey(
@@ -234,30 +234,23 @@ class Period(models.Model):
         return self.label
 
     @property
+    def value(self) -> PeriodValue:
+        """This period as the shared value type (what the engine and the results use)."""
+        return PeriodValue(Kind(self.kind), self.year, self.number)
+
+    @property
     def label(self) -> str:
-        """2025年3月, 2025年一季度, 2025年上半年, 2025年度."""
-        if self.kind == PeriodKind.MONTH:
-            return f"{self.year}年{self.number}月"
-        if self.kind == PeriodKind.QUARTER:
-            return f"{self.year}年{_CN_NUM[self.number - 1]}季度"
-        if self.kind == PeriodKind.HALF:
-            return f"{self.year}年{'上' if self.number == 1 else '下'}半年"
-        return f"{self.year}年度"
+        """2025年3月, 2025年第1季度, 2025年上半年, 2025年度 (in English Mar 2025 …)."""
+        return self.value.label(get_language())
 
     @property
     def code(self) -> str:
-        """The period's code in the engine's values table: 2025-03, 2025-Q1, 2025-H1, 2025."""
-        if self.kind == PeriodKind.MONTH:
-            return f"{self.year}-{self.number:02d}"
-        if self.kind == PeriodKind.QUARTER:
-            return f"{self.year}-Q{self.number}"
-        if self.kind == PeriodKind.HALF:
-            return f"{self.year}-H{self.number}"
-        return f"{self.year}"
+        """The period's code in the engine's values table: 2025-03, 2025Q1, 2025-H1, 2025."""
+        return self.value.code
 
     @property
     def frequency(self) -> str:
-        return FREQUENCY_OF_KIND[self.kind]
+        return Kind(self.kind).frequency
 
     def is_late(self, today: dt.date | None = None) -> bool:
         return (today or dt.date.today()) > self.deadline

@@ -6,7 +6,6 @@ Views and API handlers stay thin and call these functions.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -21,11 +20,9 @@ from django.utils.translation import gettext as _
 
 from kaohe.assessment import signals
 from kaohe.assessment.models import (
-    KIND_OF_FREQUENCY,
     DataValue,
     IndicatorSpec,
     Period,
-    PeriodKind,
     PeriodStatus,
     QualityFinding,
     Reminder,
@@ -42,19 +39,14 @@ from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.engine.platform import upgrade_legacy
 from kaohe.lib.numbers import plain
+from kaohe.lib.periods import Period as PeriodValue
+from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.orgs.models import OrgUnit, Role
 
 AUDIT_CHUNK = 20000  # rows per audit entry for bulk writes
 VALUE_AUDIT_TYPE = "assessment.datavalue"
 
 # ---- periods ------------------------------------------------------------------------------------
-
-
-def _period_bounds(year: int, kind: str, number: int) -> tuple[dt.date, dt.date]:
-    months = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.HALF: 6, PeriodKind.YEAR: 12}[kind]
-    first = (number - 1) * months + 1
-    last = first + months - 1
-    return dt.date(year, first, 1), dt.date(year, last, calendar.monthrange(year, last)[1])
 
 
 def default_deadline(end: dt.date, day: int = 5) -> dt.date:
@@ -67,13 +59,13 @@ def ensure_periods(owner: OrgUnit, year: int, *, deadline_day: int = 5, user=Non
     """Create ``owner``'s months, quarters, half-years and year of ``year`` (idempotent)."""
     existing = {(p.kind, p.number): p for p in Period.objects.filter(owner_unit=owner, year=year)}
     new = []
-    for kind, count in ((PeriodKind.MONTH, 12), (PeriodKind.QUARTER, 4), (PeriodKind.HALF, 2), (PeriodKind.YEAR, 1)):
-        for n in range(1, count + 1):
+    for kind in (Kind.MONTH, Kind.QUARTER, Kind.HALF, Kind.YEAR):
+        for n in range(1, kind.per_year + 1):
             if (kind, n) in existing:
                 continue
-            start, end = _period_bounds(year, kind, n)
-            new.append(Period(owner_unit=owner, year=year, kind=kind, number=n, start=start, end=end,
-                              deadline=default_deadline(end, deadline_day)))
+            p = PeriodValue(kind, year, n)
+            new.append(Period(owner_unit=owner, year=year, kind=kind, number=n, start=p.start, end=p.end,
+                              deadline=default_deadline(p.end, deadline_day)))
     if new:
         Period.objects.bulk_create(new)
         record(AuditAction.CREATE, None, object_type="assessment.period", object_id=str(year),
@@ -133,17 +125,19 @@ def set_period_status(period: Period, status: str, *, user=None, deadline: dt.da
     return period
 
 
+def stored_period(owner: OrgUnit | int, value: PeriodValue) -> Period | None:
+    """``owner``'s period for a period value, if it has been created."""
+    return periods_of(owner, value.year).filter(kind=value.kind, number=value.number).first()
+
+
 def previous_period(period: Period) -> Period | None:
-    same_owner = periods_of(period.owner_unit_id)
-    if period.kind == PeriodKind.YEAR:
-        return same_owner.filter(year=period.year - 1, kind=PeriodKind.YEAR).first()
-    if period.number > 1:
-        return same_owner.filter(year=period.year, kind=period.kind, number=period.number - 1).first()
-    return same_owner.filter(year=period.year - 1, kind=period.kind).order_by("-number").first()
+    """环比's base: the same owner's period just before (2025-H1 → 2024-H2)."""
+    return stored_period(period.owner_unit_id, period.value.previous())
 
 
 def same_period_last_year(period: Period) -> Period | None:
-    return periods_of(period.owner_unit_id, period.year - 1).filter(kind=period.kind, number=period.number).first()
+    """同比's base: the same owner's period a year earlier (2025-H1 → 2024-H1)."""
+    return stored_period(period.owner_unit_id, period.value.same_period_last_year())
 
 
 def version_for_year(version: SchemeVersion, year: int) -> SchemeVersion | None:
@@ -709,7 +703,7 @@ class RunInputs:
 
 def _effective_period(periods_by_kind: dict, frequency: str, at: Period) -> Period | None:
     """The latest period of ``frequency`` in ``at``'s year that ends on or before ``at`` ends."""
-    kind = KIND_OF_FREQUENCY[frequency]
+    kind = Kind.of_frequency(frequency)
     best = None
     for p in periods_by_kind.get((at.year, kind), []):
         if p.end <= at.end and (best is None or p.end > best.end):

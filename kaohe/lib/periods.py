@@ -64,18 +64,18 @@ class PeriodKind(StrEnum):
                 return kind
         raise ValueError(f"unknown frequency {frequency!r} (one of {', '.join(_FREQUENCY.values())})")
 
-    def label(self, language: str | None = None) -> str:
-        """月 / 季度 / 半年 / 年, or month / quarter / half-year / year."""
-        return (_KIND_EN if _english(language) else _KIND_ZH)[self]
-
 
 _PER_YEAR = {PeriodKind.YEAR: 1, PeriodKind.HALF: 2, PeriodKind.QUARTER: 4, PeriodKind.MONTH: 12}
 _FREQUENCY = {PeriodKind.MONTH: "monthly", PeriodKind.QUARTER: "quarterly",
               PeriodKind.HALF: "half_yearly", PeriodKind.YEAR: "yearly"}
-_KIND_ZH = {PeriodKind.MONTH: "月", PeriodKind.QUARTER: "季度", PeriodKind.HALF: "半年", PeriodKind.YEAR: "年"}
-_KIND_EN = {PeriodKind.MONTH: "month", PeriodKind.QUARTER: "quarter", PeriodKind.HALF: "half-year",
-            PeriodKind.YEAR: "year"}
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# code, Chinese label, English label
+_WRITE = {
+    PeriodKind.YEAR: ("{year}", "{year}年度", "{year}"),
+    PeriodKind.HALF: ("{year}-H{number}", "{year}年{half}半年", "H{number} {year}"),
+    PeriodKind.QUARTER: ("{year}Q{number}", "{year}年第{number}季度", "Q{number} {year}"),
+    PeriodKind.MONTH: ("{year}-{number:02d}", "{year}年{number}月", "{month} {year}"),
+}
 CODE_FORMS = "a year (2025), half-year (2025-H1), quarter (2025Q3) or month (2025-03)"
 
 
@@ -145,32 +145,17 @@ class Period:
     @property
     def code(self) -> str:
         """``2025``, ``2025-H1``, ``2025Q3``, ``2025-03``."""
-        if self.kind is PeriodKind.MONTH:
-            return f"{self.year}-{self.number:02d}"
-        if self.kind is PeriodKind.QUARTER:
-            return f"{self.year}Q{self.number}"
-        if self.kind is PeriodKind.HALF:
-            return f"{self.year}-H{self.number}"
-        return f"{self.year}"
+        return self._write(0)
 
     def label(self, language: str | None = None) -> str:
         """2025年3月 / 2025年第3季度 / 2025年上半年 / 2025年度; in English Mar 2025, Q3 2025,
         H1 2025, 2025."""
-        if _english(language):
-            if self.kind is PeriodKind.MONTH:
-                return f"{MONTHS_EN[self.number - 1]} {self.year}"
-            if self.kind is PeriodKind.QUARTER:
-                return f"Q{self.number} {self.year}"
-            if self.kind is PeriodKind.HALF:
-                return f"H{self.number} {self.year}"
-            return f"{self.year}"
-        if self.kind is PeriodKind.MONTH:
-            return f"{self.year}年{self.number}月"
-        if self.kind is PeriodKind.QUARTER:
-            return f"{self.year}年第{self.number}季度"
-        if self.kind is PeriodKind.HALF:
-            return f"{self.year}年{'上' if self.number == 1 else '下'}半年"
-        return f"{self.year}年度"
+        return self._write(2 if _english(language) else 1)
+
+    def _write(self, form: int) -> str:
+        half = "上下"[self.number - 1] if self.kind is PeriodKind.HALF else ""
+        month = MONTHS_EN[self.number - 1] if self.kind is PeriodKind.MONTH else ""
+        return _WRITE[self.kind][form].format(year=self.year, number=self.number, half=half, month=month)
 
     def __str__(self) -> str:
         return self.code

@@ -37,10 +37,11 @@ Indicator codes (stable; amounts in 万元, rates in %):
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 import polars as pl
+
+from kaohe.lib.periods import Period, PeriodKind
 
 INDICATORS: dict[str, tuple[str, str]] = {
     "proj_count": ("重大项目数", "major projects"),
@@ -76,7 +77,7 @@ PROBLEM_SCHEMA = {"project_id": pl.Int64, "due_at": pl.Datetime, "resolved_at": 
 
 
 def period_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return Period(PeriodKind.MONTH, year, month).end
 
 
 def _rate(num: str, den: str) -> pl.Expr:
@@ -178,7 +179,7 @@ def compute_figures(
     long = (
         wide.select("unit", *[pl.col(c).cast(pl.Float64) for c in INDICATORS])
         .unpivot(index="unit", variable_name="indicator", value_name="value")
-        .with_columns(period=pl.lit(f"{year}-{month:02d}"))
+        .with_columns(period=pl.lit(Period(PeriodKind.MONTH, year, month).code))
     )
     order = {code: i for i, code in enumerate(INDICATORS)}
     return long.with_columns(_o=pl.col("indicator").replace_strict(order, return_dtype=pl.Int32)).sort(

@@ -20,6 +20,8 @@ from django.db import transaction
 
 from kaohe.assessment.models import DataValue, Period, SchemeVersion, VersionStatus
 from kaohe.assessment.services import periods_of, run_inputs
+from kaohe.lib.periods import Period as PeriodValue
+from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.orgs.models import OrgUnit
 from kaohe.results import services as results_services
 from kaohe.results.models import ScoringRun
@@ -159,17 +161,17 @@ def _synthetic_runs(ctx) -> dict:
         unit_frame = pl.DataFrame({"unit": [u[0] for u in units], "name": [u[1] for u in units], "group": [u[2] for u in units]})
         scheme = demo_scheme(year)
         inputs = Inputs.from_frames(scheme, values, unit_frame, targets, period=None)
-        run = create_run(inputs, year=year, kind="monthly", number=month, scheme_code=SCHEME_CODE, owner_unit=city)
-        runs[(year, "monthly", month)] = execute_run(run, unit_ids=ids)
+        run = create_run(inputs, period=PeriodValue(Kind.MONTH, year, month), scheme_code=SCHEME_CODE, owner_unit=city)
+        runs[(year, Kind.MONTH, month)] = execute_run(run, unit_ids=ids)
         if month % 3 == 0:
-            q = create_run(Inputs.from_frames(scheme, values, unit_frame, targets), year=year, kind="quarterly",
-                           number=month // 3, scheme_code=SCHEME_CODE, owner_unit=city)
-            runs[(year, "quarterly", month // 3)] = execute_run(q, unit_ids=ids)
+            q = create_run(Inputs.from_frames(scheme, values, unit_frame, targets),
+                           period=PeriodValue(Kind.QUARTER, year, month // 3), scheme_code=SCHEME_CODE, owner_unit=city)
+            runs[(year, Kind.QUARTER, month // 3)] = execute_run(q, unit_ids=ids)
         if year == ctx.year and month == 12:
             annual_values, _t = _values(random.Random(2025), units, year, 12, strength, "SFS-YT")
-            a = create_run(Inputs.from_frames(scheme, annual_values, unit_frame, None), year=year, kind="annual",
-                           number=1, scheme_code=SCHEME_CODE, owner_unit=city)
-            runs[(year, "annual", 1)] = execute_run(a, unit_ids=ids)
+            a = create_run(Inputs.from_frames(scheme, annual_values, unit_frame, None), period=PeriodValue(Kind.YEAR, year),
+                           scheme_code=SCHEME_CODE, owner_unit=city)
+            runs[(year, Kind.YEAR, 1)] = execute_run(a, unit_ids=ids)
     return runs
 
 
@@ -180,36 +182,33 @@ def _assessment_runs(ctx) -> dict | None:
                                            scheme__owner_unit=city).select_related("scheme").first()
     if version is None or not DataValue.objects.filter(version=version).exists():
         return None
-    from kaohe.results.receivers import period_key
-
     runs: dict = {}
     ids = dict(OrgUnit.objects.values_list("code", "pk"))
     periods = list(Period.objects.filter(owner_unit=city, year__in=[ctx.year, ctx.current_year],
                                          end__lt=ctx.today).order_by("end", "kind"))
     for period in periods:
-        year, kind, number = period_key(period)
-        if year == ctx.current_year and kind == "monthly" and number >= ctx.today.month:
+        year, kind, number = period.year, Kind(period.kind), period.number
+        if year == ctx.current_year and kind == Kind.MONTH and number >= ctx.today.month:
             continue
-        if kind == "half_yearly" or (kind == "annual" and year != ctx.year):
-            continue
-        if kind == "quarterly" and (year, number) not in ((ctx.year, 4), (ctx.current_year, (ctx.today.month - 1) // 3)):
+        if kind in (Kind.HALF, Kind.YEAR) and year != ctx.year:
+            continue  # the half-years and the year of the assessed year
+        if kind == Kind.QUARTER and (year, number) not in ((ctx.year, 4), (ctx.current_year, (ctx.today.month - 1) // 3)):
             continue  # the demo's quarterly reviews: 2025 Q4 and the latest quarter (keeps the demo fast)
         holder = SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year, scheme__code=version.scheme.code,
                                               scheme__owner_unit=city).first()
         if holder is None:
             continue
-        existing = ScoringRun.objects.filter(scheme_version_ref=holder.pk, period_ref=period.pk).order_by("id").first()
+        existing = ScoringRun.objects.filter(scheme_version=holder, period=period).order_by("id").first()
         if existing is None:
             data = run_inputs(holder, period)
             if data.values.height == 0:
                 continue
             inputs = Inputs.from_frames(data.scheme, data.values, data.units, data.targets, period=data.period_code or None)
-            existing = create_run(inputs, year=year, kind=kind, number=number, scheme_code=holder.scheme.code,
+            existing = create_run(inputs, period=period, scheme_version=holder, scheme_code=holder.scheme.code,
                                   scheme_name=holder.scheme.name, source_hash=data.source_hash,
-                                  scheme_version_ref=holder.pk, period_ref=period.pk,
                                   owner_unit=holder.scheme.owner_unit)
         runs[(year, kind, number)] = execute_run(existing, unit_ids=ids)
-    return runs if any(k[1] == "annual" for k in runs) else None
+    return runs if any(k[1] == Kind.YEAR for k in runs) else None
 
 
 def load(ctx) -> None:
@@ -257,7 +256,7 @@ def _load_city(ctx) -> None:
         runs = None
     if not runs:
         runs = _synthetic_runs(ctx)
-    monthly = sorted(k for k in runs if k[1] == "monthly")
+    monthly = sorted(k for k in runs if k[1] == Kind.MONTH)
     ctx.log(f"  results: {len(runs)} runs scored ({len(monthly)} monthly)")
     User = get_user_model()
     office = User.objects.filter(username="kaoheban").first()
@@ -265,12 +264,12 @@ def _load_city(ctx) -> None:
     minghu = User.objects.filter(username="minghu").first()
     liuxi = User.objects.filter(username="liuxi").first()
 
-    q4 = runs.get((ctx.year, "quarterly", 4))
+    q4 = runs.get((ctx.year, Kind.QUARTER, 4))
     if q4 is not None:
         services.add_review(q4, f"{ctx.year}年第四季度点评",
                             "四季度各地冲刺全年目标，争先榜、龙虎榜前列单位稳中有进；赛马榜招商到位资金差距拉大，"
                             "黄灯单位要对照序时进度查找差距，确保项目投资完成率按期达标。", office)
-    annual = runs[(ctx.year, "annual", 1)]
+    annual = runs[(ctx.year, Kind.YEAR, 1)]
     services.add_review(annual, f"{ctx.year}年度综合考核点评", "全年综合考核结果按分类考核、定额定等确定；一票否决单位不得评为第一等次。", office)
 
     # Publication of the year's results and two appeals in the notice period.

@@ -23,9 +23,10 @@ from collections import defaultdict
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from kaohe.assessment.models import PeriodKind
 from kaohe.engine.platform import DEFAULT_FLAGS, FlagRules
 from kaohe.engine.scheme import Scheme, load_flag_rules
-from kaohe.results.models import Flag, FlagKind, FlagPolicy, RunBoard, RunKind, RunTotal, ScoringRun
+from kaohe.results.models import Flag, FlagKind, FlagPolicy, RunBoard, RunTotal, ScoringRun
 from kaohe.results.runs import Inputs, run_scheme
 
 
@@ -49,7 +50,7 @@ def previous_monthly(run: ScoringRun, back: int = 1) -> ScoringRun | None:
         year -= 1
     return (
         ScoringRun.objects.current()
-        .family(run).filter(kind=RunKind.MONTHLY, year=year, number=number)
+        .family(run).filter(kind=PeriodKind.MONTH, year=year, number=number)
         .exclude(pk=run.pk)
         .order_by("-id")
         .first()
@@ -89,7 +90,7 @@ def award_flags(run: ScoringRun) -> list[Flag]:
 @transaction.atomic
 def _award_flags(run: ScoringRun) -> list[Flag]:
     Flag.objects.filter(run=run).delete()
-    if run.kind != RunKind.MONTHLY or not run.sealed:
+    if run.kind != PeriodKind.MONTH or not run.sealed:
         return []
     scheme = run_scheme(Inputs.from_bytes(run.inputs).scheme)
     rules = scheme_rules(scheme, run.scheme_code, run.owner_unit_id)
@@ -175,7 +176,7 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
 def yearly_tally(year: int, scheme_code: str | None = None, owner_unit_id: int | None = None) -> list[dict]:
     """Per unit: red flags and yellow lights in ``year`` (current runs only), most red first; with
     ``scheme_code``, of that owner's scheme only."""
-    current = ScoringRun.objects.current().filter(year=year, kind=RunKind.MONTHLY)
+    current = ScoringRun.objects.current().filter(year=year, kind=PeriodKind.MONTH)
     if scheme_code:
         current = current.of_scheme(owner_unit_id, scheme_code)
     tally: dict[str, dict] = {}

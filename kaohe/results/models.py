@@ -18,18 +18,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.assessment.models import PeriodKind
+from kaohe.lib.periods import Period as PeriodValue
+from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.orgs.scope import ScopedQuerySet
 
 
 class RunImmutableError(Exception):
     """Raised on any attempt to change a sealed scoring run or its rows."""
-
-
-class RunKind(models.TextChoices):
-    MONTHLY = "monthly", _("月度")
-    QUARTERLY = "quarterly", _("季度")
-    HALF_YEARLY = "half_yearly", _("半年")
-    ANNUAL = "annual", _("年度")
 
 
 class RunStatus(models.TextChoices):
@@ -68,18 +64,25 @@ class ScoringRun(models.Model):
 
     scheme_code = models.CharField(_("方案代码"), max_length=64, db_index=True)
     scheme_name = models.CharField(_("方案名称"), max_length=200)
-    # Ids of assessment.SchemeVersion / assessment.Period when the run came from stored data
-    # (kept as plain ids so runs built from files, the demo or benchmarks need neither).
-    scheme_version_ref = models.BigIntegerField(_("方案版本编号"), null=True, blank=True, db_index=True)
-    period_ref = models.BigIntegerField(_("考核期编号"), null=True, blank=True, db_index=True)
+    # The stored scheme version and period when the run scored the assessment's data; empty
+    # for runs scored from files (the demo's city results, benchmarks, ``kaohe score``), which
+    # still carry their period as (year, kind, number).
+    scheme_version = models.ForeignKey(
+        "assessment.SchemeVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="runs",
+        verbose_name=_("方案版本"),
+    )
+    period = models.ForeignKey(
+        "assessment.Period", null=True, blank=True, on_delete=models.PROTECT, related_name="runs",
+        verbose_name=_("考核期"),
+    )
     owner_unit = models.ForeignKey(
         "orgs.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("考核单位"),
         help_text=_("组织考核的单位（如市考核办所在的市）"),
     )
     year = models.PositiveIntegerField(_("年度"))
-    kind = models.CharField(_("类型"), max_length=20, choices=RunKind.choices)
+    kind = models.CharField(_("类型"), max_length=8, choices=PeriodKind.choices)
     number = models.PositiveSmallIntegerField(_("期次"), help_text=_("月份 1–12、季度 1–4、半年 1–2、年度 1"))
-    label = models.CharField(_("名称"), max_length=100)
+    label = models.CharField(_("名称"), max_length=100, help_text=_("考核期名称，由年度、类型和期次生成"))
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("更正自")
     )
@@ -133,6 +136,11 @@ class ScoringRun(models.Model):
     @property
     def sealed(self) -> bool:
         return self.status == RunStatus.DONE and bool(self.content_hash)
+
+    @property
+    def period_value(self) -> PeriodValue:
+        """The period scored, as the shared value type (2025-H1 …)."""
+        return PeriodValue(Kind(self.kind), self.year, self.number)
 
 
 class SealedRowQuerySet(ScopedQuerySet):

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Avg, Count
 
+from kaohe.assessment.models import PeriodKind
 from kaohe.engine.platform import Bands
 from kaohe.lib.numbers import number, rounded_float
 from kaohe.results.models import (
@@ -19,7 +20,6 @@ from kaohe.results.models import (
     FlagKind,
     RunBoard,
     RunIndicator,
-    RunKind,
     RunTotal,
     ScoringRun,
 )
@@ -44,13 +44,10 @@ def run_cached(run: ScoringRun, name: str, compute):
 
 def previous_run(run: ScoringRun) -> ScoringRun | None:
     """The same scheme's current run for the period before (last month, last quarter…)."""
-    per_year = {RunKind.MONTHLY: 12, RunKind.QUARTERLY: 4, RunKind.HALF_YEARLY: 2, RunKind.ANNUAL: 1}[RunKind(run.kind)]
-    number, year = run.number - 1, run.year
-    if number < 1:
-        number, year = per_year, year - 1
+    before = run.period_value.previous()
     return (
         ScoringRun.objects.current()
-        .family(run).filter(kind=run.kind, year=year, number=number)
+        .family(run).filter(kind=run.kind, year=before.year, number=before.number)
         .exclude(pk=run.pk)
         .order_by("-id")
         .first()
@@ -206,7 +203,7 @@ def standing(run: ScoringRun, unit_code: str) -> dict | None:
     return {"run": run, "total": total, "of": peers, "boards": boards}
 
 
-def history(unit_code: str, run: ScoringRun, kind: str = RunKind.MONTHLY) -> list[dict]:
+def history(unit_code: str, run: ScoringRun, kind: str = PeriodKind.MONTH) -> list[dict]:
     """Total, rank and tier over time for one unit in ``run``'s scheme family (current runs only)."""
     current = ScoringRun.objects.current().family(run).filter(kind=kind)
     rows = (

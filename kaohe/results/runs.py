@@ -23,14 +23,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.assessment.models import Period, PeriodKind, SchemeVersion
 from kaohe.engine import Scheme, load_scheme, score
 from kaohe.engine.data import frame_from_table
 from kaohe.engine.platform import upgrade_legacy
+from kaohe.lib.periods import Period as PeriodValue
 from kaohe.results.models import (
     RANK_ORDER,
     RunBoard,
     RunIndicator,
-    RunKind,
     RunStatus,
     RunTotal,
     ScoringRun,
@@ -408,49 +409,43 @@ def stored_output(run: ScoringRun) -> Output:
 # ---- creating and executing runs -----------------------------------------------------------
 
 
-PERIOD_LABELS = {
-    RunKind.MONTHLY: "{year}年{number}月",
-    RunKind.QUARTERLY: "{year}年第{number}季度",
-    RunKind.HALF_YEARLY: "{year}年{half}",
-    RunKind.ANNUAL: "{year}年度",
-}
-
-
-def period_label(year: int, kind: str, number: int) -> str:
-    half = "上半年" if number == 1 else "下半年"
-    return PERIOD_LABELS[RunKind(kind)].format(year=year, number=number, half=half)
-
-
 def create_run(
     inputs: Inputs,
     *,
-    year: int,
-    kind: str,
-    number: int = 1,
+    period: PeriodValue | Period,
+    scheme_version: SchemeVersion | None = None,
     scheme_code: str | None = None,
     scheme_name: str | None = None,
     user=None,
     previous: ScoringRun | None = None,
     reason: str = "",
     source_hash: str = "",
-    scheme_version_ref: int | None = None,
-    period_ref: int | None = None,
     owner_unit=None,
 ) -> ScoringRun:
-    """A queued run holding its inputs; :func:`execute_run` computes it."""
-    inputs.meta = {"year": year, "kind": str(kind), "number": number, **(inputs.meta or {})}
+    """A queued run holding its inputs; :func:`execute_run` computes it.
+
+    ``period`` is the assessment's stored period (the run then points at it) or, for runs
+    scored from files, just a period value; its year, kind and number are kept on the run
+    and its Chinese label is the run's name.
+    """
+    stored = period if isinstance(period, Period) else None
+    value = period.value if isinstance(period, Period) else period
+    if previous is not None:
+        stored = stored or previous.period
+        scheme_version = scheme_version or previous.scheme_version
+    inputs.meta = {"year": value.year, "kind": str(value.kind), "number": value.number, **(inputs.meta or {})}
     blob, inputs_hash = inputs.serialized()
     scheme = run_scheme(inputs.scheme)
     return ScoringRun.objects.create(
         scheme_code=scheme_code or (scheme.platform.code or scheme.name)[:64],
         scheme_name=scheme_name or scheme.name[:200],
-        scheme_version_ref=scheme_version_ref,
-        period_ref=period_ref,
+        scheme_version=scheme_version,
+        period=stored,
         owner_unit=owner_unit if owner_unit is not None else (previous.owner_unit if previous else None),
-        year=year,
-        kind=kind,
-        number=number,
-        label=period_label(year, kind, number),
+        year=value.year,
+        kind=value.kind,
+        number=value.number,
+        label=value.label(),
         previous=previous,
         reason=reason,
         inputs=blob,
@@ -558,7 +553,7 @@ def store_output(run: ScoringRun, inputs: Inputs, output: Output, unit_ids: dict
 
 def after_sealed(run: ScoringRun) -> None:
     """Derived records that follow a sealed run (flags for monthly runs)."""
-    if run.kind == RunKind.MONTHLY:
+    if run.kind == PeriodKind.MONTH:
         from kaohe.results.flags import award_flags
 
         award_flags(run)

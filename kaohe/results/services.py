@@ -7,7 +7,6 @@ data is written to the audit log through ``kaohe.audit.services.record``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,9 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.assessment import services as assessment_services
-from kaohe.assessment.models import DataValue, SchemeVersion
-from kaohe.assessment.models import Period as AssessmentPeriod
+from kaohe.assessment.models import DataValue, PeriodKind
+from kaohe.assessment.services import WorkflowError, correct_value
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
@@ -36,7 +34,6 @@ from kaohe.results.models import (
     Publication,
     Review,
     RunIndicator,
-    RunKind,
     RunTotal,
     ScoringRun,
     StaleMark,
@@ -95,14 +92,7 @@ def can_view_unit(user, run: ScoringRun, unit_code: str) -> bool:
     return codes is None or unit_code in codes
 
 
-@dataclass
-class Period:
-    year: int
-    kind: str
-    number: int
-
-
-def runs_for(scheme_code: str | None = None, kind: str = RunKind.MONTHLY, year: int | None = None, owner=None):
+def runs_for(scheme_code: str | None = None, kind: str = PeriodKind.MONTH, year: int | None = None, owner=None):
     qs = ScoringRun.objects.current().filter(kind=kind)
     if owner is not None:
         qs = qs.filter(owner_unit=owner)
@@ -113,7 +103,7 @@ def runs_for(scheme_code: str | None = None, kind: str = RunKind.MONTHLY, year: 
     return qs.order_by("year", "number", "id")
 
 
-def latest_run(kind: str = RunKind.MONTHLY, scheme_code: str | None = None, owner=None) -> ScoringRun | None:
+def latest_run(kind: str = PeriodKind.MONTH, scheme_code: str | None = None, owner=None) -> ScoringRun | None:
     """The newest current run of ``kind`` (of ``owner``'s assessment when given: the city's boards
     never show a district's run because it was scored later)."""
     qs = ScoringRun.objects.current().filter(kind=kind)
@@ -246,11 +236,10 @@ def accept_appeal(
     corrected.meta = {}
     _correct_source_data(base, appeal, float(value), user)
     run = create_run(
-        corrected, year=base.year, kind=base.kind, number=base.number, scheme_code=base.scheme_code,
+        corrected, period=base.period or base.period_value, scheme_code=base.scheme_code,
         scheme_name=base.scheme_name, user=user, previous=base,
         reason=_("申诉采纳：%(unit)s %(ind)s %(old)s → %(new)s") % {
             "unit": appeal.unit.name, "ind": appeal.indicator, "old": old, "new": value},
-        scheme_version_ref=base.scheme_version_ref, period_ref=base.period_ref,
     )
     execute_run(run)
     # The correction above tells listeners (on commit) that this period's runs are stale;
@@ -275,10 +264,9 @@ def accept_appeal(
 
 def _correct_source_data(run: ScoringRun, appeal: Appeal, value: float, user) -> None:
     """Keep the assessment data store in step when the run came from it (its correction service)."""
-    if not (run.scheme_version_ref and run.period_ref):
+    if run.scheme_version is None or run.period is None:
         return
-    version = SchemeVersion.objects.get(pk=run.scheme_version_ref)
-    period = AssessmentPeriod.objects.get(pk=run.period_ref)
+    version, period = run.scheme_version, run.period
     # The run's value may come from an earlier period of the indicator's own frequency (a
     # quarterly indicator in a monthly run, a monthly one in the annual run): correct it there.
     stored = (DataValue.objects.filter(version=version, unit=appeal.unit, indicator=appeal.indicator,
@@ -286,9 +274,9 @@ def _correct_source_data(run: ScoringRun, appeal: Appeal, value: float, user) ->
               .select_related("period").order_by("-period__end").first())
     target = stored.period if stored is not None else period
     try:
-        assessment_services.correct_value(user, version, target, appeal.unit, appeal.indicator, Decimal(str(value)),
-                reason=_("申诉采纳（申诉编号%(id)s）") % {"id": appeal.pk})
-    except Exception as exc:  # the assessment app's WorkflowError: say why, change nothing
+        correct_value(user, version, target, appeal.unit, appeal.indicator, Decimal(str(value)),
+                      reason=_("申诉采纳（申诉编号%(id)s）") % {"id": appeal.pk})
+    except WorkflowError as exc:  # say why, change nothing
         raise ValidationError(_("考核数据更正未成功：%(err)s") % {"err": exc}) from exc
 
 
@@ -336,7 +324,7 @@ def first_tier_name(run: ScoringRun) -> str | None:
 @transaction.atomic
 def grant_first_prizes(run: ScoringRun, user=None, *, by: str = "tier", count: int | None = None) -> list[Award]:
     """综合考核一等奖 from an annual run: every unit in the first tier, or the top ``count`` of each group."""
-    if run.kind != RunKind.ANNUAL or not run.sealed:
+    if run.kind != PeriodKind.YEAR or not run.sealed:
         raise ValidationError(_("一等奖只能依据已完成的年度计分批次评定。"))
     totals = RunTotal.objects.filter(run=run).order_by("group", RANK_ORDER)
     if by == "tier":

@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kaohe.lib.numbers import DOWN, MISSING, UP, is_english
-
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-QUARTERS_ZH = ("一", "二", "三", "四")
+from kaohe.lib.periods import MONTHS_EN, Period, PeriodKind
 
 
 def rank_change(current, previous, language: str | None = None) -> str:
@@ -62,9 +60,7 @@ def month_label(value, language: str | None = None) -> str:
     d = _as_date(value)
     if d is None:
         return MISSING
-    if is_english(language):
-        return f"{MONTHS_EN[d.month - 1]} {d.year}"
-    return f"{d.year}年{d.month}月"
+    return Period(PeriodKind.MONTH, d.year, d.month).label(language)
 
 
 def date_label(value, language: str | None = None) -> str:
@@ -101,7 +97,5 @@ def period_label(year: int, end_month: int | None = None, start_month: int = 1,
 
 
 def quarter_label(year: int, quarter: int, language: str | None = None) -> str:
-    """``(2025, 1)`` → ``"2025年第一季度"`` / ``"Q1 2025"``."""
-    if not 1 <= quarter <= 4:
-        raise ValueError(f"bad quarter {quarter}")
-    return f"Q{quarter} {year}" if is_english(language) else f"{year}年第{QUARTERS_ZH[quarter - 1]}季度"
+    """``(2025, 1)`` → ``"2025年第1季度"`` / ``"Q1 2025"`` (the label of :class:`kaohe.lib.periods.Period`)."""
+    return Period(PeriodKind.QUARTER, year, quarter).label(language)

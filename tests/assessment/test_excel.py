@@ -120,7 +120,7 @@ def test_a_template_of_another_period_is_refused(world):
     w, version, period = world
     other = periods(2025)[4]
     outcome = _import(w, version, period, excel.template_workbook(version, other, w.stats_bureau))
-    assert "2025-04" in outcome.problems[0].reason
+    assert outcome.problems[0].reason == "该文件是 2025年4月 的模板，不是本期 (2025年3月)"
 
 
 def test_duplicate_unit_rows_are_reported(world):
@@ -149,6 +149,15 @@ def test_csv_in_long_form_goes_through_the_same_checks(world):
     outcome = _import(w, version, period, csv, name="v.csv")
     assert sorted((p.row, p.reason) for p in outcome.problems) == [(3, "“x”不是数字"), (4, "未知单位：C-Q")]
     ok = _import(w, version, period, "unit,indicator,value\nC-A,fai,10\nC-B,jobs,30\n".encode("gb18030"), name="v.csv")
+    assert ok.ok and ok.saved == 2
+
+
+def test_a_long_csv_names_its_period_in_any_spelling_and_other_periods_are_refused_by_row(world):
+    w, version, period = world  # 2025年3月
+    csv = "unit,indicator,value,period\nC-A,fai,10,2025-3\nC-B,fai,11,2025-04\nC-B,jobs,30,2025年3月\n".encode()
+    outcome = _import(w, version, period, csv, name="v.csv")
+    assert [(p.row, p.reason) for p in outcome.problems] == [(3, "期间 2025-04 不是本期（2025年3月）")]
+    ok = _import(w, version, period, b"unit,indicator,value,period\nC-A,fai,10,202503\nC-B,jobs,30,2025-03\n", name="v.csv")
     assert ok.ok and ok.saved == 2
 
 

@@ -18,5 +18,5 @@ def build_scored(org_world):
     feb_values = {u: dict(v) for u, v in BASE.items()}
     feb_values["C-D"]["GDP"] = 9.0  # 丁区 jumps to first on 争先榜 in February
     feb = scored_run(feb_values, number=2, owner=org_world.city)
-    annual = scored_run(kind="annual", number=1, owner=org_world.city)
+    annual = scored_run(kind="year", number=1, owner=org_world.city)
     return SimpleNamespace(w=org_world, jan=jan, feb=feb, annual=annual)

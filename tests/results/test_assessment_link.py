@@ -10,11 +10,11 @@ from django.test import TestCase
 
 from kaohe.assessment import services as assessment
 from kaohe.assessment import signals
-from kaohe.assessment.models import DataValue
+from kaohe.assessment.models import DataValue, PeriodKind
 from kaohe.results.models import RunTotal, ScoringRun, StaleMark
 from kaohe.results.runs import Inputs
 from kaohe.results.services import accept_appeal, file_appeal, publish
-from tests.assessment.factories import adopted_version, periods, put
+from tests.assessment.factories import adopted_version, periods, put, scheme_content
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +34,13 @@ def march(org_world):
 def _approve(version, period):
     with TestCase.captureOnCommitCallbacks(execute=True):
         signals.period_approved.send(sender=None, version=version, period=period)
-    return ScoringRun.objects.get(scheme_version_ref=version.pk, period_ref=period.pk)
+    return ScoringRun.objects.get(scheme_version=version, period=period)
 
 
 def test_an_approved_period_is_scored_in_the_background_from_the_assessment_data(march):
     version, period = march
     run = _approve(version, period)
-    assert run.status == "done" and (run.year, run.kind, run.number) == (2025, "monthly", 3)
+    assert run.status == "done" and (run.year, run.kind, run.number, run.label) == (2025, "month", 3, "2025年3月")
     assert run.scheme_code == "HQD" and run.source_hash
     assert Inputs.from_bytes(run.inputs).value_map()[("C-A", "fai")] == 120.0
     assert RunTotal.objects.filter(run=run).count() == 2
@@ -68,3 +68,29 @@ def test_an_accepted_appeal_corrects_the_stored_value_and_the_new_run_is_not_sta
     # The corrected run already holds the new value: nothing current is stale.
     assert list(ScoringRun.objects.current()) == [corrected]
     assert not StaleMark.objects.exists()
+
+
+def test_a_half_year_is_scored_end_to_end_with_tongbi_against_the_first_half_of_last_year(org_world):
+    last_year = adopted_version(org_world, scheme_content(year=2024, name="2024年度测试考核"))
+    version = adopted_version(org_world)
+    june_2024, june_2025 = periods(2024)[6], periods(2025)[6]
+    assert put(org_world, last_year, june_2024, {("C-A", "gdp"): "250", ("C-B", "gdp"): "280"}).ok
+    values = {("C-A", "fai"): "120", ("C-B", "fai"): "100", ("C-A", "gdp"): "300", ("C-B", "gdp"): "294",
+              ("C-A", "jobs"): "900", ("C-B", "jobs"): "800"}
+    assert put(org_world, version, june_2025, values).ok
+    first_half = assessment.periods_of(version.scheme.owner_unit, 2025).get(kind=PeriodKind.HALF, number=1)
+    assert first_half.code == "2025-H1"
+
+    run = _approve(version, first_half)
+
+    assert run.status == "done", run.error
+    assert (run.kind, run.year, run.number, run.label) == ("half", 2025, 1, "2025年上半年")
+    assert run.period_value == first_half.value and run.scheme_version == version
+    # a half-year takes each monthly indicator's value at the half's last month (June), and
+    # 2024-H1 (June 2024, from the 2024 scheme) for 同比:
+    # gdp_yoy  甲 300 / 250 − 1 = 20 %,  乙 294 / 280 − 1 = 5 %;  rank_points (10, step 1) → 10 and 9
+    rows = {r.unit_code: r for r in run.indicator_rows.filter(indicator="gdp_yoy")}
+    assert (rows["C-A"].value, rows["C-A"].score) == (pytest.approx(20.0), 10)
+    assert (rows["C-B"].value, rows["C-B"].score) == (pytest.approx(5.0), 9)
+    table = Inputs.from_bytes(run.inputs).values
+    assert {row[table["columns"].index("period")] for row in table["rows"]} == {"2024-H1", "2025-H1"}

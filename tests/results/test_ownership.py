@@ -66,6 +66,7 @@ def test_a_towns_page_shows_the_assessment_of_its_district_and_a_districts_page_
     import polars as pl
 
     from kaohe.assessment.models import Scheme
+    from kaohe.lib.periods import Period
     from kaohe.results.runs import Inputs, create_run, execute_run
     from tests.results.world import SCHEME
 
@@ -76,8 +77,8 @@ def test_a_towns_page_shows_the_assessment_of_its_district_and_a_districts_page_
     towns = pl.DataFrame({"unit": ["C-A-01", "C-A-02"], "name": ["甲一街道", "甲二镇"], "group": ["ZJ", "ZJ"]})
     values = pl.DataFrame({"unit": ["C-A-01", "C-A-02"] * 3, "indicator": ["GDP"] * 2 + ["INV"] * 2 + ["SAT"] * 2,
                            "value": [6.0, 7.0, 4.0, 5.0, 95.0, 80.0]})
-    district_run = execute_run(create_run(Inputs.from_frames(SCHEME, values, towns), year=2025, kind="monthly",
-                                          number=3, scheme_code="TEST-A", owner_unit=org_world.district_a))
+    district_run = execute_run(create_run(Inputs.from_frames(SCHEME, values, towns), period=Period.parse("2025-03"),
+                                          scheme_code="TEST-A", owner_unit=org_world.district_a))
     client = client_for(org_world.office)
     town_page = client.get("/results/units/C-A-01/").content.decode()
     assert f"?run={district_run.pk}" in town_page or f'value="{district_run.pk}"' in town_page

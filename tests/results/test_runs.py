@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from kaohe.lib.periods import Period
 from kaohe.results.models import RunBoard, RunImmutableError, RunIndicator, RunTotal, ScoringRun
 from kaohe.results.runs import Inputs, create_run, diff_runs, execute_run, verify_run
 from kaohe.results.services import publish
@@ -98,7 +99,7 @@ def test_verify_reports_a_broken_publication_chain(capsys):
 def test_a_correction_is_a_new_run_and_the_diff_names_the_values_behind_the_moves():
     run = scored_run()
     inputs = Inputs.from_bytes(run.inputs).with_values({("C-D", "GDP"): 9.0})
-    correction = execute_run(create_run(inputs, year=2025, kind="monthly", number=1, previous=run, reason="更正", scheme_code="TEST"))
+    correction = execute_run(create_run(inputs, period=run.period_value, previous=run, reason="更正", scheme_code="TEST"))
     assert correction.pk != run.pk and correction.previous_id == run.pk
     assert set(ScoringRun.objects.current()) == {correction}
     moves = {m.unit: m for m in diff_runs(run, correction)}
@@ -114,7 +115,7 @@ def test_a_run_created_in_the_background_reports_progress_and_finishes():
     from kaohe.results.runs import start_run
 
     vf, uf, _tf = frames(BASE)
-    run = create_run(Inputs.from_frames(SCHEME, vf, uf), year=2025, kind="monthly", number=3, scheme_code="TEST")
+    run = create_run(Inputs.from_frames(SCHEME, vf, uf), period=Period.parse("2025-03"), scheme_code="TEST")
     assert run.status == "queued" and run.progress == 0
     from django.test import TestCase
 

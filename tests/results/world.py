@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from kaohe.lib.periods import Period
 from kaohe.results.runs import Inputs, create_run, execute_run
 
 SCHEME = {
@@ -54,9 +55,9 @@ BASE = {
 }
 
 
-def scored_run(values=None, *, year=2025, kind="monthly", number=1, scheme=None, targets=None, owner=None, **kw):
+def scored_run(values=None, *, year=2025, kind="month", number=1, scheme=None, targets=None, owner=None, **kw):
     vf, uf, tf = frames(values or BASE, targets)
     inputs = Inputs.from_frames(scheme or SCHEME, vf, uf, tf)
     kw.setdefault("scheme_code", "TEST")
-    run = create_run(inputs, year=year, kind=kind, number=number, owner_unit=owner, **kw)
+    run = create_run(inputs, period=Period(kind, year, number), owner_unit=owner, **kw)
     return execute_run(run)

@@ -99,7 +99,7 @@ def test_period_labels():
     assert f.period_label(2025, 3, 3) == "2025年3月"
     assert f.period_label(2025) == "2025年度"
     assert f.period_label(2025, 12) == "2025年度"
-    assert f.quarter_label(2025, 1) == "2025年第一季度"
+    assert f.quarter_label(2025, 1) == "2025年第1季度"
     assert f.quarter_label(2025, 4, "en") == "Q4 2025"
     with pytest.raises(ValueError):
         f.period_label(2025, 2, 5)

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kaohe.assessment.models import PeriodKind
 from kaohe.assessment.services import assessment_owner
 from kaohe.lib.exports import Table, xlsx_response
 from kaohe.orgs.permissions import check, person_of, require
-from kaohe.results.models import RunKind, ScoringRun
+from kaohe.results.models import ScoringRun
 from kaohe.results.services import latest_run, visible_units
 
 
@@ -26,7 +27,7 @@ def run_or_404(request, pk: int) -> ScoringRun:
     return get_object_or_404(ScoringRun.objects.done(), pk=pk)
 
 
-def pick_run(request, kind: str = RunKind.MONTHLY) -> ScoringRun | None:
+def pick_run(request, kind: str = PeriodKind.MONTH) -> ScoringRun | None:
     require(request.user, "results.view")
     pk = request.GET.get("run")
     if pk:

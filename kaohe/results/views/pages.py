@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.assessment.models import Submission, SubmissionStatus
+from kaohe.assessment.models import PeriodKind, Submission, SubmissionStatus
 from kaohe.assessment.services import assessing_owner
 from kaohe.lib.exports import Table
 from kaohe.lib.numbers import rounded_float
@@ -27,7 +27,6 @@ from kaohe.results.models import (
     Appeal,
     AppealStatus,
     FlagKind,
-    RunKind,
     RunTotal,
     ScoringRun,
 )
@@ -65,7 +64,7 @@ def _attention(request) -> list[dict]:
 
 def _trend(run: ScoringRun, visible: set[str] | None, per_group: int = 3) -> dict:
     """Total score over the year's months for the current top units of each group."""
-    runs = list(ScoringRun.objects.current().family(run).filter(kind=RunKind.MONTHLY, year=run.year).order_by("number"))
+    runs = list(ScoringRun.objects.current().family(run).filter(kind=PeriodKind.MONTH, year=run.year).order_by("number"))
     tops = RunTotal.objects.filter(run=run, rank__lte=per_group)
     if visible is not None:
         tops = tops.filter(unit_code__in=visible)
@@ -91,8 +90,8 @@ def _standing_above(owner) -> dict | None:
         return None
     unit = owner.parent
     while unit is not None:
-        month = latest_run(RunKind.MONTHLY, owner=unit)
-        year = latest_run(RunKind.ANNUAL, owner=unit)
+        month = latest_run(PeriodKind.MONTH, owner=unit)
+        year = latest_run(PeriodKind.YEAR, owner=unit)
         if month is not None or year is not None:
             rows = [s for s in (queries.standing(r, owner.code) for r in (month, year) if r is not None) if s]
             return {"owner": unit, "unit": owner, "rows": rows} if rows else None
@@ -105,7 +104,7 @@ def cockpit(request):
     """驾驶舱: this month's five boards, movers, flags, items needing attention, trends."""
     require(request.user, "results.view")
     owner = default_owner(request)
-    run = latest_run(RunKind.MONTHLY, owner=owner)
+    run = latest_run(PeriodKind.MONTH, owner=owner)
     context = {"nav_active": "home", "run": run, "attention": _attention(request), "owner": owner,
                "above": _standing_above(owner)}
     if run is not None:
@@ -160,7 +159,8 @@ def board(request, run_id: int, code: str):
     same_kind = list(ScoringRun.objects.current().family(run).filter(kind=run.kind)
                      .exclude(pk=run.pk).order_by("-year", "-number", "-id").values_list("pk", "year", "number", "label"))
     before = [r for r in same_kind if (r[1], r[2]) < (run.year, run.number)]
-    prev_key = (run.year, run.number - 1) if run.number > 1 else (run.year - 1, {"monthly": 12, "quarterly": 4, "half_yearly": 2}.get(run.kind, 1))
+    before_period = run.period_value.previous()
+    prev_key = (before_period.year, before_period.number)
     previous = next((SimpleNamespace(pk=r[0], label=r[3]) for r in before if (r[1], r[2]) == prev_key), None)
     rows, count = queries.board_rows(run, code, group, visible=visible, page=page, previous=previous)
     chart = {
@@ -234,13 +234,13 @@ def scorecard(request, pk: int):
 def _unit_run(request, code: str) -> ScoringRun:
     """The named run, else the latest run of the owner that assesses the unit (a street's page
     shows its district's assessment, a district's page the city's)."""
-    kind = request.GET.get("kind", RunKind.MONTHLY)
+    kind = request.GET.get("kind", PeriodKind.MONTH)
     run = pick_run(request, kind)
     if not request.GET.get("run"):
         unit = OrgUnit.objects.filter(code=code).select_related("parent").first()
         owner = assessing_owner(unit) if unit is not None else None
         if owner is not None and (run is None or run.owner_unit_id != owner.pk):
-            run = latest_run(kind if kind in RunKind.values else RunKind.MONTHLY, owner=owner) or run
+            run = latest_run(kind if kind in PeriodKind.values else PeriodKind.MONTH, owner=owner) or run
     if run is None:
         raise Http404
     return run

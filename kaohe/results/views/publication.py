@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.assessment.models import PeriodKind
 from kaohe.lib.exports import Table
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require
@@ -29,7 +30,6 @@ from kaohe.results.models import (
     Notification,
     Publication,
     RunBoard,
-    RunKind,
     RunTotal,
 )
 from kaohe.results.services import (
@@ -250,7 +250,7 @@ def awards(request):
     except ValueError:
         raise Http404 from None
     years = sorted(set(Award.objects.values_list("year", flat=True)) | set(
-        RunTotal.objects.filter(run__kind=RunKind.ANNUAL).values_list("run__year", flat=True).distinct()), reverse=True)
+        RunTotal.objects.filter(run__kind=PeriodKind.YEAR).values_list("run__year", flat=True).distinct()), reverse=True)
     year = year or (years[0] if years else timezone.localdate().year)
     qs = Award.objects.filter(year=year).order_by("kind", "status", "unit_code")
     manage = check(request.user, "results.manage")
@@ -260,7 +260,7 @@ def awards(request):
     if wants_xlsx(request):
         return export(f"awards-{year}", [Table(_("奖项"), [_("年度"), _("奖项"), _("单位"), _("人员"), _("事由"), _("状态")], (
             [a.year, a.get_kind_display(), a.unit_name, a.person_name, a.reason, a.get_status_display()] for a in qs))])
-    annual = queries.ScoringRun.objects.current().filter(kind=RunKind.ANNUAL, year=year).order_by("-id").first()
+    annual = queries.ScoringRun.objects.current().filter(kind=PeriodKind.YEAR, year=year).order_by("-id").first()
     person = person_of(request.user)
     units = OrgUnit.objects.filter(pk=person.unit_id) if (person and not check(request.user, "results.view_all")) else OrgUnit.objects.filter(
         pk__in=RunTotal.objects.filter(run=annual).values("unit_id")) if annual else OrgUnit.objects.none()

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.assessment.models import Period, SchemeVersion, VersionStatus
+from kaohe.assessment.models import Period, PeriodKind, SchemeVersion, VersionStatus
 from kaohe.lib.exports import Table
 from kaohe.orgs.permissions import check, require
 from kaohe.results import queries
-from kaohe.results.models import RANK_ORDER, RunKind, RunStatus, RunTotal, ScoringRun
+from kaohe.results.models import RANK_ORDER, RunStatus, RunTotal, ScoringRun
 from kaohe.results.runs import diff_runs
 from kaohe.results.services import add_review, publication_of, visible_units
 from kaohe.results.views.common import export, run_or_404, wants_xlsx
@@ -32,7 +32,7 @@ def run_list(request):
     require(request.user, "results.view")
     qs = ScoringRun.objects.order_by("-year", "kind", "-number", "-id")
     kind = request.GET.get("kind", "")
-    if kind in RunKind.values:
+    if kind in PeriodKind.values:
         qs = qs.filter(kind=kind)
     runs = list(qs[:200])
     versions, periods = _assessment_choices() if check(request.user, "results.manage") else ([], [])
@@ -40,7 +40,7 @@ def run_list(request):
         return export("runs", [Table(_("计分批次"), [_("编号"), _("方案"), _("期次"), _("状态"), _("内容哈希"), _("更正自")], (
             [r.pk, r.scheme_name, r.label, r.get_status_display(), r.content_hash, r.previous_id] for r in runs))])
     return render(request, "results/run_list.html", {
-        "nav_active": "results", "runs": runs, "kind": kind, "kinds": RunKind.choices, "versions": versions, "periods": periods,
+        "nav_active": "results", "runs": runs, "kind": kind, "kinds": PeriodKind.choices, "versions": versions, "periods": periods,
         "can_manage": check(request.user, "results.manage"),
     })
 
