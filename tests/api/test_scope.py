@@ -10,6 +10,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from kaohe.assessment.models import DataValue
 from kaohe.audit.services import record
@@ -134,3 +135,23 @@ def test_the_audit_api_gives_each_office_only_its_own_units_entries(w):
     assert "甲一街道的修改" in reasons("office_a") and "乙一街道的修改" not in reasons("office_a")
     assert "乙一街道的修改" in reasons("office_b") and "甲一街道的修改" not in reasons("office_b")
     assert {"甲一街道的修改", "乙一街道的修改"} <= reasons("office")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_token_page_as_every_role_shows_only_the_users_own_tokens(w, client_for, role):
+    response = client_for(w.users[role]).get(reverse("api_tokens"))
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role in API_USERS:
+        page = response.content.decode()
+        mine = ApiToken.objects.get(user=w.users[role])
+        others = ApiToken.objects.exclude(user=w.users[role]).values_list("prefix", flat=True)
+        assert response.status_code == 200 and mine.prefix in page and not any(p in page for p in others)
+    else:
+        assert response.status_code == 403
+
+
+def test_a_token_cannot_be_revoked_by_another_user(w, client_for):
+    theirs = ApiToken.objects.get(user=w.office_b)
+    assert client_for(w.office_a).post(reverse("api_tokens"), {"revoke": theirs.pk}).status_code == 404
+    assert not ApiToken.objects.get(pk=theirs.pk).revoked

@@ -84,3 +84,11 @@ def test_a_period_belongs_to_its_assessment_owner_and_is_read_from_below(two_lev
     # 乙区's town reads the city's periods (it is assessed under them), not 甲区's.
     owners = set(Period.objects.visible_to(w.assessed_town_b).values_list("owner_unit__code", flat=True))
     assert owners == {"C"}
+
+
+def test_a_scope_that_is_the_whole_city_adds_no_filter_to_the_query(two_levels):
+    w = two_levels
+    everything = DataValue.objects.visible_to(w.office)
+    assert " IN (" not in str(everything.query) and everything.count() == 6
+    assert " IN (" in str(DataValue.objects.visible_to(w.office_a).query)
+    assert Submission.objects.managed_by(w.office).count() == 2
