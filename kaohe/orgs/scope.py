@@ -257,6 +257,17 @@ def is_visible(user, obj: Any) -> bool:
     return False
 
 
+def _holds_every_owner(person: Person, obj: Any) -> bool:
+    scope = scope_unit_ids(person)
+    for unit_id in owner_unit_ids(obj):
+        if unit_id is None:
+            if not is_top_level(person):
+                return False
+        elif unit_id not in scope:
+            return False
+    return True
+
+
 def manages(user, obj: Any) -> bool:
     """Does ``user`` (a User or a Person) hold an office that manages ``obj``?
 
@@ -268,14 +279,22 @@ def manages(user, obj: Any) -> bool:
     person = person_of(user)
     if person is None or obj is None or person.role != Role.OFFICE:
         return False
-    scope = scope_unit_ids(person)
-    for unit_id in owner_unit_ids(obj):
-        if unit_id is None:
-            if not is_top_level(person):
-                return False
-        elif unit_id not in scope:
-            return False
-    return True
+    return _holds_every_owner(person, obj)
+
+
+def oversees(user, obj: Any) -> bool:
+    """Is ``user`` an office or a leader over every owner unit of ``obj`` (as ``manages``, leaders too)?
+
+    Reading rules use it where seeing the object is not enough: the office and leaders of a
+    run's organiser read every unit's details before publication; a district's leader reads
+    the city's run only as far as its own units go.
+    """
+    if _is_superuser(user):
+        return True
+    person = person_of(user)
+    if person is None or obj is None or person.role not in (Role.OFFICE, Role.LEADER):
+        return False
+    return _holds_every_owner(person, obj)
 
 
 # ---- querysets ----------------------------------------------------------------------------
