@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.db.models import Max
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -18,10 +17,11 @@ from ninja.security import django_auth
 
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, scope_unit_ids
+from kaohe.orgs.scope import get_visible_or_404
 from kaohe.projects import excel, services
 from kaohe.projects.data import unit_figures
 from kaohe.projects.models import Project, ProjectWarning
-from kaohe.projects.views import XLSX, visible_projects
+from kaohe.projects.views import XLSX, import_root, visible_projects
 
 router = Router(tags=["projects"], auth=django_auth)
 
@@ -110,7 +110,7 @@ def list_projects(request, unit: str = "", warning: str = "", year: int | None =
 def warnings(request, date: dt.date | None = None, level: str = ""):
     _require(request, "projects.warning_board")
     day = date or ProjectWarning.objects.aggregate(d=Max("date"))["d"]
-    qs = ProjectWarning.objects.filter(date=day, project__in=visible_projects(request.user)).select_related("project")
+    qs = ProjectWarning.objects.visible_to(request.user).filter(date=day, project__is_active=True).select_related("project")
     qs = qs.filter(level=level) if level else qs.exclude(level="green")
     return [
         {"project_id": w.project_id, "code": w.project.code, "level": w.level, "reasons": w.reasons}
@@ -151,26 +151,26 @@ def _import(request, func, upload: UploadedFile):
 
 @router.post("/import")
 def import_projects(request, file: UploadedFile = File(...)):  # noqa: B008 — ninja declares parameters this way
-    _require(request, "projects.manage")
+    _require(request, "projects.manage", import_root(request.user))
     return _import(request, excel.import_projects, file)
 
 
 @router.post("/reports/import")
 def import_reports(request, file: UploadedFile = File(...)):  # noqa: B008 — ninja declares parameters this way
-    _require(request, "projects.report")
+    _require(request, "projects.report", import_root(request.user))
     return _import(request, excel.import_reports, file)
 
 
 @router.get("/{project_id}", response=ProjectOut)
 def get_project(request, project_id: int):
-    project = get_object_or_404(Project.objects.select_related("unit", "stage"), pk=project_id)
+    project = get_visible_or_404(request.user, Project.objects.select_related("unit", "stage"), pk=project_id)
     _require(request, "projects.view", project)
     return project
 
 
 @router.post("/{project_id}/reports", response={201: ReportOut})
 def submit_report(request, project_id: int, payload: ReportIn):
-    project = get_object_or_404(Project, pk=project_id)
+    project = get_visible_or_404(request.user, Project, pk=project_id)
     _require(request, "projects.report", project)
     try:
         report = services.submit_report(

@@ -28,7 +28,15 @@ from kaohe.lib.exports import XLSX_TYPE as XLSX
 from kaohe.lib.exports import attachment
 from kaohe.lib.numbers import rounded_float
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
+from kaohe.orgs.permissions import (
+    check,
+    person_of,
+    require,
+    scope_root,
+    scope_unit_ids,
+    subtree_ids,
+)
+from kaohe.orgs.scope import get_visible_or_404
 from kaohe.projects import excel, letters, services, tables
 from kaohe.projects.data import ASSESSED_KINDS, unit_figures
 from kaohe.projects.figures import INDICATORS
@@ -70,19 +78,13 @@ def today() -> dt.date:
 
 
 def visible_projects(user):
-    """Projects in the user's scope (superusers: all)."""
-    qs = Project.objects.filter(is_active=True)
-    if user.is_superuser:
-        return qs
-    return qs.filter(unit_id__in=scope_unit_ids(person_of(user)))
+    """Active projects in the user's scope (superusers: all)."""
+    return Project.objects.visible_to(user).filter(is_active=True)
 
 
-def _scope_filter(user, prefix: str = "") -> Q:
-    """Q for rows whose project (``prefix`` → the project) is active and in the user's scope."""
-    q = Q(**{f"{prefix}is_active": True})
-    if not user.is_superuser:
-        q &= Q(**{f"{prefix}unit_id__in": scope_unit_ids(person_of(user))})
-    return q
+def import_root(user) -> OrgUnit | None:
+    """The unit an import happens under: the importer's scope root (rows are checked against the scope)."""
+    return scope_root(person_of(user)) if not user.is_superuser else OrgUnit.objects.filter(parent__isnull=True).first()
 
 
 class CountedPaginator(Paginator):
@@ -122,8 +124,6 @@ def _filtered(request, qs):
     if f["unit"]:
         unit = OrgUnit.objects.filter(code=f["unit"]).first()
         if unit is not None:
-            from kaohe.orgs.permissions import subtree_ids
-
             qs = qs.filter(unit_id__in=subtree_ids(unit))
     if f["stage"]:
         qs = qs.filter(stage__code=f["stage"]) if f["stage"] != "none" else qs.filter(stage__isnull=True)
@@ -183,7 +183,7 @@ def project_list(request):
             "sizes": [(k, v[2]) for k, v in SIZE_BANDS.items()],
             "warnings": WarningLevel.choices,
             "saved_views": SavedView.objects.filter(user=request.user),
-            "can_manage": check(request.user, "projects.manage"),
+            "can_manage": check(request.user, "projects.manage", import_root(request.user)),
             "can_board": check(request.user, "projects.warning_board"),
         },
     )
@@ -247,11 +247,9 @@ def kanban(request):
 @login_required
 def portfolio(request, code: str):
     """单位项目库: a unit's projects, levels, stages and figures."""
-    unit = get_object_or_404(OrgUnit, code=code)
+    unit = get_visible_or_404(request.user, OrgUnit, code=code)
     require(request.user, "orgs.view_unit", unit)
-    from kaohe.orgs.permissions import subtree_ids
-
-    qs = Project.objects.filter(is_active=True, unit_id__in=subtree_ids(unit))
+    qs = visible_projects(request.user).filter(unit_id__in=subtree_ids(unit))
     day = today()
     year = int(request.GET.get("year") or day.year)
     month = int(request.GET.get("month") or (day.month - 1 if day.month > 1 else 12))
@@ -310,8 +308,8 @@ def warning_board(request):
 
     page = id_page(warned_ids, sum(u[lvl] for u in by_unit for lvl in levels), request.GET.get("page"), fetch)
     actions = (
-        ActionItem.objects.filter(
-            _scope_filter(request.user, "project__"),
+        ActionItem.objects.visible_to(request.user).filter(
+            project__is_active=True,
             date=latest,
             done_at__isnull=True,
             target__in=["leader", "city_leader"],
@@ -392,7 +390,7 @@ def _history(project: Project):
 
 @login_required
 def project_detail(request, pk: int):
-    project = get_object_or_404(Project.objects.select_related("unit", "stage", "stage_set"), pk=pk)
+    project = get_visible_or_404(request.user, Project.objects.select_related("unit", "stage", "stage_set"), pk=pk)
     require(request.user, "projects.view", project)
     reports = list(project.reports.order_by("-year", "-month"))
     milestones = {m.stage_id: m for m in project.milestones.all()}
@@ -443,7 +441,7 @@ def project_detail(request, pk: int):
 @login_required
 @require_POST
 def submit_report(request, pk: int):
-    project = get_object_or_404(Project, pk=pk)
+    project = get_visible_or_404(request.user, Project, pk=pk)
     require(request.user, "projects.report", project)
     form = ReportForm(request.POST)
     if form.is_valid():
@@ -463,7 +461,7 @@ def submit_report(request, pk: int):
 @login_required
 @require_POST
 def confirm_report(request, pk: int):
-    report = get_object_or_404(MonthlyReport.objects.select_related("project"), pk=pk)
+    report = get_visible_or_404(request.user, MonthlyReport.objects.select_related("project"), pk=pk)
     require(request.user, "projects.confirm_report", report)
     accept = request.POST.get("action") != "return"
     if report.status != ReportStatus.SUBMITTED:
@@ -477,7 +475,7 @@ def confirm_report(request, pk: int):
 @login_required
 @require_POST
 def raise_problem(request, pk: int):
-    project = get_object_or_404(Project, pk=pk)
+    project = get_visible_or_404(request.user, Project, pk=pk)
     require(request.user, "projects.raise_problem", project)
     form = ProblemForm(request.POST)
     if form.is_valid():
@@ -493,7 +491,7 @@ def raise_problem(request, pk: int):
 @login_required
 @require_POST
 def resolve_problem(request, pk: int):
-    problem = get_object_or_404(Problem.objects.select_related("project"), pk=pk)
+    problem = get_visible_or_404(request.user, Problem.objects.select_related("project"), pk=pk)
     require(request.user, "projects.resolve_problem", problem)
     try:
         services.resolve_problem(problem, request.POST.get("resolution", ""), user=request.user)
@@ -506,7 +504,7 @@ def resolve_problem(request, pk: int):
 @login_required
 @require_POST
 def confirm_problem(request, pk: int):
-    problem = get_object_or_404(Problem.objects.select_related("project"), pk=pk)
+    problem = get_visible_or_404(request.user, Problem.objects.select_related("project"), pk=pk)
     require(request.user, "projects.confirm_problem", problem)
     accept = request.POST.get("action") != "return"
     try:
@@ -523,7 +521,7 @@ def confirm_problem(request, pk: int):
 
 @login_required
 def supervision_letter(request, pk: int):
-    project = get_object_or_404(Project.objects.select_related("unit"), pk=pk)
+    project = get_visible_or_404(request.user, Project.objects.select_related("unit"), pk=pk)
     require(request.user, "projects.letter", project)
     data = letters.supervision_letter(project, today=today())
     return attachment(data, f"督办函-{project.code}.docx", DOCX)
@@ -540,7 +538,7 @@ def export_projects(request):
 def export_reports(request):
     require(request.user, "projects.list")
     qs, _f = _filtered(request, visible_projects(request.user))
-    reports = MonthlyReport.objects.filter(project__in=qs).order_by("project__code", "year", "month")
+    reports = MonthlyReport.objects.visible_to(request.user).filter(project__in=qs).order_by("project__code", "year", "month")
     year = request.GET.get("report_year", "")
     if year.isdigit():
         reports = reports.filter(year=int(year))
@@ -552,10 +550,8 @@ def import_file(request, kind: str):
     """Upload the project list (office) or monthly reports (office or the owner units)."""
     if kind not in ("projects", "reports"):
         raise Http404(kind)
-    if kind == "projects":
-        require(request.user, "projects.manage")
-    else:
-        require(request.user, "projects.report")
+    root = import_root(request.user)
+    require(request.user, "projects.manage" if kind == "projects" else "projects.report", root)
     errors: list = []
     if request.method == "POST":
         upload = request.FILES.get("file")

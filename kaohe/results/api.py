@@ -6,11 +6,11 @@ the web pages (before publication an assessed unit sees only its own rows).
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from kaohe.orgs.permissions import check
+from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results.models import RANK_ORDER, Publication, RunBoard, RunTotal, ScoringRun
 from kaohe.results.services import visible_units
 
@@ -66,16 +66,17 @@ class PublicationOut(Schema):
 
 
 def _run(request, run_id: int) -> ScoringRun:
+    """A sealed run the caller may see; any other is 404."""
     if not check(request.user, "results.view"):
         raise HttpError(403, "results.view")
-    return get_object_or_404(ScoringRun.objects.done(), pk=run_id)
+    return get_visible_or_404(request.user, ScoringRun.objects.done(), pk=run_id)
 
 
 @router.get("/runs", response=list[RunOut])
 def list_runs(request, year: int | None = None, kind: str | None = None):
     if not check(request.user, "results.view"):
         raise HttpError(403, "results.view")
-    qs = ScoringRun.objects.order_by("-year", "kind", "-number", "-id")
+    qs = ScoringRun.objects.visible_to(request.user).order_by("-year", "kind", "-number", "-id")
     if year:
         qs = qs.filter(year=year)
     if kind:

@@ -21,7 +21,7 @@ from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
 from kaohe.lib.numbers import number
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, person_of
+from kaohe.orgs.permissions import check, is_reader, person_of, scoped_units
 from kaohe.results.models import (
     RANK_ORDER,
     Appeal,
@@ -76,14 +76,18 @@ def is_published(run: ScoringRun, now: dt.datetime | None = None) -> bool:
 def visible_units(user, run: ScoringRun) -> set[str] | None:
     """Unit codes whose details ``user`` may see in ``run``; ``None`` means all of them.
 
-    Office and leaders see everything; once the run is published everyone does;
-    before that an assessed unit sees only its own rows.
+    Office and leaders of the run's organiser (or above) see everything; once the run is
+    published everyone who can see the run does; before that an office or leader below the
+    organiser (a district on the city's run) sees the units in its scope, anyone else only
+    their own unit's rows.
     """
     if check(user, "results.view_all", run) or is_published(run):
         return None
     person = person_of(user)
     if person is None:
         return set()
+    if is_reader(person):
+        return set(scoped_units(person).values_list("code", flat=True))
     return {person.unit.code}
 
 
@@ -103,12 +107,14 @@ def runs_for(scheme_code: str | None = None, kind: str = PeriodKind.MONTH, year:
     return qs.order_by("year", "number", "id")
 
 
-def latest_run(kind: str = PeriodKind.MONTH, scheme_code: str | None = None, owner=None) -> ScoringRun | None:
+def latest_run(kind: str = PeriodKind.MONTH, scheme_code: str | None = None, owner=None, *, user=None) -> ScoringRun | None:
     """The newest current run of ``kind`` (of ``owner``'s assessment when given: the city's boards
-    never show a district's run because it was scored later)."""
+    never show a district's run because it was scored later); with ``user``, of the runs they may see."""
     qs = ScoringRun.objects.current().filter(kind=kind)
     if owner is not None:
         qs = qs.filter(owner_unit=owner)
+    if user is not None:
+        qs = qs.visible_to(user)
     if scheme_code:
         qs = qs.filter(scheme_code=scheme_code)
     return qs.order_by("-year", "-number", "-id").first()
@@ -340,7 +346,9 @@ def grant_first_prizes(run: ScoringRun, user=None, *, by: str = "tier", count: i
         why = _("%(year)s年度综合考核组内前%(n)d名") % {"year": run.year, "n": count}
     else:
         raise ValidationError({"by": _("评定方式只能是按等次或按名额。")})
-    Award.objects.filter(year=run.year, kind=AwardKind.FIRST_PRIZE).delete()
+    # Only this organiser's first prizes are replaced: a district granting its towns' prizes
+    # leaves the city's prizes (and another district's) alone.
+    Award.objects.filter(year=run.year, kind=AwardKind.FIRST_PRIZE, run__owner_unit=run.owner_unit).delete()
     actor = user if user is not None and user.is_authenticated else None
     awards = Award.objects.bulk_create([
         Award(year=run.year, kind=AwardKind.FIRST_PRIZE, run=run, unit_id=t.unit_id, unit_code=t.unit_code,

@@ -32,18 +32,18 @@ def test_the_list_is_scoped_and_needs_a_login(w, client_for):
     assert codes == ["XA1", "XB1"]
 
 
-def test_a_project_is_readable_by_its_unit_and_the_office_only(w, client_for):
+def test_a_project_is_readable_by_its_unit_and_the_office_only_and_not_found_by_another_unit(w, client_for):
     url = f"/api/projects/{w.project.pk}"
     assert client_for(w.assessed_a).get(url).json()["warning_level"] == "red"
     assert client_for(w.office).get(url).status_code == 200
-    assert client_for(w.assessed_b).get(url).status_code == 403
+    assert client_for(w.assessed_b).get(url).status_code == 404
     assert client_for(w.anonymous).get(url).status_code == 401
 
 
 def test_the_owner_submits_a_report_through_the_api(w, client_for):
     url = f"/api/projects/{w.project.pk}/reports"
     body = json.dumps({"year": 2026, "month": 10, "invest_month": "250.5", "progress": "基础施工"})
-    assert client_for(w.assessed_b).post(url, body, content_type="application/json").status_code == 403
+    assert client_for(w.assessed_b).post(url, body, content_type="application/json").status_code == 404
     assert client_for(w.leader).post(url, body, content_type="application/json").status_code == 403
     response = client_for(w.assessed_a).post(url, body, content_type="application/json")
     assert response.status_code == 201

@@ -34,33 +34,64 @@ def _status(client_for, user, method, url, data=None):
     return response.status_code
 
 
-# (url name, args, method, who may) — everyone else: 403; anonymous: redirect to login
+EVERYONE = {"office", "leader", "assessed_a", "assessed_b", "submitter", "office_a", "leader_a", "office_b", "leader_b",
+            "assessed_town_a", "district_submitter_a"}
+# Who finds 甲区's project at all: the city's people and 甲区's (its office, leader, own unit and
+# its statistics bureau's submitter); 乙区's and 甲区's town (a unit below the project's) do not.
+FINDS_A = {"office", "leader", "submitter", "assessed_a", "office_a", "leader_a", "district_submitter_a"}
+HIDDEN_A = EVERYONE - FINDS_A
+
+# (url name, args, method, who may, who does not find it: 404) — everyone else: 403; anonymous: login
 PAGES = [
-    ("projects:list", [], "get", {"office", "leader", "assessed_a", "assessed_b", "submitter"}),
-    ("projects:kanban", [], "get", {"office", "leader", "assessed_a", "assessed_b", "submitter"}),
-    ("projects:board", [], "get", {"office", "leader"}),
-    ("projects:detail", ["project"], "get", {"office", "leader", "assessed_a", "submitter"}),
-    ("projects:portfolio", ["C-A"], "get", {"office", "leader", "assessed_a", "submitter"}),
-    ("projects:letter", ["project"], "get", {"office", "leader"}),
-    ("projects:export", [], "get", {"office", "leader", "assessed_a", "assessed_b", "submitter"}),
-    ("projects:import", ["projects"], "get", {"office"}),
-    ("projects:import", ["reports"], "get", {"office", "assessed_a", "assessed_b"}),
-    ("reports:projects_bulletin", [2026, 10, "docx"], "get", {"office", "leader"}),
+    ("projects:list", [], "get", EVERYONE, set()),
+    ("projects:kanban", [], "get", EVERYONE, set()),
+    ("projects:board", [], "get", {"office", "leader", "office_a", "leader_a", "office_b", "leader_b"}, set()),
+    ("projects:detail", ["project"], "get", FINDS_A, HIDDEN_A),
+    ("projects:portfolio", ["C-A"], "get", FINDS_A, HIDDEN_A),
+    ("projects:letter", ["project"], "get", {"office", "leader", "office_a", "leader_a"}, HIDDEN_A),
+    ("projects:export", [], "get", EVERYONE, set()),
+    ("projects:import", ["projects"], "get", {"office", "office_a", "office_b"}, set()),
+    ("projects:import", ["reports"], "get", {"office", "office_a", "office_b", "assessed_a", "assessed_b", "assessed_town_a"}, set()),
+    ("reports:projects_bulletin", [2026, 10, "docx"], "get", {"office", "leader", "office_a", "leader_a", "office_b", "leader_b"}, set()),
 ]
-ROLES = ["office", "leader", "assessed_a", "assessed_b", "submitter", "anonymous"]
+# The same for the writes on 甲区's project (POST; a success redirects: 302).
+ACTIONS = [
+    ("projects:submit_report", ["project"], {"year": 2026, "month": 10, "invest_month": "500"}, {"office", "office_a", "assessed_a"}),
+    ("projects:raise_problem", ["project"], {"title": "施工用电未接入"}, {"office", "office_a", "assessed_a"}),
+    ("projects:confirm_report", ["report"], {"action": "confirm"}, {"office", "office_a"}),
+    # assigned to 甲区: its office, the city's, and 甲区's own people — not the city bureau's submitter
+    ("projects:resolve_problem", ["problem"], {"resolution": "已接入"}, {"office", "office_a", "assessed_a"}),
+    ("projects:confirm_problem", ["resolved"], {"action": "accept"}, {"office", "office_a", "assessed_a"}),
+]
+ROLES = [*sorted(EVERYONE), "anonymous"]
 
 
-@pytest.mark.parametrize(("name", "args", "method", "allowed"), PAGES, ids=[f"{p[0]}{p[1]}" for p in PAGES])
-def test_every_page_checks_who_may_see_it(w, client_for, name, args, method, allowed):
+@pytest.mark.parametrize(("name", "args", "method", "allowed", "hidden"), PAGES, ids=[f"{p[0]}{p[1]}" for p in PAGES])
+def test_every_page_checks_who_may_see_it(w, client_for, name, args, method, allowed, hidden):
     url = reverse(name, args=[w.project.pk if a == "project" else a for a in args])
     for role in ROLES:
         code = _status(client_for, w.users[role], method, url)
         if role == "anonymous":
             assert code == 302, (role, url)
-        elif role in allowed:
-            assert code == 200, (role, url, code)
         else:
-            assert code == 403, (role, url, code)
+            assert code == (200 if role in allowed else 404 if role in hidden else 403), (role, url, code)
+
+
+@pytest.mark.parametrize(("name", "args", "data", "allowed"), ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_every_action_on_a_project_checks_who_may_do_it(w, client_for, name, args, data, allowed):
+    report = services.submit_report(w.project, 2026, 9, Decimal("100"), user=w.assessed_a)
+    problem = services.raise_problem(w.project, "施工用电未接入", user=w.assessed_a)
+    resolved = services.raise_problem(w.project, "道路未通", user=w.assessed_a)
+    services.resolve_problem(resolved, "已通", user=w.assessed_a)
+    objects = {"project": w.project, "report": report, "problem": problem, "resolved": resolved}
+    url = reverse(name, args=[objects[a].pk for a in args])
+    # Refusals first (they change nothing), then the roles allowed to act.
+    for role in sorted(ROLES, key=lambda r: r in allowed):
+        code = _status(client_for, w.users[role], "post", url, data)
+        if role == "anonymous":
+            assert code == 302, (role, url)
+        else:
+            assert code == (302 if role in allowed else 404 if role in HIDDEN_A else 403), (role, url, code)
 
 
 def test_the_list_shows_only_projects_in_the_users_scope(w, client_for):
@@ -99,7 +130,7 @@ def test_the_board_shows_reasons_in_words(w, client_for):
 def test_the_owner_reports_a_month_and_the_office_confirms_it(w, client_for):
     url = reverse("projects:submit_report", args=[w.project.pk])
     data = {"year": 2026, "month": 10, "invest_month": "500", "progress": "桩基施工", "issues": ""}
-    assert client_for(w.assessed_b).post(url, data).status_code == 403
+    assert client_for(w.assessed_b).post(url, data).status_code == 404
     assert client_for(w.leader).post(url, data).status_code == 403
     assert client_for(w.anonymous).post(url, data).status_code == 302
     assert not MonthlyReport.objects.exists()
@@ -123,15 +154,15 @@ def test_a_report_with_a_bad_month_is_refused_with_a_message(w, client_for):
 
 def test_a_problem_is_raised_resolved_and_confirmed_by_the_right_people(w, client_for):
     raise_url = reverse("projects:raise_problem", args=[w.project.pk])
-    assert client_for(w.assessed_b).post(raise_url, {"title": "用电"}).status_code == 403
+    assert client_for(w.assessed_b).post(raise_url, {"title": "用电"}).status_code == 404
     assert client_for(w.assessed_a).post(raise_url, {"title": "施工用电未接入"}).status_code == 302
     problem = Problem.objects.get()
     assert problem.raised_by == w.assessed_a
     resolve = reverse("projects:resolve_problem", args=[problem.pk])
-    assert client_for(w.assessed_b).post(resolve, {"resolution": "x"}).status_code == 403
+    assert client_for(w.assessed_b).post(resolve, {"resolution": "x"}).status_code == 404
     assert client_for(w.assessed_a).post(resolve, {"resolution": "供电公司已接入"}).status_code == 302
     confirm = reverse("projects:confirm_problem", args=[problem.pk])
-    assert client_for(w.assessed_b).post(confirm, {"action": "accept"}).status_code == 403
+    assert client_for(w.assessed_b).post(confirm, {"action": "accept"}).status_code == 404
     assert client_for(w.leader).post(confirm, {"action": "accept"}).status_code == 403
     assert client_for(w.assessed_a).post(confirm, {"action": "accept"}).status_code == 302
     problem.refresh_from_db()

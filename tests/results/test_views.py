@@ -67,7 +67,7 @@ def test_after_publication_every_member_sees_the_whole_board(scored, client_for)
     assert "甲区" in html and "丁区" in html
 
 
-def test_a_unit_profile_is_open_to_the_unit_and_the_office_but_not_to_another_unit(scored, client_for):
+def test_a_unit_profile_is_open_to_the_unit_and_the_office_and_not_found_by_another_unit(scored, client_for):
     url = f"/results/units/C-A/?run={scored.feb.pk}"
     owner = client_for(scored.w.assessed_a).get(url)
     assert owner.status_code == 200
@@ -75,8 +75,8 @@ def test_a_unit_profile_is_open_to_the_unit_and_the_office_but_not_to_another_un
     # February: GDP 2nd (8), INV 3rd (6), SAT first & full (5): 3 indicators, 3 in the top three, 1 first, 1 full.
     assert "3项指标中3项进入前三、1项第一、1项满分" in html
     assert client_for(scored.w.office).get(url).status_code == 200
-    assert client_for(scored.w.assessed_b).get(url).status_code == 403
-    assert client_for(scored.w.submitter).get(url).status_code == 403
+    assert client_for(scored.w.assessed_b).get(url).status_code == 404
+    assert client_for(scored.w.submitter).get(url).status_code == 404
 
 
 def test_a_unit_profile_exports_its_indicator_table(scored, client_for):
@@ -89,7 +89,7 @@ def test_the_gap_page_gives_points_to_the_next_place_and_the_leader(scored, clie
     html = client_for(scored.w.assessed_a).get(f"/results/units/C-A/gap/?run={scored.jan.pk}").content.decode()
     # January: 乙区 23 first, 甲区 21 second → 2.00 points to first place.
     assert "追上第1名（乙区）" in html and "2.00" in html
-    assert client_for(scored.w.assessed_b).get(f"/results/units/C-A/gap/?run={scored.jan.pk}").status_code == 403
+    assert client_for(scored.w.assessed_b).get(f"/results/units/C-A/gap/?run={scored.jan.pk}").status_code == 404
 
 
 def test_what_if_rescores_live_and_shows_the_new_rank(scored, client_for):
@@ -100,7 +100,7 @@ def test_what_if_rescores_live_and_shows_the_new_rank(scored, client_for):
     assert r.status_code == 200 and "组内第1名" in html and "25.00" in html
     bad = client.post(f"/results/units/C-A/what-if/?run={scored.jan.pk}", {"v_INV": "abc"})
     assert "不是数字" in bad.content.decode()
-    assert client_for(scored.w.assessed_b).post(f"/results/units/C-A/what-if/?run={scored.jan.pk}", {"v_INV": "10"}).status_code == 403
+    assert client_for(scored.w.assessed_b).post(f"/results/units/C-A/what-if/?run={scored.jan.pk}", {"v_INV": "10"}).status_code == 404
 
 
 def test_the_scorecard_colours_bands_filters_and_exports(scored, client_for):
@@ -218,7 +218,7 @@ def test_pages_refuse_users_without_a_place_in_the_organisation(scored, client_f
 def test_only_the_office_starts_runs_and_writes_reviews(scored, client_for):
     for name in ("leader", "assessed_a", "submitter"):
         client = client_for(getattr(scored.w, name))
-        assert client.post("/results/runs/new/", {"version": 1, "period": 1}).status_code == 403
+        assert client.post("/results/runs/new/", {"version": 1, "period": 1}).status_code == 404  # no such version
         assert client.post(f"/results/runs/{scored.feb.pk}/review/", {"text": "x"}).status_code == 403
     r = client_for(scored.w.office).post(f"/results/runs/{scored.feb.pk}/review/", {"title": "二月点评", "text": "丁区进位明显"})
     assert r.status_code == 302 and scored.feb.reviews.get().text == "丁区进位明显"

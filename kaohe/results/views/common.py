@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from kaohe.assessment.models import PeriodKind
 from kaohe.assessment.services import assessment_owner
 from kaohe.lib.exports import Table, xlsx_response
 from kaohe.orgs.permissions import check, person_of, require
+from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results.models import ScoringRun
 from kaohe.results.services import latest_run, visible_units
 
@@ -22,20 +21,21 @@ def export(filename: str, tables: list[Table]):
     return xlsx_response(filename, tables)
 
 
-def run_or_404(request, pk: int) -> ScoringRun:
+def run_or_404(request, pk: int, *, done: bool = True) -> ScoringRun:
+    """A run the user may see (a sealed one unless ``done=False``); any other is 404."""
     require(request.user, "results.view")
-    return get_object_or_404(ScoringRun.objects.done(), pk=pk)
+    return get_visible_or_404(request.user, ScoringRun.objects.done() if done else ScoringRun.objects.all(), pk=pk)
 
 
 def pick_run(request, kind: str = PeriodKind.MONTH) -> ScoringRun | None:
+    """The run of ``?run=`` (404 unless visible), else the newest visible run of ``kind``."""
     require(request.user, "results.view")
     pk = request.GET.get("run")
     if pk:
-        try:
-            return ScoringRun.objects.done().get(pk=int(pk))
-        except (ValueError, ScoringRun.DoesNotExist):
-            raise Http404 from None
-    return latest_run(kind, owner=default_owner(request))
+        if not pk.isdigit():
+            raise Http404
+        return run_or_404(request, int(pk))
+    return latest_run(kind, owner=default_owner(request), user=request.user)
 
 
 def default_owner(request):
@@ -44,9 +44,10 @@ def default_owner(request):
 
 
 def require_unit_visible(request, run: ScoringRun, unit_code: str) -> set[str] | None:
+    """The unit codes the user sees in ``run``; a unit outside them is not found (404)."""
     visible = visible_units(request.user, run)
     if visible is not None and unit_code not in visible:
-        raise PermissionDenied("results.view_unit")
+        raise Http404("results.view_unit")
     return visible
 
 

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from kaohe.assessment.models import PeriodKind
 from kaohe.lib.exports import Table
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, person_of, require
+from kaohe.orgs.permissions import check, is_reader, person_of, require
+from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results import queries
 from kaohe.results.models import (
     RANK_ORDER,
@@ -27,6 +28,7 @@ from kaohe.results.models import (
     AppealStatus,
     Award,
     AwardKind,
+    AwardStatus,
     Notification,
     Publication,
     RunBoard,
@@ -67,7 +69,7 @@ def publish_run(request, pk: int):
 @login_required
 def publications(request):
     require(request.user, "results.view")
-    pubs = Publication.objects.select_related("run").order_by("-published_at", "-id")
+    pubs = Publication.objects.visible_to(request.user).select_related("run").order_by("-published_at", "-id")
     return render(request, "results/publications.html", {"nav_active": "results", "publications": pubs})
 
 
@@ -149,14 +151,14 @@ def public_detail(request, pk: int):
 
 @login_required
 def appeals(request):
-    require(request.user, "results.view_appeal")
-    qs = Appeal.objects.select_related("unit", "publication", "publication__run").order_by("-filed_at")
+    require(request.user, "results.view")
+    qs = Appeal.objects.visible_to(request.user).select_related("unit", "publication", "publication__run").order_by("-filed_at")
     person = person_of(request.user)
-    manage = check(request.user, "results.manage")
-    if not (manage or check(request.user, "results.view_all")):
+    if not (request.user.is_superuser or is_reader(person)):
         qs = qs.filter(unit_id=person.unit_id if person else -1)
-    open_pubs = [p for p in Publication.objects.select_related("run").order_by("-published_at") if p.in_notice_period()]
-    can_appeal = check(request.user, "results.appeal")
+    open_pubs = [p for p in Publication.objects.visible_to(request.user).select_related("run").order_by("-published_at")
+                 if p.in_notice_period()]
+    can_appeal = person is not None and check(request.user, "results.appeal", person.unit)
     if wants_xlsx(request):
         return export("appeals", [Table(_("申诉"), [_("单位"), _("指标"), _("理由"), _("状态"), _("提交时间"), _("答复期限"), _("答复")], (
             [a.unit.name, a.indicator, a.reason, a.get_status_display(), timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
@@ -168,7 +170,7 @@ def appeals(request):
 
 @login_required
 def appeal_new(request, pub_id: int):
-    pub = get_object_or_404(Publication.objects.select_related("run"), pk=pub_id)
+    pub = get_visible_or_404(request.user, Publication.objects.select_related("run"), pk=pub_id)
     person = person_of(request.user)
     if person is None:
         raise PermissionDenied
@@ -201,14 +203,14 @@ def appeal_new(request, pub_id: int):
 
 @login_required
 def appeal_detail(request, pk: int):
-    appeal = get_object_or_404(Appeal.objects.select_related("unit", "publication", "publication__run", "corrected_run"), pk=pk)
+    appeal = get_visible_or_404(request.user, Appeal.objects.select_related("unit", "publication", "publication__run", "corrected_run"), pk=pk)
     require(request.user, "results.view_appeal", appeal)
     run = appeal.publication.run
     current = run.indicator_rows.filter(unit_code=appeal.unit.code, indicator=appeal.indicator).first()
     return render(request, "results/appeal_detail.html", {
         "nav_active": "results", "appeal": appeal, "run": run, "current": current,
         "indicator_name": run.scheme_meta.get("indicators", {}).get(appeal.indicator, {}).get("name", appeal.indicator),
-        "can_answer": check(request.user, "results.manage", run) and appeal.status == AppealStatus.FILED,
+        "can_answer": check(request.user, "results.answer_appeal", appeal) and appeal.status == AppealStatus.FILED,
         "now": timezone.now(), "latest": latest_version(run),
     })
 
@@ -216,8 +218,8 @@ def appeal_detail(request, pk: int):
 @login_required
 @require_POST
 def appeal_answer(request, pk: int):
-    appeal = get_object_or_404(Appeal.objects.select_related("publication__run", "unit"), pk=pk)
-    require(request.user, "results.manage", appeal.publication.run)
+    appeal = get_visible_or_404(request.user, Appeal.objects.select_related("publication__run", "unit"), pk=pk)
+    require(request.user, "results.answer_appeal", appeal)
     decision = request.POST.get("decision")
     response = request.POST.get("response", "")
     try:
@@ -252,21 +254,27 @@ def awards(request):
     years = sorted(set(Award.objects.values_list("year", flat=True)) | set(
         RunTotal.objects.filter(run__kind=PeriodKind.YEAR).values_list("run__year", flat=True).distinct()), reverse=True)
     year = year or (years[0] if years else timezone.localdate().year)
-    qs = Award.objects.filter(year=year).order_by("kind", "status", "unit_code")
-    manage = check(request.user, "results.manage")
-    if not manage and not check(request.user, "results.view_all"):
-        person = person_of(request.user)
+    person = person_of(request.user)
+    qs = Award.objects.visible_to(request.user).filter(year=year).order_by("kind", "status", "unit_code")
+    if not (request.user.is_superuser or is_reader(person)):
         qs = qs.filter(status="approved") | qs.filter(unit_id=person.unit_id if person else -1)
     if wants_xlsx(request):
         return export(f"awards-{year}", [Table(_("奖项"), [_("年度"), _("奖项"), _("单位"), _("人员"), _("事由"), _("状态")], (
             [a.year, a.get_kind_display(), a.unit_name, a.person_name, a.reason, a.get_status_display()] for a in qs))])
-    annual = queries.ScoringRun.objects.current().filter(kind=PeriodKind.YEAR, year=year).order_by("-id").first()
-    person = person_of(request.user)
-    units = OrgUnit.objects.filter(pk=person.unit_id) if (person and not check(request.user, "results.view_all")) else OrgUnit.objects.filter(
-        pk__in=RunTotal.objects.filter(run=annual).values("unit_id")) if annual else OrgUnit.objects.none()
+    # The annual run this office may grant first prizes from: the newest one it manages.
+    annuals = list(queries.ScoringRun.objects.current().visible_to(request.user).filter(kind=PeriodKind.YEAR, year=year).order_by("-id"))
+    annual = next((r for r in annuals if check(request.user, "results.manage", r)), None)
+    shown = annual or (annuals[0] if annuals else None)
+    readers = request.user.is_superuser or is_reader(person)
+    units = OrgUnit.objects.filter(pk=person.unit_id) if (person and not readers) else OrgUnit.objects.filter(
+        pk__in=RunTotal.objects.filter(run=shown).visible_to(request.user).values("unit_id")) if shown else OrgUnit.objects.none()
+    awards = list(qs)
+    for a in awards:
+        a.can_decide = a.status == AwardStatus.NOMINATED and check(request.user, "results.decide_award", a)
     return render(request, "results/awards.html", {
-        "nav_active": "results", "year": year, "years": years, "awards": qs, "annual": annual, "can_manage": manage,
-        "can_nominate": check(request.user, "results.nominate"), "kinds": [k for k in AwardKind.choices if k[0] != AwardKind.FIRST_PRIZE],
+        "nav_active": "results", "year": year, "years": years, "awards": awards, "annual": annual,
+        "can_manage": annual is not None or any(a.can_decide for a in awards),
+        "can_nominate": person is not None and check(request.user, "results.nominate", person.unit), "kinds": [k for k in AwardKind.choices if k[0] != AwardKind.FIRST_PRIZE],
         "units": units.order_by("sort_order", "code"),
     })
 
@@ -274,7 +282,8 @@ def awards(request):
 @login_required
 @require_POST
 def award_nominate(request):
-    unit = get_object_or_404(OrgUnit, pk=request.POST.get("unit"))
+    raw = request.POST.get("unit", "")
+    unit = get_visible_or_404(request.user, OrgUnit, pk=int(raw) if raw.isdigit() else 0)
     require(request.user, "results.nominate", unit)
     try:
         year = int(request.POST.get("year", ""))
@@ -292,8 +301,8 @@ def award_nominate(request):
 @login_required
 @require_POST
 def award_decide(request, pk: int):
-    award = get_object_or_404(Award, pk=pk)
-    require(request.user, "results.manage")
+    award = get_visible_or_404(request.user, Award, pk=pk)
+    require(request.user, "results.decide_award", award)
     try:
         decide_award(award, request.user, approve=request.POST.get("decision") == "approve", note=request.POST.get("note", ""))
     except ValidationError as exc:

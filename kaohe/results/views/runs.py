@@ -5,23 +5,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.assessment.models import Period, PeriodKind, SchemeVersion, VersionStatus
 from kaohe.lib.exports import Table
 from kaohe.orgs.permissions import check, require
+from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results import queries
 from kaohe.results.models import RANK_ORDER, RunStatus, RunTotal, ScoringRun
+from kaohe.results.receivers import run_for_period
 from kaohe.results.runs import diff_runs
 from kaohe.results.services import add_review, publication_of, visible_units
 from kaohe.results.views.common import export, run_or_404, wants_xlsx
 
 
-def _assessment_choices():
-    """Adopted scheme versions and periods the office can score."""
-    versions = list(SchemeVersion.objects.filter(status=VersionStatus.ADOPTED).select_related("scheme__owner_unit").order_by("-scheme__year"))
+def _assessment_choices(user):
+    """Adopted scheme versions the user's office may score (its own unit's and below), and their owners' periods."""
+    versions = [v for v in SchemeVersion.objects.visible_to(user).filter(status=VersionStatus.ADOPTED)
+                .select_related("scheme__owner_unit").order_by("-scheme__year") if check(user, "results.manage", v)]
     periods = list(Period.objects.filter(owner_unit_id__in={v.scheme.owner_unit_id for v in versions})
                    .select_related("owner_unit").order_by("-year", "kind", "-number")[:80])
     return versions, periods
@@ -30,18 +34,18 @@ def _assessment_choices():
 @login_required
 def run_list(request):
     require(request.user, "results.view")
-    qs = ScoringRun.objects.order_by("-year", "kind", "-number", "-id")
+    qs = ScoringRun.objects.visible_to(request.user).order_by("-year", "kind", "-number", "-id")
     kind = request.GET.get("kind", "")
     if kind in PeriodKind.values:
         qs = qs.filter(kind=kind)
     runs = list(qs[:200])
-    versions, periods = _assessment_choices() if check(request.user, "results.manage") else ([], [])
+    versions, periods = _assessment_choices(request.user)
     if wants_xlsx(request):
         return export("runs", [Table(_("计分批次"), [_("编号"), _("方案"), _("期次"), _("状态"), _("内容哈希"), _("更正自")], (
             [r.pk, r.scheme_name, r.label, r.get_status_display(), r.content_hash, r.previous_id] for r in runs))])
     return render(request, "results/run_list.html", {
         "nav_active": "results", "runs": runs, "kind": kind, "kinds": PeriodKind.choices, "versions": versions, "periods": periods,
-        "can_manage": check(request.user, "results.manage"),
+        "can_manage": bool(versions),
     })
 
 
@@ -49,15 +53,20 @@ def run_list(request):
 @require_POST
 def run_new(request):
     """Score an adopted scheme version for a period in the background."""
-    require(request.user, "results.manage")
-    from kaohe.results.receivers import run_for_period
-
-    version = get_object_or_404(SchemeVersion, pk=request.POST.get("version"))
+    version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=_pk(request.POST.get("version")))
+    require(request.user, "results.manage", version)
     # A run scores one owner's scheme on that owner's period (the city's March is not 明湖区's).
-    period = get_object_or_404(Period, pk=request.POST.get("period"), owner_unit_id=version.scheme.owner_unit_id)
+    period = get_visible_or_404(request.user, Period.objects.filter(owner_unit_id=version.scheme.owner_unit_id),
+                                pk=_pk(request.POST.get("period")))
     run = run_for_period(version, period, user=request.user, background=True)
     messages.success(request, _("已提交计分任务，正在后台计算。"))
     return redirect("results:run_detail", run.pk)
+
+
+def _pk(raw) -> int:
+    if not str(raw or "").isdigit():
+        raise Http404
+    return int(raw)
 
 
 def _progress_context(run: ScoringRun) -> dict:
@@ -67,8 +76,7 @@ def _progress_context(run: ScoringRun) -> dict:
 @login_required
 def run_progress(request, pk: int):
     """htmx fragment polled every second while a run computes."""
-    require(request.user, "results.view")
-    run = get_object_or_404(ScoringRun, pk=pk)
+    run = run_or_404(request, pk, done=False)
     response = render(request, "results/_progress.html", _progress_context(run))
     if run.status == RunStatus.DONE and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -77,8 +85,7 @@ def run_progress(request, pk: int):
 
 @login_required
 def run_detail(request, pk: int):
-    require(request.user, "results.view")
-    run = get_object_or_404(ScoringRun, pk=pk)
+    run = run_or_404(request, pk, done=False)
     if run.status != RunStatus.DONE:
         return render(request, "results/run_detail.html", {"nav_active": "results", **_progress_context(run)})
     visible = visible_units(request.user, run)
