@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DB_NAME = "kaohe_bench_assessment"
+DB_NAME = os.environ.get("KAOHE_BENCH_DB", "kaohe_bench_assessment")  # one per parallel run
 PG = os.environ.get("KAOHE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 

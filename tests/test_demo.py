@@ -58,7 +58,7 @@ def test_a_town_moved_to_another_district_on_new_year_2026_keeps_its_history(loa
     assert unit.parent.code == "SFS-MH" and unit.kind == UnitKind.STREET
     assert parent_on(unit, dt.date(2025, 12, 31)).code == "SFS-LX"
     assert parent_on(unit, dt.date(2026, 1, 1)).code == "SFS-MH"
-    entry = AuditEntry.objects.filter(object_type="orgs.orgunit", object_id=str(unit.pk)).latest("id")
+    entry = AuditEntry.objects.of_type("orgs.orgunit").filter(object_id=unit.pk).latest("id")
     assert "撤镇设街道" in entry.reason
 
 

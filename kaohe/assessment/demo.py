@@ -479,7 +479,7 @@ def _load(ctx) -> None:
             drop = {s.code for s in specs.values() if s.responsible_unit and s.responsible_unit.code in open_units}
             rows = [r for r in rows if not (r.period_id == month10.pk and r.indicator in drop and r.unit.code in ("SFS-BS", "SFS-TY", "SFS-PC"))]
         DataValue.objects.bulk_create(rows, batch_size=2000)
-        record(AuditAction.IMPORT, version, object_type="assessment.datavalue", object_id=f"{version.pk}:demo",
+        record(AuditAction.IMPORT, None, object_type=DataValue, parent=version, unit=version.scheme.owner_unit,
                object_repr=f"{year} 演示数据 {len(rows)} 项", after={"rows": len(rows), "source": "demo"}, user=office)
         _targets(version, specs, units, rng)
         _submissions(ctx, version, periods, last_month, open_units, office, now)

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.audit.models import ChangeSource
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.orgs.scope import ScopedQuerySet
@@ -293,6 +294,42 @@ class DataValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.indicator}/{self.period_id}={self.value}"
+
+
+class ValueChange(models.Model):
+    """数据修改记录: one changed cell — old and new value, who, when, through which channel.
+
+    A cell's history (修改记录) is one indexed query on this narrow table. Each row points
+    at the audit entry of its batch (the change log's entry: action, reason, request, the
+    submission it belongs to). Written in bulk by ``services.save_values`` (COPY on
+    PostgreSQL), hence, like :class:`DataValue`, one composite index and no database-level
+    foreign-key constraints.
+    """
+
+    entry = models.ForeignKey("audit.AuditEntry", on_delete=models.PROTECT, related_name="+", db_index=False,
+                              db_constraint=False, verbose_name=_("操作日志"))
+    version = models.ForeignKey(SchemeVersion, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                db_constraint=False)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False,
+                               verbose_name=_("考核期"))
+    unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.PROTECT, related_name="+", db_index=False,
+                             db_constraint=False, verbose_name=_("单位"))
+    indicator = models.CharField(_("指标代码"), max_length=64)
+    old = models.DecimalField(_("修改前"), max_digits=24, decimal_places=6, null=True, blank=True)
+    new = models.DecimalField(_("修改后"), max_digits=24, decimal_places=6, null=True, blank=True)
+    revision = models.PositiveIntegerField(_("版本号"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", db_index=False, db_constraint=False, verbose_name=_("修改人"))
+    at = models.DateTimeField(_("时间"))
+    source = models.CharField(_("来源"), max_length=16, choices=ChangeSource.choices)
+
+    class Meta:
+        verbose_name = _("数据修改记录")
+        verbose_name_plural = _("数据修改记录")
+        indexes = [models.Index(fields=["version", "period", "unit", "indicator", "at"], name="assessment_vc_cell_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.indicator}/{self.period_id}: {self.old} → {self.new}"
 
 
 class Target(models.Model):

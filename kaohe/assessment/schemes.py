@@ -32,6 +32,7 @@ from kaohe.assessment.models import (
     SchemeVersion,
     Submission,
     Target,
+    ValueChange,
     ValueKind,
     VersionStatus,
 )
@@ -254,6 +255,7 @@ def adopt(version: SchemeVersion, *, user=None) -> SchemeVersion:
         previous.save()
         codes = set(version.indicators.values_list("code", flat=True))
         carried = DataValue.objects.filter(version=previous, indicator__in=codes).update(version=version)
+        ValueChange.objects.filter(version=previous, indicator__in=codes).update(version=version)  # history goes along
         Target.objects.filter(version=previous, indicator__in=codes).update(version=version)
         Submission.objects.filter(version=previous).update(version=version)
     version.status = VersionStatus.ADOPTED

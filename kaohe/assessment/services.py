@@ -31,20 +31,18 @@ from kaohe.assessment.models import (
     Submission,
     SubmissionStatus,
     Target,
+    ValueChange,
     ValueKind,
     VersionStatus,
 )
 from kaohe.assessment.validation import Issue, check_values
-from kaohe.audit.models import AuditAction
+from kaohe.audit.models import AuditAction, source_label
 from kaohe.audit.services import record
 from kaohe.engine.platform import upgrade_legacy
 from kaohe.lib.numbers import plain
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.orgs.models import OrgUnit, Role
-
-AUDIT_CHUNK = 20000  # rows per audit entry for bulk writes
-VALUE_AUDIT_TYPE = "assessment.datavalue"
 
 # ---- periods ------------------------------------------------------------------------------------
 
@@ -68,9 +66,9 @@ def ensure_periods(owner: OrgUnit, year: int, *, deadline_day: int = 5, user=Non
                               deadline=default_deadline(p.end, deadline_day)))
     if new:
         Period.objects.bulk_create(new)
-        record(AuditAction.CREATE, None, object_type="assessment.period", object_id=str(year),
+        record(AuditAction.CREATE, None, object_type=Period, unit=owner,
                object_repr=_("%(owner)s %(y)s年考核期") % {"owner": owner.name, "y": year},
-               after={"created": len(new), "owner": owner.code}, user=user)
+               after={"year": year, "created": len(new), "owner": owner.code}, user=user)
     return list(Period.objects.filter(owner_unit=owner, year=year))
 
 
@@ -320,7 +318,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
         return result
     writes: list[tuple] = []  # (unit id, indicator, value, kind, explanation, revision)
     kinds = {code: spec.value_kind for code, spec in specs.items()}
-    before_rows, after_rows = [], []
+    changed: list[tuple] = []  # (unit id, indicator, old text, new text, revision) for the value-change table
     now = timezone.now()
     user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
     for key, item in proposed.items():
@@ -336,15 +334,16 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
                 result.unchanged += 1
                 result.revisions[key] = row.revision
                 continue
-            before_rows.append([key[0], key[1], plain(row.value), row.revision])
+            old = plain(row.value)
             revision = row.revision + 1
         else:
             if item.value is None and not item.explanation:
                 continue
+            old = None
             revision = 1
         text = None if item.value is None else str(item.value)
         writes.append((key[0], key[1], item.value, kinds[key[1]], explanation or "", revision, text))
-        after_rows.append([key[0], key[1], text, revision])
+        changed.append((key[0], key[1], old, text, revision))
         result.revisions[key] = revision
     if result.conflicts and not allow_partial:
         transaction.set_rollback(True)
@@ -361,7 +360,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
                 unique_fields=["version", "unit", "indicator", "period"],
                 update_fields=["value", "kind", "explanation", "updated_by", "updated_at", "revision"],
             )
-        _audit_batch(user, version, period, before_rows, after_rows, source=source, reason=reason,
+        _audit_batch(user, version, period, changed, owners, now=now, source=source, reason=reason,
                      action=AuditAction.CORRECT if correction else (AuditAction.IMPORT if source in ("excel", "csv", "api") else AuditAction.UPDATE))
     result.saved = len(writes)
     return result
@@ -437,57 +436,84 @@ def _copy_upsert(version_id: int, period_id: int, user_id: int | None, now, writ
         cursor.execute("DROP TABLE IF EXISTS tmp_datavalue")
 
 
-AUDIT_TSV_FROM = 500  # larger batches keep their rows as TSV text (JSON lists cost seconds per 100,000)
+def _submissions_of(version: SchemeVersion, period: Period, owner_ids: set[int]) -> dict[int, Submission]:
+    """The submissions of these responsible units for the period, created as drafts if missing."""
+    subs = {s.responsible_unit_id: s for s in Submission.objects.filter(version=version, period=period,
+                                                                          responsible_unit_id__in=owner_ids)}
+    missing = owner_ids - set(subs)
+    if missing:
+        Submission.objects.bulk_create([Submission(version=version, period=period, responsible_unit_id=ru)
+                                        for ru in sorted(missing)], ignore_conflicts=True)
+        subs.update({s.responsible_unit_id: s for s in Submission.objects.filter(
+            version=version, period=period, responsible_unit_id__in=missing)})
+    return subs
 
 
-def _pack(rows: list[list]) -> dict:
-    if len(rows) < AUDIT_TSV_FROM:
-        return {"rows": rows}
-    return {"rows_tsv": "".join(f"{u}\t{i}\t{'' if v is None else v}\t{r}\n" for u, i, v, r in rows)}
-
-
-def _unpack(block: dict | None) -> list[list]:
-    """The rows of an audit block: ``[unit id, indicator, value, revision]`` (either layout)."""
-    if not block:
-        return []
-    if "rows" in block:
-        return block["rows"]
-    out = []
-    for line in block.get("rows_tsv", "").splitlines():
-        u, i, v, r = line.split("\t")
-        out.append([int(u), i, v or None, int(r)])
-    return out
-
-
-def _audit_batch(user, version, period, before_rows, after_rows, *, source: str, reason: str, action) -> None:
-    before_by_key = {(r[0], r[1]): r for r in before_rows}
-    columns = ["unit", "indicator", "value", "revision"]
-    for start in range(0, len(after_rows), AUDIT_CHUNK):
-        chunk = after_rows[start:start + AUDIT_CHUNK]
-        before = [before_by_key[(r[0], r[1])] for r in chunk if (r[0], r[1]) in before_by_key]
-        record(
-            action, None, object_type=VALUE_AUDIT_TYPE, object_id=f"{version.pk}:{period.pk}",
-            object_repr=_("%(p)s 数据 %(n)s 项 (%(src)s)") % {"p": period.label, "n": len(chunk), "src": source},
-            before={"columns": columns, **_pack(before)},
-            after={"columns": columns, **_pack(chunk), "source": source},
-            reason=reason, user=user if user is not None and getattr(user, "is_authenticated", False) else None,
+def _audit_batch(user, version: SchemeVersion, period: Period, changed: list[tuple], owners: dict[str, int | None], *,
+                 now, source: str, reason: str, action) -> None:
+    """One audit entry per responsible unit's submission (its parent), and one value-change
+    row per changed cell pointing at it — the rows in bulk (COPY on PostgreSQL)."""
+    by_owner: dict[int | None, list[tuple]] = defaultdict(list)
+    for row in changed:
+        by_owner[owners.get(row[1])].append(row)
+    subs = _submissions_of(version, period, {o for o in by_owner if o is not None})
+    actor = user if user is not None and getattr(user, "is_authenticated", False) else None
+    label = source_label(source)
+    batches = []
+    for owner_id in sorted(by_owner, key=lambda o: (o is None, o or 0)):
+        rows = by_owner[owner_id]
+        entry = record(
+            action, None, object_type=DataValue, parent=subs.get(owner_id) or version, unit=owner_id,
+            object_repr=_("%(p)s 数据 %(n)s 项（%(src)s）") % {"p": period.label, "n": len(rows), "src": label},
+            after={"source": source, "values": len(rows), "version": version.pk, "period": period.pk},
+            reason=reason, user=actor,
         )
+        batches.append((entry, rows))
+    actor_id = batches[0][0].user_id if batches else None
+    total = sum(len(rows) for _entry, rows in batches)
+    if total >= COPY_THRESHOLD and connection.vendor == "postgresql":
+        _copy_value_changes(version.pk, period.pk, actor_id, now, source, batches)
+        return
+    ValueChange.objects.bulk_create(
+        [ValueChange(entry_id=entry.pk, version_id=version.pk, period_id=period.pk, unit_id=u, indicator=i,
+                     old=None if old is None else Decimal(old), new=None if new is None else Decimal(new),
+                     revision=r, actor_id=actor_id, at=now, source=source)
+         for entry, rows in batches for u, i, old, new, r in rows],
+        batch_size=2000,
+    )
+
+
+NULL = "\\N"  # COPY's text format for NULL
+
+
+def _copy_value_changes(version_id: int, period_id: int, actor_id: int | None, now, source: str,
+                        batches: list[tuple], chunk: int = 20000) -> None:
+    table = ValueChange._meta.db_table
+    cols = "entry_id, version_id, period_id, unit_id, indicator, old, new, revision, actor_id, at, source"
+    actor = NULL if actor_id is None else str(actor_id)
+    tail = f"\t{actor}\t{now.isoformat()}\t{source}\n"
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+        for entry, rows in batches:
+            head = f"{entry.pk}\t{version_id}\t{period_id}\t"
+            lines = []
+            for u, i, old, new, r in rows:
+                old = NULL if old is None else old
+                new = NULL if new is None else new
+                lines.append(f"{head}{u}\t{i.translate(_COPY_ESCAPES)}\t{old}\t{new}\t{r}{tail}")
+                if len(lines) >= chunk:
+                    copy.write("".join(lines).encode())
+                    lines = []
+            if lines:
+                copy.write("".join(lines).encode())
 
 
 def value_history(version: SchemeVersion, period: Period, unit_id: int, indicator: str) -> list[dict]:
-    """Every audited change of one cell, newest first: when, who, before, after, source, reason."""
-    from kaohe.audit.models import AuditEntry
-
-    out = []
-    for entry in AuditEntry.objects.filter(object_type=VALUE_AUDIT_TYPE, object_id=f"{version.pk}:{period.pk}").order_by("-at", "-id"):
-        after = next((r for r in _unpack(entry.after) if r[0] == unit_id and r[1] == indicator), None)
-        if after is None:
-            continue
-        before = next((r for r in _unpack(entry.before) if r[0] == unit_id and r[1] == indicator), None)
-        out.append({"at": entry.at, "user": entry.username, "action": entry.get_action_display(),
-                    "before": before[2] if before else None, "after": after[2], "revision": after[3],
-                    "source": (entry.after or {}).get("source", ""), "reason": entry.reason})
-    return out
+    """Every change of one cell, newest first: when, who, before, after, source, reason (one indexed query)."""
+    rows = (ValueChange.objects.filter(version=version, period=period, unit_id=unit_id, indicator=indicator)
+            .select_related("entry", "actor").order_by("-at", "-id"))
+    return [{"at": r.at, "user": r.actor.get_username() if r.actor_id else r.entry.username,
+             "action": r.entry.get_action_display(), "before": plain(r.old), "after": plain(r.new), "revision": r.revision,
+             "source": r.get_source_display(), "reason": r.entry.reason} for r in rows]
 
 
 # ---- workflow --------------------------------------------------------------------------------

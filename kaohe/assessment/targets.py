@@ -67,8 +67,8 @@ def import_targets(version: SchemeVersion, data: bytes, filename: str, user) -> 
         before = list(Target.objects.filter(version=version).values_list("unit_id", "indicator", "target"))
         Target.objects.filter(version=version).delete()
         Target.objects.bulk_create([Target(version=version, unit_id=u, indicator=i, target=t) for u, i, t in rows])
-        record(AuditAction.IMPORT, version, object_type="assessment.target", before={"rows": before},
-               after={"rows": rows}, user=user)
+        record(AuditAction.IMPORT, None, object_type=Target, parent=version, unit=version.scheme.owner_unit_id,
+               object_repr=str(version), before={"rows": before}, after={"rows": rows}, user=user)
         return len(rows)
 
     return all_or_nothing(errors, save)

@@ -17,11 +17,13 @@ from kaohe.audit.services import history_url
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: entries are written by ``record`` and never changed."""
 
-    list_display = ("at", "username", "unit", "action", "object_type", "object_id", "object_repr", "ip")
+    list_display = ("at", "username", "actor_unit", "action", "object_type", "object_id", "object_repr",
+                    "object_unit", "ip")
     list_filter = ("action", "object_type")
-    search_fields = ("username", "object_repr", "object_id", "reason", "request_id")
+    search_fields = ("username", "object_repr", "reason", "request_id")
     date_hierarchy = "at"
-    readonly_fields = ("at", "user", "username", "unit", "action", "object_type", "object_id", "object_repr",
+    readonly_fields = ("at", "user", "username", "actor_unit", "action", "object_type", "object_id", "object_repr",
+                       "related_object_type", "related_object_id", "object_unit",
                        "before_json", "after_json", "reason", "request_id", "ip", "history")
     exclude = ("before", "after")
 
@@ -35,7 +37,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("对象历史"))
     def history(self, obj):
-        return format_html('<a href="{}">{}</a>', history_url(obj.object_type, obj.object_id), _("查看该对象的全部记录"))
+        if obj.object_id is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', history_url(obj.object_type_name, obj.object_id),
+                           _("查看该对象的全部记录"))
 
     def has_add_permission(self, request):
         return False

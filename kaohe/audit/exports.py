@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,23 +17,24 @@ MAX_ROWS = 100_000
 
 
 def _headers() -> list[str]:
-    return [_("时间"), _("用户"), _("单位"), _("操作"), _("对象类型"), _("对象编号"), _("对象"),
-            _("修改前"), _("修改后"), _("原因"), _("请求编号"), _("IP地址")]
+    return [_("时间"), _("用户"), _("操作人单位"), _("操作"), _("对象类型"), _("对象编号"), _("对象"),
+            _("所属单位"), _("修改前"), _("修改后"), _("原因"), _("请求编号"), _("IP地址")]
 
 
 def _rows(queryset):
-    labels: dict[str, str] = {}
-    for e in queryset.select_related("unit")[:MAX_ROWS].iterator(chunk_size=2000):
-        if e.object_type not in labels:
-            labels[e.object_type] = object_type_label(e.object_type)
+    labels: dict[int | None, str] = {None: ""}
+    for e in queryset.select_related("actor_unit", "object_unit")[:MAX_ROWS].iterator(chunk_size=2000):
+        if e.object_type_id not in labels:
+            labels[e.object_type_id] = object_type_label(ContentType.objects.get_for_id(e.object_type_id))
         yield [
             timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
             e.username,
-            e.unit.name if e.unit_id else "",
+            e.actor_unit.name if e.actor_unit_id else "",
             e.get_action_display(),
-            labels[e.object_type],
-            e.object_id,
+            labels[e.object_type_id],
+            "" if e.object_id is None else str(e.object_id),
             e.object_repr,
+            e.object_unit.name if e.object_unit_id else "",
             "" if e.before is None else json.dumps(e.before, ensure_ascii=False),
             "" if e.after is None else json.dumps(e.after, ensure_ascii=False),
             e.reason,
@@ -57,7 +59,7 @@ def to_xlsx(queryset) -> bytes:
     book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_urls": False, "strings_to_formulas": False})
     sheet = book.add_worksheet(_("操作日志"))
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF6", "border": 1})
-    for col, (title, width) in enumerate(zip(_headers(), (20, 14, 18, 10, 14, 10, 28, 40, 40, 24, 34, 16),
+    for col, (title, width) in enumerate(zip(_headers(), (20, 14, 18, 10, 14, 10, 28, 18, 40, 40, 24, 34, 16),
                                              strict=True)):
         sheet.write(0, col, title, bold)
         sheet.set_column(col, col, width)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.audit.models import source_label
 from kaohe.audit.services import changes
 
 #: Keys services put into before/after that are not model fields.
@@ -16,14 +17,29 @@ EXTRA_LABELS = {
     "members": _("成员"),
     "rows": _("行数"),
     "created": _("新建"),
+    "source": _("来源"),
+    "values": _("数据项数"),
+    "year": _("年度"),
+    "version": _("方案版本"),
+    "period": _("考核期"),
+    "object_key": _("对象标识"),
 }
 
+#: Extra keys whose values are codes with a Chinese name.
+EXTRA_VALUES = {"source": source_label}
 
-def _model(object_type: str) -> type[models.Model] | None:
-    try:
-        return apps.get_model(object_type)
-    except (LookupError, ValueError):
+
+def _model(object_type_id: int | None) -> type[models.Model] | None:
+    if object_type_id is None:
         return None
+    return ContentType.objects.get_for_id(object_type_id).model_class()
+
+
+def _extra(key: str, old: Any, new: Any) -> tuple[str, Any, Any]:
+    show = EXTRA_VALUES.get(key)
+    if show is not None:
+        old, new = (show(v) if isinstance(v, str) else v for v in (old, new))
+    return str(EXTRA_LABELS.get(key, key)), old, new
 
 
 def describe(entries: list) -> dict[int, list[tuple[str, Any, Any]]]:
@@ -34,7 +50,7 @@ def describe(entries: list) -> dict[int, list[tuple[str, Any, Any]]]:
     wanted: dict[type[models.Model], set] = {}
     raw: dict[int, tuple[type[models.Model] | None, list]] = {}
     for entry in entries:
-        model = _model(entry.object_type)
+        model = _model(entry.object_type_id)
         rows = changes(entry.before, entry.after)
         raw[entry.pk] = (model, rows)
         if model is None:
@@ -51,14 +67,14 @@ def describe(entries: list) -> dict[int, list[tuple[str, Any, Any]]]:
     described: dict[int, list[tuple[str, Any, Any]]] = {}
     for entry_id, (model, rows) in raw.items():
         if model is None:
-            described[entry_id] = [(str(EXTRA_LABELS.get(k, k)), o, n) for k, o, n in rows]
+            described[entry_id] = [_extra(k, o, n) for k, o, n in rows]
             continue
         by_attname = {f.attname: f for f in model._meta.concrete_fields}
         out = []
         for key, old, new in rows:
             field = by_attname.get(key)
             if field is None:
-                out.append((str(EXTRA_LABELS.get(key, key)), old, new))
+                out.append(_extra(key, old, new))
                 continue
             label = str(field.verbose_name)
 

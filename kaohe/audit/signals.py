@@ -21,7 +21,7 @@ def record_login(sender, request, user, **kwargs) -> None:
 def record_failed_login(sender, credentials, request=None, **kwargs) -> None:
     """A wrong password is worth a line too (repeated failures from one address show up)."""
     username = str((credentials or {}).get("username", ""))[:150]
-    record(AuditAction.OTHER, None, object_type="auth.user", object_id="", object_repr=username,
+    record(AuditAction.OTHER, None, object_type="auth.user", object_repr=username,
            reason="登录失败")  # stored data stays in the source language
 
 

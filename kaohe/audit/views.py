@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,8 +23,10 @@ PAGE_SIZE = 50
 def log(request):
     require(request.user, "audit.view")
     entries = visible_entries(request.user)
-    types = sorted(entries.order_by().values_list("object_type", flat=True).distinct())
-    form = AuditFilterForm(request.GET or None, object_types=[(t, object_type_label(t)) for t in types])
+    type_ids = entries.order_by().exclude(object_type=None).values_list("object_type", flat=True).distinct()
+    types = sorted((ContentType.objects.get_for_id(pk) for pk in type_ids), key=lambda ct: (ct.app_label, ct.model))
+    form = AuditFilterForm(request.GET or None,
+                           object_types=[(f"{t.app_label}.{t.model}", object_type_label(t)) for t in types])
     if form.is_bound and form.is_valid():
         entries = form.filter(entries)
     elif form.is_bound:
@@ -38,15 +41,15 @@ def log(request):
             body, content_type = exports.to_csv(entries), "text/csv; charset=utf-8"
         return attachment(body, f"kaohe-audit-{stamp}.{export}", content_type)
 
-    page = Paginator(entries.select_related("unit"), PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = {t: object_type_label(t) for t in types}
+    page = Paginator(entries.select_related("actor_unit", "object_unit"), PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = {t.pk: object_type_label(t) for t in types}
     described = describe(list(page.object_list))
     rows = [
         {
             "entry": e,
-            "type_label": labels.get(e.object_type, e.object_type),
+            "type_label": labels.get(e.object_type_id, ""),
             "changes": described[e.pk],
-            "history": history_url(e.object_type, e.object_id) if e.object_id else "",
+            "history": history_url(e.object_type_name, e.object_id) if e.object_id is not None else "",
         }
         for e in page.object_list
     ]

@@ -254,10 +254,9 @@ def _load_units(ctx: DemoContext) -> OrgUnit:
         UnitPlacement.objects.bulk_create([
             UnitPlacement(unit=u, parent_id=u.parent_id, kind=u.kind, valid_from=EPOCH) for u in new
         ])
-    announce("import", city, object_type="orgs.orgunit", object_id="demo",
-        object_repr="示范市演示单位", after={"created": [r["code"] for r in missing]},
-        reason="演示数据 (kaohe demo)",
-    )
+    announce("import", None, object_type="orgs.orgunit", parent=city, unit=city,
+             object_repr="示范市演示单位", after={"created": [r["code"] for r in missing]},
+             reason="演示数据 (kaohe demo)")
     ctx.log(f"  orgs: {len(missing)} units created")
     return city
 

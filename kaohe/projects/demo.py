@@ -220,7 +220,7 @@ def load(ctx) -> None:
             refreshed, ["stage", "planned_start", "actual_start", "planned_completion", "actual_completion", "actual_stats"]
         )
         record(
-            AuditAction.IMPORT, object_type="projects.project", object_id="demo",
+            AuditAction.IMPORT, object_type=Project,
             object_repr=f"演示数据：{len(projects)}个重大项目",
             after={"projects": len(projects), "reports": len(reports), "problems": len(problems)},
             reason="kaohe demo",

@@ -251,8 +251,7 @@ def import_projects(data: bytes, *, user=None, allowed_unit_ids: set[int] | None
                 updated += 1
         record(
             AuditAction.IMPORT,
-            object_type="projects.project",
-            object_id="import",
+            object_type=Project,
             object_repr=f"Excel导入{created + updated}个项目",
             after={"created": created, "updated": updated, "codes": [c["code"] for _, c in parsed][:1000]},
             user=user,

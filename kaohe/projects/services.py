@@ -108,7 +108,8 @@ def set_milestone(
         milestone.save()
         refresh_stage_fields(project)
         project.save()
-        record(AuditAction.UPDATE, milestone, before=before, after=snapshot(milestone), user=user)
+        record(AuditAction.UPDATE, milestone, before=before, after=snapshot(milestone), user=user, parent=project,
+               unit=project.unit_id)
     return milestone
 
 
@@ -194,6 +195,8 @@ def submit_report(
             before=before,
             after=snapshot(report),
             user=user,
+            parent=project,
+            unit=project.unit_id,
         )
     return report
 
@@ -212,6 +215,8 @@ def confirm_report(report: MonthlyReport, *, user=None, accept: bool = True, rea
         after=snapshot(report),
         user=user,
         reason=reason,
+        parent=report.project,
+        unit=report.project.unit_id,
     )
     return report
 
@@ -235,7 +240,7 @@ def raise_problem(
         assigned_unit=assigned_unit or project.unit,
         due_at=now + dt.timedelta(hours=config.get("problem_due_hours")),
     )
-    record(AuditAction.CREATE, problem, after=snapshot(problem), user=user)
+    record(AuditAction.CREATE, problem, after=snapshot(problem), user=user, parent=project, unit=project.unit_id)
     return problem
 
 
@@ -251,7 +256,8 @@ def resolve_problem(problem: Problem, resolution: str, *, user=None, now: dt.dat
     problem.resolved_at = now or timezone.now()
     problem.resolved_by = user
     problem.save()
-    record(AuditAction.UPDATE, problem, before=before, after=snapshot(problem), user=user, reason="办结")
+    record(AuditAction.UPDATE, problem, before=before, after=snapshot(problem), user=user, reason="办结",
+           parent=problem.project, unit=problem.project.unit_id)
     return problem
 
 
@@ -274,6 +280,8 @@ def confirm_problem(problem: Problem, *, user=None, accept: bool = True, reason:
         after=snapshot(problem),
         user=user,
         reason=reason,
+        parent=problem.project,
+        unit=problem.project.unit_id,
     )
     return problem
 
@@ -294,8 +302,7 @@ def escalate_overdue_problems(now: dt.datetime | None = None) -> int:
     if changed:
         record(
             AuditAction.UPDATE,
-            object_type="projects.problem",
-            object_id="batch",
+            object_type=Problem,
             object_repr=f"{len(changed)}个逾期问题升级",
             before={str(pk): old for pk, old, _ in changed},
             after={str(pk): new for pk, _, new in changed},
@@ -385,8 +392,7 @@ def run_warnings(today: dt.date, *, user=None) -> dict[str, int]:
     counts["actions"] = len(items)
     record(
         AuditAction.OTHER,
-        object_type="projects.projectwarning",
-        object_id=today.isoformat(),
+        object_type=ProjectWarning,
         object_repr=f"{today} 项目预警",
         after={"counts": counts, "changed": {k: v[:500] for k, v in changed.items()}},
         reason="每日预警计算",

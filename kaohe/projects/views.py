@@ -22,7 +22,7 @@ from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.audit.models import AuditEntry
+from kaohe.audit.services import changes_under
 from kaohe.lib.exports import DOCX_TYPE as DOCX
 from kaohe.lib.exports import XLSX_TYPE as XLSX
 from kaohe.lib.exports import attachment
@@ -377,15 +377,8 @@ def _schedule_chart(project: Project, reports: list[MonthlyReport]) -> dict:
 
 
 def _history(project: Project):
-    report_ids = [str(pk) for pk in project.reports.values_list("pk", flat=True)]
-    problem_ids = [str(pk) for pk in project.problems.values_list("pk", flat=True)]
-    milestone_ids = [str(pk) for pk in project.milestones.values_list("pk", flat=True)]
-    return AuditEntry.objects.filter(
-        Q(object_type="projects.project", object_id=str(project.pk))
-        | Q(object_type="projects.monthlyreport", object_id__in=report_ids)
-        | Q(object_type="projects.problem", object_id__in=problem_ids)
-        | Q(object_type="projects.milestone", object_id__in=milestone_ids)
-    ).order_by("-at", "-id")[:50]
+    """The project's change log: the project, its reports, problems and milestones (one query)."""
+    return changes_under(project).order_by("-at", "-id")[:50]
 
 
 @login_required

@@ -356,7 +356,7 @@ def grant_first_prizes(run: ScoringRun, user=None, *, by: str = "tier", count: i
               status=AwardStatus.APPROVED, decided_by=actor, decided_at=timezone.now())
         for t in chosen
     ])
-    record(AuditAction.CREATE, None, object_type="results.award", object_id=f"{run.year}/first_prize",
+    record(AuditAction.CREATE, None, object_type=Award, parent=run,
            object_repr=_("%(year)s年度综合考核一等奖") % {"year": run.year},
            after={"units": [t.unit_code for t in chosen], "by": by, "count": count}, user=actor)
     return awards

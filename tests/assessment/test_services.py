@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from kaohe.assessment import services, signals
-from kaohe.assessment.models import DataValue, SubmissionStatus, Target, VersionStatus
+from kaohe.assessment.models import (
+    DataValue,
+    Submission,
+    SubmissionStatus,
+    Target,
+    ValueChange,
+    VersionStatus,
+)
 from kaohe.audit.models import AuditEntry
 from tests.assessment.factories import adopted_version, periods, put
 
@@ -41,9 +48,16 @@ def test_saving_values_stores_them_with_revision_and_one_audit_entry(setup):
     assert result.ok and result.saved == 2
     row = DataValue.objects.get(unit=w.district_a, indicator="fai", period=months[3])
     assert row.value == Decimal("120.5") and row.revision == 1 and row.kind == "ytd"
-    entry = AuditEntry.objects.get(object_type="assessment.datavalue")
+    entry = AuditEntry.objects.of_type("assessment.datavalue").get()
     assert entry.username == "submitter"
-    assert sorted(r[2] for r in entry.after["rows"]) == ["120.5", "98"]
+    # One entry per responsible unit's submission (its parent); one value-change row per cell.
+    sub = Submission.objects.get(version=version, period=months[3], responsible_unit=entry.object_unit)
+    assert (entry.related_object_type.model, entry.related_object_id, entry.object_id) == ("submission", sub.pk, None)
+    assert entry.after == {"source": "grid", "values": 2, "version": version.pk, "period": months[3].pk}
+    assert "（网格填报）" in entry.object_repr and "(grid)" not in entry.object_repr
+    changes = ValueChange.objects.filter(entry=entry).order_by("unit__code")
+    assert [(c.unit_id, c.old, c.new, c.revision, c.source) for c in changes] == [
+        (w.district_a.pk, None, Decimal("120.5"), 1, "grid"), (w.district_b.pk, None, Decimal("98"), 1, "grid")]
 
 
 def test_a_stale_revision_is_a_conflict_and_the_loser_sees_both_values(setup):
@@ -202,12 +216,23 @@ def test_the_bulk_path_keeps_awkward_text_intact(setup, monkeypatch):
     assert row.explanation == "含\t制表符\\与\n换行" and row.value == Decimal("0.000000")
 
 
-def test_large_batches_are_audited_as_tsv_and_the_history_still_reads_them(setup, monkeypatch):
+def test_large_batches_write_their_value_changes_in_bulk_and_the_history_reads_them(setup, monkeypatch):
+    """On PostgreSQL the value-change rows go in by COPY, on SQLite by bulk_create."""
     w, version, months = setup
-    monkeypatch.setattr(services, "AUDIT_TSV_FROM", 1)
+    monkeypatch.setattr(services, "COPY_THRESHOLD", 1)
     put(w, version, months[3], {("C-A", "fai"): "10", ("C-B", "fai"): "20"})
     put(w, version, months[3], {("C-A", "fai"): "12"})
-    entry = AuditEntry.objects.filter(object_type="assessment.datavalue").order_by("id").first()
-    assert entry.after["rows_tsv"].splitlines() == [f"{w.district_a.pk}\tfai\t10\t1", f"{w.district_b.pk}\tfai\t20\t1"]
+    assert ValueChange.objects.count() == 3  # 2 new cells, then 1 changed
     history = services.value_history(version, months[3], w.district_a.pk, "fai")
-    assert [(h["before"], h["after"], h["revision"]) for h in history] == [("10", "12", 2), (None, "10", 1)]
+    assert [(h["before"], h["after"], h["revision"], h["source"]) for h in history] == [
+        ("10", "12", 2, "网格填报"), (None, "10", 1, "网格填报")]
+
+
+def test_a_cells_history_is_one_query(setup, django_assert_num_queries):
+    w, version, months = setup
+    put(w, version, months[3], {("C-A", "fai"): "10"})
+    put(w, version, months[3], {("C-A", "fai"): "11"})
+    put(w, version, months[3], {("C-A", "fai"): "12"})
+    with django_assert_num_queries(1):
+        history = services.value_history(version, months[3], w.district_a.pk, "fai")
+    assert [h["after"] for h in history] == ["12", "11", "10"]

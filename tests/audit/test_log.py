@@ -38,8 +38,10 @@ def test_an_entry_carries_who_what_before_after_reason_request_id_and_ip(org_wor
     finally:
         current.reset(token)
     entry.refresh_from_db()
-    assert (entry.username, entry.unit, entry.action) == ("office", org_world.city, "update")
-    assert (entry.object_type, entry.object_id, entry.object_repr) == ("orgs.orgunit", str(unit.pk), "甲新区")
+    # The actor (the city office) and the object's unit (the district itself) are both kept.
+    assert (entry.username, entry.actor_unit, entry.object_unit, entry.action) == (
+        "office", org_world.city, unit, "update")
+    assert (entry.object_type_name, entry.object_id, entry.object_repr) == ("orgs.orgunit", unit.pk, "甲新区")
     assert (entry.before["name"], entry.after["name"]) == ("甲区", "甲新区")
     assert (entry.reason, entry.request_id, entry.ip) == ("区划更名", "req-123", "10.1.2.3")
 
@@ -50,14 +52,14 @@ def test_a_change_through_a_web_request_is_stamped_with_its_request_id_and_ip(or
     client.post(reverse("login"), {"username": "office", "password": f.PASSWORD},
                 HTTP_X_REQUEST_ID="abc-1", REMOTE_ADDR="192.0.2.7")
     entry = AuditEntry.objects.get(action="login")
-    assert (entry.username, entry.request_id, entry.ip, entry.unit) == ("office", "abc-1", "192.0.2.7", org_world.city)
+    assert (entry.username, entry.request_id, entry.ip, entry.actor_unit) == ("office", "abc-1", "192.0.2.7", org_world.city)
 
 
 def test_a_wrong_password_is_recorded_as_a_failed_sign_in_without_the_password(org_world, client_for):
     client_for(None).post(reverse("login"), {"username": "office", "password": "wrong-secret"},
                           REMOTE_ADDR="198.51.100.4")
     assert not AuditEntry.objects.filter(action="login").exists()
-    entry = AuditEntry.objects.get(action="other", object_type="auth.user")
+    entry = AuditEntry.objects.get(action="other", object_type__app_label="auth", object_type__model="user")
     assert (entry.object_repr, entry.reason, entry.ip, entry.user) == ("office", "登录失败", "198.51.100.4", None)
     assert "wrong-secret" not in str(entry.before) + str(entry.after) + entry.reason
 
@@ -110,7 +112,7 @@ def test_a_district_office_reads_only_its_districts_entries(org_world, client_fo
 def trail(org_world):
     update_unit(org_world.district_a, name="甲新区", user=org_world.office, reason="更名一")
     update_unit(org_world.district_b, name="乙新区", user=org_world.leader, reason="更名二")
-    record("import", None, object_type="assessment.datavalue", object_id="batch-1", user=org_world.submitter,
+    record("import", None, object_type="assessment.datavalue", user=org_world.submitter,
            after={"rows": 12}, reason="月度导入")
     return org_world
 
@@ -159,7 +161,7 @@ def test_a_reversed_date_range_is_explained(trail, client_for):
 
 
 def test_the_page_is_paginated_by_fifty(org_world, client_for):
-    AuditEntry.objects.bulk_create([AuditEntry(action="other", object_type="x.y", object_id=str(i)) for i in range(120)])
+    AuditEntry.objects.bulk_create([AuditEntry(action="other", object_id=i) for i in range(120)])
     client = client_for(org_world.office)  # signing in adds one entry
     first = client.get(URL).content.decode()
     assert "共 121 条，第 1 / 3 页" in first
@@ -171,9 +173,10 @@ def test_the_excel_export_has_a_header_and_one_row_per_filtered_entry(trail, cli
     assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("时间", "用户", "单位", "操作")
-    assert len(rows) == 2 and rows[1][1] == "office" and rows[1][9] == "更名一"
-    assert '"name": "甲新区"' in rows[1][8]
+    assert rows[0][:4] == ("时间", "用户", "操作人单位", "操作")
+    assert rows[0][7] == "所属单位" and rows[1][7] == "甲新区"
+    assert len(rows) == 2 and rows[1][1] == "office" and rows[1][10] == "更名一"
+    assert '"name": "甲新区"' in rows[1][9]
 
 
 def test_the_csv_export_opens_in_excel_with_chinese_intact(trail, client_for):
@@ -181,7 +184,7 @@ def test_the_csv_export_opens_in_excel_with_chinese_intact(trail, client_for):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][0] == "时间" and len(rows) == 2 and rows[1][3] == "导入" and rows[1][9] == "月度导入"
+    assert rows[0][0] == "时间" and len(rows) == 2 and rows[1][3] == "导入" and rows[1][10] == "月度导入"
 
 
 @pytest.mark.parametrize("who", ["leader", "assessed_a"])
@@ -204,3 +207,20 @@ def test_the_page_shows_field_labels_and_unit_names_instead_of_ids(org_world, cl
     page = client_for(org_world.office).get(history_url(town)).content.decode()
     assert f"甲区 (#{org_world.district_a.pk})" in page and f"乙区 (#{org_world.district_b.pk})" in page
     assert "上级单位" in page and "类型" in page and "街道" in page
+
+
+def test_a_value_batch_names_its_source_in_chinese_on_the_page(org_world, client_for):
+    record("import", None, object_type="assessment.datavalue", object_repr="2025年3月 数据 2 项（Excel导入）",
+           after={"source": "excel", "values": 2}, user=org_world.submitter)
+    main = client_for(org_world.office).get(URL).content.decode().split("<main")[1]
+    assert "Excel导入" in main and "数据项数" in main
+    assert "(excel)" not in main and ">excel<" not in main
+
+
+def test_an_objects_history_includes_the_objects_under_it(org_world, client_for):
+    # A town's entry names its district as parent: the district's history shows it.
+    town = org_world.towns_a[0]
+    record("update", town, parent=org_world.district_a, reason="下级的修改", user=org_world.office)
+    record("update", org_world.towns_b[0], parent=org_world.district_b, reason="别处的修改", user=org_world.office)
+    page = client_for(org_world.office).get(history_url(org_world.district_a)).content.decode()
+    assert "下级的修改" in page and "别处的修改" not in page

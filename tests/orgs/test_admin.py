@@ -55,7 +55,7 @@ def test_renaming_a_unit_in_the_admin_writes_an_audit_entry_with_the_reason(staf
     response = client_for(staff.office).post(reverse("admin:orgs_orgunit_change", args=[unit.pk]),
                                              form_data(unit, name="甲新区", audit_reason="更名"))
     assert response.status_code == 302
-    entry = AuditEntry.objects.filter(object_type="orgs.orgunit", object_id=str(unit.pk)).latest("id")
+    entry = AuditEntry.objects.of_type("orgs.orgunit").filter(object_id=unit.pk).latest("id")
     assert (entry.before["name"], entry.after["name"], entry.reason, entry.username) == ("甲区", "甲新区", "更名", "office")
 
 
@@ -69,7 +69,7 @@ def test_moving_a_unit_in_the_admin_needs_a_date_and_keeps_the_history(staff, cl
     assert done.status_code == 302
     town.refresh_from_db()
     assert town.parent == staff.district_b and parent_on(town, dt.date(2025, 6, 1)) == staff.district_a
-    entry = AuditEntry.objects.filter(object_id=str(town.pk)).latest("id")
+    entry = AuditEntry.objects.filter(object_id=town.pk).latest("id")
     assert entry.after["parent_id"] == staff.district_b.pk and entry.reason == "区划调整"
 
 
@@ -86,7 +86,7 @@ def test_adding_a_unit_in_the_admin_opens_its_history_and_logs_it(staff, client_
     assert client_for(staff.office).post(reverse("admin:orgs_orgunit_add"), data).status_code == 302
     unit = OrgUnit.objects.get(code="C-A-09")
     assert unit.placements.count() == 1
-    assert AuditEntry.objects.get(object_id=str(unit.pk), action="create").reason == "新设"
+    assert AuditEntry.objects.get(object_id=unit.pk, action="create").reason == "新设"
 
 
 def test_changing_peer_group_members_in_the_admin_is_logged(staff, client_for):
@@ -96,7 +96,7 @@ def test_changing_peer_group_members_in_the_admin_is_logged(staff, client_for):
         "members": [staff.district_a.pk],
     })
     assert list(PeerGroup.objects.get(pk=group.pk).members.all()) == [staff.district_a]
-    entry = AuditEntry.objects.filter(object_type="orgs.peergroup").latest("id")
+    entry = AuditEntry.objects.of_type("orgs.peergroup").latest("id")
     assert len(entry.before["members"]) == 2 and entry.after["members"] == [staff.district_a.pk]
 
 

@@ -25,7 +25,7 @@ def test_creating_a_unit_opens_its_first_placement_and_logs_it(org_world):
     unit = create_unit(code="C-A-03", name="甲三街道", kind=UnitKind.STREET, parent=org_world.district_a,
                        user=org_world.office, reason="新设街道")
     assert unit.placements.get().parent == org_world.district_a
-    entry = AuditEntry.objects.get(object_type="orgs.orgunit", object_id=str(unit.pk))
+    entry = AuditEntry.objects.of_type("orgs.orgunit").get(object_id=unit.pk)
     assert (entry.action, entry.username, entry.reason) == ("create", "office", "新设街道")
     assert entry.after["code"] == "C-A-03" and entry.before is None
 
@@ -42,7 +42,7 @@ def test_an_unknown_kind_is_refused(org_world):
 
 def test_updating_a_name_logs_before_and_after(org_world):
     update_unit(org_world.district_a, name="甲新区", user=org_world.office, reason="更名")
-    entry = AuditEntry.objects.filter(object_id=str(org_world.district_a.pk)).latest("id")
+    entry = AuditEntry.objects.filter(object_id=org_world.district_a.pk).latest("id")
     assert (entry.before["name"], entry.after["name"], entry.reason) == ("甲区", "甲新区", "更名")
 
 
@@ -67,7 +67,7 @@ def test_a_move_closes_the_old_placement_the_day_before(org_world):
     assert old.parent == org_world.district_a and old.kind == UnitKind.TOWN
     assert old.valid_to == dt.date(2025, 12, 31)
     assert parent_on(town, dt.date(2026, 1, 1)) == org_world.district_b
-    entry = AuditEntry.objects.filter(object_id=str(town.pk)).latest("id")
+    entry = AuditEntry.objects.filter(object_id=town.pk).latest("id")
     assert entry.before["parent_id"] == org_world.district_a.pk
     assert entry.after["parent_id"] == org_world.district_b.pk
     assert entry.after["valid_from"] == "2026-01-01" and entry.reason == "区划调整"
@@ -100,6 +100,6 @@ def test_saving_a_peer_group_twice_logs_the_member_change(org_world):
     group = save_peer_group(year=2026, code="ZCQ", name="主城区", members=[org_world.district_a])
     save_peer_group(year=2026, code="ZCQ", name="主城区", members=[org_world.district_a, org_world.district_b])
     assert PeerGroup.objects.get(pk=group.pk).members.count() == 2
-    entry = AuditEntry.objects.filter(object_type="orgs.peergroup", action="update").get()
+    entry = AuditEntry.objects.of_type("orgs.peergroup").filter(action="update").get()
     assert entry.before["members"] == [org_world.district_a.pk]
     assert sorted(entry.after["members"]) == sorted([org_world.district_a.pk, org_world.district_b.pk])

@@ -50,7 +50,7 @@ def test_a_good_file_creates_projects_with_their_milestones_and_one_import_audit
     assert p.unit == org_world.district_a and p.total_investment == Decimal("150000")
     assert p.ptype == "industry" and p.level == "city"
     assert (p.planned_start, p.actual_start, p.stage.code) == (dt.date(2026, 3, 1), dt.date(2026, 3, 5), "started")
-    assert AuditEntry.objects.filter(action="import", object_type="projects.project").count() == 1
+    assert AuditEntry.objects.of_type("projects.project").filter(action="import").count() == 1
 
 
 def test_bad_rows_are_all_named_and_nothing_is_saved(org_world):

@@ -31,7 +31,7 @@ def test_milestones_set_the_current_stage_and_the_start_dates(world):
     project.refresh_from_db()
     assert project.stage.code == "started"
     assert (project.planned_start, project.actual_start) == (D(2026, 3, 1), D(2026, 3, 5))
-    assert AuditEntry.objects.filter(object_type="projects.milestone").exists()
+    assert AuditEntry.objects.of_type("projects.milestone").exists()
 
 
 def test_a_monthly_report_derives_the_year_to_date_total_and_later_months_follow(world):
@@ -91,7 +91,7 @@ def test_an_overdue_problem_goes_to_the_leader_then_to_the_city_leader(world):
     assert services.escalate_overdue_problems(raised + dt.timedelta(hours=72)) == 1
     problem.refresh_from_db()
     assert problem.escalation == 2
-    assert AuditEntry.objects.filter(object_type="projects.problem", reason="逾期升级").count() == 2
+    assert AuditEntry.objects.of_type("projects.problem").filter(reason="逾期升级").count() == 2
 
 
 def test_a_problem_is_closed_only_after_resolution_and_confirmation(world):
@@ -106,7 +106,7 @@ def test_a_problem_is_closed_only_after_resolution_and_confirmation(world):
     services.resolve_problem(problem, "批复已下达", user=world.assessed_a)
     services.confirm_problem(problem, user=world.assessed_a)
     assert problem.status == ProblemStatus.CLOSED
-    actions = list(AuditEntry.objects.filter(object_type="projects.problem").values_list("action", flat=True))
+    actions = list(AuditEntry.objects.of_type("projects.problem").values_list("action", flat=True))
     assert sorted(actions) == sorted(["create", "update", "return", "update", "approve"])
 
 
@@ -175,3 +175,29 @@ def test_the_daily_task_runs_the_warnings_and_the_problem_escalation(world):
     assert result.return_value["red"] == 1
     assert "problems_escalated" in result.return_value
     assert ProjectWarning.objects.filter(date=D(2026, 11, 10)).count() == 1
+
+
+# ---- the change log ------------------------------------------------------------------------
+
+
+def test_every_change_to_a_project_and_its_reports_and_problems_is_one_query(world, django_assert_num_queries):
+    from kaohe.audit.services import changes_under
+
+    project = ProjectFactory(unit=world.district_a)
+    other = ProjectFactory(unit=world.district_b)
+    services.update_project(project, {"name": "新名称"}, user=world.office, reason="更名")
+    report = services.submit_report(project, 2026, 1, 100, user=world.assessed_a)
+    services.confirm_report(report, user=world.office)
+    problem = services.raise_problem(project, "用地未批", user=world.office)
+    services.submit_report(other, 2026, 1, 5, user=world.assessed_b)  # another project's: not in the history
+    with django_assert_num_queries(1):
+        entries = list(changes_under(project))
+    # create and update the project, submit and confirm its report, raise a problem: 5 entries
+    assert [(e.object_type_name, e.action) for e in reversed(entries)] == [
+        ("projects.project", "create"), ("projects.project", "update"), ("projects.monthlyreport", "submit"), ("projects.monthlyreport", "approve"),
+        ("projects.problem", "create")]
+    child = entries[0]
+    assert (child.object_id, child.related_object_id, child.object_unit) == (problem.pk, project.pk, world.district_a)
+    # The report's unit is the project's unit, whoever acted (the city office confirmed it).
+    confirm = entries[1]
+    assert (confirm.object_unit, confirm.actor_unit) == (world.district_a, world.city)
