@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kaohe",
     "kaohe.orgs",
     "kaohe.audit",
+    "kaohe.notifications",
     "kaohe.assessment",
     "kaohe.results",
     "kaohe.projects",
@@ -216,6 +217,24 @@ TASKS = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("KAOHE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200_000
+
+# Notifications (站内通知) also go out by email. Development and the demo print them on the
+# console; production sends through SMTP (KAOHE_EMAIL_HOST …). KAOHE_NOTIFY_EMAIL=false
+# keeps them in the inbox only. Links in emails start with KAOHE_SITE_URL.
+EMAIL_BACKEND = envstr(
+    "KAOHE_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = envstr("KAOHE_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("KAOHE_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = envstr("KAOHE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envstr("KAOHE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("KAOHE_EMAIL_TLS", False)
+EMAIL_TIMEOUT = envint("KAOHE_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = envstr("KAOHE_EMAIL_FROM", "kaohe@localhost")
+EMAIL_SUBJECT_PREFIX = envstr("KAOHE_EMAIL_SUBJECT_PREFIX", "【考核】")
+KAOHE_NOTIFY_EMAIL = envbool("KAOHE_NOTIFY_EMAIL", True)
+KAOHE_SITE_URL = envstr("KAOHE_SITE_URL", "http://127.0.0.1:8000")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("kaohe.api.urls")),
     path("audit/", include("kaohe.audit.urls")),
+    path("notifications/", include("kaohe.notifications.urls")),
     path("orgs/", include("kaohe.orgs.urls")),
     path("", include("kaohe.web.urls")),
 ]

@@ -26,3 +26,6 @@ api.add_router("/orgs/", orgs_router, auth=API_AUTH)
 from kaohe.audit.api import router as audit_router  # noqa: E402
 
 api.add_router("/audit/", audit_router, auth=API_AUTH)
+from kaohe.notifications.api import router as notifications_router  # noqa: E402
+
+api.add_router("/notifications/", notifications_router, auth=API_AUTH)  # each user's own inbox

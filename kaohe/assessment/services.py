@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,8 @@ from kaohe.engine.platform import upgrade_legacy
 from kaohe.lib.numbers import plain
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.lib.periods import PeriodKind as Kind
+from kaohe.notifications.models import NotificationKind
+from kaohe.notifications.services import notify, people, source_language
 from kaohe.orgs.models import OrgUnit, Role
 
 # ---- periods ------------------------------------------------------------------------------------
@@ -634,9 +637,17 @@ def lock_period(version: SchemeVersion, period: Period, *, user=None) -> int:
 
 @transaction.atomic
 def remind(sub: Submission, *, user=None, message: str = "") -> Reminder:
-    message = message or _("请于 %(d)s 前完成 %(p)s 数据报送。") % {"d": sub.period.deadline, "p": sub.period.label}
+    """催报: record the reminder and put it in the inbox of the responsible unit's submitters
+    (everyone in the unit if it has none), by email too."""
+    with source_language():
+        message = message or _("请于 %(d)s 前完成 %(p)s 数据报送。") % {"d": sub.period.deadline, "p": sub.period.label}
+        title = _("催报：%(p)s %(s)s数据") % {"p": sub.period.label, "s": sub.version.scheme.name}
     reminder = Reminder.objects.create(submission=sub, message=message, sent_by=user)
-    record(AuditAction.OTHER, reminder, after={"message": message, "responsible_unit": sub.responsible_unit_id}, user=user)
+    record(AuditAction.OTHER, reminder, after={"message": message, "responsible_unit": sub.responsible_unit_id},
+           user=user, parent=sub, unit=sub.responsible_unit_id)
+    notify(people(sub.responsible_unit, Role.SUBMITTER) or sub.responsible_unit, NotificationKind.REMINDER, title,
+           message, link=reverse("assessment:grid", args=[sub.version_id, sub.period_id, sub.responsible_unit_id]),
+           obj=sub)
     return reminder
 
 

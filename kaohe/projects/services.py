@@ -12,11 +12,15 @@ from typing import Any
 import polars as pl
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
+from kaohe.notifications.models import NotificationKind
+from kaohe.notifications.services import notify, people
+from kaohe.orgs.models import OrgUnit, Person, Role
 from kaohe.projects import config
 from kaohe.projects import warnings as rules_mod
 from kaohe.projects.models import (
@@ -241,6 +245,9 @@ def raise_problem(
         due_at=now + dt.timedelta(hours=config.get("problem_due_hours")),
     )
     record(AuditAction.CREATE, problem, after=snapshot(problem), user=user, parent=project, unit=project.unit_id)
+    notify(problem.assigned_unit, NotificationKind.PROBLEM, f"新问题待办：{problem.title}",
+           f"{project.name}：{problem.title}。请于{timezone.localtime(problem.due_at):%Y-%m-%d %H:%M}前办结（事不过夜）。",
+           link=reverse("projects:detail", args=[project.pk]), obj=problem)
     return problem
 
 
@@ -292,13 +299,20 @@ def escalate_overdue_problems(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     city_after = dt.timedelta(hours=config.get("problem_escalate_city_hours"))
     changed = []
-    for problem in Problem.objects.filter(status=ProblemStatus.OPEN, due_at__lt=now, escalation__lt=2):
+    overdue = Problem.objects.filter(status=ProblemStatus.OPEN, due_at__lt=now, escalation__lt=2)
+    for problem in overdue.select_related("project", "project__unit"):
         level = 2 if now - problem.due_at >= city_after else 1
         if level > problem.escalation:
             changed.append((problem.pk, problem.escalation, level))
             problem.escalation = level
             problem.escalated_at = now
             problem.save(update_fields=["escalation", "escalated_at"])
+            # Level 1: the leaders of the project's unit; level 2: the city's leaders.
+            unit = problem.project.unit if level == 1 else _top(problem.project.unit)
+            notify(people(unit, Role.LEADER), NotificationKind.PROBLEM, f"问题逾期未办结：{problem.title}",
+                   f"{problem.project.name}：{problem.title}，办结时限{timezone.localtime(problem.due_at):%Y-%m-%d %H:%M}，"
+                   f"已逾期，升级至{'市级领导' if level == 2 else '责任领导'}督办。",
+                   link=reverse("projects:detail", args=[problem.project_id]), obj=problem)
     if changed:
         record(
             AuditAction.UPDATE,
@@ -312,6 +326,38 @@ def escalate_overdue_problems(now: dt.datetime | None = None) -> int:
 
 
 # ---- warnings ----------------------------------------------------------------------------
+
+
+def _top(unit: OrgUnit) -> OrgUnit:
+    while unit.parent_id is not None:
+        unit = unit.parent
+    return unit
+
+
+def _tell_escalations(today: dt.date, items: list[ActionItem]) -> None:
+    """One digest per person of the day's escalation list: the owner unit's people, the
+    unit's leaders (挂包领导), the city's leaders (分管市领导) — each told once, every
+    project that concerns them listed (red first)."""
+    if not items:
+        return
+    projects = {p.pk: p for p in Project.objects.filter(pk__in={i.project_id for i in items}).select_related("unit")}
+    addressees: dict[tuple[str, int], list[Person]] = {}
+    digests: dict[int, tuple[Person, dict[int, ActionItem]]] = {}
+    for item in items:
+        unit = projects[item.project_id].unit
+        key = (item.target, unit.pk if item.target != "city_leader" else _top(unit).pk)
+        if key not in addressees:
+            addressees[key] = people(key[1]) if item.target == "owner_unit" else people(key[1], Role.LEADER)
+        for person in addressees[key]:
+            _person, by_project = digests.setdefault(person.user_id, (person, {}))
+            by_project.setdefault(item.project_id, item)
+    level_name = {"red": "红色", "yellow": "黄色"}
+    for _user_id, (person, by_project) in sorted(digests.items()):
+        listed = sorted(by_project.values(), key=lambda i: (i.level != "red", projects[i.project_id].name))
+        lines = [f"{projects[i.project_id].name}：{level_name.get(i.level, i.level)}预警，请于{i.due_on:%Y-%m-%d}前督办"
+                 for i in listed]
+        notify(person, NotificationKind.WARNING, f"{today:%Y-%m-%d} 项目预警：{len(listed)}个项目需督办",
+               "\n".join(lines), link=reverse("projects:board"))
 
 
 def warning_inputs(today: dt.date, projects=None) -> pl.DataFrame:
@@ -374,6 +420,7 @@ def run_warnings(today: dt.date, *, user=None) -> dict[str, int]:
     for level, ids in changed.items():
         Project.objects.filter(pk__in=ids).update(warning_level=level, warning_rank=WARNING_RANK[level])
     actions = rules_mod.escalations(result, previous_month_levels(today), today, rules)
+    already = set(ActionItem.objects.filter(date=today).values_list("project_id", "target"))  # a re-run tells nobody twice
     ActionItem.objects.filter(date=today, done_at__isnull=True).delete()
     info = {
         pid: (unit, leader)
@@ -387,6 +434,7 @@ def run_warnings(today: dt.date, *, user=None) -> dict[str, int]:
         who = info[pid][addressee[target]] if target in addressee else "分管市领导"
         items.append(ActionItem(project_id=pid, date=today, level=level, target=target, addressee=who or "", due_on=due_on))
     ActionItem.objects.bulk_create(items, batch_size=2000, ignore_conflicts=True)
+    _tell_escalations(today, [i for i in items if (i.project_id, i.target) not in already])
     counts = {lvl: int((result["level"] == lvl).sum()) for lvl in ("green", "yellow", "red")}
     counts["changed"] = sum(len(v) for v in changed.values())
     counts["actions"] = len(items)

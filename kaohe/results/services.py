@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kaohe.assessment.models import DataValue, PeriodKind
 from kaohe.assessment.services import WorkflowError, correct_value
@@ -20,6 +21,8 @@ from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
 from kaohe.lib.numbers import number
+from kaohe.notifications.models import NotificationKind
+from kaohe.notifications.services import notify, source_language
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, is_reader, person_of, scoped_units
 from kaohe.results.models import (
@@ -30,7 +33,6 @@ from kaohe.results.models import (
     Award,
     AwardKind,
     AwardStatus,
-    Notification,
     Publication,
     Review,
     RunIndicator,
@@ -120,13 +122,6 @@ def latest_run(kind: str = PeriodKind.MONTH, scheme_code: str | None = None, own
     return qs.order_by("-year", "-number", "-id").first()
 
 
-# ---- notifications -----------------------------------------------------------------------
-
-
-def notify(unit: OrgUnit, message: str, link: str = "", user=None) -> Notification:
-    return Notification.objects.create(unit=unit, user=user, message=message[:500], link=link)
-
-
 # ---- publication -------------------------------------------------------------------------
 
 
@@ -161,12 +156,12 @@ def publish(
         published_by=user if user is not None and user.is_authenticated else None,
     )
     record(AuditAction.PUBLISH, pub, after=snapshot(pub), user=user if user is not None and user.is_authenticated else None)
-    unit_ids = set(RunTotal.objects.filter(run=run, unit__isnull=False).values_list("unit_id", flat=True))
-    Notification.objects.bulk_create(
-        [Notification(unit_id=uid, message=_("%(title)s已发布，公示期至%(end)s。") % {
-            "title": pub.title, "end": timezone.localtime(pub.notice_ends).strftime("%Y-%m-%d")}, link=f"/public/{pub.pk}/")
-         for uid in sorted(unit_ids)]
-    )
+    units = OrgUnit.objects.filter(pk__in=RunTotal.objects.filter(run=run, unit__isnull=False).values("unit_id"))
+    with source_language():
+        notify(list(units), NotificationKind.PUBLICATION, _("%(title)s已发布") % {"title": pub.title},
+               _("%(title)s已发布，公示期至%(end)s。如对本单位结果有异议，请在公示期内提出申诉。") % {
+                   "title": pub.title, "end": timezone.localtime(pub.notice_ends).strftime("%Y-%m-%d")},
+               link=f"/public/{pub.pk}/", obj=pub)
     return pub
 
 
@@ -263,9 +258,17 @@ def accept_appeal(
     original = appeal.publication
     publish(run, user, title=original.title + _("（更正）"), now=now, notice_ends=max(original.notice_ends, now),
             appeal_days=original.appeal_days)
-    notify(appeal.unit, _("您单位关于“%(ind)s”的申诉已采纳：%(resp)s") % {"ind": appeal.indicator, "resp": appeal.response},
-           link=f"/results/appeals/{appeal.pk}/", user=appeal.filed_by)
+    _tell_appellant(appeal, gettext_noop("申诉已采纳：%(ind)s"), gettext_noop("您单位关于“%(ind)s”的申诉已采纳：%(resp)s"))
     return run
+
+
+def _tell_appellant(appeal: Appeal, title: str, body: str) -> None:
+    """The one who filed the appeal is told (everyone in the unit if the filer is unknown);
+    ``title`` and ``body`` are untranslated (Chinese) message ids."""
+    with source_language():
+        values = {"ind": appeal.indicator, "resp": appeal.response}
+        notify(appeal.filed_by or appeal.unit, NotificationKind.APPEAL, _(title) % values, _(body) % values,
+               link=f"/results/appeals/{appeal.pk}/", obj=appeal)
 
 
 def _correct_source_data(run: ScoringRun, appeal: Appeal, value: float, user) -> None:
@@ -300,8 +303,8 @@ def reject_appeal(appeal: Appeal, user=None, *, response: str, now: dt.datetime 
     appeal.save()
     record(AuditAction.UPDATE, appeal, before=before, after=snapshot(appeal), reason=appeal.response,
            user=appeal.answered_by)
-    notify(appeal.unit, _("您单位关于“%(ind)s”的申诉未被采纳：%(resp)s") % {"ind": appeal.indicator, "resp": appeal.response},
-           link=f"/results/appeals/{appeal.pk}/", user=appeal.filed_by)
+    _tell_appellant(appeal, gettext_noop("申诉未被采纳：%(ind)s"),
+                    gettext_noop("您单位关于“%(ind)s”的申诉未被采纳：%(resp)s"))
     return appeal
 
 
@@ -393,6 +396,9 @@ def decide_award(award: Award, user, *, approve: bool, note: str = "") -> Award:
     record(AuditAction.APPROVE if approve else AuditAction.RETURN, award, before=before, after=snapshot(award),
            reason=award.decision_note, user=award.decided_by)
     if award.unit_id:
-        notify(award.unit, _("%(year)s年度%(kind)s提名%(res)s。") % {
-            "year": award.year, "kind": award.get_kind_display(), "res": _("已批准") if approve else _("未批准")})
+        with source_language():
+            text = _("%(year)s年度%(kind)s提名%(res)s。") % {
+                "year": award.year, "kind": award.get_kind_display(), "res": _("已批准") if approve else _("未批准")}
+            notify(award.unit, NotificationKind.AWARD, text, award.decision_note, link=f"/results/awards/?year={award.year}",
+                   obj=award)
     return award

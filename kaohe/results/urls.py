@@ -1,6 +1,7 @@
 """URLs of the results app (namespace ``results``), mounted at /results/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from kaohe.results import views
 
@@ -34,5 +35,7 @@ urlpatterns = [
     path("awards/", views.awards, name="awards"),
     path("awards/nominate/", views.award_nominate, name="award_nominate"),
     path("awards/<int:pk>/decide/", views.award_decide, name="award_decide"),
-    path("notifications/", views.notifications, name="notifications"),
+    # The unit notifications of old live in the one inbox now.
+    path("notifications/", RedirectView.as_view(pattern_name="notifications:inbox", permanent=True),
+         name="notifications"),
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.utils.translation import get_language
 
+from kaohe.notifications.services import unread_count
 from kaohe.web.navigation import nav_entries
 
 
@@ -51,4 +52,6 @@ def shell(request):
         "nav_modules": nav,
         "html_lang": "en" if language.startswith("en") else "zh-Hans",
         "city_name": _city_name(person, language),
+        # Counted for this request's user on every page; the public pages' cache never holds it.
+        "unread_notifications": unread_count(user),
     }

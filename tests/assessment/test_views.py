@@ -119,6 +119,12 @@ def test_the_office_approves_returns_and_reminds_from_the_board(world, client_fo
     assert services.submission_for(version, w.stats_bureau, period).reminders.count() == 1
     page = client_for(w.submitter).get(reverse("assessment:grid", args=_grid_args(version, period, w.stats_bureau)))
     assert "催报提醒" in page.content.decode()
+    # The reminder is in the statistics submitter's inbox (not the other bureau's), linking to its grid.
+    from kaohe.notifications.models import Notification
+
+    told = Notification.objects.get(kind="reminder")
+    assert told.recipient == w.submitter and told.title.startswith("催报：")
+    assert told.link == reverse("assessment:grid", args=_grid_args(version, period, w.stats_bureau))
     assert client_for(w.submitter).post(reverse("assessment:review_action", args=[sub.pk, "approve"])).status_code == 403
 
 

@@ -107,7 +107,7 @@ def test_publish_appeal_accept_and_the_public_page_shows_the_corrected_tiers(bro
 
     unit.goto(appeal_url)
     assert "已采纳" in unit.locator("#appeal-status").inner_text()
-    unit.goto(f"{live_server.url}/results/notifications/")
+    unit.goto(f"{live_server.url}/notifications/")
     assert "已采纳" in unit.locator("#notifications").inner_text()
 
     public = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")

@@ -13,6 +13,7 @@ from kaohe.audit.models import AuditEntry
 from kaohe.projects import services
 from kaohe.projects.data import unit_figures
 from kaohe.projects.models import ActionItem, ProblemStatus, ProjectWarning, ReportStatus
+from tests import factories as f
 from tests.projects.factories import ProjectFactory
 
 D = dt.date
@@ -201,3 +202,40 @@ def test_every_change_to_a_project_and_its_reports_and_problems_is_one_query(wor
     # The report's unit is the project's unit, whoever acted (the city office confirmed it).
     confirm = entries[1]
     assert (confirm.object_unit, confirm.actor_unit) == (world.district_a, world.city)
+
+
+# ---- notifications -----------------------------------------------------------------------
+
+
+def test_a_new_problem_reaches_the_assigned_units_inbox_and_an_overdue_one_its_leaders(world):
+    from kaohe.notifications.models import Notification
+
+    leader_a = f.leader(world.district_a, username="leader_a")
+    project = ProjectFactory(unit=world.district_a)
+    raised = timezone.make_aware(dt.datetime(2026, 3, 2, 9))
+    services.raise_problem(project, "用地指标未落实", user=world.office, now=raised)
+    # Everyone in the assigned unit (甲区: its assessed-unit user and its leader).
+    told = Notification.objects.filter(kind="problem").order_by("recipient__username")
+    assert [n.recipient for n in told] == [world.assessed_a, leader_a]
+    assert told[0].title == "新问题待办：用地指标未落实"
+    assert "2026-03-03 09:00" in told[0].body  # due 24 hours later (事不过夜)
+    # 25 hours after it was due: level 1, the district's leaders; the city leader only at level 2.
+    services.escalate_overdue_problems(raised + dt.timedelta(hours=24 + 25))
+    escalated = Notification.objects.filter(kind="problem", title__startswith="问题逾期")
+    assert [n.recipient for n in escalated] == [leader_a] and "升级至责任领导督办" in escalated[0].body
+
+
+def test_the_daily_run_sends_one_digest_per_addressee_and_a_rerun_sends_none(world):
+    from kaohe.notifications.models import Notification
+
+    leader_a = f.leader(world.district_a, username="leader_a")
+    ProjectFactory(unit=world.district_a, name="甲区迟开工项目", milestones={"started": (D(2026, 6, 1), None)})
+    ProjectFactory(unit=world.district_b, milestones={"started": (D(2026, 11, 20), None)}, year_plan=Decimal(0))
+    services.run_warnings(D(2026, 11, 10))
+    # red 甲区 project → 甲区's people, 甲区's leaders, the city's leaders; yellow 乙区 project → 乙区's people.
+    told = {n.recipient.username: n for n in Notification.objects.filter(kind="warning")}
+    assert set(told) == {"assessed_a", leader_a.username, "leader", "assessed_b"}
+    assert told["assessed_a"].title == "2026-11-10 项目预警：1个项目需督办"
+    assert told["assessed_a"].body == "甲区迟开工项目：红色预警，请于2026-11-17前督办"
+    services.run_warnings(D(2026, 11, 10))
+    assert Notification.objects.filter(kind="warning").count() == 4

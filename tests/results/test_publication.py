@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from kaohe.results.models import AppealStatus, Award, Notification, Publication, RunTotal
+from kaohe.notifications.models import Notification
+from kaohe.results.models import AppealStatus, Award, Publication, RunTotal
 from kaohe.results.runs import chain_hash
 from kaohe.results.services import (
     accept_appeal,
@@ -86,7 +87,10 @@ def test_accepting_an_appeal_makes_a_corrected_run_published_in_the_chain(scored
     assert RunTotal.objects.get(run=run, unit_code="C-A").rank == 1
     republished = Publication.objects.get(run=run)
     assert republished.previous_hash == pub.chain_hash and republished.notice_ends == pub.notice_ends
-    assert Notification.objects.filter(unit=scored.w.district_a, message__contains="已采纳").exists()
+    # The one who filed it is told, in the inbox.
+    told = Notification.objects.get(kind="appeal", recipient=scored.w.assessed_a)
+    assert told.title == "申诉已采纳：INV" and "核实无误，予以更正" in told.body
+    assert told.link == f"/results/appeals/{appeal.pk}/" and told.object_id == appeal.pk
     call_command("verify")  # corrected runs and the chain verify
 
 
@@ -96,7 +100,9 @@ def test_rejecting_needs_a_reason_and_tells_the_unit(scored):
     with pytest.raises(ValidationError):
         reject_appeal(appeal, scored.w.office, response="")
     reject_appeal(appeal, scored.w.office, response="依据考核办法执行")
-    assert Notification.objects.filter(unit=scored.w.district_b, message__contains="未被采纳").exists()
+    # Filed without a user: everyone in 乙区 is told.
+    told = Notification.objects.get(kind="appeal", recipient=scored.w.assessed_b)
+    assert told.title == "申诉未被采纳：GDP" and "依据考核办法执行" in told.body
     with pytest.raises(ValidationError):
         reject_appeal(appeal, scored.w.office, response="再次")
 
@@ -157,3 +163,22 @@ def test_award_pages_as_office_assessed_and_outsider(scored, client_for):
     assert client_for(w.office).post(f"/results/awards/{award.pk}/decide/", {"decision": "approve"}).status_code == 302
     assert client_for(w.office).post(f"/results/runs/{scored.annual.pk}/first-prizes/", {"by": "tier"}).status_code == 302
     assert Award.objects.filter(kind="first_prize").count() == 2
+
+
+def test_a_publication_tells_every_assessed_unit_in_its_inbox_in_chinese(scored):
+    from django.utils import translation
+
+    with translation.override("en"):  # the office works in English; the units still read Chinese
+        pub = publish(scored.annual, scored.w.office, now=T0)
+    told = Notification.objects.filter(kind="publication").order_by("recipient__username")
+    # 甲区 and 乙区 are the run's units: their one user each; the city office is not told.
+    assert [n.recipient.username for n in told] == ["assessed_a", "assessed_b"]
+    assert told[0].title == f"{pub.title}已发布" and "公示期至2026-01-27" in told[0].body
+    assert told[0].link == f"/public/{pub.pk}/"
+
+
+def test_an_award_decision_reaches_the_unit(scored):
+    award = nominate(2025, "special", scored.w.district_a, "重大项目建设成效突出", scored.w.office)
+    decide_award(award, scored.w.office, approve=True, note="同意")
+    told = Notification.objects.get(kind="award")
+    assert told.recipient == scored.w.assessed_a and told.title.endswith("提名已批准。") and told.body == "同意"

@@ -201,7 +201,7 @@ def test_robustness_of_an_annual_run_for_readers_only(scored, client_for):
 @pytest.mark.parametrize("name,status", [("office", 200), ("leader", 200), ("assessed_a", 200), ("submitter", 200)])
 def test_member_pages_open_for_every_member(scored, client_for, name, status):
     client = client_for(getattr(scored.w, name))
-    for url in ["/results/publications/", "/results/appeals/", "/results/awards/?year=2025", "/results/notifications/",
+    for url in ["/results/publications/", "/results/appeals/", "/results/awards/?year=2025", "/notifications/",
                 "/results/cockpit/", "/results/runs/"]:
         assert client.get(url).status_code == status, url
 

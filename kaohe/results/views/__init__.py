@@ -21,7 +21,6 @@ from kaohe.results.views.publication import (  # noqa: F401
     award_grant,
     award_nominate,
     awards,
-    notifications,
     public_detail,
     public_index,
     publications,

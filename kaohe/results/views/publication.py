@@ -29,7 +29,6 @@ from kaohe.results.models import (
     Award,
     AwardKind,
     AwardStatus,
-    Notification,
     Publication,
     RunBoard,
     RunTotal,
@@ -325,15 +324,3 @@ def award_grant(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     return redirect(f"/results/awards/?year={run.year}")
-
-
-# ---- notifications -----------------------------------------------------------------------
-
-
-@login_required
-def notifications(request):
-    person = person_of(request.user)
-    if person is None:
-        raise PermissionDenied
-    qs = Notification.objects.filter(unit_id=person.unit_id).order_by("-created_at")[:100]
-    return render(request, "results/notifications.html", {"nav_active": "results", "notifications": qs})
