@@ -155,7 +155,8 @@ def publish(
         chain_hash=chain_hash(previous_hash, run.content_hash),
         published_by=user if user is not None and user.is_authenticated else None,
     )
-    record(AuditAction.PUBLISH, pub, after=snapshot(pub), user=user if user is not None and user.is_authenticated else None)
+    record(AuditAction.PUBLISH, pub, after=snapshot(pub), user=user if user is not None and user.is_authenticated else None,
+           parent=run, unit=run.owner_unit_id)
     units = OrgUnit.objects.filter(pk__in=RunTotal.objects.filter(run=run, unit__isnull=False).values("unit_id"))
     with source_language():
         notify(list(units), NotificationKind.PUBLICATION, _("%(title)s已发布") % {"title": pub.title},
@@ -204,7 +205,8 @@ def file_appeal(
     )
     for f in files:
         AppealAttachment.objects.create(appeal=appeal, file=f, name=getattr(f, "name", "file")[:200])
-    record(AuditAction.CREATE, appeal, after=snapshot(appeal), user=user if user is not None and user.is_authenticated else None)
+    record(AuditAction.CREATE, appeal, after=snapshot(appeal), user=user if user is not None and user.is_authenticated else None,
+           parent=pub)
     return appeal
 
 
@@ -253,7 +255,7 @@ def accept_appeal(
     appeal.answered_at = now
     appeal.corrected_run = run
     appeal.save()
-    record(AuditAction.UPDATE, appeal, before=before, after=snapshot(appeal), reason=appeal.response,
+    record(AuditAction.UPDATE, appeal, before=before, after=snapshot(appeal), reason=appeal.response, parent=appeal.publication,
            user=appeal.answered_by)
     original = appeal.publication
     publish(run, user, title=original.title + _("（更正）"), now=now, notice_ends=max(original.notice_ends, now),
@@ -301,7 +303,7 @@ def reject_appeal(appeal: Appeal, user=None, *, response: str, now: dt.datetime 
     appeal.answered_by = user if user is not None and user.is_authenticated else None
     appeal.answered_at = now or timezone.now()
     appeal.save()
-    record(AuditAction.UPDATE, appeal, before=before, after=snapshot(appeal), reason=appeal.response,
+    record(AuditAction.UPDATE, appeal, before=before, after=snapshot(appeal), reason=appeal.response, parent=appeal.publication,
            user=appeal.answered_by)
     _tell_appellant(appeal, gettext_noop("申诉未被采纳：%(ind)s"),
                     gettext_noop("您单位关于“%(ind)s”的申诉未被采纳：%(resp)s"))
