@@ -394,7 +394,7 @@ def _load_district(ctx) -> None:
                                       period=_period_for(periods, ctx.year, spec.frequency, m),
                                       value=Decimal(str(value)), updated_by=office, revision=1))
     DataValue.objects.bulk_create(rows, batch_size=2000)
-    record(AuditAction.IMPORT, version, object_type="assessment.datavalue", object_id=f"{version.pk}:demo",
+    record(AuditAction.IMPORT, None, object_type=DataValue, parent=version, unit=version.scheme.owner_unit,
            object_repr=f"明湖区{ctx.year} 演示数据 {len(rows)} 项", after={"rows": len(rows), "source": "demo"}, user=office)
     # 明湖区's office collected everything itself; the year is approved and locked.
     at = dt.datetime(ctx.year + 1, 1, 10, 9, 0, tzinfo=dt.UTC)
