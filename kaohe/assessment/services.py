@@ -337,7 +337,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
                 result.unchanged += 1
                 result.revisions[key] = row.revision
                 continue
-            old = plain(row.value)
+            old = None if row.value is None else plain(row.value)
             revision = row.revision + 1
         else:
             if item.value is None and not item.explanation:
@@ -510,12 +510,16 @@ def _copy_value_changes(version_id: int, period_id: int, actor_id: int | None, n
                 copy.write("".join(lines).encode())
 
 
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else plain(value)
+
+
 def value_history(version: SchemeVersion, period: Period, unit_id: int, indicator: str) -> list[dict]:
     """Every change of one cell, newest first: when, who, before, after, source, reason (one indexed query)."""
     rows = (ValueChange.objects.filter(version=version, period=period, unit_id=unit_id, indicator=indicator)
             .select_related("entry", "actor").order_by("-at", "-id"))
     return [{"at": r.at, "user": r.actor.get_username() if r.actor_id else r.entry.username,
-             "action": r.entry.get_action_display(), "before": plain(r.old), "after": plain(r.new), "revision": r.revision,
+             "action": r.entry.get_action_display(), "before": _text(r.old), "after": _text(r.new), "revision": r.revision,
              "source": r.get_source_display(), "reason": r.entry.reason} for r in rows]
 
 

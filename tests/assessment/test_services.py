@@ -236,3 +236,17 @@ def test_a_cells_history_is_one_query(setup, django_assert_num_queries):
     with django_assert_num_queries(1):
         history = services.value_history(version, months[3], w.district_a.pk, "fai")
     assert [h["after"] for h in history] == ["12", "11", "10"]
+
+
+def test_emptying_and_refilling_a_cell_is_in_its_history(setup, monkeypatch):
+    """An emptied cell has no old value the next time: the bulk path writes NULL, not ''."""
+    w, version, months = setup
+    for threshold in (10**9, 1):  # the ORM path, then the bulk (COPY on PostgreSQL) path
+        monkeypatch.setattr(services, "COPY_THRESHOLD", threshold)
+        DataValue.objects.all().delete()
+        ValueChange.objects.all().delete()
+        put(w, version, months[3], {("C-A", "fai"): "10"})
+        put(w, version, months[3], {("C-A", "fai"): None})
+        put(w, version, months[3], {("C-A", "fai"): "7"})
+        history = services.value_history(version, months[3], w.district_a.pk, "fai")
+        assert [(h["before"], h["after"], h["revision"]) for h in history] == [(None, "7", 3), ("10", None, 2), (None, "10", 1)]
