@@ -1,6 +1,6 @@
 """kaohe's layers, and a check of the import graph against them.
 
-    lib → engine → orgs → audit → assessment → results | projects → supervision → reports → web | api
+    lib → engine → orgs → audit → notifications → assessment → results | projects → supervision → reports → web | api
 
 A package may import the packages of lower layers and never one of a higher layer or a
 sibling on its own layer — not even inside a function, where a cycle hides best. Every
@@ -24,6 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("engine",),
     ("orgs",),
     ("audit",),
+    ("notifications",),  # the one inbox every module above tells people through
     ("assessment",),
     ("results", "projects"),
     ("supervision",),
