@@ -40,7 +40,7 @@ def move(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("results", "0002_flag_policy_per_owner"),
+        ("results", "0003_units_not_assessed"),
         ("notifications", "0001_inbox"),
         ("orgs", "0001_initial"),
     ]
