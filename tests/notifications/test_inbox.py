@@ -26,7 +26,8 @@ def test_a_unit_means_everyone_in_it_once_each(org_world):
     # 甲区 twice and one of its people again: still one notification per person.
     made = notify([org_world.district_a, org_world.district_a, org_world.assessed_a.person],
                   NotificationKind.APPEAL, "申诉已采纳：GDP", "您单位关于“GDP”的申诉已采纳。")
-    assert sorted(n.recipient.username for n in made) == ["assessed_a", second.username]
+    # 甲区's people: its assessed-unit users, its leader and its office.
+    assert sorted(n.recipient.username for n in made) == ["assessed_a", second.username, "leader_a", "office_a"]
     assert recipients_of([None]) == []
 
 

@@ -98,7 +98,7 @@ def test_a_district_office_saving_the_citys_peer_group_drops_no_member(w, client
                                                  "sort_order": 0, "members": [w.district_a.pk]})
     assert response.status_code == 403
     assert set(PeerGroup.objects.get(pk=group.pk).members.all()) == set(five)
-    assert not AuditEntry.objects.filter(object_type="orgs.peergroup", object_id=str(group.pk)).exists()
+    assert not AuditEntry.objects.of_type("orgs.peergroup").filter(object_id=group.pk).exists()
 
 
 def test_a_district_office_manages_a_peer_group_of_its_own_towns(w, client_for):

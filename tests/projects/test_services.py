@@ -13,7 +13,6 @@ from kaohe.audit.models import AuditEntry
 from kaohe.projects import services
 from kaohe.projects.data import unit_figures
 from kaohe.projects.models import ActionItem, ProblemStatus, ProjectWarning, ReportStatus
-from tests import factories as f
 from tests.projects.factories import ProjectFactory
 
 D = dt.date
@@ -210,13 +209,13 @@ def test_every_change_to_a_project_and_its_reports_and_problems_is_one_query(wor
 def test_a_new_problem_reaches_the_assigned_units_inbox_and_an_overdue_one_its_leaders(world):
     from kaohe.notifications.models import Notification
 
-    leader_a = f.leader(world.district_a, username="leader_a")
+    leader_a = world.leader_a
     project = ProjectFactory(unit=world.district_a)
     raised = timezone.make_aware(dt.datetime(2026, 3, 2, 9))
     services.raise_problem(project, "用地指标未落实", user=world.office, now=raised)
-    # Everyone in the assigned unit (甲区: its assessed-unit user and its leader).
+    # Everyone in the assigned unit (甲区: its assessed-unit user, its leader and its office).
     told = Notification.objects.filter(kind="problem").order_by("recipient__username")
-    assert [n.recipient for n in told] == [world.assessed_a, leader_a]
+    assert [n.recipient for n in told] == [world.assessed_a, leader_a, world.office_a]
     assert told[0].title == "新问题待办：用地指标未落实"
     assert "2026-03-03 09:00" in told[0].body  # due 24 hours later (事不过夜)
     # 25 hours after it was due: level 1, the district's leaders; the city leader only at level 2.
@@ -228,14 +227,14 @@ def test_a_new_problem_reaches_the_assigned_units_inbox_and_an_overdue_one_its_l
 def test_the_daily_run_sends_one_digest_per_addressee_and_a_rerun_sends_none(world):
     from kaohe.notifications.models import Notification
 
-    leader_a = f.leader(world.district_a, username="leader_a")
+    leader_a = world.leader_a
     ProjectFactory(unit=world.district_a, name="甲区迟开工项目", milestones={"started": (D(2026, 6, 1), None)})
     ProjectFactory(unit=world.district_b, milestones={"started": (D(2026, 11, 20), None)}, year_plan=Decimal(0))
     services.run_warnings(D(2026, 11, 10))
     # red 甲区 project → 甲区's people, 甲区's leaders, the city's leaders; yellow 乙区 project → 乙区's people.
     told = {n.recipient.username: n for n in Notification.objects.filter(kind="warning")}
-    assert set(told) == {"assessed_a", leader_a.username, "leader", "assessed_b"}
+    assert set(told) == {"assessed_a", leader_a.username, "office_a", "leader", "assessed_b", "leader_b", "office_b"}
     assert told["assessed_a"].title == "2026-11-10 项目预警：1个项目需督办"
     assert told["assessed_a"].body == "甲区迟开工项目：红色预警，请于2026-11-17前督办"
     services.run_warnings(D(2026, 11, 10))
-    assert Notification.objects.filter(kind="warning").count() == 4
+    assert Notification.objects.filter(kind="warning").count() == 7  # one each, none added by the re-run

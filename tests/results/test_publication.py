@@ -171,8 +171,9 @@ def test_a_publication_tells_every_assessed_unit_in_its_inbox_in_chinese(scored)
     with translation.override("en"):  # the office works in English; the units still read Chinese
         pub = publish(scored.annual, scored.w.office, now=T0)
     told = Notification.objects.filter(kind="publication").order_by("recipient__username")
-    # 甲区 and 乙区 are the run's units: their one user each; the city office is not told.
-    assert [n.recipient.username for n in told] == ["assessed_a", "assessed_b"]
+    # 甲区 and 乙区 are the run's units: everyone in them; the city office is not told.
+    assert [n.recipient.username for n in told] == ["assessed_a", "assessed_b", "leader_a", "leader_b",
+                                                    "office_a", "office_b"]
     assert told[0].title == f"{pub.title}已发布" and "公示期至2026-01-27" in told[0].body
     assert told[0].link == f"/public/{pub.pk}/"
 
@@ -180,5 +181,6 @@ def test_a_publication_tells_every_assessed_unit_in_its_inbox_in_chinese(scored)
 def test_an_award_decision_reaches_the_unit(scored):
     award = nominate(2025, "special", scored.w.district_a, "重大项目建设成效突出", scored.w.office)
     decide_award(award, scored.w.office, approve=True, note="同意")
-    told = Notification.objects.get(kind="award")
-    assert told.recipient == scored.w.assessed_a and told.title.endswith("提名已批准。") and told.body == "同意"
+    told = Notification.objects.filter(kind="award").order_by("recipient__username")
+    assert [n.recipient.username for n in told] == ["assessed_a", "leader_a", "office_a"]  # everyone in 甲区
+    assert told[0].title.endswith("提名已批准。") and told[0].body == "同意"
