@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("audit", "0001_initial"), ("assessment", "0005_apitoken_moves_to_orgs"), ("projects", "0002_warning_rank")]
-AFTER = [("audit", "0002_object_content_type_parent_unit"), ("assessment", "0010_value_change_table"),
+AFTER = [("audit", "0002_object_content_type_parent_unit"), ("assessment", "0011_value_change_table"),
          ("projects", "0003_audit_entries_name_their_project")]
 
 

@@ -40,7 +40,7 @@ def move(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("results", "0003_units_not_assessed"),
+        ("results", "0006_run_drops_plain_period_ids"),
         ("notifications", "0001_inbox"),
         ("orgs", "0001_initial"),
     ]

@@ -85,7 +85,7 @@ def unpack(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0009_scheme_content_platform_metadata'),
+        ('assessment', '0010_period_kind_labels'),
         ('audit', '0002_object_content_type_parent_unit'),
         ('orgs', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
