@@ -14,7 +14,9 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.lib.env import envbool, envchoice, envint, envlist, envstr, parse_database_url
+from kaohe.lib.env import EnvError, envbool, envchoice, envint, envlist, envstr, parse_database_url
+from kaohe.lib.workdays import DEFAULT_HOURS as DEFAULT_WORK_HOURS
+from kaohe.lib.workdays import CalendarError, WorkHours
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -178,6 +180,13 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = envstr("KAOHE_TIME_ZONE", "Asia/Shanghai")
+# 工作时间: the daily working hours every deadline counts in (kaohe/lib/workdays.py), e.g.
+# "08:30-12:00,13:30-17:30"; the end of the last span is the default daily cut-off.
+KAOHE_WORK_HOURS = envstr("KAOHE_WORK_HOURS", DEFAULT_WORK_HOURS)
+try:
+    WorkHours.parse(KAOHE_WORK_HOURS)
+except CalendarError as exc:
+    raise EnvError(f"KAOHE_WORK_HOURS={KAOHE_WORK_HOURS!r}: {exc}") from None
 USE_I18N = True
 USE_TZ = True
 

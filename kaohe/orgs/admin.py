@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from kaohe.lib.admin import AuditedModelAdmin
 from kaohe.lib.changes import announce, snapshot
 from kaohe.orgs import services
-from kaohe.orgs.models import ApiToken, OrgUnit, PeerGroup, Person, UnitPlacement
+from kaohe.orgs.models import ApiToken, OrgUnit, PeerGroup, Person, UnitPlacement, WorkCalendarDay
 from kaohe.orgs.permissions import check, is_visible, subtree_ids
 
 admin.site.site_header = _("考核 · 基础数据管理")
@@ -208,3 +208,30 @@ class PersonAdmin(OfficeScopedAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked")
     readonly_fields = ("prefix", "key_hash")
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(AuditedModelAdmin):
+    """工作日历: manual corrections to one day (a year is loaded with ``kaohe calendar import``).
+
+    The calendar belongs to the whole deployment, so only superusers change it.
+    """
+
+    list_display = ("date", "is_workday", "note")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

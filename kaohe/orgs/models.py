@@ -163,3 +163,24 @@ class ApiToken(models.Model):
         key = "kh_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=key[:10], key_hash=cls.hash(key))
         return token, key
+
+
+class WorkCalendarDay(models.Model):
+    """工作日历: one day that differs from Monday–Friday — a public holiday (放假) or a make-up working day (调休上班).
+
+    One calendar per deployment, loaded per year from the State Council's notice
+    (``kaohe calendar import``); days not listed follow Monday–Friday. Every deadline in
+    kaohe is counted on it (``kaohe.orgs.calendar.work_calendar()``).
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("上班"), default=False)
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.note}".strip()
