@@ -153,3 +153,14 @@ def _chinese_by_default():
     translation.activate("zh-hans")
     yield
     translation.activate("zh-hans")
+
+
+@pytest.fixture
+def work_calendar(db):
+    """The shipped 2025/2026 State Council calendars in the database (a flushed test database
+    loses the migration's seed, so tests that count working days load them explicitly)."""
+    from kaohe.orgs import calendar
+
+    for year in calendar.shipped_years():
+        calendar.import_shipped(year)
+    return calendar.work_calendar()

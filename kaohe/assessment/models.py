@@ -18,8 +18,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.audit.models import ChangeSource
+from kaohe.lib.deadlines import Clock, ClockEvent, EventKind, TimeLimit
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.lib.periods import PeriodKind as Kind
+from kaohe.orgs import deadlines
+from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.scope import ScopedQuerySet
 
 
@@ -195,6 +198,17 @@ class PeriodStatus(models.TextChoices):
     LOCKED = "locked", _("已锁定")
 
 
+SUBMISSION_YELLOW_WORKDAYS = 2  # 临近: the last two working days before 填报截止
+
+
+def period_deadline(end: dt.date, day: int, calendar=None) -> dt.date:
+    """填报截止: the ``day``-th working day after the period ends (2025-09, day 5 → 2025-10-14:
+    10/1–10/8 off, then 10/9, 10/10, Sat 10/11 调休上班, 10/13, 10/14)."""
+    calendar = calendar or work_calendar()
+    first_day = calendar.at(end + dt.timedelta(days=1), dt.time(0))
+    return TimeLimit(day, count_start_day=True).due_from(first_day, calendar).date()
+
+
 class Period(models.Model):
     """考核期: a month, quarter, half-year or year, with its submission deadline (填报截止).
 
@@ -253,8 +267,16 @@ class Period(models.Model):
     def frequency(self) -> str:
         return Kind(self.kind).frequency
 
-    def is_late(self, today: dt.date | None = None) -> bool:
-        return (today or dt.date.today()) > self.deadline
+    def clock(self, submission: Submission | None = None, *, now: dt.datetime | None = None, calendar=None) -> Clock:
+        """填报时限 of one submission (or of a responsible unit that has none yet): from the end of
+        the period to 17:30 on ``deadline``; stopped when submitted (a returned one runs again);
+        临近 in the last ``SUBMISSION_YELLOW_WORKDAYS`` working days."""
+        calendar = calendar or work_calendar()
+        start = calendar.at(self.end, calendar.hours.end)
+        log = [ClockEvent(EventKind.START, start), ClockEvent(EventKind.EXTEND, start, calendar.end_of_day(self.deadline))]
+        if submission is not None and submission.submitted_at and submission.status not in ("draft", "returned"):
+            log.append(ClockEvent(EventKind.STOP, submission.submitted_at))
+        return deadlines.clock_for(log, TimeLimit(0, yellow=SUBMISSION_YELLOW_WORKDAYS), now=now, calendar=calendar)
 
 
 class DataValue(models.Model):
@@ -392,11 +414,9 @@ class Submission(models.Model):
     def is_editable(self) -> bool:
         return self.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
 
-    @property
-    def is_late(self) -> bool:
-        if self.submitted_at:
-            return self.submitted_at.date() > self.period.deadline
-        return dt.date.today() > self.period.deadline
+    def clock(self, *, now: dt.datetime | None = None, calendar=None) -> Clock:
+        """The submission's deadline (填报截止) as it stands: see :meth:`Period.clock`."""
+        return self.period.clock(self, now=now, calendar=calendar)
 
 
 class QualityFinding(models.Model):

@@ -35,6 +35,7 @@ from kaohe.assessment.models import (
     ValueChange,
     ValueKind,
     VersionStatus,
+    period_deadline,
 )
 from kaohe.assessment.validation import Issue, check_values
 from kaohe.audit.models import AuditAction, source_label
@@ -45,20 +46,19 @@ from kaohe.lib.periods import Period as PeriodValue
 from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.notifications.models import NotificationKind
 from kaohe.notifications.services import notify, people, source_language
+from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit, Role
 
 # ---- periods ------------------------------------------------------------------------------------
 
 
-def default_deadline(end: dt.date, day: int = 5) -> dt.date:
-    """填报截止: the ``day``-th of the month after the period ends."""
-    nxt = end + dt.timedelta(days=1)
-    return dt.date(nxt.year, nxt.month, min(day, 28))
 
 
 def ensure_periods(owner: OrgUnit, year: int, *, deadline_day: int = 5, user=None) -> list[Period]:
-    """Create ``owner``'s months, quarters, half-years and year of ``year`` (idempotent)."""
+    """Create ``owner``'s months, quarters, half-years and year of ``year`` (idempotent); each is
+    due (填报截止) on the ``deadline_day``-th working day after it ends (:func:`period_deadline`)."""
     existing = {(p.kind, p.number): p for p in Period.objects.filter(owner_unit=owner, year=year)}
+    calendar = work_calendar()
     new = []
     for kind in (Kind.MONTH, Kind.QUARTER, Kind.HALF, Kind.YEAR):
         for n in range(1, kind.per_year + 1):
@@ -66,7 +66,7 @@ def ensure_periods(owner: OrgUnit, year: int, *, deadline_day: int = 5, user=Non
                 continue
             p = PeriodValue(kind, year, n)
             new.append(Period(owner_unit=owner, year=year, kind=kind, number=n, start=p.start, end=p.end,
-                              deadline=default_deadline(p.end, deadline_day)))
+                              deadline=period_deadline(p.end, deadline_day, calendar)))
     if new:
         Period.objects.bulk_create(new)
         record(AuditAction.CREATE, None, object_type=Period, unit=owner,
@@ -644,7 +644,9 @@ def remind(sub: Submission, *, user=None, message: str = "") -> Reminder:
     """催报: record the reminder and put it in the inbox of the responsible unit's submitters
     (everyone in the unit if it has none), by email too."""
     with source_language():
-        message = message or _("请于 %(d)s 前完成 %(p)s 数据报送。") % {"d": sub.period.deadline, "p": sub.period.label}
+        clock = sub.clock()
+        message = message or _("请于 %(d)s 前完成 %(p)s 数据报送（%(left)s）。") % {
+            "d": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"), "p": sub.period.label, "left": clock.remaining_text}
         title = _("催报：%(p)s %(s)s数据") % {"p": sub.period.label, "s": sub.version.scheme.name}
     reminder = Reminder.objects.create(submission=sub, message=message, sent_by=user)
     record(AuditAction.OTHER, reminder, after={"message": message, "responsible_unit": sub.responsible_unit_id},
@@ -694,16 +696,19 @@ def completion_board(version: SchemeVersion, period: Period, today: dt.date | No
     for sub_id, n in QualityFinding.objects.filter(submission__in=subs.values(), resolved=False).values_list("submission_id").annotate(n=_count()):
         findings[sub_id] = n
     rows = []
+    calendar = work_calendar()
+    now = timezone.now() if today == timezone.localdate() else calendar.at(today, calendar.hours.end)
     for ru in responsible_units(version, period):
         sub = subs.get(ru.pk)
         status = sub.status if sub else SubmissionStatus.DRAFT
         submitted_at = sub.submitted_at if sub else None
-        late = (submitted_at.date() > period.deadline) if submitted_at else today > period.deadline
+        clock = period.clock(sub, now=now, calendar=calendar)
+        late = clock.overdue
         rows.append({
             "unit": ru, "submission": sub, "status": status,
             "status_label": SubmissionStatus(status).label, "indicators": len(due[ru.pk]),
             "expected": len(due[ru.pk]) * units_n, "filled": filled[ru.pk], "submitted_at": submitted_at,
-            "late": late, "reminders": reminders[sub.pk] if sub else 0, "findings": findings[sub.pk] if sub else 0,
+            "late": late, "clock": clock, "reminders": reminders[sub.pk] if sub else 0, "findings": findings[sub.pk] if sub else 0,
         })
     return rows
 

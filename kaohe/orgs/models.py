@@ -184,3 +184,35 @@ class WorkCalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.note}".strip()
+
+
+class DeadlineEvent(models.Model):
+    """时限事件: one entry of an object's deadline log — started (交办/受理), paused while waiting on
+    someone else, resumed, finished (办结), sent back (退回重办), extended (延期).
+
+    Any module's object (a project problem, a submission, a supervision task …) keeps its clock
+    here, by content type and id; the clock itself is never stored but computed from these
+    events and the working-day calendar (``kaohe.orgs.deadlines``). ``clock`` names the clock
+    when an object has more than one (签收 and 办结, say).
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    clock = models.CharField(_("时限"), max_length=32, blank=True, default="")
+    kind = models.CharField(_("事件"), max_length=10, choices=[
+        ("start", _("开始计时")), ("pause", _("暂停计时")), ("resume", _("恢复计时")),
+        ("stop", _("办结")), ("reopen", _("退回重办")), ("extend", _("延期")),
+    ])
+    at = models.DateTimeField(_("时间"))
+    due = models.DateTimeField(_("新的期限"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("时限事件")
+        verbose_name_plural = _("时限事件")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "clock", "at"], name="orgs_deadline_event_obj")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

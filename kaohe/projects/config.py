@@ -1,8 +1,10 @@
 """Project settings: ``settings.KAOHE_PROJECTS`` (a dict) over these defaults.
 
 - ``warnings``: overrides of :class:`kaohe.projects.warnings.WarningRules`;
-- ``problem_due_hours``: time to solve a problem (事不过夜: 24);
-- ``problem_escalate_city_hours``: overdue this long → the city leader (default 48).
+- ``problem_time_limit``: time to solve a problem, a :class:`kaohe.lib.deadlines.TimeLimit`
+  mapping (default 事不过夜: ``{"workdays": 0, "yellow": 0.5}`` — by 17:30 of the working day
+  it is raised, the next working day when raised after 17:30; 临近 in the last half day);
+- ``problem_escalate_city_workdays``: overdue this many working days → the city leader (default 2).
 """
 
 from __future__ import annotations
@@ -11,9 +13,14 @@ from typing import Any
 
 from django.conf import settings
 
+from kaohe.lib.deadlines import TimeLimit
 from kaohe.projects.warnings import WarningRules
 
-DEFAULTS: dict[str, Any] = {"warnings": {}, "problem_due_hours": 24, "problem_escalate_city_hours": 48}
+DEFAULTS: dict[str, Any] = {
+    "warnings": {},
+    "problem_time_limit": {"workdays": 0, "yellow": 0.5},
+    "problem_escalate_city_workdays": 2,
+}
 
 
 def get(key: str) -> Any:
@@ -22,3 +29,7 @@ def get(key: str) -> Any:
 
 def warning_rules() -> WarningRules:
     return WarningRules.from_mapping(get("warnings"))
+
+
+def problem_time_limit() -> TimeLimit:
+    return TimeLimit.from_mapping(get("problem_time_limit"), "KAOHE_PROJECTS problem_time_limit")

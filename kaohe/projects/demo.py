@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
-from kaohe.orgs.models import OrgUnit
-from kaohe.projects import services
+from kaohe.lib.deadlines import EventKind
+from kaohe.orgs.calendar import work_calendar
+from kaohe.orgs.models import DeadlineEvent, OrgUnit
+from kaohe.projects import config, services
 from kaohe.projects.models import (
     ApprovalNode,
     Milestone,
@@ -154,6 +157,7 @@ def load(ctx) -> None:
         Project.objects.bulk_create(projects)
         projects = list(Project.objects.filter(code__startswith=PREFIX).order_by("code"))
         milestones, reports, approvals, problems = [], [], [], []
+        limit, calendar = config.problem_time_limit(), work_calendar()
         for project, plan in zip(projects, plans, strict=True):
             for code, (planned, actual) in plan["milestones"].items():
                 milestones.append(Milestone(project=project, stage=stages[code], planned_on=planned, actual_on=actual))
@@ -193,7 +197,7 @@ def load(ctx) -> None:
             if rng.random() < 0.35:
                 for _k in range(rng.randint(1, 3)):
                     raised = dt.datetime(year, rng.randint(1, today.month), rng.randint(1, 9), rng.randint(8, 17), tzinfo=dt.UTC)
-                    due = raised + dt.timedelta(hours=24)
+                    due = limit.due_from(raised, calendar)
                     outcome = rng.random()
                     resolved = None if outcome < 0.15 else raised + dt.timedelta(hours=rng.choice([3, 8, 20, 30, 50]))
                     status = ProblemStatus.OPEN if resolved is None else (ProblemStatus.CLOSED if outcome > 0.3 else ProblemStatus.RESOLVED)
@@ -206,11 +210,18 @@ def load(ctx) -> None:
         for project in rng.sample(projects, 6):  # fresh problems of the day: open, not yet due
             raised = dt.datetime.combine(today, dt.time(rng.randint(0, 1), rng.randint(0, 59)), tzinfo=dt.UTC)
             problems.append(Problem(project=project, title=rng.choice(PROBLEMS), raised_at=raised,
-                                    due_at=raised + dt.timedelta(hours=24), assigned_unit=project.unit))
+                                    due_at=limit.due_from(raised, calendar), assigned_unit=project.unit))
         Milestone.objects.bulk_create(milestones)
         MonthlyReport.objects.bulk_create(reports, batch_size=2000)
         ApprovalNode.objects.bulk_create(approvals)
         Problem.objects.bulk_create(problems)
+        # their deadline logs: raised → (resolved), as the services write them
+        kind = ContentType.objects.get_for_model(Problem)
+        DeadlineEvent.objects.bulk_create(
+            [DeadlineEvent(content_type=kind, object_id=p.pk, kind=EventKind.START, at=p.raised_at, note="提出问题") for p in problems]
+            + [DeadlineEvent(content_type=kind, object_id=p.pk, kind=EventKind.STOP, at=p.resolved_at, note="办结")
+               for p in problems if p.resolved_at]
+        )
         # one pass of updates for the denormalised dates
         refreshed = []
         for project in Project.objects.filter(code__startswith=PREFIX):

@@ -18,8 +18,11 @@ from django.utils import timezone
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
+from kaohe.lib.deadlines import Clock, ClockEvent, EventKind
 from kaohe.notifications.models import NotificationKind
 from kaohe.notifications.services import notify, people
+from kaohe.orgs import deadlines
+from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit, Person, Role
 from kaohe.projects import config
 from kaohe.projects import warnings as rules_mod
@@ -228,26 +231,76 @@ def confirm_report(report: MonthlyReport, *, user=None, accept: bool = True, rea
 # ---- problems ----------------------------------------------------------------------------
 
 
+def _fields_log(problem: Problem) -> list[ClockEvent]:
+    # problems raised before the deadline log existed: raised → (resolved)
+    log = [ClockEvent(EventKind.START, problem.raised_at)]
+    return log + [ClockEvent(EventKind.STOP, problem.resolved_at)] if problem.resolved_at else log
+
+
+def problem_clock(problem: Problem, *, now: dt.datetime | None = None, calendar=None) -> Clock:
+    """The problem's deadline now: its event log on the working-day calendar (时限、状态、剩余时间)."""
+    return deadlines.clock_of(problem, config.problem_time_limit(), now=now, calendar=calendar, fallback=_fields_log)
+
+
+def problem_clocks(problems, *, now: dt.datetime | None = None, calendar=None) -> dict[int, Clock]:
+    return deadlines.clocks_of(problems, config.problem_time_limit(), now=now, calendar=calendar, fallback=_fields_log)
+
+
+def _refresh_due(problem: Problem, now: dt.datetime | None = None) -> None:
+    # due_at is kept for queries and the 按时办结率 figure; the clock is the truth.
+    problem.due_at = problem_clock(problem, now=now).due_at
+    problem.save(update_fields=["due_at"])
+
+
 def raise_problem(
     project: Project, title: str, *, assigned_unit=None, description: str = "", user=None, now: dt.datetime | None = None
 ) -> Problem:
-    """提出问题: due ``problem_due_hours`` (24: 事不过夜) after it is raised."""
+    """提出问题: due by the ``problem_time_limit`` (事不过夜: by 17:30 of the working day it is raised)."""
     if not title.strip():
         raise ProjectError("请填写问题")
     now = now or timezone.now()
-    problem = Problem.objects.create(
-        project=project,
-        title=title.strip(),
-        description=description,
-        raised_by=user,
-        raised_at=now,
-        assigned_unit=assigned_unit or project.unit,
-        due_at=now + dt.timedelta(hours=config.get("problem_due_hours")),
-    )
-    record(AuditAction.CREATE, problem, after=snapshot(problem), user=user, parent=project, unit=project.unit_id)
+    limit = config.problem_time_limit()
+    with transaction.atomic():
+        problem = Problem.objects.create(
+            project=project,
+            title=title.strip(),
+            description=description,
+            raised_by=user,
+            raised_at=now,
+            assigned_unit=assigned_unit or project.unit,
+            due_at=limit.due_from(now, work_calendar()),
+        )
+        deadlines.log(problem, EventKind.START, now, user=user, note="提出问题")
+        record(AuditAction.CREATE, problem, after=snapshot(problem), user=user, parent=project, unit=project.unit_id)
     notify(problem.assigned_unit, NotificationKind.PROBLEM, f"新问题待办：{problem.title}",
-           f"{project.name}：{problem.title}。请于{timezone.localtime(problem.due_at):%Y-%m-%d %H:%M}前办结（事不过夜）。",
+           f"{project.name}：{problem.title}。请于{timezone.localtime(problem.due_at):%Y-%m-%d %H:%M}前办结（{limit.describe(work_calendar())}）。",
            link=reverse("projects:detail", args=[project.pk]), obj=problem)
+    return problem
+
+
+def pause_problem(problem: Problem, reason: str, *, user=None, now: dt.datetime | None = None) -> Problem:
+    """暂停计时: the problem waits on someone else (上级审批、企业补充材料); the reason is logged."""
+    if problem.status != ProblemStatus.OPEN:
+        raise ProjectError("该问题不在办理中")
+    if problem_clock(problem, now=now).paused:
+        raise ProjectError("该问题已暂停计时")
+    if not reason.strip():
+        raise ProjectError("请说明暂停计时的原因（等待哪一方）")
+    with transaction.atomic():
+        deadlines.log(problem, EventKind.PAUSE, now, note=reason.strip(), user=user)
+        record(AuditAction.UPDATE, problem, after={"clock": "paused"}, user=user, reason=f"暂停计时：{reason.strip()}")
+    return problem
+
+
+def resume_problem(problem: Problem, *, user=None, now: dt.datetime | None = None) -> Problem:
+    """恢复计时: the wait is over; the deadline moves by the paused working time."""
+    if not problem_clock(problem, now=now).paused:
+        raise ProjectError("该问题未暂停计时")
+    with transaction.atomic():
+        deadlines.log(problem, EventKind.RESUME, now, user=user)
+        before = {"due_at": problem.due_at}
+        _refresh_due(problem, now)
+        record(AuditAction.UPDATE, problem, before=before, after={"due_at": problem.due_at}, user=user, reason="恢复计时")
     return problem
 
 
@@ -257,62 +310,85 @@ def resolve_problem(problem: Problem, resolution: str, *, user=None, now: dt.dat
         raise ProjectError("该问题不在办理中")
     if not resolution.strip():
         raise ProjectError("请填写办理结果")
+    now = now or timezone.now()
     before = snapshot(problem)
-    problem.status = ProblemStatus.RESOLVED
-    problem.resolution = resolution.strip()
-    problem.resolved_at = now or timezone.now()
-    problem.resolved_by = user
-    problem.save()
-    record(AuditAction.UPDATE, problem, before=before, after=snapshot(problem), user=user, reason="办结",
-           parent=problem.project, unit=problem.project.unit_id)
+    with transaction.atomic():
+        deadlines.log(problem, EventKind.STOP, now, user=user, note="办结")
+        problem.due_at = problem_clock(problem, now=now).due_at
+        problem.status = ProblemStatus.RESOLVED
+        problem.resolution = resolution.strip()
+        problem.resolved_at = now
+        problem.resolved_by = user
+        problem.save()
+        record(AuditAction.UPDATE, problem, before=before, after=snapshot(problem), user=user, reason="办结",
+               parent=problem.project, unit=problem.project.unit_id)
     return problem
 
 
-def confirm_problem(problem: Problem, *, user=None, accept: bool = True, reason: str = "") -> Problem:
-    """销号 (accept) or send back (not accepted: open again, resolution time cleared)."""
+def confirm_problem(problem: Problem, *, user=None, accept: bool = True, reason: str = "",
+                    now: dt.datetime | None = None) -> Problem:
+    """销号 (accept) or 退回重办 (not accepted: open again, its clock runs on without the checking time)."""
     if problem.status != ProblemStatus.RESOLVED:
         raise ProjectError("该问题尚未办结")
+    now = now or timezone.now()
     before = snapshot(problem)
-    if accept:
-        problem.status = ProblemStatus.CLOSED
-        problem.confirmed_at = timezone.now()
-    else:
-        problem.status = ProblemStatus.OPEN
-        problem.resolved_at = None
-    problem.save()
-    record(
-        AuditAction.APPROVE if accept else AuditAction.RETURN,
-        problem,
-        before=before,
-        after=snapshot(problem),
-        user=user,
-        reason=reason,
-        parent=problem.project,
-        unit=problem.project.unit_id,
-    )
+    with transaction.atomic():
+        if accept:
+            problem.status = ProblemStatus.CLOSED
+            problem.confirmed_at = now
+        else:
+            deadlines.log(problem, EventKind.REOPEN, now, user=user, note=reason[:200] or "退回重办")
+            problem.status = ProblemStatus.OPEN
+            problem.resolved_at = None
+            problem.due_at = problem_clock(problem, now=now).due_at
+        problem.save()
+        record(
+            AuditAction.APPROVE if accept else AuditAction.RETURN,
+            problem,
+            before=before,
+            after=snapshot(problem),
+            user=user,
+            reason=reason,
+            parent=problem.project,
+            unit=problem.project.unit_id,
+        )
     return problem
 
 
 def escalate_overdue_problems(now: dt.datetime | None = None) -> int:
-    """Overdue open problems go up: level 1 → the responsible leader; after
-    ``problem_escalate_city_hours`` more → level 2, the city leader. One audit entry per batch."""
+    """Overdue open problems go up: level 1 → the responsible leader; overdue by
+    ``problem_escalate_city_workdays`` working days more → level 2, the city leader.
+
+    Every open problem's due moment is first recomputed from its event log, so a changed rule
+    (``problem_time_limit``) or a corrected calendar applies at once. One audit entry per batch.
+    """
     now = now or timezone.now()
-    city_after = dt.timedelta(hours=config.get("problem_escalate_city_hours"))
+    calendar = work_calendar()
+    city_after = config.get("problem_escalate_city_workdays") * calendar.hours.seconds_per_day
+    open_problems = list(Problem.objects.filter(status=ProblemStatus.OPEN).select_related("project", "project__unit"))
+    clocks = problem_clocks(open_problems, now=now, calendar=calendar)
     changed = []
-    overdue = Problem.objects.filter(status=ProblemStatus.OPEN, due_at__lt=now, escalation__lt=2)
-    for problem in overdue.select_related("project", "project__unit"):
-        level = 2 if now - problem.due_at >= city_after else 1
+    moved = []
+    for problem in open_problems:
+        c = clocks[problem.pk]
+        if c.due_at != problem.due_at:
+            problem.due_at = c.due_at
+            moved.append(problem)
+        if not c.overdue or problem.escalation >= 2:
+            continue
+        level = 2 if -c.remaining_seconds >= city_after else 1
         if level > problem.escalation:
             changed.append((problem.pk, problem.escalation, level))
             problem.escalation = level
             problem.escalated_at = now
-            problem.save(update_fields=["escalation", "escalated_at"])
+            problem.save(update_fields=["escalation", "escalated_at", "due_at"])
             # Level 1: the leaders of the project's unit; level 2: the city's leaders.
             unit = problem.project.unit if level == 1 else _top(problem.project.unit)
             notify(people(unit, Role.LEADER), NotificationKind.PROBLEM, f"问题逾期未办结：{problem.title}",
                    f"{problem.project.name}：{problem.title}，办结时限{timezone.localtime(problem.due_at):%Y-%m-%d %H:%M}，"
                    f"已逾期，升级至{'市级领导' if level == 2 else '责任领导'}督办。",
                    link=reverse("projects:detail", args=[problem.project_id]), obj=problem)
+    Problem.objects.bulk_update([p for p in moved if p.pk not in {pk for pk, _o, _n in changed}], ["due_at"])
     if changed:
         record(
             AuditAction.UPDATE,

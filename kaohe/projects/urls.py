@@ -23,4 +23,5 @@ urlpatterns = [
     path("reports/<int:pk>/confirm/", views.confirm_report, name="confirm_report"),
     path("problems/<int:pk>/resolve/", views.resolve_problem, name="resolve_problem"),
     path("problems/<int:pk>/confirm/", views.confirm_problem, name="confirm_problem"),
+    path("problems/<int:pk>/pause/", views.pause_problem, name="pause_problem"),
 ]

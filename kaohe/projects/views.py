@@ -27,6 +27,7 @@ from kaohe.lib.exports import DOCX_TYPE as DOCX
 from kaohe.lib.exports import XLSX_TYPE as XLSX
 from kaohe.lib.exports import attachment
 from kaohe.lib.numbers import rounded_float
+from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import (
     check,
@@ -37,7 +38,7 @@ from kaohe.orgs.permissions import (
     subtree_ids,
 )
 from kaohe.orgs.scope import get_visible_or_404
-from kaohe.projects import excel, letters, services, tables
+from kaohe.projects import config, excel, letters, services, tables
 from kaohe.projects.data import ASSESSED_KINDS, unit_figures
 from kaohe.projects.figures import INDICATORS
 from kaohe.projects.models import (
@@ -401,10 +402,12 @@ def project_detail(request, pk: int):
     for a in approvals:
         a.overdue = a.is_overdue(day)
     problems = list(project.problems.select_related("assigned_unit", "raised_by"))
+    clocks = services.problem_clocks(problems)
     for p in problems:
         p.can_resolve = p.status == ProblemStatus.OPEN and check(request.user, "projects.resolve_problem", p)
         p.can_confirm = p.status == ProblemStatus.RESOLVED and check(request.user, "projects.confirm_problem", p)
-        p.overdue = p.status == ProblemStatus.OPEN and p.due_at < timezone.now()
+        p.clock = clocks[p.pk]
+        p.can_pause = p.status == ProblemStatus.OPEN and check(request.user, "projects.confirm_problem", p)
     last_month = day.month - 1 or 12
     return render(
         request,
@@ -422,6 +425,7 @@ def project_detail(request, pk: int):
             "history": _history(project) if check(request.user, "projects.letter", project) else None,
             "report_form": ReportForm(initial={"year": day.year if last_month != 12 else day.year - 1, "month": last_month}),
             "problem_form": ProblemForm(),
+            "problem_limit": config.problem_time_limit().describe(work_calendar()),
             "can_report": check(request.user, "projects.report", project),
             "can_confirm": check(request.user, "projects.manage", project),
             "can_letter": check(request.user, "projects.letter", project),
@@ -475,7 +479,8 @@ def raise_problem(request, pk: int):
         services.raise_problem(
             project, form.cleaned_data["title"], description=form.cleaned_data["description"], user=request.user
         )
-        messages.success(request, _("问题已提出，请于24小时内办结"))
+        messages.success(request, _("问题已提出，办理时限：%(limit)s") % {
+            "limit": config.problem_time_limit().describe(work_calendar())})
     else:
         messages.error(request, _("请填写问题"))
     return redirect("projects:detail", pk=pk)
@@ -503,6 +508,24 @@ def confirm_problem(request, pk: int):
     try:
         services.confirm_problem(problem, user=request.user, accept=accept, reason=request.POST.get("reason", ""))
         messages.success(request, _("已销号") if accept else _("已退回重办"))
+    except services.ProjectError as exc:
+        messages.error(request, str(exc))
+    return redirect("projects:detail", pk=problem.project_id)
+
+
+@login_required
+@require_POST
+def pause_problem(request, pk: int):
+    """暂停/恢复计时 (waiting on someone else): by the raiser or the office, not the unit on the clock."""
+    problem = get_object_or_404(Problem.objects.select_related("project"), pk=pk)
+    require(request.user, "projects.confirm_problem", problem)
+    try:
+        if request.POST.get("action") == "resume":
+            services.resume_problem(problem, user=request.user)
+            messages.success(request, _("已恢复计时"))
+        else:
+            services.pause_problem(problem, request.POST.get("reason", ""), user=request.user)
+            messages.success(request, _("已暂停计时"))
     except services.ProjectError as exc:
         messages.error(request, str(exc))
     return redirect("projects:detail", pk=problem.project_id)

@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.assessment.models import PeriodKind
+from kaohe.lib.deadlines import Clock, ClockEvent, EventKind, TimeLimit
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.lib.periods import PeriodKind as Kind
+from kaohe.orgs import deadlines
 from kaohe.orgs.scope import ScopedQuerySet
 
 
@@ -403,7 +405,7 @@ class Publication(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     published_at = models.DateTimeField(_("公示时间"), default=timezone.now)
     notice_ends = models.DateTimeField(_("公示截止"))
-    appeal_days = models.PositiveSmallIntegerField(_("申诉答复期限（天）"), default=10)
+    appeal_days = models.PositiveSmallIntegerField(_("申诉答复期限（工作日）"), default=10)
     run_hash = models.CharField(_("结果哈希"), max_length=64)
     previous_hash = models.CharField(_("上一公示哈希"), max_length=64, blank=True)
     chain_hash = models.CharField(_("链哈希"), max_length=64)
@@ -427,6 +429,16 @@ class Publication(models.Model):
 
     def is_final(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.notice_ends
+
+
+def appeal_time_limit(days: int) -> TimeLimit:
+    """申诉答复时限: ``days`` working days, 临近 in the last two."""
+    return TimeLimit(days, yellow=min(2, days))
+
+
+def notice_time_limit(days: int) -> TimeLimit:
+    """公示期: ``days`` working days after publication, to 17:30 of the last one."""
+    return TimeLimit(days)
 
 
 class AppealStatus(models.TextChoices):
@@ -465,8 +477,16 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.indicator}"
 
-    def overdue(self, now: dt.datetime | None = None) -> bool:
-        return self.status == AppealStatus.FILED and (now or timezone.now()) > self.answer_due
+    def clock(self, now: dt.datetime | None = None, calendar=None) -> Clock:
+        """答复时限: ``appeal_days`` working days from filing (after 17:30: from the next working day),
+        stopped when answered; 临近 in the last two working days."""
+        log = [ClockEvent(EventKind.START, self.filed_at)]
+        if self.answered_at:
+            log.append(ClockEvent(EventKind.STOP, self.answered_at))
+        return deadlines.clock_for(log, appeal_time_limit(self.publication.appeal_days), now=now, calendar=calendar)
+
+    def overdue(self, now: dt.datetime | None = None, calendar=None) -> bool:
+        return self.status == AppealStatus.FILED and self.clock(now, calendar).overdue
 
 
 class AppealAttachment(models.Model):

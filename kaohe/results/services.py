@@ -23,6 +23,7 @@ from kaohe.lib.changes import snapshot
 from kaohe.lib.numbers import number
 from kaohe.notifications.models import NotificationKind
 from kaohe.notifications.services import notify, source_language
+from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, is_reader, person_of, scoped_units
 from kaohe.results.models import (
@@ -39,11 +40,13 @@ from kaohe.results.models import (
     RunTotal,
     ScoringRun,
     StaleMark,
+    appeal_time_limit,
+    notice_time_limit,
 )
 from kaohe.results.runs import Inputs, chain_hash, create_run, execute_run, run_scheme
 
-NOTICE_DAYS = 7
-APPEAL_ANSWER_DAYS = 10
+NOTICE_DAYS = 7  # 公示期, working days
+APPEAL_ANSWER_DAYS = 10  # 申诉答复, working days
 
 
 # ---- which runs, and who sees what -------------------------------------------------------
@@ -136,7 +139,7 @@ def publish(
     now: dt.datetime | None = None,
     notice_ends: dt.datetime | None = None,
 ) -> Publication:
-    """公示 a sealed run; its hash joins the chain after the previous publication's."""
+    """公示 a sealed run for ``notice_days`` working days; its hash joins the chain after the previous publication's."""
     if not run.sealed:
         raise ValidationError(_("只能公示已完成的计分批次。"))
     if Publication.objects.filter(run=run).exists():
@@ -148,7 +151,7 @@ def publish(
         run=run,
         title=title or _("%(scheme)s%(period)s考核结果公示") % {"scheme": run.scheme_name, "period": run.label},
         published_at=now,
-        notice_ends=notice_ends or now + dt.timedelta(days=notice_days),
+        notice_ends=notice_ends or notice_time_limit(notice_days).due_from(now, work_calendar()),
         appeal_days=appeal_days,
         run_hash=run.content_hash,
         previous_hash=previous_hash,
@@ -201,7 +204,7 @@ def file_appeal(
     appeal = Appeal.objects.create(
         publication=pub, unit=unit, indicator=indicator, reason=reason.strip(), claimed_value=claimed_value,
         filed_by=user if user is not None and user.is_authenticated else None, filed_at=now,
-        answer_due=now + dt.timedelta(days=pub.appeal_days),
+        answer_due=appeal_time_limit(pub.appeal_days).due_from(now, work_calendar()),
     )
     for f in files:
         AppealAttachment.objects.create(appeal=appeal, file=f, name=getattr(f, "name", "file")[:200])

@@ -63,35 +63,80 @@ def test_a_negative_investment_is_refused(world):
 # ---- problems ------------------------------------------------------------------------------
 
 
-def test_a_problem_is_due_a_day_after_it_is_raised_by_default(world):
+def at(y, m, d, hh=0, mm=0):
+    return timezone.make_aware(dt.datetime(y, m, d, hh, mm))  # Asia/Shanghai
+
+
+def test_a_problem_is_due_by_the_end_of_the_working_day_it_is_raised(world, work_calendar):
+    # 事不过夜: raised Tue 2026-11-10 15:30 → due 17:30 the same day
     project = ProjectFactory(unit=world.district_a)
-    raised = timezone.make_aware(dt.datetime(2026, 11, 10, 15, 30))
-    problem = services.raise_problem(project, "施工用电未接入", user=world.assessed_a, now=raised)
-    assert problem.due_at == raised + dt.timedelta(hours=24)
+    problem = services.raise_problem(project, "施工用电未接入", user=world.assessed_a, now=at(2026, 11, 10, 15, 30))
+    assert problem.due_at == at(2026, 11, 10, 17, 30)
     assert problem.assigned_unit == world.district_a
+    clock = services.problem_clock(problem, now=at(2026, 11, 10, 16))
+    # 1.5 h left ≤ the half-day (3.75 h) yellow lead
+    assert (clock.label, clock.colour, clock.remaining_text) == ("临近", "yellow", "剩余1.5小时")
 
 
-def test_the_problem_due_time_is_configurable(world, settings):
-    settings.KAOHE_PROJECTS = {"problem_due_hours": 72}
-    project = ProjectFactory(unit=world.district_a)
-    raised = timezone.make_aware(dt.datetime(2026, 11, 10, 15, 30))
-    problem = services.raise_problem(project, "用地指标", now=raised)
-    assert problem.due_at == raised + dt.timedelta(hours=72)
+def test_a_problem_raised_after_the_cut_off_before_national_day_is_due_after_the_holiday(world, work_calendar):
+    # Wed 2026-09-30 18:00 is after 17:30; 10/1–10/7 off → Thu 10/8 17:30
+    problem = services.raise_problem(ProjectFactory(unit=world.district_a), "道路未通", now=at(2026, 9, 30, 18))
+    assert problem.due_at == at(2026, 10, 8, 17, 30)
 
 
-def test_an_overdue_problem_goes_to_the_leader_then_to_the_city_leader(world):
-    project = ProjectFactory(unit=world.district_a)
-    raised = timezone.make_aware(dt.datetime(2026, 11, 10, 9, 0))
-    problem = services.raise_problem(project, "道路未通", now=raised)
-    assert services.escalate_overdue_problems(raised + dt.timedelta(hours=24)) == 0  # due exactly now
-    assert services.escalate_overdue_problems(raised + dt.timedelta(hours=25)) == 1
+def test_the_problem_time_limit_is_configurable_and_counts_the_make_up_sunday(world, settings, work_calendar):
+    # 3 working days from Fri 2026-09-18: Sun 9/20 (调休上班), Mon 9/21, Tue 9/22 → 9/22 17:30
+    settings.KAOHE_PROJECTS = {"problem_time_limit": {"workdays": 3}}
+    problem = services.raise_problem(ProjectFactory(unit=world.district_a), "用地指标", now=at(2026, 9, 18, 10))
+    assert problem.due_at == at(2026, 9, 22, 17, 30)
+
+
+def test_an_overdue_problem_goes_to_the_leader_then_to_the_city_leader(world, work_calendar):
+    # raised Tue 11/10 09:00, due 17:30; the city leader once 2 working days (15 h) overdue: Thu 11/12 17:30
+    problem = services.raise_problem(ProjectFactory(unit=world.district_a), "道路未通", now=at(2026, 11, 10, 9))
+    assert services.escalate_overdue_problems(at(2026, 11, 10, 17, 30)) == 0  # due exactly now
+    assert services.escalate_overdue_problems(at(2026, 11, 11, 9)) == 1
     problem.refresh_from_db()
     assert problem.escalation == 1
-    assert services.escalate_overdue_problems(raised + dt.timedelta(hours=26)) == 0
-    assert services.escalate_overdue_problems(raised + dt.timedelta(hours=72)) == 1
+    assert services.escalate_overdue_problems(at(2026, 11, 12, 17)) == 0  # 14.5 working hours overdue
+    assert services.escalate_overdue_problems(at(2026, 11, 13, 9)) == 1  # 15.5 h
     problem.refresh_from_db()
     assert problem.escalation == 2
     assert AuditEntry.objects.of_type("projects.problem").filter(reason="逾期升级").count() == 2
+
+
+def test_a_paused_problem_does_not_escalate_and_its_deadline_moves_by_the_paused_working_time(world, work_calendar):
+    # raised Tue 11/10 09:00 (due 17:30); paused 10:00 → resumed Wed 11/11 10:00:
+    # 10–12 (2 h) + 13:30–17:30 (4 h) + 08:30–10:00 (1.5 h) = 7.5 h → due Wed 17:30
+    problem = services.raise_problem(ProjectFactory(unit=world.district_a), "等待省厅批复", now=at(2026, 11, 10, 9))
+    services.pause_problem(problem, "等待省自然资源厅批复", user=world.office, now=at(2026, 11, 10, 10))
+    assert services.escalate_overdue_problems(at(2026, 11, 11, 9)) == 0
+    paused = services.problem_clock(problem, now=at(2026, 11, 11, 9))
+    assert paused.paused and paused.remaining_text == "已暂停，剩余6小时"  # as at 10:00: 10–12 + 13:30–17:30
+    with pytest.raises(services.ProjectError, match="已暂停计时"):
+        services.pause_problem(problem, "again", now=at(2026, 11, 11, 9, 30))
+    services.resume_problem(problem, user=world.office, now=at(2026, 11, 11, 10))
+    problem.refresh_from_db()
+    assert problem.due_at == at(2026, 11, 11, 17, 30)
+    assert AuditEntry.objects.filter(object_type="projects.problem", reason__startswith="暂停计时").exists()
+
+
+def test_a_problem_sent_back_runs_on_without_the_checking_time(world, work_calendar):
+    # raised Tue 11/10 09:00, 办结 12:00, 退回 Wed 09:30: checking 13:30–17:30 (4 h) + 08:30–09:30 (1 h) = 5 h
+    # → due 11/10 17:30 + 5 h = Wed 08:30 + 3.5 h (12:00) + 1.5 h = 15:00
+    problem = services.raise_problem(ProjectFactory(unit=world.district_a), "环评批复", now=at(2026, 11, 10, 9))
+    services.resolve_problem(problem, "已协调", now=at(2026, 11, 10, 12))
+    services.confirm_problem(problem, accept=False, reason="未解决", now=at(2026, 11, 11, 9, 30))
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.OPEN and problem.due_at == at(2026, 11, 11, 15)
+
+
+def test_a_changed_rule_recomputes_open_problems_on_the_daily_run(world, settings, work_calendar):
+    problem = services.raise_problem(ProjectFactory(unit=world.district_a), "道路未通", now=at(2026, 11, 10, 9))
+    settings.KAOHE_PROJECTS = {"problem_time_limit": {"workdays": 1}}
+    services.escalate_overdue_problems(at(2026, 11, 11, 9))
+    problem.refresh_from_db()
+    assert problem.due_at == at(2026, 11, 11, 17, 30) and problem.escalation == 0
 
 
 def test_a_problem_is_closed_only_after_resolution_and_confirmation(world):

@@ -43,31 +43,40 @@ def test_the_public_page_shows_nothing_before_publication(scored, client_for):
     assert client_for(scored.w.anonymous).get("/public/1/").status_code == 404
 
 
-def test_publications_form_a_hash_chain(scored):
+def test_publications_form_a_hash_chain(scored, work_calendar):
     first = publish(scored.jan, now=T0)
     second = publish(scored.feb, now=T0 + dt.timedelta(days=30))
     assert first.previous_hash == "" and first.chain_hash == chain_hash("", scored.jan.content_hash)
     assert second.previous_hash == first.chain_hash
-    assert second.notice_ends == second.published_at + dt.timedelta(days=7)
+    # published Thu 2026-02-19 18:00 (Beijing) in the Spring Festival (2/15–2/23 off): counting starts
+    # Tue 2/24; 7 working days after it: 2/25, 2/26, 2/27, Sat 2/28 (调休上班), 3/2, 3/3, 3/4 → 3/4 17:30
+    assert second.notice_ends == dt.datetime(2026, 3, 4, 9, 30, tzinfo=dt.UTC)
     with pytest.raises(ValidationError):
         publish(scored.jan)
 
 
-def test_an_appeal_in_the_notice_period_gets_a_ten_day_deadline(scored):
+def test_an_appeal_in_the_notice_period_gets_ten_working_days(scored, work_calendar):
+    # T0 = Tue 2026-01-20 18:00 Beijing, after the cut-off: the notice runs 7 working days after
+    # Wed 1/21 → Fri 1/30 17:30.
     pub = publish(scored.annual, now=T0)
+    assert pub.notice_ends == dt.datetime(2026, 1, 30, 9, 30, tzinfo=dt.UTC)
+    # filed Thu 1/22 18:00 → from Fri 1/23: 1/26–1/30 (5), 2/2–2/6 (10) → Fri 2/6 17:30 Beijing
     appeal = file_appeal(pub, scored.w.district_a, "INV", "投资数据漏报", scored.w.assessed_a, claimed_value=9.5, now=T0 + dt.timedelta(days=2))
-    assert appeal.answer_due == T0 + dt.timedelta(days=12)
-    assert not appeal.overdue(now=T0 + dt.timedelta(days=12))
-    assert appeal.overdue(now=T0 + dt.timedelta(days=12, seconds=1))
-    assert not is_final(pub, now=T0 + dt.timedelta(days=8))  # notice over but an appeal is open
+    due = dt.datetime(2026, 2, 6, 9, 30, tzinfo=dt.UTC)
+    assert appeal.answer_due == due
+    assert not appeal.overdue(now=due)
+    assert appeal.overdue(now=due + dt.timedelta(seconds=1))
+    # two working days before: 2/5 09:30 Beijing leaves 1 h + 7.5 h ≤ 15 h → 临近
+    assert appeal.clock(now=dt.datetime(2026, 2, 5, 1, 30, tzinfo=dt.UTC)).label == "临近"
+    assert not is_final(pub, now=T0 + dt.timedelta(days=11))  # notice over but an appeal is open
 
 
-def test_no_appeal_after_the_notice_period(scored):
+def test_no_appeal_after_the_notice_period(scored, work_calendar):
     pub = publish(scored.annual, now=T0)
     with pytest.raises(ValidationError) as exc:
-        file_appeal(pub, scored.w.district_a, "INV", "晚了", now=T0 + dt.timedelta(days=7))
+        file_appeal(pub, scored.w.district_a, "INV", "晚了", now=dt.datetime(2026, 1, 30, 9, 30, tzinfo=dt.UTC))
     assert "公示期已结束" in str(exc.value)
-    assert is_final(pub, now=T0 + dt.timedelta(days=7))
+    assert is_final(pub, now=dt.datetime(2026, 1, 30, 9, 30, tzinfo=dt.UTC))
 
 
 def test_an_appeal_names_an_indicator_of_the_units_own_results_and_a_reason(scored):

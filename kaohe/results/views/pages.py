@@ -17,6 +17,7 @@ from kaohe.assessment.models import PeriodKind, Submission, SubmissionStatus
 from kaohe.assessment.services import assessing_owner
 from kaohe.lib.exports import Table
 from kaohe.lib.numbers import rounded_float
+from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
 from kaohe.results import gap as gap_service
@@ -48,9 +49,10 @@ def _attention(request) -> list[dict]:
     """待办: the open appeals this office answers, and late submissions of the schemes its units own."""
     items = []
     # managed_by: the appeals this office answers (results.answer_appeal), in one query.
-    for appeal in Appeal.objects.managed_by(request.user).filter(status=AppealStatus.FILED).select_related("unit").order_by("answer_due")[:10]:
+    calendar = work_calendar()
+    for appeal in Appeal.objects.managed_by(request.user).filter(status=AppealStatus.FILED).select_related("unit", "publication").order_by("answer_due")[:10]:
         items.append({"kind": "appeal", "text": _("%(unit)s申诉“%(ind)s”待答复") % {"unit": appeal.unit.name, "ind": appeal.indicator},
-                      "due": appeal.answer_due, "overdue": appeal.overdue(), "url": f"/results/appeals/{appeal.pk}/"})
+                      "due": appeal.answer_due, "overdue": appeal.overdue(calendar=calendar), "url": f"/results/appeals/{appeal.pk}/"})
     today = timezone.localdate()
     late = Submission.objects.filter(status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED], period__deadline__lt=today)
     if not request.user.is_superuser:  # the late submissions of the schemes this user's units own

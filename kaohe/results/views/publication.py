@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.assessment.models import PeriodKind
 from kaohe.lib.exports import Table
+from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, is_reader, person_of, require
 from kaohe.orgs.scope import get_visible_or_404
@@ -162,8 +163,12 @@ def appeals(request):
         return export("appeals", [Table(_("申诉"), [_("单位"), _("指标"), _("理由"), _("状态"), _("提交时间"), _("答复期限"), _("答复")], (
             [a.unit.name, a.indicator, a.reason, a.get_status_display(), timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
              timezone.localtime(a.answer_due).strftime("%Y-%m-%d"), a.response] for a in qs))])
+    now, calendar = timezone.now(), work_calendar()
+    rows = list(qs)
+    for a in rows:
+        a.deadline = a.clock(now, calendar)
     return render(request, "results/appeals.html", {
-        "nav_active": "results", "appeals": qs, "open_pubs": open_pubs if can_appeal else [], "now": timezone.now(),
+        "nav_active": "results", "appeals": rows, "open_pubs": open_pubs if can_appeal else [], "now": now,
     })
 
 
@@ -210,7 +215,7 @@ def appeal_detail(request, pk: int):
         "nav_active": "results", "appeal": appeal, "run": run, "current": current,
         "indicator_name": run.scheme_meta.get("indicators", {}).get(appeal.indicator, {}).get("name", appeal.indicator),
         "can_answer": check(request.user, "results.answer_appeal", appeal) and appeal.status == AppealStatus.FILED,
-        "now": timezone.now(), "latest": latest_version(run),
+        "now": timezone.now(), "latest": latest_version(run), "deadline": appeal.clock(),
     })
 
 
