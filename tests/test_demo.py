@@ -128,6 +128,7 @@ def test_the_whole_demo_of_every_app_loads_and_a_second_run_changes_nothing():
     from kaohe.management.commands.demo import run_demo
 
     run_demo(verbose=False)
+    _longhu_is_scored_from_the_projects_figures()
     models = [m for m in django_apps.get_models() if m._meta.app_label in
               ("orgs", "audit", "assessment", "results", "projects", "supervision")]
     counts = {m._meta.label: m.objects.count() for m in models}
@@ -176,3 +177,24 @@ def test_minghu_runs_its_own_assessment_of_its_streets_with_targets_decomposed_f
     page = client.get("/results/cockpit/").content.decode()
     assert "明湖区在示范市考核中的位置" in page and "明湖区对所属单位的考核" in page
     assert "明湖区2025年度高质量发展综合考核（对街道）" in page
+
+
+def _longhu_is_scored_from_the_projects_figures():
+    """The 2026 龙虎榜 indicators come from the projects module (指标数据来源), not from typing."""
+    from kaohe.assessment.models import DataValue, IndicatorSpec
+    from kaohe.projects.data import unit_figures
+    from kaohe.results.models import RunIndicator, ScoringRun
+
+    specs = IndicatorSpec.objects.filter(version__scheme__owner_unit__code="SFS", version__scheme__year=2026,
+                                         version__status="adopted", code__startswith="proj_")
+    assert specs.count() == 6 and set(specs.values_list("source", flat=True)) == {"projects"}
+    figures = {(u, i): v for u, i, v, _p in unit_figures(2026, 10).iter_rows() if v is not None}
+    run = ScoringRun.objects.filter(owner_unit__code="SFS", year=2026, kind="monthly", number=10).latest("id")
+    scored = {(u, i): v for u, i, v in RunIndicator.objects.filter(run=run, indicator__startswith="proj_")
+              .values_list("unit_code", "indicator", "value") if v is not None}
+    assert len(scored) >= 12 * 5  # 12 districts, (almost) every 龙虎榜 indicator has a figure
+    codes, units = set(specs.values_list("code", flat=True)), {u for u, _i in scored}
+    assert scored == pytest.approx({k: v for k, v in figures.items() if k[1] in codes and k[0] in units})
+    value = DataValue.objects.select_related("provenance").filter(
+        version=specs[0].version, indicator="proj_start_rate", period__kind="month", period__number=10, value__isnull=False).first()
+    assert value.provenance.source == "projects" and value.provenance.inputs["projects"]

@@ -173,16 +173,20 @@ AREA_CODES = {"经济发展": "ECO", "科技创新": "INN", "改革开放": "OPE
 #: 低空经济 added (to 科技创新).
 REVISION_2026 = {"gdp_growth": {"points": 7}, "fai_growth": {"points": 4}, "pm25": {"params": {"base": 0.5}},
                  "base_stations": None}
+#: 指标数据来源 (2026): the 龙虎榜 indicators are computed from the projects module's figures.
+SOURCED_2026 = {code: "projects" for _a, sub, code, *_rest in IND if sub == "重大项目"}
 LOW_ALTITUDE = ("科技创新", None, "low_altitude_firms", "低空经济企业新增数", "家", 1, "rank_ratio", {}, "higher",
                 "SFS-GXJ", Q, "ytd", ("count", 4), {})
 
 
-def scheme_content(year: int, changes: dict[str, dict | None] | None = None, extra: tuple = ()) -> dict:
+def scheme_content(year: int, changes: dict[str, dict | None] | None = None, extra: tuple = (),
+                   sources: dict[str, str] | None = None) -> dict:
     """The demo scheme as stored: the engine's dict, platform metadata in each leaf's ``platform``.
 
     ``changes`` maps a leaf code to the keys it takes instead (None drops the leaf); ``extra``
-    adds rows in the form of ``IND``."""
+    adds rows in the form of ``IND``; ``sources`` maps a leaf code to the module computing it."""
     changes = changes or {}
+    sources = sources or {}
     areas: dict[str, dict] = {}
     subs: dict[tuple, dict] = {}
     for area, sub, code, name, uom, points, method, params, direction, ru, freq, kind, _gen, rules in (*IND, *extra):
@@ -218,6 +222,8 @@ def scheme_content(year: int, changes: dict[str, dict | None] | None = None, ext
             platform["validation"] = r
         if code == "enterprise_satisfaction":  # a survey score: green only from 95% of full marks
             platform["bands"] = {"green": 0.95, "yellow": 0.75}
+        if code in sources:
+            platform["source"] = sources[code]  # 数据来源: computed by that module, never typed
         leaf["platform"] = platform
         parent["children"].append(leaf)
     collect = [
@@ -250,8 +256,9 @@ def scheme_content(year: int, changes: dict[str, dict | None] | None = None, ext
 
 
 def revise_for_2026(year: int) -> dict:
-    """与时俱进调整完善: the 2026 scheme re-weights growth, adds 低空经济, drops 5G base stations."""
-    return scheme_content(year, REVISION_2026, (LOW_ALTITUDE,))
+    """与时俱进调整完善: the 2026 scheme re-weights growth, adds 低空经济, drops 5G base stations, and
+    takes its 重大项目 (龙虎榜) indicators from the projects module instead of 发改委's reports."""
+    return scheme_content(year, REVISION_2026, (LOW_ALTITUDE,), sources=SOURCED_2026)
 
 
 # ---- data ----------------------------------------------------------------------------------------
@@ -446,6 +453,8 @@ def _load(ctx) -> None:
         specs = {s.code: s for s in version.indicators.filter(is_collected=True)}
         rows: list[DataValue] = []
         for spec in specs.values():
+            if spec.source:
+                continue  # computed from its module below (指标数据来源), never typed
             gen, kind, freq = gens.get(spec.code, (("pct", 90, 3), "period", spec.frequency))
             months = _months_of(spec.frequency, last_month)
             if not months:
@@ -481,6 +490,12 @@ def _load(ctx) -> None:
         DataValue.objects.bulk_create(rows, batch_size=2000)
         record(AuditAction.IMPORT, None, object_type=DataValue, parent=version, unit=version.scheme.owner_unit,
                object_repr=f"{year} 演示数据 {len(rows)} 项", after={"rows": len(rows), "source": "demo"}, user=office)
+        sourced = 0
+        for (py, kind, number), period in sorted(periods.items()):
+            if py == year and kind == PeriodKind.MONTH and number <= last_month:
+                sourced += services.compute_sourced_values(version, period, user=office).saved
+        if sourced:
+            ctx.log(f"  assessment: {year} 龙虎榜 indicators computed from the projects module ({sourced} values)")
         _targets(version, specs, units, rng)
         _submissions(ctx, version, periods, last_month, open_units, office, now)
     # Periods: 2025 locked; 2026 locked to September, October open.

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kaohe.assessment import services
+from kaohe.assessment import services, sources
 from kaohe.assessment.models import DataValue, IndicatorSpec, Period, SchemeVersion
 from kaohe.lib.numbers import NumberError, field_limit, parse_number, plain
 from kaohe.lib.periods import parse_period
@@ -318,6 +318,12 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
     col_ok: dict[tuple[str, str], bool] = {}
     for cell in cells:
         if cell.raw is None or cell.raw == "":
+            continue
+        sourced = specs.get(cell.indicator)
+        if sourced is not None and sourced.source:
+            if f"{cell.column}:{cell.indicator}" not in reported_cols:
+                reported_cols.add(f"{cell.column}:{cell.indicator}")
+                outcome.problems.append(Problem(sheet, 1 if not is_csv else cell.row, cell.column, sources.entry_refused(sourced)))
             continue
         ok = col_ok.get((cell.column, cell.indicator))
         if ok is None:

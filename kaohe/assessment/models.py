@@ -167,6 +167,9 @@ class IndicatorSpec(models.Model):
     direction = models.CharField(_("方向"), max_length=8, blank=True)
     is_scored = models.BooleanField(_("计分指标"), default=True)
     is_collected = models.BooleanField(_("需填报"), default=True)
+    #: 数据来源: "" = entered (grid, Excel, API); else the kaohe module that computes the values
+    #: for each period (``kaohe.assessment.sources``), e.g. ``projects`` — such values are never typed.
+    source = models.CharField(_("数据来源"), max_length=32, blank=True, default="")
     sort_order = models.PositiveIntegerField(default=0)
 
     scope_owners = ("version__scheme__owner_unit",)
@@ -352,6 +355,24 @@ class ValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}/{self.indicator}/{self.period_id}: {self.old} → {self.new}"
+
+
+class ValueProvenance(models.Model):
+    """数据来源记录: where a computed value came from — the module (数据来源), when it was
+    computed, and what it was computed from (the ids of the module's records, and their hash)."""
+
+    value = models.OneToOneField(DataValue, on_delete=models.CASCADE, primary_key=True, related_name="provenance")
+    source = models.CharField(_("数据来源"), max_length=32)
+    computed_at = models.DateTimeField(_("计算时间"))
+    inputs_hash = models.CharField(_("输入数据哈希"), max_length=64)
+    inputs = models.JSONField(_("输入数据"), default=dict)
+
+    class Meta:
+        verbose_name = _("数据来源记录")
+        verbose_name_plural = _("数据来源记录")
+
+    def __str__(self) -> str:
+        return f"{self.value_id} ← {self.source} {self.computed_at:%Y-%m-%d %H:%M}"
 
 
 class Target(models.Model):

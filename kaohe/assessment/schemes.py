@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kaohe.assessment import sources
 from kaohe.assessment.models import (
     DataValue,
     Frequency,
@@ -93,9 +94,16 @@ def validate(content: Any) -> list[str]:
     if year is not None and not (isinstance(year, int) and 2000 <= year <= 2100):
         errors.append(_("year: 年度应为 2000–2100 之间的整数，而不是 %(v)r") % {"v": year})
     try:
-        engine_scheme(content)
+        scheme = engine_scheme(content)
     except SchemeInvalid as exc:
         errors.extend(exc.errors)
+        return errors
+    # 数据来源: the engine takes the module's name as text; the platform knows which modules exist.
+    for row in leaf_rows(scheme):
+        lf = row.leaf
+        errors.extend(f"{lf.indicator}.platform.source: {m}" for m in sources.check_leaf(lf.indicator, lf.name, lf.platform.source))
+    for item in scheme.platform.collect:
+        errors.extend(f"platform.collect.{item.code}.source: {m}" for m in sources.check_leaf(item.code, item.name, item.platform.source))
     return errors
 
 
@@ -144,6 +152,7 @@ def derive_indicators(version: SchemeVersion) -> list[IndicatorSpec]:
             direction=leaf.direction if leaf is not None else "higher",
             is_scored=leaf is not None,
             is_collected=code not in computed,
+            source=platform.source if code not in computed else "",
             sort_order=len(specs) + 1,
         )
 

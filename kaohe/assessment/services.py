@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.assessment import signals
+from kaohe.assessment import signals, sources
 from kaohe.assessment.models import (
     DataValue,
     IndicatorSpec,
@@ -34,6 +34,7 @@ from kaohe.assessment.models import (
     Target,
     ValueChange,
     ValueKind,
+    ValueProvenance,
     VersionStatus,
     period_deadline,
 )
@@ -176,15 +177,16 @@ def assessed_units(version: SchemeVersion) -> list[OrgUnit]:
 
 
 def due_indicators(version: SchemeVersion, period: Period, responsible_unit: OrgUnit | int | None = None) -> list[IndicatorSpec]:
-    """Collected indicators reported in this period (by frequency), optionally of one owner."""
-    qs = version.indicators.filter(is_collected=True, frequency=period.frequency)
+    """Indicators entered in this period (by frequency), optionally of one owner; an indicator
+    whose values a module computes (``source``) is never due from anyone."""
+    qs = version.indicators.filter(is_collected=True, source="", frequency=period.frequency)
     if responsible_unit is not None:
         qs = qs.filter(responsible_unit=responsible_unit)
     return list(qs.order_by("sort_order"))
 
 
 def responsible_units(version: SchemeVersion, period: Period | None = None) -> list[OrgUnit]:
-    qs = version.indicators.filter(is_collected=True, responsible_unit__isnull=False)
+    qs = version.indicators.filter(is_collected=True, source="", responsible_unit__isnull=False)
     if period is not None:
         qs = qs.filter(frequency=period.frequency)
     ids = set(qs.values_list("responsible_unit_id", flat=True))
@@ -274,6 +276,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
         result.errors.append(Issue(None, "", "error", "period", _("%(p)s 已锁定，只能由考核办更正") % {"p": period.label}))
         return result
     specs = {s.code: s for s in version.indicators.filter(is_collected=True)}
+    sourced = {code: spec for code, spec in specs.items() if spec.source}
     owners = {code: spec.responsible_unit_id for code, spec in specs.items()}
     blocked: set[int] = set()
     if not correction:
@@ -285,6 +288,10 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
     proposed: dict[tuple[int, str], ValueInput] = {}
     for item in items:
         spec = specs.get(item.indicator)
+        if item.indicator in sourced:
+            result.errors.append(Issue(item.unit_id, item.indicator, "error", "source",
+                                       f"{item.where}{sources.entry_refused(spec)}"))
+            continue
         if spec is None:
             result.errors.append(Issue(item.unit_id, item.indicator, "error", "indicator", _("%(w)s未知指标 %(c)s") % {"w": item.where, "c": item.indicator}))
             continue
@@ -841,8 +848,104 @@ def open_periods(owner: OrgUnit | int, year: int | None = None):
     return qs.order_by("end", "kind")
 
 
+# ---- sourced values (指标数据来源) -------------------------------------------------------
+
+
+@dataclass
+class SourcedResult:
+    saved: int = 0  # values created or changed
+    unchanged: int = 0
+    by_source: dict[str, int] = field(default_factory=dict)
+
+
+@transaction.atomic
+def compute_sourced_values(version: SchemeVersion, period: Period, *, user=None, now: dt.datetime | None = None) -> SourcedResult:
+    """Compute the period's values of every sourced indicator (``IndicatorSpec.source``) from
+    its module and store them as the version's values, each with its provenance.
+
+    The values are the module's figures as at the period's last day, for the version's assessed
+    units; a figure that did not change keeps its revision (its provenance is refreshed). A
+    locked period keeps the values it was locked with (a correction of locked data goes through
+    the module, then the office reopens the period).
+    """
+    result = SourcedResult()
+    if period.status == PeriodStatus.LOCKED:
+        raise WorkflowError(_("%(p)s 已锁定，不再重新计算来自业务模块的数据") % {"p": period.label})
+    specs = list(version.indicators.filter(frequency=period.frequency).exclude(source=""))
+    if not specs:
+        return result
+    now = now or timezone.now()
+    units = {u.code: u.pk for u in assessed_units(version)}
+    kinds = {spec.code: spec.value_kind for spec in specs}
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for spec in specs:
+        by_source[spec.source].append(spec.code)
+    figures: list[sources.SourceFigure] = []
+    for code, indicators in sorted(by_source.items()):
+        source = sources.get(code)
+        if source is None:
+            raise WorkflowError(_("数据来源“%(src)s”未注册，不能计算 %(inds)s") % {"src": code, "inds": "、".join(indicators)})
+        found = source.compute(sources.SourceRequest(period.year, period.end, tuple(units), tuple(indicators)))
+        figures.extend(f for f in found if f.unit in units and f.indicator in kinds)
+        result.by_source[code] = 0
+    existing = {(v.unit_id, v.indicator): v for v in DataValue.objects.filter(
+        version=version, period=period, indicator__in=list(kinds), unit_id__in=list(units.values()))}
+    user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+    source_of = {spec.code: spec.source for spec in specs}
+    changed_rows, provenance = [], []
+    for fig in figures:
+        key = (units[fig.unit], fig.indicator)
+        value = None if fig.value is None else Decimal(str(round(fig.value, 6)))
+        row = existing.get(key)
+        if row is None:
+            row = DataValue.objects.create(version=version, unit_id=key[0], indicator=fig.indicator, period=period,
+                                           value=value, kind=kinds[fig.indicator], updated_by_id=user_id, revision=1)
+            changed_rows.append([fig.unit, fig.indicator, None, _s(value)])
+        elif row.value != value:
+            changed_rows.append([fig.unit, fig.indicator, _s(row.value), _s(value)])
+            row.value, row.revision, row.updated_by_id = value, row.revision + 1, user_id
+            row.save(update_fields=["value", "revision", "updated_by", "updated_at"])
+        else:
+            result.unchanged += 1
+            provenance.append(ValueProvenance(value=row, source=source_of[fig.indicator], computed_at=now,
+                                              inputs_hash=fig.inputs_hash, inputs=dict(fig.inputs)))
+            continue
+        result.saved += 1
+        result.by_source[source_of[fig.indicator]] += 1
+        provenance.append(ValueProvenance(value=row, source=source_of[fig.indicator], computed_at=now,
+                                          inputs_hash=fig.inputs_hash, inputs=dict(fig.inputs)))
+    ValueProvenance.objects.filter(value__in=[p.value for p in provenance]).delete()
+    ValueProvenance.objects.bulk_create(provenance)
+    if changed_rows:
+        record(AuditAction.IMPORT, None, object_type="assessment.datavalue", object_id=f"{version.pk}:{period.pk}",
+               object_repr=_("%(p)s 业务模块数据 %(n)s 个") % {"p": period.label, "n": len(changed_rows)},
+               after={"sources": sorted(result.by_source), "rows": changed_rows[:500]}, user=user,
+               reason=_("由业务模块按期计算"))
+    return result
+
+
+def refresh_sourced_values(today: dt.date | None = None, *, source: str | None = None, user=None) -> int:
+    """The daily refresh (run by each source module's daily task): every adopted version with
+    indicators from ``source`` (or any source), for each of its year's periods that has ended
+    (or is the current month) and is not locked. Returns the number of values changed."""
+    today = today or timezone.localdate()
+    indicators = IndicatorSpec.objects.exclude(source="") if source is None else IndicatorSpec.objects.filter(source=source)
+    version_ids = set(indicators.filter(version__status=VersionStatus.ADOPTED).values_list("version_id", flat=True))
+    changed = 0
+    for version in SchemeVersion.objects.filter(pk__in=version_ids).select_related("scheme"):
+        periods = periods_of(version.scheme.owner_unit_id, version.scheme.year).filter(start__lte=today).exclude(status=PeriodStatus.LOCKED)
+        for period in periods.order_by("end", "kind"):
+            changed += compute_sourced_values(version, period, user=user).saved
+    return changed
+
+
+def provenance_of(version: SchemeVersion, period: Period, unit: OrgUnit, indicator: str) -> ValueProvenance | None:
+    return ValueProvenance.objects.filter(value__version=version, value__period=period, value__unit=unit,
+                                          value__indicator=indicator).first()
+
+
 __all__ = [
     "RunInputs", "run_inputs", "mark_results_stale", "save_values", "ValueInput", "SaveResult", "submit", "approve",
     "bulk_approve", "return_submission", "lock_period", "remind", "correct_value", "ensure_periods", "periods_of",
-    "completion_board", "ValueKind", "WorkflowError",
+    "completion_board", "ValueKind", "WorkflowError", "compute_sourced_values",
 ]

@@ -20,6 +20,7 @@ objects::
               unit_of_measure: "%"                       # 计量单位
               value_kind: period                         # 数值类型: period (当期值) | ytd (累计值)
               validation: {min: -20, max: 30, allow_negative: true, jump_pct: 50}   # 数据审核
+              # source: projects                         # 数据来源: a kaohe module computes the values
               bands: {green: 0.85, yellow: 0.6}          # display: 色带 (share of full marks)
               name_en: GDP growth
     platform:                                            # the scheme's own
@@ -65,7 +66,7 @@ VALIDATION: dict[str, str] = {
     "required": "bool", "allow_negative": "bool", "integer": "bool",
     "min": "number", "max": "number", "jump_pct": "nonneg", "part_of": "text",
 }
-COLLECTION_KEYS = ("responsible_unit", "frequency", "unit_of_measure", "value_kind", "validation")
+COLLECTION_KEYS = ("responsible_unit", "frequency", "unit_of_measure", "value_kind", "validation", "source")
 DISPLAY_KEYS = ("bands", "name_en")
 LEAF_KEYS = (*COLLECTION_KEYS, *DISPLAY_KEYS)
 NODE_KEYS = DISPLAY_KEYS
@@ -74,7 +75,7 @@ COLLECT_KEYS = ("code", "name", "category", *COLLECTION_KEYS, "name_en")
 LABELS = {
     "platform": "平台信息", "responsible_unit": "责任单位", "frequency": "报送频次",
     "unit_of_measure": "计量单位", "value_kind": "数值类型", "validation": "数据审核规则",
-    "bands": "色带", "name_en": "英文名称", "code": "方案代码", "collect": "采集的基础数据",
+    "bands": "色带", "name_en": "英文名称", "code": "方案代码", "collect": "采集的基础数据", "source": "数据来源",
     "flags": "红旗/黄灯规则", "green": "绿色下限", "yellow": "黄色下限",
 }
 
@@ -109,10 +110,13 @@ class Platform:
     validation: Mapping[str, Any] = field(default_factory=dict)
     bands: Bands | None = None
     name_en: str = ""
+    #: 数据来源: the kaohe module that computes the values (e.g. ``projects``); "" = entered.
+    #: Free text here: the platform's registry (``kaohe.assessment.sources``) checks the name.
+    source: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key in ("responsible_unit", "frequency", "unit_of_measure", "value_kind"):
+        for key in ("responsible_unit", "frequency", "unit_of_measure", "value_kind", "source"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.validation:
@@ -277,7 +281,7 @@ def _fields(c: _Checker, where: str, d: Mapping[str, Any]) -> dict[str, Any] | N
     """The Platform fields present in ``d`` (keys already checked by the caller)."""
     out: dict[str, Any] = {}
     ok = True
-    for key in ("responsible_unit", "unit_of_measure", "name_en"):
+    for key in ("responsible_unit", "unit_of_measure", "name_en", "source"):
         if d.get(key) is not None:
             t = c.text(_where(where, key), d[key], required=False)
             out[key] = t or ""

@@ -32,6 +32,16 @@ TOTAL = "TOTAL"
 def unit_figures(year: int, month: int, *, city: OrgUnit | None = None, total: bool = False) -> pl.DataFrame:
     """The figures of every top-level unit under ``city`` for ``year``-``month`` (unit codes);
     with ``total`` one row set for the whole city, unit ``TOTAL``."""
+    projects, reports, problems = load_frames(year, month, city=city, total=total)
+    units = None
+    if city is not None and not total:
+        units = [u.code for u in OrgUnit.objects.filter(parent=city, kind__in=ASSESSED_KINDS).order_by("sort_order", "code")]
+    return compute_figures(projects, reports, problems, year, month, units=units)
+
+
+def load_frames(year: int, month: int, *, city: OrgUnit | None = None, total: bool = False) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The three input frames of :func:`compute_figures` (projects, year-to-date reports,
+    problems), each project under the unit it counts for (``TOTAL`` with ``total``)."""
     rollup = rollup_map(city)
     key = (lambda u: TOTAL) if total else (lambda u: u.code)
     rows = list(
@@ -68,10 +78,7 @@ def unit_figures(year: int, month: int, *, city: OrgUnit | None = None, total: b
         schema=PROBLEM_SCHEMA,
         orient="row",
     )
-    units = None
-    if city is not None and not total:
-        units = [key(u) for u in OrgUnit.objects.filter(parent=city, kind__in=ASSESSED_KINDS).order_by("sort_order", "code")]
-    return compute_figures(projects, reports, problems, year, month, units=units)
+    return projects, reports, problems
 
 
 ASSESSED_KINDS = ["district", "new_area", "dev_zone", "park"]

@@ -1,6 +1,6 @@
 """Demo data: about 300 major projects of 示范市 with 12 months of reports, problems and warnings.
 
-Deterministic (``ctx.rng``), idempotent (skips when the demo projects exist), bulk-inserted
+Deterministic (its own seeded generator, so loading it first leaves the other demos' ``ctx.rng`` as it was), idempotent (skips when the demo projects exist), bulk-inserted
 with one audit entry per batch. Mix: continuing projects, new ones on time, late starters
 (red/yellow), projects stuck between signing and landing, some behind on investment, some
 not yet in the statistics; warnings computed for the last day of October and for ``ctx.today``
@@ -10,6 +10,7 @@ so two-yellows-in-a-row escalations exist.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -58,7 +59,7 @@ def load(ctx) -> None:
     if Project.objects.filter(code__startswith=PREFIX).exists():
         ctx.log("  projects: demo projects already there")
         return
-    rng = ctx.rng
+    rng = random.Random("kaohe-demo-projects")
     year = ctx.today.year
     today = ctx.today
     units = list(OrgUnit.objects.filter(parent=ctx.city, kind__in=["district", "new_area", "dev_zone", "park"]).order_by("sort_order", "code"))

@@ -28,9 +28,9 @@ from kaohe.lib.env import EnvError, envint
 
 DEMO_MODULES = [
     "kaohe.orgs.demo",
+    "kaohe.projects.demo",  # before assessment: the 2026 龙虎榜 indicators are computed from its figures
     "kaohe.assessment.demo",
     "kaohe.results.demo",
-    "kaohe.projects.demo",
     "kaohe.supervision.demo",
 ]
 

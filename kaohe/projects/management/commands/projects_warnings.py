@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from kaohe.assessment import services as assessment_services
 from kaohe.projects import services
 from kaohe.projects.tasks import daily_warnings
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             return
         counts = services.run_warnings(day)
         escalated = services.escalate_overdue_problems()
+        sourced = assessment_services.refresh_sourced_values(day, source="projects")
         self.stdout.write(
             f"{day}: green={counts['green']} yellow={counts['yellow']} red={counts['red']} "
-            f"changed={counts['changed']} actions={counts['actions']} problems_escalated={escalated}"
+            f"changed={counts['changed']} actions={counts['actions']} problems_escalated={escalated} "
+            f"sourced_values={sourced}"
         )
