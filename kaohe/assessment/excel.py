@@ -323,7 +323,7 @@ def import_values(data: bytes, filename: str, *, user, version: SchemeVersion, p
         if sourced is not None and sourced.source:
             if f"{cell.column}:{cell.indicator}" not in reported_cols:
                 reported_cols.add(f"{cell.column}:{cell.indicator}")
-                outcome.problems.append(Problem(sheet, 1 if not is_csv else cell.row, cell.column, sources.entry_refused(sourced)))
+                outcome.problems.append(Problem(sheet, 1 if not long_form else cell.row, cell.column, sources.entry_refused(sourced)))
             continue
         ok = col_ok.get((cell.column, cell.indicator))
         if ok is None:

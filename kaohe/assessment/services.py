@@ -900,9 +900,9 @@ def compute_sourced_values(version: SchemeVersion, period: Period, *, user=None,
         if row is None:
             row = DataValue.objects.create(version=version, unit_id=key[0], indicator=fig.indicator, period=period,
                                            value=value, kind=kinds[fig.indicator], updated_by_id=user_id, revision=1)
-            changed_rows.append([fig.unit, fig.indicator, None, _s(value)])
+            changed_rows.append([fig.unit, fig.indicator, None, plain(value)])
         elif row.value != value:
-            changed_rows.append([fig.unit, fig.indicator, _s(row.value), _s(value)])
+            changed_rows.append([fig.unit, fig.indicator, plain(row.value), plain(value)])
             row.value, row.revision, row.updated_by_id = value, row.revision + 1, user_id
             row.save(update_fields=["value", "revision", "updated_by", "updated_at"])
         else:
