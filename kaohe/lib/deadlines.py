@@ -27,10 +27,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+from kaohe.lib.numbers import plain, round_half_up
 from kaohe.lib.workdays import CalendarError, WorkCalendar, _parse_time
 
 
@@ -182,9 +182,8 @@ class Clock:
 
 
 def _num(value: float) -> str:
-    """四舍五入 to one decimal, without a trailing .0."""
-    text = str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-    return text[:-2] if text.endswith(".0") else text
+    """四舍五入 to one decimal, without a trailing .0 (the one number formatter)."""
+    return plain(round_half_up(value, 1))
 
 
 def format_working(seconds: float, seconds_per_day: int) -> str:

@@ -3,41 +3,31 @@
 ``work_calendar()`` builds the one :class:`kaohe.lib.workdays.WorkCalendar` from the stored
 days and the configured working hours; every module computes its deadlines on it
 (``kaohe.lib.deadlines.clock``). ``import_year()`` replaces one year's days from a table
-(.csv or .xlsx) with the columns 日期/date, 类型/kind (放假/上班, holiday/workday) and
-说明/note — all or nothing, each bad row named. The shipped files in ``calendars/`` hold
+(.csv or .xlsx, read by the one import reader ``kaohe.lib.tabular``) with the columns
+日期/date, 类型/kind (放假/上班, holiday/workday) and 说明/note — all or nothing, each bad
+row named (``TabularError``). The shipped files in ``calendars/`` hold
 the State Council's lists (see ``calendars/README.md``).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 
+from kaohe.lib.tabular import Column, RowError, read_workbook, text
 from kaohe.lib.workdays import WorkCalendar, WorkHours
+from kaohe.orgs.imports import all_or_nothing
 from kaohe.orgs.models import WorkCalendarDay
 
 SHIPPED = Path(__file__).resolve().parent / "calendars"
 
-_HEADERS = {
-    "date": ("日期", "date"),
-    "kind": ("类型", "kind", "type"),
-    "note": ("说明", "note", "备注"),
-}
+DATE = Column("date", "日期", ("date",), required=True)
+KIND = Column("kind", "类型", ("kind", "type"), required=True)
+NOTE = Column("note", "说明", ("备注", "note"))
 _KINDS = {"放假": False, "休息": False, "holiday": False, "off": False, "上班": True, "调休上班": True, "workday": True, "work": True}
-
-
-class CalendarImportError(ValueError):
-    """A calendar table we refuse: every problem, each naming its row, column and reason."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("；".join(problems))
 
 
 @dataclass(frozen=True)
@@ -53,74 +43,66 @@ def work_calendar() -> WorkCalendar:
     return WorkCalendar.from_days(days, hours=WorkHours.parse(settings.KAOHE_WORK_HOURS), tz=settings.TIME_ZONE)
 
 
-def _read_table(name: str, content: bytes) -> list[list[str]]:
-    # Kept tiny until the shared import reader (kaohe/lib/tabular.py) lands; then it reads these.
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-        return [["" if c is None else (c.date().isoformat() if isinstance(c, dt.datetime) else str(c)) for c in row]
-                for row in sheet.iter_rows(values_only=True)]
-    if name.lower().endswith(".csv"):
-        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    raise CalendarImportError([f"{name}：只能导入 .csv 或 .xlsx 文件"])
+def _day(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(text(value).replace("/", "-")[:10])
+    except ValueError:
+        return None
 
 
-def parse_rows(name: str, content: bytes, year: int | None = None) -> list[CalendarDayRow]:
-    """Rows of a calendar table; every bad row is reported (第N行 “列”：reason), nothing half-read."""
-    table = [row for row in _read_table(name, content) if any(str(c).strip() for c in row)]
-    if not table:
-        raise CalendarImportError([f"{name}：文件为空"])
-    header = [str(c).strip().lower() for c in table[0]]
-    cols: dict[str, int] = {}
-    for key, aliases in _HEADERS.items():
-        for i, h in enumerate(header):
-            if h in aliases:
-                cols[key] = i
-    missing = [_HEADERS[k][0] for k in ("date", "kind") if k not in cols]
-    if missing:
-        raise CalendarImportError([f"第1行：缺少“{m}”列（表头应为 日期、类型、说明）" for m in missing])
-    rows, problems, seen = [], [], {}
-    for number, raw in enumerate(table[1:], start=2):
-        cells = [str(c).strip() for c in raw] + [""] * len(header)
-        text, kind, note = cells[cols["date"]], cells[cols["kind"]], cells[cols["note"]] if "note" in cols else ""
-        try:
-            day = dt.date.fromisoformat(text.replace("/", "-")[:10])
-        except ValueError:
-            problems.append(f"第{number}行“日期”：“{text}”不是日期（应为 2025-10-01）")
+def parse_rows(name: str, content: bytes, year: int | None = None) -> tuple[list[CalendarDayRow], list[RowError]]:
+    """Rows of a calendar table and every problem found (each naming its row, column and reason)."""
+    table = read_workbook(content, name).first.table([DATE, KIND, NOTE])
+    rows: list[CalendarDayRow] = []
+    errors: list[RowError] = []
+    seen: dict[dt.date, int] = {}
+    for row in table.rows:
+        raw, kind = table.get(row, "date"), text(table.get(row, "kind"))
+        day = _day(raw)
+        if day is None:
+            errors.append(table.error(row, "date", f"“{text(raw)}”不是日期（应为 2025-10-01）", f"'{text(raw)}' is not a date (e.g. 2025-10-01)"))
             continue
         if kind.lower() not in _KINDS:
-            problems.append(f"第{number}行“类型”：“{kind}”应为“放假”或“上班”")
+            errors.append(table.error(row, "kind", f"“{kind}”应为“放假”或“上班”", f"'{kind}' should be 放假 (holiday) or 上班 (workday)"))
             continue
         if year is not None and day.year != year:
-            problems.append(f"第{number}行“日期”：{day.isoformat()}不在{year}年")
+            errors.append(table.error(row, "date", f"{day.isoformat()}不在{year}年", f"{day.isoformat()} is not in {year}"))
             continue
         if day in seen:
-            problems.append(f"第{number}行“日期”：{day.isoformat()}与第{seen[day]}行重复")
+            errors.append(table.error(row, "date", f"{day.isoformat()}与第{seen[day]}行重复", f"{day.isoformat()} repeats row {seen[day]}"))
             continue
-        seen[day] = number
+        seen[day] = row.number
         worked = _KINDS[kind.lower()]
         if worked and day.weekday() < 5:
-            problems.append(f"第{number}行“类型”：{day.isoformat()}是工作日（周一至周五），无需标为调休上班")
+            errors.append(table.error(row, "kind", f"{day.isoformat()}是工作日（周一至周五），无需标为调休上班",
+                                      f"{day.isoformat()} is a weekday: it needs no make-up entry"))
             continue
-        rows.append(CalendarDayRow(day, worked, note[:100]))
-    if not problems and len({r.date.year for r in rows}) > 1:
-        problems.append(f"{name}：一次只导入一年的日历，文件中有 {'、'.join(str(y) for y in sorted({r.date.year for r in rows}))} 年")
-    if problems:
-        raise CalendarImportError(problems)
-    if not rows:
-        raise CalendarImportError([f"{name}：没有日期行"])
-    return rows
+        rows.append(CalendarDayRow(day, worked, text(table.get(row, "note"))[:100]))
+    years = sorted({r.date.year for r in rows})
+    if not errors and len(years) > 1:
+        errors.append(RowError(table.sheet.label, None, "", f"一次只导入一年的日历，文件中有 {'、'.join(map(str, years))} 年",
+                               f"import one year at a time; the file has {', '.join(map(str, years))}"))
+    if not errors and not rows:
+        errors.append(RowError(table.sheet.label, None, "", "没有日期行", "no date rows"))
+    return rows, errors
 
 
-@transaction.atomic
 def import_year(name: str, content: bytes, year: int | None = None) -> tuple[int, int]:
-    """Replace one year's calendar with the table's days; returns (year, days stored)."""
-    rows = parse_rows(name, content, year)
-    year = rows[0].date.year
-    WorkCalendarDay.objects.filter(date__year=year).delete()
-    WorkCalendarDay.objects.bulk_create(WorkCalendarDay(date=r.date, is_workday=r.is_workday, note=r.note) for r in rows)
-    return year, len(rows)
+    """Replace one year's calendar with the table's days, all or nothing; returns (year, days stored).
+    Raises :class:`~kaohe.lib.tabular.TabularError` naming every bad row."""
+    rows, errors = parse_rows(name, content, year)
+
+    def save() -> tuple[int, int]:
+        first = rows[0].date.year
+        WorkCalendarDay.objects.filter(date__year=first).delete()
+        WorkCalendarDay.objects.bulk_create(WorkCalendarDay(date=r.date, is_workday=r.is_workday, note=r.note) for r in rows)
+        return first, len(rows)
+
+    return all_or_nothing(errors, save)
 
 
 def import_shipped(year: int) -> tuple[int, int]:

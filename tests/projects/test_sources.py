@@ -96,7 +96,7 @@ def test_a_csv_import_names_the_row_and_column_of_a_sourced_indicator(world):
     outcome = excel.import_values(csv, "values.csv", user=world.office, version=world.version, period=world.june,
                                   responsible_unit=None)
     refused = sources.entry_refused(world.version.indicators.get(code="proj_start_rate"))
-    assert [(p.sheet, p.row, p.reason) for p in outcome.problems] == [("CSV", 2, refused)]
+    assert [(p.row, p.column, p.reason) for p in outcome.problems] == [(2, "C", refused)]  # row 2, the value column
     assert not DataValue.objects.filter(indicator="proj_start_rate").exists()
 
 

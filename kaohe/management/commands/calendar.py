@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.lib.tabular import TabularError
 from kaohe.orgs import calendar
 from kaohe.orgs.models import WorkCalendarDay
 
@@ -44,8 +45,8 @@ class Command(BaseCommand):
             raise CommandError("请给出要导入的文件，或 --shipped 年份")
         try:
             year, count = calendar.import_year(path.name, path.read_bytes(), options["year"] or options["shipped"])
-        except calendar.CalendarImportError as exc:
-            raise CommandError("日历未导入：\n" + "\n".join(exc.problems)) from None
+        except TabularError as exc:
+            raise CommandError("日历未导入：\n" + "\n".join(exc.texts())) from None
         record(AuditAction.IMPORT, None,
                object_type="orgs.workcalendarday", object_id=str(year), object_repr=f"{year}年工作日历",
                after={"days": count, "file": path.name})
