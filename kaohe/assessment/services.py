@@ -869,6 +869,9 @@ def compute_sourced_values(version: SchemeVersion, period: Period, *, user=None,
     the module, then the office reopens the period).
     """
     result = SourcedResult()
+    # One computation per period at a time (the daily task and an office's refresh may meet):
+    # the second waits for the first and then finds its rows.
+    period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status == PeriodStatus.LOCKED:
         raise WorkflowError(_("%(p)s 已锁定，不再重新计算来自业务模块的数据") % {"p": period.label})
     specs = list(version.indicators.filter(frequency=period.frequency).exclude(source=""))

@@ -130,3 +130,42 @@ def test_the_daily_task_refreshes_the_values_of_the_years_open_periods(world):
     assert DataValue.objects.get(version=w.version, period=march, unit=w.district_a, indicator="proj_start_rate").value == 100
     assert DataValue.objects.get(version=w.version, period=march, unit=w.district_b, indicator="proj_start_rate").value == 0
     assert stored(w, w.district_a).value == Decimal("50")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_computations_of_one_period_at_once_store_each_value_once(org_world):
+    """Real threads on PostgreSQL (the period row is locked, the second waits and finds the first's
+    rows; without the lock it hits the unique constraint); SQLite's in-memory test database
+    serialises writers, so there the threads run in turn."""
+    import threading
+
+    from django.db import connection
+
+    w = org_world
+    ProjectFactory(unit=w.district_a, year=2025, milestones={"started": (D(2025, 3, 1), D(2025, 3, 5))})
+    version = adopted_version(w, with_start_rate())
+    june = periods(2025)[6]
+    barrier, failures = threading.Barrier(2), []
+
+    def compute():
+        try:
+            if connection.vendor == "postgresql":
+                barrier.wait(timeout=30)
+            services.compute_sourced_values(version, june)
+        except Exception as exc:  # noqa: BLE001 — reported below, the assertion names it
+            failures.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=compute) for _ in range(2)]
+    for t in threads:
+        t.start()
+        if connection.vendor != "postgresql":
+            t.join(timeout=60)
+    for t in threads:
+        t.join(timeout=60)
+    assert failures == []
+    rows = DataValue.objects.filter(version=version, period=june, indicator="proj_start_rate")
+    # 甲区 100 (its one project started), 乙区 empty (nothing due): two rows, each once, revision 1
+    assert sorted((r.unit_id, r.value, r.revision) for r in rows) == [(w.district_a.pk, Decimal("100"), 1),
+                                                                      (w.district_b.pk, None, 1)]
