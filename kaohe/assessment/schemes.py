@@ -296,7 +296,7 @@ def clone_to_year(version: SchemeVersion, year: int, *, user=None) -> SchemeVers
 
 # ---- diff -----------------------------------------------------------------------------------
 
-DIFF_FIELDS = ("name", "points", "weight", "direction", "method", "params", "responsible_unit", "frequency")
+DIFF_FIELDS = ("name", "points", "weight", "direction", "method", "params", "responsible_unit", "frequency", "source")
 
 
 @dataclass
@@ -316,7 +316,7 @@ def _leaf_map(content: dict) -> dict[str, dict]:
             "name": lf.name, "points": _plain(lf.points), "weight": _plain(lf.weight), "direction": lf.direction,
             "method": lf.method, "params": dict(lf.params) or None,
             "responsible_unit": lf.platform.responsible_unit or None, "frequency": lf.platform.frequency or None,
-            "category": " / ".join(row.category),
+            "source": lf.platform.source or None, "category": " / ".join(row.category),
         }
     return out
 
@@ -355,6 +355,7 @@ COLUMNS = [
     ("category1", "一级类别"), ("category2", "二级类别"), ("code", "指标代码"), ("name", "指标名称"),
     ("unit_of_measure", "计量单位"), ("points", "分值"), ("direction", "方向"), ("method", "计分方法"),
     ("params", "参数"), ("responsible_unit", "责任单位"), ("frequency", "报送频次"), ("value_kind", "数值类型"),
+    ("source", "数据来源"),
 ]
 DIRECTION_CN = {"higher": "正向", "lower": "逆向"}
 FREQUENCY_CN = {"monthly": "月度", "quarterly": "季度", "half_yearly": "半年", "yearly": "年度"}
@@ -419,7 +420,7 @@ def workbook_to_content(data: bytes, filename: str = "scheme.xlsx") -> dict:
         for key, mapping in (("direction", DIRECTION_CN), ("frequency", FREQUENCY_CN), ("value_kind", KIND_CN)):
             if cell.get(key):
                 (leaf if key == "direction" else platform)[key] = _rev(mapping, cell_text(cell[key]))
-        for key in ("method", "unit_of_measure", "responsible_unit"):
+        for key in ("method", "unit_of_measure", "responsible_unit", "source"):
             if cell.get(key):
                 (leaf if key == "method" else platform)[key] = cell_text(cell[key])
         if platform:
@@ -477,8 +478,9 @@ def content_to_workbook(content: dict) -> bytes:
             pf.responsible_unit,
             FREQUENCY_CN.get(pf.frequency, pf.frequency),
             KIND_CN.get(pf.value_kind, pf.value_kind),
+            pf.source,
         ])
-    for col, width in zip("ABCDEFGHIJKL", (14, 16, 16, 30, 10, 8, 8, 14, 24, 12, 10, 10), strict=True):
+    for col, width in zip("ABCDEFGHIJKLM", (14, 16, 16, 30, 10, 8, 8, 14, 24, 12, 10, 10, 10), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     meta = wb.create_sheet(SHEET_SCHEME)

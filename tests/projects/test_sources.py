@@ -169,3 +169,10 @@ def test_two_computations_of_one_period_at_once_store_each_value_once(org_world)
     # 甲区 100 (its one project started), 乙区 empty (nothing due): two rows, each once, revision 1
     assert sorted((r.unit_id, r.value, r.revision) for r in rows) == [(w.district_a.pk, Decimal("100"), 1),
                                                                       (w.district_b.pk, None, 1)]
+
+
+def test_the_scheme_workbook_carries_the_data_source_both_ways():
+    content = with_start_rate()
+    again = schemes.workbook_to_content(schemes.content_to_workbook(content))
+    leaves = {lf.indicator: lf for lf in schemes.engine_scheme(again).leaves()}
+    assert leaves["proj_start_rate"].platform.source == "projects" and leaves["fai"].platform.source == ""
