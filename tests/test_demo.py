@@ -189,7 +189,7 @@ def _longhu_is_scored_from_the_projects_figures():
                                          version__status="adopted", code__startswith="proj_")
     assert specs.count() == 6 and set(specs.values_list("source", flat=True)) == {"projects"}
     figures = {(u, i): v for u, i, v, _p in unit_figures(2026, 10).iter_rows() if v is not None}
-    run = ScoringRun.objects.filter(owner_unit__code="SFS", year=2026, kind="monthly", number=10).latest("id")
+    run = ScoringRun.objects.filter(owner_unit__code="SFS", year=2026, kind="month", number=10).latest("id")
     scored = {(u, i): v for u, i, v in RunIndicator.objects.filter(run=run, indicator__startswith="proj_")
               .values_list("unit_code", "indicator", "value") if v is not None}
     assert len(scored) >= 12 * 5  # 12 districts, (almost) every 龙虎榜 indicator has a figure
