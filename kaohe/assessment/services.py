@@ -920,7 +920,7 @@ def compute_sourced_values(version: SchemeVersion, period: Period, *, user=None,
     ValueProvenance.objects.filter(value__in=[p.value for p in provenance]).delete()
     ValueProvenance.objects.bulk_create(provenance)
     if changed_rows:
-        record(AuditAction.IMPORT, None, object_type="assessment.datavalue", object_id=f"{version.pk}:{period.pk}",
+        record(AuditAction.IMPORT, None, object_type=DataValue, parent=version,
                object_repr=_("%(p)s 业务模块数据 %(n)s 个") % {"p": period.label, "n": len(changed_rows)},
                after={"sources": sorted(result.by_source), "rows": changed_rows[:500]}, user=user,
                reason=_("由业务模块按期计算"))

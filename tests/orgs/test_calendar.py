@@ -81,8 +81,8 @@ def test_the_calendar_command_imports_with_an_audit_entry_and_shows_a_year(tmp_p
     path = tmp_path / "2027.csv"
     path.write_bytes(CSV_2027)
     call_command("calendar", "import", str(path))
-    entry = AuditEntry.objects.filter(object_type="orgs.workcalendarday", object_id="2027").get()
-    assert entry.after == {"days": 2, "file": "2027.csv"}
+    entry = AuditEntry.objects.filter(object_repr="2027年工作日历").get()
+    assert entry.after == {"year": 2027, "days": 2, "file": "2027.csv"}
     call_command("calendar", "show", "2027")
     assert "2027-02-06 上班 春节调休上班" in capsys.readouterr().out
     path.write_bytes("日期,类型\n2027-01-01,休假\n".encode())

@@ -47,9 +47,8 @@ class Command(BaseCommand):
             year, count = calendar.import_year(path.name, path.read_bytes(), options["year"] or options["shipped"])
         except TabularError as exc:
             raise CommandError("日历未导入：\n" + "\n".join(exc.texts())) from None
-        record(AuditAction.IMPORT, None,
-               object_type="orgs.workcalendarday", object_id=str(year), object_repr=f"{year}年工作日历",
-               after={"days": count, "file": path.name})
+        record(AuditAction.IMPORT, None, object_type=WorkCalendarDay, object_repr=f"{year}年工作日历",
+               after={"year": year, "days": count, "file": path.name})
         self.stdout.write(self.style.SUCCESS(f"{year}年工作日历：已导入{count}天（放假与调休上班）"))
 
     def _show(self, year: int) -> None:
