@@ -288,7 +288,8 @@ def pause_problem(problem: Problem, reason: str, *, user=None, now: dt.datetime 
         raise ProjectError("请说明暂停计时的原因（等待哪一方）")
     with transaction.atomic():
         deadlines.log(problem, EventKind.PAUSE, now, note=reason.strip(), user=user)
-        record(AuditAction.UPDATE, problem, after={"clock": "paused"}, user=user, reason=f"暂停计时：{reason.strip()}")
+        record(AuditAction.UPDATE, problem, after={"clock": "paused"}, user=user, reason=f"暂停计时：{reason.strip()}",
+               parent=problem.project, unit=problem.project.unit_id)
     return problem
 
 
@@ -300,7 +301,8 @@ def resume_problem(problem: Problem, *, user=None, now: dt.datetime | None = Non
         deadlines.log(problem, EventKind.RESUME, now, user=user)
         before = {"due_at": problem.due_at}
         _refresh_due(problem, now)
-        record(AuditAction.UPDATE, problem, before=before, after={"due_at": problem.due_at}, user=user, reason="恢复计时")
+        record(AuditAction.UPDATE, problem, before=before, after={"due_at": problem.due_at}, user=user, reason="恢复计时",
+               parent=problem.project, unit=problem.project.unit_id)
     return problem
 
 

@@ -118,7 +118,7 @@ def test_a_paused_problem_does_not_escalate_and_its_deadline_moves_by_the_paused
     services.resume_problem(problem, user=world.office, now=at(2026, 11, 11, 10))
     problem.refresh_from_db()
     assert problem.due_at == at(2026, 11, 11, 17, 30)
-    assert AuditEntry.objects.filter(object_type="projects.problem", reason__startswith="暂停计时").exists()
+    assert AuditEntry.objects.filter(object_id=problem.pk, reason__startswith="暂停计时").exists()
 
 
 def test_a_problem_sent_back_runs_on_without_the_checking_time(world, work_calendar):
