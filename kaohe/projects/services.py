@@ -273,7 +273,7 @@ def raise_problem(
         deadlines.log(problem, EventKind.START, now, user=user, note="提出问题")
         record(AuditAction.CREATE, problem, after=snapshot(problem), user=user, parent=project, unit=project.unit_id)
     notify(problem.assigned_unit, NotificationKind.PROBLEM, f"新问题待办：{problem.title}",
-           f"{project.name}：{problem.title}。请于{timezone.localtime(problem.due_at):%Y-%m-%d %H:%M}前办结（{limit.describe(work_calendar())}）。",
+           f"{project.name}：{problem.title}。请于{timezone.localtime(problem.due_at):%Y-%m-%d %H:%M}前办结（办理时限：{limit.describe(work_calendar())}）。",
            link=reverse("projects:detail", args=[project.pk]), obj=problem)
     return problem
 

@@ -262,8 +262,9 @@ def test_a_new_problem_reaches_the_assigned_units_inbox_and_an_overdue_one_its_l
     told = Notification.objects.filter(kind="problem").order_by("recipient__username")
     assert [n.recipient for n in told] == [world.assessed_a, leader_a, world.office_a]
     assert told[0].title == "新问题待办：用地指标未落实"
-    assert "2026-03-03 09:00" in told[0].body  # due 24 hours later (事不过夜)
-    # 25 hours after it was due: level 1, the district's leaders; the city leader only at level 2.
+    assert "2026-03-02 17:30" in told[0].body  # 事不过夜: by 17:30 of Monday 3/2, the day it was raised
+    # 3/4 10:00: 9 working hours overdue (3/3 7.5 h + 1.5 h), under 2 working days: level 1, the
+    # district's leaders; the city leader only at level 2.
     services.escalate_overdue_problems(raised + dt.timedelta(hours=24 + 25))
     escalated = Notification.objects.filter(kind="problem", title__startswith="问题逾期")
     assert [n.recipient for n in escalated] == [leader_a] and "升级至责任领导督办" in escalated[0].body
