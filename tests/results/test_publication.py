@@ -183,7 +183,7 @@ def test_a_publication_tells_every_assessed_unit_in_its_inbox_in_chinese(scored)
     # 甲区 and 乙区 are the run's units: everyone in them; the city office is not told.
     assert [n.recipient.username for n in told] == ["assessed_a", "assessed_b", "leader_a", "leader_b",
                                                     "office_a", "office_b"]
-    assert told[0].title == f"{pub.title}已发布" and "公示期至2026-01-27" in told[0].body
+    assert told[0].title == f"{pub.title}已发布" and "公示期至2026-01-30" in told[0].body  # 7 working days from Wed 1/21 (published Tue 18:00, after 17:30)
     assert told[0].link == f"/public/{pub.pk}/"
 
 
