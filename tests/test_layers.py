@@ -1,6 +1,7 @@
 """kaohe's layers, and a check of the import graph against them.
 
-    lib → engine → orgs → audit → notifications → assessment → results | projects → supervision → reports → web | api
+    lib → engine → orgs → audit → notifications → documents → assessment → results | projects | monitor
+        → supervision | commitments → enterprise | attraction → reports → web | api
 
 A package may import the packages of lower layers and never one of a higher layer or a
 sibling on its own layer — not even inside a function, where a cycle hides best. Every
@@ -25,9 +26,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("orgs",),
     ("audit",),
     ("notifications",),  # the one inbox every module above tells people through
+    ("documents",),  # 公文: GB/T 9704 documents, their numbers (发文字号) and the issued register
     ("assessment",),
-    ("results", "projects"),
-    ("supervision",),
+    ("results", "projects", "monitor"),
+    ("supervision", "commitments"),  # 督查督办 and 公开承诺; both may take work from the layer below
+    ("enterprise", "attraction"),  # 企业诉求 escalates to supervision; 招商 hands projects to projects
     ("reports",),
     ("web", "api"),
     ("management", "cli", "settings", "settings_check", "urls", "wsgi", "asgi", "apps"),

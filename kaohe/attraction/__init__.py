@@ -1,0 +1,1 @@
+"""招商引资 (attraction): filled in by its issue."""

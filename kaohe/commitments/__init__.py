@@ -1,0 +1,1 @@
+"""公开承诺 (commitments): filled in by its issue."""

@@ -1,0 +1,1 @@
+"""公文 (documents): filled in by its issue."""

@@ -1,0 +1,1 @@
+"""服务企业 (enterprise): filled in by its issue."""

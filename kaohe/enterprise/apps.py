@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EnterpriseConfig(AppConfig):
+    name = "kaohe.enterprise"
+    label = "enterprise"
