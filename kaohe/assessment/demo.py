@@ -216,8 +216,12 @@ def scheme_content(year: int, changes: dict[str, dict | None] | None = None, ext
             platform.update({"frequency": freq})
         r = dict(rules)
         if _gen and _gen[0] == "growth":
-            r.setdefault("allow_negative", True)
-            r.setdefault("jump_pct", 0)
+            # a growth rate (增速): negative allowed within a plausible range; its jumps are
+            # screened in 百分点 (the engine's rule for rates), not as relative changes
+            r.setdefault("min", -50)
+            r.setdefault("max", 100)
+        elif uom == "%" and _gen and _gen[0] in ("pct", "progress") and "allow_negative" not in r:
+            r.setdefault("max", 100)  # a share or completion rate (占比/完成率)
         if r:
             platform["validation"] = r
         if code == "enterprise_satisfaction":  # a survey score: green only from 95% of full marks

@@ -467,6 +467,15 @@ class QualityFinding(models.Model):
     def text(self, language: str | None = None) -> str:
         return self.message_en if language and language.startswith("en") and self.message_en else self.message
 
+    @property
+    def label(self) -> str:
+        """The check's name in the active language (同比突变), never its code (``jump_yoy``)."""
+        from django.utils.translation import get_language
+
+        from kaohe.engine.quality import check_label
+
+        return check_label(self.code, get_language() or "zh")
+
 
 class Reminder(models.Model):
     """催报: a recorded reminder sent to a responsible unit for a period."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from kaohe.assessment.models import DataValue, Period, QualityFinding, Submission
-from kaohe.engine.quality import screen
+from kaohe.engine.quality import measure_kind, screen
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,9 @@ def _frames(sub: Submission):
     # Year-to-date (1–N月累计) series grow within the year by construction: the screening
     # must compare them with the same month of earlier years, not with every earlier month.
     cumulative = [s.code for s in specs if s.value_kind == "ytd"]
+    # Rates and shares (%, ‰, 百分点) change in percentage points, amounts in per cent: one rule,
+    # the engine's (kaohe.engine.quality.measure_kind / jump).
+    rates = [s.code for s in specs if measure_kind(s.unit_of_measure) == "rate"]
     units = assessed_units(sub.version)
     code_of = {u.pk: u.code for u in units}
     groups = {}
@@ -52,16 +55,17 @@ def _frames(sub: Submission):
     values = pl.DataFrame(rows, schema=schema)
     history = pl.DataFrame(hist, schema=schema)
     units_df = pl.DataFrame({"unit": [u.code for u in units], "name": [u.name for u in units], "group": [groups.get(u.pk, "") for u in units]})
-    return values, history, units_df, {u.code: u.pk for u in units}, codes, cumulative
+    return values, history, units_df, {u.code: u.pk for u in units}, codes, cumulative, rates
 
 
 def screen_submission(sub: Submission) -> list[QualityFinding]:
     """Run the engine's screening on the submission's values; replace its open findings."""
-    values, history, units, pk_of, codes, cumulative = _frames(sub)
+    values, history, units, pk_of, codes, cumulative, rates = _frames(sub)
     if values.is_empty():
         return []
     try:
-        found = screen(values, units, history, indicators=codes, period=sub.period.code, cumulative=cumulative)
+        found = screen(values, units, history, indicators=codes, period=sub.period.code, cumulative=cumulative,
+                       rates=rates)
     except Exception as exc:  # the screening is advisory: never block a submission on it
         log.warning("quality screening failed for %s: %s", sub, exc)
         return []

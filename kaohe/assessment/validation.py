@@ -6,8 +6,12 @@ Rules live in ``IndicatorSpec.rules`` (from the scheme leaf's ``rules`` key):
 - ``min`` / ``max``: the allowed range; without ``min``, negative values are
   refused unless ``allow_negative: true`` (growth rates, profits);
 - ``integer``: whole numbers only (counts of projects, enterprises);
-- ``jump_pct`` (default 50): a change beyond this percentage against the last
-  period or the same period last year is a *warning* that needs a 说明;
+- ``jump_pct`` (default 50) for amounts, ``jump_pp`` (default 10) for rates and
+  shares (unit of measure %, ‰, 百分点): a change beyond this percentage of the
+  base — for a rate, beyond this many percentage points (百分点) — against the
+  last period or the same period last year is a *warning* that needs a 说明
+  (0 switches the check off). The rule is the engine's (``kaohe.engine.quality.jump``),
+  the same the quality screening uses;
 - ``part_of``: the code of the total this value is a part of (part ≤ total);
 - YTD values (``value_kind: ytd``) may not fall below the previous month's YTD
   (unless ``allow_negative``).
@@ -25,9 +29,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kaohe.assessment.models import IndicatorSpec, ValueKind
+from kaohe.engine.quality import JUMP_THRESHOLDS, jump, measure_kind
 from kaohe.lib.numbers import plain
 
-DEFAULT_JUMP_PCT = 50
+DEFAULT_JUMP_PCT = JUMP_THRESHOLDS["amount"]
+DEFAULT_JUMP_PP = JUMP_THRESHOLDS["rate"]
 PREVIOUS, LAST_YEAR = gettext_noop("上期"), gettext_noop("上年同期")
 
 Key = tuple[int, str]  # (unit id, indicator code)
@@ -79,17 +85,20 @@ def check_value(spec: IndicatorSpec, value: Decimal | None, *, unit_id: int, pre
         add("error", "part_of", _("%(v)s 大于其总量指标 %(t)s 的值 %(tv)s") % {"v": _fmt(value), "t": rules.get("part_of"), "tv": _fmt(total)})
     if spec.value_kind == ValueKind.YTD and previous_ytd is not None and value < previous_ytd and not allow_negative:
         add("error", "ytd", _("累计值 %(v)s 小于上月累计 %(p)s") % {"v": _fmt(value), "p": _fmt(previous_ytd)})
-    jump = rules.get("jump_pct", DEFAULT_JUMP_PCT)
-    if jump:
-        limit = Decimal(str(jump))
+    kind = measure_kind(spec.unit_of_measure)
+    limit = rules.get("jump_pp", DEFAULT_JUMP_PP) if kind == "rate" else rules.get("jump_pct", DEFAULT_JUMP_PCT)
+    if limit and rules.get("jump_pct", None) != 0:
         # A YTD value grows month by month by nature: compare it with last year's only.
         bases = ((last_year, LAST_YEAR),) if spec.value_kind == ValueKind.YTD else ((previous, PREVIOUS), (last_year, LAST_YEAR))
         for base, label in bases:
-            if base is not None and base != 0:
-                change = (value - base) / abs(base) * 100
-                if abs(change) > limit:
+            change = jump(float(value), float(base) if base is not None else None, kind, limit)
+            if change is not None and change.exceeds:
+                if kind == "rate":
+                    add("warning", "jump", _("较%(label)s(%(b)s%%)变动 %(c)s 个百分点，超过 %(lim)s 个百分点，请填写说明") % {
+                        "label": _(label), "b": _fmt(base), "c": f"{change.change:+.2f}", "lim": plain(Decimal(str(limit)))})
+                else:
                     add("warning", "jump", _("较%(label)s(%(b)s)变动 %(c)s%%，超过 %(lim)s%%，请填写说明") % {
-                        "label": _(label), "b": _fmt(base), "c": f"{change:+.1f}", "lim": jump})
+                        "label": _(label), "b": _fmt(base), "c": f"{change.change:+.1f}", "lim": plain(Decimal(str(limit)))})
     return issues
 
 

@@ -24,9 +24,14 @@ expected, statistic``. Checks (the ``check`` column):
   same month/quarter of earlier years; indicators listed in ``cumulative`` —
   year-to-date 累计 series, which grow through the year — always so)
   (warning);
-- ``jump_mom`` / ``jump_yoy`` — 环比 / 同比 relative change
-  (x − prev)/|prev| beyond ``mom_threshold`` / ``yoy_threshold`` (warning),
-  or a change from a zero base (``jump_zero_base``, info);
+- ``jump_mom`` / ``jump_yoy`` — 环比 / 同比 change beyond its kind's threshold
+  (warning): amounts by the relative change (x − prev)/|prev| beyond
+  ``mom_threshold`` / ``yoy_threshold`` (fractions), or a change from a zero
+  base (``jump_zero_base``, info); rates and shares (indicators listed in
+  ``rates``, measured in %, ‰ or 百分点 — see :func:`measure_kind`) by the
+  difference x − prev in percentage points (百分点) beyond ``rate_threshold``:
+  a growth rate moving from 0.6 % to 3.02 % is 2.42 百分点, not "+403 %".
+  :func:`jump` is the same rule for one value (the data-entry check uses it);
 - ``too_smooth`` — the last ``smooth_window`` (6) consecutive periods change by
   the same step every period (spread of the steps ≤ ``smooth_tol`` (0.1%) of the
   mean level): figures filled in by formula rather than counted (warning);
@@ -56,6 +61,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -84,6 +90,69 @@ NIGRINI_FIRST_DIGIT = (0.006, 0.012, 0.015)
 _NOPERIOD = "\x00"  # internal stand-in for "no period" so grouping keys are never null
 
 
+#: The checks' names for people (Chinese, English): a finding's ``check`` code stays internal.
+CHECK_LABELS = {
+    "duplicate": ("重复数据", "duplicate"),
+    "conflict": ("数据冲突", "conflicting values"),
+    "unknown_unit": ("未知单位", "unknown unit"),
+    "not_finite": ("非有效数值", "not a finite number"),
+    "missing": ("缺报", "missing"),
+    "peer_outlier": ("同组离群", "outlier in the peer group"),
+    "history_outlier": ("历史离群", "out of line with its history"),
+    "jump_mom": ("环比突变", "month-on-month jump"),
+    "jump_yoy": ("同比突变", "year-on-year jump"),
+    "jump_zero_base": ("零基数变动", "change from a zero base"),
+    "too_smooth": ("数据过于平滑", "too smooth"),
+    "benford": ("首位数字分布异常", "Benford first-digit test"),
+}
+
+
+def check_label(check: str, language: str = "zh") -> str:
+    """A check code's name for people (``jump_yoy`` → 同比突变); unknown codes get a neutral name."""
+    zh, en = CHECK_LABELS.get(check, ("数据质量提示", "data-quality note"))
+    return en if language.startswith("en") else zh
+
+
+# --- the one jump rule: rates in percentage points, amounts in per cent ---------------
+
+#: Units of measure of a rate or share: changes are differences in percentage points (百分点).
+RATE_UNITS = frozenset({"%", "％", "‰", "百分点", "个百分点"})
+#: Default jump thresholds per kind: amounts in per cent of the base, rates in 百分点.
+JUMP_THRESHOLDS = {"amount": 50.0, "rate": 10.0}
+
+
+def measure_kind(unit_of_measure: str | None) -> str:
+    """``"rate"`` for a rate or share (%, ‰, 百分点), else ``"amount"``."""
+    return "rate" if (unit_of_measure or "").strip() in RATE_UNITS else "amount"
+
+
+@dataclass(frozen=True)
+class Jump:
+    """A change of one value against its base: ``change`` in ``unit`` (``"%"`` of the base for
+    amounts, ``"百分点"`` for rates), ``limit`` the threshold in the same unit."""
+
+    change: float
+    unit: str
+    limit: float
+
+    @property
+    def exceeds(self) -> bool:
+        return abs(self.change) > self.limit
+
+
+def jump(value: float, base: float | None, kind: str, limit: float | None = None) -> Jump | None:
+    """The change of ``value`` against ``base`` by its kind's rule; None when there is no base
+    (or an amount's base is 0: a relative change from zero means nothing)."""
+    if base is None:
+        return None
+    limit = JUMP_THRESHOLDS[kind] if limit is None else float(limit)
+    if kind == "rate":
+        return Jump(float(value) - float(base), "百分点", limit)
+    if base == 0:
+        return None
+    return Jump((float(value) - float(base)) / abs(float(base)) * 100, "%", limit)
+
+
 def screen(
     values: pl.DataFrame,
     units: pl.DataFrame | None = None,
@@ -99,6 +168,8 @@ def screen(
     cumulative: Sequence[str] = (),
     mom_threshold: float = 0.5,
     yoy_threshold: float = 0.5,
+    rates: Sequence[str] = (),
+    rate_threshold: float = JUMP_THRESHOLDS["rate"],
     benford_min_n: int = 100,
     smooth_window: int = 6,
     smooth_tol: float = 0.001,
@@ -157,7 +228,7 @@ def screen(
         )
         cur = cur.with_columns(pl.col("indicator").is_in(list(cumulative)).alias("cum"))
         parts.append(_history_outliers(cur, series, z_threshold, min_history, seasonal))
-        parts.append(_jumps(cur, series, mom_threshold, yoy_threshold))
+        parts.append(_jumps(cur, series, mom_threshold, yoy_threshold, list(rates), rate_threshold))
         if smooth_window >= 3:
             parts.append(_too_smooth(cur, series, smooth_window, smooth_tol))
     parts.append(_benford(v, amt, benford_min_n))
@@ -520,14 +591,18 @@ def _history_outliers(
 
 
 def _jumps(
-    cur: pl.DataFrame, series: pl.DataFrame, mom_threshold: float, yoy_threshold: float
+    cur: pl.DataFrame, series: pl.DataFrame, mom_threshold: float, yoy_threshold: float,
+    rates: list[str] | None = None, rate_threshold: float = JUMP_THRESHOLDS["rate"],
 ) -> pl.DataFrame:
+    rates = rates or []
     prev = series.select(
         "pid", "fq", pl.col("ord").alias("p_ord"), pl.col("value").alias("prev"),
         pl.col("_period").alias("p_period"),
     )
     lag = pl.col("fq")
-    base = cur.select("_id", "pid", "unit", "indicator", "_period", "fq", "ord", "value", "cum")
+    base = cur.select("_id", "pid", "unit", "indicator", "_period", "fq", "ord", "value", "cum").with_columns(
+        pl.col("indicator").is_in(rates).alias("rate")
+    )
     out = []
     for kind, shift, threshold, zh, en in (
         ("mom", pl.lit(1, dtype=pl.Int64), mom_threshold, "环比", "on the previous period"),
@@ -542,10 +617,12 @@ def _jumps(
         ).sort("_id")
         change = (pl.col("value") - pl.col("prev")) / pl.col("prev").abs()
         j = j.with_columns(
-            pl.when(pl.col("prev") != 0).then(change).otherwise(None).alias("rel")
+            pl.when(pl.col("prev") != 0).then(change).otherwise(None).alias("rel"),
+            (pl.col("value") - pl.col("prev")).alias("pp"),
         )
-        big = j.filter(pl.col("rel").abs() > threshold)
-        zero = j.filter((pl.col("prev") == 0) & (pl.col("value") != 0))
+        amounts, rated = j.filter(~pl.col("rate")), j.filter(pl.col("rate"))
+        big = amounts.filter(pl.col("rel").abs() > threshold)
+        zero = amounts.filter((pl.col("prev") == 0) & (pl.col("value") != 0))
         out.append(
             _finding(
                 big,
@@ -564,6 +641,28 @@ def _jumps(
                 value=pl.col("value"),
                 expected=pl.col("prev"),
                 statistic=pl.col("rel"),
+            )
+        )
+        pp = rated.filter(pl.col("pp").abs() > rate_threshold)
+        signed = pl.when(pl.col("pp") > 0).then(pl.lit("+")).otherwise(pl.lit(""))
+        out.append(
+            _finding(
+                pp,
+                f"jump_{kind}",
+                "warning",
+                pl.format(
+                    "{}变动异常：由{}%（{}）变为{}%，变动{}{}个百分点，超过±{}个百分点",
+                    pl.lit(zh), _num(pl.col("prev")), "p_period", _num(pl.col("value")),
+                    signed, _num(pl.col("pp").round(2)), _num(pl.lit(rate_threshold)),
+                ),
+                pl.format(
+                    "implausible change {}: from {}% ({}) to {}%, {}{} percentage points, beyond ±{}",
+                    pl.lit(en), _num(pl.col("prev")), "p_period", _num(pl.col("value")),
+                    signed, _num(pl.col("pp").round(2)), _num(pl.lit(rate_threshold)),
+                ),
+                value=pl.col("value"),
+                expected=pl.col("prev"),
+                statistic=pl.col("pp"),
             )
         )
         out.append(

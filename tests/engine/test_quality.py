@@ -125,6 +125,34 @@ def test_month_on_month_and_year_on_year_jumps_use_their_own_thresholds():
     assert of(f, "jump_yoy")["unit"].to_list() == ["A"]
 
 
+def test_a_growth_rate_moving_from_0_6_to_3_02_is_2_42_percentage_points_not_403_per_cent():
+    hist = table([("A", "gdp_growth", 0.6, "2026-05"), ("B", "gdp_growth", 5.0, "2026-05")])
+    cur = table([("A", "gdp_growth", 3.02, "2026-06"), ("B", "gdp_growth", 17.0, "2026-06")])
+    f = screen(cur, history=hist, amounts=[], rates=["gdp_growth"])
+    mom = of(f, "jump_mom")
+    # A: +2.42 百分点 is within ±10; B: +12 百分点 is beyond it
+    assert mom.select("unit", "statistic").rows() == [("B", pytest.approx(12.0))]
+    assert "由5%（2026-05）变为17%，变动+12个百分点，超过±10个百分点" in mom["reason_zh"][0]
+    assert "percentage points" in mom["reason_en"][0]
+    # the same table read as amounts: A's +403.3% is flagged (the old, wrong reading for a rate)
+    assert "A" in of(screen(cur, history=hist, amounts=[]), "jump_mom")["unit"].to_list()
+    # a rate from a zero base is an ordinary difference, not a zero-base note
+    z = screen(table([("A", "share", 4.0, "2026-02")]), history=table([("A", "share", 0.0, "2026-01")]),
+               amounts=[], rates=["share"])
+    assert of(z, "jump_zero_base").height == 0 and of(z, "jump_mom").height == 0
+
+
+def test_the_one_jump_rule_for_a_single_value_by_kind():
+    assert quality.measure_kind("%") == "rate" and quality.measure_kind("百分点") == "rate"
+    assert quality.measure_kind("亿元") == "amount" and quality.measure_kind(None) == "amount"
+    r = quality.jump(3.02, 0.6, "rate")
+    assert (r.unit, round(r.change, 2), r.limit, r.exceeds) == ("百分点", 2.42, 10.0, False)
+    a = quality.jump(160, 100, "amount")
+    assert (a.unit, a.change, a.limit, a.exceeds) == ("%", 60.0, 50.0, True)
+    assert quality.jump(5, 0, "amount") is None and quality.jump(5, None, "rate") is None
+    assert quality.jump(5, 0, "rate").change == 5
+
+
 def test_quarters_compare_with_the_previous_quarter_and_the_same_quarter_last_year():
     hist = table([("A", "tax", 10.0, "2025Q2"), ("A", "tax", 30.0, "2026Q1")])
     cur = table([("A", "tax", 10.0, "2026Q2")])

@@ -147,7 +147,7 @@ def render_rows(data: dict, editable: bool, language: str = "zh") -> str:
     issues_map, findings_map = data["issues"], data["findings"]
     for i, unit in enumerate(data["units"]):
         uname = esc(unit.name)
-        out.append(f'<tr><th scope="row" class="g-unit"><span class="g-code">{esc(unit.code)}</span> {uname}</th>')
+        out.append(f'<tr><th scope="row" class="g-unit"><span class="g-code">{esc(unit.code)}</span> <span class="g-uname">{uname}</span></th>')
         upk = unit.pk
         for j, code, code_e, name_e in specs:
             key = (upk, code)
@@ -157,7 +157,7 @@ def render_rows(data: dict, editable: bool, language: str = "zh") -> str:
             else:
                 value, rev, expl = "", 0, ""
             cls = "g-cell"
-            title = ""
+            title = msg = ""
             issues = issues_map.get(key)
             found = findings_map.get(key)
             if issues or found:
@@ -169,12 +169,17 @@ def render_rows(data: dict, editable: bool, language: str = "zh") -> str:
                     cls += " g-finding"
                     notes.append(f.text(language))
                 title = esc(" · ".join(notes))
+                errs = [i.message for i in issues or () if i.level == "error"]
+                if errs:
+                    msg = f'<span class="g-msg" role="alert">{esc("，".join(errs))}</span>'
             p, ly = previous.get(key), last_year.get(key)
             out.append(
                 f'<td class="{cls}" data-u="{upk}" data-i="{code_e}" title="{title}">'
                 f'<input class="g-in" inputmode="decimal" autocomplete="off" value="{value}" data-rev="{rev}" data-r="{i}" data-c="{j}"'
                 f' data-expl="{esc(expl) if expl else ""}" aria-label="{uname} {name_e}"{ro}>'
             )
+            if msg:
+                out.append(msg)
             out.append(hist_tpl % ((plain(p) if p is not None else "—"), (plain(ly) if ly is not None else "—")))
         out.append("</tr>")
     return "".join(out)

@@ -50,7 +50,12 @@ def review(request, version_id: int | None = None, period_id: int | None = None)
         return redirect("assessment:periods")
     rows = services.completion_board(version, period)
     findings = QualityFinding.objects.visible_to(request.user).filter(submission__version=version, submission__period=period, resolved=False).select_related("unit", "submission__responsible_unit")[:200]
-    explained = DataValue.objects.visible_to(request.user).filter(version=version, period=period).exclude(explanation="").select_related("unit")[:200]
+    explained = list(DataValue.objects.visible_to(request.user).filter(version=version, period=period).exclude(explanation="").select_related("unit")[:200])
+    # Indicators by name with their unit of measure, never by code.
+    specs = {code: (name, uom) for code, name, uom in version.indicators.values_list("code", "name", "unit_of_measure")}
+    findings = list(findings)
+    for item in (*findings, *explained):
+        item.indicator_name, item.indicator_uom = specs.get(item.indicator, (item.indicator, ""))
     periods = services.periods_of(version.scheme.owner_unit_id, version.scheme.year).order_by("end", "kind")
     return render(request, "assessment/review.html", {
         "nav_active": "data", "version": version, "period": period, "rows": rows, "findings": findings,
