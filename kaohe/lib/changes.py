@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.dispatch import Signal
 
 #: Sent by ``announce``; kwargs are ``record``'s (action, obj, before, after, reason, user, …).
@@ -44,6 +45,8 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):  # a file field: its stored name ("" when empty)
+        return value.name or ""
     return value
 
 
