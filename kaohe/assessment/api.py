@@ -18,7 +18,7 @@ from typing_extensions import TypedDict
 
 from kaohe.assessment import services
 from kaohe.assessment.models import DataValue, Period, SchemeVersion
-from kaohe.lib.numbers import NumberError, parse_number
+from kaohe.lib.numbers import NumberError, parse_number, plain
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import check, is_reader, manages, person_of
@@ -71,6 +71,8 @@ class ValueIn(BaseModel):
     indicator: str = Field(max_length=64)
     value: float | str | None = Field(description="a number, a numeric string, or null to clear")
     explanation: str | None = Field(default=None, max_length=2000, description="说明 for a value that triggers a warning")
+    revision: int | None = Field(default=None, ge=0, le=2**31 - 1,
+                                 description="the revision this value is based on (0: new); a newer stored revision is a 409 conflict")
 
 
 class BulkIn(BaseModel):
@@ -85,6 +87,7 @@ class _ValueTD(TypedDict):
     indicator: Annotated[str, StringConstraints(max_length=64)]
     value: float | str | None
     explanation: NotRequired[Annotated[str, StringConstraints(max_length=2000)] | None]
+    revision: NotRequired[Annotated[int, Field(ge=0, le=2**31 - 1)] | None]
 
 
 class _BulkTD(TypedDict):
@@ -105,12 +108,24 @@ class Problem(Schema):
     message: str
 
 
+class ConflictOut(Schema):
+    index: int | None
+    unit: str | None
+    indicator: str
+    yours: str | None
+    theirs: str | None
+    by: str
+    revision: int
+    message: str
+
+
 class BulkOut(Schema):
     ok: bool
     saved: int
     unchanged: int
     errors: list[Problem]
     warnings: list[Problem]
+    conflicts: list[ConflictOut] = []
 
 
 def period_by_code(code: str, version: SchemeVersion) -> Period:
@@ -209,7 +224,7 @@ BULK_SCHEMA = {
 }
 
 
-@router.post("/values", response={200: BulkOut, 400: BulkOut}, summary="Bulk submit values for a period",
+@router.post("/values", response={200: BulkOut, 400: BulkOut, 409: BulkOut}, summary="Bulk submit values for a period",
              openapi_extra=BULK_SCHEMA)
 def submit_values(request):
     """Body: ``{"version": 3, "period": "2025-03", "values": [{"unit": "SFS-MH", "indicator": "gdp", "value": 123.4}], "partial": false}``.
@@ -268,7 +283,7 @@ def submit_values(request):
             errors.append({"index": i, "unit": unit, "indicator": indicator, "message": f"values[{i}]: duplicate of values[{index_of[key]}]"})
             continue
         index_of[key] = i
-        items.append(ValueInput(uid, indicator, value, None, v.get("explanation"), f"values[{i}]: "))
+        items.append(ValueInput(uid, indicator, value, v.get("revision"), v.get("explanation"), f"values[{i}]: "))
     code_of = {pk: code for code, pk in unit_ids.items()}
     if errors and not partial:
         # Validate the readable values too, so the caller sees every problem at once; save nothing.
@@ -284,6 +299,12 @@ def submit_values(request):
         return [{"index": index_of.get((x.unit_id, x.indicator)), "unit": code_of.get(x.unit_id), "indicator": x.indicator or None,
                  "message": x.message} for x in issues[:1000]]
 
+    conflicts = [{**c.as_dict(), "index": index_of.get((c.unit_id, c.indicator)), "unit": code_of.get(c.unit_id),
+                  "message": f"values[{index_of.get((c.unit_id, c.indicator))}]: changed by {c.theirs_by or '?'} to "
+                             f"{plain(c.theirs)} (revision {c.revision}) since the revision you sent; yours: {plain(c.yours)}"}
+                 for c in result.conflicts[:1000]]
     out = {"ok": result.ok and not errors, "saved": result.saved, "unchanged": result.unchanged,
-           "errors": errors[:1000] + problems(result.errors), "warnings": problems(result.warnings)}
-    return (200 if result.ok else 400), out
+           "errors": errors[:1000] + problems(result.errors), "warnings": problems(result.warnings), "conflicts": conflicts}
+    if result.errors or errors:
+        return 400, out
+    return (409 if conflicts else 200), out

@@ -278,6 +278,10 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
     specs = {s.code: s for s in version.indicators.filter(is_collected=True)}
     sourced = {code: spec for code, spec in specs.items() if spec.source}
     owners = {code: spec.responsible_unit_id for code, spec in specs.items()}
+    # Writers of one responsible unit's cells take turns: its submission row is locked (in
+    # ascending order, so overlapping bulk saves never deadlock) before anything is read, so
+    # the revisions, conflicts and submission status below are those of the last commit.
+    _lock_owners(version, period, {owners.get(item.indicator, -1) for item in items if item.indicator in specs})
     blocked: set[int] = set()
     if not correction:
         blocked = set(
@@ -331,7 +335,7 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
     changed: list[tuple] = []  # (unit id, indicator, old text, new text, revision) for the value-change table
     now = timezone.now()
     user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
-    for key, item in proposed.items():
+    for key, item in sorted(proposed.items()):
         if key in bad:
             continue
         row = existing.get(key)
@@ -377,6 +381,29 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
 
 
 COPY_THRESHOLD = 5000
+
+
+def _lock_owners(version: SchemeVersion, period: Period, owner_ids: set[int | None]) -> None:
+    """Lock (``SELECT … FOR UPDATE``) the submissions of these responsible units for the period,
+    creating missing drafts first, always in ascending order; cells without a responsible unit
+    (``None``) lock the version row, after the submissions. A no-op on SQLite (one writer)."""
+    if connection.vendor == "sqlite":
+        return
+    ids = sorted(o for o in owner_ids if o is not None and o != -1)
+    if ids:
+        _submissions_of(version, period, set(ids))
+        list(Submission.objects.select_for_update().filter(version=version, period=period, responsible_unit_id__in=ids)
+             .order_by("responsible_unit_id").values_list("pk", flat=True))
+    if None in owner_ids:
+        list(SchemeVersion.objects.select_for_update().filter(pk=version.pk).values_list("pk", flat=True))
+
+
+def _locked(sub: Submission) -> Submission:
+    """``sub`` re-read under a row lock (a transition and a save, or two transitions, take turns)."""
+    fresh = Submission.objects.select_for_update().get(pk=sub.pk)
+    for name in ("status", "submitted_at", "submitted_by_id", "reviewed_at", "reviewed_by_id", "reason"):
+        setattr(sub, name, getattr(fresh, name))
+    return sub
 
 
 @dataclass
@@ -562,6 +589,7 @@ def submission_issues(sub: Submission) -> list[Issue]:
 @transaction.atomic
 def submit(sub: Submission, *, user=None) -> list[QualityFinding]:
     """Submit a responsible unit's data for the period; runs quality screening."""
+    sub = _locked(sub)
     if not sub.is_editable:
         raise WorkflowError(_("当前状态为“%(s)s”，不能提交") % {"s": sub.get_status_display()})
     issues = submission_issues(sub)
@@ -585,6 +613,7 @@ def submit(sub: Submission, *, user=None) -> list[QualityFinding]:
 
 @transaction.atomic
 def approve(sub: Submission, *, user=None) -> None:
+    sub = _locked(sub)
     if sub.status != SubmissionStatus.SUBMITTED:
         raise WorkflowError(_("只有已提交的数据可以审核通过"))
     before = {"status": sub.status}
@@ -607,6 +636,7 @@ def bulk_approve(subs: Iterable[Submission], *, user=None) -> int:
 
 @transaction.atomic
 def return_submission(sub: Submission, *, reason: str, user=None) -> None:
+    sub = _locked(sub)
     if not reason.strip():
         raise WorkflowError(_("退回须说明原因"))
     if sub.status not in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED):
