@@ -532,13 +532,21 @@ class _Writer:
             self._letter_first_page(section)
 
     def _letter_first_page(self, section):
-        """信函格式 page 1: no page number; a red double rule (上细下粗) 20 mm above the bottom edge."""
-        from docx.shared import Mm
+        """信函格式 page 1: no page number; a red double rule (上细下粗) 20 mm above the bottom edge, drawn
+        by a box anchored to the page in the first-page footer (the footers of later pages keep their place)."""
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import qn
 
         footer = section.first_page_footer
-        p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-        self._border(p, "top", val="thinThickSmallGap", eighths=18, color=RED)
-        section.footer_distance = Mm(20) - Mm(6)
+        holder = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        line = self._para(grid=False, exact_pt=2, container=footer)
+        self._border(line, "top", val="thinThickSmallGap", eighths=18, color=RED, space=0)
+        width = int(BODY_W_MM / 25.4 * 1440) * 635
+        y = int((PAGE_H_MM - 20) * MM_EMU)
+        anchor = parse_xml(_BOX_XML.format(w=width, h=int(2 * MM_EMU), id=9705, name="信函下红线",
+                                           v=f'<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'))
+        anchor.find(".//" + qn("w:txbxContent")).append(line._p)
+        holder.add_run()._r.append(anchor)
 
     def _styles(self):
         from docx.oxml import OxmlElement
@@ -792,7 +800,10 @@ class _Writer:
         rows = []
         if d.cc:
             rows.append(("cc", "抄送：" + "，".join(d.cc) + "。"))
-        rows.append(("print", (d.printer or "", f"{cn_date(d.printed)}印发" if d.printed else "")))
+        if not d.letter:  # 信函格式 has no 印发机关/印发日期
+            rows.append(("print", (d.printer or "", f"{cn_date(d.printed)}印发" if d.printed else "")))
+        if not rows:
+            return
         width = int(BODY_W_MM / 25.4 * 1440)
         paragraphs = []
         for i, (kind, value) in enumerate(rows):
@@ -822,7 +833,8 @@ class _Writer:
             paragraphs.append(p._p)
         height_pt = sum((_cc_lines(v) if k == "cc" else 1) * COLOPHON_LINE_PT + COLOPHON_PAD_PT for k, v in rows) + 2
         emu_w, emu_h = width * 635, int(height_pt * 12700)
-        anchor = parse_xml(_COLOPHON_XML.format(w=emu_w, h=emu_h))
+        anchor = parse_xml(_BOX_XML.format(w=emu_w, h=emu_h, id=9704, name="版记",
+                                           v='<wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>'))
         content = anchor.find(".//" + qn("w:txbxContent"))
         for el in paragraphs:
             content.append(el)  # moved out of the body into the box
@@ -870,7 +882,8 @@ class _Writer:
 COLOPHON_LINE_PT, COLOPHON_PAD_PT = 20, 12
 
 
-_COLOPHON_XML = (
+MM_EMU = 36000
+_BOX_XML = (
     '<w:drawing xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
@@ -879,9 +892,9 @@ _COLOPHON_XML = (
     'locked="1" layoutInCell="1" allowOverlap="0">'
     '<wp:simplePos x="0" y="0"/>'
     '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
-    '<wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>'
+    '{v}'
     '<wp:extent cx="{w}" cy="{h}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
-    '<wp:docPr id="9704" name="版记"/><wp:cNvGraphicFramePr/>'
+    '<wp:docPr id="{id}" name="{name}"/><wp:cNvGraphicFramePr/>'
     '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
     '<wps:wsp><wps:cNvSpPr txBox="1"/>'
     '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{w}" cy="{h}"/></a:xfrm>'
