@@ -35,6 +35,7 @@ MODULES: tuple[NavModule, ...] = (
     NavModule("results", _("考核结果"), _("得分、排名、等次与差距分析"), "results:run_list", "results"),
     NavModule("boards", _("晒榜"), _("争先榜、龙虎榜、赛马榜、活力榜、效能榜"), "results:boards", "boards"),
     NavModule("projects", _("重大项目"), _("重大项目进度、投资与问题预警"), "projects:list", "projects"),
+    NavModule("enterprise", _("企业服务"), _("企业诉求首问负责、事不过夜、回访满意度"), "enterprise:workbench", "enterprise"),
     NavModule("orgs", _("单位与分组"), _("单位名录、隶属沿革与分类考核组"), "orgs:directory", "orgs"),
     NavModule("audit", _("操作日志"), _("全部数据变更的留痕记录"), "audit:log", "audit", "audit.view"),
 )

@@ -1,0 +1,124 @@
+"""企业诉求 figures per unit (效能榜: 三率 and more), year to date, as at the end of a day.
+
+For year *Y* and day *E* the universe is the requests received from 1 January of *Y* up to *E*
+(its end, 24:00), counted under the unit the enterprise sits in, rolled up to the city's direct
+child (a town's enterprises count for their district). Every clock is read *as it stood at the
+end of E* from the event log, so a later event never changes an earlier period's figure.
+
+==========================  =====================================================================
+``ent_requests``            诉求件数: requests received
+``ent_response_rate``       响应率 (%): of the requests whose 首次响应 was due by *E* or given by *E*,
+                            the share responded to in time (事不过夜)
+``enterprise_requests_rate`` 按时办结率 (%): of the requests whose (current round's) 办结时限 fell by
+                            *E* or that were answered by *E*, the share answered in time
+``ent_solve_rate``          解决率 (%): of the requests closed by *E* or sent back by an unsatisfied
+                            enterprise by *E*, the share closed with the problem solved
+``ent_satisfied_rate``      满意率 (%): of the 回访 answers given by *E*, 满意 or 基本满意
+``enterprise_satisfaction`` 满意度得分 (分): the mean of the answers' points (满意 100, 基本满意 80,
+                            不满意 0 by default, ``config.satisfaction_points``)
+``ent_repeat_rate``         重复诉求率 (%): the share of requests repeating one of the same enterprise
+                            and type within ``repeat_days`` (lower is better)
+==========================  =====================================================================
+
+A rate with an empty denominator is missing (None), never 0 or 100.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from kaohe.enterprise import config
+from kaohe.enterprise.models import EnterpriseRequest, RequestStep, StepKind
+from kaohe.orgs.calendar import work_calendar
+
+INDICATORS: dict[str, tuple[str, str, str]] = {
+    "ent_requests": ("企业诉求件数", "enterprise requests", "件"),
+    "ent_response_rate": ("企业诉求响应率", "response rate", "%"),
+    "enterprise_requests_rate": ("企业诉求按期办结率", "on-time resolution rate", "%"),
+    "ent_solve_rate": ("企业诉求解决率", "resolution rate", "%"),
+    "ent_satisfied_rate": ("企业诉求满意率", "satisfaction rate", "%"),
+    "enterprise_satisfaction": ("企业服务满意度", "satisfaction score", "分"),
+    "ent_repeat_rate": ("企业重复诉求率", "repeat-request rate", "%"),
+}
+
+
+def _rate(num: int, den: int) -> float | None:
+    return None if den == 0 else num * 100.0 / den
+
+
+def as_of_moment(end: dt.date) -> dt.datetime:
+    """The end of day ``end`` (24:00 local time)."""
+    return dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def compute(year: int, end: dt.date, rollup: dict[int, str], *, requests=None) -> dict[str, dict[str, tuple[float | None, list[int]]]]:
+    """{unit code: {indicator: (value, request ids counted)}} for the units ``rollup`` maps to
+    (enterprise unit id → unit code); requests outside the map are left out."""
+    from kaohe.enterprise.services import RESOLVE, RESPONSE, clocks_of_many
+
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime(year, 1, 1, tzinfo=tz)
+    as_of = as_of_moment(end)
+    rows = list(requests if requests is not None else EnterpriseRequest.objects.filter(
+        received_at__gte=start, received_at__lt=as_of).only(
+        "pk", "tier", "enterprise__unit_id", "closed_at", "solved", "repeat_of_id", "received_at").select_related("enterprise"))
+    rows = [r for r in rows if r.enterprise.unit_id in rollup]
+    all_clocks = clocks_of_many(rows, now=as_of - dt.timedelta(microseconds=1), calendar=work_calendar(),
+                                names=(RESPONSE, RESOLVE))
+    points = config.get("satisfaction_points")
+    answers = defaultdict(list)
+    reopened_by = defaultdict(bool)
+    for rid, answer in RequestStep.objects.filter(request_id__in=[r.pk for r in rows], kind=StepKind.VISIT, at__lt=as_of
+                                                  ).values_list("request_id", "satisfaction"):
+        answers[rid].append(answer)
+        if answer == "unsatisfied":
+            reopened_by[rid] = True
+    tallies: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0, []]))
+    for r in rows:
+        unit = rollup[r.enterprise.unit_id]
+        t = tallies[unit]
+        c = all_clocks[r.pk]
+        t["ent_requests"][0] += 1
+        t["ent_requests"][2].append(r.pk)
+        resp, res = c[RESPONSE], c[RESOLVE]
+        for code, clk in (("ent_response_rate", resp), ("enterprise_requests_rate", res)):
+            if clk is None:
+                continue
+            if clk.finished or clk.status == "overdue":
+                t[code][1] += 1
+                t[code][0] += clk.status == "done"
+                t[code][2].append(r.pk)
+        closed = r.closed_at is not None and r.closed_at < as_of
+        if closed or reopened_by[r.pk]:
+            t["ent_solve_rate"][1] += 1
+            t["ent_solve_rate"][0] += bool(closed and r.solved)
+            t["ent_solve_rate"][2].append(r.pk)
+        for a in answers.get(r.pk, []):
+            t["ent_satisfied_rate"][1] += 1
+            t["ent_satisfied_rate"][0] += a in ("satisfied", "basic")
+            t["enterprise_satisfaction"][1] += 1
+            t["enterprise_satisfaction"][0] += points.get(a, 0)
+        if answers.get(r.pk):
+            t["ent_satisfied_rate"][2].append(r.pk)
+            t["enterprise_satisfaction"][2].append(r.pk)
+        t["ent_repeat_rate"][1] += 1
+        t["ent_repeat_rate"][0] += r.repeat_of_id is not None
+        t["ent_repeat_rate"][2].append(r.pk)
+    out: dict[str, dict[str, tuple[float | None, list[int]]]] = {}
+    for unit in sorted(set(rollup.values())):
+        t = tallies.get(unit, {})
+        values = {}
+        for code in INDICATORS:
+            num, den, ids = t.get(code, [0, 0, []])
+            if code == "ent_requests":
+                values[code] = (float(num), ids)
+            elif code == "enterprise_satisfaction":
+                values[code] = (None if den == 0 else num / den, ids)
+            else:
+                values[code] = (_rate(num, den), ids)
+        out[unit] = values
+    return out

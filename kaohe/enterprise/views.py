@@ -1,0 +1,380 @@
+"""Pages of enterprise service: the specialist's workbench, request list, office board, register,
+enterprise page (intake), request page (timeline and actions), FAQ, Excel in and out.
+
+Views stay thin: rules via ``require``/``check`` (out of scope → 404 through ``requests_for``),
+changes via ``services``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaohe.audit.services import history_url
+from kaohe.enterprise import config, excel, files, services
+from kaohe.enterprise.models import (
+    OPEN_STATUSES,
+    Channel,
+    Enterprise,
+    EnterpriseRequest,
+    Level,
+    RequestAttachment,
+    RequestType,
+    Satisfaction,
+    Status,
+    Urgency,
+)
+from kaohe.enterprise.rules import enterprises_for, requests_for
+from kaohe.lib.exports import xlsx_response
+from kaohe.lib.tabular import TabularError
+from kaohe.orgs.calendar import work_calendar
+from kaohe.orgs.models import OrgUnit
+from kaohe.orgs.permissions import check, person_of, require, scope_root, scope_unit_ids
+
+NAV = "enterprise"
+COLOURS = ("red", "yellow", "green")
+
+
+def _visible_request(user, pk: int) -> EnterpriseRequest:
+    req = requests_for(user).select_related("enterprise", "enterprise__unit", "enterprise__specialist", "first_unit",
+                                            "handler_unit").filter(pk=pk).first()
+    if req is None:
+        raise Http404("no such request in scope")
+    return req
+
+
+def _visible_enterprise(user, pk: int) -> Enterprise:
+    ent = enterprises_for(user).select_related("unit", "specialist").filter(pk=pk).first()
+    if ent is None:
+        raise Http404("no such enterprise in scope")
+    return ent
+
+
+def _with_clocks(rows):
+    rows = list(rows)
+    clocks = services.clocks_of_many(rows)
+    for r in rows:
+        r.clock = clocks[r.pk][services.RESOLVE]
+        r.response_clock = clocks[r.pk][services.RESPONSE]
+        r.sign_clock = clocks[r.pk][services.SIGN]
+    return rows
+
+
+def _filtered(request, rows):
+    f = request.GET
+    if f.get("status") == "open":
+        rows = rows.filter(status__in=OPEN_STATUSES)
+    elif f.get("status") in Status.values:
+        rows = rows.filter(status=f["status"])
+    if f.get("type") in RequestType.values:
+        rows = rows.filter(rtype=f["type"])
+    if f.get("unit"):
+        rows = rows.filter(handler_unit__code=f["unit"]) | rows.filter(first_unit__code=f["unit"])
+    if f.get("escalated") == "1":
+        rows = rows.filter(escalated_at__isnull=False)
+    if f.get("q"):
+        rows = rows.filter(title__icontains=f["q"]) | rows.filter(enterprise__name__icontains=f["q"]) | rows.filter(
+            number__icontains=f["q"])
+    return rows
+
+
+@login_required
+def workbench(request):
+    """我的企业与待办: the enterprises the user serves and their open requests; the requests waiting on
+    the user's unit (to route as first-contact unit, to sign or answer as handling unit)."""
+    require(request.user, "enterprise.list")
+    person = person_of(request.user)
+    mine = Enterprise.objects.filter(specialist=request.user).select_related("unit")
+    open_counts = Counter(EnterpriseRequest.objects.filter(enterprise__in=mine, status__in=OPEN_STATUSES)
+                          .values_list("enterprise_id", flat=True))
+    served = list(mine.order_by("-is_key", "name")[:200])
+    for e in served:
+        e.open_count = open_counts.get(e.pk, 0)
+    served_open = _with_clocks(EnterpriseRequest.objects.filter(enterprise__in=mine, status__in=(*OPEN_STATUSES, Status.REPLIED))
+                               .select_related("enterprise", "handler_unit", "first_unit").order_by("due_at")[:100])
+    todo = []
+    if person is not None:
+        from kaohe.orgs.permissions import subtree_ids
+
+        units = subtree_ids(person.unit_id)
+        visible = requests_for(request.user)
+        waiting = (visible.filter(status=Status.RECEIVED, first_unit_id__in=units)
+                   | visible.filter(status__in=(Status.ASSIGNED, Status.HANDLING), handler_unit_id__in=units)
+                   | visible.filter(status=Status.REPLIED, first_unit_id__in=units))
+        todo = _with_clocks(waiting.select_related("enterprise", "handler_unit", "first_unit").order_by("due_at")[:100])
+    return render(request, "enterprise/workbench.html", {
+        "nav_active": NAV, "served": served, "served_open": served_open, "todo": todo,
+        "total_served": mine.count(), "can_board": check(request.user, "enterprise.board"),
+    })
+
+
+@login_required
+def request_list(request):
+    require(request.user, "enterprise.list")
+    rows = _filtered(request, requests_for(request.user)).select_related("enterprise", "first_unit", "handler_unit")
+    page = Paginator(rows.order_by("-received_at", "-id"), 50).get_page(request.GET.get("page"))
+    page.object_list = _with_clocks(page.object_list)
+    colour = request.GET.get("clock")
+    items = [r for r in page.object_list if not colour or (r.clock and r.clock.colour == colour and r.is_open)]
+    return render(request, "enterprise/list.html", {
+        "nav_active": NAV, "page": page, "items": items, "types": RequestType.choices, "statuses": Status.choices,
+        "f": request.GET, "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def export_requests(request):
+    require(request.user, "enterprise.list")
+    rows = _filtered(request, requests_for(request.user)).select_related("enterprise", "first_unit", "handler_unit")
+    return xlsx_response(f"企业诉求-{timezone.localdate():%Y%m%d}", [excel.requests_table(rows.order_by("received_at")[:100000])])
+
+
+@login_required
+def board(request):
+    """办理看板: open requests by type × clock colour, by unit × status, and the overdue list."""
+    require(request.user, "enterprise.board")
+    rows = requests_for(request.user)
+    if request.GET.get("type") in RequestType.values:
+        rows = rows.filter(rtype=request.GET["type"])
+    open_rows = _with_clocks(rows.filter(status__in=OPEN_STATUSES).select_related("enterprise", "first_unit", "handler_unit"))
+    by_type = {t: Counter() for t, _l in RequestType.choices}
+    by_unit: dict[int, Counter] = defaultdict(Counter)
+    units: dict[int, OrgUnit] = {}
+    overdue = []
+    for r in open_rows:
+        colour = r.clock.colour if r.clock else "green"
+        by_type[r.rtype][colour] += 1
+        unit = r.handler_unit or r.first_unit
+        units[unit.pk] = unit
+        by_unit[unit.pk][r.status] += 1
+        by_unit[unit.pk][colour] += 1
+        if r.clock and r.clock.status == "overdue":
+            overdue.append(r)
+    overdue.sort(key=lambda r: r.clock.remaining_seconds)
+    status_counts = Counter(rows.values_list("status", flat=True))
+    type_rows = [(label, [by_type[t][c] for c in COLOURS], sum(by_type[t].values())) for t, label in RequestType.choices]
+    unit_rows = sorted(((units[pk], [c[s] for s in OPEN_STATUSES], [c[k] for k in COLOURS]) for pk, c in by_unit.items()),
+                       key=lambda x: (-x[2][0], x[0].code))
+    return render(request, "enterprise/board.html", {
+        "nav_active": NAV, "type_rows": type_rows, "unit_rows": unit_rows, "overdue": overdue[:50],
+        "overdue_count": len(overdue), "open_statuses": [Status(s).label for s in OPEN_STATUSES],
+        "status_counts": [(label, status_counts.get(s, 0)) for s, label in Status.choices],
+        "types": RequestType.choices, "f": request.GET, "can_escalate": check(request.user, "enterprise.escalate_any"),
+    })
+
+
+@login_required
+def register(request):
+    """企业名录: the enterprises in scope (and those the user serves)."""
+    require(request.user, "enterprise.list")
+    rows = enterprises_for(request.user).select_related("unit", "specialist")
+    q = request.GET.get("q", "").strip()
+    if q:
+        rows = rows.filter(name__icontains=q) | rows.filter(credit_code__icontains=q.upper())
+    if request.GET.get("size") in ("above", "below"):
+        rows = rows.filter(size=request.GET["size"])
+    page = Paginator(rows.order_by("unit__code", "name"), 50).get_page(request.GET.get("page"))
+    return render(request, "enterprise/register.html", {
+        "nav_active": NAV, "page": page, "f": request.GET, "query": request.GET.urlencode(),
+        "can_import": check(request.user, "enterprise.manage", _root(request.user)),
+    })
+
+
+def _root(user):
+    return scope_root(person_of(user)) if not user.is_superuser else OrgUnit.objects.filter(parent=None).first()
+
+
+@login_required
+def export_register(request):
+    require(request.user, "enterprise.list")
+    rows = enterprises_for(request.user).select_related("unit", "specialist").order_by("unit__code", "name")
+    return xlsx_response(f"企业名录-{timezone.localdate():%Y%m%d}", [excel.register_table(rows)])
+
+
+@login_required
+def import_register(request):
+    root = _root(request.user)
+    require(request.user, "enterprise.manage", root)
+    errors: list[str] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors = [_("请选择文件")]
+        else:
+            allowed = None if request.user.is_superuser else scope_unit_ids(person_of(request.user))
+            try:
+                result = excel.import_register(upload.read(), upload.name or "", allowed_unit_ids=allowed, user=request.user)
+            except TabularError as exc:
+                errors = exc.texts(get_language())
+            else:
+                messages.success(request, _("导入成功：新增 %(c)s 家企业，更新 %(u)s 家") % {"c": result["created"], "u": result["updated"]})
+                return redirect("enterprise:register")
+    return render(request, "enterprise/import.html", {"nav_active": NAV, "errors": errors}, status=400 if errors else 200)
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    ent = _visible_enterprise(request.user, pk)
+    reqs = _with_clocks(ent.requests.select_related("first_unit", "handler_unit").order_by("-received_at")[:100])
+    can_receive = check(request.user, "enterprise.receive", ent)
+    can_manage = check(request.user, "enterprise.manage", ent)
+    link = request.build_absolute_uri(f"/enterprise/link/{ent.link_key}/") if (can_manage or ent.specialist_id == request.user.pk) else ""
+    return render(request, "enterprise/enterprise.html", {
+        "nav_active": NAV, "ent": ent, "reqs": reqs, "can_receive": can_receive, "can_manage": can_manage, "link": link,
+        "types": RequestType.choices, "urgencies": Urgency.choices,
+        "response_limit": config.response_limit().describe(work_calendar()),
+        "history": history_url(ent),
+    })
+
+
+@login_required
+@require_POST
+def receive(request, pk: int):
+    """受理: by the specialist (代办) or the office/window; the receiver's unit becomes the 首问单位."""
+    ent = _visible_enterprise(request.user, pk)
+    require(request.user, "enterprise.receive", ent)
+    person = person_of(request.user)
+    first_unit = person.unit if person is not None else ent.unit
+    channel = Channel.SPECIALIST if ent.specialist_id == request.user.pk else Channel.OFFICE
+    if request.POST.get("channel") == Channel.HOTLINE:
+        channel = Channel.HOTLINE
+    rtype = request.POST.get("rtype", "")
+    if rtype not in RequestType.values:
+        messages.error(request, _("请选择诉求类型"))
+        return redirect("enterprise:enterprise", pk=ent.pk)
+    urgency = request.POST.get("urgency") if request.POST.get("urgency") in Urgency.values else Urgency.NORMAL
+    try:
+        req = services.receive(ent, rtype=rtype, urgency=urgency, title=request.POST.get("title", ""),
+                               content=request.POST.get("content", ""), channel=channel, first_unit=first_unit,
+                               user=request.user, answer=request.POST.get("answer", ""))
+        for upload in request.FILES.getlist("files"):
+            files.add(req, upload.name, upload.read(), user=request.user)
+    except (services.RequestError, files.AttachmentRefused) as exc:
+        messages.error(request, str(exc))
+        return redirect("enterprise:enterprise", pk=ent.pk)
+    messages.success(request, _("已受理：%(n)s") % {"n": req.number})
+    return redirect("enterprise:request", pk=req.pk)
+
+
+@login_required
+@require_POST
+def renew_link(request, pk: int):
+    ent = _visible_enterprise(request.user, pk)
+    require(request.user, "enterprise.manage", ent)
+    services.renew_link(ent, user=request.user)
+    messages.success(request, _("已更换企业专属链接，原链接即时失效"))
+    return redirect("enterprise:enterprise", pk=ent.pk)
+
+
+@login_required
+def request_detail(request, pk: int):
+    req = _visible_request(request.user, pk)
+    c = services.clocks(req)
+    c = {"response": c[services.RESPONSE], "sign": c[services.SIGN], "resolve": c[services.RESOLVE]}
+    steps = list(req.steps.select_related("by", "unit"))
+    may = {name: check(request.user, f"enterprise.{name}", req) for name in ("assign", "handle", "respond", "escalate", "faq_edit")}
+    level_units = []
+    if may["assign"] and req.status == Status.RECEIVED:
+        level_units = _handler_choices(request.user, req)
+    return render(request, "enterprise/request.html", {
+        "nav_active": NAV, "req": req, "clocks": c, "steps": steps, "may": may, "attachments": req.attachments.all(),
+        "handler_choices": level_units, "satisfactions": Satisfaction.choices,
+        "limit_text": config.tier_limit(req.tier).describe(work_calendar()),
+        "response_text": config.response_limit().describe(work_calendar()), "history": history_url(req),
+        "open": req.is_open,
+    })
+
+
+def _handler_choices(user, req):
+    """Units the first-contact unit may route to (in the user's scope), the routing rule's first."""
+    suggested = [u for u in (services.suggested_handler(req, lv) for lv in Level.values) if u is not None]
+    units = list(OrgUnit.objects.filter(pk__in=scope_unit_ids(person_of(user)) if not user.is_superuser else
+                                        OrgUnit.objects.values("pk")).order_by("sort_order", "code")[:300])
+    seen = {u.pk for u in suggested}
+    return [(u, True) for u in suggested] + [(u, False) for u in units if u.pk not in seen]
+
+
+ACTIONS = {
+    "assign": "enterprise.assign", "visit": "enterprise.assign", "sign": "enterprise.handle", "note": "enterprise.respond",
+    "hand_back": "enterprise.handle", "reply": "enterprise.handle", "respond": "enterprise.respond",
+    "escalate": "enterprise.escalate", "faq": "enterprise.faq_edit", "attach": "enterprise.respond",
+}
+
+
+@login_required
+@require_POST
+def act(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404(action)
+    req = _visible_request(request.user, pk)
+    require(request.user, ACTIONS[action], req)
+    person = person_of(request.user)
+    unit = person.unit if person is not None else None
+    p = request.POST
+    try:
+        if action == "assign":
+            handler = OrgUnit.objects.filter(pk=p.get("handler_unit") or 0).first()
+            if handler is None or not (request.user.is_superuser or handler.pk in scope_unit_ids(person)):
+                raise services.RequestError(_("请选择管辖范围内的承办单位"))
+            services.assign(req, handler, user=request.user, note=p.get("note", ""))
+        elif action == "sign":
+            services.sign(req, user=request.user)
+        elif action == "respond":
+            services.respond(req, p.get("text", ""), user=request.user, unit=unit)
+        elif action == "note":
+            services.note(req, p.get("text", ""), user=request.user, unit=unit)
+        elif action == "hand_back":
+            services.hand_back(req, p.get("basis", ""), reason=p.get("reason", ""), user=request.user)
+        elif action == "reply":
+            services.reply(req, p.get("text", ""), user=request.user, unit=unit)
+        elif action == "visit":
+            services.visit(req, p.get("answer", ""), comment=p.get("comment", ""), user=request.user,
+                           solved={"1": True, "0": False}.get(p.get("solved", "")))
+        elif action == "escalate":
+            services.escalate(req, user=request.user)
+        elif action == "faq":
+            services.set_faq(req, p.get("value") == "1", user=request.user)
+        elif action == "attach":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise services.RequestError(_("请选择文件"))
+            files.add(req, upload.name, upload.read(), user=request.user)
+    except (services.RequestError, files.AttachmentRefused) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已保存"))
+    return redirect("enterprise:request", pk=req.pk)
+
+
+@login_required
+def attachment(request, pk: int):
+    att = get_object_or_404(RequestAttachment.objects.select_related("request", "request__enterprise"), pk=pk)
+    if not check(request.user, "enterprise.download", att):
+        raise Http404("no such attachment in scope")
+    return files.response(att)
+
+
+@login_required
+def faq(request):
+    """政策问答 (有求必应): answered requests the office put in the FAQ, by type."""
+    require(request.user, "enterprise.list")
+    return render(request, "enterprise/faq.html", {"nav_active": NAV, "groups": faq_groups(request.GET.get("q", ""))})
+
+
+def faq_groups(q: str = ""):
+    rows = EnterpriseRequest.objects.filter(in_faq=True).exclude(reply="").order_by("rtype", "-replied_at")
+    if q:
+        rows = rows.filter(title__icontains=q) | rows.filter(reply__icontains=q)
+    groups: dict[str, list] = defaultdict(list)
+    for r in rows.only("rtype", "title", "reply", "replied_at")[:500]:
+        groups[r.rtype].append(r)
+    return [(label, groups[t]) for t, label in RequestType.choices if groups.get(t)]
