@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     AWARD = "award", _("奖项审批")
     WARNING = "warning", _("项目预警")
     PROBLEM = "problem", _("问题督办")
+    SUPERVISION = "supervision", _("督查督办")
     OTHER = "other", _("其他")
 
 

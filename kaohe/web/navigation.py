@@ -35,6 +35,7 @@ MODULES: tuple[NavModule, ...] = (
     NavModule("results", _("考核结果"), _("得分、排名、等次与差距分析"), "results:run_list", "results"),
     NavModule("boards", _("晒榜"), _("争先榜、龙虎榜、赛马榜、活力榜、效能榜"), "results:boards", "boards"),
     NavModule("projects", _("重大项目"), _("重大项目进度、投资与问题预警"), "projects:list", "projects"),
+    NavModule("supervision", _("督查督办"), _("督办事项交办、签收、催办、督办与通报"), "supervision:inbox", "supervision"),
     NavModule("enterprise", _("企业服务"), _("企业诉求首问负责、事不过夜、回访满意度"), "enterprise:workbench", "enterprise"),
     NavModule("orgs", _("单位与分组"), _("单位名录、隶属沿革与分类考核组"), "orgs:directory", "orgs"),
     NavModule("audit", _("操作日志"), _("全部数据变更的留痕记录"), "audit:log", "audit", "audit.view"),
@@ -66,6 +67,7 @@ QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
         (_("结果公示"), "results:publications", False),
         (_("申诉处理"), "results:appeals", False),
         (_("项目预警"), "projects:board", False),
+        (_("督办台账"), "supervision:board", False),
         (_("操作日志"), "audit:log", False),
     ),
     "leader": (
@@ -73,6 +75,7 @@ QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
         (_("晒榜"), "results:boards", False),
         (_("红旗黄灯"), "results:flags", False),
         (_("项目预警"), "projects:board", False),
+        (_("督办总览"), "supervision:overview", False),
     ),
     "submitter": (
         (_("我的填报"), "assessment:my_grid", False),
@@ -84,6 +87,7 @@ QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
         (_("差距分析"), "results:unit_gap", True),
         (_("本单位重大项目"), "projects:portfolio", True),
         (_("申诉"), "results:appeals", False),
+        (_("督办待办"), "supervision:inbox", False),
         (_("本单位概况"), "orgs:unit", True),
     ),
 }

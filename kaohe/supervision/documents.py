@@ -1,0 +1,187 @@
+"""The supervision documents: 交办单、催办单、督办函（督办通知单）、督查情况通报、周交办清单.
+
+Each builder returns a :class:`Letter` — the CONTENT (title, addressee, paragraphs, a table,
+signature) and nothing about layout; :func:`render` lays it out as an A4 .docx in the GB/T 9704
+letter layout. When the ``documents`` stream's ``kaohe.lib.gbt9704`` lands, only :func:`render`
+changes (and numbering moves to its register).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kaohe.supervision import config
+from kaohe.supervision.models import DocumentKind, Task, TaskDocument
+
+KIND_TITLE = {
+    DocumentKind.ASSIGN: "督查事项交办单",
+    DocumentKind.URGE: "督查事项催办单",
+    DocumentKind.SUPERVISE: "督办通知单（督办函）",
+    DocumentKind.BULLETIN: "督查情况通报",
+    DocumentKind.BATCH: "本周督查事项交办清单",
+}
+
+
+@dataclass
+class Letter:
+    kind: str
+    title: str
+    number: str = ""
+    addressee: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    table: list[list[str]] = field(default_factory=list)  # first row = header
+    signature: str = ""
+    date: dt.date | None = None
+    cc: str = ""  # 抄送
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "title": self.title, "number": self.number, "addressee": self.addressee,
+                "paragraphs": self.paragraphs, "table": self.table, "signature": self.signature,
+                "date": self.date.isoformat() if self.date else "", "cc": self.cc}
+
+    def text(self) -> str:
+        rows = ["\t".join(r) for r in self.table]
+        return "\n".join([self.title, self.number, self.addressee, *self.paragraphs, *rows, self.signature])
+
+
+def _d(moment) -> str:
+    if moment is None:
+        return "—"
+    if isinstance(moment, dt.datetime):
+        moment = timezone.localtime(moment).date()
+    return f"{moment.year}年{moment.month}月{moment.day}日"
+
+
+def _task_table(task: Task) -> list[list[str]]:
+    co = "、".join(u.name for u in task.co_units.all()) or "—"
+    return [["督办编号", task.number], ["督查事项", task.title], ["来源", f"{task.get_source_kind_display()} {task.source_ref}".strip()],
+            ["牵头单位", task.lead_unit.name], ["配合单位", co], ["责任领导", task.leader_name or "—"],
+            ["办理时限", f"{task.limit_workdays}个工作日（{_d(task.due_at)}前）"]]
+
+
+def assignment_slip(task: Task, today: dt.date) -> Letter:
+    return Letter(
+        DocumentKind.ASSIGN, KIND_TITLE[DocumentKind.ASSIGN], addressee=f"{task.lead_unit.name}：",
+        paragraphs=[
+            f"现将“{task.title}”交由你单位牵头办理。{task.content}".strip(),
+            f"请于{config.get('sign_workdays')}个工作日内签收，按要求报送进展，于{_d(task.due_at)}前报送办结报告"
+            "（一事一报，以单位名义报送）。确需延期的，应在期限届满前提出申请并说明理由。",
+        ],
+        table=_task_table(task), signature=_issuer(task), date=today)
+
+
+def urge_slip(task: Task, today: dt.date, *, sign: bool = False) -> Letter:
+    what = "签收" if sign else "办结"
+    due = task.sign_due_at if sign else task.due_at
+    return Letter(
+        DocumentKind.URGE, KIND_TITLE[DocumentKind.URGE], addressee=f"{task.lead_unit.name}：",
+        paragraphs=[
+            f"你单位牵头办理的“{task.title}”（{task.number}），{what}时限为{_d(due)}，截至{_d(today)}尚未{what}，现予催办（黄色）。",
+            "请立即组织办理，于2个工作日内书面报告进展和预计完成时间。逾期仍未办结的，将发出督办函并扣减考核分。",
+        ],
+        table=_task_table(task), signature=_issuer(task), date=today)
+
+
+def supervision_letter(task: Task, today: dt.date, *, late_workdays: int) -> Letter:
+    leader = task.leader_name or "责任领导"
+    return Letter(
+        DocumentKind.SUPERVISE, KIND_TITLE[DocumentKind.SUPERVISE], addressee=f"{task.lead_unit.name}、{leader}：",
+        paragraphs=[
+            f"“{task.title}”（{task.number}）办理时限为{_d(task.due_at)}，经催办（{task.yellow_count}次）仍未办结，"
+            f"已逾期{late_workdays}个工作日，现列为红色督办事项。",
+            f"请{leader}亲自研究、靠前督办，于3个工作日内将办理情况及整改措施书面报告；本事项按考核办法扣分，必要时约谈单位主要负责人。",
+        ],
+        table=_task_table(task), signature=_issuer(task), date=today, cc="抄送：分管领导")
+
+
+def _issuer(task: Task) -> str:
+    return f"{task.office_unit.name}{config.get('issuer')}"
+
+
+# ---- numbering and storing ----------------------------------------------------------------
+
+
+def next_seq(issuer_id: int, kind: str, year: int) -> int:
+    """The next number of this issuer's documents of this kind in the year: no gaps (taken under a
+    lock on the issuer's row, inside the caller's transaction)."""
+    from kaohe.orgs.models import OrgUnit  # noqa: PLC0415
+
+    OrgUnit.objects.select_for_update().filter(pk=issuer_id).first()
+    last = TaskDocument.objects.filter(issuer_id=issuer_id, kind=kind, year=year).aggregate(m=Max("seq"))["m"] or 0
+    return last + 1
+
+
+def issue(letter: Letter, *, issuer, addressee=None, task: Task | None = None, today: dt.date, period: str = "") -> TaskDocument:
+    """Number the letter (代字〔年〕N号), render it and store it; returns the stored document."""
+    with transaction.atomic():
+        seq = next_seq(issuer.pk, letter.kind, today.year)
+        letter.number = f"{config.get('prefixes')[letter.kind]}〔{today.year}〕{seq}号"
+        content = render(letter)
+        return TaskDocument.objects.create(
+            kind=letter.kind, task=task, issuer=issuer, addressee=addressee, year=today.year, seq=seq,
+            number=letter.number, title=letter.title, content=letter.as_dict(), docx=content,
+            sha256=hashlib.sha256(content).hexdigest(), issued_at=timezone.now(), period=period)
+
+
+# ---- layout (to be swapped for kaohe.lib.gbt9704) --------------------------------------------
+
+
+def render(letter: Letter) -> bytes:
+    """A4, margins 37/35/28/26 mm, 小标宋 2号 title, 仿宋 3号 body, 发文字号 centred under the title."""
+    from docx import Document  # noqa: PLC0415
+    from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: PLC0415
+    from docx.oxml.ns import qn  # noqa: PLC0415
+    from docx.shared import Mm, Pt  # noqa: PLC0415
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = doc.styles["Normal"]
+    normal.font.name = "FangSong"
+    normal.font.size = Pt(16)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
+
+    def para(text: str, *, size: int = 16, font: str = "仿宋_GB2312", align=None, indent: bool = False):
+        p = doc.add_paragraph()
+        if align is not None:
+            p.alignment = align
+        if indent:
+            p.paragraph_format.first_line_indent = Pt(32)
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.font.name = font
+        run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
+        return p
+
+    para(letter.title, size=22, font="方正小标宋简体", align=WD_ALIGN_PARAGRAPH.CENTER)
+    if letter.number:
+        para(letter.number, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if letter.addressee:
+        para(letter.addressee)
+    for text in letter.paragraphs:
+        para(text, indent=True)
+    if letter.table:
+        table = doc.add_table(rows=0, cols=len(letter.table[0]))
+        table.style = "Table Grid"
+        for row in letter.table:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row, strict=True):
+                cell.text = value
+    if letter.signature:
+        para(letter.signature, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    if letter.date:
+        para(_d(letter.date), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    if letter.cc:
+        para(letter.cc, size=14)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
