@@ -5,12 +5,8 @@ units; the office edits the text, then issues it (numbered .docx; PDF by LibreOf
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -115,17 +111,12 @@ def issue(office: OrgUnit, period_text: str, title: str, body: str, *, user=None
 
 
 def pdf_of(docx: bytes, timeout: int = 120) -> bytes | None:
-    """The .docx as PDF through LibreOffice (None when it is not installed)."""
-    binary = shutil.which("soffice") or shutil.which("libreoffice")
-    if binary is None:
+    """The .docx as PDF through LibreOffice (``kaohe.lib.gbt9704.to_pdf``; None when it is not installed)."""
+    from kaohe.lib import gbt9704  # noqa: PLC0415
+
+    if gbt9704.soffice_path() is None:
         return None
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "doc.docx"
-        src.write_bytes(docx)
-        subprocess.run([binary, "--headless", f"-env:UserInstallation=file://{tmp}/profile", "--convert-to", "pdf",
-                        "--outdir", tmp, str(src)], check=True, capture_output=True, timeout=timeout)
-        out = Path(tmp) / "doc.pdf"
-        return out.read_bytes() if out.exists() else None
+    return gbt9704.to_pdf(docx, timeout=timeout)
 
 
 def open_count(office: OrgUnit) -> int:
