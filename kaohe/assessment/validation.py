@@ -13,8 +13,8 @@ Rules live in ``IndicatorSpec.rules`` (from the scheme leaf's ``rules`` key):
   (0 switches the check off). The rule is the engine's (``kaohe.engine.quality.jump``),
   the same the quality screening uses;
 - ``part_of``: the code of the total this value is a part of (part ≤ total);
-- YTD values (``value_kind: ytd``) may not fall below the previous month's YTD
-  (unless ``allow_negative``).
+- YTD amounts (``value_kind: ytd``) may not fall below the previous month's YTD
+  (unless ``allow_negative``); a YTD rate (累计增速, unit %) may.
 
 Errors block saving/submission; warnings require a written explanation.
 """
@@ -83,9 +83,11 @@ def check_value(spec: IndicatorSpec, value: Decimal | None, *, unit_id: int, pre
         add("error", "integer", _("%(v)s 应为整数") % {"v": _fmt(value)})
     if total is not None and value > total:
         add("error", "part_of", _("%(v)s 大于其总量指标 %(t)s 的值 %(tv)s") % {"v": _fmt(value), "t": rules.get("part_of"), "tv": _fmt(total)})
-    if spec.value_kind == ValueKind.YTD and previous_ytd is not None and value < previous_ytd and not allow_negative:
-        add("error", "ytd", _("累计值 %(v)s 小于上月累计 %(p)s") % {"v": _fmt(value), "p": _fmt(previous_ytd)})
     kind = measure_kind(spec.unit_of_measure)
+    # A year-to-date amount cannot shrink; a year-to-date rate (1–N月累计增速) can.
+    if (spec.value_kind == ValueKind.YTD and kind == "amount" and previous_ytd is not None and value < previous_ytd
+            and not allow_negative):
+        add("error", "ytd", _("累计值 %(v)s 小于上月累计 %(p)s") % {"v": _fmt(value), "p": _fmt(previous_ytd)})
     limit = rules.get("jump_pp", DEFAULT_JUMP_PP) if kind == "rate" else rules.get("jump_pct", DEFAULT_JUMP_PCT)
     if limit and rules.get("jump_pct", None) != 0:
         # A YTD value grows month by month by nature: compare it with last year's only.

@@ -240,8 +240,33 @@ def _load_district(ctx) -> None:
                         "对照市考要求分解下达的目标，各街道全年完成情况分化明显；一般公共预算收入、招商引资签约项目未达目标的街道，"
                         "要对照差距逐项整改。", office)
     results_services.publish(annual, office, title=f"明湖区{ctx.year}年度街道综合考核结果公示",
-                     now=_at(dt.date(ctx.year + 1, 1, 25)), notice_days=7)
+                     now=_at(dt.date(ctx.year + 1, 1, 25)), notice_days=7,
+                     override_reason=_approve_before_publishing(annual, office))
     ctx.log(f"  results: 明湖区 {len(runs)} runs of its streets, the year published")
+
+
+def _approve_before_publishing(run, office) -> str:
+    """The office approves what is still pending for the run's period before it publishes
+    (publication refuses incomplete data without an override). Returns the override reason
+    when a unit's data cannot be submitted as it stands (it is then published with the reason)."""
+    from kaohe.assessment import services as assessment
+    from kaohe.assessment.models import SubmissionStatus
+
+    if run.scheme_version_id is None or run.period_id is None:
+        return ""
+    held = []
+    for row in assessment.completion_board(run.scheme_version, run.period):
+        sub = row["submission"] or assessment.submission_for(run.scheme_version, row["unit"], run.period)
+        try:
+            if sub.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+                assessment.submit(sub, user=office)
+            if sub.status == SubmissionStatus.SUBMITTED:
+                assessment.approve(sub, user=office)
+        except assessment.WorkflowError:
+            held.append(row["unit"].name)
+    if not held:
+        return ""
+    return f"{'、'.join(held)}数据尚在核实，经考核领导小组同意先行公示，核实后如有变化按更正程序处理。"
 
 
 @transaction.atomic
@@ -273,7 +298,8 @@ def _load_city(ctx) -> None:
     services.add_review(annual, f"{ctx.year}年度综合考核点评", "全年综合考核结果按分类考核、定额定等确定；一票否决单位不得评为第一等次。", office)
 
     # Publication of the year's results and two appeals in the notice period.
-    pub = services.publish(annual, office, now=_at(dt.date(ctx.year + 1, 1, 20)), notice_days=7)
+    pub = services.publish(annual, office, now=_at(dt.date(ctx.year + 1, 1, 20)), notice_days=7,
+                           override_reason=_approve_before_publishing(annual, office))
     rows = {t.unit_code: t for t in annual.totals.all()}
     inds = {(r.unit_code, r.indicator): r for r in annual.indicator_rows.all()}
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=["SFS-MH", "SFS-LX"])}
@@ -313,5 +339,6 @@ def _load_city(ctx) -> None:
             services.decide_award(award, office, approve=approve, note="经考核办审核同意。")
     latest = runs.get(monthly[-1]) if monthly else None
     if latest is not None:
-        services.publish(latest, office, now=_at(ctx.today - dt.timedelta(days=2)), notice_days=7)
+        services.publish(latest, office, now=_at(ctx.today - dt.timedelta(days=2)), notice_days=7,
+                         override_reason=_approve_before_publishing(latest, office))
     ctx.log(f"  results: {ScoringRun.objects.count()} runs, publications and appeals loaded")

@@ -7,6 +7,7 @@ data is written to the audit log through ``kaohe.audit.services.record``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -129,6 +130,43 @@ def latest_run(kind: str = PeriodKind.MONTH, scheme_code: str | None = None, own
 
 
 @transaction.atomic
+@dataclass(frozen=True)
+class Completeness:
+    """What a run rests on before it is made public: responsible units approved of those due
+    (``checked`` False for a run not scored from the platform's own data), scoring warnings."""
+
+    approved: int
+    due: int
+    warnings: int
+    checked: bool
+    pending: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.checked or self.approved >= self.due
+
+    def describe(self) -> str:
+        parts = []
+        if self.checked:
+            parts.append(_("已审核通过的责任单位 %(a)s/%(d)s 家") % {"a": self.approved, "d": self.due})
+        parts.append(_("计分提示 %(n)s 条") % {"n": self.warnings})
+        return "，".join(parts)
+
+
+def completeness(run: ScoringRun) -> Completeness:
+    """How complete the data under ``run`` is: its period's submissions approved or locked."""
+    from kaohe.assessment.models import SubmissionStatus
+    from kaohe.assessment.services import completion_board
+
+    warnings = len(run.warnings or [])
+    if run.scheme_version_id is None or run.period_id is None:
+        return Completeness(0, 0, warnings, checked=False)
+    rows = completion_board(run.scheme_version, run.period)
+    done = {SubmissionStatus.APPROVED, SubmissionStatus.LOCKED}
+    pending = tuple(r["unit"].name for r in rows if r["status"] not in done)
+    return Completeness(len(rows) - len(pending), len(rows), warnings, checked=True, pending=pending)
+
+
 def publish(
     run: ScoringRun,
     user=None,
@@ -138,12 +176,24 @@ def publish(
     appeal_days: int = APPEAL_ANSWER_DAYS,
     now: dt.datetime | None = None,
     notice_ends: dt.datetime | None = None,
+    override_reason: str = "",
+    check_completeness: bool = True,
 ) -> Publication:
-    """公示 a sealed run for ``notice_days`` working days; its hash joins the chain after the previous publication's."""
+    """公示 a sealed run for ``notice_days`` working days; its hash joins the chain after the previous publication's.
+
+    Data not yet complete (a responsible unit not approved) is refused unless ``override_reason``
+    says why it is published anyway; the override and its reason are written to the audit log.
+    A correction of a published run (``check_completeness=False``) was checked when first published.
+    """
     if not run.sealed:
         raise ValidationError(_("只能公示已完成的计分批次。"))
     if Publication.objects.filter(run=run).exists():
         raise ValidationError(_("该计分批次已经公示。"))
+    state = completeness(run) if check_completeness else None
+    override_reason = (override_reason or "").strip()
+    if state is not None and not state.complete and not override_reason:
+        raise ValidationError(_("数据尚不完整（%(state)s；未审核：%(units)s），不能公示。如确需公示，请勾选“数据不完整仍公示”并填写理由。") % {
+            "state": state.describe(), "units": "、".join(state.pending[:10]) + ("等" if len(state.pending) > 10 else "")})
     now = now or timezone.now()
     previous = Publication.objects.select_for_update().order_by("-published_at", "-id").first()
     previous_hash = previous.chain_hash if previous else ""
@@ -158,7 +208,14 @@ def publish(
         chain_hash=chain_hash(previous_hash, run.content_hash),
         published_by=user if user is not None and user.is_authenticated else None,
     )
-    record(AuditAction.PUBLISH, pub, after=snapshot(pub), user=user if user is not None and user.is_authenticated else None,
+    after = snapshot(pub)
+    reason = ""
+    if state is not None:
+        after["completeness"] = {"approved": state.approved, "due": state.due, "warnings": state.warnings,
+                                 "complete": state.complete}
+        if not state.complete:
+            reason = _("数据不完整仍公示（%(state)s）：%(reason)s") % {"state": state.describe(), "reason": override_reason}
+    record(AuditAction.PUBLISH, pub, after=after, reason=reason, user=user if user is not None and user.is_authenticated else None,
            parent=run, unit=run.owner_unit_id)
     units = OrgUnit.objects.filter(pk__in=RunTotal.objects.filter(run=run, unit__isnull=False).values("unit_id"))
     with source_language():
@@ -262,7 +319,7 @@ def accept_appeal(
            user=appeal.answered_by)
     original = appeal.publication
     publish(run, user, title=original.title + _("（更正）"), now=now, notice_ends=max(original.notice_ends, now),
-            appeal_days=original.appeal_days)
+            appeal_days=original.appeal_days, check_completeness=False)
     _tell_appellant(appeal, gettext_noop("申诉已采纳：%(ind)s"), gettext_noop("您单位关于“%(ind)s”的申诉已采纳：%(resp)s"))
     return run
 

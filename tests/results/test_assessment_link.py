@@ -58,7 +58,7 @@ def test_a_correction_marks_the_periods_runs_stale(march, org_world):
 def test_an_accepted_appeal_corrects_the_stored_value_and_the_new_run_is_not_stale(march, org_world):
     version, period = march
     run = _approve(version, period)
-    pub = publish(run)
+    pub = publish(run, override_reason="测试：只看申诉")
     appeal = file_appeal(pub, org_world.district_b, "fai", "漏报一个项目", org_world.assessed_b, claimed_value=150)
     with TestCase.captureOnCommitCallbacks(execute=True):
         corrected = accept_appeal(appeal, org_world.office, response="核实无误")

@@ -57,7 +57,8 @@ def publish_run(request, pk: int):
     require(request.user, "results.manage", run)
     try:
         days = int(request.POST.get("notice_days", 7))
-        pub = publish(run, request.user, notice_days=max(days, 1))
+        override = request.POST.get("override_reason", "").strip() if request.POST.get("override") else ""
+        pub = publish(run, request.user, notice_days=max(days, 1), override_reason=override)
     except (ValueError, ValidationError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
         return redirect("results:run_detail", run.pk)

@@ -18,7 +18,7 @@ from kaohe.results import queries
 from kaohe.results.models import RANK_ORDER, RunStatus, RunTotal, ScoringRun
 from kaohe.results.receivers import run_for_period
 from kaohe.results.runs import diff_runs
-from kaohe.results.services import add_review, publication_of, visible_units
+from kaohe.results.services import add_review, completeness, publication_of, visible_units
 from kaohe.results.views.common import export, run_or_404, wants_xlsx
 
 
@@ -99,12 +99,15 @@ def run_detail(request, pk: int):
             [t.group, t.rank, t.unit_code, t.unit_name, *[t.categories.get(c["code"]) for c in cats], t.bonus, t.deduction, t.total, t.tier, t.vetoed]
             for t in totals.iterator()))])
     count = totals.count()
+    can_manage = check(request.user, "results.manage", run)
+    publication = publication_of(run)
     return render(request, "results/run_detail.html", {
+        "completeness": completeness(run) if can_manage and publication is None else None,
         "nav_active": "results", "run": run, "totals": list(totals[:500]), "count": count, "categories": cats,
-        "publication": publication_of(run), "previous": run.previous, "corrections": run.corrections.all(),
-        "stale": run.stale_marks.all()[:5], "reviews": run.reviews.all(), "can_manage": check(request.user, "results.manage", run),
+        "publication": publication, "previous": run.previous, "corrections": run.corrections.all(),
+        "stale": run.stale_marks.all()[:5], "reviews": run.reviews.all(), "can_manage": can_manage,
         "can_view_all": visible is None, "tiers": queries.tier_counts(run) if visible is None else [],
-        "previous_period": queries.previous_run(run), "is_published": publication_of(run) is not None,
+        "previous_period": queries.previous_run(run), "is_published": publication is not None,
         "group_names": queries.group_names(run),
     })
 
