@@ -37,6 +37,8 @@ MODULES: tuple[NavModule, ...] = (
     NavModule("projects", _("重大项目"), _("重大项目进度、投资与问题预警"), "projects:list", "projects"),
     NavModule("supervision", _("督查督办"), _("督办事项交办、签收、催办、督办与通报"), "supervision:inbox", "supervision"),
     NavModule("enterprise", _("企业服务"), _("企业诉求首问负责、事不过夜、回访满意度"), "enterprise:workbench", "enterprise"),
+    NavModule("commitments", _("公开承诺"), _("百名局长百件事等承诺事项的认领、公示、推进与评诺"), "commitments:index",
+              "commitments", "commitments.list"),
     NavModule("orgs", _("单位与分组"), _("单位名录、隶属沿革与分类考核组"), "orgs:directory", "orgs"),
     NavModule("audit", _("操作日志"), _("全部数据变更的留痕记录"), "audit:log", "audit", "audit.view"),
 )
