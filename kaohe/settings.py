@@ -231,6 +231,8 @@ TASKS = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("KAOHE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200_000
+# The bulk value API reads its body itself (a million values is ~60 MB of JSON): its own bound.
+API_MAX_BODY_BYTES = envint("KAOHE_API_MAX_BYTES", 128 * 1024 * 1024, minimum=1024)
 
 # Notifications (站内通知) also go out by email. Development and the demo print them on the
 # console; production sends through SMTP (KAOHE_EMAIL_HOST …). KAOHE_NOTIFY_EMAIL=false

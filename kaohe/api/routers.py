@@ -1,10 +1,29 @@
 """One NinjaAPI instance; each domain app adds its router here."""
 
+import logging
+
+from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 
 from kaohe.api.auth import API_AUTH
+from kaohe.lib.errors import user_message
 
 api = NinjaAPI(title="kaohe API", version="1", urls_namespace="api")
+logger = logging.getLogger("kaohe.api")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": user_message(exc) or "forbidden: not allowed for your role or scope"},
+                               status=403)
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc):
+    """Every error on an API path is JSON with a message — an unexpected one too (logged with its
+    traceback; the client gets no internals), whatever DEBUG says."""
+    logger.exception("API %s %s failed", request.method, request.path)
+    return api.create_response(request, {"detail": "internal server error (logged); try again later"}, status=500)
 
 
 @api.get("/health", auth=None, tags=["system"])

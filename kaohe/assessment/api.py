@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, NotRequired
 
+from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -18,6 +19,7 @@ from typing_extensions import TypedDict
 
 from kaohe.assessment import services
 from kaohe.assessment.models import DataValue, Period, SchemeVersion
+from kaohe.lib.bodies import BodyTooLarge, read_bounded
 from kaohe.lib.numbers import NumberError, parse_number, plain
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.orgs.models import OrgUnit, Role
@@ -234,7 +236,10 @@ def submit_values(request):
     problem with its index. Warnings (jumps) are reported; they need a 说明 before submission.
     """
     # Read the stream directly: a bulk of a million values is far above Django's in-memory body limit.
-    raw = request.read() if not getattr(request, "_read_started", False) else request.body
+    try:
+        raw = read_bounded(request, settings.API_MAX_BODY_BYTES)
+    except BodyTooLarge as exc:
+        raise HttpError(413, exc.reason_en) from None
     try:
         body = _BULK.validate_json(raw)
     except ValidationError as exc:

@@ -105,6 +105,13 @@ def parse_number(raw: object, *, unit: str | None = None, max_abs: Decimal | Non
     return value
 
 
+def parse_float(raw: object, *, max_abs: Decimal | None = DEFAULT_MAX_ABS) -> float | None:
+    """:func:`parse_number` as a float (what-if values, appeal values): finite and bounded, or
+    :class:`NumberError` — ``float("inf")``, ``"nan"`` and ``1e308`` never reach the engine."""
+    value = parse_number(raw, max_abs=max_abs)
+    return None if value is None else float(value)
+
+
 def _parse_text(raw: str, unit: str | None) -> Decimal | None:
     text = raw.strip()
     if text in BLANKS:

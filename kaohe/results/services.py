@@ -7,6 +7,7 @@ data is written to the audit log through ``kaohe.audit.services.record``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -256,6 +257,8 @@ def file_appeal(
         errors["reason"] = _("请填写申诉理由。")
     if not RunIndicator.objects.filter(run=pub.run, unit_code=unit.code, indicator=indicator).exists():
         errors["indicator"] = _("指标“%(ind)s”不在本单位的考核结果中。") % {"ind": indicator}
+    if claimed_value is not None and not (math.isfinite(claimed_value) and abs(claimed_value) < 1e17):
+        errors["claimed_value"] = _("申诉数值应为有限的数值，绝对值小于10¹⁷。")
     if errors:
         raise ValidationError(errors)
     appeal = Appeal.objects.create(

@@ -10,13 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.assessment.models import PeriodKind, Submission, SubmissionStatus
 from kaohe.assessment.services import assessing_owner
 from kaohe.lib.exports import Table
-from kaohe.lib.numbers import rounded_float
+from kaohe.lib.numbers import NumberError, parse_float, rounded_float
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
@@ -332,9 +333,9 @@ def what_if(request, code: str):
         if indicator not in current or raw.strip() == "":
             continue
         try:
-            value = float(raw)
-        except ValueError:
-            errors.append(_("“%(ind)s”：%(raw)s 不是数字") % {"ind": indicator, "raw": raw})
+            value = parse_float(raw)
+        except NumberError as exc:
+            errors.append(_("“%(ind)s”：%(raw)s 不是数字") % {"ind": indicator, "raw": raw} + f"（{exc.text(get_language())}）")
             continue
         if current[indicator] is None or abs(value - current[indicator]) > 1e-12:
             changes[indicator] = value

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.assessment.models import PeriodKind
 from kaohe.lib.exports import Table
+from kaohe.lib.numbers import NumberError, parse_float
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, is_reader, person_of, require
@@ -186,9 +187,9 @@ def appeal_new(request, pub_id: int):
     if request.method == "POST":
         raw = request.POST.get("claimed_value", "").strip()
         try:
-            claimed = float(raw) if raw else None
-        except ValueError:
-            errors = {"claimed_value": [_("“%(raw)s”不是数字。") % {"raw": raw}]}
+            claimed = parse_float(raw)
+        except NumberError as exc:
+            errors = {"claimed_value": [_("“%(raw)s”不是数字。") % {"raw": raw} + exc.text(get_language())]}
             claimed = None
         if not errors:
             try:
@@ -230,7 +231,7 @@ def appeal_answer(request, pk: int):
     try:
         if decision == "accept":
             raw = request.POST.get("value", "").strip()
-            value = float(raw) if raw else None
+            value = parse_float(raw)
             run = accept_appeal(appeal, request.user, response=response, value=value)
             messages.success(request, _("申诉已采纳，已生成更正后的计分批次 #%(id)s。") % {"id": run.pk})
         elif decision == "reject":

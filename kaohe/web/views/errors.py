@@ -26,7 +26,25 @@ PAGES = {
 }
 
 
+API_MESSAGES = {400: "bad request", 403: "forbidden: not allowed for your role or scope", 404: "not found",
+                500: "internal server error (logged); try again later"}
+
+
+def is_api(request) -> bool:
+    return request is not None and request.path.startswith("/api/")
+
+
+def _json(request, status: int, exception=None):
+    """On an API path every error is JSON with a message (``{"detail": …}``, as django-ninja answers)."""
+    from django.http import JsonResponse
+
+    detail = user_message(exception) if exception is not None else ""
+    return JsonResponse({"detail": detail or API_MESSAGES[status], "status": status}, status=status)
+
+
 def _render(request, status: int, exception=None):
+    if is_api(request):
+        return _json(request, status, exception)
     title, explanation, steps = PAGES[status]
     context = {
         "status": status,
@@ -54,12 +72,16 @@ def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: usually an expired page; say so instead of Django's English page."""
     from kaohe.lib.errors import Forbidden
 
+    if is_api(request):
+        return _json(request, 403, Forbidden("CSRF check failed: send a Bearer token, or the CSRF token with a session"))
     return _render(request, 403, Forbidden(_("页面已过期或表单来源无法验证。请刷新页面后重新提交。")))
 
 
 def server_error(request):
     # The shell needs the database (navigation, user); if that is what failed,
     # fall back to a page that needs nothing.
+    if is_api(request):
+        return _json(request, 500)
     try:
         return _render(request, 500)
     except Exception:  # noqa: BLE001 — the last line of defence must not raise
