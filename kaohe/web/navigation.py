@@ -39,6 +39,8 @@ MODULES: tuple[NavModule, ...] = (
     NavModule("enterprise", _("企业服务"), _("企业诉求首问负责、事不过夜、回访满意度"), "enterprise:workbench", "enterprise"),
     NavModule("commitments", _("公开承诺"), _("百名局长百件事等承诺事项的认领、公示、推进与评诺"), "commitments:index",
               "commitments", "commitments.list"),
+    NavModule("monitor", _("经济运行监测"), _("重点经济指标累计、增速、位次与开门红、双过半"), "monitor:board", "results",
+              "monitor.view"),
     NavModule("orgs", _("单位与分组"), _("单位名录、隶属沿革与分类考核组"), "orgs:directory", "orgs"),
     NavModule("audit", _("操作日志"), _("全部数据变更的留痕记录"), "audit:log", "audit", "audit.view"),
 )

@@ -31,6 +31,7 @@ DEMO_MODULES = [
     "kaohe.projects.demo",  # before assessment: the 2026 龙虎榜 indicators are computed from its figures
     "kaohe.assessment.demo",
     "kaohe.results.demo",
+    "kaohe.monitor.demo",  # after assessment: the monitor reads the figures the scheme collected
     "kaohe.supervision.demo",
 ]
 

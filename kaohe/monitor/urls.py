@@ -1,0 +1,13 @@
+"""URLs of the economic monitor (namespace ``monitor``, mounted at /monitor/)."""
+
+from django.urls import path
+
+from kaohe.monitor import views
+
+app_name = "monitor"
+
+urlpatterns = [
+    path("", views.board, name="board"),
+    path("indicators/<str:code>/", views.indicator, name="indicator"),
+    path("units/<str:code>/", views.unit, name="unit"),
+]
