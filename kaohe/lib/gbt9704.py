@@ -290,6 +290,91 @@ class Document:
     def to_bytes(self) -> bytes:
         return _Writer(self).write()
 
+    # the editable draft: header fields + the body as text with placeholders for tables and images
+    def to_draft(self) -> dict:
+        """The document as a JSON-able draft: its header fields, ``text`` (the body a person edits: one
+        paragraph a line; headings by their labels 一、/（一）/1./（1）, renumbered when written;
+        【表N】 and 【图N】 for the tables and images, 【附件 标题】 for an attachment, 【分页】) and the
+        ``tables``/``images`` the placeholders name. ``Document.from_draft`` reads it back."""
+        import base64
+
+        lines: list[str] = []
+        tables: list[dict] = []
+        images: list[dict] = []
+        for part in self.parts:
+            if part.title is not None:
+                lines.append(f"【附件 {part.title}】")
+            for b in part.blocks:
+                if isinstance(b, _Para):
+                    lines.append(b.label + b.text)
+                elif isinstance(b, _Table):
+                    tables.append({"caption": b.caption, "unit": b.unit, "headers": b.headers, "rows": b.rows,
+                                   "landscape": b.landscape, "widths": b.widths, "align": b.align, "notes": b.notes})
+                    lines.append(f"【表{len(tables)}】")
+                elif isinstance(b, _Image):
+                    images.append({"png": base64.b64encode(b.data).decode(), "width_mm": b.width_mm, "caption": b.caption})
+                    lines.append(f"【图{len(images)}】")
+                elif isinstance(b, _PageBreak):
+                    lines.append("【分页】")
+        return {
+            "title": self.title, "number": self.number, "issuer": self.issuer, "mark": self.mark,
+            "addressee": self.addressee, "date": self.date.isoformat() if self.date else None, "note": self.note,
+            "letter": self.letter, "kind": self.kind, "colophon": self.has_colophon, "cc": self.cc,
+            "printer": self.printer, "printed": self.printed.isoformat() if self.printed else None,
+            "text": "\n".join(lines), "tables": tables, "images": images,
+        }
+
+    @classmethod
+    def from_draft(cls, draft: dict, **override) -> Document:
+        """The document a draft describes; ``override`` replaces header fields (``number=``, ``date=``)."""
+        fields = {k: draft.get(k) for k in ("title", "number", "issuer", "mark", "addressee", "note", "kind")}
+        fields["date"] = dt.date.fromisoformat(draft["date"]) if draft.get("date") else None
+        fields["letter"] = bool(draft.get("letter"))
+        fields.update(override)
+        doc = cls(**fields)
+        doc.write_text(draft.get("text") or "", draft.get("tables") or [], draft.get("images") or [])
+        if draft.get("colophon"):
+            printed = draft.get("printed")
+            doc.colophon(cc=draft.get("cc") or [], printer=draft.get("printer"),
+                         date=dt.date.fromisoformat(printed) if printed else None)
+            if override.get("date") and not printed:
+                doc.printed = override["date"]
+        return doc
+
+    def write_text(self, text: str, tables: Sequence[dict] = (), images: Sequence[dict] = ()) -> None:
+        """Append the body written as text (the ``to_draft`` form; see there). Raises ValueError (in
+        Chinese) on a placeholder that names no table or image."""
+        import base64
+
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            m = _PLACEHOLDER.match(line)
+            if m:
+                what, arg = m.group(1), (m.group(2) or "").strip()
+                if what == "表":
+                    t = _pick(tables, arg, "表")
+                    self.table(t["caption"], t.get("unit"), t["headers"], t["rows"], landscape=t.get("landscape"),
+                               widths=t.get("widths"), align=t.get("align"), notes=t.get("notes") or ())
+                elif what == "图":
+                    im = _pick(images, arg, "图")
+                    self.image(base64.b64decode(im["png"]), width_mm=im.get("width_mm") or BODY_W_MM, caption=im.get("caption"))
+                elif what == "附件":
+                    self.attachment(re.sub(r"^\d+\s*", "", arg) or "附件")
+                else:
+                    self.page_break()
+                continue
+            level, rest = _heading_of(line)
+            if level:
+                if level > 1 and "。" in rest[:-1]:
+                    head, _dot, body = rest.partition("。")
+                    self.heading(level, head + "。", body)
+                else:
+                    self.heading(level, rest)
+            else:
+                self.paragraph(line)
+
     def plain_text(self) -> str:
         """The words of the document, in order (for search and for the register's draft text)."""
         lines = [self.title]
@@ -303,6 +388,33 @@ class Document:
                     lines.append(_caption(b))
                     lines += ["\t".join(r) for r in [b.headers, *b.rows]]
         return "\n".join(lines)
+
+
+_PLACEHOLDER = re.compile(r"^【(表|图|附件|分页)\s*([^】]*)】$")
+_HEADINGS = (
+    (1, re.compile(r"^[一二三四五六七八九十]+、\s*(.+)$")),
+    (2, re.compile(r"^（[一二三四五六七八九十]+）\s*(.+)$")),
+    (3, re.compile(r"^\d+[.．](?!\d)\s*(.+)$")),
+    (4, re.compile(r"^（\d+）\s*(.+)$")),
+)
+
+
+def _heading_of(line: str) -> tuple[int, str]:
+    for level, pattern in _HEADINGS:
+        m = pattern.match(line)
+        if m:
+            return level, m.group(1)
+    return 0, line
+
+
+def _pick(items: Sequence[dict], arg: str, what: str) -> dict:
+    try:
+        n = int(arg)
+        if n < 1:
+            raise IndexError
+        return items[n - 1]
+    except (ValueError, IndexError):
+        raise ValueError(f"【{what}{arg}】：没有这个{what}（共{len(items)}个）") from None
 
 
 def _caption(t: _Table) -> str:

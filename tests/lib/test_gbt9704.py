@@ -284,3 +284,22 @@ def test_the_colophon_sits_on_the_bottom_of_the_last_page(rendered):
     lines = _lines_on(rendered, pages)
     printed = [y for y, t in lines if t.endswith("印发")]
     assert printed and (297 - 35 - 12) / 25.4 * 72 < printed[0] < (297 - 35) / 25.4 * 72
+
+
+def test_a_draft_round_trips_through_its_text():
+    d = sample(wide=True, attachments=1)
+    d.image(b"\x89PNG fake", width_mm=100)
+    draft = d.to_draft()
+    assert draft["text"].splitlines()[:3] == ["一、总体情况", "全市地区生产总值同比增长5.6%，高于全市平均2.2个百分点，居第4位，较上月前移一位。", PURE]
+    assert "（一）主要做法。各区坚持问题导向。" in draft["text"] and "【表1】" in draft["text"] and "【附件 第1个附件】" in draft["text"]
+    again = g.Document.from_draft(draft)
+    assert again.to_draft() == draft
+    assert again.plain_text() == d.plain_text()
+    # an edit: a heading inserted is numbered in its place, the next ones move on
+    draft["text"] = draft["text"].replace("二、下步要求", "二、新增一节\n三、下步要求")
+    edited = g.Document.from_draft(draft, number="考核办〔2025〕9号")
+    text = edited.plain_text()
+    assert "二、新增一节" in text and "三、下步要求" in text and edited.number == "考核办〔2025〕9号"
+    draft["text"] += "\n【表7】"
+    with pytest.raises(ValueError, match="没有这个表"):
+        g.Document.from_draft(draft)
