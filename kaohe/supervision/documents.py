@@ -117,16 +117,45 @@ def next_seq(issuer_id: int, kind: str, year: int) -> int:
     return last + 1
 
 
-def issue(letter: Letter, *, issuer, addressee=None, task: Task | None = None, today: dt.date, period: str = "") -> TaskDocument:
-    """Number the letter (代字〔年〕N号), render it and store it; returns the stored document."""
+def issue(letter: Letter, *, issuer, addressee=None, task: Task | None = None, today: dt.date, period: str = "",
+          render_now: bool = True, at: dt.datetime | None = None) -> TaskDocument:
+    """Number the letter (代字〔年〕N号) and store it with its content; render the .docx now, or (the
+    sweep: hundreds of slips at once) leave that to :func:`render_pending` / the first download."""
     with transaction.atomic():
         seq = next_seq(issuer.pk, letter.kind, today.year)
         letter.number = f"{config.get('prefixes')[letter.kind]}〔{today.year}〕{seq}号"
-        content = render(letter)
+        data = render(letter) if render_now else b""
         return TaskDocument.objects.create(
             kind=letter.kind, task=task, issuer=issuer, addressee=addressee, year=today.year, seq=seq,
-            number=letter.number, title=letter.title, content=letter.as_dict(), docx=content,
-            sha256=hashlib.sha256(content).hexdigest(), issued_at=timezone.now(), period=period)
+            number=letter.number, title=letter.title, content=letter.as_dict(), docx=data,
+            sha256=hashlib.sha256(data).hexdigest() if data else "",
+            issued_at=at or timezone.now(),
+            period=period)
+
+
+def letter_of(doc: TaskDocument) -> Letter:
+    c = dict(doc.content)
+    c["date"] = dt.date.fromisoformat(c["date"]) if c.get("date") else None
+    return Letter(**c)
+
+
+def file_of(doc: TaskDocument) -> bytes:
+    """The document's .docx, rendered from its issued content the first time it is asked for."""
+    data = bytes(doc.docx or b"")
+    if not data:
+        data = render(letter_of(doc))
+        TaskDocument.objects.filter(pk=doc.pk, sha256="").update(docx=data, sha256=hashlib.sha256(data).hexdigest())
+        doc.docx, doc.sha256 = data, hashlib.sha256(data).hexdigest()
+    return data
+
+
+def render_pending(limit: int | None = None) -> int:
+    """Render the files of documents issued without one (after the sweep); returns how many."""
+    pending = TaskDocument.objects.filter(sha256="").order_by("pk").values_list("pk", flat=True)
+    ids = list(pending[:limit] if limit else pending)
+    for doc in TaskDocument.objects.filter(pk__in=ids):
+        file_of(doc)
+    return len(ids)
 
 
 # ---- layout: kaohe.lib.gbt9704 ---------------------------------------------------------------

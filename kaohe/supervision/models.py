@@ -258,8 +258,10 @@ class TaskDocument(models.Model):
     number = models.CharField(_("文号"), max_length=40)
     title = models.CharField(_("标题"), max_length=300)
     content = models.JSONField(_("内容"), default=dict)
-    docx = models.BinaryField(_("文件"), editable=False)
-    sha256 = models.CharField(max_length=64, editable=False)
+    # Rendered when issued by hand; the daily sweep stores the content and number only and the
+    # file is rendered from it afterwards (``documents.file_of``): the content is what was issued.
+    docx = models.BinaryField(_("文件"), editable=False, default=b"")
+    sha256 = models.CharField(max_length=64, editable=False, blank=True)
     issued_at = models.DateTimeField(_("印发时间"))
     period = models.CharField(_("期间"), max_length=20, blank=True)
 

@@ -77,6 +77,8 @@ def _event(task: Task, kind: str, at: dt.datetime, *, user=None, text: str = "",
            document=None, action: str = AuditAction.UPDATE, unit=None) -> TaskEvent:
     """One step: the timeline row and its audit entry (parent = the task)."""
     unit = unit if unit is not None else _unit_of(user)
+    if unit is None and kind in (EventKind.SIGN, EventKind.PROGRESS, EventKind.REPORT, EventKind.EXTENSION_ASKED):
+        unit = task.lead_unit
     event = TaskEvent.objects.create(task=task, kind=kind, at=at, by=user if getattr(user, "is_authenticated", False) else None,
                                      unit=unit, text=text, data=jsonable(data or {}), document=document)
     record(action, event, after={"kind": kind, "at": at, "text": text, **(data or {})}, reason=f"{EventKind(kind).label}{('：' + text) if text else ''}"[:500],
@@ -120,7 +122,12 @@ def task_for(source_object: models.Model) -> Task | None:
     return Task.objects.filter(source_type=ct, source_id=source_object.pk).first()
 
 
-def create_task(source_kind: str, source_object: models.Model | None = None, *, title: str, lead_unit: OrgUnit,
+_KIND_BY_APP = {"enterprise": SourceKind.ENTERPRISE, "projects": SourceKind.PROJECT, "assessment": SourceKind.ASSESSMENT,
+                "results": SourceKind.ASSESSMENT}
+
+
+def create_task(source_kind: str | None = None, source_object: models.Model | None = None, *, title: str,
+                lead_unit: OrgUnit | None = None, unit: OrgUnit | None = None, source: models.Model | None = None,
                 content: str = "", co_units: Iterable[OrgUnit] = (), leader: Person | None = None, leader_name: str = "",
                 urgency: str = "", source_ref: str = "", limit_workdays: int | None = None, cadence: str = "",
                 milestones: Iterable[tuple[str, dt.date]] = (), office_unit: OrgUnit | None = None, user=None,
@@ -128,8 +135,15 @@ def create_task(source_kind: str, source_object: models.Model | None = None, *, 
     """立项: a task from a source (``SourceKind``: meeting, instruction, document, assessment, project,
     enterprise, manual), linked back to ``source_object`` when there is one (one task per object:
     calling again returns the existing task). The deadline defaults by source (``config.limits``);
-    ``assign=True`` also 交办s it at once."""
+    ``assign=True`` also 交办s it at once. ``unit``/``source`` are accepted for ``lead_unit``/``source_object``;
+    without a ``source_kind`` it follows the source object's module (enterprise → 企业诉求, projects → 项目)."""
     now = _now(now)
+    source_object = source_object if source_object is not None else source
+    lead_unit = lead_unit if lead_unit is not None else unit
+    if lead_unit is None:
+        raise SupervisionError("请指定牵头单位")
+    if source_kind is None:
+        source_kind = _KIND_BY_APP.get(source_object._meta.app_label, SourceKind.MANUAL) if source_object is not None else SourceKind.MANUAL
     if source_kind not in SourceKind.values:
         raise SupervisionError(f"未知的督办来源：{source_kind}")
     if not title.strip():
@@ -214,7 +228,7 @@ def update_task(task: Task, changes: dict, *, user=None, reason: str = "") -> Ta
 # ---- 交办 / 签收 --------------------------------------------------------------------------------
 
 
-def assign_task(task: Task, *, user=None, now: dt.datetime | None = None) -> Task:
+def assign_task(task: Task, *, user=None, now: dt.datetime | None = None, render: bool = True) -> Task:
     """交办: the clocks start (签收 within ``sign_workdays``, 办结 within the task's limit); the 交办单
     is numbered and stored; the lead and co-handling units are told."""
     now = _now(now)
@@ -231,7 +245,7 @@ def assign_task(task: Task, *, user=None, now: dt.datetime | None = None) -> Tas
         task.save()
         today = timezone.localtime(now).date()
         doc = documents.issue(documents.assignment_slip(task, today), issuer=task.office_unit, addressee=task.lead_unit,
-                              task=task, today=today)
+                              task=task, today=today, at=now, render_now=render)
         _event(task, EventKind.ASSIGN, now, user=user, document=doc, action=AuditAction.SUBMIT,
                text=f"交办单 {doc.number}，{task.limit_workdays}个工作日",
                data={"due_at": task.due_at, "sign_due_at": task.sign_due_at})
@@ -559,7 +573,7 @@ def _apply(task: Task, step: str, now, today, index, result: SweepResult, digest
         if task.colour != Colour.RED:
             task.colour = Colour.YELLOW
         doc = documents.issue(documents.urge_slip(task, today, sign=sign), issuer=task.office_unit, addressee=task.lead_unit,
-                              task=task, today=today)
+                              task=task, today=today, render_now=False, at=now)
         result.documents.append(doc.number)
         _event(task, EventKind.SIGN_URGE if sign else EventKind.URGE, now, user=user, unit=task.lead_unit, document=doc,
                text=f"催办单 {doc.number}（{'签收超时' if sign else '逾期未办结'}）")
@@ -575,7 +589,7 @@ def _apply(task: Task, step: str, now, today, index, result: SweepResult, digest
         task.colour, task.red_at = Colour.RED, now
         task.red_count += 1
         doc = documents.issue(documents.supervision_letter(task, today, late_workdays=late), issuer=task.office_unit,
-                              addressee=task.lead_unit, task=task, today=today)
+                              addressee=task.lead_unit, task=task, today=today, render_now=False, at=now)
         result.documents.append(doc.number)
         _event(task, EventKind.SUPERVISE, now, user=user, unit=task.lead_unit, document=doc,
                text=f"督办函 {doc.number}（红色，逾期{late}个工作日，黄色{task.yellow_count}次）")

@@ -34,7 +34,7 @@ from kaohe.orgs.permissions import (
     subtree_ids,
 )
 from kaohe.orgs.scope import get_visible_or_404, is_visible
-from kaohe.supervision import bulletins, config, imports, origins, services
+from kaohe.supervision import bulletins, config, documents, imports, origins, services
 from kaohe.supervision.models import (
     OPEN_STATES,
     Bulletin,
@@ -413,11 +413,11 @@ def document(request, pk: int):
     if request.GET.get("format") == "pdf":
         from kaohe.supervision.bulletins import pdf_of  # noqa: PLC0415
 
-        data = pdf_of(bytes(doc.docx))
+        data = pdf_of(documents.file_of(doc))
         if data is None:
             raise Http404("PDF conversion unavailable")
         return attachment(data, f"{doc.number}{doc.title}.pdf", "application/pdf")
-    return attachment(bytes(doc.docx), f"{doc.number}{doc.title}.docx", DOCX_TYPE)
+    return attachment(documents.file_of(doc), f"{doc.number}{doc.title}.docx", DOCX_TYPE)
 
 
 @login_required

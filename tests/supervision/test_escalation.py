@@ -8,7 +8,7 @@ import pytest
 from docx import Document
 
 from kaohe.notifications.models import Notification
-from kaohe.supervision import services
+from kaohe.supervision import documents, services
 from kaohe.supervision.models import Colour, EventKind, TaskDocument
 from tests.supervision.conftest import at
 
@@ -104,7 +104,7 @@ def test_documents_numbered_without_gaps_and_sent_once_per_unit(sv, task):
     numbers = sorted(TaskDocument.objects.filter(kind="supervise").values_list("number", flat=True))
     assert numbers == ["督函〔2025〕1号", "督函〔2025〕2号"]
     letter = TaskDocument.objects.filter(kind="supervise", task=task).get()
-    text = "\n".join(p.text for p in Document(io.BytesIO(bytes(letter.docx))).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(documents.file_of(letter))).paragraphs)
     assert "督办通知单" in text and "逾期5个工作日" in text and letter.number in text and "十个工作日" in text
     # the red letter reaches the responsible leaders (甲区's leader: no named leader on the task)
     assert Notification.objects.filter(recipient=sv.leader_a, body__contains=letter.number).exists()

@@ -205,3 +205,12 @@ def test_assignment_slip_numbered_without_gaps_and_opened_back(sv):
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     assert round(section.top_margin.mm) == 37 and round(section.left_margin.mm) == 28
     assert tasks[1].events.get(kind="assign").document == docs[1]
+
+
+def test_the_enterprise_call_form_is_accepted(sv):
+    from tests import factories as f
+
+    obj = f.OrgUnitFactory(code="REQ", name="某诉求")
+    task = services.create_task(title="企业诉求逾期督办", unit=sv.district_a, source=obj, user=sv.office, now=at(2025, 9, 22))
+    assert task.lead_unit == sv.district_a and task.state == TaskState.DRAFT and task.source_kind == "manual"
+    assert services.create_task(title="again", unit=sv.district_a, source=obj) == task
