@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.assessment import services, sources
 from kaohe.assessment.models import DataValue, IndicatorSpec, Period, SchemeVersion
+from kaohe.lib.exports import text_cell
 from kaohe.lib.numbers import NumberError, field_limit, parse_number, plain
 from kaohe.lib.periods import parse_period
 from kaohe.lib.tabular import (
@@ -102,14 +103,14 @@ def template_workbook(version: SchemeVersion, period: Period, responsible_unit: 
     ws.title = DATA_SHEET
     header_fill = PatternFill("solid", fgColor="DDE7F3")
     bold = Font(bold=True)
-    ws.cell(1, 1, _("单位代码"))
-    ws.cell(1, 2, _("单位名称"))
-    ws.cell(2, 2, _("指标名称"))
-    ws.cell(3, 2, _("计量单位"))
+    text_cell(ws, 1, 1, _("单位代码"))
+    text_cell(ws, 1, 2, _("单位名称"))
+    text_cell(ws, 2, 2, _("指标名称"))
+    text_cell(ws, 3, 2, _("计量单位"))
     for j, spec in enumerate(specs, start=FIRST_VALUE_COL):
-        ws.cell(1, j, spec.code)
-        ws.cell(2, j, spec.name).alignment = Alignment(wrap_text=True)
-        ws.cell(3, j, spec.unit_of_measure)
+        text_cell(ws, 1, j, spec.code)
+        text_cell(ws, 2, j, spec.name).alignment = Alignment(wrap_text=True)
+        text_cell(ws, 3, j, spec.unit_of_measure)
         ws.column_dimensions[_col(j)].width = 14
     for r in range(1, FIRST_DATA_ROW):
         for c in range(1, len(specs) + FIRST_VALUE_COL):
@@ -123,8 +124,8 @@ def template_workbook(version: SchemeVersion, period: Period, responsible_unit: 
     last_row = FIRST_DATA_ROW + len(units) - 1
     for i, unit in enumerate(units):
         r = FIRST_DATA_ROW + i
-        ws.cell(r, 1, unit.code)
-        ws.cell(r, 2, unit.name)
+        text_cell(ws, r, 1, unit.code)
+        text_cell(ws, r, 2, unit.name)
         for j, spec in enumerate(specs, start=FIRST_VALUE_COL):
             value = stored.get((unit.pk, spec.code))
             cell = ws.cell(r, j, float(value) if value is not None else None)

@@ -458,16 +458,18 @@ def content_to_workbook(content: dict) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    from kaohe.lib.exports import append_row
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = SHEET_INDICATORS
-    ws.append([label for _k, label in COLUMNS])
+    append_row(ws, [label for _k, label in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE7F3")
     for row in leaf_rows(engine_scheme(content)):
         lf, pf = row.leaf, row.leaf.platform
-        ws.append([
+        append_row(ws, [
             row.category[0] if row.category else "",
             " / ".join(row.category[1:]),
             lf.indicator, lf.name, pf.unit_of_measure, _plain(lf.points),
@@ -484,11 +486,11 @@ def content_to_workbook(content: dict) -> bytes:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     meta = wb.create_sheet(SHEET_SCHEME)
-    meta.append(["项目", "内容"])
+    append_row(meta, ["项目", "内容"])
     for key in TOP_KEYS_IN_SHEET:
         if content.get(key) is not None:
             value = content[key]
-            meta.append([key, value if isinstance(value, str | int | float) else to_yaml(value)])
+            append_row(meta, [key, value if isinstance(value, str | int | float) else to_yaml(value)])
     for row in meta.iter_rows(min_row=2):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
     meta.column_dimensions["B"].width = 80

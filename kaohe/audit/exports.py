@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.audit.services import object_type_label
+from kaohe.lib.exports import csv_bytes, formula_like
 
 #: Exports stop here; narrow the filter for more (the page says so).
 MAX_ROWS = 100_000
@@ -45,11 +45,7 @@ def _rows(queryset):
 
 def to_csv(queryset) -> bytes:
     """UTF-8 with a BOM, so Excel on a Chinese Windows opens it without mojibake."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_headers())
-    writer.writerows(_rows(queryset))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(_headers(), _rows(queryset))
 
 
 def to_xlsx(queryset) -> bytes:
@@ -59,6 +55,7 @@ def to_xlsx(queryset) -> bytes:
     book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_urls": False, "strings_to_formulas": False})
     sheet = book.add_worksheet(_("操作日志"))
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF6", "border": 1})
+    quoted = book.add_format({"quote_prefix": True})
     for col, (title, width) in enumerate(zip(_headers(), (20, 14, 18, 10, 14, 10, 28, 18, 40, 40, 24, 34, 16),
                                              strict=True)):
         sheet.write(0, col, title, bold)
@@ -66,7 +63,8 @@ def to_xlsx(queryset) -> bytes:
     row = 0
     for row, values in enumerate(_rows(queryset), start=1):
         for col, value in enumerate(values):
-            sheet.write_string(row, col, str(value))
+            text = str(value)
+            sheet.write_string(row, col, text, quoted) if formula_like(text) else sheet.write_string(row, col, text)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(row, 1), len(_headers()) - 1)
     book.close()

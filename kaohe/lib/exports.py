@@ -5,6 +5,12 @@
 
 Numbers stay numbers (so the workbook sorts and sums), headers are bold and
 frozen, column widths follow the content (CJK characters count double).
+
+User text is written as text, never as a formula (CSV/formula injection): in an .xlsx every
+string is a string cell, and one beginning with ``=``, ``+``, ``-``, ``@`` (or a tab/CR) also
+carries Excel's quote prefix, so editing the cell keeps it text; in a CSV such a field is
+prefixed with an apostrophe (``csv_field``). Every export goes through ``xlsx_bytes``,
+``text_cell``/``append_row`` (openpyxl sheets) or ``csv_bytes``.
 """
 
 from __future__ import annotations
@@ -44,6 +50,50 @@ class Table:
     notes: list[str] = field(default_factory=list)
 
 
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def formula_like(text: Any) -> bool:
+    """A string a spreadsheet would read as a formula (a signed plain number like "-5" is not)."""
+    return isinstance(text, str) and text.startswith(_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def csv_field(value: Any) -> str:
+    """One CSV field: text as it is, except a formula-like text gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if formula_like(text) else text
+
+
+def csv_bytes(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A CSV file (UTF-8 with a BOM, so Excel on a Chinese Windows opens it) with every field neutralised."""
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_field(c) for c in columns])
+    writer.writerows([csv_field(v) for v in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def text_cell(ws, row: int, column: int, value: Any = None):
+    """openpyxl: ``ws.cell(row, column, value)`` with a string always a string cell (openpyxl makes
+    any text beginning with "=" a live formula) and a formula-like one quote-prefixed."""
+    cell = ws.cell(row, column)
+    cell.value = value
+    if isinstance(value, str) and (cell.data_type == "f" or formula_like(value)):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def append_row(ws, values: Sequence[Any]) -> None:
+    """openpyxl: ``ws.append(values)`` through :func:`text_cell`."""
+    row = ws.max_row + 1 if ws.max_row > 1 or any(c.value is not None for c in ws[1]) else 1
+    for column, value in enumerate(values, start=1):
+        text_cell(ws, row, column, value)
+
+
 def _width(value: Any) -> int:
     text = "" if value is None else str(value)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
@@ -64,18 +114,20 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "nan_inf_to_errors": True})
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False, "nan_inf_to_errors": True})
     head = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
+    quoted = book.add_format({"quote_prefix": True})
     used: set[str] = set()
     for table in tables:
         sheet = book.add_worksheet(_sheet_name(table.title, used))
         start = 0
         for note in table.notes:
-            sheet.write(start, 0, note)
+            sheet.write_string(start, 0, str(note), quoted) if formula_like(str(note)) else sheet.write_string(start, 0, str(note))
             start += 1
         widths = [_width(c) for c in table.columns]
         for c, title in enumerate(table.columns):
-            sheet.write(start, c, str(title), head)
+            sheet.write_string(start, c, str(title), head)
         r = start
         for r, row in enumerate(table.rows, start=start + 1):
             for c, value in enumerate(row):
@@ -86,7 +138,11 @@ def xlsx_bytes(tables: Sequence[Table]) -> bytes:
                 elif isinstance(value, int | float):
                     sheet.write_number(r, c, value)
                 else:
-                    sheet.write_string(r, c, str(value))
+                    text = str(value)
+                    if formula_like(text):
+                        sheet.write_string(r, c, text, quoted)
+                    else:
+                        sheet.write_string(r, c, text)
                 if c < len(widths):
                     widths[c] = max(widths[c], _width(value))
         for c, w in enumerate(widths):

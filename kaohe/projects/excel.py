@@ -18,6 +18,7 @@ from openpyxl.styles import Font, PatternFill
 
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.lib.exports import append_row
 from kaohe.lib.numbers import NumberError, field_limit, parse_number
 from kaohe.lib.tabular import Column, RowError, Table, TabularError, read_workbook
 from kaohe.lib.tabular import text as cell_text
@@ -92,7 +93,7 @@ def export_projects(projects) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "重大项目"
-    ws.append([h for _, h in PROJECT_COLUMNS + EXPORT_ONLY])
+    append_row(ws, [h for _, h in PROJECT_COLUMNS + EXPORT_ONLY])
     for p in projects.select_related("unit", "stage"):
         row: list[Any] = []
         for key, _h in PROJECT_COLUMNS:
@@ -103,7 +104,7 @@ def export_projects(projects) -> bytes:
                 value = float(value)
             row.append(value)
         row += [p.get_warning_level_display(), p.stage.name if p.stage else ""]
-        ws.append(row)
+        append_row(ws, row)
     for col, width in zip("ABCDEFGHIJKLMNOPQRSTUV", (14, 30, 24, 12), strict=False):
         ws.column_dimensions[col].width = width
     _header_style(ws)
@@ -114,9 +115,9 @@ def export_reports(reports) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "月度进展"
-    ws.append([h for _, h in REPORT_COLUMNS] + ["状态"])
+    append_row(ws, [h for _, h in REPORT_COLUMNS] + ["状态"])
     for r in reports.select_related("project"):
-        ws.append(
+        append_row(ws,
             [r.project.code, r.year, r.month, float(r.invest_month), float(r.invest_ytd), r.progress, r.issues, r.get_status_display()]
         )
     _header_style(ws)

@@ -224,3 +224,17 @@ def test_an_objects_history_includes_the_objects_under_it(org_world, client_for)
     record("update", org_world.towns_b[0], parent=org_world.district_b, reason="别处的修改", user=org_world.office)
     page = client_for(org_world.office).get(history_url(org_world.district_a)).content.decode()
     assert "下级的修改" in page and "别处的修改" not in page
+
+
+def test_the_exports_write_formula_like_reasons_as_text(trail, client_for):
+    """A reason typed as ``=HYPERLINK(…)`` or ``@SUM(…)`` is text in the CSV (apostrophe) and the .xlsx."""
+    record("import", None, object_type="assessment.datavalue", user=trail.submitter, reason='=HYPERLINK("http://x","y")')
+    record("import", None, object_type="assessment.datavalue", user=trail.submitter, reason="@SUM(A1)")
+    text = client_for(trail.office).get(URL, {"action": "import", "export": "csv"}).content.decode("utf-8")
+    reasons = {r[10] for r in csv.reader(io.StringIO(text.lstrip("\ufeff")))}
+    assert {"'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1)", "月度导入"} <= reasons
+    response = client_for(trail.office).get(URL, {"action": "import", "export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [row[10] for row in sheet.iter_rows(min_row=2)]
+    assert all(c.data_type == "s" for c in cells)
+    assert all(c.quotePrefix for c in cells if str(c.value).startswith(("=", "@")))
