@@ -129,8 +129,9 @@ def test_the_whole_demo_of_every_app_loads_and_a_second_run_changes_nothing():
 
     run_demo(verbose=False)
     _longhu_is_scored_from_the_projects_figures()
+    _xiaoneng_takes_the_enterprise_figures()
     models = [m for m in django_apps.get_models() if m._meta.app_label in
-              ("orgs", "audit", "assessment", "results", "projects", "supervision")]
+              ("orgs", "audit", "assessment", "results", "projects", "supervision", "enterprise")]
     counts = {m._meta.label: m.objects.count() for m in models}
     run_demo(verbose=False)
     assert {m._meta.label: m.objects.count() for m in models} == counts
@@ -177,6 +178,18 @@ def test_minghu_runs_its_own_assessment_of_its_streets_with_targets_decomposed_f
     page = client.get("/results/cockpit/").content.decode()
     assert "明湖区在示范市考核中的位置" in page and "明湖区对所属单位的考核" in page
     assert "明湖区2025年度高质量发展综合考核（对街道）" in page
+
+
+def _xiaoneng_takes_the_enterprise_figures():
+    """The 2026 效能榜 企业诉求 indicators come from the enterprise-service module."""
+    from kaohe.assessment.models import DataValue, IndicatorSpec
+
+    specs = IndicatorSpec.objects.filter(version__scheme__owner_unit__code="SFS", version__scheme__year=2026,
+                                         version__status="adopted", source="enterprise")
+    assert set(specs.values_list("code", flat=True)) == {"enterprise_requests_rate", "enterprise_satisfaction"}
+    values = DataValue.objects.filter(version=specs[0].version, indicator="enterprise_requests_rate", period__kind="month",
+                                      period__number=10, value__isnull=False).select_related("provenance")
+    assert values.count() >= 10 and values[0].provenance.source == "enterprise" and values[0].provenance.inputs["requests"]
 
 
 def _longhu_is_scored_from_the_projects_figures():

@@ -175,6 +175,8 @@ REVISION_2026 = {"gdp_growth": {"points": 7}, "fai_growth": {"points": 4}, "pm25
                  "base_stations": None}
 #: 指标数据来源 (2026): the 龙虎榜 indicators are computed from the projects module's figures.
 SOURCED_2026 = {code: "projects" for _a, sub, code, *_rest in IND if sub == "重大项目"}
+#: … and its 效能榜 企业诉求 indicators (按期办结率、满意度) from the enterprise-service module.
+SOURCED_2026.update({"enterprise_requests_rate": "enterprise", "enterprise_satisfaction": "enterprise"})
 LOW_ALTITUDE = ("科技创新", None, "low_altitude_firms", "低空经济企业新增数", "家", 1, "rank_ratio", {}, "higher",
                 "SFS-GXJ", Q, "ytd", ("count", 4), {})
 

@@ -9,8 +9,9 @@ end of E* from the event log, so a later event never changes an earlier period's
 ``ent_requests``            诉求件数: requests received
 ``ent_response_rate``       响应率 (%): of the requests whose 首次响应 was due by *E* or given by *E*,
                             the share responded to in time (事不过夜)
-``enterprise_requests_rate`` 按时办结率 (%): of the requests whose (current round's) 办结时限 fell by
-                            *E* or that were answered by *E*, the share answered in time
+``enterprise_requests_rate`` 按时办结率 (%): of the rounds (办理轮次) whose 办结时限 fell by *E* or
+                            that were answered by *E*, the share answered in time (a second round
+                            after 不满意 counts again)
 ``ent_solve_rate``          解决率 (%): of the requests closed by *E* or sent back by an unsatisfied
                             enterprise by *E*, the share closed with the problem solved
 ``ent_satisfied_rate``      满意率 (%): of the 回访 answers given by *E*, 满意 or 基本满意
@@ -58,7 +59,8 @@ def as_of_moment(end: dt.date) -> dt.datetime:
 def compute(year: int, end: dt.date, rollup: dict[int, str], *, requests=None) -> dict[str, dict[str, tuple[float | None, list[int]]]]:
     """{unit code: {indicator: (value, request ids counted)}} for the units ``rollup`` maps to
     (enterprise unit id → unit code); requests outside the map are left out."""
-    from kaohe.enterprise.services import RESOLVE, RESPONSE, clocks_of_many
+    from kaohe.enterprise.services import RESOLVE, RESPONSE, events_of_many, rounds
+    from kaohe.lib.deadlines import clock
 
     tz = ZoneInfo(settings.TIME_ZONE)
     start = dt.datetime(year, 1, 1, tzinfo=tz)
@@ -67,8 +69,11 @@ def compute(year: int, end: dt.date, rollup: dict[int, str], *, requests=None) -
         received_at__gte=start, received_at__lt=as_of).only(
         "pk", "tier", "enterprise__unit_id", "closed_at", "solved", "repeat_of_id", "received_at").select_related("enterprise"))
     rows = [r for r in rows if r.enterprise.unit_id in rollup]
-    all_clocks = clocks_of_many(rows, now=as_of - dt.timedelta(microseconds=1), calendar=work_calendar(),
-                                names=(RESPONSE, RESOLVE))
+    calendar = work_calendar()
+    now = as_of - dt.timedelta(microseconds=1)
+    events = events_of_many([r.pk for r in rows], (RESPONSE, RESOLVE))
+    response_limit = config.response_limit()
+    tiers = {t: config.tier_limit(t) for t in config.get("tiers")}
     points = config.get("satisfaction_points")
     answers = defaultdict(list)
     reopened_by = defaultdict(bool)
@@ -81,13 +86,16 @@ def compute(year: int, end: dt.date, rollup: dict[int, str], *, requests=None) -
     for r in rows:
         unit = rollup[r.enterprise.unit_id]
         t = tallies[unit]
-        c = all_clocks[r.pk]
+        mine = events.get(r.pk, {})
         t["ent_requests"][0] += 1
         t["ent_requests"][2].append(r.pk)
-        resp, res = c[RESPONSE], c[RESOLVE]
-        for code, clk in (("ent_response_rate", resp), ("enterprise_requests_rate", res)):
-            if clk is None:
-                continue
+        measured = []
+        if mine.get(RESPONSE):
+            measured.append(("ent_response_rate", clock(mine[RESPONSE], response_limit, calendar, now)))
+        for part in rounds(mine.get(RESOLVE, [])):  # every round counts: a late first answer stays late
+            if part[0].at <= now:
+                measured.append(("enterprise_requests_rate", clock(part, tiers[r.tier], calendar, now)))
+        for code, clk in measured:
             if clk.finished or clk.status == "overdue":
                 t[code][1] += 1
                 t[code][0] += clk.status == "done"

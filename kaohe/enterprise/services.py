@@ -171,19 +171,26 @@ def clocks(req: EnterpriseRequest, *, now: dt.datetime | None = None, calendar=N
             for name in (RESPONSE, SIGN, RESOLVE)}
 
 
+def events_of_many(ids, names=(RESPONSE, SIGN, RESOLVE)) -> dict[int, dict[str, list[ClockEvent]]]:
+    """The clock events of many requests, one query per 20,000: {pk: {clock name: [events in order]}}."""
+    events: dict[int, dict[str, list[ClockEvent]]] = defaultdict(lambda: defaultdict(list))
+    ids = list(ids)
+    ct = _ct()
+    for start in range(0, len(ids), 20000):
+        chunk = ids[start:start + 20000]
+        for oid, name, kind, at, due in deadlines.DeadlineEvent.objects.filter(
+                content_type=ct, object_id__in=chunk, clock__in=list(names)).order_by("object_id", "at", "id").values_list(
+                "object_id", "clock", "kind", "at", "due").iterator(chunk_size=20000):
+            events[oid][name].append(ClockEvent(kind, at, due))
+    return events
+
+
 def clocks_of_many(reqs, *, now: dt.datetime | None = None, calendar=None, names=(RESPONSE, SIGN, RESOLVE)):
     """Clocks of many requests: one query for all their events; {pk: {name: Clock | None}}."""
     reqs = list(reqs)
     calendar = calendar or work_calendar()
     now = now or timezone.now()
-    events = defaultdict(lambda: defaultdict(list))
-    ids = [r.pk for r in reqs]
-    for start in range(0, len(ids), 20000):
-        chunk = ids[start:start + 20000]
-        for oid, name, kind, at, due in deadlines.DeadlineEvent.objects.filter(
-                content_type=_ct(), object_id__in=chunk, clock__in=list(names)).order_by("at", "id").values_list(
-                "object_id", "clock", "kind", "at", "due"):
-            events[oid][name].append(ClockEvent(kind, at, due))
+    events = events_of_many([r.pk for r in reqs], names)
     limits = {RESPONSE: config.response_limit(), SIGN: config.sign_limit()}
     tiers = {t: config.tier_limit(t) for t in LimitTier.values}
     out = {}
@@ -191,6 +198,16 @@ def clocks_of_many(reqs, *, now: dt.datetime | None = None, calendar=None, names
         mine = events.get(r.pk, {})
         out[r.pk] = {name: (deadlines.clock(mine[name], limits.get(name) or tiers[r.tier], calendar, now)
                             if mine.get(name) else None) for name in names}
+    return out
+
+
+def rounds(events: list[ClockEvent]) -> list[list[ClockEvent]]:
+    """The resolution clock's events split into 办理轮次 (a new round starts at each start event)."""
+    out: list[list[ClockEvent]] = []
+    for e in events:
+        if e.kind == EventKind.START or not out:
+            out.append([])
+        out[-1].append(e)
     return out
 
 
