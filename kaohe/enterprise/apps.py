@@ -11,3 +11,14 @@ class EnterpriseConfig(AppConfig):
         from kaohe.enterprise.sources import SOURCE  # noqa: PLC0415
 
         sources.register(SOURCE)
+        try:
+            from kaohe.supervision import origins  # noqa: PLC0415 — 督办 tasks link back to the request
+        except ImportError:
+            return
+        from django.urls import reverse  # noqa: PLC0415
+
+        from kaohe.enterprise.services import origin_text  # noqa: PLC0415
+
+        origins.register("enterprise.enterpriserequest", origins.Origin(
+            label="企业诉求", describe=lambda r: f"{r.number} {r.enterprise.name}：{r.title}",
+            link=lambda r: reverse("enterprise:request", args=[r.pk]), prefill=origin_text))

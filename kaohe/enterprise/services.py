@@ -467,17 +467,39 @@ def escalate(req: EnterpriseRequest, *, user=None, now: dt.datetime | None = Non
 
 
 def _supervision_task(req: EnterpriseRequest, user, now) -> str:
-    """Create the supervision task through the supervision module's service, if it has landed."""
+    """立项 a supervision task for the request (``kaohe.supervision.services.create_task``, one per request);
+    the office 交办s it from the supervision page. Returns its reference ``督〔2026〕15号`` (or "" without
+    the supervision module)."""
     try:
-        from kaohe.supervision import services as supervision  # noqa: PLC0415 — a higher app may be absent
+        from kaohe.supervision import services as supervision  # noqa: PLC0415 — the module may be absent
     except ImportError:
         return ""
-    create = getattr(supervision, "create_task", None)
-    if create is None:
+    task = supervision.create_task(
+        "enterprise", req, title=_("企业诉求逾期督办：%(t)s") % {"t": req.title}, lead_unit=req.handler_unit or req.first_unit,
+        content=f"{req.number} {req.enterprise.name}：{req.title}", user=user, now=now)
+    return task.number
+
+
+def supervision_link(req: EnterpriseRequest) -> str:
+    """The supervision task page of an escalated request ("" when there is none)."""
+    try:
+        from kaohe.supervision.services import task_for  # noqa: PLC0415
+    except ImportError:
         return ""
-    task = create(title=_("企业诉求逾期督办：%(t)s") % {"t": req.title}, unit=req.handler_unit or req.first_unit,
-                  source=req, user=user, now=now)
-    return f"{task._meta.label_lower}:{task.pk}" if hasattr(task, "_meta") else str(task)
+    task = task_for(req)
+    return reverse("supervision:task", args=[task.pk]) if task is not None else ""
+
+
+def origin_text(req: EnterpriseRequest) -> str:
+    """What supervision pre-fills in a progress report of the request's task (最多报一次)."""
+    parts = [f"{req.number}（{req.enterprise.name}）当前{req.get_status_display()}"]
+    if req.handler_unit_id:
+        parts.append(f"承办单位{req.handler_unit.name}")
+    if req.replied_at:
+        parts.append(f"{timezone.localtime(req.replied_at):%Y-%m-%d %H:%M}已答复：{req.reply[:200]}")
+    if req.satisfaction:
+        parts.append(f"企业评价：{req.get_satisfaction_display()}")
+    return "，".join(parts) + "。"
 
 
 @dataclass

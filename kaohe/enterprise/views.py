@@ -290,7 +290,7 @@ def request_detail(request, pk: int):
         "handler_choices": level_units, "satisfactions": Satisfaction.choices,
         "limit_text": config.tier_limit(req.tier).describe(work_calendar()),
         "response_text": config.response_limit().describe(work_calendar()), "history": history_url(req),
-        "open": req.is_open,
+        "open": req.is_open, "supervision_url": services.supervision_link(req) if req.escalated_at else "",
     })
 
 

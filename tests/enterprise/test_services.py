@@ -217,6 +217,11 @@ def test_the_sweep_escalates_overdue_requests_once(w):
     late.refresh_from_db()
     fresh.refresh_from_db()
     assert late.escalated_at == at(2025, 9, 29, 18) and fresh.escalated_at is None
+    # 立项 in supervision: one task for the request, linked back, led by the handling side
+    from kaohe.supervision.services import task_for
+
+    task = task_for(late)
+    assert task is not None and late.supervision_ref == task.number and task.lead_unit == w.district_a
     assert RequestStep.objects.filter(request=late, kind=StepKind.ESCALATE).count() == 1
     assert services.sweep(now=at(2025, 9, 30, 18)).escalated == 0
     with pytest.raises(services.RequestError, match="已提请督办"):
