@@ -10,9 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from kaohe.orgs.models import Person
-from kaohe.orgs.permissions import rule
+from kaohe.orgs.permissions import is_reader, rule
+from kaohe.orgs.scope import oversees
 
 
 @rule("monitor.view")
 def _view(person: Person | None, obj: Any = None) -> bool:
     return person is not None
+
+
+@rule("monitor.bulletin")
+def _bulletin(person: Person | None, owner: Any = None) -> bool:
+    """The 经济运行分析 bulletin covers every unit: the owner's office and leaders (or above)."""
+    return owner is not None and is_reader(person) and oversees(person, owner)

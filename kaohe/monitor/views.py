@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaohe.lib import numbers as n
-from kaohe.lib.exports import Table, xlsx_response
+from kaohe.lib.exports import DOCX_TYPE, Table, attachment, xlsx_response
 from kaohe.monitor import compute, services
+from kaohe.monitor.bulletin import content as bulletin_content
 from kaohe.monitor.models import MonitorIndicator
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import require
+from kaohe.orgs.permissions import check, require
 from kaohe.orgs.scope import get_visible_or_404
 
 CHECKS = (("growth_ok", gettext_lazy("增速达标")), ("kaimenhong", gettext_lazy("开门红")),
@@ -124,6 +125,7 @@ def board(request):
     return render(request, "monitor/board.html", {
         "nav_active": "monitor", "owner": owner, "year": year, "month": month, "columns": columns,
         "rows": rows, "city_cells": city_cells, "months": range(1, 13), "years": _years(owner),
+        "may_bulletin": check(request.user, "monitor.bulletin", owner),
     })
 
 
@@ -242,3 +244,13 @@ def unit(request, code: str):
         "nav_active": "monitor", "owner": owner, "target": target, "year": year, "month": month, "rows": rows,
         "months": range(1, 13), "years": _years(owner), "checks": CHECKS,
     })
+
+
+@login_required
+def bulletin(request):
+    """经济运行分析 (.docx, GB/T 9704 layout) of the owner's monitor at one month."""
+    owner = _owner_or_404(request)
+    require(request.user, "monitor.bulletin", owner)
+    year, month = _when(request, owner)
+    doc = bulletin_content(owner, year, month)
+    return attachment(doc.docx(), f"{doc.title}.docx", DOCX_TYPE)
