@@ -254,3 +254,18 @@ def bulletin(request):
     year, month = _when(request, owner)
     doc = bulletin_content(owner, year, month)
     return attachment(doc.docx(), f"{doc.title}.docx", DOCX_TYPE)
+
+
+@login_required
+def settings(request):
+    """监测指标设置: each indicator's conventions and checks, and which scheme collects its figures
+    (one each: the monitor never asks for a figure the collection already has)."""
+    owner = _owner_or_404(request)
+    year = _when(request, owner)[0]
+    rows = []
+    for ind in services.indicators(owner):
+        found = services.collected_in(owner, year, ind.codes)
+        rows.append({"ind": ind, "releases": "、".join(compute.release_label(ind.spec, m) for m in compute.release_months(ind.spec)[:3]) + "…",
+                     "amount": found.get(ind.amount_code, []) if ind.amount_code else None,
+                     "growth": found.get(ind.growth_code, []) if ind.growth_code else None})
+    return render(request, "monitor/settings.html", {"nav_active": "monitor", "owner": owner, "year": year, "rows": rows})

@@ -39,6 +39,7 @@ def w(org_world):
 
 ROUTES = [
     ("monitor:board", [], MEMBERS),
+    ("monitor:settings", [], MEMBERS),
     ("monitor:indicator", ["gdp"], MEMBERS),
     ("monitor:indicator", ["budget"], MEMBERS),
     ("monitor:unit", ["C-A"], SEES_A),
@@ -93,3 +94,10 @@ def test_the_excel_tables_carry_the_figures_and_their_units(w, client_for):
 def test_a_bad_period_is_404(w, client_for):
     assert client_for(w.leader).get(reverse("monitor:board"), {"year": 2026, "month": 13}).status_code == 404
     assert client_for(w.leader).get(reverse("monitor:indicator", args=["nope"])).status_code == 404
+
+
+def test_the_settings_page_names_the_scheme_collecting_each_figure(w, client_for):
+    page = client_for(w.leader).get(reverse("monitor:settings"), {"year": 2026}).content.decode()
+    assert page.count("测试市高质量发展考核") == 3  # gdp, gdp_growth, budget: each collected once
+    assert "重复采集" not in page and "未采集" not in page
+    assert "未发布，按上年同期数推算" in page  # budget revenue has no published growth rate
