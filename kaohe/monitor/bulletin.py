@@ -30,10 +30,15 @@ class Bulletin:
     tables: list[dict] = field(default_factory=list)
     issuer: str = ""
 
-    def docx(self, *, date: dt.date | None = None, number: str | None = None) -> bytes:
-        doc = gbt9704.Document(self.title, number=number, issuer=self.issuer, date=date or dt.date.today())
+    def document(self, *, date: dt.date | None = None, number: str | None = None) -> gbt9704.Document:
+        """The GB/T 9704 document (what ``kaohe.documents.services.draft`` stores as a draft)."""
+        doc = gbt9704.Document(self.title, number=number, issuer=self.issuer, date=date or dt.date.today(),
+                               addressee="各区（县）人民政府，各功能区管委会：", kind="经济运行分析")
         doc.write_text(self.text, self.tables)
-        return doc.to_bytes()
+        return doc
+
+    def docx(self, *, date: dt.date | None = None, number: str | None = None) -> bytes:
+        return self.document(date=date, number=number).to_bytes()
 
 
 def _names(codes: list[str], names: dict[str, str]) -> str:

@@ -6,15 +6,20 @@ ranks and the city figures are the city's (computed over every monitored unit).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaohe.documents import services as documents
 from kaohe.lib import numbers as n
 from kaohe.lib.exports import DOCX_TYPE, Table, attachment, xlsx_response
 from kaohe.monitor import compute, services
+from kaohe.monitor.apps import KIND
 from kaohe.monitor.bulletin import content as bulletin_content
 from kaohe.monitor.models import MonitorIndicator
 from kaohe.orgs.models import OrgUnit
@@ -126,6 +131,7 @@ def board(request):
         "nav_active": "monitor", "owner": owner, "year": year, "month": month, "columns": columns,
         "rows": rows, "city_cells": city_cells, "months": range(1, 13), "years": _years(owner),
         "may_bulletin": check(request.user, "monitor.bulletin", owner),
+        "may_draft": check(request.user, "documents.draft", owner),
     })
 
 
@@ -269,3 +275,20 @@ def settings(request):
                      "amount": found.get(ind.amount_code, []) if ind.amount_code else None,
                      "growth": found.get(ind.growth_code, []) if ind.growth_code else None})
     return render(request, "monitor/settings.html", {"nav_active": "monitor", "owner": owner, "year": year, "rows": rows})
+
+
+@login_required
+@require_POST
+def bulletin_draft(request):
+    """生成通报草稿: the analysis as a draft 经济运行分析 of the owner (kaohe.documents), to edit and issue."""
+    owner = _owner_or_404(request)
+    require(request.user, "documents.draft", owner)
+    year, month = _when(request, owner)
+    doc = bulletin_content(owner, year, month)
+    stored = documents.draft(kind=KIND, unit=owner, period=f"{year}-{month:02d}", document=doc.document(),
+                             user=request.user)
+    messages.success(request, _("已生成通报草稿“%(title)s”，可在报告中修改后印发。") % {"title": stored.title})
+    try:
+        return redirect(reverse("reports:document", args=[stored.pk]))
+    except NoReverseMatch:
+        return redirect(f"{reverse('monitor:board')}?year={year}&month={month}")

@@ -59,3 +59,18 @@ def test_who_may_download_it(w, client_for, role):
         assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     else:
         assert response.status_code == 403  # sees the monitor (its own units), not the city's bulletin
+
+
+def test_the_office_drafts_it_into_the_register_and_issues_it_numbered(w, client_for):
+    from kaohe.documents import services as documents
+    from kaohe.documents.models import IssuedDocument
+
+    response = client_for(w.office).post(reverse("monitor:bulletin_draft") + "?year=2026&month=3")
+    assert response.status_code == 302
+    draft = IssuedDocument.objects.get(kind="economy", unit=w.city, period="2026-03")
+    assert draft.title == "测试市2026年1–3月经济运行情况分析" and not draft.is_issued
+    assert "高于全市平均4.7个百分点" in draft.text  # the editable words
+    issued = documents.issue(draft, user=w.office)
+    assert issued.number == "经分〔2026〕1号"
+    for role in ("leader", "office_a", "office_b"):  # a leader reads; a district office drafts only its own unit's
+        assert client_for(w.users[role]).post(reverse("monitor:bulletin_draft")).status_code == 403
