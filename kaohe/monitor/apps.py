@@ -1,7 +1,6 @@
 """经济运行监测 (monitor): key economic indicators by unit — YTD, 同比, 位次, vs the city, 开门红, 双过半."""
 from django.apps import AppConfig
 
-
 KIND = "economy"  # the 文种 of the monitor's bulletin (kaohe.documents)
 
 
