@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from kaohe.assessment import sources
@@ -533,6 +533,48 @@ def content_to_docx(content: dict, units: dict[str, str] | None = None) -> bytes
 def _plain(x: Any) -> Any:
     """7.0 → 7 (a whole number written as one), anything else unchanged."""
     return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+#: The scoring methods' names for people; the code stays in the scheme file.
+METHOD_LABELS = {
+    "rank_points": gettext_lazy("排名赋分"),
+    "rank_ratio": gettext_lazy("与第一名比值"),
+    "efficacy": gettext_lazy("功效系数法"),
+    "minmax": gettext_lazy("极差法"),
+    "goalposts": gettext_lazy("区间线性得分"),
+    "target": gettext_lazy("目标完成"),
+    "mean_relative": gettext_lazy("与平均值比较"),
+    "threshold": gettext_lazy("达标得分"),
+    "zscore": gettext_lazy("标准分"),
+}
+#: The methods' parameters by name (the scheme diff and the editor say these, never ``step``).
+PARAM_LABELS = {
+    "step": gettext_lazy("每后移一名扣分"),
+    "min": gettext_lazy("最低得分"),
+    "base": gettext_lazy("基础分比例"),
+    "lower": gettext_lazy("下限"),
+    "upper": gettext_lazy("上限"),
+    "mode": gettext_lazy("计分方式"),
+    "below": gettext_lazy("每差1个单位扣分"),
+    "above": gettext_lazy("每超1个单位加分"),
+    "above_max": gettext_lazy("加分上限"),
+    "cap": gettext_lazy("封顶倍数"),
+    "value": gettext_lazy("达标值"),
+    "partial": gettext_lazy("未达标得分"),
+}
+
+
+def method_label(code: str | None) -> str:
+    """``rank_points`` → 排名赋分 (an unknown code is shown as 其他方法, never raw)."""
+    if not code:
+        return ""
+    label = METHOD_LABELS.get(code)
+    return str(label) if label is not None else str(gettext_lazy("其他计分方法"))
+
+
+def param_label(key: str) -> str:
+    label = PARAM_LABELS.get(key)
+    return str(label) if label is not None else key
 
 
 def explain_method(leaf: EngineLeaf) -> str:

@@ -475,7 +475,18 @@ class Appeal(models.Model):
         ordering = ["-filed_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.indicator}"
+        return f"{self.unit} {self.indicator_name}"
+
+    @property
+    def indicator_name(self) -> str:
+        """The contested indicator's name (from the published run's scheme), never its code."""
+        meta = (self.publication.run.scheme_meta or {}).get("indicators", {})
+        return (meta.get(self.indicator) or {}).get("name") or self.indicator
+
+    @property
+    def indicator_uom(self) -> str:
+        meta = (self.publication.run.scheme_meta or {}).get("indicators", {})
+        return (meta.get(self.indicator) or {}).get("unit") or ""
 
     def clock(self, now: dt.datetime | None = None, calendar=None) -> Clock:
         """答复时限: ``appeal_days`` working days from filing (after 17:30: from the next working day),

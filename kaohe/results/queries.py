@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Avg, Count
+from django.utils.translation import gettext_noop
 
 from kaohe.assessment.models import PeriodKind
 from kaohe.engine.platform import Bands
@@ -339,7 +340,69 @@ def scorecard(
 
 
 def tier_counts(run: ScoringRun) -> list[dict]:
+    """Units per group and tier, groups in the scheme's order and tiers from the first down
+    (units without a tier last)."""
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for g, t in RunTotal.objects.filter(run=run).values_list("group", "tier"):
         counts[(g, t or "—")] += 1
-    return [{"group": g, "tier": t, "count": c} for (g, t), c in sorted(counts.items())]
+    levels = [lv.get("name") for lv in (run.scheme_meta or {}).get("tiers", {}).get("levels", [])]
+    groups = groups_of(run)
+
+    def key(item):
+        (g, t), _n = item
+        return (groups.index(g) if g in groups else len(groups), g,
+                levels.index(t) if t in levels else len(levels), t)
+
+    return [{"group": g, "tier": t, "count": c} for (g, t), c in sorted(counts.items(), key=key)]
+
+#: The engine's warning codes in words for the office: (title with %(n)s, what each item names).
+WARNING_KINDS = {
+    "indicator_absent": gettext_noop("%(n)s项指标本期无数据"),
+    "missing_value": gettext_noop("%(n)s个指标值缺失，按缺失规则计分"),
+    "not_assessed": gettext_noop("%(n)s个单位不参与排名"),
+    "no_tier": gettext_noop("%(n)s个单位未落入任何等次"),
+    "missing_target": gettext_noop("%(n)s个目标值缺失"),
+    "target_zero": gettext_noop("%(n)s个目标值为零"),
+    "unused_indicator": gettext_noop("%(n)s项数据不属于本方案，未使用"),
+    "unused_target": gettext_noop("%(n)s个目标值不属于本方案，未使用"),
+    "points_total": gettext_noop("分值合计与方案总分不一致（%(n)s处）"),
+}
+OTHER_WARNINGS = gettext_noop("其他计分提示%(n)s条")
+
+
+def warning_groups(run: ScoringRun) -> list[dict]:
+    """The run's scoring warnings grouped by kind, in Chinese, with counts: ``[{"title":
+    "18项指标本期无数据", "items": ["上级督查通报批评", …]}]`` (indicators and units by name;
+    a missing value is listed per indicator with its units)."""
+    from django.utils.translation import gettext as _
+
+    warnings = list(run.warnings or [])
+    if not warnings:
+        return []
+    meta = (run.scheme_meta or {}).get("indicators", {})
+    names = {code: m.get("name") for code, m in meta.items()}
+    if run.scheme_version_id:
+        names.update(dict(run.scheme_version.indicators.values_list("code", "name")))
+    units = dict(RunTotal.objects.filter(run=run).values_list("unit_code", "unit_name"))
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for w in warnings:
+        by_kind[w.get("code") if w.get("code") in WARNING_KINDS else ""].append(w)
+    out = []
+    for kind in [*WARNING_KINDS, ""]:
+        items = by_kind.get(kind)
+        if not items:
+            continue
+        title = _(WARNING_KINDS.get(kind, OTHER_WARNINGS)) % {"n": len(items)}
+        if kind == "missing_value":
+            per: dict[str, list[str]] = defaultdict(list)
+            for w in items:
+                per[names.get(w.get("indicator"), w.get("indicator") or "")].append(units.get(w.get("unit"), w.get("unit") or ""))
+            lines = [f"{ind}（{len(us)}）：{'、'.join(us[:12])}{'等' if len(us) > 12 else ''}" for ind, us in per.items()]
+        elif kind in ("not_assessed", "no_tier"):
+            lines = ["、".join(dict.fromkeys(units.get(w.get("unit"), w.get("unit") or "") for w in items))]
+        elif kind:
+            lines = ["、".join(dict.fromkeys(names.get(w.get("indicator"), w.get("indicator") or "") for w in items if w.get("indicator")))]
+        else:
+            lines = []
+        out.append({"kind": kind or "other", "title": title, "count": len(items), "items": [x for x in lines if x]})
+    return out

@@ -256,7 +256,8 @@ def file_appeal(
     if not reason or not reason.strip():
         errors["reason"] = _("请填写申诉理由。")
     if not RunIndicator.objects.filter(run=pub.run, unit_code=unit.code, indicator=indicator).exists():
-        errors["indicator"] = _("指标“%(ind)s”不在本单位的考核结果中。") % {"ind": indicator}
+        name = ((pub.run.scheme_meta or {}).get("indicators", {}).get(indicator) or {}).get("name") or indicator
+        errors["indicator"] = _("指标“%(ind)s”不在本单位的考核结果中。") % {"ind": name}
     if claimed_value is not None and not (math.isfinite(claimed_value) and abs(claimed_value) < 1e17):
         errors["claimed_value"] = _("申诉数值应为有限的数值，绝对值小于10¹⁷。")
     if errors:
@@ -305,7 +306,8 @@ def accept_appeal(
         corrected, period=base.period or base.period_value, scheme_code=base.scheme_code,
         scheme_name=base.scheme_name, user=user, previous=base,
         reason=_("申诉采纳：%(unit)s %(ind)s %(old)s → %(new)s") % {
-            "unit": appeal.unit.name, "ind": appeal.indicator, "old": old, "new": value},
+            "unit": appeal.unit.name, "ind": appeal.indicator_name, "old": number(old, 2) if old is not None else "—",
+            "new": number(value, 2)},
     )
     execute_run(run)
     # The correction above tells listeners (on commit) that this period's runs are stale;
@@ -331,7 +333,7 @@ def _tell_appellant(appeal: Appeal, title: str, body: str) -> None:
     """The one who filed the appeal is told (everyone in the unit if the filer is unknown);
     ``title`` and ``body`` are untranslated (Chinese) message ids."""
     with source_language():
-        values = {"ind": appeal.indicator, "resp": appeal.response}
+        values = {"ind": appeal.indicator_name, "resp": appeal.response}
         notify(appeal.filed_by or appeal.unit, NotificationKind.APPEAL, _(title) % values, _(body) % values,
                link=f"/results/appeals/{appeal.pk}/", obj=appeal)
 
@@ -418,9 +420,12 @@ def grant_first_prizes(run: ScoringRun, user=None, *, by: str = "tier", count: i
     # leaves the city's prizes (and another district's) alone.
     Award.objects.filter(year=run.year, kind=AwardKind.FIRST_PRIZE, run__owner_unit=run.owner_unit).delete()
     actor = user if user is not None and user.is_authenticated else None
+    from kaohe.results.queries import group_names
+
+    names = group_names(run)
     awards = Award.objects.bulk_create([
         Award(year=run.year, kind=AwardKind.FIRST_PRIZE, run=run, unit_id=t.unit_id, unit_code=t.unit_code,
-              unit_name=t.unit_name, reason=f"{why}（{t.group}组第{t.rank}名，{number(t.total, 2)}分）",
+              unit_name=t.unit_name, reason=f"{why}（{names.get(t.group) or t.group}第{t.rank}名，{number(t.total, 2)}分）",
               status=AwardStatus.APPROVED, decided_by=actor, decided_at=timezone.now())
         for t in chosen
     ])

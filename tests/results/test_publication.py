@@ -98,7 +98,7 @@ def test_accepting_an_appeal_makes_a_corrected_run_published_in_the_chain(scored
     assert republished.previous_hash == pub.chain_hash and republished.notice_ends == pub.notice_ends
     # The one who filed it is told, in the inbox.
     told = Notification.objects.get(kind="appeal", recipient=scored.w.assessed_a)
-    assert told.title == "申诉已采纳：INV" and "核实无误，予以更正" in told.body
+    assert told.title == "申诉已采纳：固定资产投资" and "核实无误，予以更正" in told.body
     assert told.link == f"/results/appeals/{appeal.pk}/" and told.object_id == appeal.pk
     call_command("verify")  # corrected runs and the chain verify
 
@@ -111,7 +111,7 @@ def test_rejecting_needs_a_reason_and_tells_the_unit(scored):
     reject_appeal(appeal, scored.w.office, response="依据考核办法执行")
     # Filed without a user: everyone in 乙区 is told.
     told = Notification.objects.get(kind="appeal", recipient=scored.w.assessed_b)
-    assert told.title == "申诉未被采纳：GDP" and "依据考核办法执行" in told.body
+    assert told.title == "申诉未被采纳：地区生产总值增速" and "依据考核办法执行" in told.body
     with pytest.raises(ValidationError):
         reject_appeal(appeal, scored.w.office, response="再次")
 
@@ -133,7 +133,7 @@ def test_appeal_pages_as_owner_member_and_outsider(scored, client_for):
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.REJECTED
     listing = client_for(w.assessed_b).get("/results/appeals/").content.decode()
-    assert "INV" not in listing  # another unit's appeal is not listed
+    assert "固定资产投资" not in listing and "甲区" not in listing  # another unit's appeal is not listed
 
 
 def test_a_bad_claimed_value_is_named_in_the_form(scored, client_for):

@@ -116,6 +116,8 @@ def version_detail(request, pk: int):
         "bonus": scheme.bonus, "deduction": scheme.deduction, "computed": scheme.computed,
         "peer_groups": version.peer_groups.all(), "targets_count": version.targets.count(),
         "units": dict(OrgUnit.objects.values_list("code", "name")),
+        "names": {**dict(version.indicators.values_list("code", "name")),
+                  **{n.code: n.name for n in scheme.root.iter_nodes() if n.code}},
     })
 
 

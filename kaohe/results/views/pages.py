@@ -52,7 +52,7 @@ def _attention(request) -> list[dict]:
     # managed_by: the appeals this office answers (results.answer_appeal), in one query.
     calendar = work_calendar()
     for appeal in Appeal.objects.managed_by(request.user).filter(status=AppealStatus.FILED).select_related("unit", "publication").order_by("answer_due")[:10]:
-        items.append({"kind": "appeal", "text": _("%(unit)s申诉“%(ind)s”待答复") % {"unit": appeal.unit.name, "ind": appeal.indicator},
+        items.append({"kind": "appeal", "text": _("%(unit)s申诉“%(ind)s”待答复") % {"unit": appeal.unit.name, "ind": appeal.indicator_name},
                       "due": appeal.answer_due, "overdue": appeal.overdue(calendar=calendar), "url": f"/results/appeals/{appeal.pk}/"})
     today = timezone.localdate()
     late = Submission.objects.filter(status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED], period__deadline__lt=today)

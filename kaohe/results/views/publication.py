@@ -163,7 +163,7 @@ def appeals(request):
     can_appeal = person is not None and check(request.user, "results.appeal", person.unit)
     if wants_xlsx(request):
         return export("appeals", [Table(_("申诉"), [_("单位"), _("指标"), _("理由"), _("状态"), _("提交时间"), _("答复期限"), _("答复")], (
-            [a.unit.name, a.indicator, a.reason, a.get_status_display(), timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
+            [a.unit.name, a.indicator_name, a.reason, a.get_status_display(), timezone.localtime(a.filed_at).strftime("%Y-%m-%d %H:%M"),
              timezone.localtime(a.answer_due).strftime("%Y-%m-%d"), a.response] for a in qs))])
     now, calendar = timezone.now(), work_calendar()
     rows = list(qs)

@@ -109,6 +109,8 @@ def run_detail(request, pk: int):
         "can_view_all": visible is None, "tiers": queries.tier_counts(run) if visible is None else [],
         "previous_period": queries.previous_run(run), "is_published": publication is not None,
         "group_names": queries.group_names(run),
+        # The engine's scoring notes are for the office (whoever sees every unit), in words.
+        "warning_groups": queries.warning_groups(run) if visible is None else [],
     })
 
 
