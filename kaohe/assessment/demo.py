@@ -177,6 +177,14 @@ REVISION_2026 = {"gdp_growth": {"points": 7}, "fai_growth": {"points": 4}, "pm25
 SOURCED_2026 = {code: "projects" for _a, sub, code, *_rest in IND if sub == "重大项目"}
 #: … and its 效能榜 企业诉求 indicators (按期办结率、满意度) from the enterprise-service module.
 SOURCED_2026.update({"enterprise_requests_rate": "enterprise", "enterprise_satisfaction": "enterprise"})
+#: 公开承诺 (2026): 效能榜 takes 承诺事项兑现率 and 承诺节点按期完成率 from the commitments module (quarterly).
+COMMITMENTS_2026 = (
+    ("社会治理", None, "commit_completion_rate", "公开承诺事项兑现率", "%", 2, "efficacy", {"base": 0.6}, "higher", None, Q,
+     "period", None, {"max": 100}),
+    ("社会治理", None, "commit_ontime_rate", "公开承诺节点按期完成率", "%", 2, "goalposts", {"lower": 60, "upper": 100}, "higher",
+     None, Q, "period", None, {"max": 100}),
+)
+SOURCED_2026.update({row[2]: "commitments" for row in COMMITMENTS_2026})
 LOW_ALTITUDE = ("科技创新", None, "low_altitude_firms", "低空经济企业新增数", "家", 1, "rank_ratio", {}, "higher",
                 "SFS-GXJ", Q, "ytd", ("count", 4), {})
 
@@ -264,7 +272,11 @@ def scheme_content(year: int, changes: dict[str, dict | None] | None = None, ext
 def revise_for_2026(year: int) -> dict:
     """与时俱进调整完善: the 2026 scheme re-weights growth, adds 低空经济, drops 5G base stations, and
     takes its 重大项目 (龙虎榜) indicators from the projects module instead of 发改委's reports."""
-    return scheme_content(year, REVISION_2026, (LOW_ALTITUDE,), sources=SOURCED_2026)
+    content = scheme_content(year, REVISION_2026, (LOW_ALTITUDE, *COMMITMENTS_2026), sources=SOURCED_2026)
+    for board in content["boards"]:
+        if board["code"] == "xiaoneng":
+            board["indicators"] += [row[2] for row in COMMITMENTS_2026]
+    return content
 
 
 # ---- data ----------------------------------------------------------------------------------------
@@ -498,10 +510,11 @@ def _load(ctx) -> None:
                object_repr=f"{year} 演示数据 {len(rows)} 项", after={"rows": len(rows), "source": "demo"}, user=office)
         sourced = 0
         for (py, kind, number), period in sorted(periods.items()):
-            if py == year and kind == PeriodKind.MONTH and number <= last_month:
+            if py == year and (kind == PeriodKind.MONTH and number <= last_month
+                               or kind == PeriodKind.QUARTER and number <= last_month // 3):
                 sourced += services.compute_sourced_values(version, period, user=office).saved
         if sourced:
-            ctx.log(f"  assessment: {year} 龙虎榜 indicators computed from the projects module ({sourced} values)")
+            ctx.log(f"  assessment: {year} sourced indicators computed from the modules ({sourced} values)")
         _targets(version, specs, units, rng)
         _submissions(ctx, version, periods, last_month, open_units, office, now)
     # Periods: 2025 locked; 2026 locked to September, October open.

@@ -16,6 +16,7 @@ from typing import Any
 
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import has_role, is_office, is_visible, manages, rule
+from kaohe.orgs.scope import oversees
 
 
 def _of_unit(person, unit_id: int | None) -> bool:
@@ -75,3 +76,9 @@ def _answer(person, comment: Any) -> bool:
 @rule("commitments.moderate")
 def _moderate(person, campaign) -> bool:
     return _manage_campaign(person, campaign)
+
+
+@rule("commitments.notice")
+def _notice(person, campaign) -> bool:
+    """承诺事项进展公示 (.docx): the office and leaders over the campaign's organiser."""
+    return campaign is not None and oversees(person, campaign)

@@ -33,7 +33,7 @@ from kaohe.commitments.models import (
     ProblemKind,
 )
 from kaohe.commitments.services import CommitmentError, MilestonePlan
-from kaohe.lib.exports import XLSX_TYPE, attachment
+from kaohe.lib.exports import DOCX_TYPE, XLSX_TYPE, attachment
 from kaohe.lib.tabular import TabularError
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
@@ -97,6 +97,7 @@ def campaign_detail(request, pk: int):
         "unclaimed": services.unclaimed_units(campaign) if manage else [],
         "duplicates": services.duplicate_titles(campaign) if manage else {},
         "approved": counts.get(CommitmentStatus.APPROVED, 0),
+        "can_notice": check(request.user, "commitments.notice", campaign),
         "public_total": sum(counts.get(s, 0) for s in PUBLIC_STATUSES),
         "query": request.GET.urlencode(),
     }
@@ -338,6 +339,17 @@ def answer(request, pk: int):
     except CommitmentError as exc:
         messages.error(request, str(exc))
     return redirect("commitments:item", comment.commitment_id)
+
+
+@login_required
+def notice_docx(request, pk: int):
+    """承诺事项进展公示 as a GB/T 9704 .docx, from the data as it stands today."""
+    from kaohe.commitments import notice
+
+    campaign = _campaign(request, pk)
+    require(request.user, "commitments.notice", campaign)
+    c = notice.content(campaign, timezone.localdate())
+    return attachment(notice.render(c), f"{c.title}.docx", DOCX_TYPE)
 
 
 # ---- Excel round trip ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from kaohe.commitments.models import Campaign, ClaimantKind
 from kaohe.commitments.services import MilestonePlan
 
 CLAIM_DAY = dt.date(2025, 3, 10)
+PUBLISHED_AT = dt.datetime(2025, 3, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 PLAN = [MilestonePlan("完成调查研究，形成问题清单", dt.date(2025, 4, 30), 1),
         MilestonePlan("完成改造工程", dt.date(2025, 9, 30), 2),
         MilestonePlan("群众回访验收", dt.date(2025, 11, 28), 1)]
@@ -35,7 +36,7 @@ def published(campaign, unit, office, user=None, **kw):
     item = claim(campaign, unit, user=user, **kw)
     services.submit(item, user=user)
     services.approve(item, user=office)
-    services.publish([item], user=office)
+    services.publish([item], user=office, at=PUBLISHED_AT)
     item.refresh_from_db()
     return item
 
