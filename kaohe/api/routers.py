@@ -48,3 +48,6 @@ api.add_router("/audit/", audit_router, auth=API_AUTH)
 from kaohe.notifications.api import router as notifications_router  # noqa: E402
 
 api.add_router("/notifications/", notifications_router, auth=API_AUTH)  # each user's own inbox
+from kaohe.monitor.api import router as monitor_router  # noqa: E402
+
+api.add_router("/monitor/", monitor_router, auth=API_AUTH)  # read only: figures are written through /assessment/

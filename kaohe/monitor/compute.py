@@ -209,10 +209,11 @@ def evaluate(spec: Spec, figures: pl.DataFrame, targets: pl.DataFrame | None = N
         prev_amount_rank=pl.col("amount_rank").shift(1).over("unit"),
         prev_growth_rank=pl.col("growth_rank").shift(1).over("unit"),
     )
-    expected = [previous_release(spec, y, m) for y, m in zip(df["year"], df["month"], strict=True)]
+    months = release_months(spec)
+    back = {m: previous_release(spec, 0, m) for m in months}  # month → (0 or −1 year, previous month)
     df = df.with_columns(
-        pl.Series("_exp_year", [e[0] if e else None for e in expected], pl.Int64),
-        pl.Series("_exp_month", [e[1] if e else None for e in expected], pl.Int64),
+        _exp_year=pl.col("year") + pl.col("month").replace_strict({m: b[0] for m, b in back.items()}, return_dtype=pl.Int64),
+        _exp_month=pl.col("month").replace_strict({m: b[1] for m, b in back.items()}, return_dtype=pl.Int64),
     )
     adjacent = (pl.col("prev_year") == pl.col("_exp_year")) & (pl.col("prev_month") == pl.col("_exp_month"))
     df = df.with_columns(

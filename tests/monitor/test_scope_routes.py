@@ -101,3 +101,23 @@ def test_the_settings_page_names_the_scheme_collecting_each_figure(w, client_for
     assert page.count("测试市高质量发展考核") == 3  # gdp, gdp_growth, budget: each collected once
     assert "重复采集" not in page and "未采集" not in page
     assert "未发布，按上年同期数推算" in page  # budget revenue has no published growth rate
+
+
+@pytest.mark.parametrize("role", ["leader", "office_a", "office_b", "assessed_town_a", "anonymous"])
+def test_the_api_gives_the_same_figures_cut_to_the_scope(w, client_for, role):
+    client = client_for(w.users[role])
+    response = client.get("/api/monitor/figures", {"indicator": "gdp", "year": 2026, "month": 5})
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200
+    rows = {r["unit"]: r for r in response.json()}
+    expected = {"leader": {"C-A", "C-B"}, "office_a": {"C-A"}, "office_b": {"C-B"}, "assessed_town_a": set()}[role]
+    assert set(rows) == expected
+    if "C-A" in rows:
+        a = rows["C-A"]
+        assert a["release"] == "1–3月" and a["growth"] == 10.0 and a["gap_pp"] == pytest.approx(4.7)
+        assert a["kaimenhong"] is True and a["growth_rank"] == 1 and a["sentence"].startswith("增长10.0%")
+    listed = client.get("/api/monitor/indicators").json()
+    assert [i["code"] for i in listed] == ["gdp", "budget"] and listed[0]["releases"] == ["1–3月", "1–6月", "1–9月", "1–12月"]
+    assert listed[1]["releases"][0] == "1–2月"
