@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaohe.assessment.models import PeriodKind
 from kaohe.lib.deadlines import Clock, ClockEvent, EventKind, TimeLimit
+from kaohe.lib.files import private_storage
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.orgs import deadlines
@@ -504,8 +505,10 @@ class AppealAttachment(models.Model):
     """A file attached to an appeal (申诉材料)."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="appeals/%Y/")
+    # Outside MEDIA_ROOT (kaohe.lib.files): downloaded only through results:appeal_attachment.
+    file = models.FileField(storage=private_storage, upload_to="appeals/%Y/")
     name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100, default="application/octet-stream")
 
     scope_owners = ("appeal__publication__run__owner_unit", "appeal__unit")
     objects = ScopedQuerySet.as_manager()

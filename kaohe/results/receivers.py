@@ -39,6 +39,21 @@ def on_values_corrected(sender, version=None, period=None, units=None, indicator
     ])
 
 
+def on_attachment_deleted(sender, instance=None, **kwargs) -> None:
+    """An appeal's file goes with its row (an appeal deleted or rolled back leaves no file) — once committed."""
+    from django.db import transaction
+
+    from kaohe.lib.files import delete_files
+
+    name, storage = instance.file.name, instance.file.storage
+    transaction.on_commit(lambda: delete_files(storage, [name]))
+
+
 def connect() -> None:
+    from django.db.models.signals import post_delete
+
+    from kaohe.results.models import AppealAttachment
+
+    post_delete.connect(on_attachment_deleted, sender=AppealAttachment, dispatch_uid="results.attachment_deleted")
     signals.period_approved.connect(on_period_approved, dispatch_uid="results.period_approved")
     signals.values_corrected.connect(on_values_corrected, dispatch_uid="results.values_corrected")

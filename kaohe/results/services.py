@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from kaohe.assessment.models import DataValue, PeriodKind
 from kaohe.assessment.services import WorkflowError, correct_value
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
+from kaohe.lib.files import UploadRefused, check_upload, delete_files
 from kaohe.lib.numbers import number
 from kaohe.notifications.models import NotificationKind
 from kaohe.notifications.services import notify, source_language
@@ -260,6 +262,17 @@ def file_appeal(
         errors["indicator"] = _("指标“%(ind)s”不在本单位的考核结果中。") % {"ind": name}
     if claimed_value is not None and not (math.isfinite(claimed_value) and abs(claimed_value) < 1e17):
         errors["claimed_value"] = _("申诉数值应为有限的数值，绝对值小于10¹⁷。")
+    accepted, refused = [], []
+    for f in files:
+        data = f.read() if hasattr(f, "read") else bytes(f)
+        try:
+            clean, ctype = check_upload(getattr(f, "name", "file"), data)
+        except UploadRefused as exc:
+            refused.append(exc.reason_en if get_language().startswith("en") else exc.reason)
+        else:
+            accepted.append((clean, ctype, data))
+    if refused:
+        errors["attachments"] = "；".join(refused)
     if errors:
         raise ValidationError(errors)
     appeal = Appeal.objects.create(
@@ -267,10 +280,19 @@ def file_appeal(
         filed_by=user if user is not None and user.is_authenticated else None, filed_at=now,
         answer_due=appeal_time_limit(pub.appeal_days).due_from(now, work_calendar()),
     )
-    for f in files:
-        AppealAttachment.objects.create(appeal=appeal, file=f, name=getattr(f, "name", "file")[:200])
-    record(AuditAction.CREATE, appeal, after=snapshot(appeal), user=user if user is not None and user.is_authenticated else None,
-           parent=pub)
+    written: list[str] = []
+    storage = AppealAttachment._meta.get_field("file").storage
+    try:
+        for clean, ctype, data in accepted:
+            att = AppealAttachment(appeal=appeal, name=clean, content_type=ctype)
+            att.file.save(clean, ContentFile(data), save=False)
+            written.append(att.file.name)
+            att.save()
+        record(AuditAction.CREATE, appeal, after=snapshot(appeal), user=user if user is not None and user.is_authenticated else None,
+               parent=pub)
+    except BaseException:
+        delete_files(storage, written)  # the transaction rolls back: leave no file behind
+        raise
     return appeal
 
 

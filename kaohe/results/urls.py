@@ -32,6 +32,7 @@ urlpatterns = [
     path("appeals/new/<int:pub_id>/", views.appeal_new, name="appeal_new"),
     path("appeals/<int:pk>/", views.appeal_detail, name="appeal_detail"),
     path("appeals/<int:pk>/answer/", views.appeal_answer, name="appeal_answer"),
+    path("appeals/attachments/<int:pk>/", views.appeal_attachment, name="appeal_attachment"),
     path("awards/", views.awards, name="awards"),
     path("awards/nominate/", views.award_nominate, name="award_nominate"),
     path("awards/<int:pk>/decide/", views.award_decide, name="award_decide"),

@@ -14,6 +14,7 @@ from kaohe.results.views.pages import (  # noqa: F401
 )
 from kaohe.results.views.publication import (  # noqa: F401
     appeal_answer,
+    appeal_attachment,
     appeal_detail,
     appeal_new,
     appeals,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kaohe.assessment.models import PeriodKind
 from kaohe.lib.exports import Table
+from kaohe.lib.files import download
 from kaohe.lib.numbers import NumberError, parse_float
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
@@ -27,6 +28,7 @@ from kaohe.results import queries
 from kaohe.results.models import (
     RANK_ORDER,
     Appeal,
+    AppealAttachment,
     AppealStatus,
     Award,
     AwardKind,
@@ -205,6 +207,15 @@ def appeal_new(request, pub_id: int):
         "nav_active": "results", "pub": pub, "indicators": [(i, names.get(i, {}).get("name", i), v, s) for i, v, s in indicators],
         "errors": errors, "post": request.POST, "in_notice": pub.in_notice_period(),
     })
+
+
+@login_required
+def appeal_attachment(request, pk: int):
+    """申诉材料: downloaded by whoever may see the appeal (the office and leaders in scope, the unit
+    itself), always as an attachment with ``nosniff`` (kaohe.lib.files.download)."""
+    att = get_visible_or_404(request.user, AppealAttachment.objects.select_related("appeal"), pk=pk)
+    require(request.user, "results.view_appeal", att.appeal)
+    return download(att.file, att.name, att.content_type)
 
 
 @login_required
