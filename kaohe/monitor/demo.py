@@ -4,9 +4,11 @@ city's 高质量发展 scheme already collects (2025 January – 2026 October), 
 Nothing is typed twice: GDP, investment, retail sales, trade, FDI, budget revenue and the growth
 rates are the scheme's values (``kaohe.assessment.demo``, which loads first). Budget revenue and
 FDI have no published growth rate in the scheme, so theirs is derived from the same period last
-year and marked so (2026 only: the demo has no 2024). Targets are set so that in 2026 some
-units miss 开门红 (their Q1 growth is below target or below the city) and some miss 双过半
-(their 1–6月 amount is below half their annual target).
+year and marked so (2026 only: the demo has no 2024). The annual targets of budget revenue and
+FDI are the scheme's own (``assessment.Target``); the monitor adds growth targets and the amount
+targets of retail sales and trade, set so that in 2026 some units miss 开门红 (their Q1 growth is
+below target or below the city) and some miss 双过半 (their 1–6月 amount is below half their
+annual target).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from kaohe.assessment.models import DataValue, VersionStatus
+from kaohe.assessment.models import DataValue, Target, VersionStatus
 from kaohe.monitor import services
 from kaohe.monitor.models import MonitorIndicator, MonitorTarget
 from kaohe.orgs.models import OrgUnit
@@ -60,6 +62,10 @@ def _load(ctx, city: OrgUnit) -> None:
         for i, (code, name, uom, price, freq, judged, summable, amount, growth, key, _t) in enumerate(INDICATORS)
     ])
     by_code = {m.code: m for m in made}
+    # The scheme already sets these units' annual targets of budget revenue and FDI (assessment.Target):
+    # the monitor takes them from there and sets only the ones the scheme has not.
+    set_by_scheme = set(Target.objects.filter(version__scheme__owner_unit=city, version__scheme__code=SCHEME)
+                        .values_list("version__scheme__year", "indicator").distinct())
     rng = random.Random("monitor-targets")
     targets = []
     for year in YEARS:
@@ -70,7 +76,7 @@ def _load(ctx, city: OrgUnit) -> None:
                 growth = None if growth_target is None else round(growth_target + rng.choice((-0.5, 0, 0, 0.5, 1.0)), 1)
                 amount = None
                 base = h1.get((unit.pk, amount_code))
-                if summable and judged != "growth" and base is not None:
+                if summable and judged != "growth" and base is not None and (year, amount_code) not in set_by_scheme:
                     # Every third unit set itself a target its first half does not reach half of (双过半 missed).
                     factor = 1.06 if index % 3 == 0 else rng.uniform(0.9, 0.98)
                     amount = Decimal(str(round(float(base) * 2 * factor, 2)))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.db.models import Q
 
-from kaohe.assessment.models import DataValue, PeriodKind, Scheme, SchemeVersion, VersionStatus
+from kaohe.assessment.models import DataValue, PeriodKind, Scheme, SchemeVersion, Target, VersionStatus
 from kaohe.monitor import compute
 from kaohe.monitor.models import MonitorIndicator, MonitorTarget
 from kaohe.orgs.models import OrgUnit
@@ -138,10 +138,26 @@ def figures_frame(indicator: MonitorIndicator, units: list[OrgUnit], years) -> t
 
 
 def targets_frame(indicator: MonitorIndicator, units: list[OrgUnit], years) -> pl.DataFrame:
+    """Annual targets per unit and year: the scheme's own targets (``assessment.Target`` of the
+    amount and growth codes — set once, by target import or decomposition) unless the monitor
+    has its own (``MonitorTarget``, for figures the scheme sets no target for)."""
     codes = {u.pk: u.code for u in units}
-    rows = [(codes[u], y, None if a is None else float(a), None if g is None else float(g))
-            for u, y, a, g in MonitorTarget.objects.filter(indicator=indicator, year__in=list(years), unit_id__in=list(codes))
-            .values_list("unit_id", "year", "amount", "growth")]
+    found: dict[tuple[str, int], dict[str, float | None]] = defaultdict(dict)
+    wanted = {c: slot for c, slot in ((indicator.amount_code, "amount"), (indicator.growth_code, "growth")) if c}
+    if wanted:
+        for unit_id, year, code, target in (Target.objects.filter(
+                version__in=adopted_versions(indicator.owner_unit_id, years), indicator__in=list(wanted),
+                unit_id__in=list(codes)).values_list("unit_id", "version__scheme__year", "indicator", "target")):
+            found[(codes[unit_id], year)].setdefault(wanted[code], float(target))
+    for unit_id, year, amount, growth in (MonitorTarget.objects.filter(indicator=indicator, year__in=list(years),
+                                                                        unit_id__in=list(codes))
+                                          .values_list("unit_id", "year", "amount", "growth")):
+        slot = found[(codes[unit_id], year)]
+        if amount is not None:
+            slot["amount"] = float(amount)
+        if growth is not None:
+            slot["growth"] = float(growth)
+    rows = [(u, y, v.get("amount"), v.get("growth")) for (u, y), v in sorted(found.items())]
     return compute.frame(rows, compute.TARGETS_SCHEMA)
 
 

@@ -85,3 +85,18 @@ def test_monitor_figures_feed_a_scheme_as_an_indicator_source(org_world):
     refused = collection.save_values(w.submitter, v26, q1, [collection.ValueInput(w.district_a.pk, "mon_gdp_gap", None)],
                                      source="grid")
     assert not refused.ok and "经济运行监测" in refused.errors[0].message  # never typed
+
+
+def test_targets_come_from_the_scheme_unless_the_monitor_sets_its_own(w):
+    from decimal import Decimal
+
+    from kaohe.assessment.models import Target
+    from kaohe.monitor.models import MonitorTarget
+
+    MonitorTarget.objects.filter(indicator=w.budget, unit=w.district_a).delete()
+    Target.objects.create(version=w.v26, unit=w.district_a, indicator="budget", target=Decimal(132))
+    Target.objects.create(version=w.v26, unit=w.district_b, indicator="budget", target=Decimal(999))
+    h1 = services.evaluate(w.budget, 2026).at(2026, 6)
+    assert h1["C-A"]["target_amount"] == 132 and h1["C-A"]["progress"] == pytest.approx(50.0)  # 66 ÷ 132: the scheme's
+    assert h1["C-A"]["shuangguoban"] is True  # exactly half: met
+    assert h1["C-B"]["target_amount"] == 240  # the monitor's own target wins over the scheme's 999
