@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.db.models import Q
 
-from kaohe.assessment.models import DataValue, PeriodKind, Scheme, SchemeVersion, Target, VersionStatus
+from kaohe.assessment.models import (
+    DataValue,
+    PeriodKind,
+    Scheme,
+    SchemeVersion,
+    Target,
+    VersionStatus,
+)
 from kaohe.monitor import compute
 from kaohe.monitor.models import MonitorIndicator, MonitorTarget
 from kaohe.orgs.models import OrgUnit
