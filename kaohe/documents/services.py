@@ -53,6 +53,13 @@ def allocate_number(unit, code: str, year: int) -> int:
     return seq.last
 
 
+def default_code(unit, kind: kinds.Kind) -> str:
+    """机关代字 by default: the unit's 简称 (or the first character of its name) + the kind's prefix —
+    测试市 + 考通 → 测考通."""
+    short = (getattr(unit, "short_name", "") or getattr(unit, "name", "")[:1]).strip()
+    return f"{short}{kind.prefix}"
+
+
 def _check(draft: dict) -> gbt9704.Document:
     try:
         return gbt9704.Document.from_draft(draft)
@@ -71,7 +78,7 @@ def draft(*, kind: str, unit, document: gbt9704.Document, period: str = "", user
     content["kind"] = content.get("kind") or str(k.name)
     content["letter"] = content.get("letter") or k.letter
     fields = {
-        "title": document.title[:300], "code": code or k.prefix, "year": (document.date or timezone.localdate()).year,
+        "title": document.title[:300], "code": code or default_code(unit, k), "year": (document.date or timezone.localdate()).year,
         "draft": content, "text": document.plain_text(), "audience": audience, "created_by": user if _real(user) else None,
     }
     if source is not None:

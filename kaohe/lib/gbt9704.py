@@ -136,6 +136,7 @@ class _Para:
     label: str = ""
     label_font: str = ""
     style: str = "body"  # body | plain | center | right
+    heading: bool = False  # a heading alone on its line: kept with the next paragraph
 
 
 @dataclass
@@ -228,7 +229,7 @@ class Document:
         label = heading_label(level, counters[level - 1]) if numbered and not _LABEL_RE.match(text) else ""
         font = HEADING_FONTS[level]
         if body is None:
-            self._part.blocks.append(_Para(text, font=font, label=label, label_font=font))
+            self._part.blocks.append(_Para(text, font=font, label=label, label_font=font, heading=True))
         else:  # the heading words end with 。 and the paragraph goes on in 仿宋
             head = text if re.search(r"[。：；！？]$", text) else text + "。"
             self._part.blocks.append(_Para(body, font=FANGSONG, label=label + head, label_font=font))
@@ -360,8 +361,9 @@ class Document:
                 elif what == "图":
                     im = _pick(images, arg, "图")
                     self.image(base64.b64decode(im["png"]), width_mm=im.get("width_mm") or BODY_W_MM, caption=im.get("caption"))
-                elif what == "附件":
-                    self.attachment(re.sub(r"^\d+\s*", "", arg) or "附件")
+                elif what == "附件":  # 【附件 标题】 or 【附件2 标题】 (the number is given anew)
+                    numbered = re.match(r"^\d+\s+(\S.*)$", arg)
+                    self.attachment((numbered.group(1) if numbered else arg) or "附件")
                 else:
                     self.page_break()
                 continue
@@ -760,7 +762,7 @@ class _Writer:
     def _paragraph(self, b: _Para):
         style = b.style
         if style == "body":
-            p = self._para(align="both", first_chars=2, keep_next=bool(b.label and not b.text))
+            p = self._para(align="both", first_chars=2, keep_next=b.heading)
         elif style == "plain":
             p = self._para(align="left")
         else:

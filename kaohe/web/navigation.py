@@ -42,6 +42,8 @@ MODULES: tuple[NavModule, ...] = (
     NavModule("monitor", _("经济运行监测"), _("重点经济指标累计、增速、位次与开门红、双过半"), "monitor:board", "results",
               "monitor.view"),
     NavModule("attraction", _("招商引资"), _("招商项目从在谈到达效、准入评估、招商活动与目标任务"), "attraction:kanban", "attraction"),
+    NavModule("reports", _("报告"), _("月度晒榜、季度点评、年度结果等通报的起草、印发与查阅"), "reports:index", "reports",
+              "documents.list"),
     NavModule("orgs", _("单位与分组"), _("单位名录、隶属沿革与分类考核组"), "orgs:directory", "orgs"),
     NavModule("audit", _("操作日志"), _("全部数据变更的留痕记录"), "audit:log", "audit", "audit.view"),
 )

@@ -57,17 +57,17 @@ def test_numbers_run_per_unit_code_and_year_without_gaps(org_world):
 def test_issue_freezes_numbers_stores_and_hashes(org_world, no_pdf):
     w = org_world
     draft = services.draft(kind="test", unit=w.city, period="2025-03", document=content(), user=w.office)
-    assert draft.status == Status.DRAFT and draft.serial is None and draft.code == "测通"
+    assert draft.status == Status.DRAFT and draft.serial is None and draft.code == "测测通"  # 测试市's 测 + the prefix
     draft = services.update_draft(draft, user=w.office, text=draft.draft["text"] + "\n二、下步要求\n请各区对标先进。")
     issued = services.issue(draft, user=w.office, date=dt.date(2025, 4, 8))
-    assert (issued.number, issued.serial, issued.status) == ("测通〔2025〕1号", 1, Status.ISSUED)
+    assert (issued.number, issued.serial, issued.status) == ("测测通〔2025〕1号", 1, Status.ISSUED)
     assert issued.docx_sha256 == hashlib.sha256(bytes(issued.docx)).hexdigest() and services.verify(issued)
     doc = Docx(io.BytesIO(bytes(issued.docx)))
     texts = [p.text for p in doc.paragraphs]
-    assert "测通〔2025〕1号" in texts and "二、下步要求" in texts and "2025年4月8日" in texts
+    assert "测测通〔2025〕1号" in texts and "二、下步要求" in texts and "2025年4月8日" in texts
     assert issued.issued_by == w.office and issued.issued_at is not None
     entry = AuditEntry.objects.filter(object_id=issued.pk, action="publish").get()
-    assert entry.after["number"] == "测通〔2025〕1号" and entry.after["docx_sha256"] == issued.docx_sha256
+    assert entry.after["number"] == "测测通〔2025〕1号" and entry.after["docx_sha256"] == issued.docx_sha256
     # never changes after
     with pytest.raises(services.DocumentError):
         services.issue(issued, user=w.office)
@@ -80,7 +80,7 @@ def test_issue_freezes_numbers_stores_and_hashes(org_world, no_pdf):
         IssuedDocument.objects.get(pk=issued.pk).delete()
     second = services.issue(services.draft(kind="test", unit=w.city, period="2025-04", document=content()), user=w.office,
                             date=dt.date(2025, 5, 6))
-    assert second.number == "测通〔2025〕2号"
+    assert second.number == "测测通〔2025〕2号"
 
 
 def test_a_failed_issue_takes_no_number(org_world, monkeypatch):
@@ -97,7 +97,7 @@ def test_a_failed_issue_takes_no_number(org_world, monkeypatch):
     assert draft.status == Status.DRAFT and draft.serial is None
     assert not DocumentSequence.objects.filter(last__gt=0).exists()
     monkeypatch.setattr(gbt9704, "to_pdf", lambda data, **kw: b"%PDF")
-    assert services.issue(draft, user=w.office, date=dt.date(2025, 4, 8)).number == "测通〔2025〕1号"
+    assert services.issue(draft, user=w.office, date=dt.date(2025, 4, 8)).number == "测测通〔2025〕1号"
 
 
 def test_a_bad_edit_is_refused_in_chinese(org_world):

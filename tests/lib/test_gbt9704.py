@@ -176,6 +176,8 @@ def test_attachments_start_on_new_pages_and_the_colophon_closes_the_document():
     heads = [p for p in doc.paragraphs if p.text in ("附件1", "附件2")]
     assert [p.text for p in heads] == ["附件1", "附件2"]
     assert all(p.paragraph_format.page_break_before for p in heads)
+    level1 = [p for p in doc.paragraphs if p.text == "二、下步要求"][0]
+    assert level1.paragraph_format.keep_with_next  # a heading never ends a page
     assert heads[0].runs[0]._r.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
     box = doc.element.body.findall(".//" + qn("w:txbxContent"))
     assert len(box) == 1
@@ -300,6 +302,9 @@ def test_a_draft_round_trips_through_its_text():
     edited = g.Document.from_draft(draft, number="考核办〔2025〕9号")
     text = edited.plain_text()
     assert "二、新增一节" in text and "三、下步要求" in text and edited.number == "考核办〔2025〕9号"
+    # an attachment whose title starts with a year keeps it; "【附件2 标题】" drops the given number
+    again = g.Document.from_draft(dict(draft, text="正文\n【附件 2025年2月得分】\n甲\n【附件2 第二个】\n乙"))
+    assert [p.title for p in again.parts[1:]] == ["2025年2月得分", "第二个"]
     draft["text"] += "\n【表7】"
     with pytest.raises(ValueError, match="没有这个表"):
         g.Document.from_draft(draft)

@@ -2,8 +2,8 @@
 
 Content: totals for the city, figures by unit, the red and yellow lists with reasons, and a
 bar chart of investment completion by unit against the time schedule. The chart is drawn
-once as a PNG with Pillow (Noto CJK when installed) and embedded in both documents; the PDF
-text uses reportlab's built-in CID font STSong-Light (no font file needed).
+once as a PNG with Pillow (Noto CJK when installed). The .docx is written in the GB/T 9704 layout
+(kaohe.lib.gbt9704) and the PDF is LibreOffice's rendering of it, with its fonts embedded.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db.models import Max
 
+from kaohe.lib import gbt9704
 from kaohe.lib.numbers import number
 from kaohe.orgs.models import OrgUnit
 from kaohe.projects.data import TOTAL, unit_figures
@@ -27,14 +28,14 @@ CJK_FONTS = [
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
 ]
 UNIT_COLUMNS = [
-    ("proj_count", "项目数", 0),
-    ("proj_count_1e8", "亿元以上", 0),
-    ("proj_start_rate", "开工率%", 1),
-    ("proj_new_start_rate", "新开工率%", 1),
-    ("proj_invest_ytd", "累计投资(万元)", 0),
-    ("proj_invest_plan_rate", "投资完成率%", 1),
-    ("proj_invest_schedule_rate", "序时完成率%", 1),
-    ("proj_stats_rate", "列统率%", 1),
+    ("proj_count", "项目数（个）", 0),
+    ("proj_count_1e8", "亿元以上（个）", 0),
+    ("proj_start_rate", "开工率（%）", 1),
+    ("proj_new_start_rate", "新开工率（%）", 1),
+    ("proj_invest_ytd", "累计投资（万元）", 0),
+    ("proj_invest_plan_rate", "投资完成率（%）", 1),
+    ("proj_invest_schedule_rate", "序时完成率（%）", 1),
+    ("proj_stats_rate", "列统率（%）", 1),
 ]
 
 
@@ -154,114 +155,42 @@ def _title(data: BulletinData) -> str:
     return f"{data.city_name}重大项目监测通报（{data.year}年{data.month}月）"
 
 
-def to_docx(data: BulletinData) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run(_title(data))
-    run.bold = True
-    run.font.size = Pt(18)
-    doc.add_heading("一、总体情况", level=2)
-    for line in _summary(data):
-        doc.add_paragraph(line)
-    doc.add_picture(io.BytesIO(chart_png(data)), width=Cm(16))
-    doc.add_heading("二、分单位情况", level=2)
-    table = doc.add_table(rows=1, cols=len(UNIT_COLUMNS) + 1)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["单位", *[c[1] for c in UNIT_COLUMNS]], strict=True):
-        cell.text = text
-    for u in data.units:
-        cells = table.add_row().cells
-        cells[0].text = u["name"]
-        for i, (code, _label, pattern) in enumerate(UNIT_COLUMNS, start=1):
-            cells[i].text = _fmt(u.get(code), pattern)
-    for heading, items in (("三、红灯项目", data.red), ("四、黄灯项目", data.yellow)):
-        doc.add_heading(f"{heading}（{len(items)}个）", level=2)
+def to_document(data: BulletinData, *, today: dt.date | None = None, issuer: str | None = None) -> gbt9704.Document:
+    """The bulletin in the GB/T 9704 layout (kaohe.lib.gbt9704): the words the office may edit before issuing."""
+    issuer = issuer or f"{data.city_name}重大项目推进办公室"
+    doc = gbt9704.Document(_title(data), issuer=issuer, mark=f"{issuer}文件",
+                           addressee="各区人民政府，各开发区管委会，市各有关部门：", date=today, kind="通报")
+    doc.heading(1, "总体情况")
+    doc.paragraphs(_summary(data))
+    doc.image(chart_png(data), width_mm=150)
+    doc.heading(1, "分单位情况")
+    doc.table(f"{data.year}年1—{data.month}月各单位重大项目推进情况", "个、%、万元", ["单位", *[c[1] for c in UNIT_COLUMNS]],
+              [[u["name"], *[_fmt(u.get(code), digits) for code, _label, digits in UNIT_COLUMNS]] for u in data.units])
+    for heading, items in (("红灯项目", data.red), ("黄灯项目", data.yellow)):
+        doc.heading(1, f"{heading}（{len(items)}个）")
         if not items:
-            doc.add_paragraph("无。")
+            doc.paragraph("无。")
             continue
-        t = doc.add_table(rows=1, cols=4)
-        t.style = "Table Grid"
-        for cell, text in zip(t.rows[0].cells, ("项目", "属地单位", "挂包领导", "预警原因"), strict=True):
-            cell.text = text
-        for item in items:
-            cells = t.add_row().cells
-            cells[0].text = f"{item['name']}（{item['code']}）"
-            cells[1].text = item["unit"]
-            cells[2].text = item["leader"] or "—"
-            cells[3].text = item["reasons"]
-    doc.add_paragraph("请各属地单位、挂包领导对照红黄灯项目清单，问题早发现、早预警、早处置，按期报送整改情况。")
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+        doc.table(f"{heading}清单", None, ["项目", "属地单位", "挂包领导", "预警原因"],
+                  [[f"{i['name']}（{i['code']}）", i["unit"], i["leader"] or "—", i["reasons"]] for i in items],
+                  widths=[4.5, 2.2, 2, 7], align=["l", "c", "c", "l"], landscape=False)
+    doc.paragraph("请各属地单位、挂包领导对照红黄灯项目清单，问题早发现、早预警、早处置，按期报送整改情况。")
+    doc.colophon(cc=["市委办公室", "市政府办公室"])
+    return doc
 
 
-def to_pdf(data: BulletinData) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import cm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+def to_docx(data: BulletinData, *, today: dt.date | None = None) -> bytes:
+    return to_document(data, today=today).to_bytes()
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
-    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
-    small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11)
-    h1 = ParagraphStyle("h1", parent=body, fontSize=17, leading=24, alignment=TA_CENTER, spaceAfter=10)
-    h2 = ParagraphStyle("h2", parent=body, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4)
-    story = [Paragraph(_title(data), h1), Paragraph("一、总体情况", h2)]
-    story += [Paragraph(line, body) for line in _summary(data)]
-    story += [Spacer(1, 6), Image(io.BytesIO(chart_png(data)), width=17 * cm, height=17 * cm * 620 / 1400)]
-    story.append(Paragraph("二、分单位情况", h2))
-    rows = [["单位", *[c[1] for c in UNIT_COLUMNS]]]
-    rows += [[u["name"], *[_fmt(u.get(c), p) for c, _l, p in UNIT_COLUMNS]] for u in data.units]
-    grid = TableStyle(
-        [
-            ("FONT", (0, 0), (-1, -1), font, 8.5),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde7f3")),
-            ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]
-    )
-    story.append(Table(rows, style=grid, repeatRows=1))
-    for heading, items in (("三、红灯项目", data.red), ("四、黄灯项目", data.yellow)):
-        story.append(Paragraph(f"{heading}（{len(items)}个）", h2))
-        if not items:
-            story.append(Paragraph("无。", body))
-            continue
-        rows = [["项目", "属地单位", "挂包领导", "预警原因"]]
-        rows += [
-            [Paragraph(f"{i['name']}（{i['code']}）", small), i["unit"], i["leader"] or "—", Paragraph(i["reasons"], small)]
-            for i in items
-        ]
-        story.append(
-            Table(rows, colWidths=[4.6 * cm, 2.2 * cm, 2 * cm, 8.2 * cm], style=TableStyle([*grid.getCommands()[:3], ("VALIGN", (0, 0), (-1, -1), "TOP")]), repeatRows=1)
-        )
-    story.append(Spacer(1, 8))
-    story.append(Paragraph("请各属地单位、挂包领导对照红黄灯项目清单，问题早发现、早预警、早处置，按期报送整改情况。", body))
-    buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm,
-                      title=_title(data)).build(story)
-    return buf.getvalue()
+
+def to_pdf(data: BulletinData, *, today: dt.date | None = None) -> bytes:
+    """LibreOffice's PDF of the .docx (fonts embedded, long names wrapped inside their cells)."""
+    return gbt9704.to_pdf(to_docx(data, today=today))
 
 
 def build(year: int, month: int, *, city: OrgUnit | None, fmt: str = "docx", today: dt.date | None = None) -> bytes:
     data = collect(year, month, city=city)
-    return to_docx(data) if fmt == "docx" else to_pdf(data)
+    return to_docx(data, today=today) if fmt == "docx" else to_pdf(data, today=today)
 
 
-__all__ = ["TOTAL", "BulletinData", "build", "chart_png", "collect", "to_docx", "to_pdf"]
+__all__ = ["TOTAL", "BulletinData", "build", "chart_png", "collect", "to_docx", "to_document", "to_pdf"]
