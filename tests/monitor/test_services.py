@@ -100,3 +100,16 @@ def test_targets_come_from_the_scheme_unless_the_monitor_sets_its_own(w):
     assert h1["C-A"]["target_amount"] == 132 and h1["C-A"]["progress"] == pytest.approx(50.0)  # 66 ÷ 132: the scheme's
     assert h1["C-A"]["shuangguoban"] is True  # exactly half: met
     assert h1["C-B"]["target_amount"] == 240  # the monitor's own target wins over the scheme's 999
+
+
+def test_a_figure_imported_from_excel_or_csv_is_the_monitors_at_once(w):
+    from kaohe.assessment import excel
+
+    q3 = collection.periods_of(w.city, 2026).get(kind=PeriodKind.QUARTER, number=3)
+    csv = b"unit,indicator,value\nC-A,gdp,350\nC-A,gdp_growth,6.2\nC-B,gdp,640\nC-B,gdp_growth,5.8\n"
+    outcome = excel.import_values(csv, "gdp-2026Q3.csv", user=w.submitter, version=w.v26, period=q3,
+                                  responsible_unit=w.stats_bureau)
+    assert outcome.ok, outcome.problems
+    row = services.evaluate(w.gdp, 2026).at(2026, 9)["C-A"]
+    assert (row["amount"], row["growth"], row["growth_rank"]) == (350, 6.2, 1)
+    assert services.evaluate(w.gdp, 2026).at(2026, 9)["C-A"]["prev_growth_rank"] == 1  # 1–6月: 5.5 vs 5.4
