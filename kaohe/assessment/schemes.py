@@ -500,34 +500,26 @@ def content_to_workbook(content: dict) -> bytes:
 
 
 def content_to_docx(content: dict, units: dict[str, str] | None = None) -> bytes:
-    """The printed annex (附件: 考核指标及评分细则) as a Word table."""
-    import docx
-    from docx.shared import Pt
+    """The printed annex (附件: 考核指标及评分细则) as a GB/T 9704 .docx (kaohe.lib.gbt9704): A4 with the
+    standard margins, the table's header repeated on every page (landscape when too wide), 仿宋/黑体 by name."""
+    from kaohe.lib import gbt9704
 
     units = units or {}
-    document = docx.Document()
-    document.add_heading(str(content.get("name", "")) + " " + _("考核指标及评分细则"), level=1)
-    table = document.add_table(rows=1, cols=6)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, [_("类别"), _("指标"), _("分值"), _("计分方法"), _("责任单位"), _("报送频次")], strict=True):
-        cell.text = text
+    document = gbt9704.Document(str(content.get("name", "")) + _("考核指标及评分细则"))
+    rows = []
     for row in leaf_rows(engine_scheme(content)):
         lf, pf = row.leaf, row.leaf.platform
-        cells = table.add_row().cells
-        cells[0].text = " / ".join(row.category)
-        cells[1].text = f"{lf.name}（{pf.unit_of_measure}）" if pf.unit_of_measure else lf.name
-        cells[2].text = str(_plain(lf.points))
-        cells[3].text = explain_method(lf)
-        cells[4].text = units.get(pf.responsible_unit, pf.responsible_unit)
-        cells[5].text = FREQUENCY_CN.get(pf.frequency, "")
-    for row in table.rows:
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                for run in p.runs:
-                    run.font.size = Pt(9)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+        rows.append([
+            " / ".join(row.category),
+            f"{lf.name}（{pf.unit_of_measure}）" if pf.unit_of_measure else lf.name,
+            str(_plain(lf.points)),
+            explain_method(lf),
+            units.get(pf.responsible_unit, pf.responsible_unit),
+            FREQUENCY_CN.get(pf.frequency, ""),
+        ])
+    document.table(_("考核指标及评分细则"), _("分"), [_("类别"), _("指标"), _("分值"), _("计分方法"), _("责任单位"), _("报送频次")],
+                   rows, widths=[3, 5, 1.5, 9, 3, 2], align=["l", "l", "c", "l", "l", "c"])
+    return document.to_bytes()
 
 
 def _plain(x: Any) -> Any:
