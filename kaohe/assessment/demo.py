@@ -157,6 +157,12 @@ EXTRA = [
     ("major_accident", "较大及以上生产安全事故", "起", "SFS-YJJ", Y, "period", ("count", 0.15), {"integer": True, "jump_pct": 0}),
 ]
 
+# Published growth rates the economic monitor (kaohe.monitor) reads beside their amounts (collected, not scored).
+MONITOR_RATES = [
+    ("budget_rev_growth", "一般公共预算收入增速", "%", "SFS-CZJ", M, "ytd", ("growth", 3.5, 3.0), {}),
+    ("fdi_growth", "实际使用外资增速", "%", "SFS-SWJ", M, "ytd", ("growth", 3.0, 8.0), {}),
+]
+
 BOARDS = [
     ("zhengxian", "争先榜", ["gdp_growth", "ind_va_growth", "services_growth", "fai_growth", "retail_growth", "budget_rev", "new_ind_firms"]),
     ("longhu", "龙虎榜", ["proj_start_rate", "proj_new_start_rate", "proj_invest_schedule_rate", "proj_complete_rate", "proj_stats_rate", "proj_problem_ontime_rate"]),
@@ -246,6 +252,10 @@ def scheme_content(year: int, changes: dict[str, dict | None] | None = None, ext
         {"code": code, "name": name, "unit_of_measure": uom, "responsible_unit": ru, "frequency": freq, "value_kind": kind,
          **({"validation": rules} if rules else {}), "category": "加减分与否决"}
         for code, name, uom, ru, freq, kind, _gen, rules in EXTRA
+    ] + [
+        {"code": code, "name": name, "unit_of_measure": uom, "responsible_unit": ru, "frequency": freq, "value_kind": kind,
+         "validation": {"min": -50, "max": 100, **rules}, "category": "经济运行监测"}
+        for code, name, uom, ru, freq, kind, _gen, rules in MONITOR_RATES
     ]
     return {
         "name": f"示范市{year}年度高质量发展综合考核",
@@ -284,7 +294,7 @@ def revise_for_2026(year: int) -> dict:
 
 def _gen_specs() -> dict[str, tuple]:
     out = {code: (gen, kind, freq) for _a, _s, code, _n, _u, _p, _m, _pa, _d, ru, freq, kind, gen, _r in IND if gen}
-    for code, _n, _u, _ru, freq, kind, gen, _r in EXTRA:
+    for code, _n, _u, _ru, freq, kind, gen, _r in (*EXTRA, *MONITOR_RATES):
         out[code] = (gen, kind, freq)
     out[LOW_ALTITUDE[2]] = (LOW_ALTITUDE[12], LOW_ALTITUDE[11], LOW_ALTITUDE[10])
     return out

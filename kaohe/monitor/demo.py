@@ -1,10 +1,10 @@
 """Demo of the economic monitor for 示范市: the usual key indicators, read from the figures the
 city's 高质量发展 scheme already collects (2025 January – 2026 October), and annual targets.
 
-Nothing is typed twice: GDP, investment, retail sales, trade, FDI, budget revenue and the growth
-rates are the scheme's values (``kaohe.assessment.demo``, which loads first). Budget revenue and
-FDI have no published growth rate in the scheme, so theirs is derived from the same period last
-year and marked so (2026 only: the demo has no 2024). The annual targets of budget revenue and
+Nothing is typed twice: GDP, investment, retail sales, trade, FDI, budget revenue and their
+published growth rates are the scheme's values (``kaohe.assessment.demo``, which loads first;
+budget revenue's and FDI's rates are collected there for the monitor, ``MONITOR_RATES``). 税收占比
+is a share: no growth rate, its gap to the city is in percentage points. The annual targets of budget revenue and
 FDI are the scheme's own (``assessment.Target``); the monitor adds growth targets and the amount
 targets of retail sales and trade, set so that in 2026 some units miss 开门红 (their Q1 growth is
 below target or below the city) and some miss 双过半 (their 1–6月 amount is below half their
@@ -29,14 +29,14 @@ Y, Q = "ytd", "quarterly"
 # code, name, unit, price basis, frequency, judged on, summable, amount code, growth code, key, growth target
 INDICATORS = [
     ("gdp", "地区生产总值", "亿元", "comparable", Q, "growth", True, "gdp", "gdp_growth", True, 5.5),
-    ("budget_rev", "一般公共预算收入", "亿元", "current", "monthly", "both", True, "budget_rev", "", True, 3.0),
+    ("budget_rev", "一般公共预算收入", "亿元", "current", "monthly", "both", True, "budget_rev", "budget_rev_growth", True, 3.0),
     ("tax_share", "税收占比", "%", "current", "monthly", "amount", False, "tax_share", "", False, None),
     ("fai", "固定资产投资", "亿元", "current", "monthly", "growth", True, "fai", "fai_growth", True, 4.0),
     ("ind_inv", "工业投资", "亿元", "current", "monthly", "growth", True, "", "ind_inv_growth", True, 8.0),
     ("ind_va", "规上工业增加值", "亿元", "comparable", "monthly", "growth", True, "", "ind_va_growth", True, 6.8),
     ("retail", "社会消费品零售总额", "亿元", "current", "monthly", "both", True, "retail", "retail_growth", True, 5.2),
     ("trade", "外贸进出口", "亿元", "current", "monthly", "both", True, "trade", "trade_growth", True, 3.5),
-    ("fdi", "实际使用外资", "万美元", "current", "monthly", "both", True, "fdi", "", True, 3.0),
+    ("fdi", "实际使用外资", "万美元", "current", "monthly", "both", True, "fdi", "fdi_growth", True, 3.0),
     ("services", "规上服务业营业收入", "亿元", "current", "monthly", "growth", True, "", "services_growth", False, 7.5),
     ("income", "城乡居民人均可支配收入", "元", "current", Q, "growth", False, "", "income_growth", False, 5.4),
 ]

@@ -81,6 +81,7 @@ QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
         (_("驾驶舱"), "results:cockpit", False),
         (_("晒榜"), "results:boards", False),
         (_("红旗黄灯"), "results:flags", False),
+        (_("经济运行监测"), "monitor:board", False),
         (_("项目预警"), "projects:board", False),
         (_("督办总览"), "supervision:overview", False),
     ),
