@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "kaohe.reports",
     "kaohe.web",
     "kaohe.api",
+    "ninja",  # Swagger UI for /api/docs from the pinned package's static files, never a CDN
 ]
 
 MIDDLEWARE = [

@@ -185,6 +185,7 @@ def project_list(request):
             "warnings": WarningLevel.choices,
             "saved_views": SavedView.objects.filter(user=request.user),
             "can_manage": check(request.user, "projects.manage", import_root(request.user)),
+            "can_report": check(request.user, "projects.report", import_root(request.user)),
             "can_board": check(request.user, "projects.warning_board"),
         },
     )

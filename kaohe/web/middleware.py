@@ -37,7 +37,17 @@ class UserFacingErrorsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not getattr(response, "streaming", False) and not response.content:
+            # A bare 405 (``require_POST`` on a GET: a bookmarked or typed action URL) would be
+            # the browser's own error page; say in the shell what the address is for.
+            from kaohe.web.views.errors import method_not_allowed
+
+            page = method_not_allowed(request)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
 
     def process_exception(self, request, exception):
         from kaohe.lib.errors import NotFound

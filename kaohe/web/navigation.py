@@ -31,7 +31,8 @@ class NavModule:
 MODULES: tuple[NavModule, ...] = (
     NavModule("home", _("首页/驾驶舱"), _("本年度考核总览、预警与待办"), "home", "home"),
     NavModule("schemes", _("考核方案"), _("年度考核办法、指标体系与评分规则"), "assessment:scheme_list", "scheme"),
-    NavModule("data", _("数据填报"), _("各责任单位按月填报指标数据与审核"), "assessment:data_entry", "data"),
+    NavModule("data", _("数据填报"), _("各责任单位按月填报指标数据与审核"), "assessment:data_entry", "data",
+              "assessment.view_values"),
     NavModule("results", _("考核结果"), _("得分、排名、等次与差距分析"), "results:run_list", "results"),
     NavModule("boards", _("晒榜"), _("争先榜、龙虎榜、赛马榜、活力榜、效能榜"), "results:boards", "boards"),
     NavModule("projects", _("重大项目"), _("重大项目进度、投资与问题预警"), "projects:list", "projects"),

@@ -26,3 +26,14 @@ def unit_link(unit, linkable: bool = True):
     if not linkable:
         return unit_name(unit)
     return format_html('<a href="{}">{}</a>', reverse("orgs:unit", args=[unit.code]), unit_name(unit))
+
+
+@register.simple_tag(takes_context=True)
+def may(context, rule: str, obj=None) -> bool:
+    """``{% may "assessment.view_values" as can_fill %}``: whether the viewer passes ``rule`` (on
+    ``obj``) — links are shown only to those who may open them (kaohe.orgs.permissions.check)."""
+    from kaohe.orgs.permissions import check
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user is not None and check(user, rule, obj))

@@ -20,7 +20,7 @@ from kaohe.lib.exports import Table
 from kaohe.lib.numbers import NumberError, parse_float, rounded_float
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
+from kaohe.orgs.permissions import check, is_reader, person_of, require, scope_unit_ids
 from kaohe.results import gap as gap_service
 from kaohe.results import queries
 from kaohe.results.flags import yearly_tally
@@ -365,10 +365,15 @@ def robustness(request, pk: int):
 
 @login_required
 def my_unit(request):
-    """Shortcut for an assessed unit: its own profile."""
+    """本单位, a sensible page for every role: an assessed unit (a district, a street, a district
+    office whose district the city assesses) gets its own profile; the office or leader of the
+    organising unit the cockpit of the units they assess; a responsible bureau its unit page;
+    someone with no unit (the superuser) the directory."""
     code = own_unit_code(request)
     if code is None:
-        raise PermissionDenied
-    person = person_of(request.user)
-    del person
-    return redirect("results:unit_profile", code)
+        return redirect("orgs:directory")
+    if RunTotal.objects.filter(unit_code=code, run__in=ScoringRun.objects.visible_to(request.user).done()).exists():
+        return redirect("results:unit_profile", code)
+    if is_reader(person_of(request.user)):
+        return redirect("results:cockpit")
+    return redirect("orgs:unit", code)

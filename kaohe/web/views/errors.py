@@ -21,12 +21,15 @@ PAGES = {
            _("如需访问，请联系本单位考核办开通权限。"))),
     404: (_("页面不存在"), _("您要找的页面不存在，可能已被移动，或链接有误。"),
           (_("检查地址是否正确。"), _("从左侧导航重新进入相应模块。"))),
+    405: (_("此地址不能直接打开"), _("这个地址用于提交操作（如“通过”“退回”“公示”“保存”按钮），只接受页面上的表单提交，不能从地址栏或书签直接打开。"),
+          (_("返回上一页，使用页面上的按钮完成操作。"), _("从左侧导航重新进入相应模块。"))),
     500: (_("服务器内部错误"), _("系统处理请求时出现了问题，已记录在日志中。"),
           (_("请稍后重试。"), _("如果问题持续，请联系系统管理员并告知出错时间。"))),
 }
 
 
 API_MESSAGES = {400: "bad request", 403: "forbidden: not allowed for your role or scope", 404: "not found",
+                405: "method not allowed",
                 500: "internal server error (logged); try again later"}
 
 
@@ -66,6 +69,10 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return _render(request, 404, exception)
+
+
+def method_not_allowed(request, exception=None):
+    return _render(request, 405, exception)
 
 
 def csrf_failure(request, reason=""):
