@@ -99,6 +99,8 @@ COMMENTS = [
     "上周看到已经开工了，点赞！", "我们小区也有同样的问题，能否一并解决？", "希望完工后有人长期维护。", "感谢局长亲自过问。",
     "节点时间已过，怎么还没动静？", "建议多听听老人的意见。", "效果很好，给个好评。", "希望不要虎头蛇尾。",
 ]
+PHRASES = {10: "已启动，完成前期准备", 20: "完成实施方案", 30: "完成约三成工作量", 40: "完成约四成工作量", 50: "已完成一半",
+           60: "过半，正加快推进", 80: "主体工作基本完成", 100: "已完成，经现场核查达到节点目标"}
 ANSWERS = ["感谢关注，目前已完成招标，预计下月开工。", "已安排专人跟进，将于本月底前完成。", "您反映的情况已纳入下一批实施计划。",
            "施工时间已在小区公告栏公示，欢迎监督。", "感谢您的建议，我们将建立长效管护机制。"]
 
@@ -222,10 +224,9 @@ def _progress(campaign, items, rng, calendar, office) -> None:
             if m.progress:
                 half = (m.due_on - dt.timedelta(days=30))
                 if m.progress == 100 and half < (m.done_on or TODAY) - dt.timedelta(days=10):
-                    reports.append(ProgressReport(milestone=m, reported_on=half, progress=50, note=f"{m.title}：已完成一半", source="grid"))
-                reports.append(ProgressReport(milestone=m, reported_on=m.done_on or min(TODAY, m.due_on),
-                                              progress=m.progress, note=f"{m.title}" + ("：已完成" if m.progress == 100 else f"：完成{m.progress}%"),
-                                              source="excel" if rng.random() < 0.6 else "grid"))
+                    reports.append(ProgressReport(milestone=m, reported_on=half, progress=50, note=PHRASES[50], source="grid"))
+                reports.append(ProgressReport(milestone=m, reported_on=m.done_on or min(TODAY, m.due_on), progress=m.progress,
+                                              note=PHRASES[m.progress], source="excel" if rng.random() < 0.6 else "grid"))
             m.note = reports[-1].note if m.progress else ""
             changed.append(m)
         item.progress = services.weighted_progress(ms_by_item[item.pk])

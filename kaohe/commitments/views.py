@@ -120,6 +120,7 @@ class ItemForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else OrgUnit.objects.none()
+        self.fields["unit"].empty_label = _("请选择单位")
         for i in range(1, MILESTONE_ROWS + 1):
             self.fields[f"m{i}_title"] = forms.CharField(label=_("节点%(n)d目标") % {"n": i}, max_length=200, required=False)
             self.fields[f"m{i}_due"] = forms.DateField(label=_("节点%(n)d计划完成日期") % {"n": i}, required=False,
