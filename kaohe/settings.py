@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kaohe.web.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kaohe.audit.middleware.RequestContextMiddleware",
@@ -177,7 +178,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# 登录保护 (kaohe.web.throttle): failures of one account / one address within the lock period lock it.
+KAOHE_LOGIN_MAX_FAILURES = envint("KAOHE_LOGIN_MAX_FAILURES", 5, minimum=1)
+KAOHE_LOGIN_MAX_ADDRESS_FAILURES = envint("KAOHE_LOGIN_MAX_ADDRESS_FAILURES", 30, minimum=1)
+KAOHE_LOGIN_LOCK_MINUTES = envint("KAOHE_LOGIN_LOCK_MINUTES", 15, minimum=1)
+# Sessions end after KAOHE_SESSION_IDLE_MINUTES without a request, and KAOHE_SESSION_MAX_HOURS
+# after sign-in whatever happens (kaohe.web.middleware.SessionLifetimeMiddleware).
+KAOHE_SESSION_IDLE_MINUTES = envint("KAOHE_SESSION_IDLE_MINUTES", 120, minimum=1)
+KAOHE_SESSION_MAX_HOURS = envint("KAOHE_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = KAOHE_SESSION_IDLE_MINUTES * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -57,3 +57,37 @@ class UserFacingErrorsMiddleware:
 
             return page_not_found(request, exception)
         return None
+
+
+class SessionLifetimeMiddleware:
+    """Idle expiry and a maximum lifetime for signed-in sessions.
+
+    A session unused for ``KAOHE_SESSION_IDLE_MINUTES`` or older than ``KAOHE_SESSION_MAX_HOURS``
+    since sign-in is ended (the next page asks to sign in again). While in use, the session's
+    expiry (``SESSION_COOKIE_AGE`` = the idle limit) slides forward — written at most once a
+    minute, not on every request.
+    """
+
+    TOUCH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.contrib.auth import logout
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            session, now = request.session, int(time.time())
+            started, seen = session.get("_kaohe_login_at"), session.get("_kaohe_seen")
+            idle = settings.KAOHE_SESSION_IDLE_MINUTES * 60
+            longest = settings.KAOHE_SESSION_MAX_HOURS * 3600
+            if started is None:
+                session["_kaohe_login_at"] = session["_kaohe_seen"] = now
+            elif now - started > longest or (seen is not None and now - seen > idle):
+                logout(request)
+            elif seen is None or now - seen >= self.TOUCH_SECONDS:
+                session["_kaohe_seen"] = now
+        return self.get_response(request)

@@ -4,6 +4,7 @@ from kaohe.web.views import auth, home
 
 urlpatterns = [
     path("login/", auth.KaoheLoginView.as_view(), name="login"),
+    path("password/", auth.KaohePasswordChangeView.as_view(), name="password_change"),
     path("logout/", auth.KaoheLogoutView.as_view(), name="logout"),
     path("", home.home, name="home"),
 ]
