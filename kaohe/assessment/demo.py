@@ -279,14 +279,43 @@ def scheme_content(year: int, changes: dict[str, dict | None] | None = None, ext
     }
 
 
+#: 督查督办 (2026): 效能榜 scores 按期办结率、签收及时率、退回重办率 computed by the supervision module; the
+#: escalation ladder's yellows and reds are deductions per colour — scheme parameters (practice: two
+#: yellows −1, a red −2).
+SUPERVISION_2026 = (
+    ("社会治理", None, "supervision_ontime_rate", "督办事项按期办结率", "%", 2, "efficacy", {"base": 0.6}, "higher", None, M, "ytd", ("pct", 90, 5), {"max": 100}),
+    ("社会治理", None, "supervision_sign_rate", "督办事项签收及时率", "%", 1, "efficacy", {"base": 0.6}, "higher", None, M, "ytd", ("pct", 95, 3), {"max": 100}),
+    ("社会治理", None, "supervision_return_rate", "督办事项退回重办率", "%", 1, "efficacy", {"base": 0.6}, "lower", None, M, "ytd", ("pct", 8, 4), {"max": 100}),
+)
+SUPERVISION_DEDUCTIONS = [
+    ("supervision_yellow", "督办黄色催办次数", "督办黄色催办扣分", 0.5, 2),
+    ("supervision_red", "督办红色督办次数", "督办红色督办扣分", 2, 4),
+]
+
+
+def _with_supervision(content: dict) -> dict:
+    codes = [row[2] for row in SUPERVISION_2026]
+    for board in content["boards"]:
+        if board["code"] == "xiaoneng":
+            board["indicators"] = [*board["indicators"], *codes]
+    for code, name, rule, per, cap in SUPERVISION_DEDUCTIONS:
+        content["platform"]["collect"].append({"code": code, "name": name, "unit_of_measure": "次", "frequency": M,
+                                               "value_kind": "ytd", "category": "加减分与否决", "source": "supervision"})
+        content["deduction"].append({"indicator": code, "name": rule, "per": per, "cap": cap})
+    return content
+
+
 def revise_for_2026(year: int) -> dict:
     """与时俱进调整完善: the 2026 scheme re-weights growth, adds 低空经济, drops 5G base stations, and
-    takes its 重大项目 (龙虎榜) indicators from the projects module instead of 发改委's reports."""
-    content = scheme_content(year, REVISION_2026, (LOW_ALTITUDE, *COMMITMENTS_2026), sources=SOURCED_2026)
+    takes its 重大项目 (龙虎榜) indicators from the projects module instead of 发改委's reports, its
+    公开承诺 indicators from the commitments module and its 督查督办 indicators and deductions (效能榜)
+    from the supervision module."""
+    sources = {**SOURCED_2026, **{row[2]: "supervision" for row in SUPERVISION_2026}}
+    content = scheme_content(year, REVISION_2026, (LOW_ALTITUDE, *COMMITMENTS_2026, *SUPERVISION_2026), sources=sources)
     for board in content["boards"]:
         if board["code"] == "xiaoneng":
             board["indicators"] += [row[2] for row in COMMITMENTS_2026]
-    return content
+    return _with_supervision(content)
 
 
 # ---- data ----------------------------------------------------------------------------------------

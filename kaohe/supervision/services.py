@@ -648,8 +648,8 @@ def weekly_batch(today: dt.date, *, user=None) -> list:
         table = [["督办编号", "事项", "牵头单位", "本周情况", "办结时限"]]
         units: dict[int, list[str]] = defaultdict(list)
         for e in rows:
-            table.append([e.task.number, e.task.title, e.task.lead_unit.name, EventKind(e.kind).label, _fmt(e.task.due_at)[:10]])
-            units[e.task.lead_unit_id].append(f"{EventKind(e.kind).label}：{e.task.number} {e.task.title}")
+            table.append([e.task.number, e.task.title, e.task.lead_unit.name, str(EventKind(e.kind).label), _fmt(e.task.due_at)[:10]])
+            units[e.task.lead_unit_id].append(f"{str(EventKind(e.kind).label)}：{e.task.number} {e.task.title}")
         new = sum(1 for e in rows if e.kind == EventKind.ASSIGN)
         letter = documents.Letter(
             DocumentKind.BATCH, documents.KIND_TITLE[DocumentKind.BATCH], addressee="各有关单位：",

@@ -29,12 +29,12 @@ from kaohe.lib.env import EnvError, envint
 DEMO_MODULES = [
     "kaohe.orgs.demo",
     "kaohe.projects.demo",  # before assessment: the 2026 龙虎榜 indicators are computed from its figures
+    "kaohe.supervision.demo",  # before assessment: the 2026 效能榜 takes its 督办 figures from it (before enterprise: its escalations add tasks)
     "kaohe.enterprise.demo",  # before assessment: the 2026 效能榜 企业诉求 indicators are computed from its figures
     "kaohe.commitments.demo",  # before assessment: the 2026 效能榜 takes 兑现率/节点按期完成率 from its items
     "kaohe.assessment.demo",
     "kaohe.results.demo",
     "kaohe.monitor.demo",  # after assessment: the monitor reads the figures the scheme collected
-    "kaohe.supervision.demo",
 ]
 
 
