@@ -119,6 +119,7 @@ class Task(models.Model):
             models.Index(fields=["lead_unit", "state"], name="supervision_lead_state"),
             models.Index(fields=["office_unit", "state", "due_at"], name="supervision_office_state"),
             models.Index(fields=["colour", "state"], name="supervision_colour"),
+            models.Index(fields=["due_at", "id"], name="supervision_due"),
         ]
 
     def __str__(self) -> str:

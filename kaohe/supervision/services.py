@@ -522,85 +522,142 @@ def ladder_step(task: Task, now: dt.datetime, index: WorkdayIndex) -> list[str]:
 def sweep(now: dt.datetime | None = None, *, user=None) -> SweepResult:
     """日督查: every open task climbs the ladder — 临近提醒 (N working days before), 催办单 for an unsigned
     or overdue task (yellow), 督办函 to the responsible leader when overdue by M working days or at the
-    second yellow (red). Documents are numbered and stored; each unit and leader gets ONE digest
-    (none when there is nothing)."""
+    second yellow (red). Documents are numbered (no gaps, under a lock on the issuers) and stored with
+    their content (files rendered afterwards: ``documents.render_pending``); each step is a timeline
+    event of its task; the sweep is one audit entry listing every task and step; each unit and leader
+    gets ONE digest (none when there is nothing). Written in bulk: thousands of open tasks in seconds."""
     now = _now(now)
     calendar = work_calendar()
     today = timezone.localtime(now).date()
     result = SweepResult()
-    open_tasks = Task.objects.filter(state__in=OPEN_STATES).select_related("lead_unit", "office_unit")
+    open_tasks = Task.objects.filter(state__in=OPEN_STATES)
     earliest = open_tasks.aggregate(m=models.Min("due_at"))["m"]
     first = min(timezone.localtime(earliest).date(), today) - dt.timedelta(days=10) if earliest else today
     index = WorkdayIndex(calendar, first, today + dt.timedelta(days=400))
-    digests: dict[tuple[str, int], list[str]] = defaultdict(list)
     fields = ("id", "state", "sign_due_at", "sign_late", "due_at", "reminded_for", "urged_for", "yellow_count", "colour")
-    rows = list(Task.objects.filter(state__in=OPEN_STATES).only(*fields))
+    rows = list(open_tasks.only(*fields))
     result.checked = len(rows)
     due = {t.pk: ladder_step(t, now, index) for t in rows}
-    acting = [pk for pk, steps in due.items() if steps]
-    for task in Task.objects.filter(pk__in=acting).select_related("lead_unit", "office_unit", "leader", "leader__user"):
-        steps = due[task.pk]
-        with transaction.atomic():
-            for step in steps:
-                _apply(task, step, now, today, index, result, digests, user)
-            task.save()
+    acting = sorted(pk for pk, steps in due.items() if steps)
+    if not acting:
+        return result
+    digests: dict[tuple[str, int], list[str]] = defaultdict(list)
+    with transaction.atomic():
+        tasks = list(Task.objects.filter(pk__in=acting).select_related("lead_unit", "office_unit").prefetch_related("co_units")
+                     .order_by("pk"))
+        issuers = sorted({t.office_unit_id for t in tasks})
+        list(OrgUnit.objects.select_for_update().filter(pk__in=issuers).order_by("pk").values_list("pk", flat=True))
+        from kaohe.supervision.models import TaskDocument  # noqa: PLC0415
+
+        last = {(i, k): m for i, k, m in TaskDocument.objects.filter(issuer_id__in=issuers, year=today.year)
+                .values_list("issuer_id", "kind").annotate(m=Max("seq")).values_list("issuer_id", "kind", "m")}
+        batch = _Batch(now, today, index, result, digests, user, last)
+        for task in tasks:
+            for step in due[task.pk]:
+                batch.apply(task, step)
+        batch.save(tasks)
+        leaders = {t.pk: t.leader_id for t in tasks if t.colour == Colour.RED and t.red_at == now}
+        for task_id, leader_id in leaders.items():
+            line = batch.red_lines[task_id]
+            if leader_id:
+                digests[("person", leader_id)].append(line)
+            else:
+                lead = next(t.lead_unit_id for t in tasks if t.pk == task_id)
+                for person in people(lead, Role.LEADER):
+                    digests[("person", person.pk)].append(line)
+        record(AuditAction.UPDATE, object_type=Task, object_repr=f"日督查 {today:%Y-%m-%d}：{len(acting)}项",
+               after={**result.as_dict(), "tasks": {str(pk): due[pk] for pk in acting}, "documents": result.documents},
+               reason="日督查", user=user)
+    units = OrgUnit.objects.in_bulk([pk for kind, pk in digests if kind == "unit"])
+    persons = Person.objects.select_related("user").in_bulk([pk for kind, pk in digests if kind == "person"])
     for (kind, pk), lines in digests.items():
-        target = OrgUnit.objects.get(pk=pk) if kind == "unit" else Person.objects.select_related("user").get(pk=pk)
+        target = units.get(pk) if kind == "unit" else persons.get(pk)
+        if target is None:
+            continue
         notify(target, NotificationKind.SUPERVISION, f"{today:%Y-%m-%d} 督查提醒：{len(lines)}项", "\n".join(lines),
                link=reverse("supervision:inbox"))
         result.notices += 1
-    if acting:
-        record(AuditAction.UPDATE, object_type=Task, object_repr=f"日督查 {today:%Y-%m-%d}：{len(acting)}项",
-               after=result.as_dict(), reason="日督查", user=user)
     return result
 
 
-def _apply(task: Task, step: str, now, today, index, result: SweepResult, digests, user) -> None:
-    unit_key = ("unit", task.lead_unit_id)
-    if step == "remind":
-        task.reminded_for = task.due_at
-        _event(task, EventKind.REMIND, now, user=user, unit=task.lead_unit, text=f"距办结时限{_fmt(task.due_at)}不足{config.get('remind_workdays')}个工作日")
-        digests[unit_key].append(f"临近提醒：{task.number} {task.title}，{_fmt(task.due_at)}前办结")
-        result.reminded += 1
-        return
-    if step in ("sign_urge", "urge"):
-        sign = step == "sign_urge"
-        if sign:
-            task.sign_late = True
-        else:
-            task.urged_for, task.urged_at = task.due_at, now
-        task.yellow_count += 1
-        if task.colour != Colour.RED:
-            task.colour = Colour.YELLOW
-        doc = documents.issue(documents.urge_slip(task, today, sign=sign), issuer=task.office_unit, addressee=task.lead_unit,
-                              task=task, today=today, render_now=False, at=now)
-        result.documents.append(doc.number)
-        _event(task, EventKind.SIGN_URGE if sign else EventKind.URGE, now, user=user, unit=task.lead_unit, document=doc,
-               text=f"催办单 {doc.number}（{'签收超时' if sign else '逾期未办结'}）")
-        digests[unit_key].append(f"催办（黄色）：{task.number} {task.title}，{'签收超时' if sign else '已逾期'}，催办单{doc.number}")
-        if sign:
-            result.sign_urged += 1
-        else:
-            result.urged += 1
-        return
-    if step == "red":
-        due_day = timezone.localtime(task.due_at).date() if task.due_at else today
-        late = index.between(due_day + dt.timedelta(days=1), today) if task.due_at and now > task.due_at else 0
-        task.colour, task.red_at = Colour.RED, now
-        task.red_count += 1
-        doc = documents.issue(documents.supervision_letter(task, today, late_workdays=late), issuer=task.office_unit,
-                              addressee=task.lead_unit, task=task, today=today, render_now=False, at=now)
-        result.documents.append(doc.number)
-        _event(task, EventKind.SUPERVISE, now, user=user, unit=task.lead_unit, document=doc,
-               text=f"督办函 {doc.number}（红色，逾期{late}个工作日，黄色{task.yellow_count}次）")
-        line = f"督办（红色）：{task.number} {task.title}，督办函{doc.number}"
-        digests[unit_key].append(line)
-        if task.leader_id:
-            digests[("person", task.leader_id)].append(line)
-        else:
-            for person in people(task.lead_unit, Role.LEADER):
-                digests[("person", person.pk)].append(line)
-        result.red += 1
+class _Batch:
+    """The sweep's writes, collected and saved in bulk (documents, then events pointing at them)."""
+
+    TASK_FIELDS = ["reminded_for", "urged_for", "urged_at", "sign_late", "yellow_count", "colour", "red_at", "red_count"]
+
+    def __init__(self, now, today, index, result, digests, user, last):
+        self.now, self.today, self.index, self.result, self.digests = now, today, index, result, digests
+        self.user = user if getattr(user, "is_authenticated", False) else None
+        self.last = last
+        self.docs: list = []
+        self.events: list[tuple[TaskEvent, int | None]] = []
+        self.red_lines: dict[int, str] = {}
+
+    def _doc(self, letter, task):
+        from kaohe.supervision.models import TaskDocument  # noqa: PLC0415
+
+        key = (task.office_unit_id, letter.kind)
+        seq = self.last.get(key, 0) + 1
+        self.last[key] = seq
+        letter.number = f"{config.get('prefixes')[letter.kind]}〔{self.today.year}〕{seq}号"
+        self.docs.append(TaskDocument(kind=letter.kind, task=task, issuer_id=task.office_unit_id, addressee_id=task.lead_unit_id,
+                                      year=self.today.year, seq=seq, number=letter.number, title=letter.title,
+                                      content=letter.as_dict(), docx=b"", sha256="", issued_at=self.now))
+        self.result.documents.append(letter.number)
+        return len(self.docs) - 1
+
+    def _event(self, task, kind, text, doc_index=None):
+        self.events.append((TaskEvent(task=task, kind=kind, at=self.now, by=self.user, unit_id=task.lead_unit_id, text=text), doc_index))
+
+    def apply(self, task: Task, step: str) -> None:
+        unit_key = ("unit", task.lead_unit_id)
+        if step == "remind":
+            task.reminded_for = task.due_at
+            self._event(task, EventKind.REMIND, f"距办结时限{_fmt(task.due_at)}不足{config.get('remind_workdays')}个工作日")
+            self.digests[unit_key].append(f"临近提醒：{task.number} {task.title}，{_fmt(task.due_at)}前办结")
+            self.result.reminded += 1
+        elif step in ("sign_urge", "urge"):
+            sign = step == "sign_urge"
+            if sign:
+                task.sign_late = True
+            else:
+                task.urged_for, task.urged_at = task.due_at, self.now
+            task.yellow_count += 1
+            if task.colour != Colour.RED:
+                task.colour = Colour.YELLOW
+            letter = documents.urge_slip(task, self.today, sign=sign)
+            i = self._doc(letter, task)
+            self._event(task, EventKind.SIGN_URGE if sign else EventKind.URGE,
+                        f"催办单 {letter.number}（{'签收超时' if sign else '逾期未办结'}）", i)
+            self.digests[unit_key].append(f"催办（黄色）：{task.number} {task.title}，{'签收超时' if sign else '已逾期'}，催办单{letter.number}")
+            if sign:
+                self.result.sign_urged += 1
+            else:
+                self.result.urged += 1
+        elif step == "red":
+            due_day = timezone.localtime(task.due_at).date() if task.due_at else self.today
+            late = self.index.between(due_day + dt.timedelta(days=1), self.today) if task.due_at and self.now > task.due_at else 0
+            task.colour, task.red_at = Colour.RED, self.now
+            task.red_count += 1
+            letter = documents.supervision_letter(task, self.today, late_workdays=late)
+            i = self._doc(letter, task)
+            self._event(task, EventKind.SUPERVISE, f"督办函 {letter.number}（红色，逾期{late}个工作日，黄色{task.yellow_count}次）", i)
+            line = f"督办（红色）：{task.number} {task.title}，督办函{letter.number}"
+            self.digests[unit_key].append(line)
+            self.red_lines[task.pk] = line
+            self.result.red += 1
+
+    def save(self, tasks: list[Task]) -> None:
+        from kaohe.supervision.models import TaskDocument  # noqa: PLC0415
+
+        made = TaskDocument.objects.bulk_create(self.docs, batch_size=1000)
+        rows = []
+        for event, doc_index in self.events:
+            if doc_index is not None:
+                event.document_id = made[doc_index].pk
+            rows.append(event)
+        TaskEvent.objects.bulk_create(rows, batch_size=2000)
+        Task.objects.bulk_update(tasks, self.TASK_FIELDS, batch_size=1000)
 
 
 def colour_of(task: Task, now: dt.datetime | None = None) -> str:

@@ -169,12 +169,13 @@ def inbox(request):
     require(request.user, "supervision.inbox")
     person = person_of(request.user)
     units = _my_units(person)
-    mine = visible_tasks(request.user).filter(Q(lead_unit_id__in=units) | Q(co_units__in=units)).distinct()
-    to_sign = mine.filter(state=TaskState.ASSIGNED, lead_unit_id__in=units).select_related("lead_unit").order_by("sign_due_at")[:100]
-    in_hand = mine.filter(state=TaskState.IN_PROGRESS, lead_unit_id__in=units).select_related("lead_unit").order_by("due_at")[:200]
+    # the unit's own tasks (always within its scope): by lead unit along its index, co-handled separately
+    lead = Task.objects.filter(lead_unit_id__in=units).select_related("lead_unit")
+    to_sign = lead.filter(state=TaskState.ASSIGNED).order_by("sign_due_at")[:100]
+    in_hand = lead.filter(state=TaskState.IN_PROGRESS).order_by("due_at")[:200]
+    waiting = lead.filter(state=TaskState.REPORTED).order_by("reported_at")[:100]
     co_handled = (Task.objects.filter(co_units__in=units, state__in=OPEN_STATES).exclude(lead_unit_id__in=units)
                   .select_related("lead_unit").distinct().order_by("due_at")[:200])
-    waiting = mine.filter(state=TaskState.REPORTED).select_related("lead_unit").order_by("reported_at")[:100]
     review = extensions = []
     if person is not None and person.role == Role.OFFICE or request.user.is_superuser:
         managed = Task.objects.filter(office_unit_id__in=scope_unit_ids(person)) if person else Task.objects.all()
