@@ -62,6 +62,12 @@ def test_the_leader_reads_the_monitor_the_indicator_and_a_unit(browser, live_ser
     assert "一般公共预算收入" in text and "按上年同期数推算" in text  # budget revenue: no published rate
     assert not latin_words(page.locator("main").inner_text())
     page.screenshot(path=str(OUTPUT / "monitor-unit.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/monitor/settings/?year=2026")
+    text = page.locator("#monitor-settings").inner_text()
+    assert "测试市高质量发展考核" in text and "未发布，按上年同期数推算" in text and "1–3月、1–6月、1–9月" in text
+    assert not latin_words(page.locator("main").inner_text())
+    page.screenshot(path=str(OUTPUT / "monitor-settings.png"), full_page=True)
     page.close()
 
 
