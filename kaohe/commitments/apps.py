@@ -7,7 +7,12 @@ class CommitmentsConfig(AppConfig):
     label = "commitments"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _  # noqa: PLC0415
+
         from kaohe.assessment import sources  # noqa: PLC0415 — models are ready only now
+        from kaohe.commitments.notice import KIND  # noqa: PLC0415
         from kaohe.commitments.sources import SOURCE  # noqa: PLC0415
+        from kaohe.documents.kinds import Kind, register  # noqa: PLC0415
 
         sources.register(SOURCE)
+        register(Kind(KIND, _("承诺事项进展公示"), prefix="诺公", order=60))

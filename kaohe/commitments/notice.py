@@ -92,8 +92,16 @@ def public_unclaimed(campaign: Campaign):
     return unclaimed_units(campaign)
 
 
+KIND = "commitments"
+
+
 def render(c: NoticeContent) -> bytes:
     """The .docx in the GB/T 9704 layout (通报; the list as 附件1)."""
+    return document(c).to_bytes()
+
+
+def document(c: NoticeContent) -> gbt9704.Document:
+    """The notice laid out as a 公文 (for ``kaohe.documents.services.draft`` to number and register)."""
     doc = gbt9704.Document(c.title, issuer=c.issuer, mark=f"{c.issuer}文件", addressee="各有关单位：", date=c.date,
                            note="此件公开发布", kind="通报")
     for head, paras in c.sections:
@@ -104,5 +112,5 @@ def render(c: NoticeContent) -> bytes:
     doc.attachment("承诺事项进展情况一览表")
     doc.table("承诺事项进展情况", "%", ["序号", "责任单位", "认领人", "承诺事项", "完成进度", "状态"], c.rows)
     doc.colophon(cc=["市委办公室", "市政府办公室"])
-    return doc.to_bytes()
+    return doc
 

@@ -200,7 +200,7 @@ def post_comment(item: Commitment, citizen: Citizen, body: str, *, nickname: str
     comment = Comment.objects.create(commitment=item, citizen=citizen, nickname=nickname, body=body,
                                      rating=int(rating) if rating else None, ip=ip, created_at=now)
     with source_language():
-        notify(people(campaign.owner_unit, Role.OFFICE), NotificationKind.OTHER,
+        notify(people(campaign.owner_unit, Role.OFFICE), NotificationKind.COMMITMENT,
                _("新留言待审核：%(t)s") % {"t": item.title}, body[:100], _moderation_link(), item)
     return comment
 
@@ -237,7 +237,7 @@ def moderate(comment: Comment, *, approve: bool, note: str = "", user=None, now:
            reason=note or _("留言审核"))
     if approve and not restoring:
         with source_language():
-            notify(people(item.unit), NotificationKind.OTHER, _("群众留言待答复：%(t)s") % {"t": item.title},
+            notify(people(item.unit), NotificationKind.COMMITMENT, _("群众留言待答复：%(t)s") % {"t": item.title},
                    _("请在%(n)d个工作日内答复。") % {"n": item.campaign.reply_workdays} + "\n" + comment.body[:200],
                    _item_link(item), item)
     return comment
@@ -270,7 +270,7 @@ def report_comment(comment: Comment, *, citizen: Citizen | None = None, ip: str 
         record(AuditAction.UPDATE, comment, before={"status": CommentStatus.APPROVED}, after={"status": CommentStatus.HIDDEN,
                "reports": comment.report_count}, parent=item, unit=item.unit, reason=_("被举报%(n)d次，自动隐藏") % {"n": comment.report_count})
         with source_language():
-            notify(people(item.campaign.owner_unit, Role.OFFICE), NotificationKind.OTHER,
+            notify(people(item.campaign.owner_unit, Role.OFFICE), NotificationKind.COMMITMENT,
                    _("留言被举报%(n)d次已自动隐藏") % {"n": comment.report_count}, comment.body[:100], _moderation_link(), item)
     comment.save(update_fields=["report_count", "status"])
     bump_public_cache()

@@ -248,7 +248,7 @@ def submit(item: Commitment, *, user=None) -> Commitment:
     item = _transition(item, (CommitmentStatus.CLAIMED, CommitmentStatus.RETURNED), CommitmentStatus.SUBMITTED,
                        AuditAction.SUBMIT, user=user)
     with source_language():
-        notify(_office_people(item), NotificationKind.OTHER, _("承诺事项待审核：%(t)s") % {"t": item.title},
+        notify(_office_people(item), NotificationKind.COMMITMENT, _("承诺事项待审核：%(t)s") % {"t": item.title},
                _("%(u)s认领的承诺事项已报送，请审核。") % {"u": item.unit.name}, _link(item), item)
     return item
 
@@ -261,7 +261,7 @@ def return_item(item: Commitment, reason: str, *, user=None) -> Commitment:
     item = _transition(item, (CommitmentStatus.SUBMITTED, CommitmentStatus.APPROVED), CommitmentStatus.RETURNED,
                        AuditAction.RETURN, user=user, reason=reason, return_reason=reason.strip()[:300])
     with source_language():
-        notify(_unit_people(item), NotificationKind.OTHER, _("承诺事项被退回：%(t)s") % {"t": item.title},
+        notify(_unit_people(item), NotificationKind.COMMITMENT, _("承诺事项被退回：%(t)s") % {"t": item.title},
                _("退回原因：%(r)s") % {"r": reason}, _link(item), item)
     return item
 
@@ -283,7 +283,7 @@ def publish(items: Iterable[Commitment], *, user=None, at: dt.datetime | None = 
         _transition(item, (CommitmentStatus.APPROVED,), CommitmentStatus.PUBLISHED, AuditAction.PUBLISH, user=user,
                     published_at=at)
         with source_language():
-            notify(_unit_people(item), NotificationKind.PUBLICATION, _("承诺事项已公示：%(t)s") % {"t": item.title},
+            notify(_unit_people(item), NotificationKind.COMMITMENT, _("承诺事项已公示：%(t)s") % {"t": item.title},
                    _("请按节点报告进展，接受群众监督。"), _link(item), item)
         n += 1
     return n

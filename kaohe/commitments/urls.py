@@ -15,6 +15,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/export.xlsx", views.export, name="export"),
     path("campaigns/<int:pk>/import/", views.import_progress, name="import"),
     path("campaigns/<int:pk>/notice.docx", views.notice_docx, name="notice"),
+    path("campaigns/<int:pk>/notice/draft/", views.notice_draft, name="notice_draft"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/edit/", views.edit, name="edit"),
     path("items/<int:pk>/action/", views.item_action, name="action"),

@@ -98,6 +98,7 @@ def campaign_detail(request, pk: int):
         "duplicates": services.duplicate_titles(campaign) if manage else {},
         "approved": counts.get(CommitmentStatus.APPROVED, 0),
         "can_notice": check(request.user, "commitments.notice", campaign),
+        "can_draft": check(request.user, "documents.draft", campaign.owner_unit) and check(request.user, "commitments.notice", campaign),
         "public_total": sum(counts.get(s, 0) for s in PUBLIC_STATUSES),
         "query": request.GET.urlencode(),
     }
@@ -351,6 +352,24 @@ def notice_docx(request, pk: int):
     require(request.user, "commitments.notice", campaign)
     c = notice.content(campaign, timezone.localdate())
     return attachment(notice.render(c), f"{c.title}.docx", DOCX_TYPE)
+
+
+@login_required
+@require_POST
+def notice_draft(request, pk: int):
+    """The notice as a draft in the register of documents (报告), to edit, number and issue there."""
+    from kaohe.commitments import notice
+    from kaohe.documents import services as documents
+
+    campaign = _campaign(request, pk)
+    require(request.user, "commitments.notice", campaign)
+    require(request.user, "documents.draft", campaign.owner_unit)
+    on = timezone.localdate()
+    c = notice.content(campaign, on)
+    stored = documents.draft(kind=notice.KIND, unit=campaign.owner_unit, period=on.isoformat(), document=notice.document(c),
+                             user=request.user, source=campaign)
+    messages.success(request, _("已生成进展公示草稿，修改后编号印发。"))
+    return redirect("reports:document", stored.pk)
 
 
 # ---- Excel round trip ---------------------------------------------------------------------------

@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     WARNING = "warning", _("项目预警")
     PROBLEM = "problem", _("问题督办")
     SUPERVISION = "supervision", _("督查督办")
+    COMMITMENT = "commitment", _("公开承诺")
     OTHER = "other", _("其他")
 
 

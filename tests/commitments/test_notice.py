@@ -68,3 +68,18 @@ def test_who_may_generate_it(year, org_world, client_for, role, status):
     assert response.status_code == status
     if status == 200:
         assert "公示" in _text(response.content)
+
+
+@pytest.mark.parametrize("role,status", [("office_a", 302), ("leader_a", 403), ("office_b", 404)])
+def test_the_notice_goes_into_the_register_as_a_draft_to_number_and_issue(year, org_world, client_for, role, status):
+    from kaohe.documents.models import IssuedDocument
+
+    response = client_for(org_world.users[role]).post(reverse("commitments:notice_draft", args=[year.pk]))
+    assert response.status_code == status
+    if status == 302:
+        doc = IssuedDocument.objects.get()
+        assert response["Location"] == reverse("reports:document", args=[doc.pk])
+        assert (doc.kind, doc.unit, doc.source_id) == ("commitments", org_world.district_a, year.pk)
+        assert "共认领承诺事项3项" in doc.text and doc.status == "draft"
+    else:
+        assert not IssuedDocument.objects.exists()

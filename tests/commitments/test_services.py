@@ -68,7 +68,7 @@ def test_the_office_approves_before_publication_and_the_unit_is_told(campaign, o
     with pytest.raises(CommitmentError, match="不能执行此操作"):
         services.publish([item], user=org_world.office_a)  # not approved yet
     services.submit(item, user=org_world.assessed_town_a)
-    assert Notification.objects.filter(recipient=org_world.office_a, title__contains="待审核").exists()
+    assert Notification.objects.get(recipient=org_world.office_a, title__contains="待审核").kind == "commitment"
     services.return_item(item, "节点不够具体", user=org_world.office_a)
     assert item.status == CommitmentStatus.RETURNED
     services.update_item(item, goal="年内完成12部电梯加装", user=org_world.assessed_town_a)
