@@ -34,7 +34,7 @@ from kaohe.orgs.permissions import (
     subtree_ids,
 )
 from kaohe.orgs.scope import get_visible_or_404, is_visible
-from kaohe.supervision import bulletins, config, documents, imports, origins, services
+from kaohe.supervision import bulletins, config, documents, imports, origins, services, tables
 from kaohe.supervision.models import (
     OPEN_STATES,
     Bulletin,
@@ -148,7 +148,9 @@ def board(request):
         u["burden"] = load.get(u["lead_unit_id"], 0)
         u["over"] = u["burden"] >= ceiling
     page = _page(request, qs.select_related("lead_unit").order_by("due_at", "pk"))
+    rows = tables.task_rows(page.object_list)
     return render(request, "supervision/board.html", {
+        "rows": rows,
         "nav_active": "supervision", "counts": counts, "sources": sources, "by_unit": by_unit, "page": page, "f": f,
         "colours": Colour.choices, "states": TaskState.choices, "querystring": _querystring(request), "ceiling": ceiling,
         "can_manage": check(request.user, "supervision.manage", scope_root(person_of(request.user))) if person_of(request.user) else request.user.is_superuser,
@@ -172,10 +174,12 @@ def inbox(request):
     # the unit's own tasks (always within its scope): by lead unit along its index, co-handled separately
     lead = Task.objects.filter(lead_unit_id__in=units).select_related("lead_unit")
     to_sign = lead.filter(state=TaskState.ASSIGNED).order_by("sign_due_at")[:100]
-    in_hand = lead.filter(state=TaskState.IN_PROGRESS).order_by("due_at")[:200]
+    in_hand = tables.task_rows(lead.filter(state=TaskState.IN_PROGRESS).order_by("due_at")[:100],
+                               columns=("light", "numbered_title", "lead", "due", "progress"), empty=_("没有办理中的事项"))
     waiting = lead.filter(state=TaskState.REPORTED).order_by("reported_at")[:100]
-    co_handled = (Task.objects.filter(co_units__in=units, state__in=OPEN_STATES).exclude(lead_unit_id__in=units)
-                  .select_related("lead_unit").distinct().order_by("due_at")[:200])
+    co_handled = tables.task_rows(Task.objects.filter(co_units__in=units, state__in=OPEN_STATES).exclude(lead_unit_id__in=units)
+                                  .select_related("lead_unit").distinct().order_by("due_at")[:100],
+                                  columns=("light", "numbered_title", "lead", "due"), empty=_("没有配合办理的事项"))
     review = extensions = []
     if person is not None and person.role == Role.OFFICE or request.user.is_superuser:
         managed = Task.objects.filter(office_unit_id__in=scope_unit_ids(person)) if person else Task.objects.all()
