@@ -86,10 +86,29 @@ def test_a_unit_profile_exports_its_indicator_table(scored, client_for):
 
 
 def test_the_gap_page_gives_points_to_the_next_place_and_the_leader(scored, client_for):
-    html = client_for(scored.w.assessed_a).get(f"/results/units/C-A/gap/?run={scored.jan.pk}").content.decode()
+    url = f"/results/units/C-A/gap/?run={scored.jan.pk}"
+    html = client_for(scored.w.office).get(url).content.decode()
     # January: 乙区 23 first, 甲区 21 second → 2.00 points to first place.
     assert "追上第1名（乙区）" in html and "2.00" in html
-    assert client_for(scored.w.assessed_b).get(f"/results/units/C-A/gap/?run={scored.jan.pk}").status_code == 404
+    assert client_for(scored.w.assessed_b).get(url).status_code == 404
+
+
+def test_before_publication_the_gap_page_shows_an_assessed_unit_no_rival(scored, client_for):
+    from kaohe.results.services import publish
+
+    url = f"/results/units/C-A/gap/?run={scored.jan.pk}"
+    main = client_for(scored.w.assessed_a).get(url).content.decode().split("<main")[1]
+    assert not any(name in main for name in ("乙区", "丙区", "丁区")) and "追上第" not in main
+    assert "结果公示后" in main
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(client_for(scored.w.assessed_a).get(url + "&format=xlsx").content))
+    cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert cells and not any("乙区" in c or "追上第" in c for c in cells)
+    publish(scored.jan, scored.w.office)
+    assert "追上第1名（乙区）" in client_for(scored.w.assessed_a).get(url).content.decode()
 
 
 def test_what_if_rescores_live_and_shows_the_new_rank(scored, client_for):

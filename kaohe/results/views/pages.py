@@ -296,10 +296,15 @@ def unit_profile(request, code: str):
 def unit_gap(request, code: str):
     """差距分析 with a what-if form."""
     run = _unit_run(request, code)
-    require_unit_visible(request, run, code)
+    visible = require_unit_visible(request, run, code)
     if not RunTotal.objects.filter(run=run, unit_code=code).exists():
         raise Http404
     gaps = gap_service.place_gaps(run, code)
+    # Before publication an assessed unit sees only itself: no rival's name, total or the
+    # cut-offs derived from them (places and tiers are rivals' totals).
+    rivals_hidden = visible is not None
+    if rivals_hidden:
+        gaps = {**gaps, "gaps": [], "tier_gaps": [], "group": [g for g in gaps["group"] if g[0] == code]}
     best = gap_service.best_value_indicators(run, code)
     if wants_xlsx(request):
         return export(f"gap-{code}-{run.label}", [
@@ -313,7 +318,7 @@ def unit_gap(request, code: str):
     fields = [{"code": i, "name": names.get(i, {}).get("name", i), "value": values[i]} for i in sorted(values)]
     return render(request, "results/gap.html", {
         "nav_active": "results", "run": run, "g": gaps, "best": best, "fields": fields, "code": code,
-        "group_name": queries.group_names(run).get(gaps["me"].group, gaps["me"].group),
+        "group_name": queries.group_names(run).get(gaps["me"].group, gaps["me"].group), "rivals_hidden": rivals_hidden,
     })
 
 
