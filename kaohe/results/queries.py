@@ -235,7 +235,9 @@ def profile(run: ScoringRun, unit_code: str) -> Profile | None:
     group_stats = run_cached(run, f"group_stats:{total.group}", lambda: _group_stats(run, total.group))
     group_size, mean_cat, leader_cat, means = group_stats["size"], group_stats["mean_cat"], group_stats["leader_cat"], group_stats["means"]
     rows = []
-    for ind in RunIndicator.objects.filter(run=run, unit_code=unit_code).order_by("indicator"):
+    position = {code: n for n, code in enumerate(meta)}  # the scheme's order, not the codes'
+    inds = sorted(RunIndicator.objects.filter(run=run, unit_code=unit_code), key=lambda r: (position.get(r.indicator, len(position)), r.indicator))
+    for ind in inds:
         m = meta.get(ind.indicator, {})
         rows.append({
             "code": ind.indicator, "name": m.get("name", ind.indicator), "category": m.get("category_name", ""),
@@ -293,7 +295,8 @@ def scorecard(
         totals = totals.filter(unit_code__in=visible)
     units = list(totals.order_by("group", RANK_ORDER, "unit_code").values_list("unit_code", "unit_name", "group", "rank", "total", "tier", "reason"))
     codes = [u[0] for u in units]
-    indicators = sorted({i for i in RunIndicator.objects.filter(run=run, unit_code__in=codes[:1]).values_list("indicator", flat=True)}) if codes else []
+    present = set(RunIndicator.objects.filter(run=run, unit_code__in=codes[:1]).values_list("indicator", flat=True)) if codes else set()
+    indicators = scheme_order(run, present)
     cells: dict[tuple[str, str], tuple] = {}
     qs = RunIndicator.objects.filter(run=run)
     if group:
@@ -337,6 +340,14 @@ def scorecard(
         "indicators": [{"code": i, "name": meta.get(i, {}).get("name", i)} for i in indicators],
         "rows": rows, "average": avg_total,
     }
+
+
+def scheme_order(run: ScoringRun, codes) -> list[str]:
+    """``codes`` in the scheme's order (its leaves as the run's summary lists them), so a category's
+    indicators stay together; codes the summary does not know come last, sorted."""
+    codes = set(codes)
+    meta = (run.scheme_meta or {}).get("indicators", {})
+    return [c for c in meta if c in codes] + sorted(codes - set(meta))
 
 
 def tier_counts(run: ScoringRun) -> list[dict]:

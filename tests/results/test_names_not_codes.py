@@ -67,3 +67,28 @@ def test_tiers_are_listed_from_the_first_down_not_by_their_names(scored):
     run = scored_run(values, number=5)
     # by name (Unicode order) it would read 第一、第三、第二
     assert [(t["tier"], t["count"]) for t in queries.tier_counts(run)] == [("第一等次", 2), ("第二等次", 1), ("第三等次", 1)]
+
+
+def _reordered_scheme():
+    import copy
+
+    from tests.results.world import SCHEME
+
+    scheme = copy.deepcopy(SCHEME)
+    scheme["root"]["children"].reverse()  # 服务效能 (SAT) first, then 经济发展 (GDP, INV)
+    scheme["root"]["children"][1]["children"][0]["platform"] = {"unit_of_measure": "%"}
+    return scheme
+
+
+def test_scorecard_columns_and_the_profile_table_follow_the_scheme_not_the_codes(scored, client_for):
+    values = {u: dict(v) for u, v in BASE.items()}
+    values["C-A"]["GDP"] = 17.555537861294688
+    run = scored_run(values, number=6, scheme=_reordered_scheme(), owner=scored.w.city)
+    card = queries.scorecard(run, "ZCQ")
+    assert [i["code"] for i in card["indicators"]] == ["SAT", "GDP", "INV"]
+    assert [r["code"] for r in queries.profile(run, "C-A").indicators] == ["SAT", "GDP", "INV"]
+    # the what-if form: in that order, each value rounded (never 17.555537861294688), with its unit
+    page = client_for(scored.w.office).get(reverse("results:unit_gap", args=["C-A"]) + f"?run={run.pk}").content.decode()
+    assert "17.555537861294688" not in page and 'value="17.5555"' in page
+    assert page.index('name="v_SAT"') < page.index('name="v_GDP"') < page.index('name="v_INV"')
+    assert "地区生产总值增速（%）" in page

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from kaohe.assessment.models import PeriodKind, Submission, SubmissionStatus
 from kaohe.assessment.services import assessing_owner
 from kaohe.lib.exports import Table
-from kaohe.lib.numbers import NumberError, parse_float, rounded_float
+from kaohe.lib.numbers import NumberError, parse_float, plain, round_half_up, rounded_float
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, is_reader, person_of, require, scope_unit_ids
@@ -315,7 +315,12 @@ def unit_gap(request, code: str):
         ])
     values = {i: v for i, v in run.indicator_rows.filter(unit_code=code).values_list("indicator", "value")}
     names = run.scheme_meta.get("indicators", {})
-    fields = [{"code": i, "name": names.get(i, {}).get("name", i), "value": values[i]} for i in sorted(values)]
+    # In the scheme's order, each value as the figure it is (四舍五入 to 4 places, never a raw float).
+    order = [i for i in names if i in values] + sorted(i for i in values if i not in names)
+    fields = [{"code": i, "name": names.get(i, {}).get("name", i), "unit": names.get(i, {}).get("unit") or "",
+               "value": plain(round_half_up(values[i], 4)) if values[i] is not None else ""} for i in order]
+    for b in best:
+        b["unit"] = names.get(b.get("code") or b.get("indicator"), {}).get("unit") or ""
     return render(request, "results/gap.html", {
         "nav_active": "results", "run": run, "g": gaps, "best": best, "fields": fields, "code": code,
         "group_name": queries.group_names(run).get(gaps["me"].group, gaps["me"].group), "rivals_hidden": rivals_hidden,
