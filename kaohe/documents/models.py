@@ -130,5 +130,13 @@ class IssuedDocument(models.Model):
         return super().delete(*args, **kwargs)
 
     @property
+    def period_label(self) -> str:
+        """期别 in words (2025年2月, 2025年第1季度); the code if it is not a period."""
+        from kaohe.lib.periods import parse_period
+
+        period = parse_period(self.period) if self.period else None
+        return period.label() if period else self.period
+
+    @property
     def is_issued(self) -> bool:
         return self.status == Status.ISSUED

@@ -747,8 +747,12 @@ class _Writer:
             self._new_section(False)
 
     def _blocks(self, blocks):
-        for b in blocks:
-            if not isinstance(b, _Table):
+        for i, b in enumerate(blocks):
+            after = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(b, _Para) and b.heading and isinstance(after, _Table) and after.landscape:
+                if not self.landscape:  # the heading goes onto the landscape page with its table
+                    self._new_section(True)
+            elif not isinstance(b, _Table):
                 self._portrait()
             if isinstance(b, _Para):
                 self._paragraph(b)
@@ -972,7 +976,8 @@ class _Writer:
         else:
             self._para()
         self._blocks(d.parts[0].blocks)
-        self._portrait()
+        if len(d.parts) > 1 or d.issuer or d.date or d.note:  # more to write: on a portrait page again
+            self._portrait()
         self._attachment_note()
         self._signature()
         for part in d.parts[1:]:
@@ -1049,20 +1054,29 @@ def _scale(run, percent: int) -> None:
     _place(run._r.get_or_add_rPr(), w)
 
 
-def _title_lines(text: str, per_line: int = 20) -> list[str]:
-    """A long title broken into centred lines (梯形: the longer lines first), at most ``per_line`` 字."""
+def _title_lines(text: str, per_line: int = 18) -> list[str]:
+    """A long title broken into centred lines of about equal width, at most ``per_line`` 字 each — the
+    版心 holds 20 字 of 2号, but Latin digits and the spacing LibreOffice/Word put around them take more;
+    no line starts with a closing mark."""
     text = text.strip()
-    if text_width(text) <= per_line:
+    total = text_width(text)
+    if total <= per_line:
         return [text]
-    n = int(-(-text_width(text) // per_line))
-    size = int(-(-len(text) // n))
-    lines = [text[i:i + size] for i in range(0, len(text), size)]
-    # no line may start with a closing mark
-    for i in range(1, len(lines)):
-        while lines[i] and lines[i][0] in "）」”。，、；：":
-            lines[i - 1] += lines[i][0]
-            lines[i] = lines[i][1:]
-    return [line for line in lines if line]
+    n = int(-(-total // per_line))
+    while True:
+        target = total / n
+        lines, current, width = [], "", 0.0
+        for ch in text:
+            w = text_width(ch)
+            if current and width + w > target + 0.01 and len(lines) < n - 1 and ch not in "）」”。，、；：》":
+                lines.append(current)
+                current, width = "", 0.0
+            current += ch
+            width += w
+        lines.append(current)
+        if all(text_width(line) <= per_line for line in lines) or n >= len(text):
+            return lines
+        n += 1
 
 
 # -- PDF ----------------------------------------------------------------------------------------------

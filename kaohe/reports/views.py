@@ -22,6 +22,7 @@ from kaohe.documents import kinds, services
 from kaohe.documents.models import Audience, IssuedDocument, Status
 from kaohe.lib import gbt9704
 from kaohe.lib.exports import DOCX_TYPE, attachment
+from kaohe.lib.periods import parse_period
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require
 from kaohe.orgs.scope import get_visible_or_404
@@ -55,8 +56,9 @@ def index(request):
     issued = visible.filter(status=Status.ISSUED)
     if kind:
         issued = issued.filter(kind=kind)
-    if period:
-        issued = issued.filter(period__startswith=period)
+    if period:  # 2025年3月, 2025-03, 2025Q1 … (kaohe.lib.periods); a bare year finds the whole year
+        parsed = parse_period(period)
+        issued = issued.filter(period__startswith=period if parsed is None or period.isdigit() else parsed.code)
     if q:
         issued = issued.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(text__icontains=q))
     issued = issued.defer("docx", "pdf", "draft", "text").order_by("-issued_at", "-id")

@@ -35,6 +35,7 @@ DEMO_MODULES = [
     "kaohe.assessment.demo",
     "kaohe.results.demo",
     "kaohe.monitor.demo",  # after assessment: the monitor reads the figures the scheme collected
+    "kaohe.reports.demo",  # last: its bulletins are written from the results and the projects figures
 ]
 
 
