@@ -191,6 +191,25 @@ COMMITMENTS_2026 = (
      None, Q, "period", None, {"max": 100}),
 )
 SOURCED_2026.update({row[2]: "commitments" for row in COMMITMENTS_2026})
+#: … and its 赛马榜 招商 figures from the attraction module: the signed counts, and four leaves of its own
+#: (签约→落地, 落地→开工, events held against the plan, bundle completion), the 6 points of 招商 re-split.
+SOURCED_2026.update({"signed_projects": "attraction", "signed_1e8": "attraction", "zs_land_rate": "attraction",
+                     "zs_start_rate": "attraction", "zs_events_rate": "attraction", "zs_bundle_rate": "attraction"})
+ATTRACTION_POINTS_2026 = {"signed_projects": {"points": 2}, "signed_1e8": {"points": 1}}
+ATTRACTION_2026 = tuple(
+    ("改革开放", None, code, name, "%", points, "efficacy", {"base": 0.6}, "higher", "SFS-TZJ", M, "period", None, {"max": 1000})
+    for code, name, points in (("zs_land_rate", "签约项目落地率", 1), ("zs_start_rate", "落地项目开工率", 1),
+                               ("zs_events_rate", "招商活动计划完成率", 0.5), ("zs_bundle_rate", "目标任务包完成率", 0.5)))
+
+
+def with_attraction(content: dict) -> dict:
+    """The 2026 赛马榜 also shows the attraction module's four leaves."""
+    for board in content["boards"]:
+        if board["code"] == "saima":
+            board["indicators"] += [row[2] for row in ATTRACTION_2026]
+    return content
+
+
 LOW_ALTITUDE = ("科技创新", None, "low_altitude_firms", "低空经济企业新增数", "家", 1, "rank_ratio", {}, "higher",
                 "SFS-GXJ", Q, "ytd", ("count", 4), {})
 
@@ -305,17 +324,19 @@ def _with_supervision(content: dict) -> dict:
     return content
 
 
-def revise_for_2026(year: int) -> dict:
+def revise_for_2026(year: int, changes: dict | None = None) -> dict:
     """与时俱进调整完善: the 2026 scheme re-weights growth, adds 低空经济, drops 5G base stations, and
     takes its 重大项目 (龙虎榜) indicators from the projects module instead of 发改委's reports, its
-    公开承诺 indicators from the commitments module and its 督查督办 indicators and deductions (效能榜)
-    from the supervision module."""
+    公开承诺 indicators from the commitments module, its 督查督办 indicators and deductions (效能榜)
+    from the supervision module and its 招商 indicators (赛马榜) from the attraction module.
+    ``changes`` (a draft's further changes) apply on top."""
     sources = {**SOURCED_2026, **{row[2]: "supervision" for row in SUPERVISION_2026}}
-    content = scheme_content(year, REVISION_2026, (LOW_ALTITUDE, *COMMITMENTS_2026, *SUPERVISION_2026), sources=sources)
+    content = scheme_content(year, {**REVISION_2026, **ATTRACTION_POINTS_2026, **(changes or {})},
+                             (LOW_ALTITUDE, *COMMITMENTS_2026, *SUPERVISION_2026, *ATTRACTION_2026), sources=sources)
     for board in content["boards"]:
         if board["code"] == "xiaoneng":
             board["indicators"] += [row[2] for row in COMMITMENTS_2026]
-    return _with_supervision(content)
+    return with_attraction(_with_supervision(content))
 
 
 # ---- data ----------------------------------------------------------------------------------------
@@ -494,7 +515,8 @@ def _load(ctx) -> None:
     schemes.adopt(v2026, user=office)
     # A pending revision, to show drafts and the diff.
     draft = schemes.new_version(v2026, reason="拟将营商环境指标并入效能榜（征求意见稿）", user=office)
-    content = scheme_content(ctx.current_year, {**REVISION_2026, "enterprise_satisfaction": {"points": 5}}, (LOW_ALTITUDE,))
+    # the adopted 2026 scheme with only 企业服务满意度 changed
+    content = revise_for_2026(ctx.current_year, {"enterprise_satisfaction": {"points": 5}})
     schemes.update_draft(draft, content, user=office)
 
     rng = random.Random(ctx.rng.random())

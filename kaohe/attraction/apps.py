@@ -10,3 +10,9 @@ class AttractionConfig(AppConfig):
         from kaohe.attraction.sources import SOURCE  # noqa: PLC0415
 
         sources.register(SOURCE)
+
+        from django.utils.translation import gettext_lazy as _  # noqa: PLC0415
+
+        from kaohe.documents.kinds import Kind, register  # noqa: PLC0415
+
+        register(Kind("attraction", _("招商引资通报"), prefix="招商", order=40))

@@ -1,20 +1,15 @@
 """招商引资季度通报: the content (paragraphs and tables from the figures) and its .docx/PDF.
 
 ``content`` builds the text from data with sentence templates; ``to_docx`` lays it out. The
-layout is a plain python-docx one until the documents stream's GB/T 9704 writer
-(``kaohe.lib.gbt9704.Document``: heading/paragraph/table/colophon, ``to_pdf``) lands; the
-content's blocks map one to one onto its calls, so only ``to_docx``/``to_pdf`` change then.
+layout is the one GB/T 9704 writer's (``kaohe.lib.gbt9704``: 仿宋 body, 黑体 headings numbered 一、,
+tables captioned 表N with their unit, 版记); ``draft`` stores it in the documents register (文种
+``attraction``, prefix 招商) where the office edits, numbers (招商〔2026〕N号) and issues it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from kaohe.attraction import figures
 from kaohe.attraction.models import (
@@ -110,67 +105,40 @@ def content(root: OrgUnit, year: int, quarter: int, user=None, *, today: dt.date
     return b
 
 
-def to_docx(bulletin: Bulletin) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+def document(bulletin: Bulletin, *, number: str | None = None):
+    """The bulletin laid out by the one GB/T 9704 writer (``kaohe.lib.gbt9704``)."""
+    from kaohe.lib import gbt9704
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "仿宋_GB2312"
-    style.font.size = Pt(16)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(bulletin.title)
-    run.font.size = Pt(22)
-    run.font.name = "方正小标宋简体"
-    run.element.rPr.rFonts.set(qn("w:eastAsia"), "方正小标宋简体")
-    doc.add_paragraph(bulletin.addressee)
-    counters = {1: 0, 2: 0}
-    tables = 0
+    doc = gbt9704.Document(bulletin.title, number=number, issuer=bulletin.issuer, addressee=bulletin.addressee,
+                           date=bulletin.date, kind="通报")
     for block in bulletin.blocks:
         if block[0] == "heading":
-            counters[block[1]] += 1
-            label = "一二三四五六七八九十"[counters[block[1]] - 1]
-            p = doc.add_paragraph()
-            r = p.add_run(f"{label}、{block[2]}" if block[1] == 1 else f"（{label}）{block[2]}")
-            r.font.name = "黑体"
-            r.element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+            doc.heading(block[1], block[2])
         elif block[0] == "paragraph":
-            p = doc.add_paragraph(block[1])
-            p.paragraph_format.first_line_indent = Pt(32)
+            doc.paragraph(block[1])
         else:
             _kind, caption, unit, headers, rows = block
-            tables += 1
-            cap = doc.add_paragraph(f"表{tables}　{caption}（单位：{unit}）")
-            cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            table = doc.add_table(rows=1, cols=len(headers))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, headers, strict=True):
-                cell.text = text
-            for row in rows:
-                for cell, text in zip(table.add_row().cells, row, strict=True):
-                    cell.text = str(text)
-    sign = doc.add_paragraph(f"{bulletin.issuer}\n{bulletin.date.year}年{bulletin.date.month}月{bulletin.date.day}日")
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+            doc.table(caption, unit, headers, rows)
+    doc.colophon(printer=bulletin.issuer, date=bulletin.date)
+    return doc
 
 
-def to_pdf(docx: bytes, *, timeout: float = 120) -> bytes:
-    """PDF through headless LibreOffice (replaced by ``kaohe.lib.gbt9704.to_pdf`` when it lands)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise ConversionError("未安装 LibreOffice，无法生成PDF")
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "bulletin.docx"
-        src.write_bytes(docx)
-        try:
-            subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-                            "--outdir", tmp, str(src)], check=True, capture_output=True, timeout=timeout)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
-            raise ConversionError(f"PDF转换失败：{exc}") from None
-        return (Path(tmp) / "bulletin.pdf").read_bytes()
+def to_docx(bulletin: Bulletin) -> bytes:
+    return document(bulletin).to_bytes()
+
+
+def to_pdf(docx: bytes) -> bytes:
+    from kaohe.lib import gbt9704
+
+    try:
+        return gbt9704.to_pdf(docx)
+    except gbt9704.ConversionError as exc:
+        raise ConversionError(str(exc)) from None
+
+
+def draft(root: OrgUnit, year: int, quarter: int, *, user=None):
+    """Store the bulletin as a draft in the documents register (re-drafting replaces the draft)."""
+    from kaohe.documents import services as documents
+
+    return documents.draft(kind="attraction", unit=root, period=f"{year}Q{quarter}",
+                           document=document(content(root, year, quarter, user)), user=user)

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kaohe.attraction import bulletin, services
 from kaohe.attraction.models import Industry, LeadSource, Stage
@@ -191,10 +192,7 @@ def bulletin_view(request, year: int, quarter: int, fmt: str):
     require(request.user, "attraction.credits")
     if quarter not in (1, 2, 3, 4) or fmt not in ("docx", "pdf") or not 2000 <= year <= 2100:
         raise Http404
-    from kaohe.orgs.permissions import person_of, scope_root
-
-    root = scope_root(person_of(request.user)) if not request.user.is_superuser else \
-        OrgUnit.objects.filter(parent__isnull=True).first()
+    root = _root(request.user)
     content = bulletin.content(root, year, quarter, request.user)
     data = bulletin.to_docx(content)
     name = f"{root.name}{year}年第{quarter}季度招商引资通报"
@@ -206,4 +204,23 @@ def bulletin_view(request, year: int, quarter: int, fmt: str):
     from kaohe.lib.exports import DOCX_TYPE
 
     return attachment(data, f"{name}.docx", DOCX_TYPE)
+
+
+def _root(user):
+    from kaohe.orgs.permissions import person_of, scope_root
+
+    return scope_root(person_of(user)) if not user.is_superuser else OrgUnit.objects.filter(parent__isnull=True).first()
+
+
+@login_required
+@require_POST
+def bulletin_draft(request, year: int, quarter: int):
+    """生成通报草稿: the bulletin into the documents register, where it is edited, numbered and issued."""
+    if quarter not in (1, 2, 3, 4) or not 2000 <= year <= 2100:
+        raise Http404
+    root = _root(request.user)
+    require(request.user, "documents.draft", root)
+    doc = bulletin.draft(root, year, quarter, user=request.user)
+    messages.success(request, _("已生成通报草稿“%(title)s”，请在报告页面修改、编号并印发") % {"title": doc.title})
+    return redirect("attraction:board", code=root.code)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("events/<int:pk>/<str:action>/", views.event_action, name="event_action"),
     path("units/<str:code>/", views.unit_board, name="board"),
     path("bulletin/<int:year>/<int:quarter>.<str:fmt>", excel.bulletin_view, name="bulletin"),
+    path("bulletin/<int:year>/<int:quarter>/draft/", excel.bulletin_draft, name="bulletin_draft"),
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/advance/", views.advance, name="advance"),
     path("<int:pk>/evaluate/", views.evaluate, name="evaluate"),

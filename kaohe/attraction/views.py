@@ -48,7 +48,7 @@ from kaohe.attraction.models import (
 from kaohe.attraction.recognition import HOLDS
 from kaohe.audit.services import changes_under
 from kaohe.orgs.models import OrgUnit, UnitKind
-from kaohe.orgs.permissions import check, person_of, require, scope_unit_ids
+from kaohe.orgs.permissions import check, person_of, require, scope_root, scope_unit_ids
 from kaohe.orgs.scope import get_visible_or_404, subtree_ids
 
 PAGE_SIZE = 50
@@ -412,7 +412,19 @@ def unit_board(request, code: str):
         "nav_active": "attraction", "unit": unit, "year": year, "as_of": as_of, "figures": rows,
         "stages": [(label, stages.get(v, 0)) for v, label in Stage.choices], "band_rows": band_rows,
         "bundles": bundles, "event_rows": event_rows, "credits": credits, "held_back": held_back, "holds": HOLDS,
-        "years": [day.year - 1, day.year]})
+        "years": [day.year - 1, day.year], "quarter": bulletin_quarter(as_of, year),
+        "can_bulletin": check(request.user, "attraction.credits"),
+        "can_draft": check(request.user, "documents.draft", unit) and unit == scope_root(person_of(request.user))})
+
+
+def bulletin_quarter(as_of: dt.date, year: int) -> int:
+    """The last quarter ended by ``as_of`` (the current one in its first year of data)."""
+    from kaohe.attraction.bulletin import quarter_end
+
+    if as_of.year > year:
+        return 4
+    q = (as_of.month - 1) // 3 + 1
+    return q if as_of >= quarter_end(year, q) else max(1, q - 1)
 
 
 def unit_targets(unit, year) -> dict[str, int]:

@@ -179,12 +179,36 @@ def test_a_new_lead_is_registered_through_the_form(w, client_for):
     assert r.status_code == 200 and "数值不要带单位" in r.content.decode()
 
 
-def test_the_quarterly_bulletin_is_a_docx_with_the_figures(w, client_for):
+def test_the_quarterly_bulletin_is_a_gbt9704_docx_with_the_figures(w, client_for):
     r = client_for(w.office).get(reverse("attraction:bulletin", args=[2026, 3, "docx"]))
     doc = Document(io.BytesIO(r.content))
-    text = "\n".join(p.text for p in doc.paragraphs)
+    text = "".join(p.text for p in doc.paragraphs)  # the title is broken into lines (梯形)
     assert "关于2026年第3季度测试市招商引资工作情况的通报" in text
-    assert "新签约项目1个" in text and "一、总体情况" in text
+    assert "新签约项目1个" in text and "一、总体情况" in text and "表1" in text
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells][:3] == ["单位", "签约项目", "亿元以上"]
     assert {r.cells[0].text for r in table.rows[1:]} >= {"甲区", "乙区"}
+    section = doc.sections[0]
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)  # GB/T 9704
+
+
+def test_the_bulletin_pdf_opens_back_with_its_title(w, client_for):
+    import subprocess
+
+    r = client_for(w.office).get(reverse("attraction:bulletin", args=[2026, 3, "pdf"]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = subprocess.run(["pdftotext", "-", "-"], input=r.content, capture_output=True, check=True).stdout.decode()
+    text = text.replace("\n", "").replace(" ", "")  # pdftotext spaces digits off from CJK
+    assert "关于2026年第3季度测试市招商引资工作情况的通报" in text and "新签约项目1个" in text
+
+
+def test_the_office_drafts_the_bulletin_into_the_documents_register(w, client_for):
+    from kaohe.documents.models import IssuedDocument
+
+    url = reverse("attraction:bulletin_draft", args=[2026, 3])
+    assert client_for(w.leader).post(url).status_code == 403
+    assert client_for(w.office).post(url).status_code == 302
+    doc = IssuedDocument.objects.get(kind="attraction", period="2026Q3")
+    assert doc.unit == w.city and doc.status == "draft" and "招商引资工作情况的通报" in doc.title
+    client_for(w.office).post(url)
+    assert IssuedDocument.objects.filter(kind="attraction").count() == 1  # re-drafting replaces the draft

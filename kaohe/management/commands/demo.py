@@ -32,6 +32,7 @@ DEMO_MODULES = [
     "kaohe.supervision.demo",  # before assessment: the 2026 效能榜 takes its 督办 figures from it (before enterprise: its escalations add tasks)
     "kaohe.enterprise.demo",  # before assessment: the 2026 效能榜 企业诉求 indicators are computed from its figures
     "kaohe.commitments.demo",  # before assessment: the 2026 效能榜 takes 兑现率/节点按期完成率 from its items
+    "kaohe.attraction.demo",  # after projects (links its 招商引资 major projects), before assessment (赛马榜 figures)
     "kaohe.assessment.demo",
     "kaohe.results.demo",
     "kaohe.monitor.demo",  # after assessment: the monitor reads the figures the scheme collected
