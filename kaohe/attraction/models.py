@@ -186,7 +186,7 @@ class EventTarget(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "year", "kind"], name="unique_event_target")]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.year} {self.kind} {self.target}"
+        return f"{self.unit} {self.year}年 {self.get_kind_display()} {self.target}场"
 
 
 class AttractionProject(models.Model):
@@ -277,7 +277,7 @@ class Milestone(models.Model):
         indexes = [models.Index(fields=["stage", "counted", "on"])]
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.stage} {self.on}"
+        return f"{self.project.name} {self.get_stage_display()} {self.on:%Y-%m-%d}"
 
 
 class CreditRole(models.TextChoices):
@@ -307,7 +307,7 @@ class Credit(models.Model):
         constraints = [models.UniqueConstraint(fields=["project", "name", "unit"], name="unique_attraction_credit")]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.project_id}"
+        return f"{self.project.name} {self.get_role_display()} {self.name}"
 
 
 class Checklist(models.Model):
@@ -407,7 +407,7 @@ class Evaluation(models.Model):
         ordering = ["project", "-decided_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.decision}"
+        return f"{self.project.name} 准入评估 {self.get_decision_display()} {self.total}分"
 
     @property
     def admits(self) -> bool:
@@ -454,4 +454,4 @@ class BundleItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["bundle", "band", "stage"], name="unique_bundle_item")]
 
     def __str__(self) -> str:
-        return f"{self.bundle_id} {self.band_id} {self.stage} {self.target}"
+        return f"{self.bundle} {self.band} {self.get_stage_display()} {self.target}个"

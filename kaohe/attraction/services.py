@@ -375,7 +375,7 @@ def convert_to_major_project(project: AttractionProject, *, user=None):
     """开工 → 重大项目: one record in the projects module, created through its service, linked
     both ways (``project.major_project`` / ``Project.attraction``); never twice."""
     from kaohe.projects import services as projects
-    from kaohe.projects.models import ProjectSource
+    from kaohe.projects.models import Project, ProjectSource
 
     if project.major_project_id:
         return project.major_project
@@ -383,7 +383,8 @@ def convert_to_major_project(project: AttractionProject, *, user=None):
     started = dates[Stage.STARTED]
     lead = project.credits.filter(role="lead").order_by("name").first()
     data = {
-        "code": f"ZS-{project.code}"[:40], "name": project.name, "owner_enterprise": project.investor,
+        "code": project.code if not Project.objects.filter(code=project.code).exists() else f"ZS-{project.code}"[:40],
+        "name": project.name, "owner_enterprise": project.investor,
         "unit": project.unit, "industry": project.industry.name if project.industry_id else "",
         "source": ProjectSource.INVESTMENT, "signed_on": project.signed_on, "total_investment": project.amount,
         "year": started.year, "year_plan": Decimal(0), "leader_name": lead.name if lead else "",
