@@ -51,3 +51,6 @@ api.add_router("/notifications/", notifications_router, auth=API_AUTH)  # each u
 from kaohe.monitor.api import router as monitor_router  # noqa: E402
 
 api.add_router("/monitor/", monitor_router, auth=API_AUTH)  # read only: figures are written through /assessment/
+from kaohe.attraction.api import router as attraction_router  # noqa: E402
+
+api.add_router("/attraction/", attraction_router, auth=API_AUTH)
