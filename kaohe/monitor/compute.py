@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kaohe.lib.numbers import round_expr
+
 GROWTH_DIGITS = 1  # growth rates are published to one decimal
 AMOUNT_DIGITS = 2
 EPS = 1e-9
@@ -125,9 +127,14 @@ def frame(rows: list[tuple] | list[dict], schema: dict) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def _r(expr: pl.Expr, digits: int) -> pl.Expr:
+    """四舍五入 (the one rounding of kaohe.lib.numbers): ranks and comparisons are on the figures as shown."""
+    return round_expr(expr, digits)
+
+
 def _rank(column: str, digits: int) -> pl.Expr:
     # "min": ties share the better place and the next place is skipped (1, 2, 2, 4).
-    return pl.col(column).round(digits).rank(method="min", descending=True).over("year", "month").cast(pl.Int64)
+    return _r(pl.col(column), digits).rank(method="min", descending=True).over("year", "month").cast(pl.Int64)
 
 
 def _ties(rank: str) -> pl.Expr:
@@ -191,12 +198,12 @@ def evaluate(spec: Spec, figures: pl.DataFrame, targets: pl.DataFrame | None = N
     """Every unit's figures, ranks, gaps, shares, progress and checks per release (see the module)."""
     df = prepare(spec, figures)
     df = df.join(city_figures(spec, df, city), on=["year", "month"], how="left")
-    g = pl.col("growth").round(GROWTH_DIGITS)
+    g = _r(pl.col("growth"), GROWTH_DIGITS)
     df = df.with_columns(
         amount_rank=_rank("amount", AMOUNT_DIGITS),
         growth_rank=_rank("growth", GROWTH_DIGITS),
-        gap_pp=g - pl.col("city_growth").round(GROWTH_DIGITS),
-        amount_gap=pl.col("amount").round(AMOUNT_DIGITS) - pl.col("city_amount").round(AMOUNT_DIGITS),
+        gap_pp=g - _r(pl.col("city_growth"), GROWTH_DIGITS),
+        amount_gap=_r(pl.col("amount"), AMOUNT_DIGITS) - _r(pl.col("city_amount"), AMOUNT_DIGITS),
         share=(pl.col("amount") / pl.col("city_amount") * 100) if spec.summable else pl.lit(None, pl.Float64),
     ).with_columns(amount_tied=_ties("amount_rank"), growth_tied=_ties("growth_rank"))
     # The same period last year: rank of the total and share.
@@ -229,13 +236,13 @@ def evaluate(spec: Spec, figures: pl.DataFrame, targets: pl.DataFrame | None = N
         schedule=(pl.col("month") / 12 * 100) if cumulative else pl.lit(None, pl.Float64),
         progress=(pl.col("amount") / pl.col("target_amount") * 100) if cumulative else pl.lit(None, pl.Float64),
     ).with_columns(progress_gap=pl.col("progress") - pl.col("schedule"))
-    tg = pl.col("target_growth").round(GROWTH_DIGITS)
+    tg = _r(pl.col("target_growth"), GROWTH_DIGITS)
     growth_ok = g >= tg - EPS
-    judged = g if spec.judged_value == "growth" else pl.col("amount").round(AMOUNT_DIGITS)
+    judged = g if spec.judged_value == "growth" else _r(pl.col("amount"), AMOUNT_DIGITS)
     versus = "city_growth" if spec.judged_value == "growth" else "city_amount"
     digits = GROWTH_DIGITS if spec.judged_value == "growth" else AMOUNT_DIGITS
-    kmh_target = (judged >= (tg if spec.judged_value == "growth" else pl.col("target_amount").round(AMOUNT_DIGITS)) - EPS)
-    kmh_city = judged >= pl.col(versus).round(digits) - EPS
+    kmh_target = (judged >= (tg if spec.judged_value == "growth" else _r(pl.col("target_amount"), AMOUNT_DIGITS)) - EPS)
+    kmh_city = judged >= _r(pl.col(versus), digits) - EPS
     kmh = pl.lit(True)
     if spec.kmh_vs_target:
         kmh = kmh & kmh_target

@@ -223,3 +223,10 @@ def test_a_ratio_is_described_by_its_level_and_the_gap_in_points():
     out = {r["unit"]: r for r in c.evaluate(tax, figures(rows)).filter(pl.col("month") == 5).iter_rows(named=True)}
     assert out["A"]["amount_gap"] == pytest.approx(2.0)  # 80.0 − mean 78.0, in points
     assert c.sentence(tax, out["A"]) == "为80.0%，高于全市平均2.0个百分点，居第1位，较上月前移一位"
+
+
+def test_ranks_and_gaps_round_half_up_as_the_figures_are_shown():
+    # 6.05 shows as 6.1 (四舍五入), not 6.0 (banker's rounding): it ties with 6.1.
+    out = c.evaluate(BUDGET, figures([("A", 2026, 5, 1.0, 6.05), ("B", 2026, 5, 1.0, 6.1), ("C", 2026, 5, 1.0, 5.0)]))
+    ranks = dict(zip(out["unit"], out["growth_rank"], strict=True))
+    assert ranks == {"A": 1, "B": 1, "C": 3}
