@@ -410,6 +410,9 @@ class Publication(models.Model):
     run_hash = models.CharField(_("结果哈希"), max_length=64)
     previous_hash = models.CharField(_("上一公示哈希"), max_length=64, blank=True)
     chain_hash = models.CharField(_("链哈希"), max_length=64)
+    # sha256 over everything the publication shows beside the scores (kaohe.results.runs.publication_manifest):
+    # title, notice period, unit and tier names, scheme names. Empty for publications made before it existed.
+    seal_hash = models.CharField(_("公示封存哈希"), max_length=64, blank=True, default="")
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     scope_owners = ("run__owner_unit",)

@@ -646,6 +646,83 @@ def chain_hash(previous_hash: str, run_hash: str) -> str:
     return sha256(f"{previous_hash}:{run_hash}")
 
 
+def publication_manifest(pub) -> dict:
+    """Everything a publication shows beside the scores (which ``content_hash`` covers): its title,
+    notice period and appeal days, the run's label and scheme names (indicators, groups, tiers),
+    and each unit's name as the boards and tables print it."""
+    run = pub.run
+    return {
+        "title": pub.title, "published_at": pub.published_at.timestamp(), "notice_ends": pub.notice_ends.timestamp(),
+        "appeal_days": pub.appeal_days, "run": run.pk, "run_hash": pub.run_hash, "previous_hash": pub.previous_hash,
+        "label": run.label, "scheme": [run.scheme_code, run.scheme_name], "meta": run.scheme_meta or {},
+        "totals": [list(r) for r in RunTotal.objects.filter(run=run).order_by("unit_code")
+                   .values_list("unit_code", "unit_name", "tier")],
+        "boards": [list(r) for r in RunBoard.objects.filter(run=run).order_by("board", "unit_code")
+                   .values_list("board", "unit_code", "unit_name")],
+    }
+
+
+def seal_of(pub) -> str:
+    return sha256(json.dumps(publication_manifest(pub), sort_keys=True, ensure_ascii=False, default=str))
+
+
+def verify_publications() -> list[Finding]:
+    """Publications whose shown words (names, title, notice period …) differ from what was sealed."""
+    from kaohe.results.models import Publication
+
+    findings = []
+    for pub in Publication.objects.select_related("run").exclude(seal_hash="").order_by("id"):
+        if seal_of(pub) != pub.seal_hash:
+            findings.append(Finding(pub.run_id, _("公示 %(id)s 的标题、公示期、单位或等次名称与封存时不符（被改动）") % {"id": pub.pk}))
+    return findings
+
+
+def verify_records() -> list[Finding]:
+    """Appeals and awards whose status differs from the last one the audit log recorded for them."""
+    from kaohe.audit.models import AuditEntry
+    from kaohe.results.models import Appeal, Award, AwardKind, AwardStatus
+
+    findings = []
+    for model, label in ((Appeal, _("申诉")), (Award, _("奖项"))):
+        audited = {}
+        for object_id, after in (AuditEntry.objects.of_type(model._meta.label_lower).filter(object_id__isnull=False)
+                                 .order_by("id").values_list("object_id", "after")):
+            if isinstance(after, dict) and "status" in after:
+                audited[object_id] = after["status"]
+        for obj in model.objects.all().only("pk", "status", *(["kind"] if model is Award else [])):
+            expected = audited.get(obj.pk)
+            if expected is None and model is Award and obj.kind == AwardKind.FIRST_PRIZE:
+                expected = AwardStatus.APPROVED  # granted in one batch entry, approved
+            if expected is None:
+                findings.append(Finding(None, _("%(what)s %(id)s 没有操作日志记录") % {"what": label, "id": obj.pk}))
+            elif expected != obj.status:
+                findings.append(Finding(None, _("%(what)s %(id)s 的状态“%(now)s”与操作日志记录的“%(was)s”不符（被改动）") % {
+                    "what": label, "id": obj.pk, "now": obj.status, "was": expected}))
+    return findings
+
+
+def verify_sources() -> list[Finding]:
+    """Published runs whose source data (the assessment values they were scored from) changed
+    without a recorded correction (a correction marks the run stale): a value edited after sealing."""
+    from kaohe.assessment.services import run_inputs
+    from kaohe.results.models import Publication
+
+    findings = []
+    for pub in Publication.objects.select_related("run", "run__scheme_version", "run__period").order_by("id"):
+        run = pub.run
+        if not run.source_hash or run.scheme_version is None or run.period is None or run.stale_marks.exists():
+            continue
+        if run.corrections.exists():
+            continue
+        try:
+            now = run_inputs(run.scheme_version, run.period).source_hash
+        except Exception:  # noqa: BLE001 — a source that cannot be read is itself a finding
+            now = ""
+        if now != run.source_hash:
+            findings.append(Finding(run.pk, _("计分批次 %(id)s 的考核数据在公示后被改动，且没有更正记录") % {"id": run.pk}))
+    return findings
+
+
 # ---- diff -----------------------------------------------------------------------------------
 
 

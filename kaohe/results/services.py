@@ -47,7 +47,7 @@ from kaohe.results.models import (
     appeal_time_limit,
     notice_time_limit,
 )
-from kaohe.results.runs import Inputs, chain_hash, create_run, execute_run, run_scheme
+from kaohe.results.runs import Inputs, chain_hash, create_run, execute_run, run_scheme, seal_of
 
 NOTICE_DAYS = 7  # 公示期, working days
 APPEAL_ANSWER_DAYS = 10  # 申诉答复, working days
@@ -211,6 +211,8 @@ def publish(
         chain_hash=chain_hash(previous_hash, run.content_hash),
         published_by=user if user is not None and user.is_authenticated else None,
     )
+    pub.seal_hash = seal_of(pub)
+    pub.save(update_fields=["seal_hash"])
     after = snapshot(pub)
     reason = ""
     if state is not None:

@@ -18,7 +18,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from kaohe.results.models import ScoringRun
-        from kaohe.results.runs import verify_chain, verify_run
+        from kaohe.results.runs import (
+            verify_chain,
+            verify_publications,
+            verify_records,
+            verify_run,
+            verify_sources,
+        )
 
         runs = ScoringRun.objects.done().exclude(content_hash="").order_by("id")
         if options["run"]:
@@ -30,10 +36,10 @@ class Command(BaseCommand):
             for f in verify_run(run, recompute=not options["no_recompute"]):
                 findings.append(f)
                 self.stdout.write(self.style.ERROR(f"run {run.pk} ({run.label}): {f.message}"))
-        chain = verify_chain()
+        chain = verify_chain() + verify_publications() + verify_records() + verify_sources()
         for f in chain:
             findings.append(f)
-            self.stdout.write(self.style.ERROR(f"run {f.run_id}: {f.message}"))
+            self.stdout.write(self.style.ERROR(f"run {f.run_id}: {f.message}" if f.run_id else f.message))
         if findings:
             raise CommandError(f"verify: {len(findings)} problem(s) in {checked} run(s)", returncode=1)
         self.stdout.write(self.style.SUCCESS(f"verify: {checked} run(s) recomputed, hashes and publication chain intact"))
