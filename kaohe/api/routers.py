@@ -54,3 +54,6 @@ api.add_router("/monitor/", monitor_router, auth=API_AUTH)  # read only: figures
 from kaohe.attraction.api import router as attraction_router  # noqa: E402
 
 api.add_router("/attraction/", attraction_router, auth=API_AUTH)
+from kaohe.documents.api import router as documents_router  # noqa: E402
+
+api.add_router("/documents/", documents_router, auth=API_AUTH)  # the register of issued documents, read only

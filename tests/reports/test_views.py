@@ -139,3 +139,31 @@ def test_draft_edit_issue_download_with_the_real_pdf(org_world, client_for):
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(OUT / "monthly.pdf"), str(OUT / "monthly")], check=True)
     register = client_for(w.office_b).get(reverse("reports:index") + "?q=比学赶超").content.decode()
     assert issued.number in register  # 下发: the other district reads it, and finds it by its words
+
+
+def test_the_api_lists_the_issued_documents_in_scope(world):
+    import json
+
+    from django.test import Client
+
+    from kaohe.orgs.models import ApiToken
+
+    w, _s, docs = world
+    city, a = docs["city_issued"], docs["a_issued"]
+    for name in [*PEOPLE, "anonymous"]:
+        headers = {}
+        if name != "anonymous":
+            headers = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(w.users[name], 't')[1]}"}
+        listing = Client().get("/api/documents/", **headers)
+        if name == "anonymous":
+            assert listing.status_code == 401
+            continue
+        numbers = {d["number"] for d in json.loads(listing.content)}
+        sees_a = name in {"office", "leader", "submitter", "assessed_a", "office_a", "leader_a", "district_submitter_a",
+                          "assessed_town_a"}
+        assert numbers == {city.number} | ({a.number} if sees_a else set()), name  # drafts never
+        one = Client().get(f"/api/documents/{a.pk}", **headers)
+        assert one.status_code == (200 if sees_a else 404), name
+    body = json.loads(Client().get(f"/api/documents/{city.pk}", HTTP_AUTHORIZATION=f"Bearer {ApiToken.issue(w.office_b, 't')[1]}").content)
+    assert body["docx_sha256"] == city.docx_sha256 and body["docx_url"] == reverse("reports:download", args=[city.pk, "docx"])
+    assert body["kind_name"] == "月度晒榜通报"
