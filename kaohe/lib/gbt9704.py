@@ -995,7 +995,7 @@ class _Writer:
         # python-docx's template leaves an empty first paragraph in some versions: nothing to drop here
         buf = io.BytesIO()
         self.docx.save(buf)
-        return buf.getvalue()
+        return _rewrite(buf.getvalue(), {"word/fontTable.xml": _with_standard_fonts})
 
 
 COLOPHON_LINE_PT, COLOPHON_PAD_PT = 20, 12
@@ -1096,9 +1096,22 @@ def soffice_path() -> str | None:
 LO_CHAR_SPACING_TWENTIETHS = -5
 
 
-def for_libreoffice(docx: bytes) -> bytes:
-    """The .docx as LibreOffice should lay it out: the section grids as line grids and the 28-per-line
-    character pitch as character spacing in the default run properties (see LO_CHAR_SPACING_TWENTIETHS)."""
+#: The font table's entries for the standard names: GB2312 charset (86) and the name a newer Windows has
+#: (仿宋 for 仿宋_GB2312 …) as ``altName``, so Word substitutes the right face where the _GB2312 one is missing.
+STANDARD_FONTS = ((FANGSONG, "仿宋", "modern"), (KAITI, "楷体", "modern"), (XIAOBIAOSONG, "宋体", "roman"),
+                  (HEITI, "SimHei", "modern"), (SONGTI, "SimSun", "auto"))
+
+
+def _with_standard_fonts(xml: bytes) -> bytes:
+    entries = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/><w:family w:val="{family}"/>'
+        f'<w:pitch w:val="variable"/></w:font>'
+        for name, alt, family in STANDARD_FONTS if f'w:name="{name}"'.encode() not in xml)
+    return xml.replace(b"</w:fonts>", entries.encode() + b"</w:fonts>")
+
+
+def _rewrite(docx: bytes, edits: dict) -> bytes:
+    """The .docx with the named parts passed through their functions (bytes → bytes)."""
     import zipfile
 
     src = zipfile.ZipFile(io.BytesIO(docx))
@@ -1106,17 +1119,20 @@ def for_libreoffice(docx: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b'w:type="linesAndChars"', b'w:type="lines"')
-            elif item.filename == "word/styles.xml":
-                data = re.sub(
-                    rb"(<w:rPrDefault>\s*<w:rPr>)",
-                    rb'\1<w:spacing w:val="%d"/>' % LO_CHAR_SPACING_TWENTIETHS,
-                    data,
-                    count=1,
-                )
+            if item.filename in edits:
+                data = edits[item.filename](data)
             dst.writestr(item, data)
     return out.getvalue()
+
+
+def for_libreoffice(docx: bytes) -> bytes:
+    """The .docx as LibreOffice should lay it out: the section grids as line grids and the 28-per-line
+    character pitch as character spacing in the default run properties (see LO_CHAR_SPACING_TWENTIETHS)."""
+    return _rewrite(docx, {
+        "word/document.xml": lambda data: data.replace(b'w:type="linesAndChars"', b'w:type="lines"'),
+        "word/styles.xml": lambda data: re.sub(rb"(<w:rPrDefault>\s*<w:rPr>\s*(?:<w:rFonts[^>]*/>)?)",
+                                               rb'\1<w:spacing w:val="%d"/>' % LO_CHAR_SPACING_TWENTIETHS, data, count=1),
+    })
 
 
 def to_pdf(docx: bytes, *, timeout: float = 120) -> bytes:

@@ -322,3 +322,14 @@ def test_a_draft_round_trips_through_its_text():
     draft["text"] += "\n【表7】"
     with pytest.raises(ValueError, match="没有这个表"):
         g.Document.from_draft(draft)
+
+
+def test_the_font_table_names_the_standard_fonts_with_their_windows_names():
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(sample(wide=False).to_bytes())).read("word/fontTable.xml").decode()
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/>' in xml
+    assert '<w:font w:name="楷体_GB2312"><w:altName w:val="楷体"/>' in xml
+    assert 'w:name="方正小标宋简体"' in xml and 'w:name="黑体"' in xml
+    styles = zipfile.ZipFile(io.BytesIO(g.for_libreoffice(sample(wide=False).to_bytes()))).read("word/styles.xml").decode()
+    assert re.search(r'<w:rPrDefault><w:rPr><w:rFonts [^>]*/><w:spacing w:val="-5"/>', styles)
