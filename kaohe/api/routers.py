@@ -57,3 +57,6 @@ api.add_router("/attraction/", attraction_router, auth=API_AUTH)
 from kaohe.documents.api import router as documents_router  # noqa: E402
 
 api.add_router("/documents/", documents_router, auth=API_AUTH)  # the register of issued documents, read only
+from kaohe.commitments.api import router as commitments_router  # noqa: E402
+
+api.add_router("/commitments/", commitments_router, auth=API_AUTH)

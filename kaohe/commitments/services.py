@@ -334,7 +334,7 @@ def report_progress(milestone: Milestone, progress: int, note: str, *, reported_
     item.save(update_fields=["progress", "version", "updated_at"])
     record(AuditAction.UPDATE, milestone, before=before,
            after={"progress": progress, "done_on": milestone.done_on, "note": milestone.note, "item_progress": item.progress},
-           parent=item, unit=item.unit, user=user, reason=_("进展报告（%(src)s）") % {"src": _("Excel导入") if source == "excel" else _("在线填报")})
+           parent=item, unit=item.unit, user=user, reason=_("进展报告（%(src)s）") % {"src": {"excel": _("Excel导入"), "api": _("接口")}.get(source, _("在线填报"))})
     return report
 
 

@@ -76,6 +76,7 @@ QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
         (_("申诉处理"), "results:appeals", False),
         (_("项目预警"), "projects:board", False),
         (_("督办台账"), "supervision:board", False),
+        (_("留言审核"), "commitments:moderation", False),
         (_("操作日志"), "audit:log", False),
     ),
     "leader": (
@@ -97,6 +98,7 @@ QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
         (_("本单位重大项目"), "projects:portfolio", True),
         (_("申诉"), "results:appeals", False),
         (_("督办待办"), "supervision:inbox", False),
+        (_("本单位承诺事项"), "commitments:index", False),
         (_("本单位概况"), "orgs:unit", True),
     ),
 }
