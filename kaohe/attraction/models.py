@@ -231,6 +231,10 @@ class AttractionProject(models.Model):
         verbose_name_plural = _("招商项目")
         ordering = ["code"]
         indexes = [models.Index(fields=["unit", "stage"]), models.Index(fields=["signed_on"])]
+        constraints = [  # entered once, counted once: one active project per investor and name, in any unit
+            models.UniqueConstraint(fields=["investor", "name"], condition=models.Q(status="active"),
+                                    name="unique_active_attraction_project"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

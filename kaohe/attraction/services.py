@@ -43,6 +43,7 @@ from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
 from kaohe.lib.numbers import NumberError, field_limit, parse_number
 from kaohe.lib.numbers import number as fmt_number
+from kaohe.orgs.models import OrgUnit
 
 AMOUNT_LIMIT = field_limit(14, 2)
 AREA_LIMIT = field_limit(10, 2)
@@ -132,6 +133,7 @@ def duplicate_of(investor: str, name: str, exclude_pk: int | None = None) -> Att
 
 
 def next_code(unit, year: int) -> str:
+    """The unit's next serial of the year (call under the unit's row lock, see ``create_project``)."""
     prefix = f"ZS{year}-{unit.code}-"
     n = AttractionProject.objects.filter(code__startswith=prefix).count() + 1
     while AttractionProject.objects.filter(code=f"{prefix}{n:03d}").exists():
@@ -150,11 +152,24 @@ def create_project(data: dict[str, Any], *, user=None, stage: str = Stage.LEAD) 
     twin = duplicate_of(data["investor"], data["name"])
     if twin is not None:
         raise AttractionError(f"该投资方的同名项目已由{twin.unit.name}登记（{twin.code}），同一项目只登记、只计一次")
-    with transaction.atomic():
-        data.setdefault("code", next_code(data["unit"], (data.get("first_contact_on") or today()).year))
-        project = AttractionProject.objects.create(**data, stage=stage, created_by=user)
-        record(AuditAction.CREATE, project, after=snapshot(project), user=user)
-    return project
+    data["investor"], data["name"] = data["investor"].strip(), data["name"].strip()
+    year = (data.get("first_contact_on") or today()).year
+    for _attempt in range(3):  # a concurrent create may have taken the same project (refused) or code (retried)
+        try:
+            with transaction.atomic():
+                # the unit's row lock serialises its serial numbers (ZS2026-<unit>-001, -002 …)
+                OrgUnit.objects.select_for_update().filter(pk=data["unit"].pk).first()
+                fields = {"code": next_code(data["unit"], year), **data}
+                project = AttractionProject.objects.create(**fields, stage=stage, created_by=user)
+                record(AuditAction.CREATE, project, after=snapshot(project), user=user)
+            return project
+        except IntegrityError:
+            twin = duplicate_of(data["investor"], data["name"])
+            if twin is not None:
+                raise AttractionError(f"该投资方的同名项目已由{twin.unit.name}登记（{twin.code}），同一项目只登记、只计一次") from None
+            if "code" in data:
+                raise AttractionError(f"项目编号“{data['code']}”已存在") from None
+    raise AttractionError("项目编号分配冲突，请重试")
 
 
 EDITABLE = {"name", "investor", "investor_origin", "industry", "chain_link", "amount", "landed_investment", "land_mu",
