@@ -538,13 +538,26 @@ def sweep(now: dt.datetime | None = None, *, escalate_overdue: bool = True) -> S
             result.overdue += 1
             if after_s is not None and r.escalated_at is None and -res.remaining_seconds >= after_s:
                 late.append(r.pk)
-    EnterpriseRequest.objects.bulk_update(moved, ["due_at", "response_due_at"], batch_size=2000)
+    _write_dues(moved)
     if escalate_overdue:
         for req in EnterpriseRequest.objects.filter(pk__in=late).select_related("enterprise", "first_unit", "handler_unit"):
             escalate(req, now=now, automatic=True)
             result.escalated += 1
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _write_dues(rows) -> None:
+    """The refreshed cached due moments, one parameterised UPDATE executed many times (pipelined by
+    psycopg; Django's bulk_update builds CASE expressions that grow with the batch)."""
+    if not rows:
+        return
+    from django.db import connection
+
+    table = connection.ops.quote_name(EnterpriseRequest._meta.db_table)
+    sql = f"UPDATE {table} SET due_at = %s, response_due_at = %s WHERE id = %s"  # noqa: S608 — the table name is ours
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, [(r.due_at, r.response_due_at, r.pk) for r in rows])
 
 
 # ---- telling people -----------------------------------------------------------------------

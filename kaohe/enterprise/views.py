@@ -290,17 +290,33 @@ def request_detail(request, pk: int):
         "handler_choices": level_units, "satisfactions": Satisfaction.choices,
         "limit_text": config.tier_limit(req.tier).describe(work_calendar()),
         "response_text": config.response_limit().describe(work_calendar()), "history": history_url(req),
+        "nothing_to_do": not (may["respond"] and req.is_open) and not (may["assign"] and req.status in (Status.RECEIVED, Status.REPLIED)),
         "open": req.is_open, "supervision_url": services.supervision_link(req) if req.escalated_at else "",
     })
 
 
+def routable_units(req) -> list[OrgUnit]:
+    """Where a request may be routed (by level): the enterprise's own unit and each unit above it, with the
+    departments of each — the town, the district and its bureaus, the city and its bureaus."""
+    out, unit = [], req.enterprise.unit
+    chain = []
+    while unit is not None:
+        chain.append(unit)
+        unit = unit.parent
+    departments: dict[int, list[OrgUnit]] = {}
+    for d in OrgUnit.objects.filter(parent__in=chain, kind="department", is_active=True).order_by("sort_order", "code"):
+        departments.setdefault(d.parent_id, []).append(d)
+    for u in chain:
+        out.append(u)
+        out.extend(departments.get(u.pk, []))
+    return out
+
+
 def _handler_choices(user, req):
-    """Units the first-contact unit may route to (in the user's scope), the routing rule's first."""
+    """The routing rule's units first, then every unit the request may go to."""
     suggested = [u for u in (services.suggested_handler(req, lv) for lv in Level.values) if u is not None]
-    units = list(OrgUnit.objects.filter(pk__in=scope_unit_ids(person_of(user)) if not user.is_superuser else
-                                        OrgUnit.objects.values("pk")).order_by("sort_order", "code")[:300])
     seen = {u.pk for u in suggested}
-    return [(u, True) for u in suggested] + [(u, False) for u in units if u.pk not in seen]
+    return [(u, True) for u in suggested] + [(u, False) for u in routable_units(req) if u.pk not in seen]
 
 
 ACTIONS = {
@@ -322,9 +338,10 @@ def act(request, pk: int, action: str):
     p = request.POST
     try:
         if action == "assign":
-            handler = OrgUnit.objects.filter(pk=p.get("handler_unit") or 0).first()
-            if handler is None or not (request.user.is_superuser or handler.pk in scope_unit_ids(person)):
-                raise services.RequestError(_("请选择管辖范围内的承办单位"))
+            allowed = {u.pk: u for u, _s in _handler_choices(request.user, req)}
+            handler = allowed.get(int(p.get("handler_unit") or 0)) if str(p.get("handler_unit") or "").isdigit() else None
+            if handler is None:
+                raise services.RequestError(_("请选择该企业所在地或其上级的承办单位"))
             services.assign(req, handler, user=request.user, note=p.get("note", ""))
         elif action == "sign":
             services.sign(req, user=request.user)

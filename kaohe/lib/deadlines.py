@@ -118,6 +118,9 @@ class EventKind(StrEnum):
     EXTEND = "extend"  # 延期 approved: a new due moment (``due``)
 
 
+_KINDS = {k.value: k for k in EventKind}
+
+
 @dataclass(frozen=True)
 class ClockEvent:
     kind: EventKind
@@ -125,7 +128,8 @@ class ClockEvent:
     due: dt.datetime | None = None  # for EXTEND
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", EventKind(self.kind))
+        if type(self.kind) is not EventKind:  # a stored string: read once (cheap for 10⁶ events)
+            object.__setattr__(self, "kind", _KINDS.get(self.kind) or EventKind(self.kind))
         if self.kind == EventKind.EXTEND and self.due is None:
             raise CalendarError(f"extension at {self.at.isoformat()}: the new due moment is missing")
 

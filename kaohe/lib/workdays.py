@@ -15,8 +15,10 @@ results come back in it.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -73,7 +75,7 @@ class WorkHours:
         """The end of the working day (下班), the default daily cut-off."""
         return self.spans[-1][1]
 
-    @property
+    @cached_property
     def seconds_per_day(self) -> int:
         return sum(_seconds(end) - _seconds(start) for start, end in self.spans)
 
@@ -97,6 +99,11 @@ class WorkCalendar:
         object.__setattr__(self, "overrides", MappingProxyType(dict(self.overrides)))
         object.__setattr__(self, "notes", MappingProxyType(dict(self.notes)))
         object.__setattr__(self, "years", frozenset(self.years) | {d.year for d in self.overrides})
+        # The overrides that change a day (a weekday off, a weekend worked), sorted: long spans are
+        # counted by arithmetic plus these, not day by day.
+        changes = sorted((d, worked) for d, worked in self.overrides.items() if worked != (d.weekday() < 5))
+        object.__setattr__(self, "_change_days", [d for d, _w in changes])
+        object.__setattr__(self, "_change_worked", [w for _d, w in changes])
 
     @classmethod
     def from_days(cls, days: Iterable[tuple[dt.date, bool, str]], **kwargs) -> WorkCalendar:
@@ -107,7 +114,7 @@ class WorkCalendar:
                 notes[day] = note
         return cls(overrides=overrides, notes=notes, **kwargs)
 
-    @property
+    @cached_property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
 
@@ -144,11 +151,18 @@ class WorkCalendar:
         return day
 
     def workdays_between(self, first: dt.date, last: dt.date) -> int:
-        """Working days in ``first`` … ``last``, both included (0 if ``last`` is before ``first``)."""
-        count, day = 0, first
-        while day <= last:
-            count += self.is_workday(day)
-            day += dt.timedelta(days=1)
+        """Working days in ``first`` … ``last``, both included (0 if ``last`` is before ``first``).
+
+        Monday–Friday counted by arithmetic, then each override in the span that changes its day."""
+        if last < first:
+            return 0
+        weeks, extra = divmod((last - first).days + 1, 7)
+        start = first.weekday()
+        count = weeks * 5 + sum(1 for i in range(extra) if (start + i) % 7 < 5)
+        lo = bisect_left(self._change_days, first)
+        hi = bisect_right(self._change_days, last)
+        for worked in self._change_worked[lo:hi]:
+            count += 1 if worked else -1
         return count
 
     # ---- moments ---------------------------------------------------------------------------
@@ -169,15 +183,23 @@ class WorkCalendar:
         start, end = self.local(start), self.local(end)
         if end < start:
             return -self.working_seconds(end, start)
-        total, day = 0, start.date()
-        while day <= end.date():
-            if self.is_workday(day):
-                for s, e in self.hours.spans:
-                    lo = max(self.at(day, s), start)
-                    hi = min(self.at(day, e), end)
-                    if hi > lo:
-                        total += int((hi - lo).total_seconds())
-            day += dt.timedelta(days=1)
+        first, last = start.date(), end.date()
+        if first == last:
+            return self._day_seconds(first, start, end)
+        # the first and last days in part, the whole working days between by count
+        whole = self.workdays_between(first + dt.timedelta(days=1), last - dt.timedelta(days=1))
+        return self._day_seconds(first, start, None) + whole * self.hours.seconds_per_day + self._day_seconds(last, None, end)
+
+    def _day_seconds(self, day: dt.date, start: dt.datetime | None, end: dt.datetime | None) -> int:
+        """Working seconds of ``day`` from ``start`` (None: the day's beginning) to ``end`` (None: its end)."""
+        if not self.is_workday(day):
+            return 0
+        total = 0
+        for s, e in self.hours.spans:
+            lo = self.at(day, s) if start is None else max(self.at(day, s), start)
+            hi = self.at(day, e) if end is None else min(self.at(day, e), end)
+            if hi > lo:
+                total += int((hi - lo).total_seconds())
         return total
 
     def add_working_seconds(self, start: dt.datetime, seconds: float) -> dt.datetime:

@@ -232,3 +232,17 @@ def test_the_export_opens_back_with_the_requests_in_scope(w, client_for):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "工单号"
     assert {r[5] for r in rows[1:]} == {"贷款贴息", "厂房用地"}
+
+
+def test_routing_goes_to_the_enterprise_s_place_or_above_only(w, client_for):
+    client = client_for(w.office)
+    url = reverse("enterprise:act", args=[w.req.pk, "assign"])
+    client.post(url, {"handler_unit": w.stats_b.pk})  # 乙区统计局: not where the enterprise sits
+    w.req.refresh_from_db()
+    assert w.req.status == Status.RECEIVED and w.req.handler_unit is None
+    html = client_for(w.assessed_town_a).get(reverse("enterprise:request", args=[w.req.pk])).content.decode()
+    options = html.split('id="handler_unit"')[1].split("</select>")[0]
+    assert "甲一街道" in options and "甲区统计局" in options and "市商务局" in options and "乙区" not in options
+    client.post(url, {"handler_unit": w.commerce_bureau.pk})
+    w.req.refresh_from_db()
+    assert w.req.handler_unit == w.commerce_bureau and w.req.level == "city"
