@@ -11,6 +11,11 @@ class EnterpriseConfig(AppConfig):
         from kaohe.enterprise.sources import SOURCE  # noqa: PLC0415
 
         sources.register(SOURCE)
+        from django.utils.translation import gettext_lazy as _  # noqa: PLC0415
+
+        from kaohe.documents.kinds import Kind, register  # noqa: PLC0415
+
+        register(Kind("enterprise", _("企业诉求办理通报"), prefix="企服", order=60))
         try:
             from kaohe.supervision import origins  # noqa: PLC0415 — 督办 tasks link back to the request
         except ImportError:

@@ -155,3 +155,9 @@ def _download(person, attachment) -> bool:
 def _escalate_any(person, obj=None) -> bool:
     """The board's 督办 buttons: offices (each request is still checked with ``enterprise.escalate``)."""
     return is_office(person)
+
+
+@rule("enterprise.bulletin")
+def _bulletin(person, unit=None) -> bool:
+    """企业诉求办理通报: the office, for its own unit."""
+    return unit is not None and is_office(person) and manages(person, unit)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("requests/", views.request_list, name="requests"),
     path("requests/export.xlsx", views.export_requests, name="export"),
     path("board/", views.board, name="board"),
+    path("bulletin/", views.bulletin, name="bulletin"),
     path("register/", views.register, name="register"),
     path("register/export.xlsx", views.export_register, name="export_register"),
     path("register/import/", views.import_register, name="import"),

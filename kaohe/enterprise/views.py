@@ -8,6 +8,7 @@ changes via ``services``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -169,6 +170,8 @@ def board(request):
         "overdue_count": len(overdue), "open_statuses": [Status(s).label for s in OPEN_STATUSES],
         "status_counts": [(label, status_counts.get(s, 0)) for s, label in Status.choices],
         "types": RequestType.choices, "f": request.GET, "can_escalate": check(request.user, "enterprise.escalate_any"),
+        "can_bulletin": check(request.user, "enterprise.bulletin", _root(request.user)),
+        "last_month": (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),
     })
 
 
@@ -395,3 +398,22 @@ def faq_groups(q: str = ""):
     for r in rows.only("rtype", "title", "reply", "replied_at")[:500]:
         groups[r.rtype].append(r)
     return [(label, groups[t]) for t, label in RequestType.choices if groups.get(t)]
+
+
+@login_required
+@require_POST
+def bulletin(request):
+    """企业诉求办理通报 of a period (default: last month) → a draft in the documents register."""
+    from kaohe.enterprise import bulletin as bulletins  # noqa: PLC0415
+    from kaohe.lib.periods import Period  # noqa: PLC0415
+
+    unit = _root(request.user)
+    require(request.user, "enterprise.bulletin", unit)
+    try:
+        period = Period.parse(request.POST.get("period", ""))
+    except ValueError:
+        messages.error(request, _("请填写通报期间，如 2026-10、2026Q3 或 2026"))
+        return redirect("enterprise:board")
+    doc = bulletins.draft(unit, period, user=request.user)
+    messages.success(request, _("已生成通报草稿，可修改文字后编号印发"))
+    return redirect("reports:document", pk=doc.pk)
