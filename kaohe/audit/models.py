@@ -92,6 +92,10 @@ class AuditEntry(models.Model):
     reason = models.TextField(_("原因"), blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
     ip = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    # Hash chain (kaohe.audit.chain): set by the sealer in id order, after the entry committed —
+    # the writer never waits for it. ``chain`` = sha256(previous entry's chain + this entry).
+    seq = models.PositiveBigIntegerField(_("封存序号"), null=True, blank=True, unique=True)
+    chain = models.CharField(_("链哈希"), max_length=64, blank=True, default="")
 
     #: Read within the scope of the object's unit or the actor's; entries naming neither are city-wide.
     scope_owners = ("object_unit", "actor_unit")
@@ -118,3 +122,18 @@ class AuditEntry(models.Model):
             return ""
         ct = ContentType.objects.get_for_id(self.object_type_id)
         return f"{ct.app_label}.{ct.model}"
+
+
+class AuditChainHead(models.Model):
+    """The sealed chain's last link (one row): a deletion at the end of the log shows as a mismatch."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    chain = models.CharField(max_length=64, blank=True, default="")
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("操作日志链头")
+        verbose_name_plural = _("操作日志链头")
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.chain}"

@@ -40,6 +40,15 @@ class Command(BaseCommand):
         for f in chain:
             findings.append(f)
             self.stdout.write(self.style.ERROR(f"run {f.run_id}: {f.message}" if f.run_id else f.message))
+        from kaohe.audit import chain as audit_chain
+
+        audit_chain.seal()
+        problems, head = audit_chain.verify()
+        for message in problems:
+            findings.append(message)
+            self.stdout.write(self.style.ERROR(message))
+        if head is not None:
+            self.stdout.write(f"audit log: {head.seq} entries sealed, head {head.chain or '-'}")
         if findings:
             raise CommandError(f"verify: {len(findings)} problem(s) in {checked} run(s)", returncode=1)
         self.stdout.write(self.style.SUCCESS(f"verify: {checked} run(s) recomputed, hashes and publication chain intact"))
