@@ -39,12 +39,12 @@ def world(org_world):
     return w
 
 
-def sign_in(browser, live_server, username, width=1366):
+def sign_in(browser, live_server, username, width=1366, password=PASSWORD):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": 900}, locale="zh-CN")
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=password]", password)
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     return page
@@ -125,4 +125,27 @@ def test_the_units_board_and_the_events_calendar(browser, live_server, world):
     page.click("#event-form button[type=submit]")
     page.wait_for_selector("#calendar >> text=甲区新能源汽车专题招商会")
     page.screenshot(path=str(OUTPUT / "attraction-events.png"), full_page=True)
+    page.close()
+
+
+def test_the_demo_citys_kanban_board_and_list_with_four_hundred_projects(browser, live_server):
+    """The demo's 427 projects: the kanban still keeps its nine columns inside the page."""
+    from kaohe.attraction import demo as attraction_demo
+    from kaohe.orgs import demo as orgs_demo
+    from kaohe.projects import demo as projects_demo
+
+    ctx = orgs_demo.DemoContext(verbose=False)
+    orgs_demo.load(ctx)
+    projects_demo.load(ctx)
+    attraction_demo.load(ctx)
+    page = sign_in(browser, live_server, "kaoheban", password=orgs_demo.DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/attraction/kanban/")
+    assert page.locator("#kanban .zs-col").count() == 9
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.screenshot(path=str(OUTPUT / "attraction-demo-kanban.png"), full_page=True)
+    page.goto(f"{live_server.url}/attraction/units/SFS-TY/?year=2026")
+    assert "疑似突击上报，待核实" in page.locator("#held-back").inner_text()
+    page.screenshot(path=str(OUTPUT / "attraction-demo-board.png"), full_page=True)
+    page.goto(f"{live_server.url}/attraction/?band=1e9")
+    page.screenshot(path=str(OUTPUT / "attraction-demo-list.png"), full_page=True)
     page.close()
