@@ -27,6 +27,7 @@ class DocumentOut(Schema):
     period: str
     unit: str
     unit_name: str
+    dated: dt.date | None
     issued_at: dt.datetime | None
     audience: str
     docx_sha256: str

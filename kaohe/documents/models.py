@@ -88,6 +88,7 @@ class IssuedDocument(models.Model):
     docx_sha256 = models.CharField(_("Word文件SHA-256"), max_length=64, blank=True)
     pdf = models.BinaryField(_("PDF文件"), null=True, blank=True)
     pdf_sha256 = models.CharField(_("PDF文件SHA-256"), max_length=64, blank=True)
+    dated = models.DateField(_("成文日期"), null=True, blank=True)  # printed on the document; issued_at is when it was stored
     issued_at = models.DateTimeField(_("印发时间"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("印发人"))

@@ -160,7 +160,7 @@ def issue(doc: IssuedDocument, *, user=None, date: dt.date | None = None, audien
         built = gbt9704.Document.from_draft(doc.draft, number=number, date=date)
         docx = built.to_bytes()
         pdf = gbt9704.to_pdf(docx)
-        doc.year, doc.serial, doc.number = date.year, serial, number
+        doc.year, doc.serial, doc.number, doc.dated = date.year, serial, number, date
         doc.status = Status.ISSUED
         doc.audience = audience or doc.audience
         doc.docx, doc.pdf = docx, pdf

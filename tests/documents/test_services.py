@@ -65,7 +65,7 @@ def test_issue_freezes_numbers_stores_and_hashes(org_world, no_pdf):
     doc = Docx(io.BytesIO(bytes(issued.docx)))
     texts = [p.text for p in doc.paragraphs]
     assert "测测通〔2025〕1号" in texts and "二、下步要求" in texts and "2025年4月8日" in texts
-    assert issued.issued_by == w.office and issued.issued_at is not None
+    assert issued.issued_by == w.office and issued.issued_at is not None and issued.dated == dt.date(2025, 4, 8)
     entry = AuditEntry.objects.filter(object_id=issued.pk, action="publish").get()
     assert entry.after["number"] == "测测通〔2025〕1号" and entry.after["docx_sha256"] == issued.docx_sha256
     # never changes after
