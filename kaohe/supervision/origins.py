@@ -83,5 +83,8 @@ def _builtin() -> None:
     register("projects.projectwarning", Origin(
         "项目预警", lambda w: f"项目预警：{w.project.name}（{w.date:%Y-%m-%d}）", lambda w: _url("projects:detail", w.project_id),
         lambda w: _project_figures(w.project)))
+    register("results.flag", Origin(
+        "黄灯提醒", lambda f: f"{f.year}年{f.month}月{f.get_kind_display()}：{f.unit_name}（{f.reason}）", lambda f: _url("results:flags"),
+        lambda f: f"{f.year}年{f.month}月{f.board or ''}{f.get_kind_display()}：{f.reason}"))
     register("assessment.indicatorspec", Origin(
         "考核指标", lambda s: f"考核指标 {s.code} {s.name}", lambda s: "", lambda s: ""))

@@ -13,11 +13,13 @@ source object — asking again returns the same task.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
@@ -73,6 +75,18 @@ def _unit_of(user) -> OrgUnit | None:
     return person.unit if person is not None else None
 
 
+VERSION_KEY = "supervision:version"
+
+
+def touch() -> None:
+    """Something changed: the board's cached figures (views._board_summary) are computed afresh."""
+    cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def version() -> int:
+    return cache.get(VERSION_KEY) or 0
+
+
 def _event(task: Task, kind: str, at: dt.datetime, *, user=None, text: str = "", data: dict | None = None,
            document=None, action: str = AuditAction.UPDATE, unit=None) -> TaskEvent:
     """One step: the timeline row and its audit entry (parent = the task)."""
@@ -81,6 +95,8 @@ def _event(task: Task, kind: str, at: dt.datetime, *, user=None, text: str = "",
         unit = task.lead_unit
     event = TaskEvent.objects.create(task=task, kind=kind, at=at, by=user if getattr(user, "is_authenticated", False) else None,
                                      unit=unit, text=text, data=jsonable(data or {}), document=document)
+    touch()
+    transaction.on_commit(touch)  # again once committed: a board read in between is not kept
     record(action, event, after={"kind": kind, "at": at, "text": text, **(data or {})}, reason=f"{EventKind(kind).label}{('：' + text) if text else ''}"[:500],
            user=user, parent=task, unit=task.lead_unit_id)
     return event
@@ -535,7 +551,7 @@ def sweep(now: dt.datetime | None = None, *, user=None) -> SweepResult:
     first = min(timezone.localtime(earliest).date(), today) - dt.timedelta(days=10) if earliest else today
     index = WorkdayIndex(calendar, first, today + dt.timedelta(days=400))
     fields = ("id", "state", "sign_due_at", "sign_late", "due_at", "reminded_for", "urged_for", "yellow_count", "colour")
-    rows = list(open_tasks.only(*fields))
+    rows = [_Row(*values) for values in open_tasks.values_list(*fields)]  # plain tuples: no model instances
     result.checked = len(rows)
     due = {t.pk: ladder_step(t, now, index) for t in rows}
     acting = sorted(pk for pk, steps in due.items() if steps)
@@ -556,6 +572,8 @@ def sweep(now: dt.datetime | None = None, *, user=None) -> SweepResult:
             for step in due[task.pk]:
                 batch.apply(task, step)
         batch.save(tasks)
+        touch()
+        transaction.on_commit(touch)
         leaders = {t.pk: t.leader_id for t in tasks if t.colour == Colour.RED and t.red_at == now}
         for task_id, leader_id in leaders.items():
             line = batch.red_lines[task_id]
@@ -578,6 +596,21 @@ def sweep(now: dt.datetime | None = None, *, user=None) -> SweepResult:
                link=reverse("supervision:inbox"))
         result.notices += 1
     return result
+
+
+@dataclass(slots=True)
+class _Row:
+    """The fields of an open task the ladder reads (what ``ladder_step`` needs, without a model instance)."""
+
+    pk: int
+    state: str
+    sign_due_at: dt.datetime | None
+    sign_late: bool
+    due_at: dt.datetime | None
+    reminded_for: dt.datetime | None
+    urged_for: dt.datetime | None
+    yellow_count: int
+    colour: str
 
 
 class _Batch:
@@ -727,7 +760,9 @@ def weekly_batch(today: dt.date, *, user=None) -> list:
 
 def burden(year: int, month: int, unit_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Reports demanded of each unit in the month: tasks 交办ed to it and progress reports requested."""
-    qs = TaskEvent.objects.filter(at__year=year, at__month=month, kind__in=[EventKind.ASSIGN, EventKind.REQUEST])
+    start = timezone.make_aware(dt.datetime(year, month, 1))
+    end = timezone.make_aware(dt.datetime(year + month // 12, month % 12 + 1, 1))
+    qs = TaskEvent.objects.filter(kind__in=[EventKind.ASSIGN, EventKind.REQUEST], at__gte=start, at__lt=end)
     if unit_ids is not None:
         qs = qs.filter(task__lead_unit_id__in=list(unit_ids))
     return dict(qs.values_list("task__lead_unit_id").annotate(n=Count("id")).values_list("task__lead_unit_id", "n"))

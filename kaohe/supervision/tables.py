@@ -63,3 +63,24 @@ def task_rows(tasks: Iterable, *, columns: tuple[str, ...] = ("light", "number",
     if not rows:
         return format_html('<tr><td colspan="{}" class="empty">{}</td></tr>', len(columns), empty or _("没有符合条件的督办事项"))
     return SafeString("\n".join(rows))
+
+
+def sign_rows(tasks: Iterable, csrf_token: str) -> SafeString:
+    """待签收 rows with their 签收 button (one form each)."""
+    link = reverse("supervision:task", args=[0])[:-2]
+    lights = _lights()
+    now = timezone.now()
+    late = format_html(' <span class="badge badge-danger">{}</span>', _("签收超时"))
+    label = _("签收")
+    rows = []
+    for t in tasks:
+        rows.append(format_html(
+            '<tr><td>{}</td><td><a href="{}{}/">{} {}</a></td><td>{}</td><td class="nowrap">{}{}</td><td><form method="post" '
+            'action="{}{}/sign/"><input type="hidden" name="csrfmiddlewaretoken" value="{}"><button class="btn btn-sm btn-primary" '
+            'type="submit">{}</button></form></td></tr>',
+            lights.get(t.colour, lights["blue"]), link, t.pk, t.number, t.title, t.lead_unit.name,
+            timezone.localtime(t.sign_due_at).strftime("%Y-%m-%d %H:%M") if t.sign_due_at else "—",
+            late if t.sign_due_at and t.sign_due_at < now else "", link, t.pk, csrf_token, label))
+    if not rows:
+        return format_html('<tr><td colspan="5" class="empty">{}</td></tr>', _("没有待签收的事项"))
+    return SafeString("\n".join(rows))

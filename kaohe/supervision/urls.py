@@ -11,6 +11,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("overview/", views.overview, name="overview"),
     path("new/", views.new_task, name="new"),
+    path("new/one-click/", views.quick_create, name="quick_create"),
     path("import/", views.import_tasks, name="import"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<int:pk>/", views.document, name="document"),

@@ -13,11 +13,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -117,27 +120,33 @@ def _querystring(request) -> str:
     return urlencode({k: v for k, v in request.GET.items() if k not in ("page", "export") and v})
 
 
-@login_required
-def board(request):
-    """督查室 board: by source, lead unit, colour, due this week; counts by colour; the burden meter."""
-    require(request.user, "supervision.board")
-    base = visible_tasks(request.user)
-    qs, f = _filtered(request, base)
-    if request.GET.get("export") == "xlsx":
-        return _export(f"督办事项-{_today():%Y%m%d}", qs.order_by("due_at", "pk"))
+SUMMARY_SECONDS = 60
+
+
+def _board_summary(user, base) -> dict:
+    """The board's figures (counts by state and colour, by source, by lead unit with the burden meter,
+    the sources not yet tasks): scans of the year's tasks, so kept for a minute per scope and language
+    (the rows below them are always live)."""
+    person = person_of(user)
+    key = (f"supervision:board:{services.version()}:{get_language()}:{_today().isoformat()}:"
+           f"{'su' if user.is_superuser else scope_root(person).pk if person else 'none'}:{person.role if person else ''}")
+    found = cache.get(key)
+    if found is not None:
+        return found
     year = _today().year
     this_year = base.filter(year=year)
+    now = timezone.now()
     counts = this_year.aggregate(
         total=Count("pk"), closed=Count("pk", filter=Q(state=TaskState.CLOSED)),
         open=Count("pk", filter=Q(state__in=OPEN_STATES)), reported=Count("pk", filter=Q(state=TaskState.REPORTED)),
         blue=Count("pk", filter=Q(colour=Colour.BLUE, state__in=OPEN_STATES)),
         yellow=Count("pk", filter=Q(colour=Colour.YELLOW, state__in=OPEN_STATES)),
         red=Count("pk", filter=Q(colour=Colour.RED, state__in=OPEN_STATES)),
-        overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_at__lt=timezone.now())))
+        overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_at__lt=now)))
     start, end = _week(_today())
     counts["week"] = base.filter(state__in=OPEN_STATES, due_at__gte=start, due_at__lt=end).count()
     by_source = {row["source_kind"]: row["n"] for row in this_year.values("source_kind").annotate(n=Count("pk")).order_by()}
-    sources = [(value, label, by_source.get(value, 0)) for value, label in SourceKind.choices]
+    sources = [(value, str(label), by_source.get(value, 0)) for value, label in SourceKind.choices]
     by_unit = list(this_year.filter(state__in=OPEN_STATES).values("lead_unit__code", "lead_unit__name", "lead_unit_id")
                    .annotate(n=Count("pk"), red=Count("pk", filter=Q(colour=Colour.RED)),
                              yellow=Count("pk", filter=Q(colour=Colour.YELLOW))).order_by("-red", "-yellow", "-n")[:15])
@@ -147,15 +156,86 @@ def board(request):
     for u in by_unit:
         u["burden"] = load.get(u["lead_unit_id"], 0)
         u["over"] = u["burden"] >= ceiling
+    found = {"counts": counts, "sources": sources, "by_unit": by_unit, "ceiling": ceiling, "candidates": _candidates(user)}
+    cache.set(key, found, SUMMARY_SECONDS)
+    return found
+
+
+@login_required
+def board(request):
+    """督查室 board: by source, lead unit, colour, due this week; counts by colour; the burden meter."""
+    require(request.user, "supervision.board")
+    base = visible_tasks(request.user)
+    qs, f = _filtered(request, base)
+    if request.GET.get("export") == "xlsx":
+        return _export(f"督办事项-{_today():%Y%m%d}", qs.order_by("due_at", "pk"))
+    summary = _board_summary(request.user, base)
+    counts, sources, by_unit, ceiling = summary["counts"], summary["sources"], summary["by_unit"], summary["ceiling"]
     page = _page(request, qs.select_related("lead_unit").order_by("due_at", "pk"))
     rows = tables.task_rows(page.object_list)
+    candidates = summary["candidates"] if request.GET.get("page") in (None, "", "1") else []
     return render(request, "supervision/board.html", {
-        "rows": rows,
+        "rows": rows, "candidates": candidates,
         "nav_active": "supervision", "counts": counts, "sources": sources, "by_unit": by_unit, "page": page, "f": f,
         "colours": Colour.choices, "states": TaskState.choices, "querystring": _querystring(request), "ceiling": ceiling,
         "can_manage": check(request.user, "supervision.manage", scope_root(person_of(request.user))) if person_of(request.user) else request.user.is_superuser,
         "now": timezone.now(),
     })
+
+
+def _lead_of(obj) -> OrgUnit | None:
+    """The unit a task from ``obj`` goes to: a problem's assigned unit, a project's unit, a flag's unit."""
+    for attr in ("assigned_unit", "unit", "responsible_unit"):
+        unit = getattr(obj, attr, None)
+        if isinstance(unit, OrgUnit):
+            return unit
+    code = getattr(obj, "unit_code", None)
+    return OrgUnit.objects.filter(code=code).first() if code else None
+
+
+def _candidates(user, limit: int = 8) -> list[dict]:
+    """待立项: yellow flags, escalated project problems and red projects the user sees that have no task yet."""
+    from kaohe.projects.models import Problem, ProblemStatus, Project  # noqa: PLC0415
+    from kaohe.results.models import Flag, FlagKind  # noqa: PLC0415
+
+    out = []
+    sources = [
+        ("results.flag", Flag.objects.visible_to(user).filter(kind=FlagKind.YELLOW).order_by("-year", "-month", "unit_code")),
+        ("projects.problem", Problem.objects.visible_to(user).filter(status=ProblemStatus.OPEN, escalation__gte=1)
+         .select_related("project").order_by("-escalated_at")),
+        ("projects.project", Project.objects.visible_to(user).filter(is_active=True, warning_level="red").order_by("code")),
+    ]
+    for label, qs in sources:
+        app, model = label.split(".")
+        ct = ContentType.objects.get_by_natural_key(app, model)
+        taken = Task.objects.filter(source_type=ct).values_list("source_id", flat=True)
+        origin = origins.get(label)
+        for obj in qs.exclude(pk__in=taken)[:limit]:
+            out.append({"spec": f"{label}:{obj.pk}", "kind": origin.label, "text": origin.describe(obj), "link": origin.link(obj)})
+    return out
+
+
+@require_POST
+@login_required
+def quick_create(request):
+    """一键立项 from a flag, a problem or a project: title, lead unit and source filled in, assigned at once."""
+    person = person_of(request.user)
+    root = scope_root(person) if person else OrgUnit.objects.filter(parent__isnull=True).first()
+    if root is None or not check(request.user, "supervision.manage", root):
+        raise Http404("not an office")
+    source = _source_object(request.POST.get("source", ""))
+    if source is None or not is_visible(request.user, source):
+        raise Http404("no such source")
+    label = f"{source._meta.app_label}.{source._meta.model_name}"
+    origin = origins.get(label)
+    lead = _lead_of(source)
+    if origin is None or lead is None:
+        raise Http404("not a source supervision knows")
+    task = services.create_task(_KIND_OF.get(label, SourceKind.MANUAL), source, title=origin.describe(source)[:300], lead_unit=lead,
+                                leader_name=getattr(getattr(source, "project", source), "leader_name", "") or "",
+                                source_ref=origin.label, office_unit=root, user=request.user, assign=True)
+    messages.success(request, _("已立项并交办：%(n)s") % {"n": task.number})
+    return redirect("supervision:task", task.pk)
 
 
 def _my_units(person) -> set[int]:
@@ -173,10 +253,11 @@ def inbox(request):
     units = _my_units(person)
     # the unit's own tasks (always within its scope): by lead unit along its index, co-handled separately
     lead = Task.objects.filter(lead_unit_id__in=units).select_related("lead_unit")
-    to_sign = lead.filter(state=TaskState.ASSIGNED).order_by("sign_due_at")[:100]
+    to_sign = tables.sign_rows(lead.filter(state=TaskState.ASSIGNED).order_by("sign_due_at")[:100], get_token(request))
     in_hand = tables.task_rows(lead.filter(state=TaskState.IN_PROGRESS).order_by("due_at")[:100],
                                columns=("light", "numbered_title", "lead", "due", "progress"), empty=_("没有办理中的事项"))
-    waiting = lead.filter(state=TaskState.REPORTED).order_by("reported_at")[:100]
+    waiting = tables.task_rows(lead.filter(state=TaskState.REPORTED).order_by("reported_at")[:100],
+                               columns=("numbered_title", "lead", "due"), empty=_("没有等待审核的事项"))
     co_handled = tables.task_rows(Task.objects.filter(co_units__in=units, state__in=OPEN_STATES).exclude(lead_unit_id__in=units)
                                   .select_related("lead_unit").distinct().order_by("due_at")[:100],
                                   columns=("light", "numbered_title", "lead", "due"), empty=_("没有配合办理的事项"))
@@ -224,7 +305,8 @@ def _source_object(spec: str):
 
 
 _KIND_OF = {"projects.project": SourceKind.PROJECT, "projects.problem": SourceKind.PROJECT,
-            "projects.projectwarning": SourceKind.PROJECT, "assessment.indicatorspec": SourceKind.ASSESSMENT}
+            "projects.projectwarning": SourceKind.PROJECT, "assessment.indicatorspec": SourceKind.ASSESSMENT,
+            "results.flag": SourceKind.ASSESSMENT}
 
 
 @login_required

@@ -10,6 +10,16 @@ def at(y, m, d, hh=10, mm=0):
     return dt.datetime(y, m, d, hh, mm, tzinfo=TZ)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The board keeps its figures a minute in the cache: no test reads another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def sv(org_world, work_calendar):
     """The test city with the 2025 calendar; ``sv.make(**kw)`` sets up a task by the city office."""

@@ -152,3 +152,26 @@ def test_board_filters_and_export(sv, client_for, city_task):
     sheet = read_workbook(response.content, "x.xlsx").first
     titles = [r.values[1] for r in sheet.rows[1:]]
     assert sorted(titles) == ["市级交办：城东片区", "批示事项"]
+
+
+def test_one_click_from_an_escalated_problem_on_the_board(sv, client_for):
+    from kaohe.projects import services as project_services
+
+    project = project_services.create_project({"code": "XM-9", "name": "甲区装备园", "unit": sv.district_a, "total_investment": 10000,
+                                               "year": 2025, "year_plan": 5000, "leader_name": "周副市长"}, user=sv.office)
+    problem = project_services.raise_problem(project, "施工用电未接入", user=sv.assessed_a, now=at(2025, 9, 22, 9))
+    project_services.escalate_overdue_problems(now=at(2025, 9, 24, 9))
+    client = client_for(sv.office)
+    board = client.get(reverse("supervision:board")).content.decode()
+    assert "施工用电未接入" in board and "一键督办" in board
+    spec = f"projects.problem:{problem.pk}"
+    assert client_for(sv.office_b).post(reverse("supervision:quick_create"), {"source": spec}).status_code == 404
+    assert client_for(sv.assessed_a).post(reverse("supervision:quick_create"), {"source": spec}).status_code == 404
+    first = client.post(reverse("supervision:quick_create"), {"source": spec})
+    assert first.status_code == 302
+    task = services.task_for(problem)
+    assert task.state == TaskState.ASSIGNED and task.lead_unit == sv.district_a and task.leader_name == "周副市长"
+    assert client.post(reverse("supervision:quick_create"), {"source": spec})["Location"] == first["Location"]
+    assert "施工用电未接入" not in client.get(reverse("supervision:board")).content.decode().split("task-table")[0].split("candidates")[-1]
+    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    assert f'href="/projects/{project.pk}/"' in page  # links back
