@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Case, CharField, Count, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -141,33 +142,39 @@ def export_requests(request):
 
 @login_required
 def board(request):
-    """办理看板: open requests by type × clock colour, by unit × status, and the overdue list."""
+    """办理看板: open requests by type × colour, by unit × status and colour, and the overdue list.
+
+    The counts are aggregated in the database on the due moments the clocks cache on each request
+    (refreshed by every step and the daily sweep): red = past due, yellow = due by the end of
+    today's working day, green = the rest. The overdue list shows each request's live clock."""
     require(request.user, "enterprise.board")
     rows = requests_for(request.user)
     if request.GET.get("type") in RequestType.values:
         rows = rows.filter(rtype=request.GET["type"])
-    open_rows = _with_clocks(rows.filter(status__in=OPEN_STATUSES).select_related("enterprise", "first_unit", "handler_unit"))
+    now = timezone.now()
+    cal = work_calendar()
+    today_end = cal.end_of_day(cal.next_workday(cal.local(now).date(), include=True))
+    open_rows = rows.filter(status__in=OPEN_STATUSES)
+    colour = Case(When(due_at__lt=now, then=Value("red")), When(due_at__lte=today_end, then=Value("yellow")),
+                  default=Value("green"), output_field=CharField())
     by_type = {t: Counter() for t, _l in RequestType.choices}
     by_unit: dict[int, Counter] = defaultdict(Counter)
-    units: dict[int, OrgUnit] = {}
-    overdue = []
-    for r in open_rows:
-        colour = r.clock.colour if r.clock else "green"
-        by_type[r.rtype][colour] += 1
-        unit = r.handler_unit or r.first_unit
-        units[unit.pk] = unit
-        by_unit[unit.pk][r.status] += 1
-        by_unit[unit.pk][colour] += 1
-        if r.clock and r.clock.status == "overdue":
-            overdue.append(r)
-    overdue.sort(key=lambda r: r.clock.remaining_seconds)
-    status_counts = Counter(rows.values_list("status", flat=True))
+    for rtype, unit_id, first_id, status, c, n in (open_rows.annotate(colour=colour)
+                                                   .values_list("rtype", "handler_unit_id", "first_unit_id", "status", "colour")
+                                                   .annotate(n=Count("id")).order_by()):
+        by_type[rtype][c] += n
+        by_unit[unit_id or first_id][status] += n
+        by_unit[unit_id or first_id][c] += n
+    units = OrgUnit.objects.in_bulk(list(by_unit))
+    overdue_rows = open_rows.filter(due_at__lt=now)
+    overdue = _with_clocks(overdue_rows.select_related("enterprise", "first_unit", "handler_unit").order_by("due_at")[:50])
+    status_counts = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
     type_rows = [(label, [by_type[t][c] for c in COLOURS], sum(by_type[t].values())) for t, label in RequestType.choices]
     unit_rows = sorted(((units[pk], [c[s] for s in OPEN_STATUSES], [c[k] for k in COLOURS]) for pk, c in by_unit.items()),
                        key=lambda x: (-x[2][0], x[0].code))
     return render(request, "enterprise/board.html", {
-        "nav_active": NAV, "type_rows": type_rows, "unit_rows": unit_rows, "overdue": overdue[:50],
-        "overdue_count": len(overdue), "open_statuses": [Status(s).label for s in OPEN_STATUSES],
+        "nav_active": NAV, "type_rows": type_rows, "unit_rows": unit_rows, "overdue": overdue,
+        "overdue_count": overdue_rows.count(), "open_statuses": [Status(s).label for s in OPEN_STATUSES],
         "status_counts": [(label, status_counts.get(s, 0)) for s, label in Status.choices],
         "types": RequestType.choices, "f": request.GET, "can_escalate": check(request.user, "enterprise.escalate_any"),
         "can_bulletin": check(request.user, "enterprise.bulletin", _root(request.user)),

@@ -246,3 +246,15 @@ def test_routing_goes_to_the_enterprise_s_place_or_above_only(w, client_for):
     client.post(url, {"handler_unit": w.commerce_bureau.pk})
     w.req.refresh_from_db()
     assert w.req.handler_unit == w.commerce_bureau and w.req.level == "city"
+
+
+def test_the_board_colours_by_the_cached_due_moments(w, client_for):
+    old = services.receive(w.ent, rtype="finance", title="旧诉求", channel="office", first_unit=w.district_a,
+                           now=timezone.now() - dt.timedelta(days=30))
+    services.assign(old, w.stats_a)
+    response = client_for(w.office_a).get(reverse("enterprise:board"))
+    rows = {label: (counts, total) for label, counts, total in response.context["type_rows"]}
+    assert rows["融资"] == ([1, 0, 1], 2) and rows["用地"] == ([0, 0, 1], 1)  # red, today, green
+    assert response.context["overdue_count"] == 1 and response.context["overdue"][0] == old
+    units = {u.name: (statuses, colours) for u, statuses, colours in response.context["unit_rows"]}
+    assert units["甲区统计局"] == ([0, 2, 0], [1, 0, 1])
