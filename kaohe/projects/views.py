@@ -260,7 +260,9 @@ def portfolio(request, code: str):
     city = unit.parent if unit.parent_id else unit
     figures = unit_figures(year, month, city=city)
     mine = [
-        {"code": i, "name": INDICATORS[i][0], "value": v}
+        {"code": i, "name": INDICATORS[i][0], "value": v,
+         # every figure with its unit: rates in %, counts in 个 (amounts name theirs: （万元）)
+         "unit": "%" if INDICATORS[i][0].endswith("率") else ("个" if INDICATORS[i][0].endswith("数") else "")}
         for u, i, v, _p in figures.iter_rows()
         if u == unit.code
     ]

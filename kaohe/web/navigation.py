@@ -94,7 +94,6 @@ QUICK_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
     ),
     "assessed": (
         (_("本单位考核结果"), "results:my_unit", False),
-        (_("差距分析"), "results:unit_gap", True),
         (_("本单位重大项目"), "projects:portfolio", True),
         (_("申诉"), "results:appeals", False),
         (_("督办待办"), "supervision:inbox", False),

@@ -185,6 +185,14 @@ def render_rows(data: dict, editable: bool, language: str = "zh") -> str:
     return "".join(out)
 
 
+def _named(findings: list, specs) -> list:
+    """Findings with their indicator's name (``f.indicator_name``), never the code."""
+    names = {s.code: s.name for s in specs}
+    for f in findings:
+        f.indicator_name = names.get(f.indicator, f.indicator)
+    return findings
+
+
 @login_required
 def grid(request, version_id: int, period_id: int, unit_id: int):
     version, period, ru = _context(request, version_id, period_id, unit_id)
@@ -202,7 +210,7 @@ def grid(request, version_id: int, period_id: int, unit_id: int):
         "error_count": sum(1 for v in data["issues"].values() for i in v if i.level == "error"),
         "warning_count": sum(1 for k, v in data["issues"].items() for i in v if i.level == "warning" and not (data["stored"].get(k) or [None] * 5)[4]),
         "finding_count": sum(len(v) for v in data["findings"].values()),
-        "findings": [f for v in data["findings"].values() for f in v][:50],
+        "findings": _named([f for v in data["findings"].values() for f in v][:50], data["specs"]),
         "reminders": sub.reminders.all()[:3] if sub else [],
         "save_url": reverse("assessment:grid_save", args=[version.pk, period.pk, ru.pk]),
         "history_url": reverse("assessment:value_history", args=[version.pk, period.pk]),
