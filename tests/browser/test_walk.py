@@ -95,7 +95,7 @@ def test_every_page_as_every_role(browser, live_server, org_world):
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         page = context.new_page()
         console = []
-        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        page.on("console", lambda m, out=console: out.append(m.text) if m.type == "error" else None)
         page.goto(f"{live_server.url}/login/")
         page.fill("input[name=username]", role)
         page.fill("input[name=password]", PASSWORD)
