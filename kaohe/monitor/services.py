@@ -197,4 +197,6 @@ def latest_month(owner: OrgUnit, year: int) -> int | None:
 
 
 def latest_year(owner: OrgUnit) -> int | None:
-    return Scheme.objects.filter(owner_unit=owner).order_by("-year").values_list("year", flat=True).first()
+    """The latest year with an adopted scheme of the owner (a next year's draft has no figures yet)."""
+    return (Scheme.objects.filter(owner_unit=owner, versions__status=VersionStatus.ADOPTED).order_by("-year")
+            .values_list("year", flat=True).first())

@@ -113,3 +113,11 @@ def test_a_figure_imported_from_excel_or_csv_is_the_monitors_at_once(w):
     row = services.evaluate(w.gdp, 2026).at(2026, 9)["C-A"]
     assert (row["amount"], row["growth"], row["growth_rank"]) == (350, 6.2, 1)
     assert services.evaluate(w.gdp, 2026).at(2026, 9)["C-A"]["prev_growth_rank"] == 1  # 1–6月: 5.5 vs 5.4
+
+
+def test_a_next_years_draft_scheme_does_not_move_the_default_year(w):
+    from kaohe.assessment import schemes
+    from tests.monitor.factories import CONTENT
+
+    schemes.import_scheme({**CONTENT, "year": 2027}, user=w.office, code="HQD", owner_unit=w.city)  # a draft
+    assert services.latest_year(w.city) == 2026
