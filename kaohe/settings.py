@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kaohe.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Chinese unless the user chose English with the switch (not the browser's header).
@@ -190,6 +191,15 @@ KAOHE_LOGIN_LOCK_MINUTES = envint("KAOHE_LOGIN_LOCK_MINUTES", 15, minimum=1)
 KAOHE_SESSION_IDLE_MINUTES = envint("KAOHE_SESSION_IDLE_MINUTES", 120, minimum=1)
 KAOHE_SESSION_MAX_HOURS = envint("KAOHE_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = KAOHE_SESSION_IDLE_MINUTES * 60
+# Content-Security-Policy of every page (kaohe.web.middleware); KAOHE_CSP=off turns it off.
+KAOHE_CSP_DEFAULT = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+                     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# Tests: Playwright's wait_for_function polls with eval, so the test default allows it (tests/browser/test_csp.py
+# checks the production policy itself).
+_csp = envstr("KAOHE_CSP", KAOHE_CSP_DEFAULT.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'")
+              if KAOHE_ENV == "test" else KAOHE_CSP_DEFAULT)
+KAOHE_CSP = "" if _csp == "off" else _csp
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,7 +4,7 @@
 transaction with a lower id has committed) the next sequence number and
 ``chain = sha256(previous chain + canonical entry)``, in id order, and moves the head
 (``AuditChainHead``). ``record()`` never waits for it: sealing runs from ``kaohe verify`` and
-the daily task. ``verify()`` walks the sealed entries in order: a gap in the numbers (an entry
+``kaohe audit_seal`` (cron). ``verify()`` walks the sealed entries in order: a gap in the numbers (an entry
 deleted), a link that does not recompute (an entry edited) or a head that is not the last link
 (entries deleted at the end) is a finding. Print the head hash somewhere outside the database
 (``kaohe verify`` does) to anchor it.

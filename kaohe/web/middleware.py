@@ -91,3 +91,23 @@ class SessionLifetimeMiddleware:
             elif seen is None or now - seen >= self.TOUCH_SECONDS:
                 session["_kaohe_seen"] = now
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """``Content-Security-Policy`` on every response that has none (``KAOHE_CSP``; empty turns it off).
+
+    Scripts only from kaohe itself — no inline script or ``on…=`` handler runs, so an injected
+    ``<script>`` or attribute stays text even if escaping ever failed. Inline styles stay allowed
+    (ECharts and the templates' layout use them); a view that serves user files sets a stricter
+    policy of its own (kaohe.lib.files.download: ``sandbox``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "KAOHE_CSP", settings.KAOHE_CSP_DEFAULT)
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response

@@ -71,3 +71,13 @@ def test_kaohe_verify_fails_on_a_broken_audit_chain(sealed):
     _sql("DELETE FROM {T} WHERE id = %s", [AuditEntry.objects.order_by("seq")[5].pk])
     with pytest.raises(CommandError):
         call_command("verify", "--no-recompute")
+
+
+def test_the_seal_command_prints_the_head(org_world):
+    from io import StringIO
+
+    record("update", None, object_type="assessment.datavalue", user=org_world.office, reason="x")
+    AuditEntry.objects.update(at=timezone.now() - LATER)
+    out = StringIO()
+    call_command("audit_seal", stdout=out)
+    assert "entries sealed; head" in out.getvalue() and chain.verify()[0] == []

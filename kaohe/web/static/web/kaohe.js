@@ -75,4 +75,26 @@
       window.htmx.config.includeIndicatorStyles = false;
     }
   });
+
+  // Filters that act on change (the Content-Security-Policy forbids inline handlers):
+  // <select data-autosubmit> submits its form, <select data-navigate> goes to its value,
+  // <form data-navigate-form="field"> goes to that field's value instead of submitting.
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    if (target.hasAttribute("data-autosubmit") && target.form) {
+      target.form.submit();
+    } else if (target.hasAttribute("data-navigate") && target.value) {
+      window.location.href = target.value;
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-navigate-form")) return;
+    var field = form.elements[form.getAttribute("data-navigate-form")];
+    if (field && field.value) {
+      event.preventDefault();
+      window.location.href = field.value;
+    }
+  });
 })();
