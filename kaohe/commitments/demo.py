@@ -155,7 +155,7 @@ def _load(ctx) -> None:
     for number, unit in enumerate(claimants, start=1):
         kind = _kind(unit)
         title, problem, goal, steps = rng.choice(TOPICS[kind])
-        if title in used_titles and kind in ("department", "enterprise", "zone", "district"):
+        if title in used_titles:  # the same kind of problem elsewhere: the item names its place
             title = f"{unit.short_name or unit.name}{title}"
         used_titles.add(title)
         status = CommitmentStatus.PUBLISHED
@@ -189,6 +189,9 @@ def _load(ctx) -> None:
     citizens = _citizens(rng)
     _comments(campaign, items, citizens, rng, office)
     _votes(campaign, items, citizens, rng)
+    for item in items:  # each item's history starts with its claim (the demo's rows are bulk-loaded)
+        record(AuditAction.CREATE, item, after={"title": item.title, "status": item.status}, parent=campaign, unit=item.unit_id,
+               user=office, reason="演示数据：认领")
     record(AuditAction.IMPORT, None, object_type=Commitment, parent=campaign, unit=city,
            object_repr=f"{campaign}演示数据 {len(items)} 项", after={"items": len(items), "source": "demo"}, user=office)
     _showcase(ctx, campaign, rng)
@@ -258,8 +261,10 @@ def _comments(campaign, items, citizens, rng, office) -> None:
         item = rng.choice(published)
         at = _at(PUBLISHED_ON + dt.timedelta(days=rng.randint(1, 250)), rng.randint(8, 22), rng.randint(0, 59))
         at = min(at, _at(TODAY, 9))
-        status = CommentStatus.APPROVED if k % 10 < 7 else CommentStatus.PENDING if k % 10 < 9 else CommentStatus.REJECTED
-        if at > _at(TODAY - dt.timedelta(days=3)):
+        status = CommentStatus.APPROVED if k % 10 < 9 else CommentStatus.REJECTED
+        if k % 8 == 0:  # the recent ones wait for review (先审后发)
+            at = _at(TODAY - dt.timedelta(days=rng.randint(0, 6)), rng.randint(8, 22), rng.randint(0, 59))
+            at = min(at, _at(TODAY, 9))
             status = CommentStatus.PENDING
         reviewed = at + dt.timedelta(hours=rng.randint(2, 30)) if status != CommentStatus.PENDING else None
         answered = reviewed + dt.timedelta(days=rng.randint(1, 6)) if status == CommentStatus.APPROVED and rng.random() < 0.7 else None
