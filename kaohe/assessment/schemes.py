@@ -556,6 +556,21 @@ PARAM_LABELS = {
 }
 
 
+#: What a scheme diff names as changed, in words.
+FIELD_LABELS = {
+    "name": gettext_lazy("名称"), "points": gettext_lazy("分值"), "weight": gettext_lazy("权重"),
+    "direction": gettext_lazy("方向"), "method": gettext_lazy("计分方法"), "params": gettext_lazy("计分参数"),
+    "responsible_unit": gettext_lazy("责任单位"), "frequency": gettext_lazy("报送频次"), "source": gettext_lazy("数据来源"),
+}
+
+
+def params_text(params: dict | None) -> str:
+    """``{"step": 0.3}`` → 每后移一名扣分 0.3 (a scheme's parameters in words, never a Python dict)."""
+    if not params:
+        return ""
+    return "，".join(f"{param_label(k)} {_plain(v) if not isinstance(v, str) else v}" for k, v in params.items())
+
+
 def method_label(code: str | None) -> str:
     """``rank_points`` → 排名赋分 (an unknown code is shown as 其他方法, never raw)."""
     if not code:

@@ -194,3 +194,24 @@ def test_the_preview_scores_stored_data_under_a_draft_and_compares_ranks(org_wor
     assert [row["unit"] for row in r.context["rows"]] and not r.context["error"], r.context["error"]
     assert {row["rank"] for row in r.context["rows"]} <= {1, 2}
     assert client_for(org_world.submitter).get(url).status_code == 403
+
+
+def test_the_diff_across_years_names_additions_and_removals_right_way_round_in_words(org_world, client_for):
+    """Opened from the newer year against the older: what 2026 added reads 新增, what it dropped 删除,
+    and parameters read in words (达标值 0), never a dict or a method code."""
+    import copy
+
+    old = schemes.import_scheme(scheme_content(), user=org_world.office, code="HQD")
+    content = copy.deepcopy(scheme_content(year=2026, name="2026年度测试考核"))
+    eco = content["root"]["children"][0]["children"]
+    eco.append({"code": "low_alt", "name": "低空经济企业数", "points": 2, "method": "rank_ratio"})
+    content["root"]["children"][1]["children"] = [n for n in content["root"]["children"][1]["children"] if n["code"] != "safety"]
+    content["root"]["children"][1]["children"][0]["points"] = 10
+    new = schemes.import_scheme(content, user=org_world.office, code="HQD")
+    page = client_for(org_world.office).get(reverse("assessment:version_diff", args=[new.pk]), {"other": old.pk}).content.decode()
+    added = page[page.index('data-code="low_alt"'):].split("</tr>")[0]
+    removed = page[page.index('data-code="safety"'):].split("</tr>")[0]
+    assert "新增" in added and "删除" not in added and "低空经济企业数" in added
+    assert "删除" in removed and "新增" not in removed
+    assert "达标值 0" in removed and "{'value'" not in page and "threshold" not in page
+    assert page.index("2025 v") < page.index("2026 v")

@@ -3,7 +3,7 @@
 
 from django import template
 
-from kaohe.assessment.schemes import method_label
+from kaohe.assessment.schemes import FIELD_LABELS, method_label, params_text
 
 register = template.Library()
 
@@ -26,3 +26,13 @@ def names_of(codes, names):
 @register.filter(name="method_label")
 def method_label_filter(code):
     return method_label(code)
+
+
+@register.filter
+def params_words(params):
+    return params_text(params)
+
+
+@register.filter
+def field_labels(fields):
+    return "、".join(str(FIELD_LABELS.get(f, f)) for f in (fields or ()))

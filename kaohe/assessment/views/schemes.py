@@ -192,11 +192,16 @@ def version_diff(request, pk: int):
         right = _version(request, int(request.GET.get("other") or 0))
     except ValueError:
         raise Http404 from None
+    other_pk = right.pk
+    # The older version is always "before": what the newer one has that the older lacks is 新增.
+    if (left.scheme.year, left.number) > (right.scheme.year, right.number):
+        left, right = right, left
     rows = svc.diff(left.content, right.content)
     show_all = request.GET.get("all") == "1"
     return render(request, "assessment/version_diff.html", {
         "left": left, "right": right, "rows": rows if show_all else [r for r in rows if r.change != "same"],
-        "summary": svc.diff_summary(rows), "show_all": show_all, "nav_active": "schemes",
+        "summary": svc.diff_summary(rows), "show_all": show_all, "nav_active": "schemes", "other_pk": other_pk,
+        "this_pk": pk,
     })
 
 
