@@ -126,3 +126,19 @@ def test_a_malformed_query_parameter_is_a_404_not_a_500(grid, client_for, query)
 def test_a_malformed_run_is_a_404_not_a_500(scored, client_for, query):
     r = client_for(scored.w.office).get("/results/units/C-A/" + query)
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("points", [1e7, 1e20, 1e308, 2**63])
+def test_a_schemes_points_beyond_their_field_are_refused_by_name(org_world, points):
+    """IndicatorSpec.points is DecimalField(10, 3): 10^7 and above is a named error, not a 500 on PostgreSQL
+    and not a silently stored REAL on SQLite."""
+    from kaohe.assessment import schemes
+    from kaohe.assessment.models import IndicatorSpec
+    from tests.assessment.factories import scheme_content
+
+    content = scheme_content()
+    content["root"]["children"][0]["children"][1]["points"] = points
+    with pytest.raises(schemes.SchemeInvalid) as caught:
+        schemes.import_scheme(content, user=org_world.office, code="HQD", peer_groups=[org_world.peer_group])
+    assert any("fai.points" in e and "超出允许范围" in e for e in caught.value.errors)
+    assert not IndicatorSpec.objects.exists()

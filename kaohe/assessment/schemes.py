@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -44,7 +45,7 @@ from kaohe.engine.platform import Platform, upgrade_legacy
 from kaohe.engine.scheme import Leaf as EngineLeaf
 from kaohe.engine.scheme import Scheme as EngineScheme
 from kaohe.engine.scheme import load_scheme
-from kaohe.lib.numbers import NumberError, parse_number
+from kaohe.lib.numbers import NumberError, field_limit, number, parse_number
 from kaohe.lib.tabular import Column, RowError, TabularError, read_workbook
 from kaohe.lib.tabular import text as cell_text
 from kaohe.orgs.models import OrgUnit, PeerGroup
@@ -99,9 +100,13 @@ def validate(content: Any) -> list[str]:
         errors.extend(exc.errors)
         return errors
     # 数据来源: the engine takes the module's name as text; the platform knows which modules exist.
+    points_limit = field_limit(10, 3)  # IndicatorSpec.points: DecimalField(10, 3)
     for row in leaf_rows(scheme):
         lf = row.leaf
         errors.extend(f"{lf.indicator}.platform.source: {m}" for m in sources.check_leaf(lf.indicator, lf.name, lf.platform.source))
+        if lf.points is not None and not (math.isfinite(float(lf.points)) and abs(Decimal(str(lf.points))) < points_limit):
+            errors.append(_("%(code)s.points: 分值 %(v)s 超出允许范围（绝对值应小于 %(max)s）") % {
+                "code": lf.indicator, "v": lf.points, "max": number(points_limit)})
     for item in scheme.platform.collect:
         errors.extend(f"platform.collect.{item.code}.source: {m}" for m in sources.check_leaf(item.code, item.name, item.platform.source))
     return errors
