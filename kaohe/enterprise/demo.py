@@ -6,7 +6,8 @@ takes its 企业诉求 figures from here.
 
 Everything is bulk-created (requests, steps, clock events); the load is one audit entry
 (``record(IMPORT, object_type=EnterpriseRequest)``), as the other demo loaders do.
-Specialist for screenshots: ``mh_jiedao`` (明湖区第一个街道) serves ~20 enterprises.
+Specialist for screenshots: ``mh_jiedao`` (明湖区第一个街道) serves its street's firms, a dozen of whose
+requests are recent (open).
 """
 
 from __future__ import annotations
@@ -180,10 +181,13 @@ def load(ctx) -> None:
     tiers = {t: config.tier_limit(t) for t in LimitTier.values}
     active = rng.sample(ents, 700)  # the firms that ask (some ask often: repeats)
     plans = []
-    for _i in range(N_REQUESTS):
+    shown = [e for e in ents if e.unit.code == "SFS-MH-01"]  # mh_jiedao's firms: open requests to show
+    for i in range(N_REQUESTS):
         ent = rng.choice(active[:150]) if rng.random() < 0.3 else rng.choice(active)
         # more requests recently, so today's board has open ones in every state
         day = work_days[-1 - int(len(work_days) * rng.random() ** 1.6)]
+        if i < 12 and shown:
+            ent, day = rng.choice(shown), work_days[-1 - i % 4]
         recv = cal.at(day, dt.time(8, 30)) + dt.timedelta(minutes=rng.randrange(0, 10 * 60 + 30))
         if recv > now:
             recv = now - dt.timedelta(minutes=rng.randrange(10, 300))

@@ -309,3 +309,14 @@ def test_the_satisfaction_link_is_one_time(w):
     assert services.survey_request(key) == req
     services.visit(req, "satisfied", by_enterprise=True)
     assert services.survey_request(key) is None
+
+
+def test_the_daily_command_sweeps_and_escalates(w):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _new(w, when=at(2025, 9, 1, 10))  # long overdue by the real today
+    out = StringIO()
+    call_command("enterprise_sweep", stdout=out)
+    assert "open=1 overdue=1 escalated=1" in out.getvalue()
