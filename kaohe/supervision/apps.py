@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+BULLETIN_KIND = "supervision_bulletin"
+
 
 class SupervisionConfig(AppConfig):
     name = "kaohe.supervision"
@@ -10,3 +12,9 @@ class SupervisionConfig(AppConfig):
         from kaohe.supervision.sources import SOURCE  # noqa: PLC0415
 
         sources.register(SOURCE)
+
+        from django.utils.translation import gettext_lazy as _  # noqa: PLC0415
+
+        from kaohe.documents.kinds import Kind, register  # noqa: PLC0415
+
+        register(Kind(BULLETIN_KIND, _("督查情况通报"), prefix="督通", order=40))

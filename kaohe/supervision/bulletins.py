@@ -17,12 +17,11 @@ from kaohe.lib.numbers import round_half_up
 from kaohe.lib.periods import Period
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.scope import subtree_ids
-from kaohe.supervision import config, documents
+from kaohe.supervision import config
 from kaohe.supervision.models import (
     OPEN_STATES,
     Bulletin,
     Colour,
-    DocumentKind,
     SourceKind,
     Task,
     TaskState,
@@ -95,17 +94,45 @@ def draft(office: OrgUnit, period_text: str, *, user=None, today: dt.date | None
     return Draft(office, period, f"关于{label}督查事项办理情况的通报", "\n".join(paras), table, stats, lagging)
 
 
-def issue(office: OrgUnit, period_text: str, title: str, body: str, *, user=None, today: dt.date | None = None) -> Bulletin:
-    """Issue the (edited) bulletin: numbered (督通〔年〕N号), the .docx stored, the draft kept."""
+def _document(office: OrgUnit, base: Draft, title: str, body: str, today: dt.date):
+    from kaohe.lib import gbt9704  # noqa: PLC0415
+
+    doc = gbt9704.Document(title.strip() or base.title, issuer=f"{office.name}{config.get('issuer')}", addressee="各有关单位：",
+                           date=today, kind="通报")
+    doc.paragraphs([p.strip() for p in body.splitlines() if p.strip()])
+    if len(base.table) > 1:
+        doc.attachment("督查事项清单")
+        doc.table("督查事项清单", None, base.table[0], base.table[1:])
+    return doc
+
+
+def draft_in_register(office: OrgUnit, period_text: str, *, user=None, today: dt.date | None = None):
+    """The bulletin as a DRAFT in the documents register (the office edits and issues it on the 报告 page);
+    re-drafting the same period replaces the draft."""
+    from kaohe.documents import services as register  # noqa: PLC0415
+    from kaohe.supervision.apps import BULLETIN_KIND  # noqa: PLC0415
+
     today = today or timezone.localdate()
     base = draft(office, period_text, today=today)
-    letter = documents.Letter(DocumentKind.BULLETIN, title.strip() or base.title, addressee="各有关单位：",
-                              paragraphs=[p.strip() for p in body.splitlines() if p.strip()], table=base.table,
-                              signature=f"{office.name}{config.get('issuer')}", date=today)
+    return register.draft(kind=BULLETIN_KIND, unit=office, period=base.period.code,
+                          document=_document(office, base, base.title, base.body, today), user=user)
+
+
+def issue(office: OrgUnit, period_text: str, title: str, body: str, *, user=None, today: dt.date | None = None) -> Bulletin:
+    """Issue the (edited) bulletin through the documents register (``kaohe.documents``): numbered
+    代字〔年〕N号 without gaps per office, .docx and PDF stored with their hashes, listed on the 报告 page;
+    the item list is its 附件."""
+    from kaohe.documents import services as register  # noqa: PLC0415
+    from kaohe.supervision.apps import BULLETIN_KIND  # noqa: PLC0415
+
+    today = today or timezone.localdate()
+    base = draft(office, period_text, today=today)
+    doc = _document(office, base, title, body, today)
     with transaction.atomic():
-        doc = documents.issue(letter, issuer=office, today=today, period=base.period.code)
-        item = Bulletin.objects.create(office_unit=office, period=base.period.code, title=letter.title, body=body, document=doc)
-        record(AuditAction.PUBLISH, item, after={"number": doc.number, "period": base.period.code, **base.stats}, user=user,
+        issued = register.issue(register.draft(kind=BULLETIN_KIND, unit=office, period=base.period.code, document=doc, user=user),
+                                user=user, date=today)
+        item = Bulletin.objects.create(office_unit=office, period=base.period.code, title=doc.title, body=body, issued=issued)
+        record(AuditAction.PUBLISH, item, after={"number": issued.number, "period": base.period.code, **base.stats}, user=user,
                unit=office.pk)
     return item
 

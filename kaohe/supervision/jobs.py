@@ -86,7 +86,8 @@ def run_daily(day: dt.date, *, user=None, fold: bool = True) -> dict[str, int]:
 
 
 def run_monthly(day: dt.date, *, user=None) -> dict[str, int]:
-    """月督办: monthly progress demands and, for each office with tasks, the previous month's bulletin draft issued."""
+    """月督办: monthly progress demands and, for each office with tasks, the previous month's bulletin as a
+    draft in the documents register (edited and issued by the office)."""
     now = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
     out = {"demanded": services.demand_reports("monthly", now, user=user), "bulletins": 0}
     if jobs_config()["monthly"].get("bulletin"):
@@ -95,12 +96,10 @@ def run_monthly(day: dt.date, *, user=None) -> dict[str, int]:
         from kaohe.supervision.models import Bulletin, Task  # noqa: PLC0415
 
         for office_id in Task.objects.filter(assigned_at__year=previous.year, assigned_at__month=previous.month).values_list(
-                "office_unit_id", flat=True).distinct():
+                "office_unit_id", flat=True).order_by().distinct():
             if Bulletin.objects.filter(office_unit_id=office_id, period=period).exists():
                 continue
-            office = OrgUnit.objects.get(pk=office_id)
-            draft = bulletins.draft(office, period, today=day)
-            bulletins.issue(office, period, draft.title, draft.body, user=user, today=day)
+            bulletins.draft_in_register(OrgUnit.objects.get(pk=office_id), period, user=user, today=day)
             out["bulletins"] += 1
     return out
 

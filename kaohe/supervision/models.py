@@ -288,6 +288,9 @@ class Bulletin(models.Model):
     body = models.TextField(_("正文"))
     created_at = models.DateTimeField(auto_now_add=True)
     document = models.ForeignKey(TaskDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: The issued 公文 in the documents register (number, .docx and PDF with their hashes).
+    issued = models.ForeignKey("documents.IssuedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("公文"))
 
     scope_owners = ("office_unit",)
     objects = ScopedQuerySet.as_manager()

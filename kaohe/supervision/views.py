@@ -580,7 +580,7 @@ def bulletin(request):
         title = request.POST.get("title") or draft.title
         body = request.POST.get("body") or draft.body
         item = bulletins.issue(root, period, title, body, user=request.user)
-        messages.success(request, _("通报已印发：%(n)s") % {"n": item.document.number})
+        messages.success(request, _("通报已印发：%(n)s") % {"n": item.issued.number})
         return redirect("supervision:bulletin_list")
     return render(request, "supervision/bulletin.html", {"nav_active": "supervision", "draft": draft, "period": period,
                                                           "can_issue": root is not None and check(request.user, "supervision.manage", root)})
@@ -589,5 +589,5 @@ def bulletin(request):
 @login_required
 def bulletin_list(request):
     require(request.user, "supervision.board")
-    items = Bulletin.objects.visible_to(request.user).select_related("document").order_by("-created_at")[:100]
+    items = Bulletin.objects.visible_to(request.user).select_related("document", "issued").order_by("-created_at")[:100]
     return render(request, "supervision/bulletins.html", {"nav_active": "supervision", "items": items})

@@ -9,7 +9,7 @@ from docx import Document
 
 from kaohe.lib.exports import Table, xlsx_bytes
 from kaohe.lib.tabular import TabularError
-from kaohe.supervision import bulletins, documents, figures, imports, jobs, services
+from kaohe.supervision import bulletins, figures, imports, jobs, services
 from kaohe.supervision.models import Bulletin, Task, TaskState
 from tests.supervision.conftest import at
 
@@ -73,8 +73,8 @@ def test_bulletin_sentences_name_the_lagging_units_and_issue_a_document(four, sv
     assert "共确定督查事项5件，截至10月20日，已办结4件，占比80%；正在办理1件，占比20%" in whole.body
     assert "甲区等单位事项进展滞后" in whole.body
     item = bulletins.issue(sv.city, "2025", whole.title, whole.body + "\n请各单位对照整改。", user=sv.office, today=dt.date(2025, 10, 20))
-    assert item.document.number == "督通〔2025〕1号"
-    doc = Document(io.BytesIO(documents.file_of(item.document)))
+    assert item.issued.number == "测督通〔2025〕1号" and item.issued.pdf[:4] == b"%PDF"  # the documents register numbers it
+    doc = Document(io.BytesIO(bytes(item.issued.docx)))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "请各单位对照整改。" in text and "已办结4件" in text
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
@@ -155,3 +155,12 @@ def _project(sv):
 
     return project_services.create_project({"code": "XM-1", "name": "测试项目", "unit": sv.district_a, "total_investment": 10000,
                                             "year": 2025, "year_plan": 5000, "leader_name": "周副市长"}, user=sv.office)
+
+
+def test_monthly_job_drafts_the_bulletin_in_the_register_for_the_office_to_edit(four, sv):
+    from kaohe.documents.models import IssuedDocument
+
+    result = jobs.run_monthly(dt.date(2025, 10, 1))
+    assert result["bulletins"] == 1
+    d = IssuedDocument.objects.get(kind="supervision_bulletin")
+    assert d.status == "draft" and d.period == "2025-09" and "共确定督查事项5件" in d.text
