@@ -245,6 +245,14 @@ class ConfirmLevel(models.TextChoices):
     CITY = "city", _("市认定")
 
 
+def private_storage():
+    """Evidence lives outside MEDIA_ROOT (never served as a static file), handed out only by the
+    scoped download view (``attraction:evidence``)."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=str(getattr(settings, "KAOHE_PRIVATE_ROOT", settings.VAR_DIR / "private")))
+
+
 class Milestone(models.Model):
     """阶段节点: the date a project reached a stage, its evidence and who recognised it (认定).
 
@@ -256,7 +264,8 @@ class Milestone(models.Model):
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices)
     on = models.DateField(_("日期"))
     evidence = models.CharField(_("佐证"), max_length=300)
-    evidence_file = models.FileField(_("佐证材料"), upload_to="attraction/evidence/%Y/", blank=True)
+    evidence_file = models.FileField(_("佐证材料"), storage=private_storage, upload_to="attraction/evidence/%Y/",
+                                     blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     recorded_at = models.DateTimeField(_("录入时间"))

@@ -26,4 +26,5 @@ urlpatterns = [
     path("<int:pk>/exclude/", views.exclude, name="exclude"),
     path("milestones/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("milestones/<int:pk>/clear/", views.clear_rush, name="clear_rush"),
+    path("milestones/<int:pk>/evidence/", views.evidence, name="evidence"),
 ]

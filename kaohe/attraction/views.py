@@ -530,3 +530,18 @@ def event_action(request, pk: int, action: str):
     except ValueError as exc:  # AttractionError or a bad date
         messages.error(request, str(exc) if isinstance(exc, services.AttractionError) else _("请填写举办日期"))
     return redirect(f"{reverse('attraction:events')}?year={event.planned_on.year}&month={event.planned_on.month}")
+
+
+@login_required
+def evidence(request, pk: int):
+    """佐证材料: a milestone's file, to those who see the project, always as a download."""
+    from django.http import FileResponse, Http404
+
+    m = get_visible_or_404(request.user, Milestone.objects.select_related("project"), pk=pk)
+    require(request.user, "attraction.view", m.project)
+    if not m.evidence_file:
+        raise Http404("no evidence file")
+    response = FileResponse(m.evidence_file.open("rb"), as_attachment=True,
+                            filename=m.evidence_file.name.rsplit("/", 1)[-1])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -212,3 +212,57 @@ def test_the_office_drafts_the_bulletin_into_the_documents_register(w, client_fo
     assert doc.unit == w.city and doc.status == "draft" and "招商引资工作情况的通报" in doc.title
     client_for(w.office).post(url)
     assert IssuedDocument.objects.filter(kind="attraction").count() == 1  # re-drafting replaces the draft
+
+
+@pytest.mark.parametrize("name", ["attraction:kanban", "attraction:list", "attraction:events"])
+def test_pages_take_as_many_queries_for_sixty_projects_as_for_six(w, client_for, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        client = client_for(w.office)
+        client.get(reverse(name))  # warm the caches of the session
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for i in range(54):
+        p = lead(unit=w.district_a if i % 2 else w.towns_a[1], name=f"批量项目{i}")
+        if i % 3 == 0:
+            walk(p, Stage.SIGNED)
+    assert queries() == few
+
+
+def test_the_board_takes_a_bounded_number_of_queries(w, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(30):
+        walk(lead(unit=w.district_a, name=f"看板项目{i}"), Stage.LANDED)
+    client = client_for(w.office_a)
+    client.get(reverse("attraction:board", args=["C-A"]))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("attraction:board", args=["C-A"]))
+    assert len(ctx.captured_queries) <= 60, len(ctx.captured_queries)
+
+
+def test_evidence_is_stored_outside_media_and_downloaded_only_in_scope(w, client_for):
+    from pathlib import Path
+
+    from django.conf import settings as conf
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    upload = SimpleUploadedFile("合同.pdf", b"%PDF-1.4 contract", content_type="application/pdf")
+    r = client_for(w.assessed_a).post(reverse("attraction:advance", args=[w.project.pk]),
+                                      {"stage": "signed", "on": "2026-02-10", "evidence": "合同", "evidence_file": upload})
+    assert r.status_code == 302
+    m = Milestone.objects.get(project=w.project, stage=Stage.SIGNED)
+    stored = Path(m.evidence_file.path)
+    assert stored.exists() and not stored.is_relative_to(Path(conf.MEDIA_ROOT).resolve())
+    url = reverse("attraction:evidence", args=[m.pk])
+    r = client_for(w.leader_a).get(url)
+    assert r.status_code == 200 and r["X-Content-Type-Options"] == "nosniff"
+    assert r["Content-Disposition"].startswith("attachment") and b"".join(r.streaming_content) == b"%PDF-1.4 contract"
+    assert client_for(w.assessed_b).get(url).status_code == 404
+    assert client_for(w.office_b).get(url).status_code == 404
+    m.evidence_file.delete(save=False)
