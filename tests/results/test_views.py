@@ -241,3 +241,18 @@ def test_only_the_office_starts_runs_and_writes_reviews(scored, client_for):
         assert client.post(f"/results/runs/{scored.feb.pk}/review/", {"text": "x"}).status_code == 403
     r = client_for(scored.w.office).post(f"/results/runs/{scored.feb.pk}/review/", {"title": "二月点评", "text": "丁区进位明显"})
     assert r.status_code == 302 and scored.feb.reviews.get().text == "丁区进位明显"
+
+
+def test_the_run_diff_shows_the_movers_and_folds_the_units_whose_place_did_not_change(scored, client_for):
+    """丁区 jumps to first on GDP in February; the units that kept their place are folded away."""
+    url = f"/results/runs/{scored.feb.pk}/diff/{scored.jan.pk}/"
+    html = client_for(scored.w.office).get(url).content.decode()
+    movers = html[html.index('id="diff-table"'):].split("</table>")[0]
+    assert "丁区" in movers
+    from kaohe.results.runs import diff_runs
+
+    moved = {m.name for m in diff_runs(scored.jan, scored.feb) if m.places}
+    assert moved and moved != {"甲区", "乙区", "丙区", "丁区"}, moved
+    for name in {"甲区", "乙区", "丙区", "丁区"} - moved:
+        assert name not in movers
+    assert 'data-testid="diff-stayed"' in html and "点击展开" in html

@@ -129,7 +129,10 @@ def run_diff(request, pk: int, other: int):
             [m.name, m.group, m.rank_before, m.rank_after, m.places, m.total_before, m.total_after,
              "; ".join(f"{names.get(i, {}).get('name', i)}: {a} → {b}" for i, a, b in m.changed_values)] for m in moves))])
     return render(request, "results/run_diff.html", {
-        "nav_active": "results", "before": before, "after": after, "moves": moves, "names": names,
+        "nav_active": "results", "before": before, "after": after, "names": names,
+        # The movers first; units whose place did not change are folded away (a month-on-month
+        # comparison changes every value of every unit: listing them all made a page 11,000 px tall).
+        "moves": [m for m in moves if m.places], "stayed": [m for m in moves if not m.places],
     })
 
 
