@@ -266,3 +266,12 @@ def test_evidence_is_stored_outside_media_and_downloaded_only_in_scope(w, client
     assert client_for(w.assessed_b).get(url).status_code == 404
     assert client_for(w.office_b).get(url).status_code == 404
     m.evidence_file.delete(save=False)
+
+
+def test_the_kanban_and_board_speak_english(w, client_for):
+    client = client_for(w.office_a)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("attraction:kanban"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Lead" in body and "In talks" in body and "At full effect" in body and "Pipeline board" in body
+    body = client.get(reverse("attraction:board", args=["C-A"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Projects by stage" in body and "Milestones awaiting recognition or checks" in body
