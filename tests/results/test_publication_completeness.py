@@ -77,3 +77,16 @@ def test_complete_data_publishes_without_an_override(march_run, org_world):
     pub = publish(run, org_world.office)
     assert AuditEntry.objects.of_type("results.publication").filter(action="publish", object_id=pub.pk).get().reason == ""
 
+
+
+def test_the_run_diff_names_collected_inputs_too(march_run, org_world, client_for):
+    """gdp (an input of the derived gdp_yoy, not a scored leaf) is named 地区生产总值, not gdp."""
+    version, period, run = march_run
+    from decimal import Decimal
+
+    from kaohe.assessment import services as a
+
+    a.correct_value(org_world.office, version, period, org_world.district_b, "gdp", Decimal("290"), reason="更正")
+    second = run_for_period(version, period, background=False)
+    html = client_for(org_world.office).get(reverse("results:run_diff", args=[second.pk, run.pk])).content.decode()
+    assert "地区生产总值：280.00 → 290.00亿元" in html and ">gdp" not in html and " gdp：" not in html

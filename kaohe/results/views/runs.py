@@ -122,7 +122,10 @@ def run_diff(request, pk: int, other: int):
     if not (check(request.user, "results.view_all", after) or (publication_of(after) and publication_of(before))):
         raise PermissionDenied("results.view_all")
     moves = diff_runs(before, after)
-    names = after.scheme_meta.get("indicators", {})
+    names = dict(after.scheme_meta.get("indicators", {}))
+    if after.scheme_version_id:  # collected inputs (derived indicators' sources) by name too
+        for code, name, uom in after.scheme_version.indicators.values_list("code", "name", "unit_of_measure"):
+            names.setdefault(code, {"name": name, "unit": uom})
     if wants_xlsx(request):
         return export(f"diff-{before.pk}-{after.pk}", [Table(_("名次变化"), [
             _("单位"), _("分组"), _("原排名"), _("新排名"), _("变化"), _("原总分"), _("新总分"), _("数据变化")], (
