@@ -183,6 +183,8 @@ def create_task(source_kind: str | None = None, source_object: models.Model | No
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                # 督办编号 run per year across offices: take turns on the top units' rows (creation is rare)
+                list(OrgUnit.objects.select_for_update().filter(parent__isnull=True).order_by("pk").values_list("pk", flat=True))
                 seq = (Task.objects.filter(year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
                 task = Task.objects.create(
                     year=year, seq=seq, title=title.strip()[:300], content=content.strip(), source_kind=source_kind,
