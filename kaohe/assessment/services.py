@@ -42,7 +42,7 @@ from kaohe.assessment.validation import Issue, check_values
 from kaohe.audit.models import AuditAction, source_label
 from kaohe.audit.services import record
 from kaohe.engine.platform import upgrade_legacy
-from kaohe.lib.numbers import plain
+from kaohe.lib.numbers import plain, rounded_float
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.notifications.models import NotificationKind
@@ -928,7 +928,7 @@ def compute_sourced_values(version: SchemeVersion, period: Period, *, user=None,
     changed_rows, provenance = [], []
     for fig in figures:
         key = (units[fig.unit], fig.indicator)
-        value = None if fig.value is None else Decimal(str(round(fig.value, 6)))
+        value = None if fig.value is None else Decimal(str(rounded_float(fig.value, 6)))  # 四舍五入
         row = existing.get(key)
         if row is None:
             row = DataValue.objects.create(version=version, unit_id=key[0], indicator=fig.indicator, period=period,

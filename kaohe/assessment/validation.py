@@ -30,7 +30,7 @@ from django.utils.translation import gettext_noop
 
 from kaohe.assessment.models import IndicatorSpec, ValueKind
 from kaohe.engine.quality import JUMP_THRESHOLDS, jump, measure_kind
-from kaohe.lib.numbers import plain
+from kaohe.lib.numbers import plain, signed
 
 DEFAULT_JUMP_PCT = JUMP_THRESHOLDS["amount"]
 DEFAULT_JUMP_PP = JUMP_THRESHOLDS["rate"]
@@ -97,10 +97,10 @@ def check_value(spec: IndicatorSpec, value: Decimal | None, *, unit_id: int, pre
             if change is not None and change.exceeds:
                 if kind == "rate":
                     add("warning", "jump", _("较%(label)s(%(b)s%%)变动 %(c)s 个百分点，超过 %(lim)s 个百分点，请填写说明") % {
-                        "label": _(label), "b": _fmt(base), "c": f"{change.change:+.2f}", "lim": plain(Decimal(str(limit)))})
+                        "label": _(label), "b": _fmt(base), "c": signed(change.change, 2), "lim": plain(Decimal(str(limit)))})
                 else:
                     add("warning", "jump", _("较%(label)s(%(b)s)变动 %(c)s%%，超过 %(lim)s%%，请填写说明") % {
-                        "label": _(label), "b": _fmt(base), "c": f"{change.change:+.1f}", "lim": plain(Decimal(str(limit)))})
+                        "label": _(label), "b": _fmt(base), "c": signed(change.change, 1), "lim": plain(Decimal(str(limit)))})
     return issues
 
 

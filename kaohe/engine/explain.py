@@ -20,7 +20,7 @@ import polars as pl
 from kaohe.engine.methods import RULES
 from kaohe.engine.rank import round_half_up
 from kaohe.engine.scheme import METHODS, Leaf, Node, Scheme
-from kaohe.lib.numbers import round_expr
+from kaohe.lib.numbers import round_expr, rounded_float
 
 if TYPE_CHECKING:
     from kaohe.engine.score import ScoreResult
@@ -395,4 +395,4 @@ def _tier_note(result: ScoreResult, u: int, tier: int, n: int) -> str:
 
 
 def _r(v: float) -> str:
-    return f"{round(float(v), 4):g}"
+    return f"{rounded_float(float(v), 4):g}"  # 四舍五入: 0.03125 → 0.0313

@@ -67,6 +67,7 @@ import numpy as np
 import polars as pl
 
 from kaohe.engine._analysis_io import InputError, read_table
+from kaohe.lib.numbers import round_expr
 from kaohe.lib.periods import parse_period
 
 SEVERITIES = ("error", "warning", "info")
@@ -312,7 +313,8 @@ def _num(expr: pl.Expr, digits: int = 6) -> pl.Expr:
 
 
 def _pct(expr: pl.Expr) -> pl.Expr:
-    return pl.format("{}%", (expr * 100).round(1).cast(pl.String))
+    """A ratio as a percentage for a reason, 四舍五入 to one place (0.60125 → "60.1%", 0.6025 → "60.3%")."""
+    return pl.format("{}%", round_expr(expr * 100, 1).cast(pl.String))
 
 
 # --- structural checks ---------------------------------------------------------
@@ -653,12 +655,12 @@ def _jumps(
                 pl.format(
                     "{}变动异常：由{}%（{}）变为{}%，变动{}{}个百分点，超过±{}个百分点",
                     pl.lit(zh), _num(pl.col("prev")), "p_period", _num(pl.col("value")),
-                    signed, _num(pl.col("pp").round(2)), _num(pl.lit(rate_threshold)),
+                    signed, _num(round_expr(pl.col("pp"), 2)), _num(pl.lit(rate_threshold)),
                 ),
                 pl.format(
                     "implausible change {}: from {}% ({}) to {}%, {}{} percentage points, beyond ±{}",
                     pl.lit(en), _num(pl.col("prev")), "p_period", _num(pl.col("value")),
-                    signed, _num(pl.col("pp").round(2)), _num(pl.lit(rate_threshold)),
+                    signed, _num(round_expr(pl.col("pp"), 2)), _num(pl.lit(rate_threshold)),
                 ),
                 value=pl.col("value"),
                 expected=pl.col("prev"),

@@ -41,6 +41,7 @@ import datetime as dt
 
 import polars as pl
 
+from kaohe.lib.numbers import round_expr
 from kaohe.lib.periods import Period, PeriodKind
 
 INDICATORS: dict[str, tuple[str, str]] = {
@@ -81,7 +82,7 @@ def period_end(year: int, month: int) -> dt.date:
 
 
 def _rate(num: str, den: str) -> pl.Expr:
-    return pl.when(pl.col(den) > 0).then((pl.col(num) / pl.col(den) * 100).round(4)).otherwise(None)
+    return pl.when(pl.col(den) > 0).then(round_expr(pl.col(num) / pl.col(den) * 100, 4)).otherwise(None)
 
 
 def compute_figures(
@@ -170,7 +171,7 @@ def compute_figures(
         proj_start_restart_rate=_rate("_restart_num", "_restart_den"),
         proj_invest_plan_rate=_rate("proj_invest_ytd", "proj_invest_plan"),
         proj_invest_schedule_rate=pl.when(pl.col("proj_invest_plan") > 0)
-        .then((pl.col("proj_invest_ytd") / (pl.col("proj_invest_plan") * schedule) * 100).round(4))
+        .then(round_expr(pl.col("proj_invest_ytd") / (pl.col("proj_invest_plan") * schedule) * 100, 4))
         .otherwise(None),
         proj_complete_rate=_rate("_completed", "_complete_due"),
         proj_stats_rate=_rate("_in_stats", "_started"),

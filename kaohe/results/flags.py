@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from kaohe.assessment.models import PeriodKind
 from kaohe.engine.platform import DEFAULT_FLAGS, FlagRules
 from kaohe.engine.scheme import Scheme, load_flag_rules
+from kaohe.lib.numbers import rounded_float
 from kaohe.results.models import Flag, FlagKind, FlagPolicy, RunBoard, RunTotal, ScoringRun
 from kaohe.results.runs import Inputs, run_scheme
 
@@ -127,12 +128,12 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
                 for board, group, unit, name, rank, score in boards:
                     if rank == 1:
                         add(kind, rule, unit, name, group, board,
-                            _("%(board)s%(group)s组第1名（%(score).2f分）") % {"board": names.get(board, board), "group": gname.get(group, group), "score": score})
+                            _("%(board)s%(group)s组第1名（%(score).2f分）") % {"board": names.get(board, board), "group": gname.get(group, group), "score": rounded_float(score, 2)})
             elif rule == "board_last":
                 for board, group, unit, name, rank, score in boards:
                     if size[(board, group)] > 1 and rank == last_rank[(board, group)]:
                         add(kind, rule, unit, name, group, board,
-                            _("%(board)s%(group)s组末位（%(score).2f分）") % {"board": names.get(board, board), "group": gname.get(group, group), "score": score})
+                            _("%(board)s%(group)s组末位（%(score).2f分）") % {"board": names.get(board, board), "group": gname.get(group, group), "score": rounded_float(score, 2)})
             elif rule == "best_growth" and prev is not None:
                 measure = item.measure
                 before = {t.unit_code: t for t in RunTotal.objects.filter(run=prev)}
@@ -149,7 +150,7 @@ def _award_flags(run: ScoringRun) -> list[Flag]:
                         continue
                     for gain, t in gains:
                         if gain == best:
-                            text = (_("较上月前进%(n)d位") % {"n": gain}) if measure == "rank" else (_("较上月增加%(n).2f分，组内增幅第一") % {"n": gain})
+                            text = (_("较上月前进%(n)d位") % {"n": gain}) if measure == "rank" else (_("较上月增加%(n).2f分，组内增幅第一") % {"n": rounded_float(gain, 2)})
                             add(kind, rule, t.unit_code, t.unit_name, group, "", text)
             elif rule == "target_missed":
                 times = item.times

@@ -59,3 +59,18 @@ def test_the_entry_check_warns_on_a_rate_in_percentage_points_and_on_an_amount_i
     assert "变动 +60.0%，超过 50%" in a.message
     assert check_value(IndicatorSpec(code="g", name="增速", unit_of_measure="%", rules={"jump_pp": 30}),
                        Decimal("17"), unit_id=1, previous=Decimal("5")) == []
+
+
+def test_the_entry_checks_change_is_rounded_half_away_from_zero():
+    """5 → 17.125 is +12.125 points → "+12.13" (f"{:+.2f}" gave +12.12); 100 → 160.25 is +60.25% → "+60.3%"."""
+    from decimal import Decimal
+
+    from kaohe.assessment.models import IndicatorSpec
+    from kaohe.assessment.validation import check_value
+
+    rate = IndicatorSpec(code="share", name="占比", unit_of_measure="%", rules={})
+    [w] = check_value(rate, Decimal("17.125"), unit_id=1, previous=Decimal("5"))
+    assert "变动 +12.13 个百分点" in w.message
+    amount = IndicatorSpec(code="fai", name="投资", unit_of_measure="亿元", rules={})
+    [a] = check_value(amount, Decimal("160.25"), unit_id=1, previous=Decimal("100"))
+    assert "变动 +60.3%" in a.message

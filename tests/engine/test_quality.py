@@ -281,3 +281,18 @@ def test_year_to_date_indicators_compare_with_the_same_month_of_earlier_years():
     f = of(ytd, "history_outlier")
     assert (f["expected"][0], f["statistic"][0]) == (92.0, pytest.approx(0.6745 * 58 / 1))
     assert of(ytd, "jump_mom").height == 0  # no 环比 on a year-to-date series
+
+
+def test_reasons_round_their_figures_half_away_from_zero():
+    """四舍五入 in the words a person reads: +60.25% shows as 60.3% and +12.125 points as 12.13."""
+    f = screen(table([("A", "gdp", 160.25, "2026-06")]), history=table([("A", "gdp", 100.0, "2026-05")]), amounts=[])
+    assert "60.3%" in of(f, "jump_mom")["reason_zh"][0]
+    r = screen(table([("A", "g", 17.125, "2026-06")]), history=table([("A", "g", 5.0, "2026-05")]),
+               amounts=[], rates=["g"])
+    assert "变动+12.13个百分点" in of(r, "jump_mom")["reason_zh"][0]
+
+
+def test_the_explanations_arithmetic_rounds_half_away_from_zero():
+    from kaohe.engine.explain import _r
+
+    assert (_r(0.03125), _r(2.5), _r(-0.03125)) == ("0.0313", "2.5", "-0.0313")

@@ -114,3 +114,18 @@ def test_a_rate_with_nothing_to_count_is_missing_not_zero(figures):
     assert figures[("C", "proj_start_rate")] is None
     assert figures[("C", "proj_invest_plan_rate")] is None
     assert figures[("C", "proj_problem_ontime_rate")] is None
+
+
+def test_a_rate_exactly_on_a_half_of_its_fourth_place_rounds_up():
+    """四舍五入, not banker's rounding: 1 of a 3,200万元 plan is 0.03125% → 0.0313 (half-even gave 0.0312)."""
+    out = compute_figures(
+        pl.DataFrame([(1, "H", 5_000, 3_200, None, D(2025, 4, 1), None, None, None)], schema=PROJECT_SCHEMA, orient="row"),
+        pl.DataFrame([(1, 1, 1)], schema=REPORT_SCHEMA, orient="row"),
+        pl.DataFrame([], schema=PROBLEM_SCHEMA, orient="row"),
+        2026,
+        12,
+        units=["H"],
+    )
+    got = {i: v for _u, i, v, _p in out.iter_rows()}
+    assert got["proj_invest_plan_rate"] == 0.0313
+    assert got["proj_invest_schedule_rate"] == 0.0313  # 1 / (3200 × 12/12)

@@ -77,3 +77,27 @@ def test_a_run_stored_before_the_platform_place_still_scores_and_verifies(db):
     assert run.scheme_code == "OLD" and Inputs.from_bytes(run.inputs).scheme["flags"] == legacy["flags"]
     assert _flags(run) == [("red", "board_first", "C-A", "ZX"), ("red", "board_first", "C-B", "LH")]
     assert verify_run(run) == []
+
+
+def test_flag_reasons_round_scores_half_away_from_zero(scored):
+    """A board score of 8.125 reads 8.13分 and a growth of 6.125 reads 6.13分 (``%.2f`` gave 8.12 / 6.12)."""
+    from django.db import connection
+
+    from kaohe.results.flags import award_flags
+    from kaohe.results.models import RunBoard, RunTotal
+
+    def put(model, column, value, run, unit, **where):  # sealed rows refuse .update(): as if scored so
+        extra = "".join(f" AND {k} = %s" for k in where)
+        with connection.cursor() as c:
+            c.execute(f"UPDATE {model._meta.db_table} SET {column} = %s WHERE run_id = %s AND unit_code = %s{extra}",
+                      [value, run.pk, unit, *where.values()])
+
+    put(RunBoard, "score", 8.125, scored.jan, "C-A", board="ZX")
+    award_flags(scored.jan)
+    first = Flag.objects.get(run=scored.jan, rule="board_first", board="ZX")
+    assert "（8.13分）" in first.reason
+    jan_total = RunTotal.objects.get(run=scored.jan, unit_code="C-D").total
+    put(RunTotal, "total", jan_total + 6.125, scored.feb, "C-D")
+    award_flags(scored.feb)
+    growth = Flag.objects.get(run=scored.feb, rule="best_growth")
+    assert growth.unit_code == "C-D" and "较上月增加6.13分" in growth.reason

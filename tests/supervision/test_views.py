@@ -175,3 +175,19 @@ def test_one_click_from_an_escalated_problem_on_the_board(sv, client_for):
     assert "施工用电未接入" not in client.get(reverse("supervision:board")).content.decode().split("task-table")[0].split("candidates")[-1]
     page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
     assert f'href="/projects/{project.pk}/"' in page  # links back
+
+
+def test_the_overviews_on_time_rate_rounds_half_away_from_zero(sv, client_for):
+    """1 of 8 closed on time is 12.5% → 13% (四舍五入; Python's round gave 12%)."""
+    from django.utils import timezone
+
+    from kaohe.supervision.models import Task
+
+    made = [sv.make(f"市级交办：第{i}项", now=at(2025, 9, 22)) for i in range(8)]
+    year = timezone.localdate().year
+    Task.objects.filter(pk__in=[t.pk for t in made]).update(year=year, state=TaskState.CLOSED, on_time=False)
+    Task.objects.filter(pk=made[0].pk).update(on_time=True)
+    response = client_for(sv.users["office"]).get(reverse("supervision:overview"))
+    [row] = [u for u in response.context["by_unit"] if u["closed"] == 8]
+    assert (row["ontime"], row["rate"]) == (1, 13)
+    assert "13%" in response.content.decode()
