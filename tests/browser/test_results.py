@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from kaohe.results.services import publish
 from tests.browser.conftest import OUTPUT
 from tests.factories import PASSWORD
 from tests.results.fixtures import build_scored
@@ -67,6 +68,8 @@ def test_an_assessed_unit_opens_its_profile_with_trend_and_radar(browser, live_s
 
 
 def test_what_if_shows_the_new_rank_live(browser, live_server, scored):
+    # Rivals' names show an assessed unit only once the run is published (before, its gap page hides them).
+    publish(scored.jan, scored.w.office)
     page = page_for(browser, live_server, "assessed_a")
     page.goto(f"{live_server.url}/results/units/C-A/gap/?run={scored.jan.pk}")
     assert "追上第1名（乙区）" in page.locator("#gap-table").inner_text()
@@ -90,8 +93,8 @@ def test_publish_appeal_accept_and_the_public_page_shows_the_corrected_tiers(bro
     unit.select_option("#id_indicator", "INV")
     unit.fill("#id_claimed_value", "9.5")
     unit.fill("#id_reason", "12月两个重大项目投资漏报，附统计局更正函。")
-    proof = tmp_path / "更正函.txt"
-    proof.write_text("统计局更正函：甲区固定资产投资应为9.5。", encoding="utf-8")
+    proof = tmp_path / "更正函.pdf"  # appeals accept PDF, images, Word, Excel and OFD only
+    proof.write_bytes(b"%PDF-1.4\n% statistics bureau correction letter\n%%EOF\n")
     unit.set_input_files("#id_attachments", str(proof))
     unit.screenshot(path=str(OUTPUT / "results-appeal-form.png"), full_page=True)
     unit.get_by_role("button", name="提交申诉").click()
