@@ -235,7 +235,7 @@ def profile(run: ScoringRun, unit_code: str) -> Profile | None:
     group_stats = run_cached(run, f"group_stats:{total.group}", lambda: _group_stats(run, total.group))
     group_size, mean_cat, leader_cat, means = group_stats["size"], group_stats["mean_cat"], group_stats["leader_cat"], group_stats["means"]
     rows = []
-    position = {code: n for n, code in enumerate(meta)}  # the scheme's order, not the codes'
+    position = {code: n for n, code in enumerate(scheme_order(run, meta))}  # the scheme's order, not the codes'
     inds = sorted(RunIndicator.objects.filter(run=run, unit_code=unit_code), key=lambda r: (position.get(r.indicator, len(position)), r.indicator))
     for ind in inds:
         m = meta.get(ind.indicator, {})
@@ -347,7 +347,10 @@ def scheme_order(run: ScoringRun, codes) -> list[str]:
     indicators stay together; codes the summary does not know come last, sorted."""
     codes = set(codes)
     meta = (run.scheme_meta or {}).get("indicators", {})
-    return [c for c in meta if c in codes] + sorted(codes - set(meta))
+    # "order" is the leaf's place in the scheme (jsonb does not keep key order); runs summarised
+    # before it was recorded fall back to the keys' order.
+    known = sorted((c for c in meta if c in codes), key=lambda c: (meta[c].get("order", 0), list(meta).index(c)))
+    return known + sorted(codes - set(meta))
 
 
 def tier_counts(run: ScoringRun) -> list[dict]:

@@ -24,7 +24,7 @@ def summary(scheme: Scheme) -> dict[str, Any]:
                   for n in scheme.top_nodes()]
     cat_names = {c["code"]: c["name"] for c in categories}
     indicators: dict[str, dict] = {}
-    for leaf in scheme.leaves():
+    for position, leaf in enumerate(scheme.leaves()):
         above = ancestry.get(leaf.code, ())
         category = above[0].code if above else leaf.code  # a top-level leaf is its own category
         indicators[leaf.code] = {  # the code RunIndicator rows carry
@@ -36,6 +36,8 @@ def summary(scheme: Scheme) -> dict[str, Any]:
             "category": category,
             "category_name": cat_names.get(category, ""),
             "bands": _bands(scheme.bands_of(leaf.code)),
+            # PostgreSQL's jsonb keeps object keys in its own order, not ours: the scheme's order is a field.
+            "order": position,
         }
     boards = []
     for b in scheme.boards:

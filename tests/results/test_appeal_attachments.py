@@ -4,10 +4,13 @@ upload leaves neither a row nor a file behind."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 
 from kaohe.results.models import Appeal, AppealAttachment
@@ -51,6 +54,15 @@ def test_a_file_of_another_type_is_refused_and_leaves_nothing(pub, client_for, s
     assert _stored(Path(settings.KAOHE_PRIVATE_ROOT)) == [] and _stored(Path(settings.MEDIA_ROOT)) == []
 
 
+@contextmanager
+def no_connection_closing():
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def test_a_pdf_is_stored_outside_media_and_downloaded_only_by_those_who_see_the_appeal(pub, client_for, settings):
     w, p = pub
     r = _file_appeal(client_for(w.assessed_a), p, SimpleUploadedFile("佐证材料.pdf", PDF))
@@ -67,7 +79,8 @@ def test_a_pdf_is_stored_outside_media_and_downloaded_only_by_those_who_see_the_
         assert got["Content-Disposition"].startswith("attachment")
         assert got["X-Content-Type-Options"] == "nosniff" and "sandbox" in got["Content-Security-Policy"]
         assert b"".join(got.streaming_content) == PDF
-        got.close()
+        with no_connection_closing():  # close() sends request_finished, which would close the test's PostgreSQL connection
+            got.close()
     for who in ("assessed_b", "office_b", "leader_b", "district_submitter_a", "district_submitter_b", "submitter"):
         assert client_for(w.users[who]).get(url).status_code in (403, 404), who
     # whoever may open the appeal may read its material, and no one else

@@ -316,7 +316,7 @@ def unit_gap(request, code: str):
     values = {i: v for i, v in run.indicator_rows.filter(unit_code=code).values_list("indicator", "value")}
     names = run.scheme_meta.get("indicators", {})
     # In the scheme's order, each value as the figure it is (四舍五入 to 4 places, never a raw float).
-    order = [i for i in names if i in values] + sorted(i for i in values if i not in names)
+    order = queries.scheme_order(run, values)
     fields = [{"code": i, "name": names.get(i, {}).get("name", i), "unit": names.get(i, {}).get("unit") or "",
                "value": plain(round_half_up(values[i], 4)) if values[i] is not None else ""} for i in order]
     for b in best:
