@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from kaohe.orgs.models import OrgUnit, Role
+from kaohe.orgs.models import Role
 from kaohe.orgs.permissions import (
     has_role,
     in_scope,
@@ -23,18 +21,7 @@ from kaohe.orgs.permissions import (
     manages,
     rule,
 )
-
-
-def _unit_id(obj: Any) -> int | None:
-    if obj is None:
-        return None
-    if isinstance(obj, OrgUnit):
-        return obj.pk
-    if hasattr(obj, "unit_id"):
-        return obj.unit_id
-    if hasattr(obj, "project"):
-        return obj.project.unit_id
-    return None
+from kaohe.projects.rules import owning_unit_id
 
 
 @rule("attraction.list")
@@ -54,7 +41,7 @@ def _record(person, obj) -> bool:
         return False
     if is_office(person):
         return manages(person, obj)
-    return has_role(person, Role.ASSESSED) and in_scope(person, _unit_id(obj))
+    return has_role(person, Role.ASSESSED) and in_scope(person, owning_unit_id(obj))
 
 
 @rule("attraction.confirm")

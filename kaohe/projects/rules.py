@@ -27,7 +27,9 @@ from kaohe.orgs.permissions import (
 )
 
 
-def _unit_id(obj: Any) -> int | None:
+def owning_unit_id(obj: Any) -> int | None:
+    """The id of the unit that owns ``obj``: a unit itself, an object with ``unit_id``, or one hung on a ``project``
+    (reports, problems, milestones). Attraction's rules use it too."""
     if obj is None:
         return None
     if isinstance(obj, OrgUnit):
@@ -61,7 +63,7 @@ def _report(person, project) -> bool:
         return False
     if is_office(person):
         return manages(person, project)
-    return has_role(person, Role.ASSESSED) and in_scope(person, _unit_id(project))
+    return has_role(person, Role.ASSESSED) and in_scope(person, owning_unit_id(project))
 
 
 @rule("projects.manage")
