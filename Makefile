@@ -7,7 +7,7 @@ UV_VERSION := 0.13.8
 LOCK := requirements/dev.lock
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-sqlite test-postgres lint check lock clean bench
+.PHONY: install demo test test-sqlite test-postgres lint check lock clean bench openapi
 
 install: $(STAMP)
 
@@ -29,6 +29,10 @@ test: install
 
 lint: install
 	$(BIN)/ruff check kaohe tests benchmarks scripts
+
+# The committed OpenAPI snapshot (docs/openapi.json), diffed in the tests: regenerate after changing a route.
+openapi: install
+	$(BIN)/kaohe openapi --write
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements/dev.lock -q

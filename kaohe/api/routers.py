@@ -26,7 +26,7 @@ def _server_error(request, exc):
     return api.create_response(request, {"detail": "internal server error (logged); try again later"}, status=500)
 
 
-@api.get("/health", auth=None, tags=["system"])
+@api.get("/health", operation_id="system_health_get", summary="健康检查 / Health check", auth=None, tags=["system"])
 def health(request):
     return {"status": "ok"}
 

@@ -146,7 +146,7 @@ def _version_out(v: SchemeVersion) -> dict:
     return {"id": v.pk, "year": v.scheme.year, "code": v.scheme.code, "name": v.scheme.name, "number": v.number, "status": v.status}
 
 
-@router.get("/schemes", response=list[VersionOut], summary="List scheme versions")
+@router.get("/schemes", operation_id="assessment_scheme_list", summary="考核方案版本 / List scheme versions", response=list[VersionOut])
 def list_schemes(request, year: int | None = None):
     if not check(request.user, "assessment.view_scheme"):
         raise HttpError(403, "not allowed")
@@ -156,7 +156,7 @@ def list_schemes(request, year: int | None = None):
     return [_version_out(v) for v in qs]
 
 
-@router.get("/schemes/{version_id}", response=VersionDetail, summary="A scheme version: content and indicators")
+@router.get("/schemes/{version_id}", operation_id="assessment_scheme_get", summary="方案版本的内容与指标 / A scheme version: content and indicators", response=VersionDetail)
 def get_scheme(request, version_id: int):
     if not check(request.user, "assessment.view_scheme"):
         raise HttpError(403, "not allowed")
@@ -181,7 +181,7 @@ def _readable_codes(user, version: SchemeVersion) -> set[str] | None:
     raise HttpError(403, "not allowed")
 
 
-@router.get("/values", response=list[ValueOut], summary="Read values of a period")
+@router.get("/values", operation_id="assessment_value_list", summary="读取考核期数据 / Read values of a period", response=list[ValueOut])
 def read_values(request, version: int, period: str, indicator: str | None = None, unit: str | None = None,
                 limit: int = 10000, offset: int = 0):
     v = get_object_or_404(SchemeVersion.objects.visible_to(request.user), pk=version)
@@ -226,7 +226,7 @@ BULK_SCHEMA = {
 }
 
 
-@router.post("/values", response={200: BulkOut, 400: BulkOut, 409: BulkOut}, summary="Bulk submit values for a period",
+@router.post("/values", operation_id="assessment_value_save", summary="批量报送数据 / Bulk save values for a period", response={200: BulkOut, 400: BulkOut, 409: BulkOut},
              openapi_extra=BULK_SCHEMA)
 def submit_values(request):
     """Body: ``{"version": 3, "period": "2025-03", "values": [{"unit": "SFS-MH", "indicator": "gdp", "value": 123.4}], "partial": false}``.

@@ -76,7 +76,7 @@ class AdvanceIn(Schema):
     evidence: str
 
 
-@router.get("/projects", response=list[ProjectOut])
+@router.get("/projects", operation_id="attraction_project_list", summary="招商项目列表 / List attraction projects", response=list[ProjectOut])
 def list_projects(request, unit: str | None = None, stage: str | None = None, limit: int = 200, offset: int = 0):
     """Projects in the caller's scope (optionally under one unit, at one stage), largest first."""
     _require(request, "attraction.list")
@@ -92,7 +92,7 @@ def list_projects(request, unit: str | None = None, stage: str | None = None, li
     return list(qs.order_by("-amount", "code")[offset: offset + limit])
 
 
-@router.get("/projects/{pk}", response=ProjectDetail)
+@router.get("/projects/{pk}", operation_id="attraction_project_get", summary="招商项目详情 / An attraction project with its milestones", response=ProjectDetail)
 def project(request, pk: int):
     obj = get_visible_or_404(request.user, AttractionProject.objects.select_related("unit", "industry", "major_project"),
                              pk=pk)
@@ -100,7 +100,7 @@ def project(request, pk: int):
     return obj
 
 
-@router.post("/projects/{pk}/milestones", response={201: MilestoneOut})
+@router.post("/projects/{pk}/milestones", operation_id="attraction_milestone_create", summary="记录项目节点 / Record a project's next milestone", response={201: MilestoneOut})
 def advance(request, pk: int, body: AdvanceIn):
     """Record the next milestone (the same rules as the page: order, date, evidence, evaluation)."""
     obj = get_visible_or_404(request.user, AttractionProject, pk=pk)
@@ -112,7 +112,7 @@ def advance(request, pk: int, body: AdvanceIn):
     return 201, m
 
 
-@router.get("/units/{code}/figures")
+@router.get("/units/{code}/figures", operation_id="attraction_unit_figures_get", summary="单位招商指标 / A unit's attraction figures")
 def unit_figures(request, code: str, year: int | None = None):
     """The unit's 赛马榜 figures as at today (or the end of ``year``)."""
     unit = get_visible_or_404(request.user, OrgUnit, code=code)

@@ -36,7 +36,7 @@ class EntryOut(Schema):
     ip: str | None
 
 
-@router.get("/entries", response=list[EntryOut], summary="Audit entries, newest first")
+@router.get("/entries", operation_id="audit_entry_list", summary="审计日志（新的在前） / Audit entries, newest first", response=list[EntryOut])
 def entries(request, user: str = "", unit: str = "", object_type: str = "", object_id: int | None = None, action: str = "",
             date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 100, offset: int = 0):
     if not check(request.user, "audit.view"):

@@ -86,12 +86,12 @@ class ProgressIn(Schema):
     done_on: dt.date | None = None
 
 
-@router.get("/campaigns", response=list[CampaignOut])
+@router.get("/campaigns", operation_id="commitments_campaign_list", summary="承诺活动 / List commitment campaigns", response=list[CampaignOut])
 def campaigns(request):
     return list(Campaign.objects.visible_to(request.user).select_related("owner_unit"))
 
 
-@router.get("/items", response=list[ItemOut])
+@router.get("/items", operation_id="commitments_item_list", summary="承诺事项 / List commitment items", response=list[ItemOut])
 def items(request, campaign: str = "", unit: str = "", status: str = ""):
     rows = Commitment.objects.visible_to(request.user).select_related("campaign", "unit").order_by("campaign_id", "number")
     if campaign:
@@ -103,12 +103,12 @@ def items(request, campaign: str = "", unit: str = "", status: str = ""):
     return list(rows[:2000])
 
 
-@router.get("/items/{item_id}", response=ItemDetailOut)
+@router.get("/items/{item_id}", operation_id="commitments_item_get", summary="承诺事项详情 / A commitment item with its milestones", response=ItemDetailOut)
 def item(request, item_id: int):
     return get_visible_or_404(request.user, Commitment.objects.select_related("campaign", "unit"), pk=item_id)
 
 
-@router.post("/milestones/{milestone_id}/progress", response=MilestoneOut)
+@router.post("/milestones/{milestone_id}/progress", operation_id="commitments_progress_report", summary="报告节点进展 / Report a milestone's progress", response=MilestoneOut)
 def report_progress(request, milestone_id: int, payload: ProgressIn):
     milestone = get_visible_or_404(request.user, Milestone.objects.select_related("commitment", "commitment__campaign"),
                                    pk=milestone_id)

@@ -62,7 +62,7 @@ def _issued(request):
             .defer("docx", "pdf", "draft", "text"))
 
 
-@router.get("/", response=list[DocumentOut])
+@router.get("/", operation_id="documents_document_list", summary="已印发文件 / List issued documents", response=list[DocumentOut])
 def list_documents(request, kind: str = "", period: str = "", limit: int = 100, offset: int = 0):
     """Issued documents, newest first; ``period`` matches the start of the period code (2025 → the whole year)."""
     qs = _issued(request)
@@ -74,6 +74,6 @@ def list_documents(request, kind: str = "", period: str = "", limit: int = 100, 
     return list(qs.order_by("-issued_at", "-id")[offset:offset + limit])
 
 
-@router.get("/{document_id}", response=DocumentOut)
+@router.get("/{document_id}", operation_id="documents_document_get", summary="文件详情 / An issued document", response=DocumentOut)
 def get_document(request, document_id: int):
     return get_visible_or_404(request.user, _issued(request), pk=document_id)

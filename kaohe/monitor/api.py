@@ -65,7 +65,7 @@ def _owner(request):
     return owner
 
 
-@router.get("/indicators", response=list[IndicatorOut])
+@router.get("/indicators", operation_id="monitor_indicator_list", summary="监测指标 / Monitored indicators and their conventions", response=list[IndicatorOut])
 def indicators(request):
     """The monitored indicators with their conventions (releases: 1–2月 … or 1–3月 …)."""
     out = []
@@ -75,7 +75,7 @@ def indicators(request):
     return out
 
 
-@router.get("/figures", response=list[FigureOut])
+@router.get("/figures", operation_id="monitor_figure_list", summary="监测数据 / One indicator's figures per unit at a release", response=list[FigureOut])
 def figures(request, indicator: str, year: int, month: int):
     """One indicator at the latest release on or before ``month`` of ``year``, per visible unit."""
     owner = _owner(request)

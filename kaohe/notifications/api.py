@@ -36,7 +36,7 @@ def _out(n: Notification) -> dict:
             "link": n.link, "created_at": n.created_at, "read_at": n.read_at}
 
 
-@router.get("/", response=InboxOut, summary="The signed-in user's notifications, newest first")
+@router.get("/", operation_id="notifications_notification_list", summary="我的消息（新的在前） / The signed-in user's notifications, newest first", response=InboxOut)
 def inbox(request, unread: bool = False, limit: int = 50, offset: int = 0):
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise HttpError(422, f"limit must be 1–{MAX_LIMIT} and offset ≥ 0")
@@ -46,12 +46,12 @@ def inbox(request, unread: bool = False, limit: int = 50, offset: int = 0):
     return {"unread": services.unread_count(request.user), "items": [_out(n) for n in qs[offset:offset + limit]]}
 
 
-@router.post("/{notification_id}/read", response=NotificationOut, summary="Mark one of your notifications read")
+@router.post("/{notification_id}/read", operation_id="notifications_notification_read", summary="标为已读 / Mark one of your notifications read", response=NotificationOut)
 def read(request, notification_id: int):
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
     return _out(services.mark_read(notification))
 
 
-@router.post("/read-all", summary="Mark all your notifications read")
+@router.post("/read-all", operation_id="notifications_notification_read_all", summary="全部标为已读 / Mark all your notifications read")
 def read_all(request):
     return {"marked": services.mark_all_read(request.user)}

@@ -53,7 +53,7 @@ def _unit(u: OrgUnit) -> dict:
             "parent": u.parent.code if u.parent_id else None, "sort_order": u.sort_order, "is_active": u.is_active}
 
 
-@router.get("/units", response=list[UnitOut], summary="Units in the caller's scope")
+@router.get("/units", operation_id="orgs_unit_list", summary="范围内的单位 / Units in the caller's scope", response=list[UnitOut])
 def units(request, kind: str | None = None, q: str | None = None):
     if not check(request.user, "orgs.view_directory"):
         raise HttpError(403, "permission denied: orgs.view_directory")
@@ -67,7 +67,7 @@ def units(request, kind: str | None = None, q: str | None = None):
     return [_unit(u) for u in qs.order_by("sort_order", "code")]
 
 
-@router.get("/units/{code}", response=UnitDetailOut, summary="One unit with its dated placements")
+@router.get("/units/{code}", operation_id="orgs_unit_get", summary="单位及其隶属沿革 / One unit with its dated placements", response=UnitDetailOut)
 def unit(request, code: str):
     # Out of scope is not found, exactly like a code that does not exist.
     found = OrgUnit.objects.visible_to(request.user).select_related("parent").filter(code=code).first()
@@ -82,7 +82,7 @@ def unit(request, code: str):
     return {**_unit(found), "placements": placements, "peer_groups": groups}
 
 
-@router.get("/peer-groups", response=list[PeerGroupOut], summary="Peer groups (分类考核组) of a year")
+@router.get("/peer-groups", operation_id="orgs_peer_group_list", summary="分类考核组 / Peer groups of a year", response=list[PeerGroupOut])
 def peer_groups(request, year: int):
     if not check(request.user, "orgs.view_directory"):
         raise HttpError(403, "permission denied: orgs.view_directory")

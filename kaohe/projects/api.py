@@ -93,7 +93,7 @@ class FigureOut(Schema):
     period: str
 
 
-@router.get("/", response=list[ProjectOut])
+@router.get("/", operation_id="projects_project_list", summary="重大项目列表 / List major projects", response=list[ProjectOut])
 def list_projects(request, unit: str = "", warning: str = "", year: int | None = None, limit: int = 100, offset: int = 0):
     _require(request, "projects.list")
     qs = visible_projects(request.user).select_related("unit", "stage").order_by("code")
@@ -106,7 +106,7 @@ def list_projects(request, unit: str = "", warning: str = "", year: int | None =
     return list(qs[offset : offset + min(limit, 1000)])
 
 
-@router.get("/warnings", response=list[WarningOut])
+@router.get("/warnings", operation_id="projects_warning_list", summary="项目预警 / Project warnings of a day", response=list[WarningOut])
 def warnings(request, date: dt.date | None = None, level: str = ""):
     _require(request, "projects.warning_board")
     day = date or ProjectWarning.objects.aggregate(d=Max("date"))["d"]
@@ -118,7 +118,7 @@ def warnings(request, date: dt.date | None = None, level: str = ""):
     ]
 
 
-@router.get("/figures", response=list[FigureOut])
+@router.get("/figures", operation_id="projects_figure_list", summary="各单位项目指标 / Project figures per unit for a month", response=list[FigureOut])
 def figures(request, year: int, month: int):
     _require(request, "projects.warning_board")
     if not 1 <= month <= 12:
@@ -132,7 +132,7 @@ def figures(request, year: int, month: int):
     return unit_figures(year, month, city=city).to_dicts()
 
 
-@router.get("/export.xlsx")
+@router.get("/export.xlsx", operation_id="projects_project_export", summary="导出项目表 / Export projects (.xlsx)")
 def export(request):
     _require(request, "projects.list")
     data = excel.export_projects(visible_projects(request.user).order_by("code"))
@@ -149,26 +149,26 @@ def _import(request, func, upload: UploadedFile):
         ) from exc
 
 
-@router.post("/import")
+@router.post("/import", operation_id="projects_project_import", summary="导入项目 / Import projects (.xlsx)")
 def import_projects(request, file: UploadedFile = File(...)):  # noqa: B008 — ninja declares parameters this way
     _require(request, "projects.manage", import_root(request.user))
     return _import(request, excel.import_projects, file)
 
 
-@router.post("/reports/import")
+@router.post("/reports/import", operation_id="projects_report_import", summary="导入月报 / Import monthly reports (.xlsx)")
 def import_reports(request, file: UploadedFile = File(...)):  # noqa: B008 — ninja declares parameters this way
     _require(request, "projects.report", import_root(request.user))
     return _import(request, excel.import_reports, file)
 
 
-@router.get("/{project_id}", response=ProjectOut)
+@router.get("/{project_id}", operation_id="projects_project_get", summary="项目详情 / A project", response=ProjectOut)
 def get_project(request, project_id: int):
     project = get_visible_or_404(request.user, Project.objects.select_related("unit", "stage"), pk=project_id)
     _require(request, "projects.view", project)
     return project
 
 
-@router.post("/{project_id}/reports", response={201: ReportOut})
+@router.post("/{project_id}/reports", operation_id="projects_report_submit", summary="报送项目月报 / Submit a project's monthly report", response={201: ReportOut})
 def submit_report(request, project_id: int, payload: ReportIn):
     project = get_visible_or_404(request.user, Project, pk=project_id)
     _require(request, "projects.report", project)

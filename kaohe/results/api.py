@@ -72,7 +72,7 @@ def _run(request, run_id: int) -> ScoringRun:
     return get_visible_or_404(request.user, ScoringRun.objects.done(), pk=run_id)
 
 
-@router.get("/runs", response=list[RunOut])
+@router.get("/runs", operation_id="results_run_list", summary="考核计算列表 / List scoring runs", response=list[RunOut])
 def list_runs(request, year: int | None = None, kind: str | None = None):
     if not check(request.user, "results.view"):
         raise HttpError(403, "results.view")
@@ -86,7 +86,7 @@ def list_runs(request, year: int | None = None, kind: str | None = None):
             for r in qs[:500]]
 
 
-@router.get("/runs/{run_id}/totals", response=list[TotalOut])
+@router.get("/runs/{run_id}/totals", operation_id="results_total_list", summary="总分与排名 / Totals and ranks of a run", response=list[TotalOut])
 def run_totals(request, run_id: int, group: str | None = None):
     run = _run(request, run_id)
     qs = RunTotal.objects.filter(run=run).order_by("group", RANK_ORDER, "unit_code")
@@ -99,7 +99,7 @@ def run_totals(request, run_id: int, group: str | None = None):
                      vetoed=t.vetoed, categories=t.categories, assessed=t.assessed, reason=t.reason) for t in qs]
 
 
-@router.get("/runs/{run_id}/boards/{board}", response=list[BoardOut])
+@router.get("/runs/{run_id}/boards/{board}", operation_id="results_board_get", summary="晒榜 / One board of a run", response=list[BoardOut])
 def run_board(request, run_id: int, board: str, group: str | None = None):
     run = _run(request, run_id)
     qs = RunBoard.objects.filter(run=run, board=board).order_by("group", RANK_ORDER, "unit_code")
@@ -111,7 +111,7 @@ def run_board(request, run_id: int, board: str, group: str | None = None):
     return [BoardOut(board=b.board, unit=b.unit_code, name=b.unit_name, group=b.group, score=b.score, rank=b.rank) for b in qs]
 
 
-@router.get("/publications", response=list[PublicationOut], auth=None)
+@router.get("/publications", operation_id="results_publication_list", summary="公示及其哈希 / Publications with their hashes", response=list[PublicationOut], auth=None)
 def publications(request):
     """Public: every publication with its hashes (anyone can check the chain)."""
     return [PublicationOut(id=p.pk, run_id=p.run_id, title=p.title, published_at=p.published_at.isoformat(),
