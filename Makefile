@@ -39,7 +39,7 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -o requirements/prod.lock -q
 
 bench: install
-	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in benchmarks/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var/test-output

@@ -15,48 +15,32 @@ JSON object. Goal: p95 < 150 ms.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import threading
 import time
 import zlib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._harness import (  # noqa: E402
+    base_env,
+    drive,
+    drop_database,
+    fresh_database,
+    percentile,
+    session_cookie,
+    setup_django,
+    start_server,
+)
 
 DB_NAME = "kaohe_bench_results"
-PG = os.environ.get("KAOHE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 BOARDS = [("ZX", "争先榜"), ("LH", "龙虎榜"), ("SM", "赛马榜"), ("HL", "活力榜"), ("XN", "效能榜")]
 INDICATORS_PER_BOARD = 2
 GROUPS = ["G1", "G2", "G3", "G4"]
-
-
-def admin_sql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def setup_django(env: dict) -> None:
-    os.environ.update(env)
-    import django
-
-    django.setup()
 
 
 def scheme_meta() -> dict:
@@ -162,64 +146,11 @@ def _ranks(members: list[str], values: dict[str, float]) -> dict[str, int]:
     return out
 
 
-def session_cookie(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
-
-
 def publish_one(run_id: int) -> int:
     from kaohe.results.models import ScoringRun
     from kaohe.results.services import publish
 
     return publish(ScoringRun.objects.get(pk=run_id)).pk
-
-
-def wait_for(port: int, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/health")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not start")
-
-
-def drive(port: int, plan: list[tuple[str, str, str]], results: list, errors: list) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    for kind, path, cookie in plan:
-        started = time.perf_counter()
-        try:
-            conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-            response = conn.getresponse()
-            response.read()
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status != 200:
-                errors.append(f"{response.status} {path}")
-            else:
-                results.append((kind, elapsed))
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(f"{exc.__class__.__name__} {path}")
-            conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.close()
-
-
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 1)
 
 
 def main() -> int:
@@ -233,11 +164,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.small:
         args.units, args.runs, args.requests = 300, 6, 15
-    admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME}")
-    admin_sql(f"CREATE DATABASE {DB_NAME}")
     var_dir = Path("/tmp") / f"kaohe-bench-results-{os.getpid()}"
-    env = {"DATABASE_URL": f"{PG}/{DB_NAME}", "KAOHE_VAR_DIR": str(var_dir), "KAOHE_DEBUG": "false",
-           "DJANGO_SETTINGS_MODULE": "kaohe.settings", "KAOHE_ENV": "development", "KAOHE_LOG_LEVEL": "WARNING"}
+    env = base_env(fresh_database(DB_NAME), str(var_dir), "bench-secret-key-for-results-pages-benchmark-0123456789")
     server = None
     try:
         setup_django(env)
@@ -251,22 +179,11 @@ def main() -> int:
         pub_id = publish_one(data["runs"][-1])
         office_cookie = session_cookie(data["office"])
         unit_cookie = session_cookie(data["assessed"])
-        from django.db import connections
-
-        connections.close_all()
-        port = free_port()
-        var_dir.mkdir(parents=True, exist_ok=True)
-        access_log = var_dir / "access.log"
-        # One request at a time per worker process (2 cores here): the server time gunicorn logs is then the
+        # One request at a time per worker process (2 cores here): the server time is then the
         # request's own time, not time spent waiting for the GIL behind other threads.
         workers = int(os.environ.get("KAOHE_BENCH_WORKERS", "3"))
-        threads = os.environ.get("KAOHE_BENCH_THREADS", "1")
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "kaohe.wsgi:application", "-b", f"127.0.0.1:{port}",
-             "-w", str(workers), "-k", "gthread", "--threads", threads, "--log-level", "warning",
-             "--access-logfile", str(access_log), "--access-logformat", "%(U)s %(M)s %(s)s"],
-            cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
-        wait_for(port)
+        threads = int(os.environ.get("KAOHE_BENCH_THREADS", "1"))
+        server = start_server(env, workers=workers, threads=threads)
         rng = random.Random(11)
         plans = []
         for _c in range(args.clients):
@@ -288,44 +205,32 @@ def main() -> int:
                     plan.append(("public", f"/public/{pub_id}/?group={rng.choice(GROUPS)}", ""))
             plans.append(plan)
         # Warm each worker (imports, template loading) before measuring.
-        warm_results: list = []
-        drive(port, [p for plan in plans[:4] for p in plan[:3]], warm_results, [])
-        results: list = []
-        errors: list = []
-        clients = [threading.Thread(target=drive, args=(port, plan, results, errors)) for plan in plans]
-        mark = access_log.stat().st_size if access_log.exists() else 0
+        drive(server.port, [[p for plan in plans[:4] for p in plan[:3]]])
+        single = drive(server.port, plans[:1])  # one client alone: the baseline
         started = time.perf_counter()
-        for t in clients:
-            t.start()
-        for t in clients:
-            t.join()
+        results = drive(server.port, plans)
         wall = time.perf_counter() - started
-        summary = {}
-        for kind in ("board", "profile", "public"):
-            times = [ms for k, ms in results if k == kind]
-            summary[kind] = {"n": len(times), "p50_ms": pct(times, 50), "p95_ms": pct(times, 95), "p99_ms": pct(times, 99)}
-            print(f"{kind:8s} n={len(times):4d}  p50={summary[kind]['p50_ms']:7.1f} ms  p95={summary[kind]['p95_ms']:7.1f} ms  p99={summary[kind]['p99_ms']:7.1f} ms")
-        pages = [ms for k, ms in results if k in ("board", "profile")]
-        time.sleep(0.5)  # let gunicorn flush its access log
-        server_ms: dict[str, list[float]] = {"board": [], "profile": [], "public": []}
-        with access_log.open(encoding="utf-8") as fh:
-            fh.seek(mark)
-            for line in fh:
-                parts = line.split()
-                if len(parts) >= 2 and parts[1].isdigit():
-                    kind = "board" if parts[0].startswith("/results/boards/") else "profile" if parts[0].startswith("/results/units/") else "public"
-                    server_ms[kind].append(float(parts[1]))
-        server_pages = server_ms["board"] + server_ms["profile"]
-        for kind, times in server_ms.items():
-            print(f"server {kind:8s} n={len(times):4d}  p50={pct(times, 50):7.1f} ms  p95={pct(times, 95):7.1f} ms  p99={pct(times, 99):7.1f} ms")
+        print("\n".join(results.table(f"{args.clients} clients:")))
+        base = {k: percentile(v, 95) for k, v in single.server.items()}
+        print("server p95 against one client alone: " + ", ".join(
+            f"{k} ×{percentile(results.server[k], 95) / max(base.get(k, 0), 0.1):.1f}" for k in results.kinds() if base.get(k)))
+        pages = results.client["board"] + results.client["profile"]
+        server_pages = results.server["board"] + results.server["profile"]
+        summary = results.as_dict()
+        errors = results.errors
+        done = sum(len(v) for v in results.client.values())
+
+        def pct(values, p):
+            return round(percentile(values, p), 1)
+
         out = {
-            "units": args.units, "runs": len(data["runs"]), "clients": args.clients, "requests": len(results) + len(errors),
-            "errors": len(errors), "seconds": round(wall, 1), "rps": round(len(results) / wall, 1) if wall else 0,
+            "units": args.units, "runs": len(data["runs"]), "clients": args.clients, "requests": done + len(errors),
+            "errors": len(errors), "seconds": round(wall, 1), "rps": round(done / wall, 1) if wall else 0,
             "p50_ms": pct(pages, 50), "p95_ms": pct(pages, 95), "p99_ms": pct(pages, 99), "mean_ms": round(statistics.fmean(pages), 1) if pages else 0,
-            "board": summary["board"], "profile": summary["profile"], "public": summary["public"],
+            "board": summary.get("board"), "profile": summary.get("profile"), "public": summary.get("public"),
             "server_p50_ms": pct(server_pages, 50), "server_p95_ms": pct(server_pages, 95), "server_p99_ms": pct(server_pages, 99),
-            "server_public_p95_ms": pct(server_ms["public"], 95),
-            "goal_p95_ms": 150, "workers": workers, "threads": int(threads), "load_seconds": round(data["load_seconds"], 1),
+            "server_public_p95_ms": pct(results.server["public"], 95),
+            "goal_p95_ms": 150, "workers": workers, "threads": threads, "load_seconds": round(data["load_seconds"], 1),
             "load_average": round(os.getloadavg()[0], 1),
         }
         for e in errors[:5]:
@@ -334,13 +239,9 @@ def main() -> int:
         return 0
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        from django.db import connections
-
-        connections.close_all()
+            server.stop()
         if not args.keep:
-            admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            drop_database(DB_NAME)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ logs (交办/签收/办结), then measures
   documents (.docx, queued after the sweep) is timed separately; the baseline is the same
   ladder computed task by task from each task's event log (``deadlines.clock_of``), extrapolated;
 * the office's board and a unit's inbox under load: gunicorn (2 workers) driven by 8 client
-  threads; server time from gunicorn's access log (``%(D)s``) — goal p95 < 200 ms.
+  threads; server time from each response's ``Server-Timing`` (benchmarks/_harness.py), the
+  ratio against one client alone — goal p95 < 200 ms.
 
     python benchmarks/supervision.py            # 50,000 tasks
     python benchmarks/supervision.py --small    # 5,000 tasks, a quick run
@@ -22,38 +23,28 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import json
-import os
 import random
-import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._harness import (  # noqa: E402
+    base_env,
+    drive,
+    drop_database,
+    fresh_database,
+    percentile,
+    plans,
+    setup_django,
+    start_server,
+)
 
 DB_NAME = "kaohe_bench_supervision"
-PG = os.environ.get("KAOHE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 TODAY = dt.date(2026, 11, 10)
 SECRET = "bench-secret-key-for-supervision-benchmark-only-0123456789"
-
-
-def admin_sql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def load(n_tasks: int, rng: random.Random) -> dict:
@@ -157,53 +148,24 @@ def load(n_tasks: int, rng: random.Random) -> dict:
             "load_seconds": round(time.perf_counter() - t0, 1)}
 
 
-def percentile(values: list[float], p: float) -> float:
-    values = sorted(values)
-    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
-    return values[k]
+def pick_request(cookies: dict[str, str]):
+    """The office's board (random filters and pages) and the unit's inbox, alternating."""
 
+    def pick(rng: random.Random, i: int) -> tuple[str, str, str]:
+        if i % 2:
+            return "inbox", "/supervision/inbox/", cookies["inbox"]
+        params = [f"page={rng.randint(1, 20)}"]
+        if rng.random() < 0.4:
+            params.append(f"colour={rng.choice(['blue', 'yellow', 'red'])}")
+        if rng.random() < 0.3:
+            params.append(f"unit=B-{rng.randint(1, 12):02d}")
+        if rng.random() < 0.2:
+            params.append("due=week")
+        if rng.random() < 0.2:
+            params.append(f"source={rng.choice(['meeting', 'instruction', 'project'])}")
+        return "board", "/supervision/?" + "&".join(params), cookies["board"]
 
-def drive(port: int, cookies: dict[str, str], threads: int, per_thread: int, seed: int) -> dict:
-    results: dict[str, list[float]] = {"board": [], "inbox": []}
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def worker(n: int) -> None:
-        rng = random.Random(seed + n)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        for i in range(per_thread):
-            if i % 2 == 0:
-                kind, params = "board", [f"page={rng.randint(1, 20)}"]
-                if rng.random() < 0.4:
-                    params.append(f"colour={rng.choice(['blue', 'yellow', 'red'])}")
-                if rng.random() < 0.3:
-                    params.append(f"unit=B-{rng.randint(1, 12):02d}")
-                if rng.random() < 0.2:
-                    params.append("due=week")
-                if rng.random() < 0.2:
-                    params.append(f"source={rng.choice(['meeting', 'instruction', 'project'])}")
-                path = "/supervision/?" + "&".join(params)
-            else:
-                kind, path = "inbox", "/supervision/inbox/"
-            t0 = time.perf_counter()
-            conn.request("GET", path, headers={"Cookie": cookies[kind], "Host": "127.0.0.1"})
-            response = conn.getresponse()
-            response.read()
-            elapsed = (time.perf_counter() - t0) * 1000
-            with lock:
-                if response.status != 200:
-                    errors.append(f"{path}: {response.status}")
-                else:
-                    results[kind].append(elapsed)
-        conn.close()
-
-    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    results["errors"] = errors  # type: ignore[assignment]
-    return results
+    return pick
 
 
 def main() -> None:
@@ -212,19 +174,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
     n = 5_000 if args.small else 50_000
-    env = {
-        "DATABASE_URL": f"{PG}/{DB_NAME}", "DJANGO_SETTINGS_MODULE": "kaohe.settings", "KAOHE_SECRET_KEY": SECRET,
-        "KAOHE_DEBUG": "false", "KAOHE_VAR_DIR": "/tmp/kaohe-bench-supervision-var", "KAOHE_LOG_LEVEL": "WARNING",
-        "KAOHE_TASKS_IMMEDIATE": "true",
-    }
-    admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    admin_sql(f"CREATE DATABASE {DB_NAME}")
+    env = {**base_env(fresh_database(DB_NAME), "/tmp/kaohe-bench-supervision-var", SECRET), "KAOHE_TASKS_IMMEDIATE": "true"}
     server, out = None, {}
     try:
-        os.environ.update(env)
-        import django
-
-        django.setup()
+        setup_django(env)
         from django.core.management import call_command
         from django.db import connection
         from django.utils import timezone
@@ -275,7 +228,6 @@ def main() -> None:
             cursor.execute("ANALYZE")
 
         from django.contrib.auth import get_user_model
-        from django.db import connections
         from django.test import Client
 
         cookies = {}
@@ -283,77 +235,41 @@ def main() -> None:
             client = Client()
             client.force_login(get_user_model().objects.get(username=username))
             cookies[kind] = f"sessionid={client.cookies['sessionid'].value}"
-        connections.close_all()
-        port = free_port()
-        access_log = Path(env["KAOHE_VAR_DIR"]) / "access.log"
-        access_log.parent.mkdir(parents=True, exist_ok=True)
-        access_log.unlink(missing_ok=True)
-        server = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "kaohe.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", "2",
-             "--log-level", "warning", "--access-logfile", str(access_log), "--access-logformat", "%(U)s %(s)s %(D)s"],
-            env={**os.environ, **env}, cwd=str(ROOT), start_new_session=True)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        drive(port, cookies, 2, 4, 1)
-        time.sleep(0.5)
-
-        def server_times(lines: list[str]) -> dict[str, list[float]]:
-            found: dict[str, list[float]] = {"board": [], "inbox": []}
-            for line in lines:
-                path, _status, micros = line.split()
-                found["inbox" if path.startswith("/supervision/inbox") else "board"].append(int(micros) / 1000)
-            return found
-
-        def log_lines() -> list[str]:
-            return access_log.read_text().splitlines() if access_log.exists() else []
-
-        start = len(log_lines())
-        drive(port, cookies, 1, 40, 3)  # one client: the server time without contention from our own load
-        time.sleep(1.0)
-        single = server_times(log_lines()[start:])
+        server = start_server(env, workers=2)
+        pick = pick_request(cookies)
+        drive(server.port, plans(2, 4, 1, pick))  # warm up both workers
+        single = drive(server.port, plans(1, 40, 3, pick))  # one client: the server time without contention from our own load
         for kind in ("board", "inbox"):
-            print(f"{kind:5s} page, one client: server time p50 {percentile(single[kind], 50):.1f} ms, "
-                  f"p95 {percentile(single[kind], 95):.1f} ms")
-        start = len(log_lines())
+            print(f"{kind:5s} page, one client: server time p50 {percentile(single.server[kind], 50):.1f} ms, "
+                  f"p95 {percentile(single.server[kind], 95):.1f} ms")
         threads, per_thread = 8, 25
         t0 = time.perf_counter()
-        results = drive(port, cookies, threads, per_thread, 7)
+        results = drive(server.port, plans(threads, per_thread, 7, pick))
         wall = time.perf_counter() - t0
-        time.sleep(1.0)
-        server_ms = server_times(log_lines()[start:])
         figures = {}
         for kind in ("board", "inbox"):
-            srv = server_ms[kind] or [float("nan")]
-            figures[kind] = {"requests": len(results[kind]), "server_p50_ms": round(percentile(srv, 50), 1),
-                             "server_p95_ms": round(percentile(srv, 95), 1), "client_p95_ms": round(percentile(results[kind], 95), 1)}
-            print(f"{kind:5s} page: {len(results[kind])} requests, server time p50 {figures[kind]['server_p50_ms']} ms, p95 "
-                  f"{figures[kind]['server_p95_ms']} ms; at the client (queueing for 2 workers) p95 {figures[kind]['client_p95_ms']} ms")
-        errors = results["errors"]
+            srv = results.server[kind]
+            figures[kind] = {"requests": len(results.client[kind]), "server_p50_ms": round(percentile(srv, 50), 1),
+                             "server_p95_ms": round(percentile(srv, 95), 1), "client_p95_ms": round(percentile(results.client[kind], 95), 1)}
+            ratio = figures[kind]["server_p95_ms"] / max(percentile(single.server[kind], 95), 0.1)
+            print(f"{kind:5s} page: {figures[kind]['requests']} requests, server time p50 {figures[kind]['server_p50_ms']} ms, p95 "
+                  f"{figures[kind]['server_p95_ms']} ms (×{ratio:.1f} the one client's); at the client (queueing for 2 workers) "
+                  f"p95 {figures[kind]['client_p95_ms']} ms")
+        errors = results.errors
         print(f"{threads} clients × {per_thread} requests in {wall:.1f} s, errors: {len(errors)} {errors[:3]}")
         out = {"benchmark": "supervision", **counts, "open_tasks": open_count, "sweep_seconds": round(sweep_s, 2), "catch_up_sweep_seconds": round(catch_up_s, 2),
                "sweep_baseline_seconds": round(baseline, 1), "sweep_documents": docs, "render_ms_each": round(render_each * 1000),
                "board_server_p95_ms": figures["board"]["server_p95_ms"], "inbox_server_p95_ms": figures["inbox"]["server_p95_ms"],
                "board_client_p95_ms": figures["board"]["client_p95_ms"], "inbox_client_p95_ms": figures["inbox"]["client_p95_ms"],
-               "board_single_client_server_p95_ms": round(percentile(single["board"], 95), 1),
-               "inbox_single_client_server_p95_ms": round(percentile(single["inbox"], 95), 1),
+               "board_single_client_server_p95_ms": round(percentile(single.server["board"], 95), 1),
+               "inbox_single_client_server_p95_ms": round(percentile(single.server["inbox"], 95), 1),
                "errors": len(errors), "goal_sweep_s": 10, "goal_p95_ms": 200,
                "ok": sweep_s < 10 and figures["board"]["server_p95_ms"] < 200 and figures["inbox"]["server_p95_ms"] < 200 and not errors}
     finally:
         if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: BLE001
-            pass
+            server.stop()
         if not args.keep:
-            admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            drop_database(DB_NAME)
     print(json.dumps(out, ensure_ascii=False))
 
 

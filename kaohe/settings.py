@@ -108,6 +108,10 @@ MIDDLEWARE = [
     "kaohe.audit.middleware.RequestContextMiddleware",
     "kaohe.web.middleware.UserFacingErrorsMiddleware",
 ]
+# Server-Timing (app and database time of each request) for benchmarks; off by default.
+KAOHE_SERVER_TIMING = envbool("KAOHE_SERVER_TIMING", False)
+if KAOHE_SERVER_TIMING:
+    MIDDLEWARE.insert(0, "kaohe.web.middleware.ServerTimingMiddleware")
 CSRF_FAILURE_VIEW = "kaohe.web.views.errors.csrf_failure"
 
 ROOT_URLCONF = "kaohe.urls"
