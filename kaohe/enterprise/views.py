@@ -174,7 +174,9 @@ def board(request):
                        key=lambda x: (-x[2][0], x[0].code))
     return render(request, "enterprise/board.html", {
         "nav_active": NAV, "type_rows": type_rows, "unit_rows": unit_rows, "overdue": overdue,
-        "overdue_count": overdue_rows.count(), "open_statuses": [Status(s).label for s in OPEN_STATUSES],
+        "overdue_count": overdue_rows.count(),
+        # every count column is headed with its unit (件), the status columns as well
+        "open_statuses": [_("%(status)s（件）") % {"status": Status(s).label} for s in OPEN_STATUSES],
         "status_counts": [(label, status_counts.get(s, 0)) for s, label in Status.choices],
         "types": RequestType.choices, "f": request.GET, "can_escalate": check(request.user, "enterprise.escalate_any"),
         "can_bulletin": check(request.user, "enterprise.bulletin", _root(request.user)),

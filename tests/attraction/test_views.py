@@ -275,3 +275,18 @@ def test_the_kanban_and_board_speak_english(w, client_for):
     assert "Lead" in body and "In talks" in body and "At full effect" in body and "Pipeline board" in body
     body = client.get(reverse("attraction:board", args=["C-A"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Projects by stage" in body and "Milestones awaiting recognition or checks" in body
+
+
+def test_kaigong_reads_the_same_in_english_in_attraction_and_projects():
+    """开工 was "Started" in the projects catalogue (which wins, being installed first) and
+    "Construction started" in attraction's and in the projects' stage names: one English term."""
+    from django.utils import translation
+
+    from kaohe.projects.models import StageRole
+    from kaohe.projects.services import DEFAULT_STAGES
+
+    english = {code: en for code, _zh, en, _role in DEFAULT_STAGES}
+    with translation.override("en"):
+        assert str(Stage.STARTED.label) == str(StageRole.STARTED.label) == english["started"] == "Construction started"
+    with translation.override("zh-hans"):
+        assert str(Stage.STARTED.label) == "开工"

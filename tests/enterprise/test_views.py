@@ -258,3 +258,21 @@ def test_the_board_colours_by_the_cached_due_moments(w, client_for):
     assert response.context["overdue_count"] == 1 and response.context["overdue"][0] == old
     units = {u.name: (statuses, colours) for u, statuses, colours in response.context["unit_rows"]}
     assert units["甲区统计局"] == ([0, 2, 0], [1, 0, 1])
+
+
+def test_every_count_column_of_the_board_is_headed_with_its_unit(w, client_for):
+    import re
+
+    html = client_for(w.office_a).get(reverse("enterprise:board")).content.decode()
+    for table in ("by-type", "by-unit"):
+        head = html.split(f'id="{table}"')[1].split("</thead>")[0]
+        numeric = re.findall(r'<th class="num">([^<]*)</th>', head)
+        assert numeric and all(h.endswith("（件）") for h in numeric), (table, numeric)
+    assert "已分派待签收（件）" in html
+
+
+def test_the_board_says_requests_in_english_not_supervision_s_tasks(w, client_for):
+    client = client_for(w.office_a)
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("enterprise:board"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert " requests</span>" in html and " tasks</span>" not in html
