@@ -8,6 +8,7 @@ secret, DEBUG off and the hosts named. See docs/deploy.md for every variable.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -279,6 +280,18 @@ EMAIL_SUBJECT_PREFIX = envstr("KAOHE_EMAIL_SUBJECT_PREFIX", "【考核】")
 KAOHE_NOTIFY_EMAIL = envbool("KAOHE_NOTIFY_EMAIL", True)
 KAOHE_SITE_URL = envstr("KAOHE_SITE_URL", "http://127.0.0.1:8000")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The SMS gateway for the public's one-time codes (公开承诺 实名验证): a dotted path to a
+# ``send(phone, text)`` function; empty = the console backend (logged, kept in an outbox).
+KAOHE_SMS_BACKEND = envstr("KAOHE_SMS_BACKEND", "")
+if KAOHE_SMS_BACKEND and not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", KAOHE_SMS_BACKEND):
+    raise EnvError(f"KAOHE_SMS_BACKEND={KAOHE_SMS_BACKEND!r}: expected a dotted path to send(phone, text), e.g. myorg.sms.send")
+# Module settings, each a dict laid over the module's defaults (kaohe/projects/config.py,
+# kaohe/supervision/config.py, kaohe/commitments/config.py, kaohe/enterprise/config.py); a deployment's local settings set them.
+KAOHE_PROJECTS: dict = {}
+KAOHE_SUPERVISION: dict = {}
+KAOHE_COMMITMENTS: dict = {}
+KAOHE_ENTERPRISE: dict = {}
 
 LOGGING = {
     "version": 1,

@@ -32,3 +32,15 @@ def test_database_url_parses_postgres_with_port():
 def test_database_url_refuses_unknown_scheme():
     with pytest.raises(EnvError, match="scheme"):
         parse_database_url("mysql://x/y")
+
+
+def test_a_bad_sms_backend_stops_the_process_with_its_name():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KAOHE_ENV": "test", "KAOHE_SMS_BACKEND": "not a path", "DJANGO_SETTINGS_MODULE": "kaohe.settings"}
+    done = subprocess.run([sys.executable, "-c", "import kaohe.settings"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "KAOHE_SMS_BACKEND='not a path': expected a dotted path" in done.stderr
+    env["KAOHE_SMS_BACKEND"] = "myorg.sms.send"
+    assert subprocess.run([sys.executable, "-c", "import kaohe.settings"], env=env, timeout=60).returncode == 0

@@ -180,6 +180,9 @@ class Milestone(models.Model):
     progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
     done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
     note = models.TextField(_("最新进展"), blank=True)
+    #: The days the daily job told the unit it is 临近 and (the unit and the office) it is overdue — once each.
+    reminded_on = models.DateField(_("临近提醒日期"), null=True, blank=True)
+    overdue_noticed_on = models.DateField(_("逾期通知日期"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     scope_owners = ("commitment__campaign__owner_unit", "commitment__unit")

@@ -75,7 +75,7 @@ outbox: list[tuple[str, str]] = []
 def send_sms(phone: str, text: str) -> None:
     """The deployment's SMS gateway (``KAOHE_SMS_BACKEND``, a dotted path to ``send(phone, text)``);
     by default the console: the message is logged and kept in :data:`outbox`."""
-    path = getattr(settings, "KAOHE_SMS_BACKEND", "")
+    path = settings.KAOHE_SMS_BACKEND
     if path:
         from django.utils.module_loading import import_string
 

@@ -150,7 +150,7 @@ def verify(request):
                 code = public.request_code(request.POST.get("phone", ""), ip=client_ip(request))
                 request.session["kaohe_phone"] = sent_to = public.normalise_phone(request.POST.get("phone", ""))
                 messages.success(request, _("验证码已发送至%(p)s。") % {"p": sent_to[:3] + "****" + sent_to[-4:]})
-                if settings.DEBUG and not getattr(settings, "KAOHE_SMS_BACKEND", ""):
+                if settings.DEBUG and not settings.KAOHE_SMS_BACKEND:
                     demo_code = code
             elif step == "code":
                 citizen = public.verify_code(request.POST.get("phone") or sent_to, request.POST.get("code", ""))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.commitments import config
 from kaohe.commitments.cache import bump_public_cache
 from kaohe.commitments.models import PUBLIC_STATUSES as PUBLIC
 from kaohe.commitments.models import (
@@ -40,8 +41,6 @@ from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.scope import subtree_ids
 
-#: A milestone is 临近 this many working days before its date.
-DUE_SOON_WORKDAYS = 5
 ITEM_FIELDS = ["title", "problem_kind", "problem", "goal", "contact", "claimant_name", "claimant_title"]
 
 
@@ -384,14 +383,15 @@ class MilestoneState:
 
 
 def milestone_state(m: Milestone, on: dt.date, calendar: WorkCalendar) -> MilestoneState:
-    """按期完成 / 逾期完成 / 已逾期 / 临近 (within 5 working days) / 正常 — on the working-day calendar."""
+    """按期完成 / 逾期完成 / 已逾期 / 临近 (``remind_workdays`` working days or fewer left, today and the date
+    counted: 5 by default) / 正常 — on the working-day calendar."""
     if m.done_on is not None:
         if m.done_on <= m.due_on:
             return MilestoneState("done", _("按期完成"), "green")
         return MilestoneState("done_late", _("逾期完成"), "yellow")
     if on > m.due_on:
         return MilestoneState("overdue", _("已逾期"), "red")
-    if calendar.workdays_between(on, m.due_on) <= DUE_SOON_WORKDAYS:
+    if calendar.workdays_between(on, m.due_on) <= config.get("remind_workdays"):
         return MilestoneState("due_soon", _("临近"), "yellow")
     return MilestoneState("normal", _("正常推进"), "grey")
 

@@ -63,7 +63,7 @@ TIER_ORDER = ("immediate", "hours2", "wd1", "wd3", "wd15")
 
 
 def get(key: str) -> Any:
-    return {**DEFAULTS, **getattr(settings, "KAOHE_ENTERPRISE", {})}[key]
+    return {**DEFAULTS, **settings.KAOHE_ENTERPRISE}[key]
 
 
 def response_limit() -> TimeLimit:

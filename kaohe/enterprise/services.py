@@ -595,7 +595,7 @@ def _tell(recipient, title: str, req: EnterpriseRequest) -> None:
 def deliver(enterprise: Enterprise, subject: str, body: str) -> None:
     """A message to the enterprise: by email to its contact (an SMS gateway can take this place via
     ``KAOHE_ENTERPRISE["sender"]``); without an address its 服务专员 gets it in the inbox to pass on."""
-    sender = config.get("sender") if "sender" in getattr(settings, "KAOHE_ENTERPRISE", {}) else None
+    sender = config.get("sender") if "sender" in settings.KAOHE_ENTERPRISE else None
     if sender:
         from django.utils.module_loading import import_string
 

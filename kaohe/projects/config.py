@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(key: str) -> Any:
-    return {**DEFAULTS, **getattr(settings, "KAOHE_PROJECTS", {})}[key]
+    return {**DEFAULTS, **settings.KAOHE_PROJECTS}[key]
 
 
 def warning_rules() -> WarningRules:

@@ -33,7 +33,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(key: str) -> Any:
-    return {**DEFAULTS, **getattr(settings, "KAOHE_SUPERVISION", {})}[key]
+    return {**DEFAULTS, **settings.KAOHE_SUPERVISION}[key]
 
 
 def default_limit(source_kind: str, urgency: str = "") -> int:

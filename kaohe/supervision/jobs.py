@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from kaohe.lib import jobs as schedule
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
 from kaohe.supervision import bulletins, documents, services
@@ -32,23 +33,12 @@ DEFAULT_JOBS = {
 
 
 def jobs_config() -> dict[str, dict[str, Any]]:
-    given = getattr(settings, "KAOHE_SUPERVISION", {}).get("jobs", {})
-    return {name: {**DEFAULT_JOBS[name], **given.get(name, {})} for name in DEFAULT_JOBS}
+    return schedule.configure(DEFAULT_JOBS, settings.KAOHE_SUPERVISION.get("jobs"), "KAOHE_SUPERVISION['jobs']")
 
 
 def due_jobs(day: dt.date) -> list[str]:
     """Which cadences run on ``day``."""
-    jobs = jobs_config()
-    calendar = work_calendar()
-    out = []
-    daily = jobs["daily"]
-    if daily["enabled"] and (calendar.is_workday(day) or not daily["workdays_only"]):
-        out.append("daily")
-    if jobs["weekly"]["enabled"] and day.isoweekday() == int(jobs["weekly"]["weekday"]):
-        out.append("weekly")
-    if jobs["monthly"]["enabled"] and day.day == int(jobs["monthly"]["day"]):
-        out.append("monthly")
-    return out
+    return schedule.due(day, jobs_config(), work_calendar())
 
 
 def fold_projects(now: dt.datetime, *, user=None) -> int:

@@ -53,3 +53,9 @@ def test_the_public_detail_page_keeps_its_title_dates_and_breadcrumb(scored, cli
     html = client_for(scored.w.anonymous).get(f"/public/{pub.pk}/").content.decode()
     assert f"<title>{pub.title}" in html and 'id="public-dates"' in html and "公示期截止" in html
     assert 'href="/public/"' in html
+
+
+def test_the_public_index_links_the_public_commitments_page(client_for, org_world):
+    html = client_for(None).get("/public/").content.decode()
+    assert 'href="/public/commitments/"' in html and "查看承诺事项公示" in html
+    assert client_for(None).get("/public/commitments/").status_code == 200
