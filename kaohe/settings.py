@@ -244,6 +244,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kaohe"}
     )
 }
+# Several kaohe instances sharing one Redis keep apart by a key prefix.
+CACHES["default"]["KEY_PREFIX"] = envstr("KAOHE_CACHE_PREFIX", "")
 
 # Background work (long scoring runs, bulletins): Django's tasks framework with
 # the database-backed worker (`kaohe db_worker`). Tests run tasks immediately.

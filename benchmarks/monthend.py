@@ -1,0 +1,442 @@
+"""Month-end load on PostgreSQL: N simulated users against gunicorn on loopback.
+
+Creates its own database (``kaohe_bench_monthend`` unless ``--database``; dropped at the end),
+migrates it and loads the demo city 示范市 (orgs, assessment, results: the 2026 scheme, its open
+November, ten sealed monthly runs, publications). Then ``--users`` simulated users (default
+200), each signed in through the real login form (CSRF, session), act for ``--seconds``
+(default 300) with a random pause between actions (``--think``, mean seconds):
+
+* **submitters** (half) at the bureaus that report monthly: open their grid for November and
+  save 1–6 values at a time (the grid's JSON post with the CSRF header and the revision they
+  last saw; a conflict takes the other's revision and tries later) — two or more submitters
+  per bureau, so they do meet on the same cells;
+* **offices** review: the period's review page and the data-entry overview;
+* **leaders** open the cockpit, boards (any month, board, group, page) and unit profiles;
+* **assessed units** their own profile and the boards;
+* **the public** the 公示 pages (no login).
+
+First a baseline in the same process: one user of each kind, one action at a time. Per kind it
+prints p50/p95/p99 of the server's own time (``Server-Timing``: the client threads' CPU on two
+shared cores does not count) and at the client, the ratio of the load's server p95 to the
+baseline's, errors (any unexpected status or a failed connection), and the **lost-update
+audit**: every acknowledged write (a ``saved`` answer and the revision it names) must be one
+stored revision and one value-change row with that value, no revision acknowledged twice, each
+cell's stored value the last acknowledged one, and one audit entry per saving request.
+
+Goals (2-core machine): 0 errors, 0 lost updates, saves p95 < 300 ms and board/profile/public
+pages p95 < 150 ms server time. The last line printed is a JSON object.
+
+    python benchmarks/monthend.py                       # 200 users, 5 minutes
+    python benchmarks/monthend.py --users 50 --seconds 60
+    python benchmarks/monthend.py --quick               # 8 users, 20 s: a smoke test
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import random
+import re
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._harness import (  # noqa: E402
+    Browser,
+    Results,
+    base_env,
+    drop_database,
+    fresh_database,
+    percentile,
+    run_threads,
+    setup_django,
+    start_server,
+)
+
+PASSWORD = "bench-Pass-2026!"
+SECRET = "bench-secret-key-for-the-month-end-benchmark-0123456789"
+GOALS = {"save": 300.0, "board": 150.0, "profile": 150.0, "public": 150.0}
+MIX = (("submitter", 0.5), ("office", 0.1), ("leader", 0.15), ("assessed", 0.1), ("public", 0.15))
+CELL = re.compile(r'data-u="(\d+)" data-i="([^"]+)"[^>]*>\s*<input[^>]*?value="([^"]*)" data-rev="(\d+)"[^>]*>'
+                  r'(?:<span class="g-msg"[^<]*</span>)?<span class="g-hist">[^<]*?\s(\S+)\s·')
+
+
+# ---- the world ---------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """What the simulated users need: URLs, accounts, the cells each bureau may write."""
+
+    version: int
+    period: int
+    cells: dict[int, list[tuple[int, str]]]  # responsible unit id → its (unit id, indicator) cells
+    accounts: dict[str, list[tuple[str, int | None]]]  # kind → (username, responsible unit id)
+    runs: list[int]
+    boards: list[str]
+    groups: list[str]
+    units: list[str]
+    publications: list[int]
+    public_groups: dict[int, list[str]]
+    own_unit: dict[str, str]  # assessed account → its unit's code
+
+
+def load_world(users: int) -> World:
+    """The demo (orgs, assessment, results), and bench accounts: 2–4 submitters per bureau."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    from kaohe.assessment import services
+    from kaohe.assessment.models import Period, SchemeVersion
+    from kaohe.management.commands.demo import run_demo
+    from kaohe.orgs.models import OrgUnit, Person, Role
+    from kaohe.results.models import Publication, RunTotal, ScoringRun
+
+    run_demo(verbose=False, only=["orgs", "assessment", "results"])
+    version = SchemeVersion.objects.select_related("scheme__owner_unit").get(
+        scheme__owner_unit__code="SFS", scheme__year=2026, status="adopted")
+    city = version.scheme.owner_unit
+    period = Period.objects.get(owner_unit=city, year=2026, kind="month", number=11)
+    assessed = [u.pk for u in services.assessed_units(version)]
+    cells: dict[int, list[tuple[int, str]]] = {}
+    for ru in services.responsible_units(version, period):
+        codes = [s.code for s in services.due_indicators(version, period, ru)]
+        if codes:
+            cells[ru.pk] = [(u, c) for u in assessed for c in codes]
+    counts = {kind: max(1, round(users * share)) for kind, share in MIX}
+    User = get_user_model()
+    digest = make_password(PASSWORD)  # hashed once: every bench account has the same password
+    accounts: dict[str, list[tuple[str, int | None]]] = defaultdict(list)
+    rus = sorted(cells)
+    people = []
+    for i in range(max(2 * len(rus), min(4 * len(rus), counts["submitter"]))):
+        ru = rus[i % len(rus)]
+        people.append((f"bench_sub_{i:03d}", ru, Role.SUBMITTER, "submitter"))
+    for i in range(min(6, counts["office"])):
+        people.append((f"bench_office_{i}", city.pk, Role.OFFICE, "office"))
+    for i in range(min(6, counts["leader"])):
+        people.append((f"bench_leader_{i}", city.pk, Role.LEADER, "leader"))
+    made = User.objects.bulk_create([User(username=name, password=digest) for name, *_rest in people])
+    Person.objects.bulk_create([Person(user=u, unit_id=unit, role=role, display_name=name)
+                                for u, (name, unit, role, _k) in zip(made, people, strict=True)])
+    for name, unit, _role, kind in people:
+        accounts[kind].append((name, unit if kind == "submitter" else None))
+    districts = dict(Person.objects.filter(role=Role.ASSESSED, unit__parent=city).values_list("user__username", "unit__code"))
+    for username in districts:
+        User.objects.filter(username=username).update(password=digest)
+        accounts["assessed"].append((username, None))
+    runs = list(ScoringRun.objects.filter(owner_unit=city, year=2026, kind="month", status="done").values_list("pk", flat=True))
+    run = ScoringRun.objects.get(pk=runs[0])
+    pubs = list(Publication.objects.filter(run__owner_unit=city).values_list("pk", "run_id"))
+    return World(
+        version=version.pk, period=period.pk, cells=cells, accounts=dict(accounts), runs=runs,
+        boards=[b["code"] for b in run.scheme_meta.get("boards", [])],
+        groups=sorted(set(RunTotal.objects.filter(run=run).values_list("group", flat=True))),
+        units=sorted(OrgUnit.objects.filter(pk__in=assessed).values_list("code", flat=True)),
+        publications=[p for p, _r in pubs],
+        public_groups={p: sorted(set(RunTotal.objects.filter(run_id=r).values_list("group", flat=True))) for p, r in pubs},
+        own_unit=districts,
+    )
+
+
+# ---- the simulated users -----------------------------------------------------------------
+
+
+@dataclass
+class Ledger:
+    """Every save request and what it acknowledged (thread-safe)."""
+
+    acks: list[tuple[int, str, int, str]] = field(default_factory=list)  # (unit, indicator, revision, value)
+    ambiguous: int = 0  # writes of answers whose "saved" cells include an unchanged one (counted, not matched)
+    saving_requests: int = 0
+    conflicts: int = 0
+    refused: Counter = field(default_factory=Counter)  # validation messages (not errors: the grid shows them)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class User:
+    def __init__(self, world: World, kind: str, account: tuple[str, int | None] | None, port: int,
+                 results: Results, ledger: Ledger, seed: int):
+        self.world, self.kind, self.account = world, kind, account
+        self.browser = Browser(port, results)
+        self.ledger, self.rng = ledger, random.Random(seed)
+        self.seen: dict[tuple[int, str], tuple[str, int, str]] = {}  # cell → (value, revision, last period)
+        self.counter = self.actions = 0
+
+    def login(self) -> bool:
+        if self.account is None:
+            return True
+        if self.browser.get("login", "/login/") is None:
+            return False
+        answer = self.browser.post_form("login", "/login/", {"username": self.account[0], "password": PASSWORD, "next": "/"},
+                                        expect=(302,))
+        return answer is not None
+
+    def act(self) -> None:
+        getattr(self, f"act_{self.kind}")()
+        self.actions += 1
+
+    # submitters ---------------------------------------------------------------------------
+
+    @property
+    def grid_url(self) -> str:
+        w = self.world
+        return f"/assessment/data/{w.version}/{w.period}/{self.account[1]}/"
+
+    def open_grid(self) -> None:
+        answer = self.browser.get("grid", self.grid_url)
+        if answer is None:
+            return
+        for u, i, value, rev, last in CELL.findall(answer[1].decode()):
+            self.seen[(int(u), html.unescape(i))] = (value, int(rev), last)
+
+    def new_value(self, cell: tuple[int, str]) -> str:
+        """A plausible new value: a little above what is stored (or last period's), never the same twice."""
+        value, _rev, last = self.seen.get(cell, ("", 0, "—"))
+        try:
+            base = Decimal(value or last.replace(",", ""))
+        except ArithmeticError:
+            base = Decimal(50)
+        self.counter += 1
+        if base == base.to_integral_value() and "." not in (value or last):
+            return str(int(base) + self.counter % 7 + 1)
+        return str((base * Decimal(1 + self.rng.random() * 0.02)).quantize(Decimal("0.01")) + Decimal(self.counter % 97 + 1) / 10000)
+
+    def act_submitter(self) -> None:
+        if not self.seen or self.rng.random() < 0.15:
+            self.open_grid()
+            return
+        cells = self.world.cells[self.account[1]]
+        # Colleagues of one bureau work the same few rows: conflicts do happen.
+        chosen = self.rng.sample(cells[: max(12, len(cells) // 8)], k=min(len(cells), self.rng.randint(1, 6)))
+        items = []
+        for cell in chosen:
+            value = self.new_value(cell)
+            items.append({"unit": cell[0], "indicator": cell[1], "value": value, "revision": self.seen.get(cell, ("", 0, ""))[1]})
+        w = self.world
+        answer = self.browser.post_json("save", f"/assessment/data/{w.version}/{w.period}/{self.account[1]}/save/", {"items": items})
+        if answer is None:
+            return
+        reply = json.loads(answer[1])
+        sent = {(it["unit"], it["indicator"]): it["value"] for it in items}
+        saved = [r for r in reply["results"] if r["status"] == "saved"]
+        with self.ledger.lock:
+            if reply["saved"]:
+                self.ledger.saving_requests += 1
+            if reply["saved"] == len(saved):
+                self.ledger.acks.extend((r["unit"], r["indicator"], r["revision"], sent[(r["unit"], r["indicator"])]) for r in saved)
+            else:  # some "saved" cell was unchanged: which ones is unknown, only how many were written
+                self.ledger.ambiguous += reply["saved"]
+            for r in reply["results"]:
+                if r["status"] == "conflict":
+                    self.ledger.conflicts += 1
+                elif r["status"] == "error":
+                    self.ledger.refused[" ".join(r["messages"])[:60]] += 1
+        for r in reply["results"]:
+            key = (r["unit"], r["indicator"])
+            old = self.seen.get(key, ("", 0, "—"))
+            if r["status"] == "saved":
+                self.seen[key] = (sent[key], r["revision"], old[2])
+            elif r["status"] == "conflict":
+                self.seen[key] = (r["theirs"] or "", r["revision"], old[2])
+
+    # readers ------------------------------------------------------------------------------
+
+    def board_url(self) -> str:
+        w, rng = self.world, self.rng
+        return f"/results/boards/{rng.choice(w.runs)}/{rng.choice(w.boards)}/?group={rng.choice(w.groups)}"
+
+    def act_office(self) -> None:
+        w = self.world
+        if self.rng.random() < 0.7 or not self.actions:
+            self.browser.get("review", f"/assessment/review/{w.version}/{w.period}/")
+        else:
+            self.browser.get("review", f"/assessment/data/?version={w.version}")
+
+    def act_leader(self) -> None:
+        roll, w = self.rng.random(), self.world
+        if roll < 0.25 or not self.actions:  # the leader's home page first
+            self.browser.get("cockpit", "/results/cockpit/")
+        elif roll < 0.65:
+            self.browser.get("board", self.board_url())
+        else:
+            self.browser.get("profile", f"/results/units/{self.rng.choice(w.units)}/?run={self.rng.choice(w.runs)}")
+
+    def act_assessed(self) -> None:
+        if self.rng.random() < 0.6 or not self.actions:
+            code = self.world.own_unit[self.account[0]]
+            self.browser.get("profile", f"/results/units/{code}/?run={self.rng.choice(self.world.runs)}")
+        else:
+            self.browser.get("board", self.board_url())
+
+    def act_public(self) -> None:
+        w = self.world
+        if self.rng.random() < 0.2:
+            self.browser.get("public", "/public/")
+        else:
+            pub = self.rng.choice(w.publications)
+            self.browser.get("public", f"/public/{pub}/?group={self.rng.choice(w.public_groups[pub])}")
+
+
+def population(world: World, n: int) -> list[tuple[str, tuple[str, int | None] | None]]:
+    """``n`` (kind, account) pairs in the mix; accounts shared round-robin (each user its own session)."""
+    out = []
+    for kind, share in MIX:
+        k = max(1, round(n * share))
+        pool = world.accounts.get(kind, [])
+        out += [(kind, pool[i % len(pool)] if kind != "public" else None) for i in range(k)]
+    return out[: max(n, len(MIX))]
+
+
+def baseline(world: World, port: int, ledger: Ledger, actions: int) -> Results:
+    """One user of each kind alone, one action after another (no pause): the server's own
+    time without contention."""
+    results = Results()
+    for n, (kind, _share) in enumerate(MIX):
+        account = world.accounts[kind][0] if kind != "public" else None
+        user = User(world, kind, account, port, results, ledger, seed=1000 + n)
+        if user.login():
+            for _ in range(actions):
+                user.act()
+        user.browser.close()
+    return results
+
+
+def load(world: World, port: int, ledger: Ledger, users: int, seconds: float, think: float) -> tuple[Results, float]:
+    results = Results()
+    deadline = time.time() + seconds
+    ramp = min(10.0, seconds / 5)
+
+    def life(n: int, kind: str, account) -> None:
+        user = User(world, kind, account, port, results, ledger, seed=n)
+        time.sleep(user.rng.random() * ramp)
+        if not user.login():
+            return
+        while time.time() < deadline:
+            user.act()
+            time.sleep(min(max(0.0, deadline - time.time()), user.rng.expovariate(1 / think)))
+        user.browser.close()
+
+    people = population(world, users)
+    wall = run_threads([lambda n=n, k=k, a=a: life(n, k, a) for n, (k, a) in enumerate(people)])
+    return results, wall
+
+
+# ---- the lost-update audit -----------------------------------------------------------------
+
+
+def audit(world: World, ledger: Ledger, before: dict, started_at) -> dict:
+    """Acknowledged writes against stored revisions, value-change rows and audit entries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kaohe.assessment.models import DataValue, ValueChange
+    from kaohe.audit.models import AuditEntry
+
+    acks = ledger.acks
+    by_cell: dict[tuple[int, str], list[tuple[int, str]]] = defaultdict(list)
+    for u, i, rev, value in acks:
+        by_cell[(u, i)].append((rev, value))
+    repeated = sum(n - 1 for n in Counter((u, i, rev) for u, i, rev, _v in acks).values() if n > 1)
+    stored = {(u, i): (rev, val) for u, i, rev, val in DataValue.objects.filter(
+        version_id=world.version, period_id=world.period).values_list("unit_id", "indicator", "revision", "value")}
+    changes = {(u, i, rev): new for u, i, rev, new in ValueChange.objects.filter(
+        version_id=world.version, period_id=world.period, at__gte=started_at).values_list("unit_id", "indicator", "revision", "new")}
+    missing = sum(1 for u, i, rev, value in acks if (u, i, rev) not in changes or changes[(u, i, rev)] != Decimal(value))
+    increments = sum(stored[c][0] - before.get(c, 0) for c in stored if stored[c][0] != before.get(c, 0))
+    not_last = 0
+    for cell, seen in by_cell.items():
+        rev, value = max(seen)
+        if cell not in stored or stored[cell][0] != rev or stored[cell][1] != Decimal(value):
+            not_last += 1
+    entries = AuditEntry.objects.filter(at__gte=started_at, object_type=ContentType.objects.get_for_model(DataValue)).count()
+    lost = repeated + missing + not_last + abs(len(changes) - len(acks) - ledger.ambiguous)
+    return {"acknowledged_writes": len(acks), "ambiguous": ledger.ambiguous, "stored_revisions": increments,
+            "value_change_rows": len(changes), "audit_entries": entries, "saving_requests": ledger.saving_requests,
+            "repeated_revisions": repeated, "acks_without_row": missing, "cells_not_last_ack": not_last,
+            "conflicts": ledger.conflicts, "refused": sum(ledger.refused.values()),
+            "lost_updates": lost + abs(increments - len(acks) - ledger.ambiguous) + abs(entries - ledger.saving_requests)}
+
+
+def snapshot(world: World) -> dict:
+    from kaohe.assessment.models import DataValue
+
+    return {(u, i): rev for u, i, rev in DataValue.objects.filter(version_id=world.version, period_id=world.period)
+            .values_list("unit_id", "indicator", "revision")}
+
+
+# ---- main ----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=300)
+    parser.add_argument("--think", type=float, default=10.0, help="mean pause between a user's actions (s)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (one request at a time each)")
+    parser.add_argument("--baseline-actions", type=int, default=25)
+    parser.add_argument("--quick", action="store_true", help="8 users for 20 s, think 1 s: a smoke test")
+    parser.add_argument("--database", default="kaohe_bench_monthend")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.users, args.seconds, args.think, args.baseline_actions = min(args.users, 8), min(args.seconds, 20), 1.0, 6
+    var_dir = Path("/tmp") / f"kaohe-bench-monthend-{os.getpid()}"
+    env = {**base_env(fresh_database(args.database), str(var_dir), SECRET), "KAOHE_TASKS_IMMEDIATE": "true"}
+    redis = os.environ.get("KAOHE_BENCH_REDIS", "")
+    if redis:
+        env.update({"KAOHE_REDIS_URL": redis, "KAOHE_CACHE_PREFIX": f"{args.database}-{os.getpid()}"})
+    server, out = None, {}
+    try:
+        setup_django(env)
+        from django.core.management import call_command
+        from django.utils import timezone
+
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        world = load_world(args.users)
+        print(f"loaded the demo and {sum(len(v) for v in world.accounts.values())} accounts in {time.perf_counter() - t0:.1f} s; "
+              f"{len(world.cells)} bureaus report monthly ({sum(len(v) for v in world.cells.values())} cells); "
+              f"{len(world.runs)} sealed monthly runs, {len(world.publications)} publications", flush=True)
+        server = start_server(env, workers=args.workers)
+        started_at, before = timezone.now(), snapshot(world)
+        ledger = Ledger()
+        base = baseline(world, server.port, ledger, args.baseline_actions)
+        print("\n".join(base.table("baseline, one user of each kind alone:")), flush=True)
+        results, wall = load(world, server.port, ledger, args.users, args.seconds, args.think)
+        done = sum(len(v) for v in results.client.values())
+        print("\n".join(results.table(f"{args.users} users for {args.seconds:.0f} s (think {args.think:g} s): {done} requests, "
+                                      f"{done / wall:.1f}/s; load average {os.getloadavg()[0]:.1f}")))
+        ratios = {k: round(percentile(results.server[k], 95) / max(percentile(base.server[k], 95), 0.1), 2)
+                  for k in results.kinds() if base.server.get(k)}
+        print("server p95 against the baseline: " + ", ".join(f"{k} ×{r}" for k, r in ratios.items()))
+        errors = base.errors + results.errors
+        print(f"errors: {len(errors)}" + "".join(f"\n  {e}" for e in errors[:10]))
+        found = audit(world, ledger, before, started_at)
+        print("lost-update audit: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in found.items()))
+        if ledger.refused:
+            print("refused by validation (shown in the grid, not errors): " + "; ".join(f"{m} ×{n}" for m, n in ledger.refused.most_common(3)))
+        goals = {k: percentile(results.server[k], 95) < limit for k, limit in GOALS.items() if results.server.get(k)}
+        print("goals (server p95): " + ", ".join(f"{k} < {GOALS[k]:.0f} ms {'✓' if ok else '✗'}" for k, ok in goals.items()))
+        out = {"benchmark": "monthend", "users": args.users, "seconds": args.seconds, "think": args.think, "workers": args.workers,
+               "requests": done, "rps": round(done / wall, 1), "errors": len(errors), **found,
+               "kinds": results.as_dict(), "baseline": base.as_dict(), "ratio_p95_vs_baseline": ratios,
+               "goals": {k: GOALS[k] for k in goals}, "ok": not errors and not found["lost_updates"] and all(goals.values())}
+        print(json.dumps(out, ensure_ascii=False))
+        return 0
+    finally:
+        if server is not None:
+            server.stop()
+        if not args.keep:
+            drop_database(args.database)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
