@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.lib.files import private_storage
 from kaohe.orgs.scope import ScopedQuerySet
 
 AMOUNT = {"max_digits": 14, "decimal_places": 2}  # 万元: below 10^12 (numbers.field_limit(14, 2))
@@ -245,14 +246,6 @@ class ConfirmLevel(models.TextChoices):
     CITY = "city", _("市认定")
 
 
-def private_storage():
-    """Evidence lives outside MEDIA_ROOT (never served as a static file), handed out only by the
-    scoped download view (``attraction:evidence``)."""
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=str(getattr(settings, "KAOHE_PRIVATE_ROOT", settings.VAR_DIR / "private")))
-
-
 class Milestone(models.Model):
     """阶段节点: the date a project reached a stage, its evidence and who recognised it (认定).
 
@@ -264,6 +257,8 @@ class Milestone(models.Model):
     stage = models.CharField(_("阶段"), max_length=20, choices=Stage.choices)
     on = models.DateField(_("日期"))
     evidence = models.CharField(_("佐证"), max_length=300)
+    #: Outside MEDIA_ROOT (``kaohe.lib.files``), checked by type and content, handed out only by the
+    #: scoped download view (``attraction:evidence``).
     evidence_file = models.FileField(_("佐证材料"), storage=private_storage, upload_to="attraction/evidence/%Y/",
                                      blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

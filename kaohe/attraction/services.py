@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -41,6 +42,7 @@ from kaohe.attraction.models import (
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
 from kaohe.lib.changes import snapshot
+from kaohe.lib.files import UploadRefused, check_upload
 from kaohe.lib.numbers import NumberError, field_limit, parse_number
 from kaohe.lib.numbers import number as fmt_number
 from kaohe.orgs.models import OrgUnit
@@ -284,12 +286,21 @@ def advance(project: AttractionProject, stage: str, *, on: dt.date, evidence: st
             if latest.decided_on > on:
                 raise AttractionError("准入评估决策日期晚于签约日期：须先评估、后签约")
             raise AttractionError(f"准入评估结论为“{latest.get_decision_display()}”，不能签约")
+    upload = None
+    if evidence_file is not None:
+        # the one file check (kaohe.lib.files): allowed types, by extension and by content
+        data = evidence_file.read()
+        try:
+            clean, _ctype = check_upload(evidence_file.name, data)
+        except UploadRefused as exc:
+            raise AttractionError(f"佐证材料：{exc.reason}") from None
+        upload = ContentFile(data, name=clean)
     with transaction.atomic():
         before = snapshot(project)
         milestone = Milestone(project=project, stage=stage, on=on, evidence=evidence.strip()[:300],
                               recorded_by=user, recorded_at=now or timezone.now())
-        if evidence_file is not None:
-            milestone.evidence_file = evidence_file
+        if upload is not None:
+            milestone.evidence_file = upload
         project.stage = stage
         if stage == Stage.SIGNED:
             project.signed_on = on

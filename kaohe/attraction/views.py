@@ -47,6 +47,7 @@ from kaohe.attraction.models import (
 )
 from kaohe.attraction.recognition import HOLDS
 from kaohe.audit.services import changes_under
+from kaohe.lib.files import DOCUMENT_TYPES, download
 from kaohe.orgs.models import OrgUnit, UnitKind
 from kaohe.orgs.permissions import check, person_of, require, scope_root, scope_unit_ids
 from kaohe.orgs.scope import get_visible_or_404, subtree_ids
@@ -535,13 +536,9 @@ def event_action(request, pk: int, action: str):
 @login_required
 def evidence(request, pk: int):
     """佐证材料: a milestone's file, to those who see the project, always as a download."""
-    from django.http import FileResponse, Http404
-
     m = get_visible_or_404(request.user, Milestone.objects.select_related("project"), pk=pk)
     require(request.user, "attraction.view", m.project)
     if not m.evidence_file:
         raise Http404("no evidence file")
-    response = FileResponse(m.evidence_file.open("rb"), as_attachment=True,
-                            filename=m.evidence_file.name.rsplit("/", 1)[-1])
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    name = m.evidence_file.name.rsplit("/", 1)[-1]
+    return download(m.evidence_file, name, DOCUMENT_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream"))

@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.lib.files import private_storage
 from kaohe.orgs.scope import ScopedQuerySet
 
 
@@ -231,13 +231,9 @@ class RequestStep(models.Model):
         return (self.by.first_name or self.by.get_username()) if self.by is not None else ""
 
 
-def private_storage() -> FileSystemStorage:
-    """Attachments live outside MEDIA_ROOT: never served as static files, only by the authorised view."""
-    return FileSystemStorage(location=str(getattr(settings, "KAOHE_PRIVATE_ROOT", settings.VAR_DIR / "private")))
-
-
 class RequestAttachment(models.Model):
-    """附件: a file given with a request (allowed types only), downloaded through ``enterprise:attachment``."""
+    """附件: a file given with a request (allowed types only), kept outside MEDIA (``kaohe.lib.files``),
+    downloaded through ``enterprise:attachment``."""
 
     request = models.ForeignKey(EnterpriseRequest, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(storage=private_storage, upload_to="enterprise/%Y/%m/")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.audit.middleware import client_ip
-from kaohe.enterprise import config, files, services
+from kaohe.enterprise import config, services
 from kaohe.enterprise.models import (
     Channel,
     EnterpriseRequest,
@@ -28,6 +28,7 @@ from kaohe.enterprise.models import (
 )
 from kaohe.enterprise.views import faq_groups
 from kaohe.lib.errors import NotFound
+from kaohe.lib.files import download
 
 SESSION_KEY = "kaohe_enterprise_visit"
 
@@ -83,8 +84,8 @@ def entry(request, key: str):
             req = services.receive(ent, rtype=rtype, urgency=urgency, title=request.POST.get("title", ""),
                                    content=request.POST.get("content", ""), channel=Channel.ENTERPRISE, first_unit=ent.unit)
             for upload in request.FILES.getlist("files"):
-                files.add(req, upload.name, upload.read())
-        except (services.RequestError, files.AttachmentRefused) as exc:
+                services.add_attachment(req, upload.name, upload.read())
+        except services.RequestError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("诉求已提交，工单号 %(n)s；首次响应时限：%(t)s") % {
@@ -115,7 +116,7 @@ def attachment(request, key: str, pk: int):
     att = RequestAttachment.objects.filter(pk=pk, request__enterprise=ent).first()
     if att is None:
         raise NotFound(_("没有这个附件"))
-    return files.response(att)
+    return download(att.file, att.name, att.content_type)
 
 
 @require_POST

@@ -29,10 +29,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaohe.audit.models import AuditAction
@@ -45,6 +47,7 @@ from kaohe.enterprise.models import (
     EnterpriseRequest,
     Level,
     LimitTier,
+    RequestAttachment,
     RequestStep,
     RoutingRule,
     Satisfaction,
@@ -55,6 +58,7 @@ from kaohe.enterprise.models import (
 from kaohe.lib import creditcode
 from kaohe.lib.changes import snapshot
 from kaohe.lib.deadlines import Clock, ClockEvent, EventKind
+from kaohe.lib.files import UploadRefused, check_upload
 from kaohe.notifications.models import NotificationKind
 from kaohe.notifications.services import notify
 from kaohe.orgs import deadlines
@@ -464,6 +468,26 @@ def set_faq(req: EnterpriseRequest, value: bool, *, user=None) -> EnterpriseRequ
     req.save(update_fields=["in_faq"])
     record(AuditAction.UPDATE, req, after={"in_faq": value}, user=user, reason=_("政策问答"))
     return req
+
+
+def add_attachment(req: EnterpriseRequest, name: str, data: bytes, *, user=None) -> RequestAttachment:
+    """附件: a file given with a request — the allowed types only, by extension *and* content
+    (``kaohe.lib.files.check_upload`` with ``attachment_types`` / ``attachment_max_mb``), stored
+    outside MEDIA under its digest, audited with the request as parent; a refusal is a
+    :class:`RequestError` with the reason."""
+    try:
+        clean, ctype = check_upload(name, data, types=config.get("attachment_types"),
+                                    max_bytes=int(config.get("attachment_max_mb") * 1024 * 1024))
+    except UploadRefused as exc:
+        raise RequestError(exc.reason_en if (get_language() or "").startswith("en") else exc.reason) from None
+    digest = hashlib.sha256(data).hexdigest()
+    att = RequestAttachment(request=req, name=clean, content_type=ctype, size=len(data), sha256=digest,
+                            uploaded_by=user if getattr(user, "is_authenticated", False) else None)
+    att.file.save(f"{digest[:16]}.{clean.rsplit('.', 1)[-1].lower()}", ContentFile(data), save=False)
+    att.save()
+    record(AuditAction.CREATE, att, parent=req, unit=req.enterprise.unit_id, user=user,
+           after={"name": clean, "size": len(data), "sha256": digest})
+    return att
 
 
 # ---- escalation ---------------------------------------------------------------------------

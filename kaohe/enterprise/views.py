@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.audit.services import history_url
-from kaohe.enterprise import config, excel, files, services
+from kaohe.enterprise import config, excel, services
 from kaohe.enterprise.models import (
     OPEN_STATUSES,
     Channel,
@@ -37,6 +37,7 @@ from kaohe.enterprise.models import (
 )
 from kaohe.enterprise.rules import enterprises_for, requests_for
 from kaohe.lib.exports import xlsx_response
+from kaohe.lib.files import download
 from kaohe.lib.tabular import TabularError
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
@@ -269,8 +270,8 @@ def receive(request, pk: int):
                                content=request.POST.get("content", ""), channel=channel, first_unit=first_unit,
                                user=request.user, answer=request.POST.get("answer", ""))
         for upload in request.FILES.getlist("files"):
-            files.add(req, upload.name, upload.read(), user=request.user)
-    except (services.RequestError, files.AttachmentRefused) as exc:
+            services.add_attachment(req, upload.name, upload.read(), user=request.user)
+    except services.RequestError as exc:
         messages.error(request, str(exc))
         return redirect("enterprise:enterprise", pk=ent.pk)
     messages.success(request, _("已受理：%(n)s") % {"n": req.number})
@@ -376,8 +377,8 @@ def act(request, pk: int, action: str):
             upload = request.FILES.get("file")
             if upload is None:
                 raise services.RequestError(_("请选择文件"))
-            files.add(req, upload.name, upload.read(), user=request.user)
-    except (services.RequestError, files.AttachmentRefused) as exc:
+            services.add_attachment(req, upload.name, upload.read(), user=request.user)
+    except services.RequestError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已保存"))
@@ -389,7 +390,7 @@ def attachment(request, pk: int):
     att = get_object_or_404(RequestAttachment.objects.select_related("request", "request__enterprise"), pk=pk)
     if not check(request.user, "enterprise.download", att):
         raise Http404("no such attachment in scope")
-    return files.response(att)
+    return download(att.file, att.name, att.content_type)
 
 
 @login_required

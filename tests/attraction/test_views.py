@@ -290,3 +290,19 @@ def test_kaigong_reads_the_same_in_english_in_attraction_and_projects():
         assert str(Stage.STARTED.label) == str(StageRole.STARTED.label) == english["started"] == "Construction started"
     with translation.override("zh-hans"):
         assert str(Stage.STARTED.label) == "开工"
+
+
+def test_a_disguised_evidence_file_is_refused_and_nothing_is_recorded(w, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    upload = SimpleUploadedFile("合同.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
+    r = client_for(w.assessed_a).post(reverse("attraction:advance", args=[w.project.pk]),
+                                      {"stage": "signed", "on": "2026-02-10", "evidence": "合同", "evidence_file": upload},
+                                      follow=True)
+    assert "佐证材料：文件 合同.pdf 的内容与扩展名不符" in r.content.decode()
+    assert not Milestone.objects.filter(project=w.project, stage=Stage.SIGNED).exists()
+    upload = SimpleUploadedFile("page.html", b"<html></html>", content_type="text/html")
+    r = client_for(w.assessed_a).post(reverse("attraction:advance", args=[w.project.pk]),
+                                      {"stage": "signed", "on": "2026-02-10", "evidence": "合同", "evidence_file": upload},
+                                      follow=True)
+    assert "不接受该类型的文件（page.html）" in r.content.decode()
+    assert not Milestone.objects.filter(project=w.project, stage=Stage.SIGNED).exists()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from kaohe.enterprise import files, services
+from kaohe.enterprise import services
 from kaohe.enterprise.models import Enterprise, EnterpriseRequest, Status
 from kaohe.lib.exports import Table, xlsx_bytes
 from tests.enterprise.factories import EnterpriseFactory, credit_code
@@ -28,7 +28,7 @@ def w(org_world, work_calendar):
     w.assigned = services.receive(w.ent, rtype="land", title="厂房用地", channel="office", first_unit=w.district_a, user=w.office_a)
     services.assign(w.assigned, w.stats_a)
     w.req_b = services.receive(w.ent_b, rtype="policy", title="人才政策", channel="office", first_unit=w.district_b, user=w.office_b)
-    w.att = files.add(w.req, "贴息申请.pdf", PDF)
+    w.att = services.add_attachment(w.req, "贴息申请.pdf", PDF)
     return w
 
 
@@ -103,14 +103,24 @@ def test_an_attachment_is_a_download_never_inline(w, client_for):
     assert b"".join(response.streaming_content) == PDF
 
 
-def test_a_disguised_or_forbidden_file_is_refused():
-    with pytest.raises(files.AttachmentRefused, match="内容与扩展名不符"):
-        files.check("报告.pdf", b"<html><script>alert(1)</script></html>")
-    with pytest.raises(files.AttachmentRefused, match="不接受该类型"):
-        files.check("page.html", b"<html></html>")
-    with pytest.raises(files.AttachmentRefused, match="不接受该类型"):
-        files.check("setup.exe", b"MZ\x90\x00")
-    assert files.check("../../etc/照片.PNG", b"\x89PNG\r\n\x1a\n....")[0] == "照片.PNG"
+def test_a_disguised_or_forbidden_file_is_refused(w):
+    with pytest.raises(services.RequestError, match="内容与扩展名不符"):
+        services.add_attachment(w.req, "报告.pdf", b"<html><script>alert(1)</script></html>")
+    with pytest.raises(services.RequestError, match="不接受该类型"):
+        services.add_attachment(w.req, "page.html", b"<html></html>")
+    with pytest.raises(services.RequestError, match="不接受该类型"):
+        services.add_attachment(w.req, "setup.exe", b"MZ\x90\x00")
+    assert services.add_attachment(w.req, "../../etc/照片.PNG", b"\x89PNG\r\n\x1a\n....").name == "照片.PNG"
+    assert w.req.attachments.count() == 2  # the refused three left nothing behind
+
+
+def test_the_attachment_limit_is_the_enterprise_setting(w, settings):
+    settings.KAOHE_ENTERPRISE = {"attachment_max_mb": 0.001, "attachment_types": {"pdf": "application/pdf"}}
+    with pytest.raises(services.RequestError, match="超过"):
+        services.add_attachment(w.req, "大.pdf", PDF + b"0" * 2000)
+    with pytest.raises(services.RequestError, match="不接受该类型"):  # png is allowed by lib, not by this setting
+        services.add_attachment(w.req, "图.png", b"\x89PNG\r\n\x1a\n....")
+    assert services.add_attachment(w.req, "小.pdf", PDF).content_type == "application/pdf"
 
 
 def test_attachments_are_not_under_media(w, settings):
