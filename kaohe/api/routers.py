@@ -60,3 +60,6 @@ api.add_router("/documents/", documents_router, auth=API_AUTH)  # the register o
 from kaohe.commitments.api import router as commitments_router  # noqa: E402
 
 api.add_router("/commitments/", commitments_router, auth=API_AUTH)
+from kaohe.enterprise.api import router as enterprise_router  # noqa: E402
+
+api.add_router("/enterprise/", enterprise_router, auth=API_AUTH)  # the enterprise's own link: its verified session only

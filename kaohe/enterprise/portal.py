@@ -40,7 +40,7 @@ def _enterprise(key: str):
     return ent
 
 
-def _verified(request, ent) -> bool:
+def verified(request, ent) -> bool:
     visit = request.session.get(SESSION_KEY) or {}
     if visit.get("id") != ent.pk or visit.get("key") != ent.link_key:
         return False
@@ -55,7 +55,7 @@ def entry(request, key: str):
     ent = _enterprise(key)
     ctx = {"bare_layout": True, "ent": ent, "key": key, "masked_email": _mask(ent.contact_email.split("@")[0]) + (
         "@" + ent.contact_email.split("@")[1] if "@" in ent.contact_email else "")}
-    if not _verified(request, ent):
+    if not verified(request, ent):
         status = 200
         if request.method == "POST":
             action = request.POST.get("action")
@@ -99,7 +99,7 @@ def entry(request, key: str):
 
 def request_page(request, key: str, pk: int):
     ent = _enterprise(key)
-    if not _verified(request, ent):
+    if not verified(request, ent):
         return redirect("enterprise:portal", key=key)
     req = EnterpriseRequest.objects.filter(enterprise=ent, pk=pk).select_related("first_unit", "handler_unit").first()
     if req is None:
@@ -111,7 +111,7 @@ def request_page(request, key: str, pk: int):
 
 def attachment(request, key: str, pk: int):
     ent = _enterprise(key)
-    if not _verified(request, ent):
+    if not verified(request, ent):
         raise NotFound(_("请先验证"))
     att = RequestAttachment.objects.filter(pk=pk, request__enterprise=ent).first()
     if att is None:

@@ -297,7 +297,7 @@ def request_detail(request, pk: int):
     may = {name: check(request.user, f"enterprise.{name}", req) for name in ("assign", "handle", "respond", "escalate", "faq_edit")}
     level_units = []
     if may["assign"] and req.status == Status.RECEIVED:
-        level_units = _handler_choices(request.user, req)
+        level_units = handler_choices(request.user, req)
     return render(request, "enterprise/request.html", {
         "nav_active": NAV, "req": req, "clocks": c, "steps": steps, "may": may, "attachments": req.attachments.all(),
         "handler_choices": level_units, "satisfactions": Satisfaction.choices,
@@ -325,7 +325,7 @@ def routable_units(req) -> list[OrgUnit]:
     return out
 
 
-def _handler_choices(user, req):
+def handler_choices(user, req):
     """The routing rule's units first, then every unit the request may go to."""
     suggested = [u for u in (services.suggested_handler(req, lv) for lv in Level.values) if u is not None]
     seen = {u.pk for u in suggested}
@@ -351,7 +351,7 @@ def act(request, pk: int, action: str):
     p = request.POST
     try:
         if action == "assign":
-            allowed = {u.pk: u for u, _s in _handler_choices(request.user, req)}
+            allowed = {u.pk: u for u, _s in handler_choices(request.user, req)}
             handler = allowed.get(int(p.get("handler_unit") or 0)) if str(p.get("handler_unit") or "").isdigit() else None
             if handler is None:
                 raise services.RequestError(_("请选择该企业所在地或其上级的承办单位"))
