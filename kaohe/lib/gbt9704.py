@@ -690,7 +690,9 @@ class _Writer:
         if lang is None:
             lang = OxmlElement("w:lang")
             _place(rpr_default, lang)
-        lang.set(qn("w:val"), "zh-CN")
+        # Latin text (digits, letters) in English, the rest in Chinese: with zh-CN as the Latin language
+        # LibreOffice breaks a number anywhere ("3.\n00分"); Word's Chinese documents say en-US here too.
+        lang.set(qn("w:val"), "en-US")
         lang.set(qn("w:eastAsia"), "zh-CN")
         pf = normal.paragraph_format
         pf.space_before = pf.space_after = Pt(0)
@@ -1127,11 +1129,14 @@ def _rewrite(docx: bytes, edits: dict) -> bytes:
 
 def for_libreoffice(docx: bytes) -> bytes:
     """The .docx as LibreOffice should lay it out: the section grids as line grids and the 28-per-line
-    character pitch as character spacing in the default run properties (see LO_CHAR_SPACING_TWENTIETHS)."""
+    character pitch as character spacing in the default run properties (see LO_CHAR_SPACING_TWENTIETHS);
+    the Latin language English (a document written before said zh-CN, under which LibreOffice breaks
+    inside a number: "3.\n00分")."""
     return _rewrite(docx, {
         "word/document.xml": lambda data: data.replace(b'w:type="linesAndChars"', b'w:type="lines"'),
         "word/styles.xml": lambda data: re.sub(rb"(<w:rPrDefault>\s*<w:rPr>\s*(?:<w:rFonts[^>]*/>)?)",
-                                               rb'\1<w:spacing w:val="%d"/>' % LO_CHAR_SPACING_TWENTIETHS, data, count=1),
+                                               rb'\1<w:spacing w:val="%d"/>' % LO_CHAR_SPACING_TWENTIETHS,
+                                               data.replace(b'<w:lang w:val="zh-CN"', b'<w:lang w:val="en-US"'), count=1),
     })
 
 

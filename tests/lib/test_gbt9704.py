@@ -333,3 +333,33 @@ def test_the_font_table_names_the_standard_fonts_with_their_windows_names():
     assert 'w:name="方正小标宋简体"' in xml and 'w:name="黑体"' in xml
     styles = zipfile.ZipFile(io.BytesIO(g.for_libreoffice(sample(wide=False).to_bytes()))).read("word/styles.xml").decode()
     assert re.search(r'<w:rPrDefault><w:rPr><w:rFonts [^>]*/><w:spacing w:val="-5"/>', styles)
+
+
+NUMBERS = "甲区得分93.00分，高于全组平均3.25分，居第1位；乙区完成投资12.5亿元，占比27.3%，增长-1.25个百分点，全年目标完成率101.25%。"
+
+
+def test_no_number_breaks_inside_at_a_line_end_in_the_pdf_and_long_unit_names_wrap_in_their_cells():
+    """With zh-CN as the Latin language LibreOffice broke numbers anywhere ("3.\\n00分", "10\\n1.25%")."""
+    if not g.soffice_path():
+        pytest.skip("LibreOffice is not installed (.ci/run installs libreoffice-writer-nogui)")
+    d = g.Document("关于数字不断行的测试通报", number="考核办〔2025〕3号", issuer="滨江市高质量发展考核办公室", mark=None)
+    # The same sentence shifted by one character at a time: every number meets the line end somewhere.
+    d.paragraphs("各" * k + NUMBERS for k in range(28))
+    long_name = "滨江市经济技术开发区管理委员会（综合保税区管理委员会）"
+    d.table("各区得分情况", "分", ["单位", "得分", "较上月"], [[long_name, "93.00", "▲1.25"], ["明湖区", "88.50", "-0.75"]])
+    pdf = _render(d, "numbers")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line for line in text.splitlines() if line.strip()]
+    body = lines[:next(i for i, line in enumerate(lines) if "各区得分情况" in line)]  # the table's cells are lines of their own
+    broken = [(a, b) for a, b in zip(body, body[1:], strict=False) if re.search(r"[0-9.\-]$", a) and re.match(r"[0-9.%]", b)]
+    assert broken == []
+    assert sum(line.count("93.00") for line in lines) == 28 + 1 and sum(line.count("101.25%") for line in lines) == 28
+    # The long name wraps inside its cell, left of the score: never over the next column.
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout).group(1))
+    xml = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), "-bbox-layout", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>([^<]+)</word>', xml)
+    name_parts = [float(x1) for _x0, x1, w in words if len(w.strip()) > 1 and w.strip() in long_name]
+    score = [float(x0) for x0, _x1, w in words if w.strip() == "93.00"]
+    assert len(name_parts) >= 2 and score and max(name_parts) < score[-1]
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(OUT / "numbers")], check=True)
