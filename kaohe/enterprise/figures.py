@@ -56,66 +56,68 @@ def as_of_moment(end: dt.date) -> dt.datetime:
     return dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def compute(year: int, end: dt.date, rollup: dict[int, str], *, requests=None) -> dict[str, dict[str, tuple[float | None, list[int]]]]:
+def compute(year: int, end: dt.date, rollup: dict[int, str]) -> dict[str, dict[str, tuple[float | None, list[int]]]]:
     """{unit code: {indicator: (value, request ids counted)}} for the units ``rollup`` maps to
-    (enterprise unit id → unit code); requests outside the map are left out."""
+    (enterprise unit id → unit code); requests outside the map are left out.
+
+    One pass over the year: three queries (the requests as plain rows, their clock events, their
+    回访 answers — each selected by the same period and units in the database, never by a list of
+    ids) and each clock judged by :func:`kaohe.lib.deadlines.outcome` (the due moments of a
+    working-day limit remembered per start day)."""
     from kaohe.enterprise.services import RESOLVE, RESPONSE, events_of_many, rounds
-    from kaohe.lib.deadlines import clock
+    from kaohe.lib.deadlines import outcome
 
     tz = ZoneInfo(settings.TIME_ZONE)
     start = dt.datetime(year, 1, 1, tzinfo=tz)
     as_of = as_of_moment(end)
-    rows = list(requests if requests is not None else EnterpriseRequest.objects.filter(
-        received_at__gte=start, received_at__lt=as_of).only(
-        "pk", "tier", "enterprise__unit_id", "closed_at", "solved", "repeat_of_id", "received_at").select_related("enterprise"))
-    rows = [r for r in rows if r.enterprise.unit_id in rollup]
+    period = EnterpriseRequest.objects.filter(received_at__gte=start, received_at__lt=as_of,
+                                              enterprise__unit_id__in=list(rollup))
+    rows = list(period.values_list("pk", "tier", "enterprise__unit_id", "closed_at", "solved", "repeat_of_id"))
     calendar = work_calendar()
     now = as_of - dt.timedelta(microseconds=1)
-    events = events_of_many([r.pk for r in rows], (RESPONSE, RESOLVE))
+    events = events_of_many(period.values("pk"), (RESPONSE, RESOLVE))
     response_limit = config.response_limit()
     tiers = {t: config.tier_limit(t) for t in config.get("tiers")}
     points = config.get("satisfaction_points")
+    dues: dict = {}
     answers = defaultdict(list)
-    reopened_by = defaultdict(bool)
-    for rid, answer in RequestStep.objects.filter(request_id__in=[r.pk for r in rows], kind=StepKind.VISIT, at__lt=as_of
-                                                  ).values_list("request_id", "satisfaction"):
+    for rid, answer in RequestStep.objects.filter(request__in=period.values("pk"), kind=StepKind.VISIT, at__lt=as_of
+                                                  ).order_by("at", "id").values_list("request_id", "satisfaction"):
         answers[rid].append(answer)
-        if answer == "unsatisfied":
-            reopened_by[rid] = True
     tallies: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [0, 0, []]))
-    for r in rows:
-        unit = rollup[r.enterprise.unit_id]
-        t = tallies[unit]
-        mine = events.get(r.pk, {})
+    for pk, tier, unit_id, closed_at, solved, repeat_of_id in rows:
+        t = tallies[rollup[unit_id]]
+        mine = events.get(pk, {})
         t["ent_requests"][0] += 1
-        t["ent_requests"][2].append(r.pk)
+        t["ent_requests"][2].append(pk)
         measured = []
         if mine.get(RESPONSE):
-            measured.append(("ent_response_rate", clock(mine[RESPONSE], response_limit, calendar, now)))
+            measured.append(("ent_response_rate", outcome(mine[RESPONSE], response_limit, calendar, now, dues)))
         for part in rounds(mine.get(RESOLVE, [])):  # every round counts: a late first answer stays late
             if part[0].at <= now:
-                measured.append(("enterprise_requests_rate", clock(part, tiers[r.tier], calendar, now)))
-        for code, clk in measured:
-            if clk.finished or clk.status == "overdue":
+                measured.append(("enterprise_requests_rate", outcome(part, tiers[tier], calendar, now, dues)))
+        for code, (counted, in_time) in measured:
+            if counted:
                 t[code][1] += 1
-                t[code][0] += clk.status == "done"
-                t[code][2].append(r.pk)
-        closed = r.closed_at is not None and r.closed_at < as_of
-        if closed or reopened_by[r.pk]:
+                t[code][0] += in_time
+                t[code][2].append(pk)
+        closed = closed_at is not None and closed_at < as_of
+        mine_answers = answers.get(pk, [])
+        if closed or "unsatisfied" in mine_answers:
             t["ent_solve_rate"][1] += 1
-            t["ent_solve_rate"][0] += bool(closed and r.solved)
-            t["ent_solve_rate"][2].append(r.pk)
-        for a in answers.get(r.pk, []):
+            t["ent_solve_rate"][0] += bool(closed and solved)
+            t["ent_solve_rate"][2].append(pk)
+        for a in mine_answers:
             t["ent_satisfied_rate"][1] += 1
             t["ent_satisfied_rate"][0] += a in ("satisfied", "basic")
             t["enterprise_satisfaction"][1] += 1
             t["enterprise_satisfaction"][0] += points.get(a, 0)
-        if answers.get(r.pk):
-            t["ent_satisfied_rate"][2].append(r.pk)
-            t["enterprise_satisfaction"][2].append(r.pk)
+        if mine_answers:
+            t["ent_satisfied_rate"][2].append(pk)
+            t["enterprise_satisfaction"][2].append(pk)
         t["ent_repeat_rate"][1] += 1
-        t["ent_repeat_rate"][0] += r.repeat_of_id is not None
-        t["ent_repeat_rate"][2].append(r.pk)
+        t["ent_repeat_rate"][0] += repeat_of_id is not None
+        t["ent_repeat_rate"][2].append(pk)
     out: dict[str, dict[str, tuple[float | None, list[int]]]] = {}
     for unit in sorted(set(rollup.values())):
         t = tallies.get(unit, {})

@@ -176,21 +176,26 @@ def clocks(req: EnterpriseRequest, *, now: dt.datetime | None = None, calendar=N
 
 
 def events_of_many(ids, names=(RESPONSE, SIGN, RESOLVE)) -> dict[int, dict[str, list[ClockEvent]]]:
-    """The clock events of many requests, one query per 20,000: {pk: {clock name: [events in order]}}.
+    """The clock events of many requests, one query per 20,000 ids (or one, given a queryset of
+    ids: ``period.values("pk")``): {pk: {clock name: [events in order]}}.
 
     On PostgreSQL the moments travel as epoch seconds (``float8``) and become datetimes in C: parsing
     a million timestamp strings in Python is most of a sweep's time otherwise."""
     from django.db import connection
-    from django.db.models import FloatField
+    from django.db.models import FloatField, QuerySet
     from django.db.models.expressions import RawSQL
 
     events: dict[int, dict[str, list[ClockEvent]]] = defaultdict(lambda: defaultdict(list))
-    ids = list(ids)
     ct = _ct()
     epoch = connection.vendor == "postgresql"
     utc = dt.UTC
-    for start in range(0, len(ids), 20000):
-        chunk = ids[start:start + 20000]
+    # a queryset of request ids is one query with a subquery; a list goes in chunks of 20,000
+    if isinstance(ids, QuerySet):
+        chunks = [ids]
+    else:
+        ids = list(ids)
+        chunks = [ids[i:i + 20000] for i in range(0, len(ids), 20000)]
+    for chunk in chunks:
         rows = deadlines.DeadlineEvent.objects.filter(content_type=ct, object_id__in=chunk, clock__in=list(names))
         if epoch:
             table = deadlines.DeadlineEvent._meta.db_table

@@ -8,8 +8,14 @@ district); each value records the requests it was counted from and a hash of the
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
 from kaohe.assessment.sources import IndicatorSource, SourceFigure, SourceRequest, inputs_hash
-from kaohe.enterprise.figures import INDICATORS, compute
+from kaohe.enterprise.figures import INDICATORS, as_of_moment, compute
 from kaohe.enterprise.models import EnterpriseRequest
 from kaohe.projects.data import rollup_map
 
@@ -21,13 +27,19 @@ def unit_rollup(codes) -> dict[int, str]:
 
 
 def compute_source(request: SourceRequest) -> list[SourceFigure]:
-    figures = compute(request.year, request.end, unit_rollup(request.units))
+    rollup = unit_rollup(request.units)
+    figures = compute(request.year, request.end, rollup)
+    # the rows hashed for each unit's inputs: one query for the period (not one per unit by a list of ids)
+    rows_of: dict[str, list] = defaultdict(list)
+    for unit_id, *row in EnterpriseRequest.objects.filter(
+            received_at__gte=dt.datetime(request.year, 1, 1, tzinfo=ZoneInfo(settings.TIME_ZONE)),
+            received_at__lt=as_of_moment(request.end), enterprise__unit_id__in=list(rollup)).order_by("pk").values_list(
+            "enterprise__unit_id", "pk", "status", "round", "satisfaction", "responded_at", "replied_at", "closed_at"):
+        rows_of[rollup[unit_id]].append(tuple(row))
     out = []
     for unit, values in figures.items():
         ids = sorted(values["ent_requests"][1])
-        rows = list(EnterpriseRequest.objects.filter(pk__in=ids).order_by("pk").values_list(
-            "pk", "status", "round", "satisfaction", "responded_at", "replied_at", "closed_at"))
-        inputs = {"requests": ids, "as_of": request.end.isoformat(), "data": inputs_hash({"rows": rows})}
+        inputs = {"requests": ids, "as_of": request.end.isoformat(), "data": inputs_hash({"rows": rows_of.get(unit, [])})}
         for code in request.indicators:
             if code in values:
                 out.append(SourceFigure(unit, code, values[code][0], inputs))

@@ -264,3 +264,44 @@ def clock(events: Iterable[ClockEvent], limit: TimeLimit, calendar: WorkCalendar
         finished_at=stopped_at,
         seconds_per_day=calendar.hours.seconds_per_day,
     )
+
+
+def outcome(events: Iterable[ClockEvent], limit: TimeLimit, calendar: WorkCalendar, now: dt.datetime,
+            dues: dict | None = None) -> tuple[bool, bool]:
+    """(counted, in time) of a clock at ``now`` — what a rate needs (按期办结率, 响应率), the same
+    answer as :func:`clock` (counted: finished or overdue; in time: 按期办结) without the working
+    time left. A log of starts and stops only (most rows of a year) needs just its due moment,
+    which ``dues`` (a dict the caller keeps across calls) remembers per limit, day and whether the
+    start was after the cut-off; a log with a pause, a reopening or an extension goes through
+    :func:`clock`."""
+    log = sorted((e for e in events if e.at <= now), key=lambda e: e.at)
+    if not log or log[0].kind != EventKind.START:
+        raise CalendarError("deadline clock: the event log must begin with a start event (交办/受理)")
+    start, stop = log[0].at, None
+    for e in log[1:]:
+        if e.kind == EventKind.START:
+            start, stop = e.at, None
+        elif e.kind == EventKind.STOP:
+            if stop is None:
+                stop = e.at
+        else:
+            c = clock(log, limit, calendar, now)
+            return c.finished or c.status == Status.OVERDUE, c.status == Status.DONE
+    due = _due(limit, start, calendar, dues)
+    if stop is not None:
+        return True, stop <= due
+    return now > due, False
+
+
+def _due(limit: TimeLimit, start: dt.datetime, calendar: WorkCalendar, dues: dict | None) -> dt.datetime:
+    """``limit.due_from(start)``, remembered in ``dues`` for working-day limits (it depends only on
+    the start's day and whether it came after the cut-off)."""
+    if dues is None or limit.unit != LimitUnit.WORKDAYS:
+        return limit.due_from(start, calendar)
+    local = calendar.local(start)
+    day = local.date()
+    key = (limit, day, local.time() > (limit.cutoff or calendar.hours.end))
+    due = dues.get(key)
+    if due is None:
+        due = dues[key] = limit.due_from(start, calendar)
+    return due

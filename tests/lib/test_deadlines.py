@@ -178,3 +178,41 @@ def test_a_pause_extends_the_due_moment_by_exactly_the_paused_working_time(start
     assert CAL.is_workday(plain.due_at.date())
     assert CAL.working_seconds(plain.due_at, with_pause.due_at) == CAL.working_seconds(paused, resumed)
     assert with_pause.paused_seconds == CAL.working_seconds(paused, resumed)
+
+
+# ---- outcome: the rate's view of a clock (counted, in time), the same answer as clock() ----------------
+
+_KIND = st.sampled_from(["start", "stop", "pause", "resume", "reopen"])
+
+
+@given(start=st.integers(min_value=0, max_value=360 * 24 * 60),
+       steps=st.lists(st.tuples(_KIND, st.integers(min_value=1, max_value=12 * 24 * 60)), max_size=5),
+       limit=st.sampled_from([TimeLimit(0), TimeLimit(1), TimeLimit(3), TimeLimit(15), TimeLimit(2, unit="workhours"),
+                              TimeLimit(1, count_start_day=True)]),
+       look=st.integers(min_value=0, max_value=40 * 24 * 60))
+def test_outcome_agrees_with_the_clock_for_any_log(start, steps, limit, look):
+    from kaohe.lib.deadlines import outcome
+
+    moment = at(2025, 1, 1) + dt.timedelta(minutes=start)
+    log = [ClockEvent("start", moment)]
+    for kind, gap in steps:
+        moment += dt.timedelta(minutes=gap)
+        log.append(ClockEvent(kind, moment))
+    now = log[0].at + dt.timedelta(minutes=look)
+    c = clock(log, limit, CAL, now)
+    dues: dict = {}
+    expected = (c.finished or c.status == Status.OVERDUE, c.status == Status.DONE)
+    assert outcome(log, limit, CAL, now, dues) == expected
+    assert outcome(log, limit, CAL, now, dues) == expected  # the remembered due moment gives the same
+
+
+def test_outcome_by_hand_on_the_national_day_and_a_make_up_saturday():
+    from kaohe.lib.deadlines import outcome
+
+    three = TimeLimit(3)
+    # received Tue 9/30 10:00; 10/1–10/8 off, Sat 10/11 调休上班: 3 working days → Sat 10/11 17:30
+    start = ClockEvent("start", at(2025, 9, 30, 10))
+    assert outcome([start, ClockEvent("stop", at(2025, 10, 11, 17, 30))], three, CAL, at(2025, 12, 1)) == (True, True)
+    assert outcome([start, ClockEvent("stop", at(2025, 10, 13, 9))], three, CAL, at(2025, 12, 1)) == (True, False)
+    assert outcome([start], three, CAL, at(2025, 10, 11, 17)) == (False, False)  # open, not yet due: not counted
+    assert outcome([start], three, CAL, at(2025, 10, 11, 18)) == (True, False)  # open and overdue: counted, late
