@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Count, F, Q
 
@@ -23,7 +22,8 @@ from kaohe.commitments.models import (
     VoteChoice,
 )
 from kaohe.lib import gbt9704
-from kaohe.lib.numbers import plain, round_half_up
+from kaohe.lib.numbers import plain
+from kaohe.lib.sentences import share
 
 
 @dataclass
@@ -34,10 +34,6 @@ class NoticeContent:
     sections: list[tuple[str, list[str]]] = field(default_factory=list)
     lagging_rows: list[list[str]] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
-
-
-def _pct(a: int, b: int) -> str:
-    return plain(round_half_up(Decimal(a) * 100 / Decimal(b), 1)) + "%" if b else "—"
 
 
 def content(campaign: Campaign, on: dt.date) -> NoticeContent:
@@ -66,13 +62,13 @@ def content(campaign: Campaign, on: dt.date) -> NoticeContent:
                         date=on)
     overall = (f"{campaign.year}年“{campaign.name}”活动共认领承诺事项{claimed}项"
                + (f"（尚有{unclaimed}个单位未认领）" if unclaimed else "")
-               + f"，经审核对外公示{len(shown)}项。截至{date_text}，已兑现{len(fulfilled)}项，占{_pct(len(fulfilled), len(shown))}；"
+               + f"，经审核对外公示{len(shown)}项。截至{date_text}，已兑现{len(fulfilled)}项，占{share(len(fulfilled), len(shown), 1, trim=True)}；"
                f"推进中{len(going)}项，其中{len(lagging)}项有节点逾期未完成"
                + (f"；未兑现{len(failed)}项" if failed else "") + "。")
-    nodes = f"到期节点{due}个，按期完成{on_time}个，按期完成率{_pct(on_time, due)}。"
-    voices = (f"群众公开留言{comments['n']}条，责任单位已答复{comments['answered']}条，占{_pct(comments['answered'], comments['n'])}。")
+    nodes = f"到期节点{due}个，按期完成{on_time}个，按期完成率{share(on_time, due, 1, trim=True)}。"
+    voices = (f"群众公开留言{comments['n']}条，责任单位已答复{comments['answered']}条，占{share(comments['answered'], comments['n'], 1, trim=True)}。")
     if n_votes:
-        voices += f"年终评诺已收到评价{n_votes}票，满意和基本满意{content_votes}票，满意率{_pct(content_votes, n_votes)}。"
+        voices += f"年终评诺已收到评价{n_votes}票，满意和基本满意{content_votes}票，满意率{share(content_votes, n_votes, 1, trim=True)}。"
     out.sections.append(("总体情况", [overall, nodes, voices]))
     if lagging:
         names = "、".join(dict.fromkeys(i.unit.name for i in lagging[:30]))

@@ -19,17 +19,13 @@ from kaohe.enterprise.figures import as_of_moment, compute
 from kaohe.enterprise.models import EnterpriseRequest, RequestType, Status
 from kaohe.enterprise.sources import unit_rollup
 from kaohe.lib import gbt9704
-from kaohe.lib.numbers import number
+from kaohe.lib.numbers import number, percent
 from kaohe.lib.periods import Period
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.scope import subtree_ids
 
 KIND = "enterprise"
 ASSESSED = ["district", "new_area", "dev_zone", "park"]
-
-
-def _pct(value) -> str:
-    return "—" if value is None else f"{number(value, 1)}%"
 
 
 def build(office_unit: OrgUnit, period: Period, *, today: dt.date | None = None) -> gbt9704.Document:
@@ -55,9 +51,9 @@ def build(office_unit: OrgUnit, period: Period, *, today: dt.date | None = None)
     doc.heading(1, "总体情况")
     share = f"{number(closed / total * 100, 1)}%" if total else "—"
     doc.paragraph(f"{period.label()}（截至{gbt9704.cn_date(end)}），共受理企业诉求{total}件，已办结{closed}件，占{share}。"
-                  f"全年累计：响应率{_pct(value.get('ent_response_rate'))}，按期办结率{_pct(value.get('enterprise_requests_rate'))}，"
-                  f"解决率{_pct(value.get('ent_solve_rate'))}，满意率{_pct(value.get('ent_satisfied_rate'))}，"
-                  f"重复诉求率{_pct(value.get('ent_repeat_rate'))}。")
+                  f"全年累计：响应率{percent(value.get('ent_response_rate'))}，按期办结率{percent(value.get('enterprise_requests_rate'))}，"
+                  f"解决率{percent(value.get('ent_solve_rate'))}，满意率{percent(value.get('ent_satisfied_rate'))}，"
+                  f"重复诉求率{percent(value.get('ent_repeat_rate'))}。")
     if total:
         kinds = "，".join(f"{label}{by_type[t]}件" for t, label in RequestType.choices if by_type.get(t))
         doc.paragraph(f"按诉求类型分：{kinds}。")
@@ -65,9 +61,9 @@ def build(office_unit: OrgUnit, period: Period, *, today: dt.date | None = None)
     table_rows = []
     for d in districts:
         v = {k: val for k, (val, _ids) in figures.get(d.code, {}).items()}
-        table_rows.append([d.name, number(v.get("ent_requests") or 0, 0), _pct(v.get("ent_response_rate")),
-                           _pct(v.get("enterprise_requests_rate")), _pct(v.get("ent_solve_rate")),
-                           _pct(v.get("ent_satisfied_rate")),
+        table_rows.append([d.name, number(v.get("ent_requests") or 0, 0), percent(v.get("ent_response_rate")),
+                           percent(v.get("enterprise_requests_rate")), percent(v.get("ent_solve_rate")),
+                           percent(v.get("ent_satisfied_rate")),
                            "—" if v.get("enterprise_satisfaction") is None else number(v["enterprise_satisfaction"], 1)])
     doc.table("各地企业诉求办理情况（全年累计）", None,
               ["单位", "受理（件）", "响应率", "按期办结率", "解决率", "满意率", "满意度得分（分）"], table_rows)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from kaohe.lib import sentences
 from kaohe.lib.numbers import round_expr
 
 GROWTH_DIGITS = 1  # growth rates are published to one decimal
@@ -265,14 +266,6 @@ def evaluate(spec: Spec, figures: pl.DataFrame, targets: pl.DataFrame | None = N
 
 # ---- words ------------------------------------------------------------------------------------
 
-_CN = "零一两三四五六七八九十"
-
-
-def places(n: int) -> str:
-    """一位, 两位 … 十位, 11位."""
-    return f"{_CN[n]}位" if 0 < n <= 10 else f"{n}位"
-
-
 def _fmt(value: float, digits: int = GROWTH_DIGITS) -> str:
     from decimal import ROUND_HALF_UP, Decimal
 
@@ -292,18 +285,11 @@ def growth_words(growth: float | None) -> str:
 
 def gap_words(gap_pp: float | None) -> str:
     """高于全市平均2.2个百分点 / 低于全市平均0.4个百分点 / 与全市平均持平."""
-    if gap_pp is None:
-        return ""
-    text = _fmt(abs(gap_pp))
-    if float(text) == 0:
-        return "与全市平均持平"
-    return f"{'高于' if gap_pp > 0 else '低于'}全市平均{text}个百分点"
+    return sentences.above_below(gap_pp, "个百分点", basis="全市平均", digits=GROWTH_DIGITS)
 
 
 def rank_words(rank: int | None, tied: bool = False) -> str:
-    if rank is None:
-        return ""
-    return f"{'并列' if tied else '居'}第{rank}位"
+    return sentences.place(rank, tied=tied, none="")
 
 
 def move_words(spec: Spec, year: int, month: int, prev_rank: int | None, rank: int | None,
@@ -315,10 +301,7 @@ def move_words(spec: Spec, year: int, month: int, prev_rank: int | None, rank: i
         base = "上季度" if spec.frequency == QUARTERLY else "上月"
     else:
         base = f"上年{release_label(spec, prev[1])}"
-    step = prev_rank - rank
-    if step == 0:
-        return f"位次与{base}持平"
-    return f"较{base}{'前移' if step > 0 else '后移'}{places(abs(step))}"
+    return sentences.move(prev_rank, rank, base, flat="位次与{previous}持平")
 
 
 def level_words(spec: Spec, row: dict) -> list[str]:

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
-from kaohe.lib.numbers import round_half_up
 from kaohe.lib.periods import Period
+from kaohe.lib.sentences import share
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.scope import subtree_ids
 from kaohe.supervision import config
@@ -40,7 +40,8 @@ class Draft:
 
 
 def _pct(n: int, d: int) -> str:
-    return f"{round_half_up(n / d * 100, 0):.0f}%" if d else "0%"
+    """占比 in whole percent, as the practice writes it ("27%"); 0% of nothing."""
+    return share(n, d, 0, empty="0%")
 
 
 def _d(day: dt.date) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from kaohe.lib import sentences
 from kaohe.monitor import compute as c
 
 GDP = c.Spec("gdp", "地区生产总值", "亿元", frequency=c.QUARTERLY, judged_on=c.GROWTH, top_n=2)
@@ -214,7 +215,7 @@ def test_rank_up_growth_lead_share_up_are_three_columns(q1):
 def test_words():
     assert c.growth_words(-1.25) == "下降1.3%"  # 四舍五入
     assert c.growth_words(0.04) == "与上年同期持平"
-    assert c.places(2) == "两位" and c.places(12) == "12位"
+    assert sentences.places(2) == "两位" and sentences.places(12) == "12位"
 
 
 def test_a_ratio_is_described_by_its_level_and_the_gap_in_points():

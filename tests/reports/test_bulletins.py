@@ -11,8 +11,8 @@ import io
 import pytest
 from docx import Document as Docx
 
+from kaohe.lib import sentences as s
 from kaohe.reports.bulletins import results as bulletins
-from kaohe.reports.bulletins import sentences as s
 from tests.results.fixtures import build_scored
 from tests.results.world import scored_run
 

@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kaohe.lib import gbt9704
+from kaohe.lib import sentences as s
 from kaohe.lib.numbers import number
-from kaohe.reports.bulletins import sentences as s
 from kaohe.results.models import FlagKind, RunBoard, RunTotal, ScoringRun
 from kaohe.results.queries import flags_of, group_names, previous_run
 
@@ -86,7 +86,7 @@ def _group_summary(members: list[Row], group_name: str, previous: str) -> str:
     up = sorted((r for r in ranked if r.prev and r.prev > r.rank), key=lambda r: (r.rank - r.prev, r.code))
     down = sorted((r for r in ranked if r.prev and r.prev < r.rank), key=lambda r: (r.prev - r.rank, r.code))
     if up:
-        text += f"与{previous}相比，{'，'.join(f'{r.name}前移{s.count_cn(r.prev - r.rank)}位' for r in up[:3])}"
+        text += f"与{previous}相比，{'，'.join(f'{r.name}前移{s.places(r.prev - r.rank)}' for r in up[:3])}"
         text += ("；" + "，".join(f"{r.name}后移{s.count_cn(r.rank - r.prev)}位" for r in down[:3]) + "。") if down else "。"
     elif down:
         text += f"与{previous}相比，" + "，".join(f"{r.name}后移{s.count_cn(r.rank - r.prev)}位" for r in down[:3]) + "。"
