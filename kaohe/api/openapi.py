@@ -53,3 +53,37 @@ def operation_problems(doc: dict | None = None) -> list[str]:
         if not SUMMARY.match(op.get("summary", "")):
             problems.append(f"{where}: summary {op.get('summary', '')!r} is not \"中文 / English\"")
     return problems
+
+
+def _models_in(annotation, found: set) -> None:
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in found:
+            return
+        found.add(annotation)
+        for field in annotation.model_fields.values():
+            _models_in(field.annotation, found)
+        return
+    for arg in typing.get_args(annotation):
+        _models_in(arg, found)
+
+
+def schema_name_clashes() -> dict[str, list[str]]:
+    """Schema names that two different classes share: the document would show one of them for both
+    (``IndicatorOut`` of the assessment and of the monitor); name each after its app."""
+    from kaohe.api.routers import api
+
+    models: set = set()
+    for _prefix, router in api._routers:
+        for view in router.path_operations.values():
+            for op in view.operations:
+                for model in [*op.response_models.values(), *op.models]:
+                    _models_in(model, models)
+    by_name: dict[str, set[str]] = {}
+    for model in models:
+        if model.__module__.startswith("kaohe."):
+            by_name.setdefault(model.__name__, set()).add(f"{model.__module__}.{model.__qualname__}")
+    return {name: sorted(where) for name, where in by_name.items() if len(where) > 1}

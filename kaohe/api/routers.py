@@ -1,21 +1,86 @@
-"""One NinjaAPI instance; each domain app adds its router here."""
+"""One NinjaAPI instance; each domain app adds its router here.
+
+Errors: every error on an API path is JSON ``{"detail": "<message>"}`` (a refused body or query also
+lists its ``errors``): 401 without a valid token, 403 a role not allowed, 404 not found or out of the
+caller's scope, 409 a conflict with the stored state, 422 a rule or a field refused, 5xx never by design.
+"""
 
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 
 from kaohe.api.auth import API_AUTH
+from kaohe.assessment.services import WorkflowError
 from kaohe.lib.errors import user_message
 
-api = NinjaAPI(title="kaohe API", version="1", urls_namespace="api")
 logger = logging.getLogger("kaohe.api")
+
+ERROR_SCHEMA = {
+    "type": "object", "title": "Error", "required": ["detail"],
+    "properties": {"detail": {"type": "string", "description": "what went wrong, for a person"},
+                   "errors": {"description": "the refused fields, when a body or query was refused"}},
+}
+#: Documented on every operation (a handler may add its own, e.g. 409 with both values).
+COMMON_ERRORS = {
+    "403": "not allowed for your role",
+    "404": "not found, or outside your scope",
+    "422": "a field or a rule refused the request",
+}
+
+
+class KaoheAPI(NinjaAPI):
+    """The API whose OpenAPI document declares the error answers every operation can give."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for ops in schema["paths"].values():
+            for op in ops.values():
+                responses = op.setdefault("responses", {})
+                errors = dict(COMMON_ERRORS)
+                if op.get("security"):
+                    errors["401"] = "no valid token (Authorization: Bearer kh_…) or session"
+                for status, text in sorted(errors.items()):
+                    responses.setdefault(status, {"description": text, **ref})
+        return schema
+
+
+api = KaoheAPI(title="kaohe API", version="1", urls_namespace="api")
+
+
+def _joined(messages) -> str:
+    return "; ".join(str(m) for m in messages)
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return api.create_response(request, {"detail": user_message(exc) or "forbidden: not allowed for your role or scope"},
                                status=403)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, exc):
+    """A refused query or body: each field named with its reason, in one message too."""
+    parts = [".".join(str(x) for x in e.get("loc", ())) + ": " + str(e.get("msg", "")) for e in exc.errors]
+    errors = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+              for e in exc.errors]
+    return api.create_response(request, {"detail": _joined(parts) or "invalid request", "errors": errors}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def _refused(request, exc):
+    """A service's rule refused the change (the same message the page shows)."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": _joined(exc.messages), "errors": errors}, status=422)
+
+
+@api.exception_handler(WorkflowError)
+def _workflow(request, exc):
+    return api.create_response(request, {"detail": _joined(exc.messages), "errors": {"__all__": exc.messages}}, status=422)
 
 
 @api.exception_handler(Exception)

@@ -21,6 +21,7 @@ from kaohe.assessment import services
 from kaohe.assessment.models import DataValue, Period, SchemeVersion
 from kaohe.lib.bodies import BodyTooLarge, read_bounded
 from kaohe.lib.numbers import NumberError, parse_number, plain
+from kaohe.lib.params import MAX_ID, Id, Offset, Year
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.orgs.models import OrgUnit, Role
 from kaohe.orgs.permissions import check, is_reader, manages, person_of
@@ -78,7 +79,7 @@ class ValueIn(BaseModel):
 
 
 class BulkIn(BaseModel):
-    version: int = Field(description="scheme version id (adopted)")
+    version: int = Field(ge=1, le=MAX_ID, description="scheme version id (adopted)")
     period: str = Field(max_length=10, description="2025-03 (month), 2025Q1, 2025-H1 or 2025")
     values: list[ValueIn] = Field(max_length=MAX_VALUES)
     partial: bool = Field(default=False, description="save the clean values and report the rest (default: all or nothing)")
@@ -93,7 +94,7 @@ class _ValueTD(TypedDict):
 
 
 class _BulkTD(TypedDict):
-    version: int
+    version: Annotated[int, Field(ge=1, le=MAX_ID)]
     period: Annotated[str, StringConstraints(max_length=10)]
     values: Annotated[list[_ValueTD], Field(max_length=MAX_VALUES)]
     partial: NotRequired[bool]
@@ -147,7 +148,7 @@ def _version_out(v: SchemeVersion) -> dict:
 
 
 @router.get("/schemes", operation_id="assessment_scheme_list", summary="考核方案版本 / List scheme versions", response=list[VersionOut])
-def list_schemes(request, year: int | None = None):
+def list_schemes(request, year: Year | None = None):
     if not check(request.user, "assessment.view_scheme"):
         raise HttpError(403, "not allowed")
     qs = SchemeVersion.objects.visible_to(request.user).select_related("scheme").order_by("-scheme__year", "scheme__code", "-number")
@@ -157,7 +158,7 @@ def list_schemes(request, year: int | None = None):
 
 
 @router.get("/schemes/{version_id}", operation_id="assessment_scheme_get", summary="方案版本的内容与指标 / A scheme version: content and indicators", response=VersionDetail)
-def get_scheme(request, version_id: int):
+def get_scheme(request, version_id: Id):
     if not check(request.user, "assessment.view_scheme"):
         raise HttpError(403, "not allowed")
     v = get_object_or_404(SchemeVersion.objects.visible_to(request.user).select_related("scheme"), pk=version_id)
@@ -182,8 +183,8 @@ def _readable_codes(user, version: SchemeVersion) -> set[str] | None:
 
 
 @router.get("/values", operation_id="assessment_value_list", summary="读取考核期数据 / Read values of a period", response=list[ValueOut])
-def read_values(request, version: int, period: str, indicator: str | None = None, unit: str | None = None,
-                limit: int = 10000, offset: int = 0):
+def read_values(request, version: Id, period: str, indicator: str | None = None, unit: str | None = None,
+                limit: int = 10000, offset: Offset = 0):
     v = get_object_or_404(SchemeVersion.objects.visible_to(request.user), pk=version)
     p = period_by_code(period, v)
     codes = _readable_codes(request.user, v)

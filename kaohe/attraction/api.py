@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from kaohe.attraction import figures, services
 from kaohe.attraction.models import AttractionProject, Milestone, Stage
 from kaohe.attraction.views import visible_projects
+from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check
 from kaohe.orgs.scope import get_visible_or_404, subtree_ids
@@ -27,7 +28,7 @@ def _require(request, name: str, obj=None) -> None:
         raise HttpError(403, f"permission denied: {name}")
 
 
-class MilestoneOut(Schema):
+class AttractionMilestoneOut(Schema):
     stage: str
     on: dt.date
     evidence: str
@@ -36,7 +37,7 @@ class MilestoneOut(Schema):
     confirm_level: str
 
 
-class ProjectOut(Schema):
+class AttractionProjectOut(Schema):
     id: int
     code: str
     name: str
@@ -62,8 +63,8 @@ class ProjectOut(Schema):
         return obj.major_project.code if obj.major_project_id else None
 
 
-class ProjectDetail(ProjectOut):
-    milestones: list[MilestoneOut]
+class AttractionProjectDetail(AttractionProjectOut):
+    milestones: list[AttractionMilestoneOut]
 
     @staticmethod
     def resolve_milestones(obj: AttractionProject) -> list[Milestone]:
@@ -76,8 +77,8 @@ class AdvanceIn(Schema):
     evidence: str
 
 
-@router.get("/projects", operation_id="attraction_project_list", summary="招商项目列表 / List attraction projects", response=list[ProjectOut])
-def list_projects(request, unit: str | None = None, stage: str | None = None, limit: int = 200, offset: int = 0):
+@router.get("/projects", operation_id="attraction_project_list", summary="招商项目列表 / List attraction projects", response=list[AttractionProjectOut])
+def list_projects(request, unit: str | None = None, stage: str | None = None, limit: int = 200, offset: Offset = 0):
     """Projects in the caller's scope (optionally under one unit, at one stage), largest first."""
     _require(request, "attraction.list")
     qs = visible_projects(request.user).select_related("unit", "industry", "major_project")
@@ -86,22 +87,22 @@ def list_projects(request, unit: str | None = None, stage: str | None = None, li
         qs = qs.filter(unit_id__in=subtree_ids(found)) if found else qs.none()
     if stage:
         if stage not in Stage.values:
-            raise HttpError(400, f"unknown stage {stage!r}; one of {', '.join(Stage.values)}")
+            raise HttpError(422, f"unknown stage {stage!r}; one of {', '.join(Stage.values)}")
         qs = qs.filter(stage=stage)
     limit = max(1, min(limit, 1000))
     return list(qs.order_by("-amount", "code")[offset: offset + limit])
 
 
-@router.get("/projects/{pk}", operation_id="attraction_project_get", summary="招商项目详情 / An attraction project with its milestones", response=ProjectDetail)
-def project(request, pk: int):
+@router.get("/projects/{pk}", operation_id="attraction_project_get", summary="招商项目详情 / An attraction project with its milestones", response=AttractionProjectDetail)
+def project(request, pk: Id):
     obj = get_visible_or_404(request.user, AttractionProject.objects.select_related("unit", "industry", "major_project"),
                              pk=pk)
     _require(request, "attraction.view", obj)
     return obj
 
 
-@router.post("/projects/{pk}/milestones", operation_id="attraction_milestone_create", summary="记录项目节点 / Record a project's next milestone", response={201: MilestoneOut})
-def advance(request, pk: int, body: AdvanceIn):
+@router.post("/projects/{pk}/milestones", operation_id="attraction_milestone_create", summary="记录项目节点 / Record a project's next milestone", response={201: AttractionMilestoneOut})
+def advance(request, pk: Id, body: AdvanceIn):
     """Record the next milestone (the same rules as the page: order, date, evidence, evaluation)."""
     obj = get_visible_or_404(request.user, AttractionProject, pk=pk)
     _require(request, "attraction.record", obj)
@@ -113,7 +114,7 @@ def advance(request, pk: int, body: AdvanceIn):
 
 
 @router.get("/units/{code}/figures", operation_id="attraction_unit_figures_get", summary="单位招商指标 / A unit's attraction figures")
-def unit_figures(request, code: str, year: int | None = None):
+def unit_figures(request, code: str, year: Year | None = None):
     """The unit's 赛马榜 figures as at today (or the end of ``year``)."""
     unit = get_visible_or_404(request.user, OrgUnit, code=code)
     _require(request, "orgs.view_unit", unit)

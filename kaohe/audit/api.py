@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from kaohe.audit.forms import AuditFilterForm
 from kaohe.audit.services import visible_entries
+from kaohe.lib.params import Id, Offset
 from kaohe.orgs.permissions import check
 
 router = Router(tags=["audit"])
@@ -37,8 +38,8 @@ class EntryOut(Schema):
 
 
 @router.get("/entries", operation_id="audit_entry_list", summary="审计日志（新的在前） / Audit entries, newest first", response=list[EntryOut])
-def entries(request, user: str = "", unit: str = "", object_type: str = "", object_id: int | None = None, action: str = "",
-            date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 100, offset: int = 0):
+def entries(request, user: str = "", unit: str = "", object_type: str = "", object_id: Id | None = None, action: str = "",
+            date_from: dt.date | None = None, date_to: dt.date | None = None, limit: int = 100, offset: Offset = 0):
     if not check(request.user, "audit.view"):
         raise HttpError(403, "permission denied: audit.view")
     if not 1 <= limit <= MAX_LIMIT or offset < 0:

@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from kaohe.commitments import services
 from kaohe.commitments.models import Campaign, Commitment, Milestone
 from kaohe.commitments.services import CommitmentError
+from kaohe.lib.params import Id
 from kaohe.orgs.permissions import check
 from kaohe.orgs.scope import get_visible_or_404
 
@@ -35,7 +36,7 @@ class CampaignOut(Schema):
         return obj.owner_unit.code
 
 
-class MilestoneOut(Schema):
+class CommitmentMilestoneOut(Schema):
     id: int
     seq: int
     title: str
@@ -73,7 +74,7 @@ class ItemOut(Schema):
 class ItemDetailOut(ItemOut):
     problem: str
     goal: str
-    milestones: list[MilestoneOut]
+    milestones: list[CommitmentMilestoneOut]
 
     @staticmethod
     def resolve_milestones(obj: Commitment) -> list[Milestone]:
@@ -104,12 +105,12 @@ def items(request, campaign: str = "", unit: str = "", status: str = ""):
 
 
 @router.get("/items/{item_id}", operation_id="commitments_item_get", summary="承诺事项详情 / A commitment item with its milestones", response=ItemDetailOut)
-def item(request, item_id: int):
+def item(request, item_id: Id):
     return get_visible_or_404(request.user, Commitment.objects.select_related("campaign", "unit"), pk=item_id)
 
 
-@router.post("/milestones/{milestone_id}/progress", operation_id="commitments_progress_report", summary="报告节点进展 / Report a milestone's progress", response=MilestoneOut)
-def report_progress(request, milestone_id: int, payload: ProgressIn):
+@router.post("/milestones/{milestone_id}/progress", operation_id="commitments_progress_report", summary="报告节点进展 / Report a milestone's progress", response=CommitmentMilestoneOut)
+def report_progress(request, milestone_id: Id, payload: ProgressIn):
     milestone = get_visible_or_404(request.user, Milestone.objects.select_related("commitment", "commitment__campaign"),
                                    pk=milestone_id)
     if not check(request.user, "commitments.act", milestone.commitment):
@@ -118,6 +119,6 @@ def report_progress(request, milestone_id: int, payload: ProgressIn):
         services.report_progress(milestone, payload.progress, payload.note, done_on=payload.done_on, user=request.user,
                                  source="api")
     except CommitmentError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise HttpError(422, str(exc)) from None
     milestone.refresh_from_db()
     return milestone

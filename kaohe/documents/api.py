@@ -12,6 +12,7 @@ from ninja import Router, Schema
 
 from kaohe.documents import kinds
 from kaohe.documents.models import IssuedDocument, Status
+from kaohe.lib.params import Id, Offset
 from kaohe.orgs.permissions import require
 from kaohe.orgs.scope import get_visible_or_404
 
@@ -63,7 +64,7 @@ def _issued(request):
 
 
 @router.get("/", operation_id="documents_document_list", summary="已印发文件 / List issued documents", response=list[DocumentOut])
-def list_documents(request, kind: str = "", period: str = "", limit: int = 100, offset: int = 0):
+def list_documents(request, kind: str = "", period: str = "", limit: int = 100, offset: Offset = 0):
     """Issued documents, newest first; ``period`` matches the start of the period code (2025 → the whole year)."""
     qs = _issued(request)
     if kind:
@@ -75,5 +76,5 @@ def list_documents(request, kind: str = "", period: str = "", limit: int = 100, 
 
 
 @router.get("/{document_id}", operation_id="documents_document_get", summary="文件详情 / An issued document", response=DocumentOut)
-def get_document(request, document_id: int):
+def get_document(request, document_id: Id):
     return get_visible_or_404(request.user, _issued(request), pk=document_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from kaohe.lib.params import Year
 from kaohe.monitor import compute, services
 from kaohe.monitor.models import MonitorIndicator
 from kaohe.orgs.permissions import check
@@ -17,7 +18,7 @@ from kaohe.orgs.permissions import check
 router = Router(tags=["monitor"])
 
 
-class IndicatorOut(Schema):
+class MonitorIndicatorOut(Schema):
     code: str
     name: str
     unit_of_measure: str
@@ -32,7 +33,7 @@ class IndicatorOut(Schema):
     releases: list[str]
 
 
-class FigureOut(Schema):
+class MonitorFigureOut(Schema):
     unit: str
     unit_name: str
     release: str
@@ -65,18 +66,18 @@ def _owner(request):
     return owner
 
 
-@router.get("/indicators", operation_id="monitor_indicator_list", summary="监测指标 / Monitored indicators and their conventions", response=list[IndicatorOut])
+@router.get("/indicators", operation_id="monitor_indicator_list", summary="监测指标 / Monitored indicators and their conventions", response=list[MonitorIndicatorOut])
 def indicators(request):
     """The monitored indicators with their conventions (releases: 1–2月 … or 1–3月 …)."""
     out = []
     for ind in services.indicators(_owner(request)):
-        out.append({**{f: getattr(ind, f) for f in IndicatorOut.model_fields if f != "releases"},
+        out.append({**{f: getattr(ind, f) for f in MonitorIndicatorOut.model_fields if f != "releases"},
                     "releases": [compute.release_label(ind.spec, m) for m in compute.release_months(ind.spec)]})
     return out
 
 
-@router.get("/figures", operation_id="monitor_figure_list", summary="监测数据 / One indicator's figures per unit at a release", response=list[FigureOut])
-def figures(request, indicator: str, year: int, month: int):
+@router.get("/figures", operation_id="monitor_figure_list", summary="监测数据 / One indicator's figures per unit at a release", response=list[MonitorFigureOut])
+def figures(request, indicator: str, year: Year, month: int):
     """One indicator at the latest release on or before ``month`` of ``year``, per visible unit."""
     owner = _owner(request)
     if not 1 <= month <= 12:
@@ -88,7 +89,7 @@ def figures(request, indicator: str, year: int, month: int):
     visible = set(services.visible_codes(request.user, units))
     names = {u.code: u.name for u in units}
     at = services.evaluate(ind, year, units).at(year, month)
-    keys = [f for f in FigureOut.model_fields if f not in ("unit", "unit_name", "release", "sentence")]
+    keys = [f for f in MonitorFigureOut.model_fields if f not in ("unit", "unit_name", "release", "sentence")]
     return [{"unit": code, "unit_name": names[code], "release": compute.release_label(ind.spec, r["month"]),
              "sentence": compute.sentence(ind.spec, r), **{k: r.get(k) for k in keys}}
             for code, r in sorted(at.items(), key=lambda kv: list(names).index(kv[0])) if code in visible]

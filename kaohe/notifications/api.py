@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from kaohe.lib.params import Id, Offset
 from kaohe.notifications import services
 from kaohe.notifications.models import Notification
 
@@ -37,7 +38,7 @@ def _out(n: Notification) -> dict:
 
 
 @router.get("/", operation_id="notifications_notification_list", summary="我的消息（新的在前） / The signed-in user's notifications, newest first", response=InboxOut)
-def inbox(request, unread: bool = False, limit: int = 50, offset: int = 0):
+def inbox(request, unread: bool = False, limit: int = 50, offset: Offset = 0):
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise HttpError(422, f"limit must be 1–{MAX_LIMIT} and offset ≥ 0")
     qs = services.inbox(request.user)
@@ -47,7 +48,7 @@ def inbox(request, unread: bool = False, limit: int = 50, offset: int = 0):
 
 
 @router.post("/{notification_id}/read", operation_id="notifications_notification_read", summary="标为已读 / Mark one of your notifications read", response=NotificationOut)
-def read(request, notification_id: int):
+def read(request, notification_id: Id):
     notification = get_object_or_404(Notification.objects.for_user(request.user), pk=notification_id)
     return _out(services.mark_read(notification))
 

@@ -10,6 +10,7 @@ import datetime as dt
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from kaohe.lib.params import Year
 from kaohe.orgs.models import OrgUnit, PeerGroup, UnitKind
 from kaohe.orgs.permissions import check
 
@@ -83,7 +84,7 @@ def unit(request, code: str):
 
 
 @router.get("/peer-groups", operation_id="orgs_peer_group_list", summary="分类考核组 / Peer groups of a year", response=list[PeerGroupOut])
-def peer_groups(request, year: int):
+def peer_groups(request, year: Year):
     if not check(request.user, "orgs.view_directory"):
         raise HttpError(403, "permission denied: orgs.view_directory")
     return [

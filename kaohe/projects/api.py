@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, scope_unit_ids
 from kaohe.orgs.scope import get_visible_or_404
@@ -63,7 +64,7 @@ class ProjectOut(Schema):
 
 
 class ReportIn(Schema):
-    year: int
+    year: Year
     month: int
     invest_month: Decimal
     progress: str = ""
@@ -80,13 +81,13 @@ class ReportOut(Schema):
 
 
 class WarningOut(Schema):
-    project_id: int
+    project_id: Id
     code: str
     level: str
     reasons: list[dict]
 
 
-class FigureOut(Schema):
+class ProjectFigureOut(Schema):
     unit: str
     indicator: str
     value: float | None
@@ -94,7 +95,7 @@ class FigureOut(Schema):
 
 
 @router.get("/", operation_id="projects_project_list", summary="重大项目列表 / List major projects", response=list[ProjectOut])
-def list_projects(request, unit: str = "", warning: str = "", year: int | None = None, limit: int = 100, offset: int = 0):
+def list_projects(request, unit: str = "", warning: str = "", year: Year | None = None, limit: int = 100, offset: Offset = 0):
     _require(request, "projects.list")
     qs = visible_projects(request.user).select_related("unit", "stage").order_by("code")
     if unit:
@@ -118,8 +119,8 @@ def warnings(request, date: dt.date | None = None, level: str = ""):
     ]
 
 
-@router.get("/figures", operation_id="projects_figure_list", summary="各单位项目指标 / Project figures per unit for a month", response=list[FigureOut])
-def figures(request, year: int, month: int):
+@router.get("/figures", operation_id="projects_figure_list", summary="各单位项目指标 / Project figures per unit for a month", response=list[ProjectFigureOut])
+def figures(request, year: Year, month: int):
     _require(request, "projects.warning_board")
     if not 1 <= month <= 12:
         raise HttpError(422, "month must be 1–12")
@@ -162,14 +163,14 @@ def import_reports(request, file: UploadedFile = File(...)):  # noqa: B008 — n
 
 
 @router.get("/{project_id}", operation_id="projects_project_get", summary="项目详情 / A project", response=ProjectOut)
-def get_project(request, project_id: int):
+def get_project(request, project_id: Id):
     project = get_visible_or_404(request.user, Project.objects.select_related("unit", "stage"), pk=project_id)
     _require(request, "projects.view", project)
     return project
 
 
 @router.post("/{project_id}/reports", operation_id="projects_report_submit", summary="报送项目月报 / Submit a project's monthly report", response={201: ReportOut})
-def submit_report(request, project_id: int, payload: ReportIn):
+def submit_report(request, project_id: Id, payload: ReportIn):
     project = get_visible_or_404(request.user, Project, pk=project_id)
     _require(request, "projects.report", project)
     try:

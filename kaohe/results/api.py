@@ -9,6 +9,7 @@ from __future__ import annotations
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from kaohe.lib.params import Id, Year
 from kaohe.orgs.permissions import check
 from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results.models import RANK_ORDER, Publication, RunBoard, RunTotal, ScoringRun
@@ -56,7 +57,7 @@ class BoardOut(Schema):
 
 class PublicationOut(Schema):
     id: int
-    run_id: int
+    run_id: Id
     title: str
     published_at: str
     notice_ends: str
@@ -65,7 +66,7 @@ class PublicationOut(Schema):
     chain_hash: str
 
 
-def _run(request, run_id: int) -> ScoringRun:
+def _run(request, run_id: Id) -> ScoringRun:
     """A sealed run the caller may see; any other is 404."""
     if not check(request.user, "results.view"):
         raise HttpError(403, "results.view")
@@ -73,7 +74,7 @@ def _run(request, run_id: int) -> ScoringRun:
 
 
 @router.get("/runs", operation_id="results_run_list", summary="考核计算列表 / List scoring runs", response=list[RunOut])
-def list_runs(request, year: int | None = None, kind: str | None = None):
+def list_runs(request, year: Year | None = None, kind: str | None = None):
     if not check(request.user, "results.view"):
         raise HttpError(403, "results.view")
     qs = ScoringRun.objects.visible_to(request.user).order_by("-year", "kind", "-number", "-id")
@@ -87,7 +88,7 @@ def list_runs(request, year: int | None = None, kind: str | None = None):
 
 
 @router.get("/runs/{run_id}/totals", operation_id="results_total_list", summary="总分与排名 / Totals and ranks of a run", response=list[TotalOut])
-def run_totals(request, run_id: int, group: str | None = None):
+def run_totals(request, run_id: Id, group: str | None = None):
     run = _run(request, run_id)
     qs = RunTotal.objects.filter(run=run).order_by("group", RANK_ORDER, "unit_code")
     visible = visible_units(request.user, run)
@@ -100,7 +101,7 @@ def run_totals(request, run_id: int, group: str | None = None):
 
 
 @router.get("/runs/{run_id}/boards/{board}", operation_id="results_board_get", summary="晒榜 / One board of a run", response=list[BoardOut])
-def run_board(request, run_id: int, board: str, group: str | None = None):
+def run_board(request, run_id: Id, board: str, group: str | None = None):
     run = _run(request, run_id)
     qs = RunBoard.objects.filter(run=run, board=board).order_by("group", RANK_ORDER, "unit_code")
     visible = visible_units(request.user, run)

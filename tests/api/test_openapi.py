@@ -77,3 +77,8 @@ def test_kaohe_token_create_refuses_an_unknown_or_inactive_account(org_world):
     with pytest.raises(CommandError, match="inactive"):
         call_command("token", "create", "office_b")
     assert not ApiToken.objects.exists()
+
+
+def test_no_two_schemas_share_a_name_in_the_document():
+    # Two IndicatorOut (assessment's, monitor's) made the scheme API's answer "violate" the monitor's schema.
+    assert openapi.schema_name_clashes() == {}

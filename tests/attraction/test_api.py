@@ -37,7 +37,7 @@ def test_the_list_is_scoped_and_anonymous_is_refused(w):
     assert names == {"甲区电池项目"}
     assert {p["name"] for p in call(w, "office", "get", "/projects?unit=C-B").json()} == {"乙区物流项目"}
     assert call(w, "anonymous", "get", "/projects").status_code == 401
-    assert call(w, "office", "get", "/projects?stage=nope").status_code == 400
+    assert call(w, "office", "get", "/projects?stage=nope").status_code == 422
 
 
 @pytest.mark.parametrize(("who", "status"), [("office", 200), ("assessed_a", 200), ("leader_a", 200),

@@ -35,7 +35,7 @@ def test_the_unit_reports_progress_through_the_api(item, org_world):
     response = _client(org_world.assessed_town_a).post(url, body, content_type="application/json")
     assert response.status_code == 200 and response.json()["progress"] == 40
     back = _client(org_world.assessed_town_a).post(url, json.dumps({"progress": 10, "note": "倒退"}), content_type="application/json")
-    assert back.status_code == 400 and "不能低于上次报告的40%" in back.json()["detail"]
+    assert back.status_code == 422 and "不能低于上次报告的40%" in back.json()["detail"]
     assert _client(org_world.leader_a).post(url, body, content_type="application/json").status_code == 403
     assert _client(org_world.assessed_town_b).post(url, body, content_type="application/json").status_code == 404
     assert Client().get("/api/commitments/items").status_code == 401
