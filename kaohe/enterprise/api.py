@@ -34,6 +34,7 @@ from kaohe.enterprise.rules import enterprises_for, requests_for
 from kaohe.enterprise.sources import unit_rollup
 from kaohe.enterprise.views import handler_choices
 from kaohe.lib.deadlines import Clock
+from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of
 from kaohe.orgs.scope import get_visible_or_404
@@ -211,7 +212,7 @@ def _detail(req: EnterpriseRequest) -> EnterpriseRequest:
 
 @router.get("/enterprises", operation_id="enterprise_enterprise_list", summary="企业名录 / List enterprises in scope",
             response=list[EnterpriseOut])
-def list_enterprises(request, unit: str | None = None, q: str | None = None, limit: int = 200, offset: int = 0):
+def list_enterprises(request, unit: str | None = None, q: str | None = None, limit: int = 200, offset: Offset = 0):
     """The enterprises the caller sees (in scope, or served as 服务专员), by name."""
     _require(request, "enterprise.list")
     rows = enterprises_for(request.user).select_related("unit", "specialist")
@@ -225,7 +226,7 @@ def list_enterprises(request, unit: str | None = None, q: str | None = None, lim
 
 @router.get("/enterprises/{pk}", operation_id="enterprise_enterprise_get", summary="企业详情 / An enterprise",
             response=EnterpriseOut)
-def enterprise(request, pk: int):
+def enterprise(request, pk: Id):
     ent = enterprises_for(request.user).select_related("unit", "specialist").filter(pk=pk).first()
     if ent is None:
         raise Http404("no such enterprise in scope")
@@ -234,7 +235,7 @@ def enterprise(request, pk: int):
 
 @router.post("/enterprises/{pk}/requests", operation_id="enterprise_request_create",
              summary="受理企业诉求 / Receive a request (首问负责)", response={201: RequestDetail})
-def receive(request, pk: int, body: IntakeIn):
+def receive(request, pk: Id, body: IntakeIn):
     """受理: the caller's unit becomes the first-contact unit; with ``answer`` it is 即办."""
     ent = enterprises_for(request.user).select_related("unit").filter(pk=pk).first()
     if ent is None:
@@ -262,7 +263,7 @@ def receive(request, pk: int, body: IntakeIn):
 @router.get("/requests", operation_id="enterprise_request_list", summary="企业诉求列表 / List requests in scope",
             response=list[RequestOut])
 def list_requests(request, status: str | None = None, rtype: str | None = None, unit: str | None = None,
-                  limit: int = 200, offset: int = 0):
+                  limit: int = 200, offset: Offset = 0):
     """Requests the caller sees, newest first; ``status=open`` for the three open states, ``unit``
     a first-contact or handling unit's code."""
     _require(request, "enterprise.list")
@@ -271,11 +272,11 @@ def list_requests(request, status: str | None = None, rtype: str | None = None, 
         rows = rows.filter(status__in=OPEN_STATUSES)
     elif status:
         if status not in Status.values:
-            raise HttpError(400, f"unknown status {status!r}; one of open, {', '.join(Status.values)}")
+            raise HttpError(422, f"unknown status {status!r}; one of open, {', '.join(Status.values)}")
         rows = rows.filter(status=status)
     if rtype:
         if rtype not in RequestType.values:
-            raise HttpError(400, f"unknown rtype {rtype!r}; one of {', '.join(RequestType.values)}")
+            raise HttpError(422, f"unknown rtype {rtype!r}; one of {', '.join(RequestType.values)}")
         rows = rows.filter(rtype=rtype)
     if unit:
         rows = rows.filter(handler_unit__code=unit) | rows.filter(first_unit__code=unit)
@@ -285,7 +286,7 @@ def list_requests(request, status: str | None = None, rtype: str | None = None, 
 
 @router.get("/requests/{pk}", operation_id="enterprise_request_get",
             summary="企业诉求详情 / A request with its clocks and timeline", response=RequestDetail)
-def request_detail(request, pk: int):
+def request_detail(request, pk: Id):
     return _detail(_request_or_404(request.user, pk))
 
 
@@ -302,7 +303,7 @@ def _step(request, pk: int, rule: str, do) -> EnterpriseRequest:
 
 @router.post("/requests/{pk}/assign", operation_id="enterprise_request_assign",
              summary="分派 / Route a request to a handling unit", response=RequestDetail)
-def assign(request, pk: int, body: AssignIn):
+def assign(request, pk: Id, body: AssignIn):
     """分派 by the first-contact side, to the enterprise's unit or a unit above it (and their departments)."""
     def do(req, _unit):
         allowed = {u.code: u for u, _suggested in handler_choices(request.user, req)}
@@ -315,26 +316,26 @@ def assign(request, pk: int, body: AssignIn):
 
 @router.post("/requests/{pk}/sign", operation_id="enterprise_request_sign", summary="签收 / Sign for a request",
              response=RequestDetail)
-def sign(request, pk: int):
+def sign(request, pk: Id):
     return _step(request, pk, "enterprise.handle", lambda req, _u: services.sign(req, user=request.user))
 
 
 @router.post("/requests/{pk}/respond", operation_id="enterprise_request_respond",
              summary="首次响应 / The first substantive response (事不过夜)", response=RequestDetail)
-def respond(request, pk: int, body: TextIn):
+def respond(request, pk: Id, body: TextIn):
     return _step(request, pk, "enterprise.respond",
                  lambda req, unit: services.respond(req, body.text, user=request.user, unit=unit))
 
 
 @router.post("/requests/{pk}/notes", operation_id="enterprise_note_create", summary="办理进展 / Add a progress note",
              response=RequestDetail)
-def note(request, pk: int, body: TextIn):
+def note(request, pk: Id, body: TextIn):
     return _step(request, pk, "enterprise.respond", lambda req, unit: services.note(req, body.text, user=request.user, unit=unit))
 
 
 @router.post("/requests/{pk}/hand-back", operation_id="enterprise_request_return",
              summary="退回 / Hand a request back with its legal basis", response=RequestDetail)
-def hand_back(request, pk: int, body: HandBackIn):
+def hand_back(request, pk: Id, body: HandBackIn):
     """退回 by the handling unit, only with the legal basis (法定依据); it goes back to the first-contact unit."""
     return _step(request, pk, "enterprise.handle",
                  lambda req, _u: services.hand_back(req, body.basis, reason=body.reason, user=request.user))
@@ -342,13 +343,13 @@ def hand_back(request, pk: int, body: HandBackIn):
 
 @router.post("/requests/{pk}/reply", operation_id="enterprise_request_reply", summary="答复 / Answer the enterprise",
              response=RequestDetail)
-def reply(request, pk: int, body: TextIn):
+def reply(request, pk: Id, body: TextIn):
     return _step(request, pk, "enterprise.handle", lambda req, unit: services.reply(req, body.text, user=request.user, unit=unit))
 
 
 @router.post("/requests/{pk}/visit", operation_id="enterprise_request_visit",
              summary="回访 / Record the satisfaction visit (满意 → 办结, 不满意 → 二次办理)", response=RequestDetail)
-def visit(request, pk: int, body: VisitIn):
+def visit(request, pk: Id, body: VisitIn):
     """回访 by the first-contact side (by phone): 满意/基本满意 close the request (办结); 不满意
     sends it out again (二次办理, a new round on the clock)."""
     return _step(request, pk, "enterprise.assign",
@@ -357,7 +358,7 @@ def visit(request, pk: int, body: VisitIn):
 
 @router.post("/requests/{pk}/escalate", operation_id="enterprise_request_escalate",
              summary="督办 / Hand an overdue request to supervision", response=RequestDetail)
-def escalate(request, pk: int):
+def escalate(request, pk: Id):
     return _step(request, pk, "enterprise.escalate", lambda req, _u: services.escalate(req, user=request.user))
 
 
@@ -366,7 +367,7 @@ def escalate(request, pk: int):
 
 @router.get("/units/{code}/figures", operation_id="enterprise_unit_figures_get",
             summary="单位企业诉求指标 / A unit's enterprise-service figures (三率)")
-def unit_figures(request, code: str, year: int | None = None):
+def unit_figures(request, code: str, year: Year | None = None):
     """The unit's 效能榜 figures, year to date as at today (or the end of ``year``)."""
     unit = get_visible_or_404(request.user, OrgUnit, code=code)
     _require(request, "orgs.view_unit", unit)
