@@ -220,7 +220,7 @@ def _keys(c: _Checker, where: str, d: Mapping[str, Any], allowed: tuple[str, ...
     for k in d:
         if k not in allowed:
             c.err(_where(where, str(k)), f"unknown key '{k}' in {what}{c.suggest(k, allowed)}; "
-                                         f"allowed: {', '.join(allowed)}")
+                                         f"allowed: {', '.join(allowed)}", code="unknown_key", key=str(k), suggestion=c.best(k, allowed))
 
 
 def check_bands(c: _Checker, where: str, raw: Any) -> Bands | None:
@@ -232,13 +232,13 @@ def check_bands(c: _Checker, where: str, raw: Any) -> Bands | None:
     for key, default in (("green", Bands.green), ("yellow", Bands.yellow)):
         v = c.number(_where(where, key), d.get(key, default), nonneg=True)
         if v is not None and v > 1:
-            c.err(_where(where, key), f"{_label(key)} is a share of full marks between 0 and 1, got {v:g}")
+            c.err(_where(where, key), f"{_label(key)} is a share of full marks between 0 and 1, got {v:g}", code="not_a_share", value=v)
             v = None
         values[key] = v
     if values["green"] is None or values["yellow"] is None:
         return None
     if values["yellow"] > values["green"]:
-        c.err(where, f"yellow ({values['yellow']:g}) must not be above green ({values['green']:g})")
+        c.err(where, f"yellow ({values['yellow']:g}) must not be above green ({values['green']:g})", code="yellow_above_green", yellow=values["yellow"], green=values["green"])
         return None
     return Bands(green=values["green"], yellow=values["yellow"])
 
@@ -257,7 +257,7 @@ def _validation(c: _Checker, where: str, raw: Any) -> dict[str, Any] | None:
             ok = False
         elif kind == "bool":
             if not isinstance(value, bool):
-                c.err(w, f"expected true or false, got {value!r}")
+                c.err(w, f"expected true or false, got {value!r}", code="not_bool", value=value)
                 ok = False
             else:
                 out[key] = value
@@ -272,7 +272,7 @@ def _validation(c: _Checker, where: str, raw: Any) -> dict[str, Any] | None:
             ok = ok and n is not None
             out[key] = int(n) if n is not None and n == int(n) else n
     if ok and out.get("min") is not None and out.get("max") is not None and out["min"] > out["max"]:
-        c.err(where, f"min ({out['min']:g}) is above max ({out['max']:g})")
+        c.err(where, f"min ({out['min']:g}) is above max ({out['max']:g})", code="min_above_max", low=out["min"], high=out["max"])
         ok = False
     return out if ok else None
 
@@ -317,7 +317,7 @@ def check_platform(c: _Checker, where: str, raw: Any, *, leaf: bool) -> Platform
         for k in d:
             if k in COLLECTION_KEYS:
                 c.err(_where(where, str(k)), f"{_label(str(k))} belongs to a leaf (an indicator that is "
-                                             f"collected), not to a node")
+                                             f"collected), not to a node", code="leaf_key_on_node", key=str(k))
         _keys(c, where, {k: v for k, v in d.items() if k not in COLLECTION_KEYS}, NODE_KEYS,
               f"the {_label('platform')} of a node")
     fields = _fields(c, where, d)
@@ -351,7 +351,7 @@ def check_flags(c: _Checker, where: str, raw: Any) -> FlagRules | None:
                 else:
                     n = c.number(_where(w, key), value, positive=True)
                     if n is not None and n != int(n):
-                        c.err(_where(w, key), f"must be a whole number, got {value!r}")
+                        c.err(_where(w, key), f"must be a whole number, got {value!r}", code="not_whole", value=value)
                     params[key] = int(n) if n is not None else default
             kinds[kind].append(FlagRule(rule=rule, **params))
     return FlagRules(red=tuple(kinds["red"]), yellow=tuple(kinds["yellow"]))
@@ -382,7 +382,7 @@ def check_scheme_platform(c: _Checker, where: str, raw: Any) -> SchemePlatform:
         if ccode is None or fields is None:
             continue
         if ccode in seen:
-            c.err(_where(w, "code"), f"'{ccode}' is collected twice (also at {seen[ccode]})")
+            c.err(_where(w, "code"), f"'{ccode}' is collected twice (also at {seen[ccode]})", code="duplicate_code", value=ccode, other=seen[ccode])
             continue
         seen[ccode] = w
         collect.append(Collected(code=ccode, name=name, category=category, platform=Platform(**fields)))

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from kaohe.engine.errors import EngineWarning, SchemeError
+from kaohe.engine.errors import EngineWarning, SchemeError, SchemeProblem
 from kaohe.engine.platform import (
     Bands,
     FlagRules,
@@ -50,13 +50,16 @@ METHODS: dict[str, dict[str, Any]] = {
     "zscore": {"sd": "population"},
 }
 METHOD_CODES = {name: i for i, name in enumerate(METHODS)}
+#: Parameters that take one of a few words (the others are numbers) and those that may not be negative.
+PARAM_CHOICES: dict[str, tuple[str, ...]] = {"mode": ("ratio", "steps"), "sd": ("population", "sample")}
+NONNEG_PARAMS = ("step", "above", "above_max", "below", "cap")
 AGGREGATES = ("sum", "mean", "geometric")
 DIRECTIONS = ("higher", "lower")
 MISSING = ("zero", "mean", "exclude")
 TRANSFORMS = ("none", "log")
 VETO_EFFECTS = ("bar_top_tier", "last_tier", "zero")
-TARGET_MODES = ("ratio", "steps")
-SD_KINDS = ("population", "sample")
+TARGET_MODES = PARAM_CHOICES["mode"]
+SD_KINDS = PARAM_CHOICES["sd"]
 COMPUTED_KINDS = ("formula", "share", "yoy", "mom", "ytd")
 
 TOP_KEYS = (
@@ -401,6 +404,31 @@ class Scheme:
         return out
 
 
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter of a scoring method as an editor shows it: its default (None when it must
+    be given), the words it takes (empty: a number), whether it may be negative, and the target
+    mode in which a required parameter is required (``below`` only in mode ``steps``)."""
+
+    name: str
+    default: Any
+    required: bool
+    choices: tuple[str, ...] = ()
+    nonneg: bool = False
+    required_in_mode: str | None = None
+
+
+def method_params(method: str) -> tuple[ParamSpec, ...]:
+    """The parameters of ``method`` (one of :data:`METHODS`), in the order the engine reads them."""
+    out = []
+    for name, default in METHODS[method].items():
+        required = default is REQUIRED
+        out.append(ParamSpec(name=name, default=None if required else default, required=required,
+                             choices=PARAM_CHOICES.get(name, ()), nonneg=name in NONNEG_PARAMS,
+                             required_in_mode="steps" if method == "target" and name == "below" else None))
+    return tuple(out)
+
+
 # ----------------------------------------------------------------------------- formulas
 
 _ALLOWED_BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
@@ -440,11 +468,24 @@ def formula_names(text: str) -> tuple[str, ...]:
 
 class _Checker:
     def __init__(self) -> None:
-        self.errors: list[str] = []
+        self.problems: list[SchemeProblem] = []
         self.warnings: list[EngineWarning] = []
 
-    def err(self, where: str, msg: str) -> None:
-        self.errors.append(f"{where}: {msg}" if where else msg)
+    @property
+    def errors(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+    def err(self, where: str, msg: str, code: str = "invalid", **args: Any) -> None:
+        """One problem at ``where``: the English ``msg`` and, for a translating reader, the
+        stable ``code`` and the facts in ``args`` (see :class:`SchemeProblem`)."""
+        self.problems.append(SchemeProblem(path=where, code=code, message=msg, args=args))
+
+    def fail(self, fallback: str) -> SchemeError:
+        return SchemeError(self.problems or [SchemeProblem(path="", code="incomplete", message=fallback)])
+
+    @staticmethod
+    def best(word: Any, choices: Any) -> str | None:
+        return suggestion(str(word), [str(c) for c in choices])
 
     def warn(self, code: str, msg: str, indicator: str | None = None) -> None:
         self.warnings.append(EngineWarning(code=code, message=msg, indicator=indicator))
@@ -457,13 +498,13 @@ class _Checker:
     def keys(self, where: str, d: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
         for k in d:
             if k not in allowed:
-                self.err(_join(where, str(k)), f"unknown key '{k}'{self.suggest(k, allowed)}")
+                self.err(_join(where, str(k)), f"unknown key '{k}'{self.suggest(k, allowed)}", code="unknown_key", key=str(k), suggestion=suggestion(str(k), [str(a) for a in allowed]))
 
     def choice(self, where: str, value: Any, choices: tuple[str, ...], what: str) -> str | None:
         if value not in choices:
             hint = self.suggest(value, choices)
             listing = "" if hint else f"; expected one of {', '.join(choices)}"
-            self.err(where, f"unknown {what} '{value}'{hint}{listing}")
+            self.err(where, f"unknown {what} '{value}'{hint}{listing}", code="unknown_choice", what=what, value=value, suggestion=suggestion(str(value), [str(x) for x in choices]), choices=list(choices))
             return None
         return str(value)
 
@@ -473,39 +514,39 @@ class _Checker:
             try:
                 value = float(str(value).strip())
             except ValueError:
-                self.err(where, f"expected a number, got {value!r}")
+                self.err(where, f"expected a number, got {value!r}", code="not_a_number", value=value)
                 return None
         f = float(value)
         if not math.isfinite(f):
-            self.err(where, f"expected a finite number, got {value!r}")
+            self.err(where, f"expected a finite number, got {value!r}", code="not_finite", value=value)
             return None
         if positive and f <= 0:
-            self.err(where, f"must be greater than 0, got {value!r}")
+            self.err(where, f"must be greater than 0, got {value!r}", code="not_positive", value=value)
             return None
         if nonneg and f < 0:
-            self.err(where, f"must not be negative, got {value!r}")
+            self.err(where, f"must not be negative, got {value!r}", code="negative", value=value)
             return None
         return f
 
     def text(self, where: str, value: Any, *, required: bool = True) -> str | None:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.err(where, "is required")
+                self.err(where, "is required", code="required")
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.err(where, f"expected text, got {type(value).__name__}")
+            self.err(where, f"expected text, got {type(value).__name__}", code="not_text")
             return None
         return str(value).strip()
 
     def mapping(self, where: str, value: Any) -> Mapping[str, Any] | None:
         if not isinstance(value, Mapping):
-            self.err(where, f"expected a mapping (key: value), got {type(value).__name__}")
+            self.err(where, f"expected a mapping (key: value), got {type(value).__name__}", code="not_mapping")
             return None
         return value
 
     def seq(self, where: str, value: Any) -> list[Any] | None:
         if not isinstance(value, list | tuple):
-            self.err(where, f"expected a list, got {type(value).__name__}")
+            self.err(where, f"expected a list, got {type(value).__name__}", code="not_list")
             return None
         return list(value)
 
@@ -562,7 +603,7 @@ def _branch(c: _Checker, where: str, d: Mapping[str, Any]) -> Node | None:
     c.keys(where, d, NODE_KEYS)
     for k in ("method", "params", "indicator", "direction", "transform"):
         if k in d:
-            c.err(_join(where, k), "only a leaf (a node without children) has this key")
+            c.err(_join(where, k), "only a leaf (a node without children) has this key", code="leaf_key_on_node", key=k)
     code = c.text(_join(where, "code"), d.get("code"))
     name = c.text(_join(where, "name"), d.get("name"), required=False) or (code or "")
     aggregate = c.choice(_join(where, "aggregate"), d.get("aggregate", "sum"), AGGREGATES, "aggregate")
@@ -571,11 +612,11 @@ def _branch(c: _Checker, where: str, d: Mapping[str, Any]) -> Node | None:
         points = c.number(_join(where, "points"), d["points"], positive=True)
     elif aggregate in ("mean", "geometric"):
         c.err(_join(where, "points"), f"is required with aggregate '{aggregate}' "
-                                      f"(the node's full marks)")
+                                      f"(the node's full marks)", code="points_required_for_aggregate", aggregate=aggregate)
     weight = c.number(_join(where, "weight"), d.get("weight", 1.0), nonneg=True)
     raw = c.seq(_join(where, "children"), d["children"]) or []
     if not raw:
-        c.err(_join(where, "children"), "must list at least one child")
+        c.err(_join(where, "children"), "must list at least one child", code="no_children")
     children = [_node(c, f"{_join(where, 'children')}[{i}]", ch) for i, ch in enumerate(raw)]
     if any(ch is None for ch in children) or code is None or aggregate is None:
         return None
@@ -592,7 +633,7 @@ def _branch(c: _Checker, where: str, d: Mapping[str, Any]) -> Node | None:
             c.warn("points_total", f"{where} ({code}): declares points {_fmt(points)} but its "
                                    f"children add up to {_fmt(total)}; using {_fmt(total)}")
     if aggregate in ("mean", "geometric") and kids and all((k.weight or 0) == 0 for k in kids):
-        c.err(_join(where, "children"), "all children have weight 0")
+        c.err(_join(where, "children"), "all children have weight 0", code="all_weights_zero")
     return node
 
 
@@ -607,23 +648,23 @@ def _data_rules(c: _Checker, where: str, d: Mapping[str, Any], n_children: int, 
         v = c.number(_join(where, key), d[key], nonneg=True)
         if v is None or v != int(v):
             if v is not None:
-                c.err(_join(where, key), f"must be a whole number, got {d[key]!r}")
+                c.err(_join(where, key), f"must be a whole number, got {d[key]!r}", code="not_whole", value=d[key])
             ok = False
         elif not low <= v <= high:
             c.err(_join(where, key), f"must be from {low} to {high} (the node has {n_children} children and "
                                      f"{n_leaves} {'indicator' if n_leaves == 1 else 'indicators'} beneath it), "
-                                     f"got {int(v)}")
+                                     f"got {int(v)}", code="out_of_range", low=low, high=high, value=int(v))
             ok = False
         else:
             out[key] = int(v)
     if "missing" in d:
         if where == "root":
             c.err(_join(where, "missing"), "the root has no parent to be left out of: a root without enough "
-                                           "data means the unit is not assessed (不参与排名)")
+                                           "data means the unit is not assessed (不参与排名)", code="root_missing_rule")
             ok = False
         elif d.get("min_present") is None and d.get("max_missing") is None:
             c.err(_join(where, "missing"), "a node's missing rule applies when it lacks data: give min_present "
-                                           "or max_missing too")
+                                           "or max_missing too", code="missing_rule_needs_minimum")
             ok = False
         else:
             m = c.choice(_join(where, "missing"), d["missing"], NODE_MISSING, "missing rule for a node")
@@ -643,7 +684,7 @@ def _leaf(c: _Checker, where: str, d: Mapping[str, Any]) -> Leaf | None:
     indicator = c.text(_join(where, "indicator"), d.get("indicator"), required=False) or code
     points = None
     if "points" not in d:
-        c.err(_join(where, "points"), "is required (the leaf's full marks, 分值)")
+        c.err(_join(where, "points"), "is required (the leaf's full marks, 分值)", code="required")
     else:
         points = c.number(_join(where, "points"), d["points"], positive=True)
     weight = c.number(_join(where, "weight"), d.get("weight", 1.0), nonneg=True)
@@ -652,7 +693,7 @@ def _leaf(c: _Checker, where: str, d: Mapping[str, Any]) -> Leaf | None:
     transform = c.choice(_join(where, "transform"), d.get("transform") or "none", TRANSFORMS, "transform")
     method = None
     if "method" not in d:
-        c.err(_join(where, "method"), f"is required; one of {', '.join(METHODS)}")
+        c.err(_join(where, "method"), f"is required; one of {', '.join(METHODS)}", code="required", choices=list(METHODS))
     else:
         method = c.choice(_join(where, "method"), d["method"], tuple(METHODS), "method")
     params = _params(c, _join(where, "params"), method, d.get("params") or {}, transform)
@@ -678,7 +719,7 @@ def _params(c: _Checker, where: str, method: str | None, raw: Any, transform: st
         if k not in spec:
             allowed = ", ".join(spec) if spec else "none"
             c.err(_join(where, str(k)), f"unknown param '{k}' for method '{method}'"
-                                        f"{c.suggest(k, spec)}; allowed: {allowed}")
+                                        f"{c.suggest(k, spec)}; allowed: {allowed}", code="unknown_param", key=str(k), method=method, suggestion=suggestion(str(k), list(spec)), choices=list(spec))
             ok = False
     mode = raw.get("mode", "ratio")
     for k, default in spec.items():
@@ -689,7 +730,7 @@ def _params(c: _Checker, where: str, method: str | None, raw: Any, transform: st
                     out[k] = 0.0
                     continue
                 c.err(p, f"is required for method '{method}'"
-                         + (" in mode steps" if method == "target" else ""))
+                         + (" in mode steps" if method == "target" else ""), code="param_required", key=k, method=method, mode=mode)
                 ok = False
             else:
                 out[k] = default
@@ -700,23 +741,23 @@ def _params(c: _Checker, where: str, method: str | None, raw: Any, transform: st
         elif k == "sd":
             r = c.choice(p, v, SD_KINDS, "sd")
         else:
-            r = c.number(p, v, nonneg=k in ("step", "above", "above_max", "below", "cap"))
+            r = c.number(p, v, nonneg=k in NONNEG_PARAMS)
         if r is None:
             ok = False
         out[k] = r
     if ok and method == "goalposts":
         lo, hi = out["lower"], out["upper"]
         if transform == "log" and (lo <= 0 or hi <= 0):
-            c.err(where, f"goalposts must be > 0 with transform log (lower {_fmt(lo)}, upper {_fmt(hi)})")
+            c.err(where, f"goalposts must be > 0 with transform log (lower {_fmt(lo)}, upper {_fmt(hi)})", code="goalposts_not_positive_for_log", lower=lo, upper=hi)
             ok = False
         elif lo == hi:
-            c.err(where, f"lower and upper goalposts are equal ({_fmt(lo)})")
+            c.err(where, f"lower and upper goalposts are equal ({_fmt(lo)})", code="goalposts_equal", value=lo)
             ok = False
     if ok and method == "efficacy" and not 0 <= out["base"] <= 1:
-        c.err(_join(where, "base"), f"must be between 0 and 1, got {_fmt(out['base'])}")
+        c.err(_join(where, "base"), f"must be between 0 and 1, got {_fmt(out['base'])}", code="not_a_share", value=out["base"])
         ok = False
     if ok and method == "target" and out["cap"] <= 0:
-        c.err(_join(where, "cap"), "must be greater than 0")
+        c.err(_join(where, "cap"), "must be greater than 0", code="not_positive", value=out["cap"])
         ok = False
     return out if ok else None
 
@@ -753,7 +794,7 @@ def _vetoes(c: _Checker, where: str, raw: Any) -> tuple[Veto, ...]:
         c.keys(w, d, VETO_KEYS)
         inds = c.seq(_join(w, "indicators"), d.get("indicators"))
         if inds is not None and not inds:
-            c.err(_join(w, "indicators"), "must list at least one indicator")
+            c.err(_join(w, "indicators"), "must list at least one indicator", code="empty_list")
         effect = c.choice(_join(w, "effect"), d.get("effect", "bar_top_tier"), VETO_EFFECTS, "veto effect")
         names = [c.text(f"{_join(w, 'indicators')}[{i}]", x) for i, x in enumerate(inds or [])]
         if inds and effect and all(names):
@@ -772,7 +813,7 @@ def _tiers(c: _Checker, where: str, raw: Any) -> Tiers | None:
     by = c.choice(_join(where, "by"), d.get("by"), ("bands", "quota"), "tier rule")
     levels_raw = c.seq(_join(where, "levels"), d.get("levels"))
     if levels_raw is not None and len(levels_raw) < 1:
-        c.err(_join(where, "levels"), "must list at least one level")
+        c.err(_join(where, "levels"), "must list at least one level", code="empty_list")
     levels: list[Level] = []
     ok = by is not None and levels_raw is not None
     n = len(levels_raw or [])
@@ -790,32 +831,32 @@ def _tiers(c: _Checker, where: str, raw: Any) -> Tiers | None:
             if "min" in ld and ld["min"] is not None:
                 lmin = c.number(_join(w, "min"), ld["min"])
             elif not last:
-                c.err(_join(w, "min"), "is required for tiers by bands (only the last level may omit it)")
+                c.err(_join(w, "min"), "is required for tiers by bands (only the last level may omit it)", code="tier_min_required")
                 ok = False
             for k in ("share", "count"):
                 if k in ld:
-                    c.err(_join(w, k), "belongs to tiers by quota, not by bands")
+                    c.err(_join(w, k), "belongs to tiers by quota, not by bands", code="tier_key_for_quota", key=k)
                     ok = False
         elif by == "quota":
             if "min" in ld:
-                c.err(_join(w, "min"), "belongs to tiers by bands, not by quota")
+                c.err(_join(w, "min"), "belongs to tiers by bands, not by quota", code="tier_key_for_bands", key="min")
                 ok = False
             if "share" in ld and "count" in ld:
-                c.err(w, "give either share or count, not both")
+                c.err(w, "give either share or count, not both", code="tier_share_and_count")
                 ok = False
             elif "share" in ld:
                 share = c.number(_join(w, "share"), ld["share"], nonneg=True)
                 if share is not None and share > 1:
-                    c.err(_join(w, "share"), f"is a fraction between 0 and 1, got {_fmt(share)}")
+                    c.err(_join(w, "share"), f"is a fraction between 0 and 1, got {_fmt(share)}", code="not_a_share", value=share)
                     ok = False
             elif "count" in ld:
                 cnt = c.number(_join(w, "count"), ld["count"], nonneg=True)
                 if cnt is not None and cnt != int(cnt):
-                    c.err(_join(w, "count"), f"must be a whole number, got {_fmt(cnt)}")
+                    c.err(_join(w, "count"), f"must be a whole number, got {_fmt(cnt)}", code="not_whole", value=cnt)
                     ok = False
                 count = None if cnt is None else int(cnt)
             elif not last:
-                c.err(w, "needs a share or a count (only the last level takes the rest)")
+                c.err(w, "needs a share or a count (only the last level takes the rest)", code="tier_share_or_count")
                 ok = False
         if name is None:
             ok = False
@@ -823,16 +864,16 @@ def _tiers(c: _Checker, where: str, raw: Any) -> Tiers | None:
     if ok and by == "bands":
         mins = [lv.min for lv in levels if lv.min is not None]
         if any(a <= b for a, b in zip(mins, mins[1:], strict=False)) and len(mins) > 1:
-            c.err(_join(where, "levels"), "band minimums must decrease from the first level to the last")
+            c.err(_join(where, "levels"), "band minimums must decrease from the first level to the last", code="tier_mins_not_decreasing")
             ok = False
     if ok and by == "quota":
         shares = sum(lv.share or 0 for lv in levels[:-1])
         if shares > 1 + 1e-9:
-            c.err(_join(where, "levels"), f"shares add up to {_fmt(shares)}, more than 1")
+            c.err(_join(where, "levels"), f"shares add up to {_fmt(shares)}, more than 1", code="tier_shares_above_one", value=shares)
             ok = False
     names = [lv.name for lv in levels]
     if len(set(names)) != len(names):
-        c.err(_join(where, "levels"), "level names must be different")
+        c.err(_join(where, "levels"), "level names must be different", code="tier_names_repeat")
         ok = False
     return Tiers(by=str(by), levels=tuple(levels)) if ok else None
 
@@ -851,7 +892,7 @@ def _boards(c: _Checker, where: str, raw: Any) -> tuple[Board, ...]:
         name = c.text(_join(w, "name"), d.get("name"), required=False) or (code or "")
         inds = c.seq(_join(w, "indicators"), d.get("indicators"))
         if inds is not None and not inds:
-            c.err(_join(w, "indicators"), "must list at least one leaf or node")
+            c.err(_join(w, "indicators"), "must list at least one leaf or node", code="empty_list")
         if code and inds:
             out.append(Board(code=code, name=name, indicators=tuple(str(x) for x in inds)))
     return tuple(out)
@@ -871,7 +912,7 @@ def _computed(c: _Checker, where: str, raw: Any) -> tuple[Computed, ...]:
         kinds = [k for k in COMPUTED_KINDS if k in d]
         if len(kinds) != 1:
             c.err(w, f"give exactly one of {', '.join(COMPUTED_KINDS)}"
-                     + (f" (found {', '.join(kinds)})" if kinds else ""))
+                     + (f" (found {', '.join(kinds)})" if kinds else ""), code="computed_kind", choices=list(COMPUTED_KINDS), found=kinds)
             continue
         kind = kinds[0]
         source = c.text(_join(w, kind), d.get(kind))
@@ -879,7 +920,7 @@ def _computed(c: _Checker, where: str, raw: Any) -> tuple[Computed, ...]:
             continue
         if kind == "formula":
             for p in _check_formula(source):
-                c.err(_join(w, "formula"), p)
+                c.err(_join(w, "formula"), p, code="bad_formula", detail=p)
         default_scale = 100.0 if kind in ("share", "yoy", "mom") else 1.0
         scale = c.number(_join(w, "scale"), d.get("scale", default_scale), positive=True)
         if code and scale is not None:
@@ -896,7 +937,7 @@ def _validate(d: Any) -> Scheme:
     c = _Checker()
     top = c.mapping("", d)
     if top is None:
-        raise SchemeError(c.errors or ["the scheme must be a mapping with at least name and root"])
+        raise c.fail("the scheme must be a mapping with at least name and root")
     c.keys("", top, TOP_KEYS)
     name = c.text("name", top.get("name"))
     year = None
@@ -905,20 +946,20 @@ def _validate(d: Any) -> Scheme:
         year = None if y is None else int(y)
     precision = c.number("precision", top.get("precision", 2), nonneg=True)
     if precision is not None and (precision != int(precision) or precision > 10):
-        c.err("precision", f"must be a whole number of decimals from 0 to 10, got {top['precision']!r}")
+        c.err("precision", f"must be a whole number of decimals from 0 to 10, got {top['precision']!r}", code="bad_precision", value=top["precision"])
         precision = None
     total = c.number("total", top["total"], positive=True) if top.get("total") is not None else None
     root = None
     raw_root = top.get("root")
     if raw_root is None:
-        c.err("root", "is required (the tree of nodes and leaves)")
+        c.err("root", "is required (the tree of nodes and leaves)", code="required")
     elif isinstance(raw_root, list):
         root = _branch(c, "root", {"code": "root", "name": name or "root", "children": raw_root})
     else:
         rd = c.mapping("root", raw_root)
         if rd is not None:
             if "children" not in rd:
-                c.err("root.children", "is required (the root is a node, not a leaf)")
+                c.err("root.children", "is required (the root is a node, not a leaf)", code="required")
             else:
                 root = _branch(c, "root", {"code": "root", **rd})
     bonus = _items(c, "bonus", top.get("bonus"))
@@ -938,7 +979,7 @@ def _validate(d: Any) -> Scheme:
             c.warn("points_total", f"total: the scheme declares {_fmt(total)} points but its "
                                    f"nodes add up to {_fmt(root.full_marks)}")
     if c.errors or root is None or name is None or precision is None:
-        raise SchemeError(c.errors or ["the scheme is incomplete"])
+        raise c.fail("the scheme is incomplete")
     return Scheme(name=name, root=root, year=year, precision=int(precision), total=total,
                   bonus=bonus, deduction=deduction, bonus_cap=bonus_cap, deduction_cap=deduction_cap,
                   veto=veto, tiers=tiers, boards=boards, computed=computed,
@@ -950,7 +991,7 @@ def _cross_checks(c: _Checker, root: Node, boards: tuple[Board, ...],
     seen: dict[str, str] = {}
     for n in root.iter_nodes():
         if n.code in seen and n is not root:
-            c.err(_join(n.path, "code"), f"code '{n.code}' is used twice (also at {seen[n.code]})")
+            c.err(_join(n.path, "code"), f"code '{n.code}' is used twice (also at {seen[n.code]})", code="duplicate_code", value=n.code, other=seen[n.code])
         seen.setdefault(n.code, n.path or "root")
     codes = set(seen)
     leaf_inds = {n.indicator for n in root.iter_nodes() if isinstance(n, Leaf)}
@@ -958,15 +999,15 @@ def _cross_checks(c: _Checker, root: Node, boards: tuple[Board, ...],
         for j, x in enumerate(b.indicators):
             if x not in codes:
                 c.err(f"boards[{i}].indicators[{j}]", f"'{x}' is not a leaf or node of the scheme"
-                                                      f"{c.suggest(x, codes)}")
+                                                      f"{c.suggest(x, codes)}", code="unknown_reference", value=x, suggestion=suggestion(str(x), sorted(codes)))
     bcodes = [b.code for b in boards]
     for i, b in enumerate(boards):
         if bcodes.index(b.code) != i:
-            c.err(f"boards[{i}].code", f"board code '{b.code}' is used twice")
+            c.err(f"boards[{i}].code", f"board code '{b.code}' is used twice", code="duplicate_code", value=b.code)
     ccodes = {x.code for x in computed}
     for i, x in enumerate(computed):
         if x.code in x.inputs:
-            c.err(f"computed[{i}]", f"'{x.code}' refers to itself")
+            c.err(f"computed[{i}]", f"'{x.code}' refers to itself", code="computed_self_reference", value=x.code)
     # cycles among computed indicators
     deps = {x.code: set(x.inputs) & ccodes for x in computed}
     state: dict[str, int] = {}
@@ -976,7 +1017,7 @@ def _cross_checks(c: _Checker, root: Node, boards: tuple[Board, ...],
             return
         if state.get(k) == 1:
             c.err("computed", f"computed indicators refer to each other in a circle: "
-                              f"{' -> '.join([*stack, k])}")
+                              f"{' -> '.join([*stack, k])}", code="computed_cycle", cycle=[*stack, k])
             return
         state[k] = 1
         for dep in sorted(deps.get(k, ())):
@@ -1017,7 +1058,7 @@ def load_flag_rules(raw: Any, where: str = "flags") -> FlagRules:
     c = _Checker()
     rules = check_flags(c, where, raw)
     if c.errors or rules is None:
-        raise SchemeError(c.errors or [f"{where}: expected a mapping"])
+        raise c.fail(f"{where}: expected a mapping")
     return rules
 
 
