@@ -40,7 +40,7 @@ from kaohe.assessment.models import (
 )
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
-from kaohe.engine.errors import SchemeError
+from kaohe.engine.errors import SchemeError, SchemeProblem
 from kaohe.engine.platform import Platform, upgrade_legacy
 from kaohe.engine.scheme import Leaf as EngineLeaf
 from kaohe.engine.scheme import Scheme as EngineScheme
@@ -52,10 +52,14 @@ from kaohe.orgs.models import OrgUnit, PeerGroup
 
 
 class SchemeInvalid(Exception):
-    """The scheme cannot be stored; ``errors`` are messages naming the place."""
+    """The scheme cannot be stored; ``errors`` are messages naming the place, ``problems`` the
+    same as :class:`~kaohe.engine.errors.SchemeProblem` (path, code, facts) when they come from
+    checking the scheme (the editor places and words them in Chinese, ``scheme_messages``)."""
 
-    def __init__(self, errors: list[str]):
+    def __init__(self, errors: list[str], problems: list[SchemeProblem] | None = None):
         self.errors = errors
+        self.problems = problems if problems is not None else [
+            SchemeProblem(path="", code="platform", message=e) for e in errors]
         super().__init__("\n".join(errors))
 
 
@@ -67,7 +71,7 @@ def engine_scheme(content: dict) -> EngineScheme:
     try:
         return load_scheme(upgrade_legacy(content))
     except SchemeError as exc:
-        raise SchemeInvalid(exc.errors) from None
+        raise SchemeInvalid(exc.errors, exc.problems) from None
 
 
 @dataclass
@@ -85,31 +89,45 @@ def leaf_rows(scheme: EngineScheme) -> list[LeafRow]:
 
 def validate(content: Any) -> list[str]:
     """Every problem of the scheme, each naming its place; [] when usable."""
+    return [_problem_text(p) for p in problems(content)]
+
+
+def _problem_text(p: SchemeProblem) -> str:
+    where = p.args.get("where", p.path)
+    return f"{where}: {p.message}" if where else p.message
+
+
+def problems(content: Any) -> list[SchemeProblem]:
+    """Every problem of the scheme as the engine's :class:`SchemeProblem` (the engine's own and the
+    platform's: year, 数据来源, the stored range of 分值), each at its path in the scheme."""
     if not isinstance(content, dict):
-        return [_("方案: 应为键值结构 (YAML 映射)")]
-    errors: list[str] = []
+        return [SchemeProblem("", "not_mapping", _("方案: 应为键值结构 (YAML 映射)"))]
+    found: list[SchemeProblem] = []
     for key in ("name", "year", "root"):
         if key not in content:
-            errors.append(_("%(key)s: 缺少必填项") % {"key": key})
+            found.append(SchemeProblem(key, "required", _("缺少必填项")))
     year = content.get("year")
     if year is not None and not (isinstance(year, int) and 2000 <= year <= 2100):
-        errors.append(_("year: 年度应为 2000–2100 之间的整数，而不是 %(v)r") % {"v": year})
+        found.append(SchemeProblem("year", "bad_year", _("年度应为 2000–2100 之间的整数，而不是 %(v)r") % {"v": year},
+                                   {"value": year}))
     try:
         scheme = engine_scheme(content)
     except SchemeInvalid as exc:
-        errors.extend(exc.errors)
-        return errors
+        return found + [p for p in exc.problems if not (p.code == "required" and any(f.path == p.path for f in found))]
     # 数据来源: the engine takes the module's name as text; the platform knows which modules exist.
     points_limit = field_limit(10, 3)  # IndicatorSpec.points: DecimalField(10, 3)
     for row in leaf_rows(scheme):
         lf = row.leaf
-        errors.extend(f"{lf.indicator}.platform.source: {m}" for m in sources.check_leaf(lf.indicator, lf.name, lf.platform.source))
+        found.extend(SchemeProblem(f"{lf.path}.platform.source", "bad_source", m, {"where": f"{lf.indicator}.platform.source"})
+                     for m in sources.check_leaf(lf.indicator, lf.name, lf.platform.source))
         if lf.points is not None and not (math.isfinite(float(lf.points)) and abs(Decimal(str(lf.points))) < points_limit):
-            errors.append(_("%(code)s.points: 分值 %(v)s 超出允许范围（绝对值应小于 %(max)s）") % {
-                "code": lf.indicator, "v": lf.points, "max": number(points_limit)})
-    for item in scheme.platform.collect:
-        errors.extend(f"platform.collect.{item.code}.source: {m}" for m in sources.check_leaf(item.code, item.name, item.platform.source))
-    return errors
+            found.append(SchemeProblem(f"{lf.path}.points", "points_too_large",
+                                       _("分值 %(v)s 超出允许范围（绝对值应小于 %(max)s）") % {"v": lf.points, "max": number(points_limit)},
+                                       {"where": f"{lf.indicator}.points", "value": lf.points, "max": number(points_limit)}))
+    for i, item in enumerate(scheme.platform.collect):
+        found.extend(SchemeProblem(f"platform.collect[{i}].source", "bad_source", m, {"where": f"platform.collect.{item.code}.source"})
+                     for m in sources.check_leaf(item.code, item.name, item.platform.source))
+    return found
 
 
 def parse_yaml(text: str) -> dict:
@@ -175,9 +193,9 @@ def derive_indicators(version: SchemeVersion) -> list[IndicatorSpec]:
 
 
 def _check(content: dict) -> None:
-    errors = validate(content)
-    if errors:
-        raise SchemeInvalid(errors)
+    found = problems(content)
+    if found:
+        raise SchemeInvalid([_problem_text(p) for p in found], found)
 
 
 @transaction.atomic
@@ -270,7 +288,11 @@ def adopt(version: SchemeVersion, *, user=None) -> SchemeVersion:
         codes = set(version.indicators.values_list("code", flat=True))
         carried = DataValue.objects.filter(version=previous, indicator__in=codes).update(version=version)
         ValueChange.objects.filter(version=previous, indicator__in=codes).update(version=version)  # history goes along
-        Target.objects.filter(version=previous, indicator__in=codes).update(version=version)
+        # The draft's own targets (typed or imported beside it) win; the rest come along.
+        own = set(Target.objects.filter(version=version).values_list("unit_id", "indicator"))
+        Target.objects.filter(pk__in=[pk for pk, unit_id, indicator in Target.objects.filter(
+            version=previous, indicator__in=codes).values_list("pk", "unit_id", "indicator")
+            if (unit_id, indicator) not in own]).update(version=version)
         Submission.objects.filter(version=previous).update(version=version)
     version.status = VersionStatus.ADOPTED
     version.adopted_at = timezone.now()
@@ -556,6 +578,7 @@ PARAM_LABELS = {
     "above": gettext_lazy("每超1个单位加分"),
     "above_max": gettext_lazy("加分上限"),
     "cap": gettext_lazy("封顶倍数"),
+    "sd": gettext_lazy("标准差口径"),
     "value": gettext_lazy("达标值"),
     "partial": gettext_lazy("未达标得分"),
 }
@@ -589,29 +612,38 @@ def param_label(key: str) -> str:
     return str(label) if label is not None else key
 
 
+#: The scoring rules in words, one per method (and per direction or mode where the rule differs);
+#: ``%(pts)s`` is the full marks, the other placeholders the method's parameters. The scheme editor
+#: fills the same texts in the page as the office types (``rule_key`` picks the text there too).
+RULE_TEXTS = {
+    "rank_points": gettext_lazy("排名赋分：第1名得%(pts)s分，每后移一名扣%(step)s分，最低%(min)s分"),
+    "rank_ratio": gettext_lazy("按第1名的比例得分：%(pts)s × 本单位值 ÷ 最优值"),
+    "rank_ratio_lower": gettext_lazy("按第1名的比例得分：%(pts)s × 最优值 ÷ 本单位值"),
+    "efficacy": gettext_lazy("功效系数法：%(pts)s × (%(base)s + (1 − %(base)s) × (值 − 最差) ÷ (最优 − 最差))"),
+    "minmax": gettext_lazy("极差法：%(pts)s × (值 − 最差) ÷ (最优 − 最差)"),
+    "goalposts": gettext_lazy("在 %(lower)s 与 %(upper)s 之间线性得分"),
+    "target": gettext_lazy("目标完成率：%(pts)s × min(实际 ÷ 目标, %(cap)s)"),
+    "target_lower": gettext_lazy("目标完成率：%(pts)s × min(目标 ÷ 实际, %(cap)s)"),
+    "target_steps": gettext_lazy("完成目标得%(pts)s分，每超1个单位加%(above)s分(最多%(above_max)s分)，每差1个单位扣%(below)s分"),
+    "mean_relative": gettext_lazy("达到全组平均得满分，低于平均每差1个单位扣%(below)s分"),
+    "threshold": gettext_lazy("达到 %(value)s 得%(pts)s分，否则得%(partial)s分"),
+    "zscore": gettext_lazy("标准分：%(pts)s × Φ(z)"),
+}
+
+
+def rule_key(method: str, direction: str = "higher", mode: str = "ratio") -> str:
+    """Which of :data:`RULE_TEXTS` says ``method``'s rule (lower is better and target modes differ)."""
+    if method == "rank_ratio" and direction == "lower":
+        return "rank_ratio_lower"
+    if method == "target":
+        return "target_steps" if mode == "steps" else ("target_lower" if direction == "lower" else "target")
+    return method
+
+
 def explain_method(leaf: EngineLeaf) -> str:
     """The scoring rule in words (shown beside the method in the tree and the annex)."""
-    m = leaf.method
-    p = {k: _plain(v) for k, v in leaf.params.items()}
-    pts = _plain(leaf.points)
-    lower = leaf.direction == "lower"
-    if m == "rank_points":
-        return _("排名赋分：第1名得%(pts)s分，每后移一名扣%(step)s分，最低%(min)s分") % {"pts": pts, "step": p.get("step", 0), "min": p.get("min", 0)}
-    if m == "rank_ratio":
-        return _("按第1名的比例得分：%(pts)s × 本单位值 ÷ 最优值") % {"pts": pts} if not lower else _("按第1名的比例得分：%(pts)s × 最优值 ÷ 本单位值") % {"pts": pts}
-    if m in ("efficacy", "minmax"):
-        base = p.get("base", 0.6) if m == "efficacy" else 0
-        return _("功效系数法：%(pts)s × (%(b)s + (1 − %(b)s) × (值 − 最差) ÷ (最优 − 最差))") % {"pts": pts, "b": base}
-    if m == "goalposts":
-        return _("在 %(lo)s 与 %(hi)s 之间线性得分") % {"lo": p.get("lower"), "hi": p.get("upper")}
-    if m == "target":
-        if p.get("mode") == "steps":
-            return _("完成目标得%(pts)s分，每超1个单位加%(a)s分(最多%(am)s分)，每差1个单位扣%(b)s分") % {"pts": pts, "a": p.get("above", 0), "am": p.get("above_max", 0), "b": p.get("below", 0)}
-        return _("目标完成率：%(pts)s × min(实际 ÷ 目标, 1)") % {"pts": pts}
-    if m == "mean_relative":
-        return _("达到全组平均得满分，低于平均每差1个单位扣%(b)s分") % {"b": p.get("below", 0)}
-    if m == "threshold":
-        return _("达到 %(v)s 得%(pts)s分，否则得%(pa)s分") % {"v": p.get("value"), "pts": pts, "pa": p.get("partial", 0)}
-    if m == "zscore":
-        return _("标准分：%(pts)s × Φ(z)") % {"pts": pts}
-    return m
+    text = RULE_TEXTS.get(rule_key(leaf.method, leaf.direction, str(leaf.params.get("mode", "ratio"))))
+    if text is None:
+        return method_label(leaf.method)
+    values = {k: _plain(v) for k, v in leaf.params.items()}
+    return str(text) % {"pts": _plain(leaf.points), **values}

@@ -1,4 +1,6 @@
-"""目标值导入: a scheme version's targets from an .xlsx/.csv (单位代码, 指标代码, 目标值), all-or-nothing.
+"""目标值: a scheme version's targets — imported from an .xlsx/.csv (单位代码, 指标代码, 目标值) or typed in
+the targets panel beside the scheme editor, all-or-nothing either way, audited; and the warning
+when a target-scored indicator (计分方法 目标完成) has none.
 
 Read by the one reader (``kaohe.lib.tabular``: the headers ``kaohe score`` accepts for its
 targets file, 单位/unit, 指标/indicator, 目标/target …), numbers by the one parser; the import
@@ -7,12 +9,16 @@ replaces the version's targets as a whole, or changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kaohe.assessment.models import SchemeVersion, Target
+from kaohe.assessment.models import IndicatorSpec, SchemeVersion, Target, VersionStatus
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
-from kaohe.lib.numbers import NumberError, field_limit, parse_number
+from kaohe.lib.numbers import NumberError, field_limit, parse_number, plain
 from kaohe.lib.tabular import INDICATOR, TARGET, UNIT, RowError, TabularError, read_workbook, text
 from kaohe.orgs.imports import all_or_nothing
 from kaohe.orgs.models import OrgUnit
@@ -74,4 +80,78 @@ def import_targets(version: SchemeVersion, data: bytes, filename: str, user) -> 
     return all_or_nothing(errors, save)
 
 
-__all__ = ["import_targets", "TabularError"]
+@dataclass
+class TargetColumn:
+    """A target-scored indicator of a version: how many units have a target, and how many the
+    adopted version holds that adopting this draft would carry over (``schemes.adopt``)."""
+
+    spec: IndicatorSpec
+    count: int
+    carried: int = 0
+
+    @property
+    def missing(self) -> bool:
+        return self.count == 0
+
+
+def target_units(version: SchemeVersion) -> list[OrgUnit]:
+    """The assessed units of the version (its peer groups' members), in the hierarchy's order."""
+    return list(OrgUnit.objects.filter(peer_groups__in=version.peer_groups.all()).distinct()
+                .order_by("sort_order", "code"))
+
+
+def target_columns(version: SchemeVersion) -> list[TargetColumn]:
+    """The target-scored indicators in scheme order with their targets counted."""
+    specs = list(version.indicators.filter(is_scored=True, method="target").order_by("sort_order"))
+    codes = [s.code for s in specs]
+    counts: dict[str, int] = {}
+    for code in Target.objects.filter(version=version, indicator__in=codes).values_list("indicator", flat=True):
+        counts[code] = counts.get(code, 0) + 1
+    carried: dict[str, int] = {}
+    if version.status == VersionStatus.DRAFT:
+        adopted = version.scheme.versions.filter(status=VersionStatus.ADOPTED).exclude(pk=version.pk).first()
+        if adopted is not None:
+            for code in Target.objects.filter(version=adopted, indicator__in=codes).values_list("indicator", flat=True):
+                carried[code] = carried.get(code, 0) + 1
+    return [TargetColumn(s, counts.get(s.code, 0), carried.get(s.code, 0)) for s in specs]
+
+
+def save_targets(version: SchemeVersion, cells: dict[tuple[int, str], Decimal | None], user) -> int:
+    """Set the typed targets (``(unit id, indicator)`` → value; None clears it) in one transaction,
+    audited as one change with the cells before and after; the number of cells changed.
+
+    The caller has checked the numbers and that each unit is one the user manages and each
+    indicator is target-scored (the panel offers nothing else)."""
+    with transaction.atomic():
+        SchemeVersion.objects.select_for_update().filter(pk=version.pk).first()  # one panel save at a time
+        current = {(t.unit_id, t.indicator): t for t in Target.objects.filter(
+            version=version, indicator__in={i for _u, i in cells})}
+        before, after = {}, {}
+        create, update, delete = [], [], []
+        for (unit_id, indicator), value in sorted(cells.items()):
+            old = current.get((unit_id, indicator))
+            if old is not None and value is not None and old.target == value:
+                continue
+            if old is None and value is None:
+                continue
+            key = f"{unit_id}/{indicator}"
+            before[key] = None if old is None else plain(old.target)
+            after[key] = None if value is None else plain(value)
+            if value is None:
+                delete.append(old.pk)
+            elif old is None:
+                create.append(Target(version=version, unit_id=unit_id, indicator=indicator, target=value))
+            else:
+                old.target = value
+                update.append(old)
+        if not after:
+            return 0
+        Target.objects.filter(pk__in=delete).delete()
+        Target.objects.bulk_create(create)
+        Target.objects.bulk_update(update, ["target"])
+        record(AuditAction.UPDATE, None, object_type=Target, parent=version, unit=version.scheme.owner_unit_id,
+               object_repr=str(version), before={"targets": before}, after={"targets": after}, user=user)
+        return len(after)
+
+
+__all__ = ["TabularError", "TargetColumn", "import_targets", "save_targets", "target_columns", "target_units"]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("schemes/derive/", derivation.scheme_derive, name="scheme_derive"),
     path("versions/<int:pk>/", schemes.version_detail, name="version"),
     path("versions/<int:pk>/edit/", schemes.version_edit, name="version_edit"),
+    path("versions/<int:pk>/editor/", schemes.version_editor, name="version_editor"),
     path("versions/<int:pk>/adopt/", schemes.version_adopt, name="version_adopt"),
     path("versions/<int:pk>/new/", schemes.version_new, name="version_new"),
     path("versions/<int:pk>/clone/", schemes.version_clone, name="version_clone"),

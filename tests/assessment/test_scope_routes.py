@@ -70,6 +70,8 @@ ROUTES = [
     ("assessment:version_targets", ["dv"], "get", {}, SEE_SCHEME, set()),
     ("assessment:version_export", ["dv", "yaml"], "get", {}, SEE_SCHEME, set()),
     ("assessment:version_preview", ["dv"], "get", {}, MANAGE, SEE_SCHEME - MANAGE),
+    ("assessment:version_editor", ["dv"], "get", {}, MANAGE, SEE_SCHEME - MANAGE),
+    ("assessment:version_editor", ["dv"], "post", {}, MANAGE, SEE_SCHEME - MANAGE),
     ("assessment:version_new", ["dv"], "post", {"reason": "调整"}, MANAGE, SEE_SCHEME - MANAGE),
     ("assessment:version_targets", ["dv"], "post", {}, MANAGE, SEE_SCHEME - MANAGE),
     ("assessment:data_entry", [], "get", {}, DATA_PAGES, ASSESSED),

@@ -11,13 +11,18 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaohe.assessment import scheme_editor as editor
+from kaohe.assessment import scheme_messages
 from kaohe.assessment import schemes as svc
 from kaohe.assessment.models import Scheme, SchemeVersion, Target, VersionStatus
-from kaohe.assessment.targets import import_targets
+from kaohe.assessment.targets import LIMIT as TARGET_LIMIT
+from kaohe.assessment.targets import import_targets, save_targets, target_columns, target_units
 from kaohe.assessment.views.common import DOCX, XLSX, download
+from kaohe.assessment.views.editor import decorate, editor_context
 from kaohe.engine import load_scheme, score
 from kaohe.engine.scheme import Leaf, Node
 from kaohe.engine.scheme import Scheme as EngineScheme
+from kaohe.lib.numbers import NumberError, parse_number, plain
 from kaohe.lib.tabular import TabularError
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require, scope_root
@@ -64,6 +69,7 @@ def scheme_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        content = None
         try:
             if upload is not None and upload.name.lower().endswith(".xlsx"):
                 content = svc.workbook_to_content(upload.read())
@@ -76,7 +82,7 @@ def scheme_import(request):
             version = svc.import_scheme(content, user=request.user, code=form.cleaned_data["code"],
                                         reason=form.cleaned_data["reason"], owner_unit=owner)
         except svc.SchemeInvalid as exc:
-            errors = exc.errors
+            errors = scheme_messages.texts(exc.problems, content)
         else:
             messages.success(request, _("已导入 %(v)s（草稿）") % {"v": version})
             return redirect("assessment:version", version.pk)
@@ -109,12 +115,14 @@ def version_detail(request, pk: int):
     scheme = svc.engine_scheme(version.content)
     rows, total = _tree(version, scheme)
     others = SchemeVersion.objects.visible_to(request.user).exclude(pk=pk).select_related("scheme").order_by("-scheme__year", "-number")
+    can_manage = check(request.user, "assessment.manage_scheme", version)
     return render(request, "assessment/version_detail.html", {
         "version": version, "rows": rows, "total": total, "others": others, "nav_active": "schemes",
-        "can_manage": check(request.user, "assessment.manage_scheme", version),
+        "can_manage": can_manage,
         "boards": scheme.boards, "tiers": scheme.tiers, "veto": scheme.veto,
         "bonus": scheme.bonus, "deduction": scheme.deduction, "computed": scheme.computed,
         "peer_groups": version.peer_groups.all(), "targets_count": version.targets.count(),
+        "missing": [c for c in target_columns(version) if c.missing] if can_manage else [], "target_link": True,
         "units": dict(OrgUnit.objects.values_list("code", "name")),
         "names": {**dict(version.indicators.values_list("code", "name")),
                   **{n.code: n.name for n in scheme.root.iter_nodes() if n.code}},
@@ -131,14 +139,45 @@ def version_edit(request, pk: int):
     text = version.yaml_text or svc.to_yaml(version.content)
     if request.method == "POST":
         text = request.POST.get("yaml_text", "")
+        content = None
         try:
-            svc.update_draft(version, svc.parse_yaml(text), user=request.user, reason=request.POST.get("reason", ""))
+            content = svc.parse_yaml(text)
+            svc.update_draft(version, content, user=request.user, reason=request.POST.get("reason", ""))
         except svc.SchemeInvalid as exc:
-            errors = exc.errors
+            errors = scheme_messages.texts(exc.problems, content)
         else:
             messages.success(request, _("已保存"))
             return redirect("assessment:version", pk)
     return render(request, "assessment/version_edit.html", {"version": version, "text": text, "errors": errors, "nav_active": "schemes"})
+
+
+@login_required
+def version_editor(request, pk: int):
+    """方案编辑器: the draft's tree as a form (points adding up, a form per indicator, drag to
+    reorder); saving validates with the engine and shows its problems at the fields in Chinese."""
+    version = _version(request, pk, manage=True)
+    if version.status != VersionStatus.DRAFT:
+        messages.error(request, _("已发布的方案版本不可修改；请新建版本并说明原因。"))
+        return redirect("assessment:version", pk)
+    if request.method == "POST":
+        try:
+            state = editor.state_from_post(request.POST)
+            editor.save(version, state, user=request.user, reason=request.POST.get("reason", "").strip())
+        except editor.EditorRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("assessment:version_editor", pk)
+        except editor.EditorInvalid as exc:
+            state = exc.state  # shown again with the problems at their fields (a full page: 200)
+        else:
+            messages.success(request, _("方案已保存"))
+            return redirect("assessment:version_editor", pk)
+    else:
+        state = editor.tree_of(version.content, version)
+    ctx = editor_context(request, version, state)
+    decorate(state, ctx)
+    return render(request, "assessment/version_editor.html", {
+        "version": version, "state": state, "nav_active": "schemes", **ctx,
+    })
 
 
 @login_required
@@ -148,7 +187,7 @@ def version_adopt(request, pk: int):
     try:
         svc.adopt(version, user=request.user)
     except svc.SchemeInvalid as exc:
-        for e in exc.errors:
+        for e in scheme_messages.texts(exc.problems, version.content):
             messages.error(request, e)
     else:
         messages.success(request, _("方案已发布"))
@@ -222,24 +261,52 @@ def version_export(request, pk: int, fmt: str):
 
 @login_required
 def version_targets(request, pk: int):
-    """目标值: list, and import from Excel (columns 单位代码, 指标代码, 目标值) all-or-nothing."""
+    """目标值 beside the scheme: a grid of the assessed units × the target-scored indicators, typed
+    (all or nothing) or imported from Excel (columns 单位代码, 指标代码, 目标值; the whole set replaced),
+    with a warning for every target-scored indicator that has no targets."""
     require(request.user, "assessment.view_scheme")
     version = _version(request, pk)
     problems: list[str] = []
+    columns = target_columns(version)
+    can_manage = check(request.user, "assessment.manage_scheme", version)
+    units = [u for u in target_units(version) if u.pk in set(OrgUnit.objects.visible_to(request.user).values_list("pk", flat=True))]
+    typed: dict[str, str] = {}
     if request.method == "POST":
         require(request.user, "assessment.manage_scheme", version)
-        upload = request.FILES.get("file")
-        try:
-            import_targets(version, upload.read() if upload else b"", upload.name if upload else "", request.user)
-        except TabularError as exc:
-            problems = exc.texts(get_language())
+        if request.POST.get("action") == "save":
+            managed = set(OrgUnit.objects.managed_by(request.user).values_list("pk", flat=True))
+            cells, typed = {}, {k: v for k, v in request.POST.items() if k.startswith("t-")}
+            for unit in units:
+                for col in columns:
+                    key = f"t-{unit.pk}-{col.spec.code}"
+                    if key not in request.POST or unit.pk not in managed:
+                        continue
+                    raw = request.POST[key]
+                    try:
+                        cells[(unit.pk, col.spec.code)] = parse_number(raw, max_abs=TARGET_LIMIT)
+                    except NumberError as exc:
+                        problems.append(_("%(u)s · %(i)s：“%(v)s”%(r)s") % {"u": unit.name, "i": col.spec.name, "v": raw, "r": exc.reason})
+            if not problems:
+                n = save_targets(version, cells, request.user)
+                messages.success(request, _("已保存 %(n)s 项目标值") % {"n": n} if n else _("目标值没有变化"))
+                return redirect("assessment:version_targets", pk)
         else:
-            messages.success(request, _("目标值已导入"))
-            return redirect("assessment:version_targets", pk)
-    targets = Target.objects.visible_to(request.user).filter(version=version).select_related("unit").order_by("indicator", "unit__sort_order")
+            upload = request.FILES.get("file")
+            try:
+                import_targets(version, upload.read() if upload else b"", upload.name if upload else "", request.user)
+            except TabularError as exc:
+                problems = exc.texts(get_language())
+            else:
+                messages.success(request, _("目标值已导入"))
+                return redirect("assessment:version_targets", pk)
+    codes = [c.spec.code for c in columns]
+    stored = {(t.unit_id, t.indicator): t.target for t in Target.objects.visible_to(request.user).filter(version=version, indicator__in=codes)}
+    rows = [{"unit": u, "cells": [{"name": f"t-{u.pk}-{c.spec.code}", "value": typed.get(f"t-{u.pk}-{c.spec.code}", plain(stored.get((u.pk, c.spec.code))))}
+                                  for c in columns]} for u in units]
+    others = Target.objects.visible_to(request.user).filter(version=version).exclude(indicator__in=codes).count()
     return render(request, "assessment/version_targets.html", {
-        "version": version, "targets": targets, "problems": problems, "nav_active": "schemes",
-        "can_manage": check(request.user, "assessment.manage_scheme", version),
+        "version": version, "columns": columns, "rows": rows, "problems": problems, "nav_active": "schemes",
+        "can_manage": can_manage, "missing": [c for c in columns if c.missing], "others": others,
     })
 
 
