@@ -124,3 +124,32 @@ def delete_files(storage, names: Iterable[str]) -> None:
                 storage.delete(name)
             except OSError:
                 pass
+
+
+def move_out_of_media(names: Iterable[str], storage: FileSystemStorage | None = None) -> int:
+    """Move files stored under MEDIA_ROOT before they had private storage into ``storage`` (private by
+    default), keeping their names, so none is left where a web server serves MEDIA. A name already in
+    private storage is left alone (its MEDIA copy removed); a name in neither is skipped. Returns how
+    many were moved."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    storage = storage or private_storage()
+    media = Path(settings.MEDIA_ROOT).resolve()
+    moved = 0
+    for name in sorted(set(filter(None, names))):
+        source = (media / name).resolve()
+        if media not in source.parents or not source.is_file():
+            continue
+        target = Path(storage.path(name))
+        if target.exists():
+            source.unlink()
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".moving")
+        shutil.copy2(source, partial)  # copy whole, rename into place, then delete: a crash leaves two copies, never none
+        os.replace(partial, target)
+        source.unlink()
+        moved += 1
+    return moved

@@ -114,3 +114,32 @@ def test_a_failure_after_the_files_were_written_removes_them(pub, settings, monk
     with pytest.raises(RuntimeError):
         services.file_appeal(p, w.district_a, "INV", "漏报", w.assessed_a, files=[SimpleUploadedFile("a.pdf", PDF)])
     assert not Appeal.objects.exists() and _stored(Path(settings.KAOHE_PRIVATE_ROOT)) == []
+
+
+def test_files_stored_under_media_before_private_storage_are_moved_out(pub, settings):
+    """results 0011: an appeal file of an older release lies in MEDIA_ROOT/appeals/…; afterwards it is
+    only in private storage (same name, same bytes), and the download view still finds it."""
+    import importlib
+
+    from django.apps import apps
+
+    w, p = pub
+    appeal = Appeal.objects.create(publication=p, unit=w.district_a, indicator="INV", reason="投资漏报",
+                                   filed_by=w.assessed_a, answer_due=p.notice_ends)
+    old = Path(settings.MEDIA_ROOT) / "appeals" / "2025" / "证明.pdf"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(PDF)
+    kept = Path(settings.MEDIA_ROOT) / "appeals" / "2025" / "已迁移.pdf"
+    kept.write_bytes(PDF)
+    (Path(settings.KAOHE_PRIVATE_ROOT) / "appeals" / "2025").mkdir(parents=True)
+    (Path(settings.KAOHE_PRIVATE_ROOT) / "appeals" / "2025" / "已迁移.pdf").write_bytes(PDF + b"private")
+    for name in ("appeals/2025/证明.pdf", "appeals/2025/已迁移.pdf", "appeals/2025/不存在.pdf"):
+        AppealAttachment.objects.create(appeal=appeal, file=name, name=Path(name).name, content_type="application/pdf")
+    migration = importlib.import_module("kaohe.results.migrations.0011_appeal_files_out_of_media")
+    migration.forwards(apps, None)
+    assert _stored(Path(settings.MEDIA_ROOT)) == []
+    private = Path(settings.KAOHE_PRIVATE_ROOT) / "appeals" / "2025"
+    assert (private / "证明.pdf").read_bytes() == PDF
+    assert (private / "已迁移.pdf").read_bytes() == PDF + b"private"  # the private copy wins
+    assert sorted(p.name for p in _stored(Path(settings.KAOHE_PRIVATE_ROOT))) == ["已迁移.pdf", "证明.pdf"]
+    assert AppealAttachment.objects.get(name="证明.pdf").file.open("rb").read() == PDF
