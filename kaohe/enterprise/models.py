@@ -173,6 +173,8 @@ class EnterpriseRequest(models.Model):
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["status", "due_at"]),
+            # the board's overdue list (open, most overdue first) and its colour counts
+            models.Index(fields=["due_at"], name="enterprise_open_due", condition=models.Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["received_at"]),
             models.Index(fields=["enterprise", "rtype", "received_at"]),
         ]

@@ -205,7 +205,10 @@ def events_of_many(ids, names=(RESPONSE, SIGN, RESOLVE)) -> dict[int, dict[str, 
             fields = ("object_id", "clock", "kind", "t", "d")
         else:
             fields = ("object_id", "clock", "kind", "at", "due")
-        for oid, name, kind, at, due in rows.order_by("object_id", "at", "id").values_list(*fields).iterator(chunk_size=20000):
+        rows = rows.order_by("object_id", "at", "id").values_list(*fields)
+        # a page's few rows in one fetch; a sweep's million through a server-side cursor
+        for oid, name, kind, at, due in (rows.iterator(chunk_size=20000) if len(chunk) > 2000 or isinstance(chunk, QuerySet)
+                                         else rows):
             if epoch:
                 at = dt.datetime.fromtimestamp(at, utc)
                 due = None if due is None else dt.datetime.fromtimestamp(due, utc)
