@@ -23,6 +23,12 @@ class Gap:
     label: str
     points: float
     target_total: float
+    #: 下一档数值: the one indicator step (the engine's ``next_value``, re-scored) that reaches this total alone.
+    reach: dict | None = None
+
+#: Methods whose next value is another unit's value (the one above, the best, the others' mean):
+#: before publication an assessed unit may not see it.
+RELATIVE_METHODS = frozenset({"rank_points", "rank_ratio", "efficacy", "minmax", "mean_relative"})
 
 
 def report(run: ScoringRun, unit_code: str) -> dict[str, Any]:
@@ -61,13 +67,30 @@ def place_gaps(run: ScoringRun, unit_code: str) -> dict[str, Any]:
     return {"me": me, "group": group, "gaps": gaps, "tier_gaps": tier_gaps}
 
 
-def best_value_indicators(run: ScoringRun, unit_code: str, limit: int = 8) -> list[dict]:
-    """Indicators where the least improvement gains the most points (``kaohe.engine.gap``)."""
+def best_value_indicators(run: ScoringRun, unit_code: str, limit: int = 8, *, rivals_hidden: bool = False) -> list[dict]:
+    """Indicators where the least improvement gains the most points (``kaohe.engine.gap``), each with
+    its indicator's unit of measure. With ``rivals_hidden`` (an unpublished run seen by an assessed
+    unit) a next value that is another unit's value is withheld, with what it would bring."""
     meta = run.scheme_meta.get("indicators", {})
     rows = engine_gap.report_steps(report(run, unit_code), limit=limit)
     for r in rows:
-        r["name"] = meta.get(r.get("indicator") or r["code"], {}).get("name", r["name"])
+        info = meta.get(r.get("indicator") or r["code"], {})
+        r["name"] = info.get("name", r["name"])
+        r["unit"] = info.get("unit") or ""
+        if rivals_hidden and r["method"] in RELATIVE_METHODS:
+            r.update(next_value=None, new_total=None, new_rank=None)
     return rows
+
+
+def add_reach(gaps: list[Gap], best: list[dict], precision: int = 2) -> list[Gap]:
+    """下一档数值 for each place or tier to reach: the first indicator step, in the order of ``best``
+    (least improvement for most points), whose re-scored total (the engine's ``new_total``) reaches the
+    target's total alone — nothing is computed here, the engine re-scored every step."""
+    for g in gaps:
+        g.reach = next(({"name": b["name"], "value": b["value"], "next_value": b["next_value"], "unit": b.get("unit", "")}
+                        for b in best if b.get("next_value") is not None and b.get("new_total") is not None
+                        and round(b["new_total"], precision) >= round(g.target_total, precision)), None)
+    return gaps
 
 
 def what_if(run: ScoringRun, unit_code: str, changes: dict[str, float]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ QUOTA = {**SCHEME, "tiers": {"by": "quota", "levels": [
 def _gap_rows(html: str) -> dict[str, tuple[float, float]]:
     table = html[html.index('id="gap-table"'):]
     table = table[:table.index("</table>")]
-    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">([\d.,]+)</td><td class=\"num\">([\d.,]+)</td></tr>", table)
+    rows = re.findall(r"<tr><td>([^<]+)</td><td class=\"num\">([\d.,]+)</td><td class=\"num\">([\d.,]+)</td><td>[^<]*</td></tr>", table)
     return {label: (float(a.replace(",", "")), float(b.replace(",", ""))) for label, a, b in rows}
 
 
@@ -49,6 +49,8 @@ def test_the_web_gap_to_a_quota_tier_is_the_engines_figure_not_a_hundredth_more(
     html = client_for(org_world.office).get(f"/results/units/C-A/gap/?run={run.pk}").content.decode()
     web = _gap_rows(html)
     assert web["进入第一等次"] == (2.0, 23.0)
+    # 下一档数值: INV 5 → 7 (乙区's value, one place above) re-scores 甲区 to 23 = the target, alone.
+    assert html.count("固定资产投资 5.00 → 7.00</td>") == 2
     assert web["追上第1名（乙区）"] == (2.0, 23.0)
     cli = _cli_gap(run, "C-A", tmp_path)
     assert {t["target"]: t["points_needed"] for t in cli["targets"]} == {"next_rank": 2.0, "leader": 2.0, "tier:第一等次": 2.0}

@@ -201,9 +201,15 @@ def test_the_api_lists_runs_and_filters_rows_like_the_pages(scored, client_for):
 
 
 def test_the_gap_page_lists_the_indicators_that_gain_most_for_the_least_improvement(scored, client_for):
-    html = client_for(scored.w.assessed_a).get(f"/results/units/C-A/gap/?run={scored.jan.pk}").content.decode()
+    url = f"/results/units/C-A/gap/?run={scored.jan.pk}"
+    html = client_for(scored.w.office).get(url).content.decode()
     # January 甲区: INV 3rd (5 → 7 reaches 2nd place, +2 points); GDP and SAT are already full.
     assert "固定资产投资" in html and "5.00 → 7.00" in html and "+2.00" in html
+    # Before publication 甲区 itself sees what the step is worth, not 7 — 乙区's value, the place above (rank_points).
+    own = client_for(scored.w.assessed_a).get(url).content.decode()
+    assert "固定资产投资" in own and "→ 7.00" not in own and "+2.00" in own
+    publish(scored.jan)
+    assert "5.00 → 7.00" in client_for(scored.w.assessed_a).get(url).content.decode()
 
 
 def test_robustness_of_an_annual_run_for_readers_only(scored, client_for):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from kaohe.assessment.models import PeriodKind, Submission, SubmissionStatus
 from kaohe.assessment.services import assessing_owner
 from kaohe.lib.exports import Table
-from kaohe.lib.numbers import NumberError, parse_float, plain, round_half_up, rounded_float
+from kaohe.lib.numbers import NumberError, number, parse_float, plain, round_half_up, rounded_float
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, is_reader, person_of, require, scope_unit_ids
@@ -292,6 +292,13 @@ def unit_profile(request, code: str):
     })
 
 
+def _reach_text(reach: dict | None) -> str:
+    """固定资产投资 5.00 → 7.00亿元 (the export's words for the page's 下一档数值)."""
+    if not reach:
+        return ""
+    return f"{reach['name']} {number(reach['value'], 2)} → {number(reach['next_value'], 2)}{reach['unit']}"
+
+
 @login_required
 def unit_gap(request, code: str):
     """差距分析 with a what-if form."""
@@ -305,10 +312,12 @@ def unit_gap(request, code: str):
     rivals_hidden = visible is not None
     if rivals_hidden:
         gaps = {**gaps, "gaps": [], "tier_gaps": [], "group": [g for g in gaps["group"] if g[0] == code]}
-    best = gap_service.best_value_indicators(run, code)
+    best = gap_service.best_value_indicators(run, code, rivals_hidden=rivals_hidden)
+    gap_service.add_reach(gaps["gaps"] + gaps["tier_gaps"], best)
     if wants_xlsx(request):
         return export(f"gap-{code}-{run.label}", [
-            Table(_("差距"), [_("目标"), _("所需分数"), _("目标总分")], ([g.label, g.points, g.target_total] for g in gaps["gaps"] + gaps["tier_gaps"])),
+            Table(_("差距"), [_("目标"), _("所需分数"), _("目标总分"), _("下一档数值")],
+                  ([g.label, g.points, g.target_total, _reach_text(g.reach)] for g in gaps["gaps"] + gaps["tier_gaps"])),
             Table(_("提分空间"), [_("指标"), _("数值"), _("得分"), _("满分值"), _("下一档数值"), _("可得分"), _("新排名")],
                   ([b["name"], b.get("value"), b.get("score"), b.get("full_marks"), b.get("next_value"), b.get("gain"), b.get("new_rank")]
                    for b in best)),
@@ -319,8 +328,6 @@ def unit_gap(request, code: str):
     order = queries.scheme_order(run, values)
     fields = [{"code": i, "name": names.get(i, {}).get("name", i), "unit": names.get(i, {}).get("unit") or "",
                "value": plain(round_half_up(values[i], 4)) if values[i] is not None else ""} for i in order]
-    for b in best:
-        b["unit"] = names.get(b.get("code") or b.get("indicator"), {}).get("unit") or ""
     return render(request, "results/gap.html", {
         "nav_active": "results", "run": run, "g": gaps, "best": best, "fields": fields, "code": code,
         "group_name": queries.group_names(run).get(gaps["me"].group, gaps["me"].group), "rivals_hidden": rivals_hidden,
