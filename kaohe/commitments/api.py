@@ -122,3 +122,76 @@ def report_progress(request, milestone_id: Id, payload: ProgressIn):
         raise HttpError(422, str(exc)) from None
     milestone.refresh_from_db()
     return milestone
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class CloseIn(Schema):
+    fulfilled: bool
+    note: str
+    closed_on: dt.date | None = None
+
+
+class ScoreIn(Schema):
+    score: Decimal
+    note: str = ""
+
+
+def _step(request, item_id: int, rule: str, denied: str, do) -> Commitment:
+    """One workflow step on an item the caller may see (else 404), allowed by ``rule`` (else 403); a
+    refusal of the service is a 422 with its reason. The same services as the item page."""
+    rows = Commitment.objects.select_related("campaign", "unit")
+    item = get_visible_or_404(request.user, rows, pk=item_id)
+    if not check(request.user, rule, item):
+        raise HttpError(403, denied)
+    try:
+        do(item)
+    except CommitmentError as exc:
+        raise HttpError(422, str(exc)) from None
+    return get_visible_or_404(request.user, rows, pk=item_id)
+
+
+_UNIT_ONLY = "只有事项责任单位或考核办可以报送"
+_OFFICE_ONLY = "只有组织单位的考核办可以审核、公示、销号和考评"
+
+
+@router.post("/items/{item_id}/submit", operation_id="commitments_item_submit", summary="报送审核 / Submit an item for approval",
+             response=ItemDetailOut)
+def submit(request, item_id: Id):
+    return _step(request, item_id, "commitments.act", _UNIT_ONLY, lambda item: services.submit(item, user=request.user))
+
+
+@router.post("/items/{item_id}/return", operation_id="commitments_item_return", summary="退回修改 / Return an item with the reason",
+             response=ItemDetailOut)
+def return_item(request, item_id: Id, payload: ReasonIn):
+    return _step(request, item_id, "commitments.approve", _OFFICE_ONLY,
+                 lambda item: services.return_item(item, payload.reason, user=request.user))
+
+
+@router.post("/items/{item_id}/approve", operation_id="commitments_item_approve", summary="审核通过 / Approve an item",
+             response=ItemDetailOut)
+def approve(request, item_id: Id):
+    return _step(request, item_id, "commitments.approve", _OFFICE_ONLY, lambda item: services.approve(item, user=request.user))
+
+
+@router.post("/items/{item_id}/publish", operation_id="commitments_item_publish", summary="对外公示 / Publish an approved item",
+             response=ItemDetailOut)
+def publish(request, item_id: Id):
+    return _step(request, item_id, "commitments.approve", _OFFICE_ONLY, lambda item: services.publish([item], user=request.user))
+
+
+@router.post("/items/{item_id}/close", operation_id="commitments_item_close",
+             summary="销号 / Close an item as fulfilled or not fulfilled", response=ItemDetailOut)
+def close(request, item_id: Id, payload: CloseIn):
+    return _step(request, item_id, "commitments.approve", _OFFICE_ONLY,
+                 lambda item: services.close(item, fulfilled=payload.fulfilled, note=payload.note, closed_on=payload.closed_on,
+                                             user=request.user))
+
+
+@router.post("/items/{item_id}/score", operation_id="commitments_item_score", summary="组织考评 / The office's score out of 100",
+             response=ItemDetailOut)
+def score(request, item_id: Id, payload: ScoreIn):
+    return _step(request, item_id, "commitments.approve", _OFFICE_ONLY,
+                 lambda item: services.score(item, payload.score, payload.note, user=request.user))

@@ -4,6 +4,7 @@ progress reported by the item's unit with a token."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -39,3 +40,29 @@ def test_the_unit_reports_progress_through_the_api(item, org_world):
     assert _client(org_world.leader_a).post(url, body, content_type="application/json").status_code == 403
     assert _client(org_world.assessed_town_b).post(url, body, content_type="application/json").status_code == 404
     assert Client().get("/api/commitments/items").status_code == 401
+
+
+def test_the_workflow_runs_through_the_api_with_the_pages_rules(campaign, org_world):
+    from tests.commitments.conftest import claim
+
+    item = claim(campaign, org_world.towns_a[0])
+    unit, office = _client(org_world.assessed_town_a), _client(org_world.office_a)
+    post = lambda c, step, body=None: c.post(f"/api/commitments/items/{item.pk}/{step}", json.dumps(body or {}),  # noqa: E731
+                                             content_type="application/json")
+    assert post(_client(org_world.office_b), "submit").status_code == 404  # another district's office: not found
+    assert post(unit, "approve").status_code == 403  # the unit may not approve its own item
+    assert post(unit, "submit").json()["status"] == "submitted"
+    returned = post(office, "return", {"reason": "节点不够具体"})
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    assert post(office, "return", {"reason": " "}).status_code == 422  # a return needs its reason
+    post(unit, "submit")
+    assert post(office, "publish").status_code == 422  # not approved yet: the service's refusal, with its reason
+    assert post(office, "approve").json()["status"] == "approved"
+    assert post(office, "publish").json()["status"] == "published"
+    refused = post(office, "close", {"fulfilled": True, "note": "完成"})
+    assert refused.status_code == 422 and "尚有节点未完成" in refused.json()["detail"]
+    assert post(office, "close", {"fulfilled": False, "note": "资金未落实"}).json()["status"] == "not_fulfilled"
+    assert post(office, "score", {"score": 101}).status_code == 422
+    assert post(office, "score", {"score": "88.5", "note": "群众认可"}).status_code == 200
+    item.refresh_from_db()
+    assert item.close_note == "资金未落实" and item.office_score == Decimal("88.5")
