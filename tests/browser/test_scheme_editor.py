@@ -8,6 +8,8 @@ Screenshots: var/test-output/editor-*.png (look at them after a change to the ed
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kaohe.assessment import schemes
@@ -37,6 +39,12 @@ def test_the_office_drags_reorders_edits_and_saves_a_draft(browser, live_server,
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{live_server.url}/assessment/versions/{draft.pk}/editor/")
     assert page.locator("[data-ed-total]").inner_text() == "35"
+    # Names, not codes: no indicator or method code in the visible text (codes live in the fields).
+    visible = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
+    for code in ("gdp_yoy", "fai", "export", "jobs", "safety", "rank_points", "efficacy", "threshold", "ECO"):
+        assert re.search(rf"\b{code}\b", visible) is None, code
+    # The draft has no targets for 城镇新增就业 (scored by target): the warning says so.
+    assert "城镇新增就业" in page.inner_text("[data-testid=targets-missing]")
     shot(page, "1-opened")
 
     # Drag 安全事故 (民生保障) by its handle onto the 经济发展 category: it goes in as its last indicator.
@@ -84,4 +92,14 @@ def test_the_office_drags_reorders_edits_and_saves_a_draft(browser, live_server,
     assert "未保存" in page.inner_text("[data-ed-errors]")
     shot(page, "3-error")
     assert SchemeVersion.objects.get(pk=draft.pk).content == content
+
+    # 目标值 beside the scheme: type both districts' targets and save.
+    page.goto(f"{live_server.url}/assessment/versions/{draft.pk}/targets/")
+    page.fill(f"input[name=t-{w.district_a.pk}-jobs]", "1200")
+    page.fill(f"input[name=t-{w.district_b.pk}-jobs]", "980")
+    shot(page, "4-targets")
+    page.click("button:has-text('保存目标值')")
+    page.wait_for_load_state("networkidle")
+    assert "已保存 2 项目标值" in page.inner_text("body")
+    assert page.locator("[data-testid=targets-missing]").count() == 0
     assert errors == []

@@ -7,6 +7,8 @@
   var form = document.querySelector("[data-scheme-editor]");
   if (!form) return;
   var METHODS = JSON.parse(document.getElementById("ed-methods").textContent);
+  var OPTIONS = {indicators: JSON.parse(document.getElementById("ed-indicators").textContent),
+                 units: JSON.parse(document.getElementById("ed-units").textContent)};
   var RULES = JSON.parse(document.getElementById("ed-rule-texts").textContent);
   var T = JSON.parse(document.getElementById("ed-i18n").textContent);
   var byCode = {};
@@ -82,6 +84,16 @@
   }
   function describe(leaf) {
     var method = input(leaf, "method").value;
+    var box = own(leaf, "[data-ed-params-box]")[0];
+    if (box && method && !own(leaf, "[data-ed-params='" + method + "']").length) {
+      // another method's parameter fields, copied from its template on first choice
+      var tpl = document.getElementById("ed-tpl-params-" + method);
+      if (tpl) {
+        var holder = document.createElement("div");
+        holder.innerHTML = tpl.innerHTML.replace(/__ID__/g, idOf(leaf));
+        box.appendChild(holder.firstElementChild);
+      }
+    }
     own(leaf, "[data-ed-params]").forEach(function (g) { g.hidden = g.getAttribute("data-ed-params") !== method; });
     var label = own(leaf, "[data-ed-label]")[0];
     var name = input(leaf, "name").value.trim();
@@ -184,6 +196,26 @@
     event.preventDefault();
     event.returnValue = T.leave;
   });
+
+  // 责任单位, 不大于指标: one list for the page, put into a field when it is first opened
+  function fillOptions(event) {
+    var select = event.target.closest && event.target.closest("select[data-ed-options]");
+    if (!select || select.getAttribute("data-filled")) return;
+    select.setAttribute("data-filled", "1");
+    var leaf = select.closest("[data-ed-node]");
+    var kind = select.getAttribute("data-ed-options");
+    var skip = kind === "indicators" ? input(leaf, "code").value.trim() : null;
+    var current = select.value;
+    (OPTIONS[kind] || []).forEach(function (pair) {
+      if (pair[0] === skip || pair[0] === current) return;
+      var option = document.createElement("option");
+      option.value = pair[0];
+      option.textContent = pair[1];
+      select.appendChild(option);
+    });
+  }
+  form.addEventListener("focusin", fillOptions);
+  form.addEventListener("pointerdown", fillOptions);
 
   // ---- drag to reorder (HTML5): only the handle starts a drag, so text in the fields stays selectable
   var dragged = null;
