@@ -119,3 +119,7 @@ def publications(request):
                            notice_ends=p.notice_ends.isoformat(), run_hash=p.run_hash, previous_hash=p.previous_hash,
                            chain_hash=p.chain_hash)
             for p in Publication.objects.order_by("published_at", "id")]
+
+
+# The workflows live beside (kaohe/results/api_workflow.py) and add themselves to this router.
+from kaohe.results import api_workflow  # noqa: E402, F401
