@@ -15,10 +15,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, Q, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -143,11 +145,12 @@ def _board_summary(user, base) -> dict:
         blue=Count("pk", filter=Q(colour=Colour.BLUE, state__in=OPEN_STATES)),
         yellow=Count("pk", filter=Q(colour=Colour.YELLOW, state__in=OPEN_STATES)),
         red=Count("pk", filter=Q(colour=Colour.RED, state__in=OPEN_STATES)),
-        overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_at__lt=now)))
+        overdue=Count("pk", filter=Q(state__in=OPEN_STATES, due_at__lt=now)),
+        # by source in the same pass over the year (one scan, on the covering index)
+        **{f"source_{value}": Count("pk", filter=Q(source_kind=value)) for value in SourceKind.values})
     start, end = _week(_today())
     counts["week"] = base.filter(state__in=OPEN_STATES, due_at__gte=start, due_at__lt=end).count()
-    by_source = {row["source_kind"]: row["n"] for row in this_year.values("source_kind").annotate(n=Count("pk")).order_by()}
-    sources = [(value, str(label), by_source.get(value, 0)) for value, label in SourceKind.choices]
+    sources = [(value, str(label), counts.pop(f"source_{value}")) for value, label in SourceKind.choices]
     by_unit = list(this_year.filter(state__in=OPEN_STATES).values("lead_unit__code", "lead_unit__name", "lead_unit_id")
                    .annotate(n=Count("pk"), red=Count("pk", filter=Q(colour=Colour.RED)),
                              yellow=Count("pk", filter=Q(colour=Colour.YELLOW))).order_by("-red", "-yellow", "-n")[:15])
@@ -184,16 +187,6 @@ def board(request):
     })
 
 
-def _lead_of(obj) -> OrgUnit | None:
-    """The unit a task from ``obj`` goes to: a problem's assigned unit, a project's unit, a flag's unit."""
-    for attr in ("assigned_unit", "unit", "responsible_unit"):
-        unit = getattr(obj, attr, None)
-        if isinstance(unit, OrgUnit):
-            return unit
-    code = getattr(obj, "unit_code", None)
-    return OrgUnit.objects.filter(code=code).first() if code else None
-
-
 def _candidates(user, limit: int = 8) -> list[dict]:
     """待立项: yellow flags, escalated project problems and red projects the user sees that have no task yet."""
     from kaohe.projects.models import Problem, ProblemStatus, Project  # noqa: PLC0415
@@ -219,24 +212,31 @@ def _candidates(user, limit: int = 8) -> list[dict]:
 @require_POST
 @login_required
 def quick_create(request):
-    """一键立项 from a flag, a problem or a project: title, lead unit and source filled in, assigned at once."""
-    person = person_of(request.user)
-    root = scope_root(person) if person else OrgUnit.objects.filter(parent__isnull=True).first()
-    if root is None or not check(request.user, "supervision.manage", root):
-        raise Http404("not an office")
+    """一键督办 from a flag, a problem, a project or a warning: title, lead unit, source and deadline by
+    source filled in, assigned at once; back to the task (which links back to its source)."""
     source = _source_object(request.POST.get("source", ""))
     if source is None or not is_visible(request.user, source):
         raise Http404("no such source")
-    label = f"{source._meta.app_label}.{source._meta.model_name}"
-    origin = origins.get(label)
-    lead = _lead_of(source)
-    if origin is None or lead is None:
-        raise Http404("not a source supervision knows")
-    task = services.create_task(_KIND_OF.get(label, SourceKind.MANUAL), source, title=origin.describe(source)[:300], lead_unit=lead,
-                                leader_name=getattr(getattr(source, "project", source), "leader_name", "") or "",
-                                source_ref=origin.label, office_unit=root, user=request.user, assign=True)
-    messages.success(request, _("已立项并交办：%(n)s") % {"n": task.number})
+    if not services.can_supervise(request.user, source):
+        raise Http404("not an office, or not a source supervision knows")
+    found = services.task_for(source)
+    if found is None:
+        warning = services.burden_warning(services.lead_of(source))
+        if warning:  # at the ceiling: the form, where the office confirms (仍要交办) or changes the demand
+            messages.warning(request, warning)
+            return redirect(f"{reverse('supervision:new')}?{urlencode({'source': request.POST.get('source', '')})}")
+    task = services.supervise(source, user=request.user)
+    if found is None:
+        messages.success(request, _("已立项并交办：%(n)s") % {"n": task.number})
+    else:
+        messages.info(request, _("该事项已立项督办：%(n)s") % {"n": task.number})
     return redirect("supervision:task", task.pk)
+
+
+#: Rows per inbox list (the earliest due first), and with 查看全部 (``?more=1``).
+INBOX_ROWS, INBOX_MORE = 30, 500
+INBOX_FIELDS = ("id", "year", "seq", "title", "state", "colour", "progress", "sign_due_at", "due_at", "reported_at",
+                "lead_unit__name", "lead_unit__id")
 
 
 def _my_units(person) -> set[int]:
@@ -252,16 +252,32 @@ def inbox(request):
     require(request.user, "supervision.inbox")
     person = person_of(request.user)
     units = _my_units(person)
-    # the unit's own tasks (always within its scope): by lead unit along its index, co-handled separately
-    lead = Task.objects.filter(lead_unit_id__in=units).select_related("lead_unit")
-    to_sign = tables.sign_rows(lead.filter(state=TaskState.ASSIGNED).order_by("sign_due_at")[:100], get_token(request))
-    in_hand = tables.task_rows(lead.filter(state=TaskState.IN_PROGRESS).order_by("due_at")[:100],
-                               columns=("light", "numbered_title", "lead", "due", "progress"), empty=_("没有办理中的事项"))
-    waiting = tables.task_rows(lead.filter(state=TaskState.REPORTED).order_by("reported_at")[:100],
-                               columns=("numbered_title", "lead", "due"), empty=_("没有等待审核的事项"))
-    co_handled = tables.task_rows(Task.objects.filter(co_units__in=units, state__in=OPEN_STATES).exclude(lead_unit_id__in=units)
-                                  .select_related("lead_unit").distinct().order_by("due_at")[:100],
-                                  columns=("light", "numbered_title", "lead", "due"), empty=_("没有配合办理的事项"))
+    limit = INBOX_MORE if request.GET.get("more") else INBOX_ROWS
+    # the unit's own tasks (always within its scope): the three lists in ONE query — the first ``limit``
+    # of each state in its own order, with each state's total (window functions over the lead index)
+    key = Case(When(state=TaskState.ASSIGNED, then=F("sign_due_at")), When(state=TaskState.IN_PROGRESS, then=F("due_at")),
+               default=F("reported_at"))
+    lists: dict[str, list[Task]] = {TaskState.ASSIGNED: [], TaskState.IN_PROGRESS: [], TaskState.REPORTED: []}
+    totals = dict.fromkeys(lists, 0)
+    rows = (Task.objects.filter(lead_unit_id__in=units, state__in=list(lists)).select_related("lead_unit").only(*INBOX_FIELDS)
+            .annotate(rank=Window(RowNumber(), partition_by=[F("state")], order_by=[key.asc(), F("pk").asc()]),
+                      total=Window(Count("pk"), partition_by=[F("state")]))
+            .filter(rank__lte=limit).order_by("state", "rank"))
+    for t in rows:
+        lists[t.state].append(t)
+        totals[t.state] = t.total
+    to_sign = tables.sign_rows(lists[TaskState.ASSIGNED], get_token(request))
+    in_hand = tables.task_rows(lists[TaskState.IN_PROGRESS], columns=("light", "numbered_title", "lead", "due", "progress"),
+                               empty=_("没有办理中的事项"))
+    waiting = tables.task_rows(lists[TaskState.REPORTED], columns=("numbered_title", "lead", "due"), empty=_("没有等待审核的事项"))
+    co = (Task.objects.filter(state__in=OPEN_STATES, pk__in=Task.co_units.through.objects.filter(orgunit_id__in=units).values("task_id"))
+          .exclude(lead_unit_id__in=units))
+    co_rows = list(co.select_related("lead_unit").only(*INBOX_FIELDS).annotate(total=Window(Count("pk"))).order_by("due_at", "pk")[:limit])
+    co_handled = tables.task_rows(co_rows, columns=("light", "numbered_title", "lead", "due"), empty=_("没有配合办理的事项"))
+    shown = {"to_sign": (len(lists[TaskState.ASSIGNED]), totals[TaskState.ASSIGNED]),
+             "in_hand": (len(lists[TaskState.IN_PROGRESS]), totals[TaskState.IN_PROGRESS]),
+             "waiting": (len(lists[TaskState.REPORTED]), totals[TaskState.REPORTED]),
+             "co_handled": (len(co_rows), co_rows[0].total if co_rows else 0)}
     review = extensions = []
     if person is not None and person.role == Role.OFFICE or request.user.is_superuser:
         managed = Task.objects.filter(office_unit_id__in=scope_unit_ids(person)) if person else Task.objects.all()
@@ -271,7 +287,8 @@ def inbox(request):
     return render(request, "supervision/inbox.html", {
         "nav_active": "supervision", "to_sign": to_sign, "in_hand": in_hand, "co_handled": co_handled,
         "perms_board": check(request.user, "supervision.board"), "waiting": waiting, "review": review,
-        "extensions": extensions, "now": timezone.now(),
+        "extensions": extensions, "now": timezone.now(), "shown": shown, "more": limit == INBOX_MORE,
+        "truncated": any(n < total for n, total in shown.values()), "rows": INBOX_ROWS,
     })
 
 
@@ -305,11 +322,6 @@ def _source_object(spec: str):
         return None
 
 
-_KIND_OF = {"projects.project": SourceKind.PROJECT, "projects.problem": SourceKind.PROJECT,
-            "projects.projectwarning": SourceKind.PROJECT, "assessment.indicatorspec": SourceKind.ASSESSMENT,
-            "results.flag": SourceKind.ASSESSMENT}
-
-
 @login_required
 def new_task(request):
     """立项 (by hand, or one click from a project, problem, warning or flag: ``?source=app.model:id``)."""
@@ -330,9 +342,8 @@ def new_task(request):
     label = f"{source._meta.app_label}.{source._meta.model_name}" if source is not None else ""
     if source is not None:
         origin = origins.get(label)
-        initial = {"title": origin.describe(source) if origin else str(source), "source_kind": _KIND_OF.get(label, SourceKind.MANUAL),
-                   "lead_unit": getattr(source, "assigned_unit", None) or getattr(source, "unit", None)
-                   or getattr(getattr(source, "project", None), "unit", None) or getattr(source, "responsible_unit", None)}
+        initial = {"title": origin.describe(source) if origin else str(source), "source_kind": services.KIND_OF.get(label, SourceKind.MANUAL),
+                   "lead_unit": services.lead_of(source)}
     form = TaskForm(request.POST or None, units=units, initial=initial)
     warning = ""
     if form.is_bound and form.is_valid():
