@@ -35,8 +35,17 @@ def allocate_number(unit, code: str, year: int) -> int:
     """The next 序号 for (unit, 代字, year): 1, 2, 3 … without gaps. Call inside the transaction
     that uses the number: the sequence row stays locked until it commits, and a rollback returns
     the number."""
+    return allocate_numbers(unit, code, year, 1)
+
+
+def allocate_numbers(unit, code: str, year: int, count: int) -> int:
+    """Take ``count`` consecutive 序号 for (unit, 代字, year) at once (a sweep issuing many letters of
+    one issuer): returns the first; the caller uses first … first + count − 1. Same lock and
+    transaction rule as :func:`allocate_number`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number must run inside transaction.atomic()")
+    if count < 1:
+        raise ValueError("count must be at least 1")
     unit_id = getattr(unit, "pk", unit)
     rows = DocumentSequence.objects.select_for_update()
     try:
@@ -48,9 +57,10 @@ def allocate_number(unit, code: str, year: int) -> int:
         except IntegrityError:
             pass
         seq = rows.get(unit_id=unit_id, code=code, year=year)
-    seq.last += 1
+    first = seq.last + 1
+    seq.last += count
     seq.save(update_fields=["last"])
-    return seq.last
+    return first
 
 
 def default_code(unit, kind: kinds.Kind) -> str:

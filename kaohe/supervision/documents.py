@@ -2,8 +2,8 @@
 
 Each builder returns a :class:`Letter` — the CONTENT (title, addressee, paragraphs, a table,
 signature) and nothing about layout; :func:`render` lays it out as an A4 .docx in the GB/T 9704
-letter layout. When the ``documents`` stream's ``kaohe.lib.gbt9704`` lands, only :func:`render`
-changes (and numbering moves to its register).
+letter layout (``kaohe.lib.gbt9704``). Numbers come from the documents register's one counter
+(``kaohe.documents.services.allocate_numbers``: per issuing unit, 代字 and year, under a lock).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from kaohe.supervision import config
@@ -107,14 +106,24 @@ def _issuer(task: Task) -> str:
 # ---- numbering and storing ----------------------------------------------------------------
 
 
-def next_seq(issuer_id: int, kind: str, year: int) -> int:
-    """The next number of this issuer's documents of this kind in the year: no gaps (taken under a
-    lock on the issuer's row, inside the caller's transaction)."""
-    from kaohe.orgs.models import OrgUnit  # noqa: PLC0415
+def code_of(kind: str) -> str:
+    """机关代字 of a supervision document kind (``KAOHE_SUPERVISION["prefixes"]``: 督交, 督催, 督函, 督周)."""
+    return config.get("prefixes")[kind]
 
-    OrgUnit.objects.select_for_update().filter(pk=issuer_id).first()
-    last = TaskDocument.objects.filter(issuer_id=issuer_id, kind=kind, year=year).aggregate(m=Max("seq"))["m"] or 0
-    return last + 1
+
+def take_numbers(issuer_id: int, kind: str, year: int, count: int = 1) -> int:
+    """The first of ``count`` numbers of this issuer's documents of this kind in the year, from the
+    documents register's counter (``kaohe.documents``: per unit, 代字 and year, under its row lock,
+    inside the caller's transaction — no gaps, no repeats)."""
+    from kaohe.documents.services import allocate_numbers  # noqa: PLC0415
+
+    return allocate_numbers(issuer_id, code_of(kind), year, count)
+
+
+def number_of(kind: str, year: int, seq: int) -> str:
+    from kaohe.lib.gbt9704 import doc_number  # noqa: PLC0415
+
+    return doc_number(code_of(kind), year, seq)
 
 
 def issue(letter: Letter, *, issuer, addressee=None, task: Task | None = None, today: dt.date, period: str = "",
@@ -122,8 +131,8 @@ def issue(letter: Letter, *, issuer, addressee=None, task: Task | None = None, t
     """Number the letter (代字〔年〕N号) and store it with its content; render the .docx now, or (the
     sweep: hundreds of slips at once) leave that to :func:`render_pending` / the first download."""
     with transaction.atomic():
-        seq = next_seq(issuer.pk, letter.kind, today.year)
-        letter.number = f"{config.get('prefixes')[letter.kind]}〔{today.year}〕{seq}号"
+        seq = take_numbers(issuer.pk, letter.kind, today.year)
+        letter.number = number_of(letter.kind, today.year, seq)
         data = render(letter) if render_now else b""
         return TaskDocument.objects.create(
             kind=letter.kind, task=task, issuer=issuer, addressee=addressee, year=today.year, seq=seq,

@@ -246,8 +246,9 @@ class DocumentKind(models.TextChoices):
 
 
 class TaskDocument(models.Model):
-    """A generated document (交办单、催办单、督办函、通报): its number (代字〔年〕N号, no gaps per
-    issuer, kind and year), the content it was built from, the .docx and its SHA-256."""
+    """A generated document (交办单、催办单、督办函、周交办清单): its number (代字〔年〕N号 from the documents
+    register's counter — per issuer, 代字 and year, no gaps), the content it was built from, the .docx
+    and its SHA-256."""
 
     kind = models.CharField(_("文种"), max_length=10, choices=DocumentKind.choices)
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
@@ -273,7 +274,7 @@ class TaskDocument(models.Model):
         verbose_name = _("督查文书")
         verbose_name_plural = _("督查文书")
         ordering = ["-issued_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["issuer", "kind", "year", "seq"], name="supervision_doc_number")]
+        constraints = [models.UniqueConstraint(fields=["issuer", "number"], name="supervision_doc_number_once")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"

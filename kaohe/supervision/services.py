@@ -36,11 +36,13 @@ from kaohe.notifications.services import notify, people
 from kaohe.orgs import deadlines
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit, Person, Role
-from kaohe.orgs.scope import person_of, scope_root
+from kaohe.orgs.permissions import check
+from kaohe.orgs.scope import is_visible, person_of, scope_root
 from kaohe.supervision import config, documents, origins
 from kaohe.supervision.models import (
     OPEN_STATES,
     Colour,
+    DocumentKind,
     EventKind,
     Extension,
     ExtensionStatus,
@@ -214,6 +216,87 @@ def create_task(source_kind: str | None = None, source_object: models.Model | No
     if assign:
         assign_task(task, user=user, now=now)
     return task
+
+
+# ---- 一键督办: a task from a page's object (a yellow flag, a red project, an overdue problem) -------
+
+
+def label_of(obj: models.Model) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def lead_of(obj: models.Model) -> OrgUnit | None:
+    """The unit a task from ``obj`` goes to: a problem's assigned unit, a project's unit, a flag's unit
+    (by its code), a warning's project's unit."""
+    for attr in ("assigned_unit", "unit", "responsible_unit"):
+        unit = getattr(obj, attr, None)
+        if isinstance(unit, OrgUnit):
+            return unit
+    code = getattr(obj, "unit_code", None)
+    if code:
+        return OrgUnit.objects.filter(code=code).first()
+    project = getattr(obj, "project", None)
+    return lead_of(project) if isinstance(project, models.Model) else None
+
+
+#: 来源 of a task set up from an object of these models (others follow their app: ``_KIND_BY_APP``).
+KIND_OF = {"projects.project": SourceKind.PROJECT, "projects.problem": SourceKind.PROJECT,
+           "projects.projectwarning": SourceKind.PROJECT, "assessment.indicatorspec": SourceKind.ASSESSMENT,
+           "results.flag": SourceKind.ASSESSMENT}
+
+
+def supervising_office(user, source: models.Model | None = None) -> OrgUnit | None:
+    """The office unit that would set up a task for ``user`` (its scope's top), when the permission
+    module lets the user 立项 there and sees ``source``; else None (no button, no link)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    person = person_of(user)
+    root = scope_root(person) if person else OrgUnit.objects.filter(parent__isnull=True).order_by("pk").first()
+    if root is None or not check(user, "supervision.manage", root):
+        return None
+    if source is not None and not is_visible(user, source):
+        return None
+    return root
+
+
+def can_supervise(user, source: models.Model) -> bool:
+    """Whether the one-click button may be shown for ``source``: a known kind of source with a unit to
+    lead, seen by a user allowed to set up tasks."""
+    return origins.get(label_of(source)) is not None and lead_of(source) is not None and supervising_office(user, source) is not None
+
+
+def supervise(source: models.Model, *, user, now: dt.datetime | None = None, assign: bool = True) -> Task:
+    """一键督办: the task for ``source`` with the defaults of its kind — title from its description,
+    lead unit from the object, 来源 and deadline by source (``config.limits``), the project's
+    responsible leader — 交办 at once. Asking again returns the existing task. Raises
+    SupervisionError when the user may not, or the object is no source supervision knows."""
+    office = supervising_office(user, source)
+    if office is None:
+        raise SupervisionError("无权立项督办该事项")
+    label = label_of(source)
+    origin, lead = origins.get(label), lead_of(source)
+    if origin is None or lead is None:
+        raise SupervisionError("该对象不能立项督办")
+    found = task_for(source)
+    if found is not None:
+        return found
+    leader_name = getattr(getattr(source, "project", source), "leader_name", "") or ""
+    return create_task(KIND_OF.get(label), source, title=origin.describe(source)[:300], lead_unit=lead,
+                       leader_name=leader_name, source_ref=origin.label, content=origin.prefill(source), office_unit=office,
+                       user=user, assign=assign, now=now)
+
+
+def tasks_for(objects: Iterable[models.Model]) -> dict[tuple[str, int], Task]:
+    """The tasks set up for these objects (one query per kind of object): ``{(label, pk): task}``."""
+    by_model: dict[type, list[int]] = defaultdict(list)
+    for obj in objects:
+        by_model[type(obj)].append(obj.pk)
+    found: dict[tuple[str, int], Task] = {}
+    for model, pks in by_model.items():
+        ct = ContentType.objects.get_for_model(model)
+        for task in Task.objects.filter(source_type=ct, source_id__in=pks):
+            found[(f"{ct.app_label}.{ct.model}", task.source_id)] = task
+    return found
 
 
 def _audited_parent(obj: models.Model) -> bool:
@@ -563,12 +646,15 @@ def sweep(now: dt.datetime | None = None, *, user=None) -> SweepResult:
     with transaction.atomic():
         tasks = list(Task.objects.filter(pk__in=acting).select_related("lead_unit", "office_unit").prefetch_related("co_units")
                      .order_by("pk"))
-        issuers = sorted({t.office_unit_id for t in tasks})
-        list(OrgUnit.objects.select_for_update().filter(pk__in=issuers).order_by("pk").values_list("pk", flat=True))
-        from kaohe.supervision.models import TaskDocument  # noqa: PLC0415
-
-        last = {(i, k): m for i, k, m in TaskDocument.objects.filter(issuer_id__in=issuers, year=today.year)
-                .values_list("issuer_id", "kind").annotate(m=Max("seq")).values_list("issuer_id", "kind", "m")}
+        # every letter the sweep will issue, counted first: one block of numbers per issuer and kind
+        # from the documents register's counter (locked in a stable order, no gaps)
+        wanted: dict[tuple[int, str], int] = defaultdict(int)
+        for task in tasks:
+            for step in due[task.pk]:
+                kind = _STEP_DOCUMENT.get(step)
+                if kind:
+                    wanted[(task.office_unit_id, kind)] += 1
+        last = {key: documents.take_numbers(key[0], key[1], today.year, n) - 1 for key, n in sorted(wanted.items())}
         batch = _Batch(now, today, index, result, digests, user, last)
         for task in tasks:
             for step in due[task.pk]:
@@ -598,6 +684,10 @@ def sweep(now: dt.datetime | None = None, *, user=None) -> SweepResult:
                link=reverse("supervision:inbox"))
         result.notices += 1
     return result
+
+
+#: The letter each ladder step issues (临近提醒 issues none).
+_STEP_DOCUMENT = {"sign_urge": DocumentKind.URGE, "urge": DocumentKind.URGE, "red": DocumentKind.SUPERVISE}
 
 
 @dataclass(slots=True)
@@ -632,9 +722,9 @@ class _Batch:
         from kaohe.supervision.models import TaskDocument  # noqa: PLC0415
 
         key = (task.office_unit_id, letter.kind)
-        seq = self.last.get(key, 0) + 1
+        seq = self.last[key] + 1  # inside the block taken for this issuer and kind
         self.last[key] = seq
-        letter.number = f"{config.get('prefixes')[letter.kind]}〔{self.today.year}〕{seq}号"
+        letter.number = documents.number_of(letter.kind, self.today.year, seq)
         self.docs.append(TaskDocument(kind=letter.kind, task=task, issuer_id=task.office_unit_id, addressee_id=task.lead_unit_id,
                                       year=self.today.year, seq=seq, number=letter.number, title=letter.title,
                                       content=letter.as_dict(), docx=b"", sha256="", issued_at=self.now))
@@ -731,7 +821,7 @@ def weekly_batch(today: dt.date, *, user=None) -> list:
     by_office: dict[int, list[TaskEvent]] = defaultdict(list)
     for event in events:
         by_office[event.task.office_unit_id].append(event)
-    from kaohe.supervision.models import DocumentKind, TaskDocument  # noqa: PLC0415
+    from kaohe.supervision.models import TaskDocument  # noqa: PLC0415
 
     for office_id, rows in by_office.items():
         if TaskDocument.objects.filter(issuer_id=office_id, kind=DocumentKind.BATCH, period=week).exists():
