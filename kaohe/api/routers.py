@@ -128,3 +128,6 @@ api.add_router("/commitments/", commitments_router, auth=API_AUTH)
 from kaohe.enterprise.api import router as enterprise_router  # noqa: E402
 
 api.add_router("/enterprise/", enterprise_router, auth=API_AUTH)  # the enterprise's own link: its verified session only
+from kaohe.supervision.api import router as supervision_router  # noqa: E402
+
+api.add_router("/supervision/", supervision_router, auth=API_AUTH)  # 督查督办: tasks, their steps, the board's figures

@@ -286,6 +286,21 @@ def supervise(source: models.Model, *, user, now: dt.datetime | None = None, ass
                        user=user, assign=assign, now=now)
 
 
+def source_from_spec(spec: str) -> models.Model | None:
+    """``projects.problem:12`` (app label . model : key, as the one-click buttons post it) → the object,
+    or None when there is no such model or object (a bad link is a 404, not an error)."""
+    label, _sep, pk = spec.partition(":")
+    app, _dot, model = label.partition(".")
+    try:
+        ct = ContentType.objects.get_by_natural_key(app, model)
+    except ContentType.DoesNotExist:
+        return None
+    model_class = ct.model_class()
+    if model_class is None or not pk.isdigit():
+        return None
+    return model_class._default_manager.filter(pk=int(pk)).first()
+
+
 def tasks_for(objects: Iterable[models.Model]) -> dict[tuple[str, int], Task]:
     """The tasks set up for these objects (one query per kind of object): ``{(label, pk): task}``."""
     by_model: dict[type, list[int]] = defaultdict(list)
