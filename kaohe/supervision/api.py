@@ -3,7 +3,7 @@
 Lists are ``Task.objects.visible_to(user)``; a task out of scope is 404, in scope but not allowed 403
 (the permission module: ``supervision.manage`` / ``handle`` / ``report`` / ``view``). Every step goes
 through ``kaohe.supervision.services`` — the same clock, timeline, audit and documents as the pages;
-a step the workflow refuses is 400 with the reason in Chinese.
+a step the workflow refuses is 422 with the reason in Chinese.
 """
 
 from __future__ import annotations
@@ -211,7 +211,12 @@ def _tasks(user):
     return Task.objects.visible_to(user).select_related("office_unit", "lead_unit").prefetch_related("co_units")
 
 
+MAX_ID = 2**63 - 1  # a BigAutoField: a larger id is no task (not a database error)
+
+
 def _task(request, task_id: int, rule: str) -> Task:
+    if not 0 < task_id <= MAX_ID:
+        raise HttpError(404, "督办事项不存在")
     task = get_visible_or_404(request.user, Task.objects.select_related("office_unit", "lead_unit"), pk=task_id)
     if not check(request.user, rule, task):
         raise HttpError(403, "无权办理该督办事项")
@@ -222,7 +227,7 @@ def _step(fn):
     try:
         return fn()
     except services.SupervisionError as exc:
-        raise HttpError(400, str(exc)) from None
+        raise HttpError(422, str(exc)) from None
 
 
 _TASK_FIELDS = [name for name in SupervisionTaskOut.model_fields if name not in ("number", "office_unit", "lead_unit", "lead_unit_name", "co_units")]
@@ -285,11 +290,13 @@ def list_tasks(request, state: str = "", colour: str = "", source_kind: str = ""
     if unit:
         found = OrgUnit.objects.filter(code=unit).first()
         qs = qs.filter(lead_unit_id__in=subtree_ids(found)) if found else qs.none()
-    if year:
+    if year is not None:
+        if not 2000 <= year <= 2100:
+            raise HttpError(422, f"年度超出范围：{year}")
         qs = qs.filter(year=year)
     if overdue:
         qs = qs.filter(state__in=OPEN_STATES, due_at__lt=timezone.now())
-    offset = max(offset, 0)
+    offset = min(max(offset, 0), 10**9)
     return [_row(t) for t in qs.order_by("due_at", "pk")[offset:offset + max(1, min(limit, MAX_ROWS))]]
 
 
@@ -368,6 +375,8 @@ def request_extension(request, task_id: int, payload: SupervisionExtensionIn):
 @router.post("/extensions/{extension_id}/decision", operation_id="supervision_extension_decide",
              summary="延期审批 / Approve or refuse an extension", response=SupervisionExtensionOut)
 def decide_extension(request, extension_id: int, payload: SupervisionDecisionIn):
+    if not 0 < extension_id <= MAX_ID:
+        raise HttpError(404, "延期申请不存在")
     ext = get_object_or_404(Extension.objects.select_related("task"), pk=extension_id)
     _task(request, ext.task_id, "supervision.manage")  # out of scope: 404, as if there were no such request
     return _step(lambda: services.decide_extension(ext, approve=payload.approve, reason=payload.reason, on=payload.on,

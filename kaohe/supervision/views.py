@@ -233,6 +233,15 @@ def quick_create(request):
     return redirect("supervision:task", task.pk)
 
 
+def _own_burden(person) -> dict | None:
+    """基层减负: how often the unit was asked this month (交办 + progress demands), against the ceiling."""
+    if person is None:
+        return None
+    today = _today()
+    return {"count": services.burden(today.year, today.month, [person.unit_id]).get(person.unit_id, 0),
+            "ceiling": config.get("report_ceiling"), "unit": person.unit.name}
+
+
 #: Rows per inbox list (the earliest due first), and with 查看全部 (``?more=1``).
 INBOX_ROWS, INBOX_MORE = 30, 500
 INBOX_FIELDS = ("id", "year", "seq", "title", "state", "colour", "progress", "sign_due_at", "due_at", "reported_at",
@@ -288,7 +297,7 @@ def inbox(request):
         "nav_active": "supervision", "to_sign": to_sign, "in_hand": in_hand, "co_handled": co_handled,
         "perms_board": check(request.user, "supervision.board"), "waiting": waiting, "review": review,
         "extensions": extensions, "now": timezone.now(), "shown": shown, "more": limit == INBOX_MORE,
-        "truncated": any(n < total for n, total in shown.values()), "rows": INBOX_ROWS,
+        "truncated": any(n < total for n, total in shown.values()), "rows": INBOX_ROWS, "burden": _own_burden(person),
     })
 
 

@@ -91,7 +91,7 @@ def test_the_whole_workflow_through_the_api(sv):
     # 办结报告 → 退回重办 (a reason is required) → 办结报告 → 销号
     assert _post(sv.assessed_a, f"/tasks/{pk}/report", {"text": "已完成"}).json()["state"] == "reported"
     refused = _post(sv.office, f"/tasks/{pk}/review", {"accept": False})
-    assert refused.status_code == 400 and "退回重办须说明理由" in refused.json()["detail"]
+    assert refused.status_code == 422 and "退回重办须说明理由" in refused.json()["detail"]
     returned = _post(sv.office, f"/tasks/{pk}/review", {"accept": False, "reason": "安置房未交付，证据不足"})
     assert returned.json()["state"] == "in_progress" and returned.json()["returned_count"] == 1
     _post(sv.assessed_a, f"/tasks/{pk}/report", {"text": "已交付，附交付清单"})

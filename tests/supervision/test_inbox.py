@@ -47,3 +47,13 @@ def test_an_outsiders_inbox_holds_none_of_the_districts_tasks(sv, client_for):
     sv.make("甲区的事项", now=at(2025, 9, 22))
     page, _n = _inbox(client_for(sv.assessed_b))
     assert "甲区的事项" not in page and "没有待签收的事项" in page
+
+
+def test_the_unit_sees_how_often_it_was_asked_this_month(sv, client_for):
+    from django.utils import timezone
+
+    sv.make("本月一", now=timezone.now())
+    sv.make("本月二", now=timezone.now())
+    sv.make("去年的", now=at(2025, 9, 22))  # another month: not counted
+    page, _n = _inbox(client_for(sv.assessed_a))
+    assert "本月已向甲区交办或要求报送2次（减负上限8次）" in page
