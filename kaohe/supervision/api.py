@@ -9,12 +9,15 @@ a step the workflow refuses is 422 with the reason in Chinese.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
+from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, scope_unit_ids, subtree_ids
 from kaohe.orgs.scope import get_visible_or_404, is_visible
@@ -129,7 +132,7 @@ class SupervisionTaskIn(Schema):
     lead_unit: str = ""  # unit code; with ``source`` it defaults to the source's unit
     co_units: list[str] = []
     leader_name: str = ""
-    limit_workdays: int | None = None
+    limit_workdays: Annotated[int, Field(ge=1, le=250)] | None = None
     cadence: str = ""
     assign: bool = True
     #: 一键督办 from an object: ``projects.problem:12``, ``results.flag:3`` (defaults by source)
@@ -138,13 +141,19 @@ class SupervisionTaskIn(Schema):
     confirm_burden: bool = False
 
 
+class SupervisionRefusalOut(Schema):
+    """409: the unit is at its monthly 减负 ceiling; send again with ``confirm_burden``."""
+
+    detail: str
+
+
 class SupervisionTextIn(Schema):
     text: str
 
 
 class SupervisionProgressIn(Schema):
     text: str
-    percent: int | None = None
+    percent: Annotated[int, Field(ge=0, le=100)] | None = None
 
 
 class SupervisionExtensionIn(Schema):
@@ -211,12 +220,7 @@ def _tasks(user):
     return Task.objects.visible_to(user).select_related("office_unit", "lead_unit").prefetch_related("co_units")
 
 
-MAX_ID = 2**63 - 1  # a BigAutoField: a larger id is no task (not a database error)
-
-
-def _task(request, task_id: int, rule: str) -> Task:
-    if not 0 < task_id <= MAX_ID:
-        raise HttpError(404, "督办事项不存在")
+def _task(request, task_id: Id, rule: str) -> Task:
     task = get_visible_or_404(request.user, Task.objects.select_related("office_unit", "lead_unit"), pk=task_id)
     if not check(request.user, rule, task):
         raise HttpError(403, "无权办理该督办事项")
@@ -270,8 +274,8 @@ def _unit(code: str, user) -> OrgUnit:
 
 @router.get("/tasks", operation_id="supervision_task_list", summary="督办事项列表 / List supervision tasks",
             response=list[SupervisionTaskOut])
-def list_tasks(request, state: str = "", colour: str = "", source_kind: str = "", unit: str = "", year: int | None = None,
-               overdue: bool = False, limit: int = 100, offset: int = 0):
+def list_tasks(request, state: str = "", colour: str = "", source_kind: str = "", unit: str = "", year: Year | None = None,
+               overdue: bool = False, limit: Annotated[int, Field(ge=1, le=MAX_ROWS)] = 100, offset: Offset = 0):
     if not check(request.user, "supervision.inbox"):
         raise HttpError(403, "无权查看督办事项")
     qs = _tasks(request.user)
@@ -291,17 +295,14 @@ def list_tasks(request, state: str = "", colour: str = "", source_kind: str = ""
         found = OrgUnit.objects.filter(code=unit).first()
         qs = qs.filter(lead_unit_id__in=subtree_ids(found)) if found else qs.none()
     if year is not None:
-        if not 2000 <= year <= 2100:
-            raise HttpError(422, f"年度超出范围：{year}")
         qs = qs.filter(year=year)
     if overdue:
         qs = qs.filter(state__in=OPEN_STATES, due_at__lt=timezone.now())
-    offset = min(max(offset, 0), 10**9)
-    return [_row(t) for t in qs.order_by("due_at", "pk")[offset:offset + max(1, min(limit, MAX_ROWS))]]
+    return [_row(t) for t in qs.order_by("due_at", "pk")[offset:offset + limit]]
 
 
 @router.post("/tasks", operation_id="supervision_task_create", summary="立项督办 / Set up a supervision task",
-             response={201: SupervisionTaskDetailOut})
+             response={201: SupervisionTaskDetailOut, 409: SupervisionRefusalOut})
 def create_task(request, payload: SupervisionTaskIn):
     office = services.supervising_office(request.user)
     if office is None:
@@ -339,27 +340,27 @@ def create_task(request, payload: SupervisionTaskIn):
 
 @router.get("/tasks/{task_id}", operation_id="supervision_task_get",
             summary="督办事项详情（含办理记录） / A supervision task with its timeline", response=SupervisionTaskDetailOut)
-def get_task(request, task_id: int):
+def get_task(request, task_id: Id):
     return _detail(_task(request, task_id, "supervision.view"))
 
 
 @router.post("/tasks/{task_id}/assign", operation_id="supervision_task_assign", summary="交办 / Assign a task",
              response=SupervisionTaskDetailOut)
-def assign(request, task_id: int):
+def assign(request, task_id: Id):
     task = _task(request, task_id, "supervision.manage")
     return _detail(_step(lambda: services.assign_task(task, user=request.user)))
 
 
 @router.post("/tasks/{task_id}/sign", operation_id="supervision_task_sign", summary="签收 / Sign for a task",
              response=SupervisionTaskDetailOut)
-def sign(request, task_id: int):
+def sign(request, task_id: Id):
     task = _task(request, task_id, "supervision.handle")
     return _detail(_step(lambda: services.sign_task(task, user=request.user)))
 
 
 @router.post("/tasks/{task_id}/progress", operation_id="supervision_progress_report",
              summary="报送进展 / Report a task's progress", response=SupervisionTaskDetailOut)
-def progress(request, task_id: int, payload: SupervisionProgressIn):
+def progress(request, task_id: Id, payload: SupervisionProgressIn):
     task = _task(request, task_id, "supervision.report")
     _step(lambda: services.report_progress(task, payload.text, percent=payload.percent, user=request.user))
     return _detail(task)
@@ -367,16 +368,14 @@ def progress(request, task_id: int, payload: SupervisionProgressIn):
 
 @router.post("/tasks/{task_id}/extensions", operation_id="supervision_extension_request",
              summary="申请延期 / Ask for an extension (before the deadline)", response={201: SupervisionExtensionOut})
-def request_extension(request, task_id: int, payload: SupervisionExtensionIn):
+def request_extension(request, task_id: Id, payload: SupervisionExtensionIn):
     task = _task(request, task_id, "supervision.handle")
     return Status(201, _step(lambda: services.request_extension(task, payload.reason, payload.proposed_on, user=request.user)))
 
 
 @router.post("/extensions/{extension_id}/decision", operation_id="supervision_extension_decide",
              summary="延期审批 / Approve or refuse an extension", response=SupervisionExtensionOut)
-def decide_extension(request, extension_id: int, payload: SupervisionDecisionIn):
-    if not 0 < extension_id <= MAX_ID:
-        raise HttpError(404, "延期申请不存在")
+def decide_extension(request, extension_id: Id, payload: SupervisionDecisionIn):
     ext = get_object_or_404(Extension.objects.select_related("task"), pk=extension_id)
     _task(request, ext.task_id, "supervision.manage")  # out of scope: 404, as if there were no such request
     return _step(lambda: services.decide_extension(ext, approve=payload.approve, reason=payload.reason, on=payload.on,
@@ -385,14 +384,14 @@ def decide_extension(request, extension_id: int, payload: SupervisionDecisionIn)
 
 @router.post("/tasks/{task_id}/report", operation_id="supervision_report_submit",
              summary="报送办结报告 / Report a task done", response=SupervisionTaskDetailOut)
-def submit_report(request, task_id: int, payload: SupervisionTextIn):
+def submit_report(request, task_id: Id, payload: SupervisionTextIn):
     task = _task(request, task_id, "supervision.handle")
     return _detail(_step(lambda: services.submit_report(task, payload.text, user=request.user)))
 
 
 @router.post("/tasks/{task_id}/review", operation_id="supervision_task_review",
              summary="审核：销号或退回重办 / Review: close or return a task", response=SupervisionTaskDetailOut)
-def review(request, task_id: int, payload: SupervisionReviewIn):
+def review(request, task_id: Id, payload: SupervisionReviewIn):
     task = _task(request, task_id, "supervision.manage")
     return _detail(_step(lambda: services.review_task(task, accept=payload.accept, reason=payload.reason, checks=payload.checks,
                                                       user=request.user)))
@@ -400,7 +399,7 @@ def review(request, task_id: int, payload: SupervisionReviewIn):
 
 @router.post("/tasks/{task_id}/reopen", operation_id="supervision_task_reopen",
              summary="回头看重启 / Reopen a closed task (follow-up check)", response=SupervisionTaskDetailOut)
-def reopen(request, task_id: int, payload: SupervisionReasonIn):
+def reopen(request, task_id: Id, payload: SupervisionReasonIn):
     task = _task(request, task_id, "supervision.manage")
     return _detail(_step(lambda: services.reopen_task(task, payload.reason, user=request.user)))
 
