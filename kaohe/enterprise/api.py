@@ -25,6 +25,7 @@ from kaohe.enterprise.models import (
     Channel,
     Enterprise,
     EnterpriseRequest,
+    RequestExtension,
     RequestStep,
     RequestType,
     Status,
@@ -135,6 +136,7 @@ class RequestOut(Schema):
     satisfaction: str
     handbacks: int
     escalated: bool
+    paused: bool
 
     @staticmethod
     def resolve_enterprise(obj: EnterpriseRequest) -> str:
@@ -156,12 +158,35 @@ class RequestOut(Schema):
     def resolve_escalated(obj: EnterpriseRequest) -> bool:
         return obj.escalated_at is not None
 
+    @staticmethod
+    def resolve_paused(obj: EnterpriseRequest) -> bool:
+        return obj.paused_at is not None
+
+
+class ExtensionOut(Schema):
+    id: int
+    round: int
+    asked_at: dt.datetime
+    reason: str
+    basis: str
+    proposed_on: dt.date
+    old_due_at: dt.datetime
+    status: str
+    decided_at: dt.datetime | None
+    decision: str
+    new_due_at: dt.datetime | None
+
 
 class RequestDetail(RequestOut):
     content: str
     reply: str
     clocks: dict[str, ClockOut | None]
     timeline: list[StepOut]
+    extensions: list[ExtensionOut]
+
+    @staticmethod
+    def resolve_extensions(obj: EnterpriseRequest) -> list[RequestExtension]:
+        return list(obj.extensions.all())
 
 
 class IntakeIn(Schema):
@@ -184,6 +209,25 @@ class TextIn(Schema):
 class HandBackIn(Schema):
     basis: str  # 法定依据
     reason: str = ""
+
+
+class PauseIn(Schema):
+    reason: str  # what the enterprise is asked for (等待企业补充材料…)
+
+
+class ResumeIn(Schema):
+    note: str = ""
+
+
+class ExtensionIn(Schema):
+    reason: str
+    until: dt.date  # a later working day
+    basis: str = ""  # the legal time limit relied on
+
+
+class DecisionIn(Schema):
+    approve: bool
+    reason: str
 
 
 class VisitIn(Schema):
@@ -360,6 +404,46 @@ def visit(request, pk: Id, body: VisitIn):
              summary="督办 / Hand an overdue request to supervision", response=RequestDetail)
 def escalate(request, pk: Id):
     return _step(request, pk, "enterprise.escalate", lambda req, _u: services.escalate(req, user=request.user))
+
+
+@router.post("/requests/{pk}/pause", operation_id="enterprise_request_pause",
+             summary="挂起 / Stop the clock while waiting on the enterprise (中止计时)", response=RequestDetail)
+def pause(request, pk: int, body: PauseIn):
+    return _step(request, pk, "enterprise.handle", lambda req, unit: services.pause(req, body.reason, user=request.user, unit=unit))
+
+
+@router.post("/requests/{pk}/resume", operation_id="enterprise_request_resume", summary="恢复计时 / Restart the clock",
+             response=RequestDetail)
+def resume(request, pk: int, body: ResumeIn):
+    return _step(request, pk, "enterprise.handle",
+                 lambda req, unit: services.resume(req, note=body.note, user=request.user, unit=unit))
+
+
+@router.post("/requests/{pk}/extensions", operation_id="enterprise_extension_create",
+             summary="申请延期 / Ask for more time before the limit", response={201: ExtensionOut})
+def ask_extension(request, pk: int, body: ExtensionIn):
+    req = _request_or_404(request.user, pk)
+    _require(request, "enterprise.handle", req)
+    try:
+        ext = services.request_extension(req, body.reason, body.until, basis=body.basis, user=request.user)
+    except services.RequestError as exc:
+        raise HttpError(422, str(exc)) from None
+    return 201, ext
+
+
+@router.post("/extensions/{pk}/decision", operation_id="enterprise_extension_decide",
+             summary="审批延期 / Approve or refuse an extension, with the reason", response=ExtensionOut)
+def decide_extension(request, pk: int, body: DecisionIn):
+    ext = RequestExtension.objects.visible_to(request.user).select_related("request").filter(pk=pk).first()
+    if ext is None:
+        raise Http404("no such extension in scope")
+    req = _request_or_404(request.user, ext.request_id)
+    _require(request, "enterprise.decide_extension", req)
+    ext.request = req
+    try:
+        return services.decide_extension(ext, approve=body.approve, reason=body.reason, user=request.user)
+    except services.RequestError as exc:
+        raise HttpError(422, str(exc)) from None
 
 
 # ---- figures ------------------------------------------------------------------------------

@@ -158,6 +158,8 @@ class EnterpriseRequest(models.Model):
     response_due_at = models.DateTimeField(_("首次响应时限"), null=True, blank=True)
     due_at = models.DateTimeField(_("办结时限"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("督办时间"), null=True, blank=True)
+    #: 挂起 (中止计时) since this moment — waiting on the enterprise (its material); None when the clock runs.
+    paused_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
     supervision_ref = models.CharField(_("督办任务"), max_length=100, blank=True)
     #: One-time satisfaction link (回访): only the SHA-256 of its key is stored.
     survey_hash = models.CharField(max_length=64, blank=True, db_index=True)
@@ -200,6 +202,11 @@ class StepKind(models.TextChoices):
     CLOSE = "close", _("办结")
     ESCALATE = "escalate", _("督办")
     ATTACH = "attach", _("上传附件")
+    PAUSE = "pause", _("挂起（暂停计时）")
+    RESUME = "resume", _("恢复计时")
+    EXTEND_ASK = "extend_ask", _("申请延期")
+    EXTEND_OK = "extend_ok", _("同意延期")
+    EXTEND_NO = "extend_no", _("不同意延期")
 
 
 class RequestStep(models.Model):
@@ -231,6 +238,43 @@ class RequestStep(models.Model):
     @property
     def actor_name(self) -> str:
         return (self.by.first_name or self.by.get_username()) if self.by is not None else ""
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("不同意")
+
+
+class RequestExtension(models.Model):
+    """延期申请: asked by the handling unit *before* the resolution limit, with the reason and the
+    legal time limit it relies on, for a later working day; approved or refused, with a reason, by
+    the office over the first-contact unit (the enterprise is told either way)."""
+
+    request = models.ForeignKey(EnterpriseRequest, on_delete=models.CASCADE, related_name="extensions")
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    asked_at = models.DateTimeField(_("申请时间"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("延期理由"))
+    basis = models.TextField(_("法定时限依据"), blank=True)
+    proposed_on = models.DateField(_("申请延至"))
+    old_due_at = models.DateTimeField(_("原办结时限"))
+    status = models.CharField(_("审批"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decision = models.TextField(_("审批意见"), blank=True)
+    new_due_at = models.DateTimeField(_("批准办结时限"), null=True, blank=True)
+
+    scope_owners = ("request__enterprise__unit", "request__first_unit", "request__handler_unit")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-asked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.proposed_on}"
 
 
 class RequestAttachment(models.Model):

@@ -7,7 +7,8 @@
 - 受理 (intake) for an enterprise: its 服务专员, the office over it, or an assessed unit's person in scope;
 - 分派 / 回访 / 督办 as the first-contact unit (首问负责): the person who received it, the first-contact
   unit's people (or a unit above it), or the office managing that unit;
-- 签收 / 办理 / 退回 / 答复: the handling unit's people (or a unit above it), or the office managing it;
+- 签收 / 办理 / 退回 / 答复 / 挂起 and 恢复计时 / 申请延期: the handling unit's people (or a unit above it),
+  or the office managing it; 延期 decided by the office managing the first-contact unit;
 - 首次响应: the first-contact side or the handling side;
 - the office board and the FAQ curation: office and leaders (board) / office (FAQ).
 """
@@ -133,6 +134,13 @@ def _escalate(person, req) -> bool:
     if req is None or not is_office(person):
         return False
     return manages(person, req.first_unit) or (req.handler_unit_id is not None and manages(person, req.handler_unit))
+
+
+@rule("enterprise.decide_extension")
+def _decide_extension(person, req) -> bool:
+    """延期 approved or refused by the office over the first-contact unit (the handling unit never
+    decides its own extension)."""
+    return req is not None and is_office(person) and manages(person, req.first_unit)
 
 
 @rule("enterprise.board")

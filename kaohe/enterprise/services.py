@@ -45,9 +45,11 @@ from kaohe.enterprise.models import (
     AccessCode,
     Enterprise,
     EnterpriseRequest,
+    ExtensionStatus,
     Level,
     LimitTier,
     RequestAttachment,
+    RequestExtension,
     RequestStep,
     RoutingRule,
     Satisfaction,
@@ -377,6 +379,8 @@ def hand_back(req: EnterpriseRequest, basis: str, *, reason: str = "", user=None
     """退回: the handling unit returns the request to the first-contact unit — only with the legal basis
     (法定依据: the law, regulation or 三定 provision that puts it outside its duty)."""
     _require(req, Status.ASSIGNED, Status.HANDLING)
+    if req.paused_at is not None:
+        raise RequestError(_("工单 %(n)s 已挂起，请先恢复计时再退回") % {"n": req.number})
     if len(basis.strip()) < 6:
         raise RequestError(_("退回须写明法定依据（法律法规或职责规定的名称和条款）"))
     now = now or timezone.now()
@@ -410,7 +414,9 @@ def reply(req: EnterpriseRequest, answer: str, *, user=None, unit=None, now: dt.
         key = secrets.token_urlsafe(24)
         req.survey_hash = _hash(key)
         req.survey_expires_at = now + dt.timedelta(days=config.get("survey_days"))
-        req.save(update_fields=["status", "replied_at", "reply", "responded_at", "survey_hash", "survey_expires_at"])
+        req.paused_at = None  # an answer ends a wait as well (the clock counts the pause up to it)
+        req.save(update_fields=["status", "replied_at", "reply", "responded_at", "survey_hash", "survey_expires_at",
+                                "paused_at"])
         _step(req, StepKind.REPLY, now, user=user, unit=unit or req.handler_unit or req.first_unit, note=answer.strip())
     link = reverse("enterprise:survey", args=[key])
     deliver(req.enterprise, _("诉求答复与满意度评价：%(t)s") % {"t": req.title},
@@ -496,6 +502,125 @@ def add_attachment(req: EnterpriseRequest, name: str, data: bytes, *, user=None)
     record(AuditAction.CREATE, att, parent=req, unit=req.enterprise.unit_id, user=user,
            after={"name": clean, "size": len(data), "sha256": digest})
     return att
+
+
+# ---- 挂起 (pause) and 延期 (extension): the resolution clock's pause/resume/extend events --------
+
+
+def _resolution(req: EnterpriseRequest, now: dt.datetime) -> Clock:
+    c = clocks(req, now=now)[RESOLVE]
+    if c is None:
+        raise RequestError(_("工单 %(n)s 没有办结时限") % {"n": req.number})
+    return c
+
+
+def pause(req: EnterpriseRequest, reason: str, *, user=None, unit=None, now: dt.datetime | None = None) -> EnterpriseRequest:
+    """挂起 (中止计时): the handling unit waits on the enterprise (its material, its decision); the
+    resolution clock stops counting until :func:`resume` — by exactly the working time in between.
+    Only while the request is handled (签收后) and before its limit has passed (an overdue clock
+    is not stopped); the reason is told to the enterprise."""
+    _require(req, Status.HANDLING)
+    if req.paused_at is not None:
+        raise RequestError(_("工单 %(n)s 已挂起") % {"n": req.number})
+    if len(reason.strip()) < 4:
+        raise RequestError(_("挂起须说明原因（如等待企业补充的材料）"))
+    now = now or timezone.now()
+    if _resolution(req, now).overdue:
+        raise RequestError(_("已超过办结时限，不能挂起（挂起须在期限届满前）"))
+    with transaction.atomic():
+        before = {"status": req.status, "paused_at": None}
+        _log(req, RESOLVE, EventKind.PAUSE, now, user, "挂起")
+        req.paused_at = now
+        _refresh_dues(req, now)
+        req.save(update_fields=["paused_at", "due_at", "response_due_at"])
+        _step(req, StepKind.PAUSE, now, user=user, unit=unit or req.handler_unit, note=reason.strip(), before=before)
+    deliver(req.enterprise, _("诉求暂停计时：%(t)s") % {"t": req.title},
+            _("您的诉求“%(t)s”暂停计时：%(r)s。材料补齐后恢复计时。") % {"t": req.title, "r": reason.strip()})
+    return req
+
+
+def resume(req: EnterpriseRequest, *, note: str = "", user=None, unit=None, now: dt.datetime | None = None) -> EnterpriseRequest:
+    """恢复计时: the wait is over; the due moment has moved by the paused working time."""
+    _require(req, Status.HANDLING)
+    if req.paused_at is None:
+        raise RequestError(_("工单 %(n)s 未挂起") % {"n": req.number})
+    now = now or timezone.now()
+    with transaction.atomic():
+        before = {"paused_at": req.paused_at.isoformat(), "due_at": req.due_at.isoformat() if req.due_at else None}
+        _log(req, RESOLVE, EventKind.RESUME, now, user, "恢复计时")
+        req.paused_at = None
+        _refresh_dues(req, now)
+        req.save(update_fields=["paused_at", "due_at", "response_due_at"])
+        _step(req, StepKind.RESUME, now, user=user, unit=unit or req.handler_unit, note=note.strip() or str(_("恢复计时")),
+              before=before)
+    return req
+
+
+def request_extension(req: EnterpriseRequest, reason: str, until: dt.date, *, basis: str = "", user=None,
+                      now: dt.datetime | None = None) -> RequestExtension:
+    """申请延期: by the handling unit, only *before* the resolution limit, with a reason, for a later
+    working day (and the legal time limit relied on, ``basis``); one pending at a time."""
+    _require(req, Status.ASSIGNED, Status.HANDLING)
+    now = now or timezone.now()
+    c = _resolution(req, now)
+    if c.overdue:
+        raise RequestError(_("已超过办结时限，不能再申请延期（延期须在期限届满前提出）"))
+    if len(reason.strip()) < 4:
+        raise RequestError(_("请说明延期理由"))
+    calendar = work_calendar()
+    if until <= calendar.local(c.due_at).date():
+        raise RequestError(_("申请延至的日期应晚于现办结时限（%(d)s）") % {"d": f"{calendar.local(c.due_at):%Y-%m-%d}"})
+    if not calendar.is_workday(until):
+        raise RequestError(_("%(d)s不是工作日") % {"d": f"{until:%Y-%m-%d}"})
+    if req.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        raise RequestError(_("已有一项延期申请待审批"))
+    with transaction.atomic():
+        ext = RequestExtension.objects.create(
+            request=req, round=req.round, asked_at=now, asked_by=user if getattr(user, "is_authenticated", False) else None,
+            reason=reason.strip(), basis=basis.strip(), proposed_on=until, old_due_at=c.due_at)
+        _step(req, StepKind.EXTEND_ASK, now, user=user, unit=req.handler_unit, basis=basis.strip(),
+              note=_("申请延至%(d)s：%(r)s") % {"d": f"{until:%Y-%m-%d}", "r": reason.strip()})
+    _tell(req.first_unit, _("延期申请待审批：%(t)s") % {"t": req.title}, req)
+    return ext
+
+
+def decide_extension(ext: RequestExtension, *, approve: bool, reason: str, user=None,
+                     now: dt.datetime | None = None) -> RequestExtension:
+    """同意 (the resolution clock is due at the end of the working day asked for) or 不同意, always
+    with a reason; the handling unit and the enterprise are told. Decided under the row's lock (of two
+    offices at once one decides, the other is refused); returns the decided row."""
+    if ext.status != ExtensionStatus.PENDING:
+        raise RequestError(_("该延期申请已审批"))
+    if len(reason.strip()) < 2:
+        raise RequestError(_("请填写审批意见（同意或不同意的理由）"))
+    req = ext.request
+    now = now or timezone.now()
+    calendar = work_calendar()
+    with transaction.atomic():
+        ext = RequestExtension.objects.select_for_update().get(pk=ext.pk)
+        if ext.status != ExtensionStatus.PENDING:
+            raise RequestError(_("该延期申请已审批"))
+        ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        ext.decided_at, ext.decision = now, reason.strip()
+        ext.decided_by = user if getattr(user, "is_authenticated", False) else None
+        if approve:
+            if ext.round != req.round or not req.is_open:
+                raise RequestError(_("该申请所属的办理轮次已结束，不能再同意延期"))
+            ext.new_due_at = calendar.end_of_day(ext.proposed_on)
+            deadlines.log(req, EventKind.EXTEND, now, due=ext.new_due_at, user=user, note=f"延期：{reason.strip()}"[:200],
+                          name=RESOLVE)
+            _refresh_dues(req, now)
+            req.save(update_fields=["due_at", "response_due_at"])
+        ext.save()
+        _step(req, StepKind.EXTEND_OK if approve else StepKind.EXTEND_NO, now, user=user, unit=req.first_unit,
+              note=reason.strip(), before={"extension": ext.pk, "old_due_at": ext.old_due_at.isoformat()})
+    _tell(req.handler_unit or req.first_unit, _("延期申请%(r)s：%(t)s") % {"r": _("已同意") if approve else _("未同意"),
+                                                                           "t": req.title}, req)
+    if approve:
+        deliver(req.enterprise, _("诉求办理延期：%(t)s") % {"t": req.title},
+                _("您的诉求“%(t)s”办理时限延至%(d)s：%(r)s") % {"t": req.title, "d": f"{ext.proposed_on:%Y-%m-%d}",
+                                                               "r": ext.reason})
+    return ext
 
 
 # ---- escalation ---------------------------------------------------------------------------

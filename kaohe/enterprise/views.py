@@ -8,7 +8,7 @@ changes via ``services``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +28,7 @@ from kaohe.enterprise.models import (
     Channel,
     Enterprise,
     EnterpriseRequest,
+    ExtensionStatus,
     Level,
     RequestAttachment,
     RequestType,
@@ -156,8 +157,9 @@ def board(request):
     cal = work_calendar()
     today_end = cal.end_of_day(cal.next_workday(cal.local(now).date(), include=True))
     open_rows = rows.filter(status__in=OPEN_STATUSES)
-    colour = Case(When(due_at__lt=now, then=Value("red")), When(due_at__lte=today_end, then=Value("yellow")),
-                  default=Value("green"), output_field=CharField())
+    # a paused request (挂起) waits on the enterprise: its clock stands still, it is never red here
+    colour = Case(When(paused_at__isnull=False, then=Value("green")), When(due_at__lt=now, then=Value("red")),
+                  When(due_at__lte=today_end, then=Value("yellow")), default=Value("green"), output_field=CharField())
     by_type = {t: Counter() for t, _l in RequestType.choices}
     by_unit: dict[int, Counter] = defaultdict(Counter)
     for rtype, unit_id, first_id, status, c, n in (open_rows.annotate(colour=colour)
@@ -167,7 +169,7 @@ def board(request):
         by_unit[unit_id or first_id][status] += n
         by_unit[unit_id or first_id][c] += n
     units = OrgUnit.objects.in_bulk(list(by_unit))
-    overdue_rows = open_rows.filter(due_at__lt=now)
+    overdue_rows = open_rows.filter(due_at__lt=now, paused_at__isnull=True)
     overdue = _with_clocks(overdue_rows.select_related("enterprise", "first_unit", "handler_unit").order_by("due_at")[:50],
                            calendar=cal)
     status_counts = dict(rows.values_list("status").annotate(n=Count("id")).order_by())
@@ -295,7 +297,8 @@ def request_detail(request, pk: int):
     c = services.clocks(req)
     c = {"response": c[services.RESPONSE], "sign": c[services.SIGN], "resolve": c[services.RESOLVE]}
     steps = list(req.steps.select_related("by", "unit"))
-    may = {name: check(request.user, f"enterprise.{name}", req) for name in ("assign", "handle", "respond", "escalate", "faq_edit")}
+    may = {name: check(request.user, f"enterprise.{name}", req)
+           for name in ("assign", "handle", "respond", "escalate", "faq_edit", "decide_extension")}
     level_units = []
     if may["assign"] and req.status == Status.RECEIVED:
         level_units = handler_choices(request.user, req)
@@ -306,6 +309,7 @@ def request_detail(request, pk: int):
         "response_text": config.response_limit().describe(work_calendar()), "history": history_url(req),
         "nothing_to_do": not (may["respond"] and req.is_open) and not (may["assign"] and req.status in (Status.RECEIVED, Status.REPLIED)),
         "open": req.is_open, "supervision_url": services.supervision_link(req) if req.escalated_at else "",
+        "pending_extension": req.extensions.filter(status=ExtensionStatus.PENDING).first(),
     })
 
 
@@ -337,6 +341,8 @@ ACTIONS = {
     "assign": "enterprise.assign", "visit": "enterprise.assign", "sign": "enterprise.handle", "note": "enterprise.respond",
     "hand_back": "enterprise.handle", "reply": "enterprise.handle", "respond": "enterprise.respond",
     "escalate": "enterprise.escalate", "faq": "enterprise.faq_edit", "attach": "enterprise.respond",
+    "pause": "enterprise.handle", "resume": "enterprise.handle", "extend": "enterprise.handle",
+    "decide_extension": "enterprise.decide_extension",
 }
 
 
@@ -374,6 +380,21 @@ def act(request, pk: int, action: str):
             services.escalate(req, user=request.user)
         elif action == "faq":
             services.set_faq(req, p.get("value") == "1", user=request.user)
+        elif action == "pause":
+            services.pause(req, p.get("reason", ""), user=request.user, unit=unit)
+        elif action == "resume":
+            services.resume(req, note=p.get("note", ""), user=request.user, unit=unit)
+        elif action == "extend":
+            try:
+                until = date.fromisoformat(p.get("until", ""))
+            except ValueError:
+                raise services.RequestError(_("请填写申请延至的日期（如 2026-10-09）")) from None
+            services.request_extension(req, p.get("reason", ""), until, basis=p.get("basis", ""), user=request.user)
+        elif action == "decide_extension":
+            ext = req.extensions.filter(pk=p.get("extension") if str(p.get("extension", "")).isdigit() else 0).first()
+            if ext is None:
+                raise services.RequestError(_("没有这项延期申请"))
+            services.decide_extension(ext, approve=p.get("approve") == "1", reason=p.get("reason", ""), user=request.user)
         elif action == "attach":
             upload = request.FILES.get("file")
             if upload is None:
