@@ -154,23 +154,27 @@ def summary(values: list[float]) -> dict[str, float]:
             "p99_ms": round(percentile(values, 99), 1)}
 
 
-TIMING = re.compile(r"app;dur=([0-9.]+)")
+TIMING = re.compile(r"app;dur=([0-9.]+)(?:, cpu;dur=([0-9.]+))?")
 
 
 @dataclass
 class Results:
-    """Per kind of request: the latency at the client and the server's own time (ms); errors."""
+    """Per kind of request: the latency at the client, the server's own time and the CPU its
+    thread used (ms); errors."""
 
     client: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     server: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    cpu: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, kind: str, client_ms: float, server_ms: float | None) -> None:
+    def add(self, kind: str, client_ms: float, server_ms: float | None, cpu_ms: float | None = None) -> None:
         with self.lock:
             self.client[kind].append(client_ms)
             if server_ms is not None:
                 self.server[kind].append(server_ms)
+            if cpu_ms is not None:
+                self.cpu[kind].append(cpu_ms)
 
     def error(self, text: str) -> None:
         with self.lock:
@@ -180,17 +184,18 @@ class Results:
         return sorted(set(self.client) | set(self.server))
 
     def table(self, title: str = "") -> list[str]:
-        """Lines: per kind, the server's and the client's p50/p95/p99."""
+        """Lines: per kind, the server's p50/p95/p99, its CPU p50/p95 and the client's p50/p95/p99."""
         lines = [title] if title else []
+        lines.append(f"  {'':10s} {'':7s}  {'server p50   p95    p99':>28s}   {'cpu p50   p95':>15s}   {'client p50    p95     p99 (ms)':>30s}")
         for kind in self.kinds():
-            s, c = summary(self.server.get(kind, [])), summary(self.client.get(kind, []))
-            lines.append(f"  {kind:10s} n={c['n']:5d}  server p50/p95/p99 {s['p50_ms']:7.1f} {s['p95_ms']:7.1f} {s['p99_ms']:7.1f} ms"
-                         f"   client {c['p50_ms']:7.1f} {c['p95_ms']:7.1f} {c['p99_ms']:7.1f} ms")
+            s, u, c = summary(self.server.get(kind, [])), summary(self.cpu.get(kind, [])), summary(self.client.get(kind, []))
+            lines.append(f"  {kind:10s} n={c['n']:5d}  {s['p50_ms']:10.1f} {s['p95_ms']:7.1f} {s['p99_ms']:7.1f}   "
+                         f"{u['p50_ms']:7.1f} {u['p95_ms']:7.1f}   {c['p50_ms']:10.1f} {c['p95_ms']:7.1f} {c['p99_ms']:7.1f}")
         return lines
 
     def as_dict(self) -> dict:
-        return {kind: {"server": summary(self.server.get(kind, [])), "client": summary(self.client.get(kind, []))}
-                for kind in self.kinds()}
+        return {kind: {"server": summary(self.server.get(kind, [])), "cpu": summary(self.cpu.get(kind, [])),
+                       "client": summary(self.client.get(kind, []))} for kind in self.kinds()}
 
 
 # ---- clients -------------------------------------------------------------------------------
@@ -249,7 +254,8 @@ class Browser:
             self.results.error(f"{kind} {method} {path}: HTTP {response.status}")
             return None
         timing = TIMING.search(response.headers.get("Server-Timing", ""))
-        self.results.add(kind, elapsed, float(timing.group(1)) if timing else None)
+        self.results.add(kind, elapsed, float(timing.group(1)) if timing else None,
+                         float(timing.group(2)) if timing and timing.group(2) else None)
         return response.status, data
 
     def get(self, kind: str, path: str, **kw) -> tuple[int, bytes] | None:

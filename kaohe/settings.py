@@ -244,6 +244,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kaohe"}
     )
 }
+# Pages of sealed runs (boards, profiles) cached per run, language and visibility class
+# (kaohe/results/views/sealed.py); false renders them on every request.
+KAOHE_PAGE_CACHE = envbool("KAOHE_PAGE_CACHE", True)
 # Several kaohe instances sharing one Redis keep apart by a key prefix.
 CACHES["default"]["KEY_PREFIX"] = envstr("KAOHE_CACHE_PREFIX", "")
 

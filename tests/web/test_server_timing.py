@@ -19,11 +19,11 @@ def test_the_header_names_the_request_time_and_counts_the_queries_it_made():
         return HttpResponse("ok")
 
     response = ServerTimingMiddleware(view)(RequestFactory().get("/"))
-    match = re.fullmatch(r'app;dur=([0-9.]+), db;dur=([0-9.]+);desc="(\d+)"', response["Server-Timing"])
+    match = re.fullmatch(r'app;dur=([0-9.]+), cpu;dur=([0-9.]+), db;dur=([0-9.]+);desc="(\d+)"', response["Server-Timing"])
     assert match is not None, response["Server-Timing"]
-    app, db, queries = float(match[1]), float(match[2]), int(match[3])
+    app, cpu, db, queries = float(match[1]), float(match[2]), float(match[3]), int(match[4])
     assert queries == 2
-    assert 0 <= db <= app
+    assert 0 <= db <= app and 0 <= cpu
 
 
 def test_it_is_off_unless_asked_for(settings):

@@ -34,6 +34,7 @@ from kaohe.results.models import (
 )
 from kaohe.results.robustness import analyse
 from kaohe.results.services import latest_run, publication_of, visible_units
+from kaohe.results.views import sealed
 from kaohe.results.views.common import (
     default_owner,
     export,
@@ -158,6 +159,13 @@ def board(request, run_id: int, code: str):
         return export(f"{meta['name']}-{run.label}-{group}", [Table(meta["name"], cols, (
             [r.rank, r.unit_name, rounded_float(r.score, 4), r.prev_rank, r.change] + [v for _i, v, _s in r.values] for r in rows))])
     page = page_number(request)
+    key = sealed.page_key(run, "board", visible, code, group, page)
+    return sealed.sealed_page(request, key, "results/board.html", "boards",
+                              lambda: _board_context(run, meta, code, groups, group, page, visible))
+
+
+def _board_context(run: ScoringRun, meta: dict, code: str, groups: list[str], group: str, page: int,
+                   visible: set[str] | None) -> dict:
     # One query for the month picker and the previous period (the run before this one of the same kind).
     same_kind = list(ScoringRun.objects.current().family(run).filter(kind=run.kind)
                      .exclude(pk=run.pk).order_by("-year", "-number", "-id").values_list("pk", "year", "number", "label"))
@@ -175,7 +183,7 @@ def board(request, run_id: int, code: str):
     }
     pages = (count + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE
     names = run.scheme_meta.get("indicators", {})
-    return render(request, "results/board.html", {
+    return {
         "nav_active": "boards", "run": run, "board": meta, "boards": run.scheme_meta.get("boards", []), "groups": groups,
         "group": group, "rows": rows, "count": count, "page": page, "pages": pages, "chart": chart,
         "indicator_names": [names.get(i, {}).get("name", i) for i in meta["indicators"]],
@@ -184,7 +192,7 @@ def board(request, run_id: int, code: str):
         "board_url": reverse("results:boards"),
         "previous": previous, "limited": visible is not None, "group_names": queries.group_names(run),
         "unit_url": reverse("results:unit_profile", args=["X"])[:-2],
-    })
+    }
 
 
 @login_required
@@ -253,15 +261,24 @@ def _unit_run(request, code: str) -> ScoringRun:
 def unit_profile(request, code: str):
     """单位画像: total/rank/tier over time, indicator table with places, the summary sentence, radar."""
     run = _unit_run(request, code)
-    require_unit_visible(request, run, code)
-    prof = queries.profile(run, code)
-    if prof is None:
-        raise Http404
+    visible = require_unit_visible(request, run, code)
     if wants_xlsx(request):
+        prof = queries.profile(run, code)
+        if prof is None:
+            raise Http404
         return export(f"profile-{code}-{run.label}", [Table(prof.total.unit_name, [
             _("指标代码"), _("指标"), _("类别"), _("数值"), _("得分"), _("满分值"), _("组内位次"), _("组内平均")], (
             [r["code"], r["name"], r["category"], r["value"], r["score"], r["full_marks"], r["rank"], r["group_mean"]]
             for r in prof.indicators))])
+    is_own = own_unit_code(request) == code
+    key = sealed.page_key(run, "profile", visible, code, is_own)
+    return sealed.sealed_page(request, key, "results/profile.html", "results", lambda: _profile_context(run, code, is_own))
+
+
+def _profile_context(run: ScoringRun, code: str, is_own: bool) -> dict:
+    prof = queries.profile(run, code)
+    if prof is None:
+        raise Http404
     hist = queries.history(code, run, run.kind)
     trend = {
         "tooltip": {"trigger": "axis"},
@@ -284,12 +301,12 @@ def unit_profile(request, code: str):
             {"name": _("组内第一"), "value": prof.radar["leader"]},
         ]}],
     }
-    return render(request, "results/profile.html", {
+    return {
         "nav_active": "results", "run": run, "p": prof, "history": hist, "trend": trend, "radar": radar,
         # The period picker: this unit's runs of the same kind (from its history, no extra query).
         "runs": [SimpleNamespace(pk=h["run"], label=h["label"]) for h in reversed(hist)] or [run],
-        "is_own": own_unit_code(request) == code, "group_name": queries.group_names(run).get(prof.total.group, prof.total.group),
-    })
+        "is_own": is_own, "group_name": queries.group_names(run).get(prof.total.group, prof.total.group),
+    }
 
 
 def _reach_text(reach: dict | None) -> str:
