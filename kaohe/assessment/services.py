@@ -40,7 +40,7 @@ from kaohe.assessment.models import (
 )
 from kaohe.assessment.validation import Issue, check_values
 from kaohe.audit.models import AuditAction, source_label
-from kaohe.audit.services import record
+from kaohe.audit.services import record, record_many
 from kaohe.engine.platform import upgrade_legacy
 from kaohe.lib.numbers import plain, rounded_float
 from kaohe.lib.periods import Period as PeriodValue
@@ -496,16 +496,14 @@ def _audit_batch(user, version: SchemeVersion, period: Period, changed: list[tup
     subs = _submissions_of(version, period, {o for o in by_owner if o is not None})
     actor = user if user is not None and getattr(user, "is_authenticated", False) else None
     label = source_label(source)
-    batches = []
-    for owner_id in sorted(by_owner, key=lambda o: (o is None, o or 0)):
-        rows = by_owner[owner_id]
-        entry = record(
-            action, None, object_type=DataValue, parent=subs.get(owner_id) or version, unit=owner_id,
-            object_repr=_("%(p)s 数据 %(n)s 项（%(src)s）") % {"p": period.label, "n": len(rows), "src": label},
-            after={"source": source, "values": len(rows), "version": version.pk, "period": period.pk},
-            reason=reason, user=actor,
-        )
-        batches.append((entry, rows))
+    owner_ids = sorted(by_owner, key=lambda o: (o is None, o or 0))
+    # One INSERT for all the submissions' entries (a bulk save across bureaus), not one each.
+    entries = record_many(action, [
+        {"object_type": DataValue, "parent": subs.get(owner_id) or version, "unit": owner_id,
+         "object_repr": _("%(p)s 数据 %(n)s 项（%(src)s）") % {"p": period.label, "n": len(by_owner[owner_id]), "src": label},
+         "after": {"source": source, "values": len(by_owner[owner_id]), "version": version.pk, "period": period.pk}}
+        for owner_id in owner_ids], reason=reason, user=actor)
+    batches = [(entry, by_owner[owner_id]) for entry, owner_id in zip(entries, owner_ids, strict=True)]
     actor_id = batches[0][0].user_id if batches else None
     total = sum(len(rows) for _entry, rows in batches)
     if total >= COPY_THRESHOLD and connection.vendor == "postgresql":
