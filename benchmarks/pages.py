@@ -114,7 +114,7 @@ def load_data(n_units: int, n_runs: int, seed: int = 7) -> dict:
                         rank_ind[(ind, c)] = r
             n = len(members)
             with raw.copy('COPY results_runtotal (run_id, unit_id, unit_code, unit_name, "group", total, rank, tier, vetoed, bonus, deduction, '
-                          "categories, n_indicators, first_places, top3, full_marks) FROM STDIN") as copy:
+                          "categories, n_indicators, first_places, top3, full_marks, assessed, reason) FROM STDIN") as copy:
                 for c in ids:
                     cats = {b: round(sum(scores[c][i] for i in meta["boards"][j]["indicators"]), 2) for j, (b, _n) in enumerate(BOARDS)}
                     r = rank_total[c]
@@ -123,7 +123,7 @@ def load_data(n_units: int, n_runs: int, seed: int = 7) -> dict:
                     top3 = sum(1 for i in indicators if rank_ind[(i, c)] <= 3)
                     full = sum(1 for i in indicators if scores[c][i] >= 10)
                     copy.write_row((run.pk, ids[c], c, f"单位{c[1:]}", groups[c], totals[c], r, tier, False, 0.0, 0.0,
-                                    json.dumps(cats, ensure_ascii=False), len(indicators), firsts, top3, full))
+                                    json.dumps(cats, ensure_ascii=False), len(indicators), firsts, top3, full, True, ""))
             with raw.copy('COPY results_runboard (run_id, board, unit_id, unit_code, unit_name, "group", score, rank) FROM STDIN') as copy:
                 for (b, c), (r, s) in rank_board.items():
                     copy.write_row((run.pk, b, ids[c], c, f"单位{c[1:]}", groups[c], round(s, 2), r))
@@ -150,7 +150,10 @@ def publish_one(run_id: int) -> int:
     from kaohe.results.models import ScoringRun
     from kaohe.results.services import publish
 
-    return publish(ScoringRun.objects.get(pk=run_id)).pk
+    from django.db import transaction
+
+    with transaction.atomic():  # publish locks the register (select_for_update)
+        return publish(ScoringRun.objects.get(pk=run_id)).pk
 
 
 def main() -> int:
