@@ -147,10 +147,10 @@ def _ranks(members: list[str], values: dict[str, float]) -> dict[str, int]:
 
 
 def publish_one(run_id: int) -> int:
+    from django.db import transaction
+
     from kaohe.results.models import ScoringRun
     from kaohe.results.services import publish
-
-    from django.db import transaction
 
     with transaction.atomic():  # publish locks the register (select_for_update)
         return publish(ScoringRun.objects.get(pk=run_id)).pk
