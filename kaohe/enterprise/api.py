@@ -408,20 +408,20 @@ def escalate(request, pk: Id):
 
 @router.post("/requests/{pk}/pause", operation_id="enterprise_request_pause",
              summary="挂起 / Stop the clock while waiting on the enterprise (中止计时)", response=RequestDetail)
-def pause(request, pk: int, body: PauseIn):
+def pause(request, pk: Id, body: PauseIn):
     return _step(request, pk, "enterprise.handle", lambda req, unit: services.pause(req, body.reason, user=request.user, unit=unit))
 
 
 @router.post("/requests/{pk}/resume", operation_id="enterprise_request_resume", summary="恢复计时 / Restart the clock",
              response=RequestDetail)
-def resume(request, pk: int, body: ResumeIn):
+def resume(request, pk: Id, body: ResumeIn):
     return _step(request, pk, "enterprise.handle",
                  lambda req, unit: services.resume(req, note=body.note, user=request.user, unit=unit))
 
 
 @router.post("/requests/{pk}/extensions", operation_id="enterprise_extension_create",
              summary="申请延期 / Ask for more time before the limit", response={201: ExtensionOut})
-def ask_extension(request, pk: int, body: ExtensionIn):
+def ask_extension(request, pk: Id, body: ExtensionIn):
     req = _request_or_404(request.user, pk)
     _require(request, "enterprise.handle", req)
     try:
@@ -433,7 +433,7 @@ def ask_extension(request, pk: int, body: ExtensionIn):
 
 @router.post("/extensions/{pk}/decision", operation_id="enterprise_extension_decide",
              summary="审批延期 / Approve or refuse an extension, with the reason", response=ExtensionOut)
-def decide_extension(request, pk: int, body: DecisionIn):
+def decide_extension(request, pk: Id, body: DecisionIn):
     ext = RequestExtension.objects.visible_to(request.user).select_related("request").filter(pk=pk).first()
     if ext is None:
         raise Http404("no such extension in scope")

@@ -222,3 +222,9 @@ def test_the_request_page_pauses_resumes_and_decides_an_extension(w, client_for)
     ext.refresh_from_db()
     req.refresh_from_db()
     assert ext.status == ExtensionStatus.APPROVED and req.due_at == cal.end_of_day(until)
+
+
+def test_a_huge_id_in_the_new_routes_is_a_named_refusal_not_a_database_error(w):
+    for path in ("/requests/99999999999999999999/pause", "/requests/99999999999999999999/resume",
+                 "/requests/99999999999999999999/extensions", "/extensions/99999999999999999999/decision"):
+        assert call(w, "office_a", path, {"reason": "等待企业补充材料"}).status_code == 422, path
