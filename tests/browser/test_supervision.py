@@ -84,3 +84,33 @@ def test_assign_sign_report_extend_close(browser, live_server, org_world, work_c
     office.screenshot(path=str(OUTPUT / "supervision-board.png"), full_page=True)
     unit.close()
     office.close()
+
+
+def test_one_click_from_an_overdue_problem_and_back(browser, live_server, org_world, work_calendar):
+    from kaohe.projects import services as project_services
+
+    w = org_world
+    project = project_services.create_project({"code": "XM-1", "name": "甲区智能装备产业园", "unit": w.district_a,
+                                               "total_investment": 10000, "year": 2025, "year_plan": 5000,
+                                               "leader_name": "周副市长"}, user=w.office)
+    problem = project_services.raise_problem(project, "施工用电未接入", user=w.assessed_a,
+                                             now=timezone.make_aware(timezone.datetime(2025, 9, 22, 9)))
+    office = sign_in(browser, live_server, "office")
+    office.goto(f"{live_server.url}/projects/{project.pk}/")
+    button = office.locator(f"[data-supervise='projects.problem:{problem.pk}']")
+    button.wait_for()
+    office.screenshot(path=str(OUTPUT / "supervision-one-click-offered.png"), full_page=True)
+    button.click()
+    office.wait_for_selector("[data-testid=task-state] >> text=待签收")
+    office.wait_for_selector("[data-testid=source-link]")
+    office.screenshot(path=str(OUTPUT / "supervision-one-click-task.png"), full_page=True)
+    office.click("[data-testid=source-link]")
+    office.wait_for_selector("[data-supervision-task]")
+    office.screenshot(path=str(OUTPUT / "supervision-one-click-back.png"), full_page=True)
+    task = Task.objects.get()
+    assert task.state == TaskState.ASSIGNED and task.source_id == problem.pk
+    # the district itself sees the task on its project's page, and no button
+    unit = sign_in(browser, live_server, "assessed_a")
+    unit.goto(f"{live_server.url}/projects/{project.pk}/")
+    unit.wait_for_selector(f"[data-supervision-task='{task.pk}']")
+    assert unit.locator("[data-supervise]").count() == 0
