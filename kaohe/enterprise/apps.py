@@ -16,13 +16,10 @@ class EnterpriseConfig(AppConfig):
         from kaohe.documents.kinds import Kind, register  # noqa: PLC0415
 
         register(Kind("enterprise", _("企业诉求办理通报"), prefix="企服", order=60))
-        try:
-            from kaohe.supervision import origins  # noqa: PLC0415 — 督办 tasks link back to the request
-        except ImportError:
-            return
         from django.urls import reverse  # noqa: PLC0415
 
         from kaohe.enterprise.services import origin_text  # noqa: PLC0415
+        from kaohe.supervision import origins  # noqa: PLC0415 — 督办 tasks link back to the request
 
         origins.register("enterprise.enterpriserequest", origins.Origin(
             label="企业诉求", describe=lambda r: f"{r.number} {r.enterprise.name}：{r.title}",

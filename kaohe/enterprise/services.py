@@ -66,6 +66,7 @@ from kaohe.notifications.services import notify
 from kaohe.orgs import deadlines
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit, UnitKind
+from kaohe.supervision import services as supervision
 
 RESPONSE, SIGN, RESOLVE = "response", "sign", ""
 
@@ -644,12 +645,7 @@ def escalate(req: EnterpriseRequest, *, user=None, now: dt.datetime | None = Non
 
 def _supervision_task(req: EnterpriseRequest, user, now) -> str:
     """立项 a supervision task for the request (``kaohe.supervision.services.create_task``, one per request);
-    the office 交办s it from the supervision page. Returns its reference ``督〔2026〕15号`` (or "" without
-    the supervision module)."""
-    try:
-        from kaohe.supervision import services as supervision  # noqa: PLC0415 — the module may be absent
-    except ImportError:
-        return ""
+    the office 交办s it from the supervision page. Returns its reference ``督〔2026〕15号``."""
     task = supervision.create_task(
         "enterprise", req, title=_("企业诉求逾期督办：%(t)s") % {"t": req.title}, lead_unit=req.handler_unit or req.first_unit,
         content=f"{req.number} {req.enterprise.name}：{req.title}", user=user, now=now)
@@ -658,11 +654,7 @@ def _supervision_task(req: EnterpriseRequest, user, now) -> str:
 
 def supervision_link(req: EnterpriseRequest) -> str:
     """The supervision task page of an escalated request ("" when there is none)."""
-    try:
-        from kaohe.supervision.services import task_for  # noqa: PLC0415
-    except ImportError:
-        return ""
-    task = task_for(req)
+    task = supervision.task_for(req)
     return reverse("supervision:task", args=[task.pk]) if task is not None else ""
 
 
