@@ -97,7 +97,7 @@ def health(request):
 
 from kaohe.projects.api import router as projects_router  # noqa: E402
 
-api.add_router("/projects/", projects_router)
+api.add_router("/projects/", projects_router, auth=API_AUTH)
 from kaohe.assessment.api import router as assessment_router  # noqa: E402
 
 api.add_router("/assessment/", assessment_router, auth=API_AUTH)  # statistics systems push with tokens

@@ -1,19 +1,21 @@
 """JSON API of major projects (django-ninja router, mounted at /api/projects/).
 
-Session authentication for now; every handler asks the permission module.
+Token or session authentication (``kaohe.api.auth.API_AUTH``); every handler asks the permission
+module and reads through ``visible_to`` (out of scope is 404). Writes go through ``services`` like the pages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.db.models import Max
 from django.http import HttpResponse
 from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
+from pydantic import Field
 
 from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
@@ -21,10 +23,11 @@ from kaohe.orgs.permissions import check, person_of, scope_unit_ids
 from kaohe.orgs.scope import get_visible_or_404
 from kaohe.projects import excel, services
 from kaohe.projects.data import unit_figures
-from kaohe.projects.models import Project, ProjectWarning
+from kaohe.projects.models import MonthlyReport, Problem, Project, ProjectWarning, ReportStatus
 from kaohe.projects.views import XLSX, import_root, visible_projects
 
-router = Router(tags=["projects"], auth=django_auth)
+# Token or session auth is applied where the router is mounted (kaohe.api.routers).
+router = Router(tags=["projects"])
 
 
 def _require(request, name: str, obj=None) -> None:
@@ -95,7 +98,8 @@ class ProjectFigureOut(Schema):
 
 
 @router.get("/", operation_id="projects_project_list", summary="重大项目列表 / List major projects", response=list[ProjectOut])
-def list_projects(request, unit: str = "", warning: str = "", year: Year | None = None, limit: int = 100, offset: Offset = 0):
+def list_projects(request, unit: str = "", warning: str = "", year: Year | None = None,
+                  limit: Annotated[int, Field(ge=1, le=1000)] = 100, offset: Offset = 0):
     _require(request, "projects.list")
     qs = visible_projects(request.user).select_related("unit", "stage").order_by("code")
     if unit:
@@ -104,7 +108,7 @@ def list_projects(request, unit: str = "", warning: str = "", year: Year | None 
         qs = qs.filter(warning_level=warning)
     if year:
         qs = qs.filter(year=year)
-    return list(qs[offset : offset + min(limit, 1000)])
+    return list(qs[offset : offset + limit])
 
 
 @router.get("/warnings", operation_id="projects_warning_list", summary="项目预警 / Project warnings of a day", response=list[WarningOut])
@@ -186,3 +190,138 @@ def submit_report(request, project_id: Id, payload: ReportIn):
     except services.ProjectError as exc:
         raise HttpError(422, str(exc)) from exc
     return 201, report
+
+
+# ---- reports and problems ---------------------------------------------------------------------
+
+
+class ReportDetailOut(ReportOut):
+    progress: str
+    issues: str
+    submitted_at: dt.datetime
+    confirmed_at: dt.datetime | None
+
+
+@router.get("/{project_id}/reports", response=list[ReportDetailOut], operation_id="projects_report_list",
+            summary="项目月报 / A project's monthly reports, newest first")
+def list_reports(request, project_id: Id):
+    project = get_visible_or_404(request.user, Project, pk=project_id)
+    _require(request, "projects.view", project)
+    return list(project.reports.order_by("-year", "-month"))
+
+
+class ConfirmIn(Schema):
+    accept: bool = Field(default=True, description="false: return it (退回)")
+    reason: str = Field(default="", max_length=2000)
+
+
+@router.post("/reports/{report_id}/confirm", response=ReportDetailOut, operation_id="projects_report_confirm",
+             summary="确认或退回月报 / Confirm (or return) a monthly report")
+def confirm_report(request, report_id: Id, body: ConfirmIn):
+    report = get_visible_or_404(request.user, MonthlyReport.objects.select_related("project"), pk=report_id)
+    _require(request, "projects.confirm_report", report)
+    if report.status != ReportStatus.SUBMITTED:
+        raise HttpError(422, "该进展不在待确认状态")
+    return services.confirm_report(report, user=request.user, accept=body.accept, reason=body.reason)
+
+
+class ProblemOut(Schema):
+    id: int
+    project_id: int
+    title: str
+    description: str
+    assigned_unit: str
+    status: str
+    status_label: str
+    raised_at: dt.datetime
+    due_at: dt.datetime
+    resolution: str
+    resolved_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    paused: bool
+
+    @staticmethod
+    def resolve_assigned_unit(obj: Problem) -> str:
+        return obj.assigned_unit.code
+
+    @staticmethod
+    def resolve_status_label(obj: Problem) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_paused(obj: Problem) -> bool:
+        return services.problem_clock(obj).paused
+
+
+@router.get("/{project_id}/problems", response=list[ProblemOut], operation_id="projects_problem_list",
+            summary="项目问题 / A project's problems")
+def list_problems(request, project_id: Id):
+    project = get_visible_or_404(request.user, Project, pk=project_id)
+    _require(request, "projects.view", project)
+    return list(project.problems.select_related("assigned_unit").order_by("-raised_at", "-id"))
+
+
+class ProblemIn(Schema):
+    title: str = Field(max_length=200, description="问题")
+    description: str = Field(default="", max_length=5000)
+
+
+@router.post("/{project_id}/problems", response={201: ProblemOut}, operation_id="projects_problem_raise",
+             summary="提出问题 / Raise a problem on a project (事不过夜)")
+def raise_problem(request, project_id: Id, body: ProblemIn):
+    project = get_visible_or_404(request.user, Project, pk=project_id)
+    _require(request, "projects.raise_problem", project)
+    try:
+        return 201, services.raise_problem(project, body.title, description=body.description, user=request.user)
+    except services.ProjectError as exc:
+        raise HttpError(422, str(exc)) from None
+
+
+def _problem(request, problem_id: int, rule: str) -> Problem:
+    problem = get_visible_or_404(request.user, Problem.objects.select_related("project", "assigned_unit"), pk=problem_id)
+    _require(request, rule, problem)
+    return problem
+
+
+def _done(do) -> Problem:
+    try:
+        problem = do()
+    except services.ProjectError as exc:
+        raise HttpError(422, str(exc)) from None
+    return Problem.objects.select_related("assigned_unit").get(pk=problem.pk)
+
+
+class ResolveIn(Schema):
+    resolution: str = Field(max_length=5000, description="办理结果")
+
+
+@router.post("/problems/{problem_id}/resolve", response=ProblemOut, operation_id="projects_problem_resolve",
+             summary="办结问题 / Report a problem resolved (the raiser confirms)")
+def resolve_problem(request, problem_id: Id, body: ResolveIn):
+    problem = _problem(request, problem_id, "projects.resolve_problem")
+    return _done(lambda: services.resolve_problem(problem, body.resolution, user=request.user))
+
+
+@router.post("/problems/{problem_id}/confirm", response=ProblemOut, operation_id="projects_problem_confirm",
+             summary="销号或退回重办 / Close a resolved problem (or send it back)")
+def confirm_problem(request, problem_id: Id, body: ConfirmIn):
+    problem = _problem(request, problem_id, "projects.confirm_problem")
+    return _done(lambda: services.confirm_problem(problem, user=request.user, accept=body.accept, reason=body.reason))
+
+
+class ProblemPauseIn(Schema):
+    reason: str = Field(max_length=2000, description="why the clock stops (上级审批、企业补充材料)")
+
+
+@router.post("/problems/{problem_id}/pause", response=ProblemOut, operation_id="projects_problem_pause",
+             summary="暂停计时 / Pause a problem's clock with a reason")
+def pause_problem(request, problem_id: Id, body: ProblemPauseIn):
+    problem = _problem(request, problem_id, "projects.confirm_problem")
+    return _done(lambda: services.pause_problem(problem, body.reason, user=request.user))
+
+
+@router.post("/problems/{problem_id}/resume", response=ProblemOut, operation_id="projects_problem_resume",
+             summary="恢复计时 / Resume a paused problem's clock")
+def resume_problem(request, problem_id: Id):
+    problem = _problem(request, problem_id, "projects.confirm_problem")
+    return _done(lambda: services.resume_problem(problem, user=request.user))
