@@ -227,6 +227,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("KAOHE_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded evidence and appeal material: outside MEDIA_ROOT, handed out only by authorised views (kaohe.lib.files).
+KAOHE_PRIVATE_ROOT = Path(envstr("KAOHE_PRIVATE_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -292,11 +294,17 @@ KAOHE_SMS_BACKEND = envstr("KAOHE_SMS_BACKEND", "")
 if KAOHE_SMS_BACKEND and not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", KAOHE_SMS_BACKEND):
     raise EnvError(f"KAOHE_SMS_BACKEND={KAOHE_SMS_BACKEND!r}: expected a dotted path to send(phone, text), e.g. myorg.sms.send")
 # Module settings, each a dict laid over the module's defaults (kaohe/projects/config.py,
-# kaohe/supervision/config.py, kaohe/commitments/config.py, kaohe/enterprise/config.py); a deployment's local settings set them.
+# kaohe/supervision/config.py, kaohe/commitments/config.py, kaohe/enterprise/config.py, kaohe/attraction/config.py);
+# a deployment's local settings set them.
 KAOHE_PROJECTS: dict = {}
 KAOHE_SUPERVISION: dict = {}
 KAOHE_COMMITMENTS: dict = {}
 KAOHE_ENTERPRISE: dict = {}
+KAOHE_ATTRACTION: dict = {}
+# The city's name in the shell (default: the top unit's name); the home page of leaders and the office
+# is the results cockpit unless KAOHE_HOME_COCKPIT=false.
+KAOHE_CITY_NAME = envstr("KAOHE_CITY_NAME", "")
+KAOHE_HOME_COCKPIT = envbool("KAOHE_HOME_COCKPIT", True)
 
 LOGGING = {
     "version": 1,

@@ -31,4 +31,4 @@ DEFAULTS: dict[str, Any] = {
 
 
 def get(key: str) -> Any:
-    return {**DEFAULTS, **getattr(settings, "KAOHE_ATTRACTION", {})}[key]
+    return {**DEFAULTS, **settings.KAOHE_ATTRACTION}[key]

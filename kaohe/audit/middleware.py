@@ -17,7 +17,7 @@ def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or with ``KAOHE_PROXY_HOPS`` = N trusted proxies in
     front, the address N entries from the right of X-Forwarded-For (entries further left
     are client-supplied and cannot be trusted)."""
-    hops = getattr(settings, "KAOHE_PROXY_HOPS", 0)
+    hops = settings.KAOHE_PROXY_HOPS
     address = request.META.get("REMOTE_ADDR")
     if hops:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]

@@ -89,7 +89,7 @@ class PrivateStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        return str(getattr(settings, "KAOHE_PRIVATE_ROOT", settings.VAR_DIR / "private"))
+        return str(settings.KAOHE_PRIVATE_ROOT)
 
     @property
     def location(self):

@@ -87,7 +87,7 @@ def notify(recipients: Recipient | Iterable[Recipient], kind: str, title: str, b
                      object_type=ct, object_id=obj.pk if obj is not None else None)
         for user in users
     ])
-    if getattr(settings, "KAOHE_NOTIFY_EMAIL", True):
+    if settings.KAOHE_NOTIFY_EMAIL:
         ids = [n.pk for n in made if n.recipient.email]
         if ids:
             transaction.on_commit(lambda: send_emails(ids))

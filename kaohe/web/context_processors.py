@@ -18,7 +18,7 @@ def _city_name(person, language: str) -> str:
     """
     from kaohe.orgs.models import OrgUnit
 
-    configured = getattr(settings, "KAOHE_CITY_NAME", "")
+    configured = settings.KAOHE_CITY_NAME
     if configured:
         return configured
     try:

@@ -107,7 +107,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = getattr(settings, "KAOHE_CSP", settings.KAOHE_CSP_DEFAULT)
+        policy = settings.KAOHE_CSP
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response

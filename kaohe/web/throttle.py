@@ -19,12 +19,11 @@ from kaohe.web.models import LoginThrottle
 
 
 def _limits() -> dict[str, int]:
-    return {"account": getattr(settings, "KAOHE_LOGIN_MAX_FAILURES", 5),
-            "address": getattr(settings, "KAOHE_LOGIN_MAX_ADDRESS_FAILURES", 30)}
+    return {"account": settings.KAOHE_LOGIN_MAX_FAILURES, "address": settings.KAOHE_LOGIN_MAX_ADDRESS_FAILURES}
 
 
 def _window() -> dt.timedelta:
-    return dt.timedelta(minutes=getattr(settings, "KAOHE_LOGIN_LOCK_MINUTES", 15))
+    return dt.timedelta(minutes=settings.KAOHE_LOGIN_LOCK_MINUTES)
 
 
 def _keys(username: str | None, address: str | None) -> list[tuple[str, str]]:

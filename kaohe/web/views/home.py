@@ -21,7 +21,7 @@ def cockpit_view():
 
     ``settings.KAOHE_HOME_COCKPIT = False`` keeps the shell's own home page.
     """
-    if not getattr(settings, "KAOHE_HOME_COCKPIT", True):
+    if not settings.KAOHE_HOME_COCKPIT:
         return None
     return cockpit
 
