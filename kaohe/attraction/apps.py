@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AttractionConfig(AppConfig):
     name = "kaohe.attraction"
     label = "attraction"
+    verbose_name = _("招商引资")
 
     def ready(self) -> None:
         from kaohe.assessment import sources  # noqa: PLC0415 — models are ready only now

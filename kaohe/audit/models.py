@@ -28,7 +28,7 @@ class AuditAction(models.TextChoices):
 class ChangeSource(models.TextChoices):
     """数据来源: through which channel a change came in (shown in Chinese, stored as a code)."""
 
-    GRID = "grid", _("网格填报")
+    GRID = "grid", _("在线填报")
     EXCEL = "excel", _("Excel导入")
     CSV = "csv", _("CSV导入")
     API = "api", _("接口")

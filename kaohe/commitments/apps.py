@@ -1,10 +1,12 @@
 """公开承诺 (commitments): 百名局长百件事 and its sibling campaigns."""
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommitmentsConfig(AppConfig):
     name = "kaohe.commitments"
     label = "commitments"
+    verbose_name = _("公开承诺")
 
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _  # noqa: PLC0415

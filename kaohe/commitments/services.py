@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaohe.audit.models import AuditAction
+from kaohe.audit.models import AuditAction, source_label
 from kaohe.audit.services import record
 from kaohe.commitments import config
 from kaohe.commitments.cache import bump_public_cache
@@ -333,7 +333,7 @@ def report_progress(milestone: Milestone, progress: int, note: str, *, reported_
     item.save(update_fields=["progress", "version", "updated_at"])
     record(AuditAction.UPDATE, milestone, before=before,
            after={"progress": progress, "done_on": milestone.done_on, "note": milestone.note, "item_progress": item.progress},
-           parent=item, unit=item.unit, user=user, reason=_("进展报告（%(src)s）") % {"src": {"excel": _("Excel导入"), "api": _("接口")}.get(source, _("在线填报"))})
+           parent=item, unit=item.unit, user=user, reason=_("进展报告（%(src)s）") % {"src": source_label(source)})
     return report
 
 

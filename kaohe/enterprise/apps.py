@@ -1,10 +1,12 @@
 """服务企业 (enterprise): the register of enterprises, their requests (企业诉求) and satisfaction."""
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EnterpriseConfig(AppConfig):
     name = "kaohe.enterprise"
     label = "enterprise"
+    verbose_name = _("企业服务")
 
     def ready(self) -> None:
         from kaohe.assessment import sources  # noqa: PLC0415 — models are ready only now

@@ -1,5 +1,6 @@
 """经济运行监测 (monitor): key economic indicators by unit — YTD, 同比, 位次, vs the city, 开门红, 双过半."""
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 KIND = "economy"  # the 文种 of the monitor's bulletin (kaohe.documents)
 
@@ -7,6 +8,7 @@ KIND = "economy"  # the 文种 of the monitor's bulletin (kaohe.documents)
 class MonitorConfig(AppConfig):
     name = "kaohe.monitor"
     label = "monitor"
+    verbose_name = _("经济运行监测")
 
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _  # noqa: PLC0415

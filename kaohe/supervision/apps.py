@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 BULLETIN_KIND = "supervision_bulletin"
 
@@ -6,6 +7,7 @@ BULLETIN_KIND = "supervision_bulletin"
 class SupervisionConfig(AppConfig):
     name = "kaohe.supervision"
     label = "supervision"
+    verbose_name = _("督查督办")
 
     def ready(self) -> None:
         from kaohe.assessment import sources  # noqa: PLC0415 — models are ready only now

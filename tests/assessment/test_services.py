@@ -54,7 +54,7 @@ def test_saving_values_stores_them_with_revision_and_one_audit_entry(setup):
     sub = Submission.objects.get(version=version, period=months[3], responsible_unit=entry.object_unit)
     assert (entry.related_object_type.model, entry.related_object_id, entry.object_id) == ("submission", sub.pk, None)
     assert entry.after == {"source": "grid", "values": 2, "version": version.pk, "period": months[3].pk}
-    assert "（网格填报）" in entry.object_repr and "(grid)" not in entry.object_repr
+    assert "（在线填报）" in entry.object_repr and "(grid)" not in entry.object_repr
     changes = ValueChange.objects.filter(entry=entry).order_by("unit__code")
     assert [(c.unit_id, c.old, c.new, c.revision, c.source) for c in changes] == [
         (w.district_a.pk, None, Decimal("120.5"), 1, "grid"), (w.district_b.pk, None, Decimal("98"), 1, "grid")]
@@ -225,7 +225,7 @@ def test_large_batches_write_their_value_changes_in_bulk_and_the_history_reads_t
     assert ValueChange.objects.count() == 3  # 2 new cells, then 1 changed
     history = services.value_history(version, months[3], w.district_a.pk, "fai")
     assert [(h["before"], h["after"], h["revision"], h["source"]) for h in history] == [
-        ("10", "12", 2, "网格填报"), (None, "10", 1, "网格填报")]
+        ("10", "12", 2, "在线填报"), (None, "10", 1, "在线填报")]
 
 
 def test_a_cells_history_is_one_query(setup, django_assert_num_queries):
