@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from kaohe.assessment.models import PeriodKind
 from kaohe.engine.platform import Bands
 from kaohe.lib.numbers import number, rounded_float
+from kaohe.lib.periods import PeriodKind as Kind
 from kaohe.results.models import (
     RANK_ORDER,
     Flag,
@@ -371,6 +372,7 @@ def tier_counts(run: ScoringRun) -> list[dict]:
 
 #: The engine's warning codes in words for the office: (title with %(n)s, what each item names).
 WARNING_KINDS = {
+    "not_due": gettext_noop("%(n)s项%(freq)s指标不能按%(kind)s计分（按缺失规则计分）"),
     "indicator_absent": gettext_noop("%(n)s项指标本期无数据"),
     "missing_value": gettext_noop("%(n)s个指标值缺失，按缺失规则计分"),
     "not_assessed": gettext_noop("%(n)s个单位不参与排名"),
@@ -382,6 +384,29 @@ WARNING_KINDS = {
     "points_total": gettext_noop("分值合计与方案总分不一致（%(n)s处）"),
 }
 OTHER_WARNINGS = gettext_noop("其他计分提示%(n)s条")
+
+
+FREQUENCY_WORDS = {"quarter": gettext_noop("季度"), "half": gettext_noop("半年"), "year": gettext_noop("年度")}
+KIND_WORDS = {"month": gettext_noop("月"), "quarter": gettext_noop("季度"), "half": gettext_noop("半年")}
+
+
+def _coarser_indicators(run: ScoringRun) -> dict[str, str]:
+    """Indicators reported less often than the run's period (a yearly one in a monthly run) →
+    the period kind they are reported for."""
+    if run.scheme_version_id is None or run.kind not in KIND_WORDS:
+        return {}
+    months = Kind(run.kind).months
+    out = {}
+    for code, frequency in run.scheme_version.indicators.values_list("code", "frequency"):
+        kind = Kind.of_frequency(frequency)
+        if kind.months > months:
+            out[code] = kind.value
+    return out
+
+
+def warning_count(groups: list[dict]) -> int:
+    """The scoring warnings the office is shown (what :func:`warning_groups` lists)."""
+    return sum(g["count"] for g in groups)
 
 
 def warning_groups(run: ScoringRun) -> list[dict]:
@@ -398,13 +423,30 @@ def warning_groups(run: ScoringRun) -> list[dict]:
     if run.scheme_version_id:
         names.update(dict(run.scheme_version.indicators.values_list("code", "name")))
     units = dict(RunTotal.objects.filter(run=run).values_list("unit_code", "unit_name"))
+    coarser = _coarser_indicators(run)
+    collected = set(run.scheme_version.indicators.values_list("code", flat=True)) if run.scheme_version_id else set()
     by_kind: dict[str, list[dict]] = defaultdict(list)
     for w in warnings:
-        by_kind[w.get("code") if w.get("code") in WARNING_KINDS else ""].append(w)
+        code = w.get("code") if w.get("code") in WARNING_KINDS else ""
+        if code in ("indicator_absent", "missing_value") and w.get("indicator") in coarser:
+            # a yearly indicator in a monthly run has no data by design: one line for all of them
+            if code == "indicator_absent":
+                by_kind[("not_due", coarser[w["indicator"]])].append(w)
+            continue
+        if code == "unused_indicator" and w.get("indicator") in collected:
+            continue  # collected for another use (经济运行监测), not an input of the scheme's scores
+        by_kind[code].append(w)
     out = []
-    for kind in [*WARNING_KINDS, ""]:
+    due_keys = sorted((k for k in by_kind if isinstance(k, tuple)), key=lambda k: -Kind(k[1]).months)
+    for kind in [*due_keys, *WARNING_KINDS, ""]:
         items = by_kind.get(kind)
         if not items:
+            continue
+        if isinstance(kind, tuple):
+            title = _(WARNING_KINDS["not_due"]) % {"n": len(items), "freq": _(FREQUENCY_WORDS[kind[1]]),
+                                                   "kind": _(KIND_WORDS.get(run.kind, run.kind))}
+            lines = ["、".join(dict.fromkeys(names.get(w["indicator"], w["indicator"]) for w in items))]
+            out.append({"kind": "not_due", "title": title, "count": len(items), "items": lines})
             continue
         title = _(WARNING_KINDS.get(kind, OTHER_WARNINGS)) % {"n": len(items)}
         if kind == "missing_value":

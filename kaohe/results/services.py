@@ -47,6 +47,7 @@ from kaohe.results.models import (
     appeal_time_limit,
     notice_time_limit,
 )
+from kaohe.results.queries import warning_count, warning_groups
 from kaohe.results.runs import Inputs, chain_hash, create_run, execute_run, run_scheme, seal_of
 
 NOTICE_DAYS = 7  # 公示期, working days
@@ -161,7 +162,7 @@ def completeness(run: ScoringRun) -> Completeness:
     from kaohe.assessment.models import SubmissionStatus
     from kaohe.assessment.services import completion_board
 
-    warnings = len(run.warnings or [])
+    warnings = warning_count(warning_groups(run))
     if run.scheme_version_id is None or run.period_id is None:
         return Completeness(0, 0, warnings, checked=False)
     rows = completion_board(run.scheme_version, run.period)

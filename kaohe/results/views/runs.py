@@ -99,6 +99,8 @@ def run_detail(request, pk: int):
             [t.group, t.rank, t.unit_code, t.unit_name, *[t.categories.get(c["code"]) for c in cats], t.bonus, t.deduction, t.total, t.tier, t.vetoed]
             for t in totals.iterator()))])
     count = totals.count()
+    # The engine's scoring notes are for the office (whoever sees every unit), in words.
+    groups = queries.warning_groups(run) if visible is None else []
     can_manage = check(request.user, "results.manage", run)
     publication = publication_of(run)
     return render(request, "results/run_detail.html", {
@@ -109,8 +111,8 @@ def run_detail(request, pk: int):
         "can_view_all": visible is None, "tiers": queries.tier_counts(run) if visible is None else [],
         "previous_period": queries.previous_run(run), "is_published": publication is not None,
         "group_names": queries.group_names(run),
-        # The engine's scoring notes are for the office (whoever sees every unit), in words.
-        "warning_groups": queries.warning_groups(run) if visible is None else [],
+        "warning_groups": groups,
+        "warning_count": queries.warning_count(groups),
     })
 
 
