@@ -94,8 +94,12 @@ def _row_view(ind: MonitorIndicator, row: dict) -> dict:
 
 @login_required
 def board(request):
-    """领导监测表: units × key indicators at one month (each indicator at its latest release)."""
-    owner = _owner_or_404(request)
+    """领导监测表: units × key indicators at one month (each indicator at its latest release).
+    Where no unit above the user has monitored indicators, an empty state says how to set them."""
+    require(request.user, "monitor.view")
+    owner = services.monitor_owner(request.user)
+    if owner is None:
+        return render(request, "monitor/empty.html", {"nav_active": "monitor"})
     year, month = _when(request, owner)
     units = services.monitored_units(owner, year)
     visible = services.visible_codes(request.user, units)

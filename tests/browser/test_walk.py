@@ -36,10 +36,7 @@ METHODS = {"rank_points", "rank_ratio", "efficacy", "minmax", "goalposts", "mean
 # A header naming a unit: （亿元） (%) 分 名 家 个 次 … or a count/rank/date column.
 UNIT = re.compile(r"[（(][^）)]+[）)]|%|‰|分|名|家|个|次|条|项|人|天|日|排名|位次|期|数|时间|日期|编号|序号|文号")
 #: Not fixed yet: (path regex, check) → reason. Remove an entry when its page is fixed.
-KNOWN: dict[tuple[str, str], str] = {
-    (r"^/monitor/$", "http"): "monitor stream: the board answers 404 for a city with no monitored indicators "
-                              "(the navigation still offers it); noted in /work/coord/NOTES.md",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _world(w):

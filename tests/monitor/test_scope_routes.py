@@ -121,3 +121,15 @@ def test_the_api_gives_the_same_figures_cut_to_the_scope(w, client_for, role):
     listed = client.get("/api/monitor/indicators").json()
     assert [i["code"] for i in listed] == ["gdp", "budget"] and listed[0]["releases"] == ["1–3月", "1–6月", "1–9月", "1–12月"]
     assert listed[1]["releases"][0] == "1–2月"
+
+
+@pytest.mark.parametrize("role", ["office", "leader", "office_b", "assessed_town_a"])
+def test_a_city_without_monitored_indicators_gets_an_empty_state_not_a_404(org_world, client_for, role):
+    # no world_with_figures: the city has no monitored indicator, yet the navigation offers 经济运行监测
+    client = client_for(org_world.users[role])
+    home = client.get("/").content.decode()
+    assert reverse("monitor:board") in home
+    response = client.get(reverse("monitor:board"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="monitor-empty"' in page and "本市尚未设置经济运行监测指标" in page
