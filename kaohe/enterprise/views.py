@@ -8,7 +8,7 @@ changes via ``services``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,6 +39,8 @@ from kaohe.enterprise.models import (
 from kaohe.enterprise.rules import enterprises_for, requests_for
 from kaohe.lib.exports import xlsx_response
 from kaohe.lib.files import download
+from kaohe.lib.periods import Period as LibPeriod
+from kaohe.lib.periods import PeriodKind as LibKind
 from kaohe.lib.tabular import TabularError
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit
@@ -184,8 +186,18 @@ def board(request):
         "status_counts": [(label, status_counts.get(s, 0)) for s, label in Status.choices],
         "types": RequestType.choices, "f": request.GET, "can_escalate": check(request.user, "enterprise.escalate_any"),
         "can_bulletin": check(request.user, "enterprise.bulletin", _root(request.user)),
-        "last_month": (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m"),
+        "bulletin_periods": bulletin_periods(timezone.localdate()),
     })
+
+
+def bulletin_periods(today) -> list[tuple[str, str]]:
+    """The periods a bulletin can cover, newest first, as (code, label): the last twelve months,
+    the last four quarters and the last year, each named by the one period formatter."""
+    month = LibPeriod(LibKind.MONTH, today.year, today.month).previous()
+    quarter = LibPeriod(LibKind.QUARTER, today.year, (today.month - 1) // 3 + 1).previous()
+    periods = [month.shifted(-i) for i in range(12)] + [quarter.shifted(-i) for i in range(4)]
+    periods.append(LibPeriod(LibKind.YEAR, today.year - 1, 1))
+    return [(p.code, p.label()) for p in periods]
 
 
 @login_required

@@ -286,3 +286,17 @@ def test_the_board_says_requests_in_english_not_supervision_s_tasks(w, client_fo
     client.cookies["django_language"] = "en"
     html = client.get(reverse("enterprise:board"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert " requests</span>" in html and " tasks</span>" not in html
+
+
+def test_the_board_offers_bulletin_periods_by_name(w, client_for):
+    import re
+
+    html = client_for(w.office_a).get(reverse("enterprise:board")).content.decode()
+    assert "（件）（件）" not in html
+    form = html.split('id="bulletin-form"')[1].split("</form>")[0]
+    options = re.findall(r'<option value="([^"]+)">([^<]+)</option>', form)
+    today = timezone.localdate()
+    last = (today.replace(day=1) - dt.timedelta(days=1))
+    assert options[0] == (f"{last:%Y-%m}", f"{last.year}年{last.month}月")
+    assert len(options) == 17 and options[-1] == (str(today.year - 1), f"{today.year - 1}年度")
+    assert not re.search(r">\d{4}-\d{2}<", form)  # no period code shown
