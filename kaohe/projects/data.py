@@ -44,24 +44,7 @@ def load_frames(year: int, month: int, *, city: OrgUnit | None = None, total: bo
     problems), each project under the unit it counts for (``TOTAL`` with ``total``)."""
     rollup = rollup_map(city)
     key = (lambda u: TOTAL) if total else (lambda u: u.code)
-    rows = list(
-        Project.objects.filter(year=year, is_active=True).values_list(
-            "pk",
-            "unit_id",
-            "total_investment",
-            "year_plan",
-            "planned_start",
-            "actual_start",
-            "planned_completion",
-            "actual_completion",
-            "actual_stats",
-        )
-    )
-    projects = pl.DataFrame(
-        [(r[0], key(rollup[r[1]]), float(r[2]), float(r[3]), *r[4:]) for r in rows],
-        schema=PROJECT_SCHEMA,
-        orient="row",
-    )
+    projects = project_frame(Project.objects.filter(year=year, is_active=True), lambda unit_id: key(rollup[unit_id]))
     # year to date per project, summed in the database (one row per project, tagged month M)
     ytd = (
         MonthlyReport.objects.filter(project__year=year, project__is_active=True, year=year, month__lte=month)
@@ -79,6 +62,17 @@ def load_frames(year: int, month: int, *, city: OrgUnit | None = None, total: bo
         orient="row",
     )
     return projects, reports, problems
+
+
+def project_frame(projects, unit_key=lambda unit_id: TOTAL) -> pl.DataFrame:
+    """A queryset of projects as :data:`PROJECT_SCHEMA` rows (``unit_key`` names each one's unit)."""
+    rows = projects.values_list("pk", "unit_id", "total_investment", "year_plan", "planned_start", "actual_start",
+                                "planned_completion", "actual_completion", "actual_stats")
+    return pl.DataFrame(
+        [(r[0], unit_key(r[1]), float(r[2] or 0), float(r[3] or 0), *r[4:]) for r in rows],
+        schema=PROJECT_SCHEMA,
+        orient="row",
+    )
 
 
 ASSESSED_KINDS = ["district", "new_area", "dev_zone", "park"]

@@ -113,8 +113,13 @@ def load(ctx) -> None:
             else:
                 m["in_stats"] = (None, actual + dt.timedelta(days=rng.randint(5, 25)))
             if kind == "done":
-                m["completed"] = (dt.date(year, 10, 15), dt.date(year, rng.randint(9, 10), rng.randint(1, 28)))
+                finished = dt.date(year, rng.randint(9, 10), rng.randint(1, 28))
+                m["completed"] = (dt.date(year, 10, 15), finished)
                 m["operating"] = (dt.date(year, 11, 30), None)
+                # 竣工难列统: a finished project enters the statistics weeks later (its own draw, so
+                # the other projects stay as they were)
+                listed = finished + dt.timedelta(days=random.Random(f"stats-{i}").randint(20, 90))
+                m["in_stats"] = (listed, listed if listed <= today else None)
             else:
                 m["completed"] = (dt.date(year + 1, rng.randint(3, 12), 28), None)
         elif kind in ("late_small", "late_big"):

@@ -81,6 +81,30 @@ def period_end(year: int, month: int) -> dt.date:
     return Period(PeriodKind.MONTH, year, month).end
 
 
+def complete_due(year: int, on: dt.date) -> pl.Expr:
+    """竣工率's denominator: planned to complete in ``year`` by ``on``."""
+    return (
+        pl.col("planned_completion").is_not_null()
+        & (pl.col("planned_completion") >= dt.date(year, 1, 1))
+        & (pl.col("planned_completion") <= on)
+    )
+
+
+def completed(on: dt.date) -> pl.Expr:
+    """竣工 — the one rule: a project is completed by ``on`` when its 竣工 stage has an actual date
+    (``actual_completion``, kept from the COMPLETED stage's milestone) on or before ``on``. 竣工率
+    and the kanban's 竣工 figure (:func:`completion`) both read it."""
+    return pl.col("actual_completion").is_not_null() & (pl.col("actual_completion") <= on)
+
+
+def completion(projects: pl.DataFrame, year: int, on: dt.date) -> tuple[int, int]:
+    """(completed, due) of ``projects`` for 竣工率 in ``year`` by ``on`` — the bulletin's figure."""
+    p = projects.select([pl.col(c).cast(t) for c, t in PROJECT_SCHEMA.items()])
+    due = complete_due(year, on).fill_null(False)
+    row = p.select(due=due.sum(), done=(due & completed(on).fill_null(False)).sum()).row(0)
+    return int(row[1] or 0), int(row[0] or 0)
+
+
 def _rate(num: str, den: str) -> pl.Expr:
     return pl.when(pl.col(den) > 0).then(round_expr(pl.col(num) / pl.col(den) * 100, 4)).otherwise(None)
 
@@ -120,12 +144,8 @@ def compute_figures(
         due_new=(new & due).fill_null(False),
     )
     done_before = pl.col("actual_completion").is_not_null() & (pl.col("actual_completion") < y0)
-    complete_due = (
-        pl.col("planned_completion").is_not_null()
-        & (pl.col("planned_completion") >= y0)
-        & (pl.col("planned_completion") <= e)
-    )
-    completed = pl.col("actual_completion").is_not_null() & (pl.col("actual_completion") <= e)
+    due_to_complete = complete_due(year, e)
+    done = completed(e)
     in_stats = pl.col("actual_stats").is_not_null() & (pl.col("actual_stats") <= e)
     agg = p.group_by("unit").agg(
         proj_count=pl.len(),
@@ -144,8 +164,8 @@ def compute_figures(
         ).sum(),
         proj_invest_ytd=pl.col("ytd").sum(),
         proj_invest_plan=pl.col("year_plan").fill_null(0.0).sum(),
-        _complete_due=complete_due.fill_null(False).sum(),
-        _completed=(complete_due & completed).fill_null(False).sum(),
+        _complete_due=due_to_complete.fill_null(False).sum(),
+        _completed=(due_to_complete & done).fill_null(False).sum(),
         _started=pl.col("started").sum(),
         _in_stats=(pl.col("started") & in_stats.fill_null(False)).sum(),
     )

@@ -81,21 +81,28 @@ _DENORM = {
 
 
 def refresh_stage_fields(project: Project) -> None:
-    """Recompute the current stage and the denormalised milestone dates from milestones."""
+    """Recompute the current stage and the denormalised milestone dates from milestones.
+
+    The current stage is the last one reached in the stage set's order before a stage still
+    planned: a project whose 竣工 is planned but not reached stays 开工 even when it already
+    has a 列统 date (it has not passed 竣工; the kanban would otherwise show it beyond)."""
     milestones = list(project.milestones.select_related("stage"))
     for planned_field, actual_field in _DENORM.values():
         if planned_field:
             setattr(project, planned_field, None)
         setattr(project, actual_field, None)
     current = None
+    blocked = False
     for m in sorted(milestones, key=lambda m: m.stage.order):
         fields = _DENORM.get(m.stage.role)
         if fields:
             if fields[0]:
                 setattr(project, fields[0], m.planned_on)
             setattr(project, fields[1], m.actual_on)
-        if m.actual_on:
+        if m.actual_on and not blocked:
             current = m.stage
+        elif not m.actual_on and m.planned_on:
+            blocked = True
     project.stage = current
 
 

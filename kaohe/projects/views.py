@@ -38,8 +38,8 @@ from kaohe.orgs.permissions import (
     subtree_ids,
 )
 from kaohe.orgs.scope import get_visible_or_404
-from kaohe.projects import config, excel, letters, services, tables
-from kaohe.projects.data import ASSESSED_KINDS, unit_figures
+from kaohe.projects import config, excel, figures, letters, services, tables
+from kaohe.projects.data import ASSESSED_KINDS, project_frame, unit_figures
 from kaohe.projects.figures import INDICATORS
 from kaohe.projects.models import (
     ActionItem,
@@ -52,6 +52,7 @@ from kaohe.projects.models import (
     ReportStatus,
     SavedView,
     Stage,
+    StageRole,
     WarningLevel,
 )
 from kaohe.projects.templatetags.projects_tags import stage_name
@@ -219,6 +220,14 @@ def _url(name: str, *args) -> str:
     return reverse(name, args=args)
 
 
+def _completion(qs) -> dict:
+    """This year's 竣工 of the projects shown, by the rule 竣工率 uses (kaohe.projects.figures.completion):
+    completed by today of those planned to complete by today."""
+    today = timezone.localdate()
+    done, due = figures.completion(project_frame(qs.filter(year=today.year)), today.year, today)
+    return {"done": done, "due": due, "rate": done / due * 100 if due else None}
+
+
 @login_required
 def kanban(request):
     """阶段看板: one column per stage (and one for not yet signed)."""
@@ -234,6 +243,8 @@ def kanban(request):
         col["count"] = per_stage.get(key, 0)
         items = qs.filter(stage__code=col["code"]) if col["stage"] else qs.filter(stage__isnull=True)
         col["projects"] = list(items.select_related("unit").order_by("warning_rank", "code")[:30])
+        if col["stage"] is not None and col["stage"].role == StageRole.COMPLETED:
+            col["completion"] = _completion(qs)
     return render(
         request,
         "projects/kanban.html",
