@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -362,6 +364,10 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.target} {self.due_on}"
+
+    def overdue_days(self, day: dt.date) -> int:
+        """Days past its time limit on ``day`` (0 when done or not yet due)."""
+        return 0 if self.done_at is not None or day <= self.due_on else (day - self.due_on).days
 
 
 class SavedView(models.Model):

@@ -75,6 +75,10 @@ INDICATOR_NAMES = [
 PAGE_SIZE = 50
 
 
+#: 预警 are recomputed every day (kaohe.projects.tasks); one older than this says so on the project page.
+WARNING_STALE_DAYS = 7
+
+
 def today() -> dt.date:
     return timezone.localdate()
 
@@ -422,6 +426,9 @@ def project_detail(request, pk: int):
         p.can_confirm = p.status == ProblemStatus.RESOLVED and check(request.user, "projects.confirm_problem", p)
         p.clock = clocks[p.pk]
         p.can_pause = p.status == ProblemStatus.OPEN and check(request.user, "projects.confirm_problem", p)
+    actions = list(project.actions.filter(date=warning.date)) if warning else []
+    for a in actions:
+        a.late_days = a.overdue_days(day)
     last_month = day.month - 1 or 12
     return render(
         request,
@@ -434,7 +441,9 @@ def project_detail(request, pk: int):
             "reports": reports,
             "problems": problems,
             "warning": warning,
-            "actions": project.actions.filter(date=warning.date) if warning else [],
+            "actions": actions,
+            "warning_age": (day - warning.date).days if warning else None,
+            "warning_stale_days": WARNING_STALE_DAYS,
             "chart": _schedule_chart(project, reports),
             "history": _history(project) if check(request.user, "projects.letter", project) else None,
             "report_form": ReportForm(initial={"year": day.year if last_month != 12 else day.year - 1, "month": last_month}),

@@ -55,3 +55,23 @@ def test_the_kanban_shows_the_bulletins_completion_rate(three, client_for):
     assert columns["completed"]["completion"] == {"done": 2, "due": 3, "rate": pytest.approx(66.6667, abs=1e-3)}
     page = response.content.decode()
     assert "本年已竣工 2 个（含已列统、投产），计划竣工 3 个，竣工率 66.7%" in page
+
+
+def test_the_project_page_marks_past_action_deadlines_and_an_old_warning(org_world, client_for, monkeypatch):
+    from kaohe.projects.models import ActionItem, ProjectWarning
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    project = ProjectFactory(unit=org_world.district_a, milestones={"started": (dt.date(2026, 6, 1), None)})
+    on = dt.date(2026, 11, 2)  # 18 days before TODAY: older than a week
+    ProjectWarning.objects.create(project=project, date=on, level="red",
+                                  reasons=[{"code": "start", "level": "red", "zh": "逾期未开工", "en": "late"}])
+    ActionItem.objects.create(project=project, date=on, level="red", target="leader", addressee="王副市长",
+                              due_on=dt.date(2026, 11, 5))  # 15 days past
+    ActionItem.objects.create(project=project, date=on, level="red", target="owner_unit", addressee="甲区",
+                              due_on=dt.date(2026, 11, 25))  # not yet due
+    ActionItem.objects.create(project=project, date=on, level="red", target="city_leader", addressee="市长",
+                              due_on=dt.date(2026, 11, 3), done_at=dt.datetime(2026, 11, 3, 9, tzinfo=dt.UTC))
+    page = client_for(org_world.office).get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert page.count('data-testid="action-overdue"') == 1 and "2026-11-05前，<span" in page and "已逾期15天" in page
+    assert "已办结" in page
+    assert "18天前的预警，此后未再更新" in page
