@@ -59,17 +59,26 @@ def previous_monthly(run: ScoringRun, back: int = 1) -> ScoringRun | None:
 
 
 def missed_targets(run: ScoringRun) -> dict[str, set[str]]:
-    """unit → indicators whose monthly target the unit missed in this run."""
+    """unit → indicators whose monthly target the unit missed in this run.
+
+    A year-to-date indicator (数值类型 累计值) has the year's target: its month's target is the
+    time-proportional share (序时目标, target × month ÷ 12) — without it every unit misses an
+    annual amount every month until December."""
     inputs = Inputs.from_bytes(run.inputs)
     targets = inputs.target_map()
     if not targets:
         return {}
     values = inputs.value_map()
-    directions = {leaf.indicator: leaf.direction for leaf in run_scheme(inputs.scheme).leaves()}
+    leaves = list(run_scheme(inputs.scheme).leaves())
+    directions = {leaf.indicator: leaf.direction for leaf in leaves}
+    schedule = run.number / 12 if run.kind == PeriodKind.MONTH else 1.0
+    ytd = {leaf.indicator for leaf in leaves if leaf.platform.value_kind == "ytd"}
     missed: dict[str, set[str]] = defaultdict(set)
     for (unit, indicator), target in targets.items():
         if target is None:
             continue
+        if indicator in ytd:
+            target = target * schedule
         value = values.get((unit, indicator))
         lower = directions.get(indicator) == "lower"
         if value is None or (value > target if lower else value < target):

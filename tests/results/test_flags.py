@@ -101,3 +101,19 @@ def test_flag_reasons_round_scores_half_away_from_zero(scored):
     award_flags(scored.feb)
     growth = Flag.objects.get(run=scored.feb, rule="best_growth")
     assert growth.unit_code == "C-D" and "较上月增加6.13分" in growth.reason
+
+
+def test_a_year_to_date_indicator_is_held_to_its_time_proportional_target(db):
+    import copy
+
+    scheme = copy.deepcopy(SCHEME)
+    inv = scheme["root"]["children"][0]["children"][1]
+    inv["platform"] = {"unit_of_measure": "亿元", "value_kind": "ytd"}
+    # INV's year target 12 for everyone; in June the 序时目标 is 12 × 6/12 = 6:
+    # 甲 5 misses, 乙 9 and 丙 7 meet it, 丁 3 misses (against the whole 12 all four would miss).
+    targets = {(u, "INV"): 12.0 for u in BASE}
+    scored_run(number=5, targets=targets, scheme=scheme, scheme_code="T5")  # May: 序时 5 → 甲 5 meets, 丁 3 misses
+    run = scored_run(number=6, targets=targets, scheme=scheme, scheme_code="T5")
+    missed = sorted(f.unit_code for f in Flag.objects.filter(run=run, rule="target_missed"))
+    assert missed == ["C-D"]  # 甲 missed June only; 丁 both months
+    assert Flag.objects.get(run=run, unit_code="C-D", rule="target_missed").reason == "连续2个月未完成月度目标：固定资产投资"
