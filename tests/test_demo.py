@@ -130,6 +130,7 @@ def test_the_whole_demo_of_every_app_loads_and_a_second_run_changes_nothing():
     run_demo(verbose=False)
     _longhu_is_scored_from_the_projects_figures()
     _xiaoneng_takes_the_enterprise_figures()
+    _the_results_look_like_a_real_year()
     models = [m for m in django_apps.get_models() if m._meta.app_label in
               ("orgs", "audit", "assessment", "results", "projects", "supervision", "enterprise")]
     counts = {m._meta.label: m.objects.count() for m in models}
@@ -211,3 +212,29 @@ def _longhu_is_scored_from_the_projects_figures():
     value = DataValue.objects.select_related("provenance").filter(
         version=specs[0].version, indicator="proj_start_rate", period__kind="month", period__number=10, value__isnull=False).first()
     assert value.provenance.source == "projects" and value.provenance.inputs["projects"]
+
+
+def _the_results_look_like_a_real_year():
+    """Places move from month to month, every quarter has its run and its own review, the yellow
+    lights differ from unit to unit, and the kanban's 竣工 holds the finished projects not yet listed."""
+    from collections import defaultdict
+
+    from kaohe.projects.models import Project
+    from kaohe.results.models import Flag, Review, RunTotal, ScoringRun
+
+    months = ScoringRun.objects.current().filter(owner_unit__code="SFS", kind="month")
+    ranks: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for year, code, rank in RunTotal.objects.filter(run__in=months, rank__isnull=False).values_list("run__year", "unit_code", "rank"):
+        ranks[(year, code)].add(rank)
+    for year in (2025, 2026):
+        moving = [code for (y, code), seen in ranks.items() if y == year and len(seen) > 1]
+        assert len(moving) >= 8, (year, moving)  # of the twelve, most change place during the year
+    assert len(ranks[(2025, "SFS-MH")]) > 1 and len(ranks[(2026, "SFS-MH")]) > 1  # 明湖区 was 4th all 2025, 5th all 2026
+    quarters = ScoringRun.objects.current().filter(owner_unit__code="SFS", kind="quarter")
+    assert sorted(quarters.values_list("year", "number")) == [(2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3)]
+    reviews = list(Review.objects.filter(run__in=quarters).values_list("body", flat=True))
+    assert len(reviews) == 7 and len(set(reviews)) == 7
+    latest = months.order_by("-year", "-number").first()
+    yellow = list(Flag.objects.filter(run=latest, kind="yellow", rule="target_missed").values_list("reason", flat=True))
+    assert len(set(yellow)) == len(yellow) or len(set(yellow)) >= 0.7 * len(yellow), yellow
+    assert Project.objects.filter(stage__code="completed").exists()

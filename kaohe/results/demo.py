@@ -192,8 +192,6 @@ def _assessment_runs(ctx) -> dict | None:
             continue
         if kind in (Kind.HALF, Kind.YEAR) and year != ctx.year:
             continue  # the half-years and the year of the assessed year
-        if kind == Kind.QUARTER and (year, number) not in ((ctx.year, 4), (ctx.current_year, (ctx.today.month - 1) // 3)):
-            continue  # the demo's quarterly reviews: 2025 Q4 and the latest quarter (keeps the demo fast)
         holder = SchemeVersion.objects.filter(status=VersionStatus.ADOPTED, scheme__year=year, scheme__code=version.scheme.code,
                                               scheme__owner_unit=city).first()
         if holder is None:
@@ -209,6 +207,35 @@ def _assessment_runs(ctx) -> dict | None:
                                   owner_unit=holder.scheme.owner_unit)
         runs[(year, kind, number)] = execute_run(existing, unit_ids=ids)
     return runs if any(k[1] == Kind.YEAR for k in runs) else None
+
+
+def quarter_review(run: ScoringRun, runs: dict) -> str:
+    """点评 of a quarter, written from its results: who leads each group, who gained most places
+    on the quarter before, who trails — so no two quarters read alike."""
+    from kaohe.results.models import RunTotal
+    from kaohe.results.queries import group_names
+
+    names = group_names(run)
+    totals = list(RunTotal.objects.filter(run=run, rank__isnull=False).order_by("group", "rank", "unit_code"))
+    groups: dict[str, list] = {}
+    for t in totals:
+        groups.setdefault(t.group, []).append(t)
+    leaders = "，".join(f"{names.get(g, g)}组{ts[0].unit_name}居首（{ts[0].total:.2f}分）" for g, ts in groups.items())
+    text = f"本季度{leaders}。"
+    year, _kind, number = run.year, Kind.QUARTER, run.number
+    before = runs.get((year, Kind.QUARTER, number - 1)) if number > 1 else runs.get((year - 1, Kind.QUARTER, 4))
+    if before is not None:
+        earlier = dict(RunTotal.objects.filter(run=before, rank__isnull=False).values_list("unit_code", "rank"))
+        moves = sorted(((earlier[t.unit_code] - t.rank, t.unit_name) for t in totals if t.unit_code in earlier), reverse=True)
+        if moves and moves[0][0] > 0:
+            text += f"较上季度进位最多的是{moves[0][1]}（前进{moves[0][0]}位）"
+            if moves[-1][0] < 0:
+                text += f"，{moves[-1][1]}后退{-moves[-1][0]}位，要认真分析原因"
+            text += "。"
+    trailing = "、".join(ts[-1].unit_name for ts in groups.values() if len(ts) > 1)
+    if trailing:
+        text += f"{trailing}在组内排名末位，要对照序时进度逐项查找差距，下季度迎头赶上。"
+    return text
 
 
 def load(ctx) -> None:
@@ -289,11 +316,9 @@ def _load_city(ctx) -> None:
     minghu = User.objects.filter(username="minghu").first()
     liuxi = User.objects.filter(username="liuxi").first()
 
-    q4 = runs.get((ctx.year, Kind.QUARTER, 4))
-    if q4 is not None:
-        services.add_review(q4, f"{ctx.year}年第四季度点评",
-                            "四季度各地冲刺全年目标，争先榜、龙虎榜前列单位稳中有进；赛马榜招商到位资金差距拉大，"
-                            "黄灯单位要对照序时进度查找差距，确保项目投资完成率按期达标。", office)
+    quarters = sorted(k for k in runs if k[1] == Kind.QUARTER)
+    for key in quarters:
+        services.add_review(runs[key], f"{key[0]}年第{'一二三四'[key[2] - 1]}季度点评", quarter_review(runs[key], runs), office)
     annual = runs[(ctx.year, Kind.YEAR, 1)]
     services.add_review(annual, f"{ctx.year}年度综合考核点评", "全年综合考核结果按分类考核、定额定等确定；一票否决单位不得评为第一等次。", office)
 
