@@ -74,6 +74,35 @@
     echarts.__kaoheTheme = true;
   }
 
+  /* Axis labels and names inside the chart: every grid contains its labels (the pages' fixed
+     left/right margins were guesses that clipped long names), a named y axis gets room above and
+     its name aligned away from the edge, a named x axis its name under the labels. */
+  function list(v) { return v == null ? [] : (Array.isArray(v) ? v : [v]); }
+  function fitAxes(options) {
+    var yNamed = list(options.yAxis).filter(function (a) { return a && a.name; });
+    var xNamed = list(options.xAxis).filter(function (a) { return a && a.name; });
+    list(options.grid).forEach(function (g) {
+      if (!g || g.containLabel === false) return;
+      if (!g.containLabel) {
+        g.containLabel = true;
+        ["left", "right"].forEach(function (side) { if (typeof g[side] === "number" && g[side] > 24) g[side] = 24; });
+      }
+      if (yNamed.length && (typeof g.top !== "number" || g.top < 36)) g.top = 36;
+      if (xNamed.length && (typeof g.bottom !== "number" || g.bottom < 48)) g.bottom = 48;
+    });
+    list(options.yAxis).forEach(function (a, i) {
+      if (!a || !a.name) return;
+      var right = a.position ? a.position === "right" : i > 0;  /* ECharts puts a second y axis on the right */
+      a.nameTextStyle = a.nameTextStyle || {};
+      if (!a.nameTextStyle.align) a.nameTextStyle.align = right ? "right" : "left";
+      if (a.nameGap === undefined) a.nameGap = 12;
+    });
+    xNamed.forEach(function (a) {
+      if (!a.nameLocation) { a.nameLocation = "middle"; if (a.nameGap === undefined) a.nameGap = 28; }
+    });
+    return options;
+  }
+
   var charts = [];
   function init(root) {
     var nodes = (root || document).querySelectorAll("[data-chart-options]:not([data-chart-ready])");
@@ -84,7 +113,7 @@
         var block = document.getElementById(el.getAttribute("data-chart-options"));
         if (!block) return;
         var options;
-        try { options = reviveFormatters(JSON.parse(block.textContent)); } catch (e) { return; }
+        try { options = fitAxes(reviveFormatters(JSON.parse(block.textContent))); } catch (e) { return; }
         el.setAttribute("data-chart-ready", "1");
         el.textContent = "";
         var chart = echarts.init(el, "kaohe", { renderer: el.dataset.renderer || "canvas" });
