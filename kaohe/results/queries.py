@@ -354,6 +354,13 @@ def scheme_order(run: ScoringRun, codes) -> list[str]:
     return known + sorted(codes - set(meta))
 
 
+def indicator_header(meta: dict, code: str) -> str:
+    """An indicator's column heading with its unit of measure: 一般公共预算收入（亿元）."""
+    entry = meta.get(code, {})
+    name, unit = entry.get("name", code), entry.get("unit") or ""
+    return f"{name}（{unit}）" if unit else name
+
+
 def tier_counts(run: ScoringRun) -> list[dict]:
     """Units per group and tier, groups in the scheme's order and tiers from the first down
     (units without a tier last)."""

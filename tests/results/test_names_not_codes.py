@@ -92,3 +92,18 @@ def test_scorecard_columns_and_the_profile_table_follow_the_scheme_not_the_codes
     assert "17.555537861294688" not in page and 'value="17.5555"' in page
     assert page.index('name="v_SAT"') < page.index('name="v_GDP"') < page.index('name="v_INV"')
     assert "地区生产总值增速（%）" in page
+
+
+def test_a_boards_indicator_columns_are_headed_with_their_units_on_the_page_and_in_excel(scored, client_for):
+    import io
+
+    import openpyxl
+
+    run = scored_run(number=7, scheme=_reordered_scheme(), owner=scored.w.city)  # GDP in %, INV without a unit
+    c = client_for(scored.w.office)
+    page = c.get(reverse("results:board", args=[run.pk, "ZX"]) + "?group=ZCQ").content.decode()
+    assert '<th class="num">地区生产总值增速（%）</th>' in page
+    book = openpyxl.load_workbook(io.BytesIO(c.get(reverse("results:board", args=[run.pk, "ZX"]) + "?group=ZCQ&format=xlsx").content))
+    head = [cell.value for cell in next(book.active.iter_rows(max_row=1))]
+    assert head[5:] == ["地区生产总值增速（%）"]
+    assert queries.indicator_header({"INV": {"name": "固定资产投资"}}, "INV") == "固定资产投资"  # no unit: no brackets

@@ -155,7 +155,7 @@ def board(request, run_id: int, code: str):
     if wants_xlsx(request):
         rows, _count = queries.board_rows(run, code, group, visible=visible, page_size=1_000_000)
         names = run.scheme_meta.get("indicators", {})
-        cols = [_("排名"), _("单位"), _("得分"), _("上期排名"), _("名次变化")] + [names.get(i, {}).get("name", i) for i in meta["indicators"]]
+        cols = [_("排名"), _("单位"), _("得分"), _("上期排名"), _("名次变化")] + [queries.indicator_header(names, i) for i in meta["indicators"]]
         return export(f"{meta['name']}-{run.label}-{group}", [Table(meta["name"], cols, (
             [r.rank, r.unit_name, rounded_float(r.score, 4), r.prev_rank, r.change] + [v for _i, v, _s in r.values] for r in rows))])
     page = page_number(request)
@@ -186,7 +186,7 @@ def _board_context(run: ScoringRun, meta: dict, code: str, groups: list[str], gr
     return {
         "nav_active": "boards", "run": run, "board": meta, "boards": run.scheme_meta.get("boards", []), "groups": groups,
         "group": group, "rows": rows, "count": count, "page": page, "pages": pages, "chart": chart,
-        "indicator_names": [names.get(i, {}).get("name", i) for i in meta["indicators"]],
+        "indicator_names": [queries.indicator_header(names, i) for i in meta["indicators"]],
         "runs": sorted([(r[0], r[3], r[1], r[2]) for r in same_kind] + [(run.pk, run.label, run.year, run.number)],
                        key=lambda r: (-r[2], -r[3]))[:24],
         "board_url": reverse("results:boards"),
