@@ -107,3 +107,6 @@ def test_a_boards_indicator_columns_are_headed_with_their_units_on_the_page_and_
     head = [cell.value for cell in next(book.active.iter_rows(max_row=1))]
     assert head[5:] == ["地区生产总值增速（%）"]
     assert queries.indicator_header({"INV": {"name": "固定资产投资"}}, "INV") == "固定资产投资"  # no unit: no brackets
+    profile = c.get(reverse("results:unit_profile", args=["C-A"]) + f"?run={run.pk}").content.decode()
+    table = profile.split('id="profile-indicators"')[1].split("</table>")[0]
+    assert "<td>地区生产总值增速（%）</td>" in table and "<td>固定资产投资</td>" in table
