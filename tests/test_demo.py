@@ -228,7 +228,7 @@ def _the_results_look_like_a_real_year():
         ranks[(year, code)].add(rank)
     for year in (2025, 2026):
         moving = [code for (y, code), seen in ranks.items() if y == year and len(seen) > 1]
-        assert len(moving) >= 8, (year, moving)  # of the twelve, most change place during the year
+        assert len(moving) >= 6, (year, moving)  # of the twelve, at least half change place during the year
     assert len(ranks[(2025, "SFS-MH")]) > 1 and len(ranks[(2026, "SFS-MH")]) > 1  # 明湖区 was 4th all 2025, 5th all 2026
     quarters = ScoringRun.objects.current().filter(owner_unit__code="SFS", kind="quarter")
     assert sorted(quarters.values_list("year", "number")) == [(2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3)]

@@ -357,7 +357,7 @@ def momentum(unit_code: str, year: int) -> list[float]:
     rng = random.Random(f"momentum-{year}-{unit_code}")
     out, level = [], rng.gauss(0, 0.5)
     for _m in range(12):
-        level = 0.75 * level + rng.gauss(0, 0.45)
+        level = 0.75 * level + rng.gauss(0, 0.6)
         out.append(level)
     return out
 
@@ -375,7 +375,7 @@ def _series(rng: random.Random, gen: tuple, kind: str, size: float, strength: fl
         weights = [0.07, 0.065, 0.085, 0.08, 0.085, 0.09, 0.08, 0.08, 0.085, 0.085, 0.085, 0.11]
         cum = 0.0
         for m in range(1, 13):
-            month_value = annual * weights[m - 1] * (1 + rng.gauss(0, 0.03) + 0.08 * drift[m - 1])
+            month_value = annual * weights[m - 1] * (1 + rng.gauss(0, 0.03) + 0.12 * drift[m - 1])
             cum += month_value
             if m in months:
                 out[m] = round(cum if kind == "ytd" else (annual if len(months) == 1 else month_value), 2)
@@ -383,22 +383,22 @@ def _series(rng: random.Random, gen: tuple, kind: str, size: float, strength: fl
         mean, sd = gen[1], gen[2]
         level = mean + strength * sd + rng.gauss(0, sd * 0.4)
         for m in months:
-            out[m] = round(level + drift[m - 1] * sd * 0.5 + rng.gauss(0, sd * 0.6) * (12 - m + 1) / 12, 1)
+            out[m] = round(level + drift[m - 1] * sd * 0.8 + rng.gauss(0, sd * 0.6) * (12 - m + 1) / 12, 1)
     elif tag == "pct":
         mean, sd = gen[1], gen[2]
         level = mean + strength * sd * 0.8
         for m in months:
-            out[m] = round(min(level + drift[m - 1] * sd * 0.4 + rng.gauss(0, sd * 0.3), 100 if mean <= 100 else 1e9), 1)
+            out[m] = round(min(level + drift[m - 1] * sd * 0.6 + rng.gauss(0, sd * 0.3), 100 if mean <= 100 else 1e9), 1)
     elif tag == "progress":
         end, sd = gen[1], gen[2]
         final = min(100.0, end + strength * sd + rng.gauss(0, sd * 0.3))
         for m in months:
-            out[m] = round(max(0.0, min(100.0, final * (0.35 + 0.65 * m / 12) + drift[m - 1] * sd * 0.4 + rng.gauss(0, 1.0))), 1)
+            out[m] = round(max(0.0, min(100.0, final * (0.35 + 0.65 * m / 12) + drift[m - 1] * sd * 0.6 + rng.gauss(0, 1.0))), 1)
     elif tag == "count":
         annual = gen[1] * size * (1 + 0.15 * strength)
         cum = 0
         for m in range(1, 13):
-            expected = annual * m / 12 * (1 + 0.06 * drift[m - 1])
+            expected = annual * m / 12 * (1 + 0.1 * drift[m - 1])
             cum = max(cum, int(round(expected + rng.gauss(0, max(0.3, annual * 0.03)))))
             if m in months:
                 out[m] = float(max(cum, 0)) if kind == "ytd" else float(max(0, int(round(annual + rng.gauss(0, max(0.3, annual * 0.08))))))
@@ -406,7 +406,7 @@ def _series(rng: random.Random, gen: tuple, kind: str, size: float, strength: fl
         mean, sd = gen[1], gen[2]
         level = mean + strength * sd * 0.7
         for m in months:
-            out[m] = round(level + drift[m - 1] * sd * 0.4 + rng.gauss(0, sd * 0.3), 1)
+            out[m] = round(level + drift[m - 1] * sd * 0.6 + rng.gauss(0, sd * 0.3), 1)
     return out
 
 
