@@ -354,6 +354,24 @@ def scheme_order(run: ScoringRun, codes) -> list[str]:
     return known + sorted(codes - set(meta))
 
 
+def trend_note(run: ScoringRun) -> str:
+    """Why a monthly total steps up during the year: quarterly indicators count from each
+    quarter's last month, yearly ones in December (before that they score 0 for every unit)."""
+    from django.utils.translation import gettext as _
+
+    if run.kind != Kind.MONTH or run.scheme_version_id is None:
+        return ""
+    kinds = set(run.scheme_version.indicators.filter(is_scored=True).values_list("frequency", flat=True))
+    parts = []
+    if "quarterly" in kinds:
+        parts.append(_("季度指标自3、6、9、12月起计入"))
+    if "yearly" in kinds:
+        parts.append(_("年度指标12月计入"))
+    if not parts:
+        return ""
+    return _("月度总分：%(parts)s，其余月份按缺失规则计分，故总分在这些月份上升。") % {"parts": "，".join(parts)}
+
+
 def indicator_header(meta: dict, code: str) -> str:
     """An indicator's column heading with its unit of measure: 一般公共预算收入（亿元）."""
     entry = meta.get(code, {})

@@ -54,5 +54,9 @@ def test_yearly_indicators_in_a_monthly_run_are_one_line_not_missing_values(org_
     c.force_login(w.office)
     page = c.get(reverse("results:run_detail", args=[run.pk])).content.decode()
     assert "1项年度指标不能按月计分" in page and f"计分提示（{queries.warning_count(groups)}）" in page
+    profile = c.get(reverse("results:unit_profile", args=["C-A"]) + f"?run={run.pk}").content.decode()
+    assert 'data-testid="trend-note"' in profile and "年度指标12月计入" in profile and "季度指标" not in profile
     c.force_login(w.assessed_a)
     assert "不能按月计分" not in c.get(reverse("results:run_detail", args=[run.pk])).content.decode()
+    # the unit profile explains the step its monthly totals take in December
+    assert queries.trend_note(run) == "月度总分：年度指标12月计入，其余月份按缺失规则计分，故总分在这些月份上升。"

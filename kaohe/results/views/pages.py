@@ -280,6 +280,7 @@ def _profile_context(run: ScoringRun, code: str, is_own: bool) -> dict:
     if prof is None:
         raise Http404
     hist = queries.history(code, run, run.kind)
+    trend_note = queries.trend_note(run)
     trend = {
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
@@ -302,6 +303,7 @@ def _profile_context(run: ScoringRun, code: str, is_own: bool) -> dict:
         ]}],
     }
     return {
+        "trend_note": trend_note,
         "nav_active": "results", "run": run, "p": prof, "history": hist, "trend": trend, "radar": radar,
         # The period picker: this unit's runs of the same kind (from its history, no extra query).
         "runs": [SimpleNamespace(pk=h["run"], label=h["label"]) for h in reversed(hist)] or [run],

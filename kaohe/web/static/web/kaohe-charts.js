@@ -96,6 +96,7 @@
       a.nameTextStyle = a.nameTextStyle || {};
       if (!a.nameTextStyle.align) a.nameTextStyle.align = right ? "right" : "left";
       if (a.nameGap === undefined) a.nameGap = 12;
+      if (a.inverse && !a.nameLocation) a.nameLocation = "start";  /* an inverted axis (排名) ends at the bottom */
     });
     xNamed.forEach(function (a) {
       if (!a.nameLocation) { a.nameLocation = "middle"; if (a.nameGap === undefined) a.nameGap = 28; }
