@@ -232,7 +232,7 @@ def _the_results_look_like_a_real_year():
     assert len(ranks[(2025, "SFS-MH")]) > 1 and len(ranks[(2026, "SFS-MH")]) > 1  # 明湖区 was 4th all 2025, 5th all 2026
     quarters = ScoringRun.objects.current().filter(owner_unit__code="SFS", kind="quarter")
     assert sorted(quarters.values_list("year", "number")) == [(2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3)]
-    reviews = list(Review.objects.filter(run__in=quarters).values_list("body", flat=True))
+    reviews = list(Review.objects.filter(run__in=quarters).values_list("text", flat=True))
     assert len(reviews) == 7 and len(set(reviews)) == 7
     latest = months.order_by("-year", "-number").first()
     yellow = list(Flag.objects.filter(run=latest, kind="yellow", rule="target_missed").values_list("reason", flat=True))
