@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -81,6 +82,15 @@ def _refused(request, exc):
 @api.exception_handler(WorkflowError)
 def _workflow(request, exc):
     return api.create_response(request, {"detail": _joined(exc.messages), "errors": {"__all__": exc.messages}}, status=422)
+
+
+@api.exception_handler(DataError)
+def _unstorable(request, exc):
+    """A value the database cannot hold (a NUL character in a text, a number out of its column's
+    range) is the caller's input, not a server fault."""
+    logger.info("API %s %s refused by the database: %s", request.method, request.path, exc)
+    return api.create_response(request, {"detail": "a value cannot be stored or searched: it holds a NUL character "
+                                                   "or is out of range"}, status=422)
 
 
 @api.exception_handler(Exception)
