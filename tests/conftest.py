@@ -50,6 +50,11 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def org_world(db):
+    """The small test city of ``build_org_world`` (its docstring lists the units and users)."""
+    return build_org_world()
+
+
+def build_org_world():
     """A small city for owner/member/outsider tests, with a same-role outsider for every role.
 
     测试市 (city ``C``) with two districts 甲区 ``C-A`` and 乙区 ``C-B`` (two towns/streets

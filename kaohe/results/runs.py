@@ -11,6 +11,7 @@ Canonical forms (used for hashing and for ``kaohe verify``):
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -578,7 +579,13 @@ class Finding:
     message: str
 
 
+_PARTS = {"totals": "总分表", "indicators": "指标得分", "boards": "榜单"}
+_COLUMNS = {"total": "总分", "rank": "名次", "score": "得分", "tier": "等次", "unit_name": "单位名称", "raw": "原始值",
+            "group_rank": "组内名次", "value": "数值", "points": "分值"}
+
+
 def _first_differences(a: dict, b: dict, limit: int = 5) -> list[str]:
+    """The first rows where the stored results and a recomputation differ, named by table, unit and column."""
     out: list[str] = []
     for part in ("totals", "indicators", "boards"):
         cols = a[part]["columns"]
@@ -589,17 +596,19 @@ def _first_differences(a: dict, b: dict, limit: int = 5) -> list[str]:
             ra, rb = rows_a.get(key), rows_b.get(key)
             if ra == rb:
                 continue
+            where = f"{_PARTS[part]} {'/'.join(map(str, key))}"
             if ra is None or rb is None:
-                out.append(f"{part} {'/'.join(map(str, key))}: {'missing' if ra is None else 'extra'} row")
+                out.append(_("%(where)s：%(what)s") % {"where": where, "what": _("存储中缺少该行") if ra is None else _("存储中多出该行")})
             else:
                 for c, va, vb in zip(cols, ra, rb, strict=True):
                     if va != vb:
-                        out.append(f"{part} {'/'.join(map(str, key))} {c}: stored {va!r}, recomputed {vb!r}")
+                        out.append(_("%(where)s %(col)s：存储 %(a)s，重算 %(b)s") % {
+                            "where": where, "col": _COLUMNS.get(c, c), "a": va, "b": vb})
             if len(out) >= limit:
                 return out
     for part in ("explain", "warnings"):
         if a[part] != b[part] and len(out) < limit:
-            out.append(f"{part}: stored differs from recomputed")
+            out.append(_("%(part)s：存储与重算不符") % {"part": {"explain": _("得分说明"), "warnings": _("数据提示")}[part]})
     return out
 
 
@@ -666,15 +675,97 @@ def seal_of(pub) -> str:
     return sha256(json.dumps(publication_manifest(pub), sort_keys=True, ensure_ascii=False, default=str))
 
 
+def sealed_manifest(pub) -> dict | None:
+    """What ``pub`` showed when it was published, as its (hash-chained) audit entry recorded it;
+    None for publications recorded before the manifest was kept."""
+    from kaohe.audit.models import AuditEntry
+
+    entry = (AuditEntry.objects.of_type("results.publication").filter(object_id=pub.pk, action="publish")
+             .order_by("id").values_list("after", flat=True).first())
+    manifest = entry.get("manifest") if isinstance(entry, dict) else None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def _when(timestamp) -> str:
+    if not isinstance(timestamp, (int, float)):
+        return str(timestamp)
+    moment = dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def manifest_changes(sealed: dict, now: dict, limit: int = 8) -> list[str]:
+    """In words, what differs between a publication's sealed manifest and what it shows now."""
+    out: list[str] = []
+
+    def changed(label, a, b):
+        out.append(_("%(what)s由“%(a)s”改为“%(b)s”") % {"what": label, "a": a, "b": b})
+
+    for key, label in (("title", _("标题")), ("label", _("批次名称")), ("appeal_days", _("申诉答复期限（工作日）"))):
+        if sealed.get(key) != now.get(key):
+            changed(label, sealed.get(key), now.get(key))
+    for key, label in (("notice_ends", _("公示截止时间")), ("published_at", _("公示时间"))):
+        if sealed.get(key) != now.get(key):
+            changed(label, _when(sealed.get(key)), _when(now.get(key)))
+    if sealed.get("scheme") != now.get("scheme"):
+        changed(_("考核方案"), "/".join(map(str, sealed.get("scheme") or [])), "/".join(map(str, now.get("scheme") or [])))
+    for key, label in (("run_hash", _("结果哈希")), ("previous_hash", _("上一公示哈希"))):
+        if sealed.get(key) != now.get(key):
+            out.append(_("%(what)s被改动") % {"what": label})
+    meta_a, meta_b = sealed.get("meta") or {}, now.get("meta") or {}
+    for key in sorted(set(meta_a) | set(meta_b)):
+        if meta_a.get(key) != meta_b.get(key):
+            label = {"tiers": _("等次设置（名称与分界）"), "indicators": _("指标名称"), "groups": _("考核组名称"),
+                     "boards": _("榜单名称")}.get(key, _("方案信息 %(key)s") % {"key": key})
+            out.append(_("%(what)s被改动") % {"what": label})
+    totals_a = {r[0]: r for r in sealed.get("totals") or []}
+    totals_b = {r[0]: r for r in now.get("totals") or []}
+    for code in sorted(set(totals_a) | set(totals_b)):
+        a, b = totals_a.get(code), totals_b.get(code)
+        if a is None or b is None:
+            out.append(_("总分表中单位 %(code)s %(what)s") % {"code": code, "what": _("被删除") if b is None else _("被加入")})
+            continue
+        if a[1] != b[1]:
+            changed(_("总分表中 %(code)s 的单位名称") % {"code": code}, a[1], b[1])
+        if a[2] != b[2]:
+            changed(_("总分表中 %(code)s 的等次") % {"code": code}, a[2], b[2])
+    boards_a = {(r[0], r[1]): r[2] for r in sealed.get("boards") or []}
+    boards_b = {(r[0], r[1]): r[2] for r in now.get("boards") or []}
+    for key in sorted(set(boards_a) | set(boards_b)):
+        if boards_a.get(key) != boards_b.get(key):
+            changed(_("榜单 %(board)s 中 %(code)s 的单位名称") % {"board": key[0], "code": key[1]},
+                    boards_a.get(key, "—"), boards_b.get(key, "—"))
+    if len(out) > limit:
+        out = out[:limit] + [_("等 %(n)s 处") % {"n": len(out)}]
+    return out
+
+
 def verify_publications() -> list[Finding]:
-    """Publications whose shown words (names, title, notice period …) differ from what was sealed."""
+    """Publications whose shown words (names, title, notice period …) differ from what was sealed,
+    each change named when the sealed manifest is in the audit log."""
     from kaohe.results.models import Publication
 
     findings = []
     for pub in Publication.objects.select_related("run").exclude(seal_hash="").order_by("id"):
-        if seal_of(pub) != pub.seal_hash:
+        if seal_of(pub) == pub.seal_hash:
+            continue
+        sealed = sealed_manifest(pub)
+        changes = manifest_changes(sealed, publication_manifest(pub)) if sealed is not None else []
+        if changes:
+            findings.append(Finding(pub.run_id, _("公示 %(id)s 与封存时不符（被改动）：%(changes)s") % {
+                "id": pub.pk, "changes": "；".join(changes)}))
+        else:
             findings.append(Finding(pub.run_id, _("公示 %(id)s 的标题、公示期、单位或等次名称与封存时不符（被改动）") % {"id": pub.pk}))
     return findings
+
+
+def unsealed_publications() -> list[str]:
+    """Publications made before their words were sealed (an empty seal): their title, notice period
+    and names cannot be checked — said plainly by ``kaohe verify``, never passed over in silence."""
+    from kaohe.results.models import Publication
+
+    return [_("公示 %(id)s（%(title)s）发布于文字封存之前：其标题、公示期、单位和等次名称没有封存，无法核验"
+              "（分数、公示链和申诉、奖项状态照常核验）") % {"id": pub.pk, "title": pub.title}
+            for pub in Publication.objects.filter(seal_hash="").order_by("id")]
 
 
 def verify_records() -> list[Finding]:
@@ -696,8 +787,9 @@ def verify_records() -> list[Finding]:
             if expected is None:
                 findings.append(Finding(None, _("%(what)s %(id)s 没有操作日志记录") % {"what": label, "id": obj.pk}))
             elif expected != obj.status:
+                names = dict(model._meta.get_field("status").choices)
                 findings.append(Finding(None, _("%(what)s %(id)s 的状态“%(now)s”与操作日志记录的“%(was)s”不符（被改动）") % {
-                    "what": label, "id": obj.pk, "now": obj.status, "was": expected}))
+                    "what": label, "id": obj.pk, "now": names.get(obj.status, obj.status), "was": names.get(expected, expected)}))
     return findings
 
 
@@ -715,12 +807,38 @@ def verify_sources() -> list[Finding]:
         if run.corrections.exists():
             continue
         try:
-            now = run_inputs(run.scheme_version, run.period).source_hash
+            current = run_inputs(run.scheme_version, run.period)
         except Exception:  # noqa: BLE001 — a source that cannot be read is itself a finding
-            now = ""
-        if now != run.source_hash:
-            findings.append(Finding(run.pk, _("计分批次 %(id)s 的考核数据在公示后被改动，且没有更正记录") % {"id": run.pk}))
+            current = None
+        if current is None or current.source_hash != run.source_hash:
+            changes = _value_changes(run, current) if current is not None else []
+            findings.append(Finding(run.pk, _("计分批次 %(id)s 的考核数据在公示后被改动，且没有更正记录") % {"id": run.pk}
+                                    + ("：" + "；".join(changes) if changes else "")))
     return findings
+
+
+def _value_changes(run: ScoringRun, current, limit: int = 5) -> list[str]:
+    """Which source values differ from the ones the run was scored from (unit, indicator, period)."""
+    stored = Inputs.from_bytes(run.inputs).values
+
+    def table(cols, rows):
+        if not cols:
+            return {}
+        iu, ii, iv = cols.index("unit"), cols.index("indicator"), cols.index("value")
+        ip = cols.index("period") if "period" in cols else None
+        return {(r[iu], r[ii], r[ip] if ip is not None else ""): r[iv] for r in rows}
+
+    before = table(stored["columns"], stored["rows"])
+    now_table = table_from_frame(current.values)
+    after = table(now_table["columns"], now_table["rows"])
+    out = []
+    for key in sorted(set(before) | set(after), key=str):
+        if before.get(key) != after.get(key):
+            out.append(_("%(unit)s %(indicator)s %(period)s：计分时 %(a)s，现在 %(b)s") % {
+                "unit": key[0], "indicator": key[1], "period": key[2], "a": before.get(key, "—"), "b": after.get(key, "—")})
+            if len(out) >= limit:
+                break
+    return out
 
 
 # ---- diff -----------------------------------------------------------------------------------

@@ -48,7 +48,15 @@ from kaohe.results.models import (
     notice_time_limit,
 )
 from kaohe.results.queries import warning_count, warning_groups
-from kaohe.results.runs import Inputs, chain_hash, create_run, execute_run, run_scheme, seal_of
+from kaohe.results.runs import (
+    Inputs,
+    chain_hash,
+    create_run,
+    execute_run,
+    publication_manifest,
+    run_scheme,
+    seal_of,
+)
 
 NOTICE_DAYS = 7  # 公示期, working days
 APPEAL_ANSWER_DAYS = 10  # 申诉答复, working days
@@ -212,9 +220,12 @@ def publish(
         chain_hash=chain_hash(previous_hash, run.content_hash),
         published_by=user if user is not None and user.is_authenticated else None,
     )
+    manifest = publication_manifest(pub)
     pub.seal_hash = seal_of(pub)
     pub.save(update_fields=["seal_hash"])
     after = snapshot(pub)
+    # What was sealed, in the hash-chained audit log: ``kaohe verify`` names each word changed since.
+    after["manifest"] = manifest
     reason = ""
     if state is not None:
         after["completeness"] = {"approved": state.approved, "due": state.due, "warnings": state.warnings,

@@ -69,7 +69,7 @@ def test_verify_reports_a_tampered_stored_value_and_exits_non_zero(capsys):
         cursor.execute("UPDATE results_runtotal SET total = 30 WHERE run_id = %s AND unit_code = 'C-D'", [run.pk])
     findings = verify_run(ScoringRun.objects.get(pk=run.pk))
     assert any("结果被改动" in f.message for f in findings)
-    assert any("totals C-D total: stored 30.0, recomputed 13.0" in f.message for f in findings)
+    assert any("总分表 C-D 总分：存储 30.0，重算 13.0" in f.message for f in findings)
     with pytest.raises(CommandError) as exc:
         call_command("verify")
     assert exc.value.returncode == 1

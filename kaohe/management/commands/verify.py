@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from kaohe.results.models import ScoringRun
         from kaohe.results.runs import (
+            unsealed_publications,
             verify_chain,
             verify_publications,
             verify_records,
@@ -49,6 +50,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(message))
         if head is not None:
             self.stdout.write(f"audit log: {head.seq} entries sealed, head {head.chain or '-'}")
+        unchecked = unsealed_publications()
+        for message in unchecked:
+            self.stdout.write(self.style.WARNING(f"注意：{message}"))
         if findings:
             raise CommandError(f"verify: {len(findings)} problem(s) in {checked} run(s)", returncode=1)
-        self.stdout.write(self.style.SUCCESS(f"verify: {checked} run(s) recomputed, hashes and publication chain intact"))
+        note = f"; {len(unchecked)} publication(s) sealed before their words were: words not checked" if unchecked else ""
+        self.stdout.write(self.style.SUCCESS(f"verify: {checked} run(s) recomputed, hashes and publication chain intact{note}"))
