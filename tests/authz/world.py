@@ -108,6 +108,7 @@ def _enterprise(w):
                                                   size=14, sha256="0" * 64,
                                                   file=ContentFile(b"%PDF-1.4 apply", name="apply.pdf"))
     w.portal_key = w.enterprise.link_key
+    w.ent_request_number = w.ent_request.number
     w.survey_key = getattr(w.ent_request, "survey_key", "") or "no-such-survey"
 
 

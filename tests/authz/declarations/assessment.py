@@ -5,6 +5,7 @@ from tests.authz.rules import *  # noqa: F403
 
 KWARGS = {"pk": "district_v", "fmt": "yaml", "version_id": "district_v", "period_id": "a_march", "unit_id": "stats_a", "action": "remind"}
 ROUTES = {
+    "assessment:version_editor": Route(get=allow({"office", "office_a", "superuser"}, hidden=B_SIDE | {"norole"})),
     "assessment:correct": Route(get=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), data={"unit": "@towns_a_0", "indicator": "fai", "value": "1.5", "reason": "统计口径更正"}),
     "assessment:data_entry": Route(get=allow({'office', 'leader', 'submitter', 'submitter_b', 'office_a', 'leader_a', 'district_submitter_a', 'office_b', 'leader_b', 'district_submitter_b', 'superuser'}, forbidden={'assessed_a', 'assessed_town_a', 'assessed_b', 'assessed_town_b', 'norole'})),
     "assessment:finding_resolve": Route(post=allow({'office', 'office_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_town_a'})),

@@ -26,3 +26,21 @@ ROUTES = {
     "enterprise:survey": Route(get=only(404, anonymous=404), kwargs={"key": "survey_key"}, note='no survey key is open in the world: not found for everyone'),
     "enterprise:workbench": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
 }
+API = {
+    "GET /api/enterprise/enterprises": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
+    "GET /api/enterprise/enterprises/{pk}": Route(get=allow({'office', 'leader', 'submitter', 'submitter_b', 'office_a', 'leader_a', 'assessed_a', 'district_submitter_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "enterprise"}),
+    "GET /api/enterprise/link/{key}/requests": Route(get=only(LOGIN), kwargs={"key": "portal_key"}, note='the enterprise portal authenticates by its link key, not a session'),
+    "GET /api/enterprise/link/{key}/requests/{number}": Route(get=only(LOGIN), kwargs={"key": "portal_key", "number": "ent_request_number"}, note='the enterprise portal authenticates by its link key, not a session'),
+    "GET /api/enterprise/requests": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
+    "GET /api/enterprise/requests/{pk}": Route(get=allow({'office', 'leader', 'submitter', 'submitter_b', 'office_a', 'leader_a', 'assessed_a', 'district_submitter_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "ent_request"}),
+    "GET /api/enterprise/units/{code}/figures": Route(get=allow({'office', 'leader', 'submitter', 'submitter_b', 'office_a', 'leader_a', 'assessed_a', 'district_submitter_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"code": "C-A"}),
+    "POST /api/enterprise/enterprises/{pk}/requests": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"pk": "enterprise"}, data={"rtype": "finance", "title": "贷款贴息"}),
+    "POST /api/enterprise/requests/{pk}/assign": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"pk": "ent_request"}, data={"handler_unit": "C-A"}),
+    "POST /api/enterprise/requests/{pk}/escalate": Route(post=allow({'office', 'office_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_town_a'}), kwargs={"pk": "ent_request"}),
+    "POST /api/enterprise/requests/{pk}/hand-back": Route(post=allow({'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "ent_request"}, data={"basis": "不属于本单位职责"}, note='the world request is not assigned yet: only the superuser reaches the rule (422)'),
+    "POST /api/enterprise/requests/{pk}/notes": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"pk": "ent_request"}, data={"text": "备注"}),
+    "POST /api/enterprise/requests/{pk}/reply": Route(post=allow({'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "ent_request"}, data={"text": "已办结"}, note='the world request is not assigned yet: only the superuser reaches the rule (422)'),
+    "POST /api/enterprise/requests/{pk}/respond": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"pk": "ent_request"}, data={"text": "已联系企业"}),
+    "POST /api/enterprise/requests/{pk}/sign": Route(post=allow({'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "ent_request"}, note='the world request is not assigned yet: only the superuser reaches the rule (422)'),
+    "POST /api/enterprise/requests/{pk}/visit": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"pk": "ent_request"}, data={"answer": "satisfied"}),
+}
