@@ -55,4 +55,12 @@ PENDING_API = {
     "POST /api/supervision/tasks/{task_id}/review",
     "POST /api/supervision/tasks/{task_id}/reopen",
     "GET /api/supervision/board",
+    "GET /api/projects/{project_id}/reports",
+    "POST /api/projects/reports/{report_id}/confirm",
+    "GET /api/projects/{project_id}/problems",
+    "POST /api/projects/{project_id}/problems",
+    "POST /api/projects/problems/{problem_id}/resolve",
+    "POST /api/projects/problems/{problem_id}/confirm",
+    "POST /api/projects/problems/{problem_id}/pause",
+    "POST /api/projects/problems/{problem_id}/resume",
 }
