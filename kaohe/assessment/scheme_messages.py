@@ -182,6 +182,8 @@ def message(problem: SchemeProblem) -> str:
         return _("等次名称不能重复")
     if code in ("computed_kind", "bad_formula", "computed_self_reference", "computed_cycle"):
         return _("派生指标的计算方式有误")
+    if code == "incomplete":
+        return _("方案不完整：须有方案名称和指标体系")
     if code in ("bad_source", "points_too_large", "platform"):
         return problem.message  # the platform's own checks are worded in Chinese already
     return _("此项设置有误")

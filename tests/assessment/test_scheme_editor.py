@@ -231,3 +231,23 @@ def test_the_import_page_names_the_place_by_the_schemes_names_in_chinese(org_wor
     assert "「经济发展」›「固定资产投资」 · 分值：应为数字，而不是“abc”" in body
     assert "「民生保障」›「安全事故」 · 计分方法：“thresold”不是可选的计分方法，是否应为达标得分？" in body
     assert "root.children" not in body and "expected a number" not in body
+
+
+def test_every_problem_code_the_engine_raises_has_its_chinese_words():
+    import re
+    from pathlib import Path
+
+    from kaohe.assessment.scheme_messages import message
+    from kaohe.engine.errors import SchemeProblem
+
+    engine = Path(__file__).resolve().parents[2] / "kaohe" / "engine"
+    codes = set()
+    for name in ("scheme.py", "platform.py"):
+        codes |= set(re.findall(r'code="(\w+)"', (engine / name).read_text(encoding="utf-8")))
+    assert {"not_a_number", "unknown_choice", "param_required", "duplicate_code"} <= codes
+    generic = "此项设置有误"
+    # (a word the office typed, like a misspelt key, is shown as typed: "abc" here)
+    facts = {"value": 1, "key": "abc", "method": "target", "aggregate": "mean", "low": 0, "high": 1, "lower": 1,
+             "upper": 2, "yellow": 0.5, "green": 0.8, "choices": [], "other": "root.children[0]"}
+    words = {c: message(SchemeProblem("root.children[0].children[0].points", c, "x", facts)) for c in sorted(codes)}
+    assert [(c, text) for c, text in words.items() if text == generic or re.search(r"[A-Za-z]{4,}", text)] == []
