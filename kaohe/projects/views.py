@@ -540,7 +540,7 @@ def confirm_problem(request, pk: int):
 @require_POST
 def pause_problem(request, pk: int):
     """暂停/恢复计时 (waiting on someone else): by the raiser or the office, not the unit on the clock."""
-    problem = get_object_or_404(Problem.objects.select_related("project"), pk=pk)
+    problem = get_visible_or_404(request.user, Problem.objects.select_related("project"), pk=pk)
     require(request.user, "projects.confirm_problem", problem)
     try:
         if request.POST.get("action") == "resume":

@@ -16,7 +16,7 @@ ROUTES = {
     "projects:kanban": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
     "projects:letter": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'superuser'}, forbidden={'submitter', 'submitter_b', 'assessed_a', 'district_submitter_a'})),
     "projects:list": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
-    "projects:pause_problem": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=SIGNED_IN - {'office', 'office_a', 'assessed_a', 'superuser'}), kwargs={"pk": "problem"}),
+    "projects:pause_problem": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"pk": "problem"}),
     "projects:portfolio": Route(get=allow({'office', 'leader', 'submitter', 'submitter_b', 'office_a', 'leader_a', 'assessed_a', 'district_submitter_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'})),
     "projects:raise_problem": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'})),
     "projects:resolve_problem": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"pk": "problem"}),
