@@ -201,7 +201,7 @@ def version_new(request, pk: int):
     try:
         draft = svc.new_version(version, reason=request.POST.get("reason", ""), user=request.user)
     except svc.SchemeInvalid as exc:
-        for e in exc.errors:
+        for e in scheme_messages.texts(exc.problems, version.content):
             messages.error(request, e)
         return redirect("assessment:version", pk)
     messages.success(request, _("已新建草稿版本"))
@@ -215,8 +215,11 @@ def version_clone(request, pk: int):
     try:
         year = int(request.POST.get("year") or version.scheme.year + 1)
         draft = svc.clone_to_year(version, year, user=request.user)
-    except (ValueError, svc.SchemeInvalid) as exc:
-        for e in getattr(exc, "errors", [str(exc)]):
+    except ValueError:
+        messages.error(request, _("年度应为 2000–2100 之间的整数"))
+        return redirect("assessment:version", pk)
+    except svc.SchemeInvalid as exc:
+        for e in scheme_messages.texts(exc.problems, version.content):
             messages.error(request, e)
         return redirect("assessment:version", pk)
     messages.success(request, _("已复制为 %(y)s 年方案草稿") % {"y": year})
@@ -340,7 +343,9 @@ def version_preview(request, pk: int):
             data = services.run_inputs(base, period)
             new = score(svc.engine_scheme(version.content), data.values, units=data.units, targets=data.targets, period=data.period_code)
             old = score(load_scheme(data.scheme), data.values, units=data.units, targets=data.targets, period=data.period_code)
-        except Exception as exc:  # noqa: BLE001 — the engine's message is what the office needs
+        except svc.SchemeInvalid as exc:  # the draft cannot be scored: its problems in Chinese, at their places
+            error = "；".join(scheme_messages.texts(exc.problems, version.content))
+        except Exception as exc:  # noqa: BLE001 — any other engine refusal is what the office needs
             error = str(exc)
         else:
             names = dict(zip(data.units["unit"].to_list(), data.units["name"].to_list(), strict=True))
