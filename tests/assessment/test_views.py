@@ -242,3 +242,11 @@ def test_the_grid_speaks_english_when_asked(world, client_for):
     c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     body = c.get(reverse("assessment:grid", args=_grid_args(version, period, w.stats_bureau))).content.decode()
     assert "Submit for review" in body and "Download Excel template" in body
+
+
+def test_copying_a_scheme_to_a_year_that_is_not_a_number_says_so_in_chinese(world, client_for):
+    w, version, period = world
+    office = client_for(w.office)
+    r = office.post(reverse("assessment:version_clone", args=[version.pk]), {"year": "二〇二七"}, follow=True)
+    texts = [str(m) for m in r.context["messages"]]
+    assert texts == ["年度应为 2000–2100 之间的整数"], texts  # not Python's "invalid literal for int()"
