@@ -5,7 +5,7 @@ from tests.authz.rules import *  # noqa: F403
 
 KWARGS = {"pk": "campaign"}
 ROUTES = {
-    "commitments:action": Route(post=allow({'office', 'office_a', 'assessed_town_a', 'superuser'}, hidden=B_SIDE | {'norole'}), data={"action": "submit"}),
+    "commitments:action": Route(post=allow({'office', 'office_a', 'assessed_town_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"pk": "commitment"}, data={"action": "submit"}),
     "commitments:answer": Route(post=allow({'office', 'office_a', 'assessed_town_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"pk": "comment"}),
     "commitments:campaign": Route(get=allow(A_SIDE | {'superuser'}, hidden=B_SIDE | {'norole'})),
     "commitments:claim": Route(get=allow({'office', 'office_a', 'district_submitter_a', 'assessed_town_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'district_submitter_a', 'assessed_town_a'})),
