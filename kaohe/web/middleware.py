@@ -38,16 +38,27 @@ class UserFacingErrorsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 405 and not getattr(response, "streaming", False) and not response.content:
+        if response.status_code == 405 and not getattr(response, "streaming", False) and self._bare_405(request, response):
             # A bare 405 (``require_POST`` on a GET: a bookmarked or typed action URL) would be
-            # the browser's own error page; say in the shell what the address is for.
+            # the browser's own error page; say in the shell what the address is for. On an API
+            # path it is JSON with a message, like every other API error.
             from kaohe.web.views.errors import method_not_allowed
 
-            page = method_not_allowed(request)
+            page = method_not_allowed(request, allowed=response.get("Allow", ""))
             if response.has_header("Allow"):
                 page["Allow"] = response["Allow"]
             return page
         return response
+
+    @staticmethod
+    def _bare_405(request, response) -> bool:
+        """An empty 405, or on an API path one that is not JSON (django-ninja answers a path
+        without the method with a text "Method not allowed")."""
+        from kaohe.web.views.errors import is_api
+
+        if not response.content:
+            return True
+        return is_api(request) and not response.get("Content-Type", "").startswith("application/json")
 
     def process_exception(self, request, exception):
         from kaohe.lib.errors import NotFound

@@ -37,11 +37,11 @@ def is_api(request) -> bool:
     return request is not None and request.path.startswith("/api/")
 
 
-def _json(request, status: int, exception=None):
+def _json(request, status: int, exception=None, detail: str = ""):
     """On an API path every error is JSON with a message (``{"detail": …}``, as django-ninja answers)."""
     from django.http import JsonResponse
 
-    detail = user_message(exception) if exception is not None else ""
+    detail = detail or (user_message(exception) if exception is not None else "")
     return JsonResponse({"detail": detail or API_MESSAGES[status], "status": status}, status=status)
 
 
@@ -71,7 +71,10 @@ def page_not_found(request, exception=None):
     return _render(request, 404, exception)
 
 
-def method_not_allowed(request, exception=None):
+def method_not_allowed(request, exception=None, allowed: str = ""):
+    """405. On an API path, JSON naming the methods the path takes (``allowed``: its Allow header)."""
+    if is_api(request) and allowed:
+        return _json(request, 405, detail=f"method not allowed: {request.method}; this path takes {allowed}")
     return _render(request, 405, exception)
 
 
