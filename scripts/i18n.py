@@ -7,8 +7,9 @@ its compiled ``django.mo`` (both committed).
 
     scripts/i18n.py extract [app ...]   # scan templates and .py files, merge into django.po
     scripts/i18n.py compile [app ...]   # django.po -> django.mo (deterministic bytes)
-    scripts/i18n.py check   [app ...]   # exit 1 if a msgstr is empty/fuzzy or a .mo is stale
+    scripts/i18n.py check   [app ...]   # exit 1 if a msgstr is empty/fuzzy, a .mo is stale or English conflicts
     scripts/i18n.py missing [app ...]   # list the msgids still without English
+    scripts/i18n.py conflicts           # list the (msgctxt, msgid) given different English by two catalogues
 
 ``app`` is an app directory name under ``kaohe/`` (``web``, ``projects``, …) or
 ``kaohe`` for the project package itself (settings, lib, management commands).
@@ -22,6 +23,14 @@ functions imported from ``django.utils.translation`` (gettext, gettext_lazy,
 pgettext, ngettext, npgettext, their lazy forms and gettext_noop, under any
 alias such as ``_``). Merging keeps every existing msgstr; msgids no longer in
 the source are kept as obsolete ``#~`` entries (not compiled).
+
+Django merges every app's catalogue into one per language, and for a msgid two
+apps both translate the first app in INSTALLED_APPS wins: the other app's page
+shows the first app's English. So a (msgctxt, msgid) must have the same English
+in every catalogue (``conflicts``). Where the meaning differs — a button (办结
+"Resolve") beside a state (办结 "Resolved"), 分 glued to a number — the site
+says so with a context (``pgettext("按钮", "办结")``, ``{% translate "办结"
+context "按钮" %}``); the Chinese output is the msgid either way.
 """
 
 from __future__ import annotations
@@ -491,22 +500,71 @@ def problems(app: str) -> list[str]:
     return issues
 
 
+def conflicts(apps: list[str] | None = None,
+              catalogues: dict[str, list[Entry]] | None = None) -> dict[tuple[str | None, str], dict[str, tuple[str, ...]]]:
+    """(msgctxt, msgid) -> {app: msgstr} for every key two catalogues translate differently.
+
+    ``catalogues`` (app -> entries) defaults to the apps' django.po files. Only live,
+    translated entries count (obsolete and fuzzy ones are never compiled).
+    """
+    if catalogues is None:
+        catalogues = {app: read_po(po_path(app))[0] for app in apps or all_apps(with_catalogue=True)}
+    seen: dict[tuple[str | None, str], dict[str, tuple[str, ...]]] = {}
+    for app, entries in catalogues.items():
+        for e in entries:
+            if not e.obsolete and e.translated:
+                seen.setdefault(e.key, {})[app] = tuple(e.msgstr)
+    return {key: by_app for key, by_app in sorted(seen.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
+            if len(set(by_app.values())) > 1}
+
+
+def untranslated_uses(app: str) -> list[str]:
+    """The msgids the app's templates and code use that its catalogue has no English for.
+
+    An entry that is missing (extract not re-run), fuzzy or empty all show the Chinese
+    on the English page. Needs Django set up (the template lexer).
+    """
+    path = po_path(app)
+    english = {e.key for e in read_po(path)[0] if not e.obsolete and e.translated} if path.exists() else set()
+    missing = {}
+    for f in extract(app):
+        if (f.msgctxt, f.msgid) not in english:
+            missing.setdefault((f.msgctxt, f.msgid), f.where)
+    return [f"{where}: no English for {msgid!r}" + (f" (context {ctxt!r})" if ctxt is not None else "")
+            for (ctxt, msgid), where in missing.items()]
+
+
+def _setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure()  # the template lexer needs settings, not a database
+    django.setup()
+
+
+def conflict_lines(found: dict[tuple[str | None, str], dict[str, tuple[str, ...]]]) -> list[str]:
+    lines = []
+    for (ctxt, msgid), by_app in found.items():
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for app, msgstr in by_app.items():
+            groups.setdefault(msgstr, []).append(app)
+        said = " | ".join(f"{' / '.join(s)!r}: {', '.join(a)}" for s, a in groups.items())
+        lines.append(f"{msgid!r}" + (f" (context {ctxt!r})" if ctxt is not None else "") + f" — {said}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=("extract", "compile", "check", "missing"))
+    parser.add_argument("command", choices=("extract", "compile", "check", "missing", "conflicts"))
     parser.add_argument("apps", nargs="*", help="app directory names under kaohe/, or 'kaohe'")
     args = parser.parse_args(argv)
     for app in args.apps:
         if not app_dir(app).is_dir():
             parser.error(f"no app directory kaohe/{app}")
     if args.command == "extract":
-        sys.path.insert(0, str(ROOT))
-        import django
-        from django.conf import settings
-
-        if not settings.configured:
-            settings.configure()  # the template lexer needs settings, not a database
-        django.setup()
+        _setup_django()
         for app in args.apps or all_apps(with_catalogue=True):
             total, new, untranslated = merge(app)
             if total or po_path(app).exists():
@@ -524,7 +582,13 @@ def main(argv: list[str] | None = None) -> int:
                 if not e.obsolete and not e.translated:
                     print(f"{app}\t{e.msgid}")
         return 0
-    failures = [issue for app in apps for issue in problems(app)]
+    if args.command == "conflicts":
+        lines = conflict_lines(conflicts(apps))
+        print("\n".join(lines) if lines else "no msgid has two English wordings")
+        return 1 if lines else 0
+    _setup_django()
+    failures = [issue for app in apps for issue in problems(app) + untranslated_uses(app)]
+    failures += [f"different English in two catalogues: {line}" for line in conflict_lines(conflicts(apps))]
     print("\n".join(failures) if failures else f"catalogues complete: {', '.join(apps)}")
     return 1 if failures else 0
 

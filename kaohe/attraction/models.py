@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaohe.lib.files import private_storage
 from kaohe.orgs.scope import ScopedQuerySet
@@ -218,7 +219,7 @@ class AttractionProject(models.Model):
     exclusion = models.ForeignKey(ExclusionRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("不予认定情形"))
     major_project = models.OneToOneField("projects.Project", null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="attraction", verbose_name=_("重大项目"))
+                                         related_name="attraction", verbose_name=pgettext_lazy("单个", "重大项目"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -18,6 +18,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaohe.lib.files import private_storage
 from kaohe.orgs.scope import ScopedQuerySet
@@ -70,7 +71,7 @@ class RequestType(models.TextChoices):
     POLICY = "policy", _("政策咨询")
     LAND = "land", _("用地")
     FINANCE = "finance", _("融资")
-    PERMITS = "permits", _("审批")
+    PERMITS = "permits", pgettext_lazy("诉求类型", "审批")  # permits, not a decision on an extension
     TALENT = "talent", _("人才")
     UTILITIES = "utilities", _("水电气")
     OTHER = "other", _("其他")

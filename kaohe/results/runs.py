@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kaohe.assessment.models import Period, PeriodKind, SchemeVersion
 from kaohe.engine import Scheme, load_scheme, score
@@ -714,7 +715,7 @@ def manifest_changes(sealed: dict, now: dict, limit: int = 8) -> list[str]:
     meta_a, meta_b = sealed.get("meta") or {}, now.get("meta") or {}
     for key in sorted(set(meta_a) | set(meta_b)):
         if meta_a.get(key) != meta_b.get(key):
-            label = {"tiers": _("等次设置（名称与分界）"), "indicators": _("指标名称"), "groups": _("考核组名称"),
+            label = {"tiers": _("等次设置（名称与分界）"), "indicators": pgettext("改动项", "指标名称"), "groups": _("考核组名称"),
                      "boards": _("榜单名称")}.get(key, _("方案信息 %(key)s") % {"key": key})
             out.append(_("%(what)s被改动") % {"what": label})
     totals_a = {r[0]: r for r in sealed.get("totals") or []}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaohe.orgs.scope import ScopedQuerySet
 
@@ -291,7 +292,7 @@ class Bulletin(models.Model):
     document = models.ForeignKey(TaskDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     #: The issued 公文 in the documents register (number, .docx and PDF with their hashes).
     issued = models.ForeignKey("documents.IssuedDocument", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name=_("公文"))
+                               verbose_name=pgettext_lazy("单个", "公文"))
 
     scope_owners = ("office_unit",)
     objects = ScopedQuerySet.as_manager()

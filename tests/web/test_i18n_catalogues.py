@@ -1,4 +1,8 @@
-"""Every app's English catalogue is complete and its committed .mo matches the .po."""
+"""Every app's English catalogue is complete, agrees with the others and its committed .mo matches the .po.
+
+Django merges the apps' catalogues and the first app in INSTALLED_APPS wins a msgid two of them
+translate, so a disagreement shows one app's English on another app's page.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,45 @@ def test_the_web_app_has_a_catalogue():
 @pytest.mark.parametrize("app", APPS)
 def test_every_msgid_has_english_and_the_mo_is_freshly_compiled(app):
     assert i18n.problems(app) == []
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_msgid_the_apps_templates_and_code_use_has_english_in_its_catalogue(app):
+    # missing (extract not re-run), fuzzy or empty: all three show Chinese on the English page
+    assert i18n.untranslated_uses(app) == []
+
+
+def test_msgids_used_outside_the_apps_catalogues_have_english_in_one_of_them():
+    english = {e.key for app in APPS for e in i18n.read_po(i18n.po_path(app))[0] if not e.obsolete and e.translated}
+    others = [a for a in i18n.all_apps(with_catalogue=False) if a not in APPS]
+    assert others == ["kaohe"]  # the project package (settings, lib, commands) has no catalogue of its own
+    # settings.LANGUAGES: each language is named in its own language on every page
+    self_named = {(None, "简体中文"), (None, "English")}
+    used = {(f.msgctxt, f.msgid): f.where for a in others for f in i18n.extract(a) if (f.msgctxt, f.msgid) not in self_named}
+    assert {key: where for key, where in used.items() if key not in english} == {}
+
+
+def test_no_msgid_has_two_english_wordings_in_two_catalogues():
+    assert i18n.conflict_lines(i18n.conflicts()) == []
+
+
+def test_a_conflict_is_a_same_context_msgid_with_different_english():
+    catalogues = {
+        "projects": [i18n.Entry(msgid="办结", msgctxt="按钮", msgstr=["Resolve"]),
+                     i18n.Entry(msgid="办结", msgstr=["Resolved"]),
+                     i18n.Entry(msgid="分", msgstr=["points"]),
+                     i18n.Entry(msgid="类别", msgstr=["Tier"], obsolete=True),
+                     i18n.Entry(msgid="状态", msgstr=["status"], flags={"fuzzy"})],
+        "enterprise": [i18n.Entry(msgid="办结", msgstr=["Resolved"]),
+                       i18n.Entry(msgid="分", msgstr=["minutes"]),
+                       i18n.Entry(msgid="类别", msgstr=["Category"]),
+                       i18n.Entry(msgid="状态", msgstr=["Status"])],
+        "results": [i18n.Entry(msgid="分", msgstr=["points"])],
+    }
+    found = i18n.conflicts(catalogues=catalogues)
+    # 办结 with and without a context are two keys; obsolete and fuzzy entries are never compiled
+    assert found == {(None, "分"): {"projects": ("points",), "enterprise": ("minutes",), "results": ("points",)}}
+    assert i18n.conflict_lines(found) == ["'分' — 'points': projects, results | 'minutes': enterprise"]
 
 
 def test_po_round_trip_keeps_plurals_context_and_escapes(tmp_path):
