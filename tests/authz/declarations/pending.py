@@ -5,19 +5,6 @@ matrix. This list may only shrink — declare an operation in its app's API dict
 operation does not go here: declare it."""
 
 PENDING_API = {
-    "GET /api/assessment/periods",
-    "POST /api/assessment/periods",
-    "POST /api/assessment/periods/{period_id}/open",
-    "POST /api/assessment/periods/{period_id}/close",
-    "POST /api/assessment/periods/{period_id}/lock",
-    "GET /api/assessment/submissions",
-    "POST /api/assessment/submissions/submit",
-    "GET /api/assessment/submissions/{submission_id}",
-    "POST /api/assessment/submissions/{submission_id}/approve",
-    "POST /api/assessment/submissions/{submission_id}/return",
-    "POST /api/assessment/submissions/{submission_id}/remind",
-    "GET /api/assessment/values/history",
-    "POST /api/assessment/values/correct",
     "POST /api/results/runs",
     "GET /api/results/runs/{run_id}",
     "GET /api/results/runs/{run_id}/progress",
@@ -55,12 +42,4 @@ PENDING_API = {
     "POST /api/supervision/tasks/{task_id}/review",
     "POST /api/supervision/tasks/{task_id}/reopen",
     "GET /api/supervision/board",
-    "GET /api/projects/{project_id}/reports",
-    "POST /api/projects/reports/{report_id}/confirm",
-    "GET /api/projects/{project_id}/problems",
-    "POST /api/projects/{project_id}/problems",
-    "POST /api/projects/problems/{problem_id}/resolve",
-    "POST /api/projects/problems/{problem_id}/confirm",
-    "POST /api/projects/problems/{problem_id}/pause",
-    "POST /api/projects/problems/{problem_id}/resume",
 }
