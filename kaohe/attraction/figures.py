@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
+from django.utils.translation import gettext_noop
 
 from kaohe.attraction import config
 from kaohe.attraction.models import (
@@ -43,21 +44,21 @@ BAND_CODES = {"1e8": 10_000, "1e9": 100_000, "5e9": 500_000, "1e10": 1_000_000}
 CONVERSIONS = {"zs_land_rate": (Stage.SIGNED, Stage.LANDED), "zs_start_rate": (Stage.LANDED, Stage.STARTED),
                "zs_stats_rate": (Stage.STARTED, Stage.IN_STATS)}
 
-#: code → (Chinese name, unit of measure)
+#: code → (Chinese name, unit of measure); the names are msgids (the board says them in English)
 INDICATORS: dict[str, tuple[str, str]] = {
-    "signed_projects": ("招商引资签约项目数", "个"),
-    "signed_1e8": ("亿元以上签约项目数", "个"),
-    "signed_1e9": ("10亿元以上签约项目数", "个"),
-    "signed_5e9": ("50亿元以上签约项目数", "个"),
-    "signed_1e10": ("100亿元以上签约项目数", "个"),
-    "zs_signed_amount": ("签约项目计划总投资", "万元"),
-    "zs_land_rate": ("签约项目落地率", "%"),
-    "zs_start_rate": ("落地项目开工率", "%"),
-    "zs_stats_rate": ("开工项目入统率", "%"),
-    "zs_landed_amount": ("落地项目计划总投资", "万元"),
-    "zs_events_held": ("招商活动举办场次", "场"),
-    "zs_events_rate": ("招商活动计划完成率", "%"),
-    "zs_bundle_rate": ("目标任务包完成率", "%"),
+    "signed_projects": (gettext_noop("招商引资签约项目数"), "个"),
+    "signed_1e8": (gettext_noop("亿元以上签约项目数"), "个"),
+    "signed_1e9": (gettext_noop("10亿元以上签约项目数"), "个"),
+    "signed_5e9": (gettext_noop("50亿元以上签约项目数"), "个"),
+    "signed_1e10": (gettext_noop("100亿元以上签约项目数"), "个"),
+    "zs_signed_amount": (gettext_noop("签约项目计划总投资"), "万元"),
+    "zs_land_rate": (gettext_noop("签约项目落地率"), "%"),
+    "zs_start_rate": (gettext_noop("落地项目开工率"), "%"),
+    "zs_stats_rate": (gettext_noop("开工项目入统率"), "%"),
+    "zs_landed_amount": (gettext_noop("落地项目计划总投资"), "万元"),
+    "zs_events_held": (gettext_noop("招商活动举办场次"), "场"),
+    "zs_events_rate": (gettext_noop("招商活动计划完成率"), "%"),
+    "zs_bundle_rate": (gettext_noop("目标任务包完成率"), "%"),
 }
 CENT = Decimal("0.01")
 

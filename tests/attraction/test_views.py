@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from kaohe.attraction import services
+from kaohe.attraction import figures, services
 from kaohe.attraction.models import AttractionProject, Event, EventKind, Milestone, Stage
 from tests.attraction.factories import D, admit, lead, walk
 
@@ -275,6 +275,14 @@ def test_the_kanban_and_board_speak_english(w, client_for):
     assert "Lead" in body and "In talks" in body and "At full effect" in body and "Pipeline board" in body
     body = client.get(reverse("attraction:board", args=["C-A"]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Projects by stage" in body and "Milestones awaiting recognition or checks" in body
+    # the figures' names come from the catalogue (figures.INDICATORS are msgids), every one of them
+    assert "Projects signed" in body and "Signed projects landed" in body and "Target bundles completed" in body
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = {code: translation.gettext(name) for code, (name, _uom) in figures.INDICATORS.items()}
+    assert [code for code, name in english.items() if name == figures.INDICATORS[code][0]] == []
+    assert not any(name in body for name, _uom in figures.INDICATORS.values())
 
 
 def test_kaigong_reads_the_same_in_english_in_attraction_and_projects():
