@@ -1,8 +1,11 @@
 """Month-end load on PostgreSQL: N simulated users against gunicorn on loopback.
 
-Creates its own database (``kaohe_bench_monthend`` unless ``--database``; dropped at the end),
-migrates it and loads the demo city 示范市 (orgs, assessment, results: the 2026 scheme, its open
-November, ten sealed monthly runs, publications). Then ``--users`` simulated users (default
+Creates its own database (``kaohe_bench_monthend`` unless ``--database``; dropped at the end)
+holding the demo city 示范市 (orgs, assessment, results: the 2026 scheme, its open November, ten
+sealed monthly runs, publications), cloned from a template database that is migrated and loaded
+once (``kaohe_bench_monthend_tpl_<key>``; the key digests the migrations, the demo loaders and
+the engine, so a change to any of them builds a new one; ``--rebuild-template`` forces it,
+``--no-template`` migrates and loads the run's own database as before). Then ``--users`` simulated users (default
 200), each signed in through the real login form (CSRF, session), act for ``--seconds``
 (default 300) with a random pause between actions (``--think``, mean seconds, default 30 — a
 person reads a page or types a few values between two requests):
@@ -33,6 +36,7 @@ pages p95 < 150 ms server time. The last line printed is a JSON object.
     python benchmarks/monthend.py --users 50 --seconds 60
     python benchmarks/monthend.py --quick               # 8 users, 20 s: a smoke test
     python benchmarks/monthend.py --no-page-cache       # sealed runs' pages rendered every time
+    python benchmarks/monthend.py --no-template         # migrate and load the demo into its own database
     KAOHE_BENCH_REDIS=redis://127.0.0.1:6379/0 python benchmarks/monthend.py   # the cache in Redis
 """
 
@@ -44,6 +48,7 @@ import json
 import os
 import random
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -58,6 +63,8 @@ from benchmarks._harness import (  # noqa: E402
     Browser,
     Results,
     base_env,
+    cloned_database,
+    code_key,
     drop_database,
     fresh_database,
     percentile,
@@ -69,6 +76,9 @@ from benchmarks._harness import (  # noqa: E402
 PASSWORD = "bench-Pass-2026!"
 SECRET = "bench-secret-key-for-the-month-end-benchmark-0123456789"
 GOALS = {"save": 300.0, "board": 150.0, "profile": 150.0, "public": 150.0}
+DEMO_APPS = "assessment,results"  # `kaohe demo --only`: orgs, assessment and results
+# What the template database is made of: a change to any of these builds a new one.
+TEMPLATE_SOURCES = ("kaohe/*/migrations/*.py", "kaohe/*/demo.py", "kaohe/management/commands/demo.py", "kaohe/engine/**/*.py")
 MIX = (("submitter", 0.5), ("office", 0.1), ("leader", 0.15), ("assessed", 0.1), ("public", 0.15))
 CELL = re.compile(r'data-u="(\d+)" data-i="([^"]+)"[^>]*>\s*<input[^>]*?value="([^"]*)" data-rev="(\d+)"[^>]*>'
                   r'(?:<span class="g-msg"[^<]*</span>)?<span class="g-hist">[^<]*?\s(\S+)\s·')
@@ -94,8 +104,20 @@ class World:
     own_unit: dict[str, str]  # assessed account → its unit's code
 
 
-def load_world(users: int) -> World:
-    """The demo (orgs, assessment, results), and bench accounts: 2–4 submitters per bureau."""
+def build_demo(url: str, var_dir: str) -> None:
+    """Migrate the database at ``url`` and load the demo into it (``kaohe demo``, in a process of
+    its own: this one's Django is set up for the run's database)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAOHE_", "DATABASE_URL", "DJANGO_"))}
+    done = subprocess.run([sys.executable, "-m", "kaohe.cli", "demo", "--quiet", "--only", DEMO_APPS],
+                          env={**env, **base_env(url, var_dir, SECRET)}, cwd=Path(__file__).resolve().parent.parent,
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"loading the demo failed:\n{done.stderr[-3000:]}")
+
+
+def load_world(users: int, demo: bool) -> World:
+    """The demo (orgs, assessment, results; loaded here when ``demo``, else already in the
+    database), and bench accounts: 2–4 submitters per bureau."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
@@ -105,7 +127,8 @@ def load_world(users: int) -> World:
     from kaohe.orgs.models import OrgUnit, Person, Role
     from kaohe.results.models import Publication, RunTotal, ScoringRun
 
-    run_demo(verbose=False, only=["orgs", "assessment", "results"])
+    if demo:
+        run_demo(verbose=False, only=["orgs", *DEMO_APPS.split(",")])
     version = SchemeVersion.objects.select_related("scheme__owner_unit").get(
         scheme__owner_unit__code="SFS", scheme__year=2026, status="adopted")
     city = version.scheme.owner_unit
@@ -417,11 +440,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="8 users for 20 s, think 1 s: a smoke test")
     parser.add_argument("--database", default="kaohe_bench_monthend")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--template", default="kaohe_bench_monthend_tpl", help="the template databases' name prefix")
+    parser.add_argument("--rebuild-template", action="store_true", help="build the template database afresh")
+    parser.add_argument("--no-template", action="store_true", help="migrate and load the run's own database instead")
     args = parser.parse_args(argv)
     if args.quick:
         args.users, args.seconds, args.think, args.baseline_actions = min(args.users, 8), min(args.seconds, 20), 1.0, 6
     var_dir = Path("/tmp") / f"kaohe-bench-monthend-{os.getpid()}"
-    env = {**base_env(fresh_database(args.database), str(var_dir), SECRET), "KAOHE_TASKS_IMMEDIATE": "true"}
+    t0 = time.perf_counter()
+    if args.no_template:
+        url, made = fresh_database(args.database), "migrated and loaded"
+    else:
+        key = code_key(TEMPLATE_SOURCES, DEMO_APPS)
+        url, built = cloned_database(args.database, args.template, key, lambda u: build_demo(u, str(var_dir)),
+                                     rebuild=args.rebuild_template)
+        made = f"{'built template' if built else 'cloned template'} {args.template}_{key}"
+    env = {**base_env(url, str(var_dir), SECRET), "KAOHE_TASKS_IMMEDIATE": "true"}
     if args.no_page_cache:
         env["KAOHE_PAGE_CACHE"] = "false"
     redis = os.environ.get("KAOHE_BENCH_REDIS", "")
@@ -433,10 +467,10 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import call_command
         from django.utils import timezone
 
-        t0 = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        world = load_world(args.users)
-        print(f"loaded the demo and {sum(len(v) for v in world.accounts.values())} accounts in {time.perf_counter() - t0:.1f} s; "
+        call_command("migrate", verbosity=0)  # nothing to do on a clone: the key covers the migrations
+        world = load_world(args.users, demo=args.no_template)
+        setup = round(time.perf_counter() - t0, 1)
+        print(f"{made}, added {sum(len(v) for v in world.accounts.values())} accounts in {setup:.1f} s; "
               f"{len(world.cells)} bureaus report monthly ({sum(len(v) for v in world.cells.values())} cells); "
               f"{len(world.runs)} sealed monthly runs, {len(world.publications)} publications", flush=True)
         server = start_server(env, workers=args.workers)
@@ -468,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         goals = {k: percentile(results.server[k], 95) < limit for k, limit in GOALS.items() if results.server.get(k)}
         print("goals (server p95): " + ", ".join(f"{k} < {GOALS[k]:.0f} ms {'✓' if ok else '✗'}" for k, ok in goals.items()))
         out = {"benchmark": "monthend", "users": args.users, "page_cache": not args.no_page_cache, "redis": bool(redis), "seconds": args.seconds, "think": args.think, "workers": args.workers,
+               "setup_seconds": setup, "template": not args.no_template,
                "requests": done, "rps": round(done / wall, 1), "errors": len(errors), **found,
                "kinds": results.as_dict(), "baseline": base.as_dict(), "ratio_p95_vs_baseline": ratios,
                "goals": {k: GOALS[k] for k in goals}, "ok": not errors and not found["lost_updates"] and all(goals.values())}
