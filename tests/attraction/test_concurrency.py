@@ -7,41 +7,15 @@ serialises writers, so this proves something only on PostgreSQL; it runs in both
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from kaohe.attraction import services
 from kaohe.attraction.models import AttractionProject
+from tests.threads import together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _together(works) -> list:
-    barrier = threading.Barrier(len(works))
-    results: list = [None] * len(works)
-    pg = connection.vendor == "postgresql"
-
-    def run(i, work):
-        try:
-            if pg:
-                barrier.wait(timeout=60)
-            results[i] = work()
-        except Exception as exc:  # noqa: BLE001 — the caller looks at what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(works)]
-    for t in threads:
-        t.start()
-        if not pg:
-            t.join(timeout=120)
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def _data(unit, name, investor):
@@ -52,7 +26,7 @@ def test_the_same_project_from_two_units_at_once_is_entered_once(org_world):
     a, b = org_world.district_a, org_world.district_b
     for round_ in range(5):
         name = f"新能源电池项目{round_}"
-        results = _together([lambda u=u, n=name: services.create_project(_data(u, n, "某集团")) for u in (a, b, a, b)])
+        results = together([lambda u=u, n=name: services.create_project(_data(u, n, "某集团")) for u in (a, b, a, b)])
         saved = [r for r in results if isinstance(r, AttractionProject)]
         refused = [r for r in results if isinstance(r, services.AttractionError)]
         assert len(saved) == 1 and len(refused) == 3, results
@@ -62,7 +36,7 @@ def test_the_same_project_from_two_units_at_once_is_entered_once(org_world):
 
 def test_projects_of_one_unit_registered_at_once_get_distinct_codes(org_world):
     a = org_world.district_a
-    results = _together([lambda i=i: services.create_project(_data(a, f"项目{i}", f"投资方{i}")) for i in range(6)])
+    results = together([lambda i=i: services.create_project(_data(a, f"项目{i}", f"投资方{i}")) for i in range(6)])
     assert all(isinstance(r, AttractionProject) for r in results), results
     codes = sorted(r.code for r in results)
     assert len(set(codes)) == 6 and codes[0].startswith(f"ZS{services.today().year}-C-A-")

@@ -9,10 +9,8 @@ in both partitions.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from kaohe.commitments import public
 from kaohe.commitments.models import Campaign, ClaimantKind, CommentStatus
@@ -20,41 +18,13 @@ from kaohe.commitments.services import CommitmentError
 from kaohe.orgs.models import UnitKind
 from tests import factories as f
 from tests.commitments.conftest import claim, published
+from tests.threads import done_and_refused, together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _together(jobs) -> tuple[list, list[str]]:
-    """Run the jobs in threads started together (PostgreSQL); one after another on SQLite, whose
-    test database refuses concurrent writers."""
-    pg = connection.vendor == "postgresql"
-    barrier = threading.Barrier(len(jobs) if pg else 1)
-    results, failures = [], []
-    lock = threading.Lock()
-
-    def run(job):
-        try:
-            barrier.wait()
-            out = job()
-            with lock:
-                results.append(out)
-        except CommitmentError as exc:
-            with lock:
-                failures.append(str(exc))
-        except Exception as exc:  # noqa: BLE001 — a crash is a failure of the test, named
-            with lock:
-                failures.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-        if not pg:
-            t.join(60)
-    for t in threads:
-        t.join(60)
-    return results, failures
+def _at_once(jobs) -> tuple[list, list[str]]:
+    return done_and_refused(together(jobs), CommitmentError)
 
 
 @pytest.fixture
@@ -70,14 +40,14 @@ def sgjd(org_world):
 
 
 def test_eight_streets_claiming_at_once_get_numbers_1_to_8(sgjd, streets):
-    results, failures = _together([lambda u=u: claim(sgjd, u).number for u in streets])
+    results, failures = _at_once([lambda u=u: claim(sgjd, u).number for u in streets])
     assert failures == [] and sorted(results) == list(range(1, 9))
 
 
 def test_one_street_claiming_six_times_at_once_gets_its_two(sgjd, streets):
     sgjd.items_per_claimant = 2
     sgjd.save()
-    results, failures = _together([lambda i=i: claim(sgjd, streets[0], title=f"事项{i}").number for i in range(6)])
+    results, failures = _at_once([lambda i=i: claim(sgjd, streets[0], title=f"事项{i}").number for i in range(6)])
     assert sorted(results) == [1, 2] and len(failures) == 4
     assert all("已认领2项" in text for text in failures)
 
@@ -87,7 +57,7 @@ def test_three_reports_at_once_hide_the_comment_once(sgjd, streets, org_world):
     person = public.verify_code("13800001111", public.request_code("13800001111"))
     comment = public.moderate(public.post_comment(item, person, "攻击性言论"), approve=True, user=org_world.office_a)
     reporters = [public.verify_code(p, public.request_code(p)) for p in ("13800002221", "13800002222", "13800002223")]
-    _results, failures = _together([lambda c=c: public.report_comment(comment, citizen=c) for c in reporters])
+    _results, failures = _at_once([lambda c=c: public.report_comment(comment, citizen=c) for c in reporters])
     comment.refresh_from_db()
     assert failures == [] and comment.report_count == 3 and comment.status == CommentStatus.HIDDEN
     assert org_world.office_a.notifications.filter(title__contains="已自动隐藏").count() == 1
