@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from kaohe.lib.files import private_storage
 from kaohe.orgs.scope import ScopedQuerySet
+from kaohe.supervision.models import ExtensionStatus
 
 
 class Size(models.TextChoices):
@@ -241,11 +242,7 @@ class RequestStep(models.Model):
         return (self.by.first_name or self.by.get_username()) if self.by is not None else ""
 
 
-class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", _("待审批")
-    APPROVED = "approved", _("已同意")
-    REFUSED = "refused", _("不同意")
-
+# ExtensionStatus (待审批/已同意/不同意) is supervision's: one 审批 status for every 延期申请.
 
 class RequestExtension(models.Model):
     """延期申请: asked by the handling unit *before* the resolution limit, with the reason and the

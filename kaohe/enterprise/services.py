@@ -573,9 +573,11 @@ def request_extension(req: EnterpriseRequest, reason: str, until: dt.date, *, ba
         raise RequestError(_("申请延至的日期应晚于现办结时限（%(d)s）") % {"d": f"{calendar.local(c.due_at):%Y-%m-%d}"})
     if not calendar.is_workday(until):
         raise RequestError(_("%(d)s不是工作日") % {"d": f"{until:%Y-%m-%d}"})
-    if req.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        raise RequestError(_("已有一项延期申请待审批"))
     with transaction.atomic():
+        # Under the request's lock: of two asks at once, one is made, the other is told one is pending.
+        EnterpriseRequest.objects.select_for_update().filter(pk=req.pk).first()
+        if req.extensions.filter(status=ExtensionStatus.PENDING).exists():
+            raise RequestError(_("已有一项延期申请待审批"))
         ext = RequestExtension.objects.create(
             request=req, round=req.round, asked_at=now, asked_by=user if getattr(user, "is_authenticated", False) else None,
             reason=reason.strip(), basis=basis.strip(), proposed_on=until, old_due_at=c.due_at)

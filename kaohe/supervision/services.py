@@ -451,9 +451,11 @@ def request_extension(task: Task, reason: str, proposed_on: dt.date, *, user=Non
         raise SupervisionError("申请延至的日期应晚于现办理时限")
     if not work_calendar().is_workday(proposed_on):
         raise SupervisionError(f"{proposed_on:%Y-%m-%d}不是工作日")
-    if task.extensions.filter(status=ExtensionStatus.PENDING).exists():
-        raise SupervisionError("已有一项延期申请待审批")
     with transaction.atomic():
+        # Under the task's lock: of two units asking at once, one asks, the other is told one is pending.
+        Task.objects.select_for_update().filter(pk=task.pk).first()
+        if task.extensions.filter(status=ExtensionStatus.PENDING).exists():
+            raise SupervisionError("已有一项延期申请待审批")
         ext = Extension.objects.create(task=task, asked_at=now, asked_by=user if getattr(user, "is_authenticated", False) else None,
                                        reason=reason.strip(), proposed_on=proposed_on, old_due_at=task.due_at)
         _event(task, EventKind.EXTENSION_ASKED, now, user=user, text=reason.strip(), action=AuditAction.SUBMIT,
@@ -465,7 +467,9 @@ def request_extension(task: Task, reason: str, proposed_on: dt.date, *, user=Non
 
 def decide_extension(ext: Extension, *, approve: bool, reason: str, user=None, on: dt.date | None = None,
                      now: dt.datetime | None = None) -> Extension:
-    """同意 (the clock gets the new date, ``on`` or the date asked for) or 不同意, always with a reason."""
+    """同意 (the clock gets the new date, ``on`` or the date asked for) or 不同意, always with a reason.
+    Decided under the row's lock: of two offices deciding at once, one decides, the other is told it
+    has been decided (without it both would, and an approval could be overwritten by a refusal)."""
     now = _now(now)
     if ext.status != ExtensionStatus.PENDING:
         raise SupervisionError("该延期申请已审批")
@@ -474,6 +478,10 @@ def decide_extension(ext: Extension, *, approve: bool, reason: str, user=None, o
     task = ext.task
     calendar = work_calendar()
     with transaction.atomic():
+        Extension.objects.select_for_update().filter(pk=ext.pk).first()
+        ext.refresh_from_db()  # the caller's row, as it stands under the lock
+        if ext.status != ExtensionStatus.PENDING:
+            raise SupervisionError("该延期申请已审批")
         ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
         ext.decided_at, ext.decision = now, reason.strip()
         ext.decided_by = user if getattr(user, "is_authenticated", False) else None

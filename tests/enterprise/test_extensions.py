@@ -228,3 +228,24 @@ def test_a_huge_id_in_the_new_routes_is_a_named_refusal_not_a_database_error(w):
     for path in ("/requests/99999999999999999999/pause", "/requests/99999999999999999999/resume",
                  "/requests/99999999999999999999/extensions", "/extensions/99999999999999999999/decision"):
         assert call(w, "office_a", path, {"reason": "等待企业补充材料"}).status_code == 422, path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_several_asking_and_deciding_at_once_one_asks_and_one_decides(w):
+    """Real threads (together on PostgreSQL): the one-pending rule and the decision hold under the
+    request's and the extension's row locks."""
+    from kaohe.enterprise.models import EnterpriseRequest
+    from tests.threads import done_and_refused, together
+
+    req = _handled(w)
+    done, refused = done_and_refused(together([lambda i=i: services.request_extension(
+        EnterpriseRequest.objects.get(pk=req.pk), f"需会同银行评估{i}", dt.date(2025, 10, 11),
+        user=w.district_submitter_a, now=at(2025, 9, 30, 16)) for i in range(4)]), services.RequestError)
+    assert len(done) == 1 and refused == ["已有一项延期申请待审批"] * 3
+    assert RequestExtension.objects.filter(request=req).count() == 1
+    done, refused = done_and_refused(together([lambda i=i: services.decide_extension(
+        RequestExtension.objects.get(pk=done[0].pk), approve=(i == 0), reason=f"意见{i}", user=w.office_a,
+        now=at(2025, 10, 9, 9)) for i in range(2)]), services.RequestError)
+    assert len(done) == 1 and refused == ["该延期申请已审批"]
+    kinds = list(RequestStep.objects.filter(request=req).values_list("kind", flat=True))
+    assert kinds.count(StepKind.EXTEND_ASK) == 1 and kinds.count(StepKind.EXTEND_OK) + kinds.count(StepKind.EXTEND_NO) == 1
