@@ -264,6 +264,10 @@ TASKS = {
     }
 }
 
+# A scoring run computed on another host that has not reported progress for this long is taken as
+# interrupted and marked failed (on the same host a dead process is seen at once): kaohe.results.recovery.
+KAOHE_RUN_LEASE_MINUTES = envint("KAOHE_RUN_LEASE_MINUTES", 30, minimum=1)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("KAOHE_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200_000
 # The bulk value API reads its body itself (a million values is ~60 MB of JSON): its own bound.

@@ -33,6 +33,7 @@ from kaohe.results.models import (
     ScoringRun,
 )
 from kaohe.results.receivers import run_for_period
+from kaohe.results.recovery import recover_if_abandoned
 from kaohe.results.views.publication import bump_public_cache
 
 
@@ -43,8 +44,9 @@ def _require(request, name: str, obj=None) -> None:
 
 def _run(request, run_id: int, *, done: bool = True) -> ScoringRun:
     _require(request, "results.view")
-    qs = ScoringRun.objects.done() if done else ScoringRun.objects.all()
-    return get_visible_or_404(request.user, qs, pk=run_id)
+    if done:
+        return get_visible_or_404(request.user, ScoringRun.objects.done(), pk=run_id)
+    return recover_if_abandoned(get_visible_or_404(request.user, ScoringRun.objects.all(), pk=run_id))
 
 
 # ---- runs ---------------------------------------------------------------------------------------

@@ -108,6 +108,10 @@ class ScoringRun(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Who computes the run and when it last reported progress (kaohe.results.recovery: a run whose
+    # process died is marked failed instead of staying "running" forever).
+    runner = models.CharField(_("计算进程"), max_length=200, blank=True, help_text=_("主机:进程号:启动时刻"))
+    heartbeat_at = models.DateTimeField(_("最后报告进度"), null=True, blank=True)
 
     objects = ScoringRunQuerySet.as_manager()
 

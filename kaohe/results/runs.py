@@ -459,13 +459,18 @@ def create_run(
 
 
 def _set_progress(run: ScoringRun, progress: int, status: str | None = None) -> None:
-    fields = {"progress": progress}
+    """Progress is also the run's heartbeat (kaohe.results.recovery); starting (``status`` running)
+    records this process as the run's runner."""
+    from kaohe.results.recovery import runner_id
+
+    fields = {"progress": progress, "heartbeat_at": timezone.now()}
     if status:
         fields["status"] = status
+    if status == RunStatus.RUNNING:
+        fields["runner"] = runner_id()
     ScoringRun.objects.filter(pk=run.pk).update(**fields)
-    run.progress = progress
-    if status:
-        run.status = status
+    for name, value in fields.items():
+        setattr(run, name, value)
 
 
 def execute_run(run: ScoringRun, unit_ids: dict[str, int] | None = None) -> ScoringRun:
@@ -480,7 +485,11 @@ def execute_run(run: ScoringRun, unit_ids: dict[str, int] | None = None) -> Scor
         _set_progress(run, 60)
         store_output(run, inputs, output, unit_ids=unit_ids)
     except Exception as exc:
-        ScoringRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}")
+        from kaohe.results.recovery import RunAbandonedError
+
+        if not isinstance(exc, RunAbandonedError):  # an abandoned run keeps the reason it was failed with
+            ScoringRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, error=_("计算出错：%(err)s") % {"err": exc}, finished_at=timezone.now())
         run.refresh_from_db()
         raise
     after_sealed(run)
@@ -515,7 +524,15 @@ def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
 
 @transaction.atomic
 def store_output(run: ScoringRun, inputs: Inputs, output: Output, unit_ids: dict[str, int] | None = None) -> None:
-    """Write the rows of ``output`` for ``run`` and seal it (status done + content hash)."""
+    """Write the rows of ``output`` for ``run`` and seal it (status done + content hash).
+
+    One transaction: a process killed while writing leaves no row of the run. A run that was
+    marked failed meanwhile (its process taken for dead, kaohe.results.recovery) is not sealed."""
+    from kaohe.results.recovery import RunAbandonedError
+
+    if run.runner and not ScoringRun.objects.select_for_update().filter(
+            pk=run.pk, status=RunStatus.RUNNING, runner=run.runner).exists():
+        raise RunAbandonedError(_("计分批次 #%(id)s 已被标记为中断失败，结果不再保存；请重新启动计分。") % {"id": run.pk})
     names = inputs.unit_names()
     ids = unit_ids if unit_ids is not None else _unit_ids(t["unit"] for t in output.totals)
     RunTotal.objects.bulk_create(

@@ -10,6 +10,7 @@ from kaohe.lib.exports import Table, xlsx_response
 from kaohe.orgs.permissions import check, person_of, require
 from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results.models import ScoringRun
+from kaohe.results.recovery import recover_if_abandoned
 from kaohe.results.services import latest_run, visible_units
 
 
@@ -24,7 +25,10 @@ def export(filename: str, tables: list[Table]):
 def run_or_404(request, pk: int, *, done: bool = True) -> ScoringRun:
     """A run the user may see (a sealed one unless ``done=False``); any other is 404."""
     require(request.user, "results.view")
-    return get_visible_or_404(request.user, ScoringRun.objects.done() if done else ScoringRun.objects.all(), pk=pk)
+    if done:
+        return get_visible_or_404(request.user, ScoringRun.objects.done(), pk=pk)
+    # A run still "running" whose process died is marked failed before it is shown.
+    return recover_if_abandoned(get_visible_or_404(request.user, ScoringRun.objects.all(), pk=pk))
 
 
 def pick_run(request, kind: str = PeriodKind.MONTH) -> ScoringRun | None:

@@ -17,6 +17,7 @@ from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results import queries
 from kaohe.results.models import RANK_ORDER, RunStatus, RunTotal, ScoringRun
 from kaohe.results.receivers import run_for_period
+from kaohe.results.recovery import recover_abandoned
 from kaohe.results.runs import diff_runs
 from kaohe.results.services import add_review, completeness, publication_of, visible_units
 from kaohe.results.views.common import export, run_or_404, wants_xlsx
@@ -39,6 +40,8 @@ def run_list(request):
     if kind in PeriodKind.values:
         qs = qs.filter(kind=kind)
     runs = list(qs[:200])
+    if any(r.status == RunStatus.RUNNING for r in runs):  # those whose process died are shown failed
+        recover_abandoned([r for r in runs if r.status == RunStatus.RUNNING])
     versions, periods = _assessment_choices(request.user)
     if wants_xlsx(request):
         return export("runs", [Table(_("计分批次"), [_("编号"), _("方案"), _("期次"), _("状态"), _("内容哈希"), _("更正自")], (
@@ -78,7 +81,7 @@ def run_progress(request, pk: int):
     """htmx fragment polled every second while a run computes."""
     run = run_or_404(request, pk, done=False)
     response = render(request, "results/_progress.html", _progress_context(run))
-    if run.status == RunStatus.DONE and request.headers.get("HX-Request"):
+    if run.status in (RunStatus.DONE, RunStatus.FAILED) and request.headers.get("HX-Request"):  # the results, or 重新计分
         response["HX-Refresh"] = "true"
     return response
 
@@ -87,7 +90,11 @@ def run_progress(request, pk: int):
 def run_detail(request, pk: int):
     run = run_or_404(request, pk, done=False)
     if run.status != RunStatus.DONE:
-        return render(request, "results/run_detail.html", {"nav_active": "results", **_progress_context(run)})
+        # A failed run of the assessment's data can be started again from its page (the same form as the list's).
+        again = (run.status == RunStatus.FAILED and run.scheme_version_id and run.period_id
+                 and check(request.user, "results.manage", run))
+        return render(request, "results/run_detail.html", {"nav_active": "results", "start_again": again,
+                                                           **_progress_context(run)})
     visible = visible_units(request.user, run)
     totals = RunTotal.objects.filter(run=run).order_by("group", RANK_ORDER, "unit_code")
     if visible is not None:
