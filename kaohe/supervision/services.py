@@ -578,29 +578,6 @@ def reopen_task(task: Task, reason: str, *, user=None, now: dt.datetime | None =
 # ---- 日督查: the daily sweep ------------------------------------------------------------------------
 
 
-class WorkdayIndex:
-    """Working days counted in O(1): a prefix count over a span of dates (built once per sweep)."""
-
-    def __init__(self, calendar: WorkCalendar, first: dt.date, last: dt.date) -> None:
-        self.first = first
-        self.prefix = [0]
-        day = first
-        while day <= last:
-            self.prefix.append(self.prefix[-1] + calendar.is_workday(day))
-            day += dt.timedelta(days=1)
-        self.calendar = calendar
-
-    def between(self, first: dt.date, last: dt.date) -> int:
-        """Working days in first … last, both included."""
-        if last < first:
-            return 0
-        i = (first - self.first).days
-        j = (last - self.first).days + 1
-        if i < 0 or j >= len(self.prefix):
-            return self.calendar.workdays_between(first, last)
-        return self.prefix[j] - self.prefix[i]
-
-
 @dataclass
 class SweepResult:
     checked: int = 0
@@ -616,11 +593,11 @@ class SweepResult:
                 "red": self.red, "notices": self.notices, "documents": len(self.documents)}
 
 
-def ladder_step(task: Task, now: dt.datetime, index: WorkdayIndex) -> list[str]:
+def ladder_step(task: Task, now: dt.datetime, calendar: WorkCalendar) -> list[str]:
     """What the escalation ladder asks for this task now: ``remind``, ``sign_urge``, ``urge``, ``red``
     (pure: reads the task's stored deadlines and counters, changes nothing)."""
     steps = []
-    zone = index.calendar.zone
+    zone = calendar.zone
     today = now.astimezone(zone).date()
     if task.state == TaskState.ASSIGNED and not task.sign_late and task.sign_due_at and now > task.sign_due_at:
         steps.append("sign_urge")
@@ -628,14 +605,14 @@ def ladder_step(task: Task, now: dt.datetime, index: WorkdayIndex) -> list[str]:
     if task.due_at is not None and task.state in OPEN_STATES:
         due_day = task.due_at.astimezone(zone).date()
         if now <= task.due_at:
-            left = index.between(today + dt.timedelta(days=1), due_day)
+            left = calendar.workdays_between(today + dt.timedelta(days=1), due_day)
             if left <= config.get("remind_workdays") and task.reminded_for != task.due_at:
                 steps.append("remind")
         else:
             if task.urged_for != task.due_at:
                 steps.append("urge")
                 yellows += 1
-            late = index.between(due_day + dt.timedelta(days=1), today)
+            late = calendar.workdays_between(due_day + dt.timedelta(days=1), today)
             if task.colour != Colour.RED and (late >= config.get("red_after_workdays") or yellows >= config.get("yellows_for_red")):
                 steps.append("red")
     elif task.colour != Colour.RED and task.state in OPEN_STATES and yellows >= config.get("yellows_for_red"):
@@ -655,13 +632,10 @@ def sweep(now: dt.datetime | None = None, *, user=None) -> SweepResult:
     today = timezone.localtime(now).date()
     result = SweepResult()
     open_tasks = Task.objects.filter(state__in=OPEN_STATES)
-    earliest = open_tasks.aggregate(m=models.Min("due_at"))["m"]
-    first = min(timezone.localtime(earliest).date(), today) - dt.timedelta(days=10) if earliest else today
-    index = WorkdayIndex(calendar, first, today + dt.timedelta(days=400))
     fields = ("id", "state", "sign_due_at", "sign_late", "due_at", "reminded_for", "urged_for", "yellow_count", "colour")
     rows = [_Row(*values) for values in open_tasks.values_list(*fields)]  # plain tuples: no model instances
     result.checked = len(rows)
-    due = {t.pk: ladder_step(t, now, index) for t in rows}
+    due = {t.pk: ladder_step(t, now, calendar) for t in rows}
     acting = sorted(pk for pk, steps in due.items() if steps)
     if not acting:
         return result
@@ -678,7 +652,7 @@ def sweep(now: dt.datetime | None = None, *, user=None) -> SweepResult:
                 if kind:
                     wanted[(task.office_unit_id, kind)] += 1
         last = {key: documents.take_numbers(key[0], key[1], today.year, n) - 1 for key, n in sorted(wanted.items())}
-        batch = _Batch(now, today, index, result, digests, user, last)
+        batch = _Batch(now, today, calendar, result, digests, user, last)
         for task in tasks:
             for step in due[task.pk]:
                 batch.apply(task, step)
@@ -733,8 +707,8 @@ class _Batch:
 
     TASK_FIELDS = ["reminded_for", "urged_for", "urged_at", "sign_late", "yellow_count", "colour", "red_at", "red_count"]
 
-    def __init__(self, now, today, index, result, digests, user, last):
-        self.now, self.today, self.index, self.result, self.digests = now, today, index, result, digests
+    def __init__(self, now, today, calendar, result, digests, user, last):
+        self.now, self.today, self.calendar, self.result, self.digests = now, today, calendar, result, digests
         self.user = user if getattr(user, "is_authenticated", False) else None
         self.last = last
         self.docs: list = []
@@ -784,7 +758,7 @@ class _Batch:
                 self.result.urged += 1
         elif step == "red":
             due_day = timezone.localtime(task.due_at).date() if task.due_at else self.today
-            late = self.index.between(due_day + dt.timedelta(days=1), self.today) if task.due_at and self.now > task.due_at else 0
+            late = self.calendar.workdays_between(due_day + dt.timedelta(days=1), self.today) if task.due_at and self.now > task.due_at else 0
             task.colour, task.red_at = Colour.RED, self.now
             task.red_count += 1
             letter = documents.supervision_letter(task, self.today, late_workdays=late)
