@@ -261,7 +261,7 @@ def ratio(value, digits: int = 1) -> str:
 
 # Units of measure as an English page shows them after the number ("" = a bare count).
 UNITS_EN = {"个": "", "项": " items", "人": " people", "家": " firms", "户": " households", "天": " days",
-            "次": " times", "件": " cases", "吨": " t", "公里": " km", "平方公里": " km²", "亩": " mu",
+            "次": " times", "件": " cases", "场": " events", "吨": " t", "公里": " km", "平方公里": " km²", "亩": " mu",
             "元": " yuan", "分": " points", "个百分点": " pp", "百分点": " pp"}
 
 

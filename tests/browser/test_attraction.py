@@ -128,6 +128,17 @@ def test_the_units_board_and_the_events_calendar(browser, live_server, world):
     page.close()
 
 
+def test_the_units_board_in_english_names_its_figures_in_english(browser, live_server, world):
+    page = sign_in(browser, live_server, "office_a")
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/attraction/units/C-A/")
+    figures = page.locator("#figures").inner_text()
+    assert "Projects signed" in figures and "Signed projects landed" in figures
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in figures), figures  # no Chinese left among the figures
+    page.screenshot(path=str(OUTPUT / "attraction-board-en.png"), full_page=True)
+    page.close()
+
+
 def test_the_demo_citys_kanban_board_and_list_with_four_hundred_projects(browser, live_server):
     """The demo's 427 projects: the kanban still keeps its nine columns inside the page."""
     from kaohe.attraction import demo as attraction_demo

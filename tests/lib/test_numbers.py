@@ -127,6 +127,7 @@ def test_plain_shows_the_stored_decimal_exactly():
     (3.14159, "吨", None, "3.14吨"),
     (None, "万元", None, "—"),
     (12, "个", "en", "12"),
+    (3, "场", "en", "3 events"),  # 招商活动举办场次 on the English attraction board
     (1.234, "亿元", "en", "123.40 million yuan"),  # 1.234亿 = 123,400,000 yuan
     (5.25, "%", "en", "5.3%"),
 ])
