@@ -110,6 +110,22 @@ def _enterprise(w):
     w.portal_key = w.enterprise.link_key
     w.ent_request_number = w.ent_request.number
     w.survey_key = getattr(w.ent_request, "survey_key", "") or "no-such-survey"
+    # A request 甲区 handles (分派 to 甲区, 签收), with a pending extension: the handling side's steps
+    # (挂起, 恢复计时, 申请延期) and the office's decision are tried on it, not on the unassigned one.
+    handled = services.receive(w.enterprise, rtype="land", title="用地指标", channel="office", first_unit=w.district_a,
+                               user=w.office_a)
+    services.assign(handled, w.district_a, user=w.office_a)
+    w.ent_handled = services.sign(handled, user=w.assessed_a)
+    w.ent_extension = services.request_extension(w.ent_handled, "需征求规划部门意见", _later_working_day(40),
+                                                 basis="行政许可法第四十二条", user=w.assessed_a)
+
+
+def _later_working_day(workdays: int) -> dt.date:
+    from django.utils import timezone
+
+    from kaohe.orgs.calendar import work_calendar
+
+    return work_calendar().add_workdays(timezone.localdate(), workdays)
 
 
 def _commitments(w):

@@ -26,4 +26,10 @@ API = {
     "GET /api/commitments/items": Route(get=allow(SIGNED_IN)),
     "GET /api/commitments/items/{item_id}": Route(get=allow(A_SIDE | {'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"item_id": "commitment"}),
     "POST /api/commitments/milestones/{milestone_id}/progress": Route(post=allow({'office', 'office_a', 'assessed_town_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"milestone_id": "c_milestone"}, data={"progress": 50, "note": "完成调查"}),
+    "POST /api/commitments/items/{item_id}/submit": Route(post=allow({'office', 'office_a', 'assessed_town_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"item_id": "commitment"}),
+    "POST /api/commitments/items/{item_id}/return": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"item_id": "commitment"}, data={"reason": "目标不够具体"}),
+    "POST /api/commitments/items/{item_id}/approve": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"item_id": "commitment"}),
+    "POST /api/commitments/items/{item_id}/publish": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"item_id": "commitment"}),
+    "POST /api/commitments/items/{item_id}/close": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"item_id": "commitment"}, data={"fulfilled": True, "note": "已兑现"}),
+    "POST /api/commitments/items/{item_id}/score": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"item_id": "commitment"}, data={"score": "90", "note": "群众满意"}),
 }

@@ -43,4 +43,8 @@ API = {
     "POST /api/enterprise/requests/{pk}/respond": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"pk": "ent_request"}, data={"text": "已联系企业"}),
     "POST /api/enterprise/requests/{pk}/sign": Route(post=allow({'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "ent_request"}, note='the world request is not assigned yet: only the superuser reaches the rule (422)'),
     "POST /api/enterprise/requests/{pk}/visit": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"pk": "ent_request"}, data={"answer": "satisfied"}),
+    "POST /api/enterprise/requests/{pk}/pause": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "ent_handled"}, data={"reason": "等待企业补充材料"}),
+    "POST /api/enterprise/requests/{pk}/resume": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "ent_handled"}, data={"note": "材料已补齐"}),
+    "POST /api/enterprise/requests/{pk}/extensions": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "ent_handled"}, data={"reason": "需征求规划部门意见", "until": "2027-03-01"}),
+    "POST /api/enterprise/extensions/{pk}/decision": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"pk": "ent_extension"}, data={"approve": True, "reason": "同意延期"}),
 }

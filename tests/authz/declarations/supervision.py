@@ -26,3 +26,17 @@ ROUTES = {
     "supervision:sign": Route(post=allow({'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office_a', 'assessed_a', 'assessed_town_a'})),
     "supervision:task": Route(get=allow({'office', 'leader', 'submitter', 'submitter_b', 'office_a', 'leader_a', 'assessed_a', 'district_submitter_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'})),
 }
+API = {
+    "GET /api/supervision/tasks": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
+    "POST /api/supervision/tasks": Route(post=allow(OFFICES | {'superuser'}, forbidden=SIGNED_IN - OFFICES - {'superuser'}), data={"title": "矩阵测试督办", "lead_unit": "C-A", "assign": False}, note="乙区's office may set up tasks, but 甲区 (lead_unit) is not its unit: 422"),
+    "GET /api/supervision/tasks/{task_id}": Route(get=allow({'office', 'leader', 'submitter', 'submitter_b', 'office_a', 'leader_a', 'assessed_a', 'district_submitter_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"task_id": "task"}),
+    "POST /api/supervision/tasks/{task_id}/assign": Route(post=allow({'office', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"task_id": "task"}),
+    "POST /api/supervision/tasks/{task_id}/sign": Route(post=allow({'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"task_id": "task"}),
+    "POST /api/supervision/tasks/{task_id}/progress": Route(post=allow({'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"task_id": "task"}, data={"text": "征收已完成六成", "percent": 60}),
+    "POST /api/supervision/tasks/{task_id}/extensions": Route(post=allow({'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"task_id": "task"}, data={"reason": "征收未完成", "proposed_on": "2025-11-28"}),
+    "POST /api/supervision/extensions/{extension_id}/decision": Route(post=allow({'office', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"extension_id": "extension"}, data={"approve": True, "reason": "同意延期"}),
+    "POST /api/supervision/tasks/{task_id}/report": Route(post=allow({'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"task_id": "task"}, data={"text": "已完成征收"}),
+    "POST /api/supervision/tasks/{task_id}/review": Route(post=allow({'office', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"task_id": "task"}, data={"accept": True}),
+    "POST /api/supervision/tasks/{task_id}/reopen": Route(post=allow({'office', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"task_id": "task"}, data={"reason": "回头看发现反弹"}),
+    "GET /api/supervision/board": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'office_b', 'leader_b', 'superuser'}, forbidden={'submitter', 'submitter_b', 'assessed_a', 'district_submitter_a', 'assessed_town_a', 'assessed_b', 'district_submitter_b', 'assessed_town_b', 'norole'})),
+}
