@@ -118,6 +118,13 @@ def _top_unit() -> OrgUnit | None:
 
 
 def set_period_status(period: Period, status: str, *, user=None, deadline: dt.date | None = None) -> Period:
+    """开放 / 截止 a period for entry, optionally with a new 填报截止. A locked (锁定) period is final:
+    its approved data are sealed (``lock_period``) and scored, so it is neither reopened nor given
+    another deadline — a late fix goes through a correction (更正), which is audited on its own."""
+    if period.status == PeriodStatus.LOCKED:
+        if status == PeriodStatus.LOCKED and deadline in (None, period.deadline):
+            return period  # nothing changes (the page's form posts the current state too)
+        raise WorkflowError(_("%(p)s 已锁定，不能重新开放或修改截止日期；锁定后的数据请通过“更正数据”修改") % {"p": period.label})
     before = {"status": period.status, "deadline": period.deadline}
     period.status = status
     if deadline:

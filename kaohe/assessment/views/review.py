@@ -222,8 +222,13 @@ def periods(request):
                     messages.error(request, _("截止日期无效"))
                     return redirect("assessment:periods")
             if status in PeriodStatus.values:
-                services.set_period_status(period, status, user=request.user, deadline=deadline)
-                messages.success(request, _("%(p)s 已更新") % {"p": period.label})
+                try:
+                    services.set_period_status(period, status, user=request.user, deadline=deadline)
+                except services.WorkflowError as exc:
+                    for m in exc.messages:
+                        messages.error(request, m)
+                else:
+                    messages.success(request, _("%(p)s 已更新") % {"p": period.label})
         else:
             require(request.user, "assessment.manage_periods", Period(owner_unit=owner))
         return redirect("assessment:periods")
