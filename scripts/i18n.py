@@ -21,8 +21,9 @@ Extraction understands ``{% translate %}``/``{% trans %}`` (with ``context``),
 ``trimmed``), ``_("…")`` inside template tags and variables, and in Python the
 functions imported from ``django.utils.translation`` (gettext, gettext_lazy,
 pgettext, ngettext, npgettext, their lazy forms and gettext_noop, under any
-alias such as ``_``). Merging keeps every existing msgstr; msgids no longer in
-the source are kept as obsolete ``#~`` entries (not compiled).
+alias such as ``_``). Merging keeps every existing msgstr; a new msgid takes the
+English the other catalogues agree on; msgids no longer in the source are kept as
+obsolete ``#~`` entries (not compiled).
 
 Django merges every app's catalogue into one per language, and for a msgid two
 apps both translate the first app in INSTALLED_APPS wins: the other app's page
@@ -440,11 +441,27 @@ def po_path(app: str) -> Path:
     return app_dir(app) / "locale" / LANGUAGE / "LC_MESSAGES" / "django.po"
 
 
+def english_elsewhere(app: str) -> dict[tuple[str | None, str], list[str]]:
+    """(msgctxt, msgid) -> msgstr as the other apps' catalogues agree on it (keys they disagree on left out)."""
+    found: dict[tuple[str | None, str], set[tuple[str, ...]]] = {}
+    for other in all_apps(with_catalogue=True):
+        if other != app:
+            for e in read_po(po_path(other))[0]:
+                if not e.obsolete and e.translated:
+                    found.setdefault(e.key, set()).add(tuple(e.msgstr))
+    return {key: list(next(iter(strs))) for key, strs in found.items() if len(strs) == 1}
+
+
 def merge(app: str) -> tuple[int, int, int]:
-    """Merge the app's extracted msgids into its .po; returns (total, new, untranslated)."""
+    """Merge the app's extracted msgids into its .po; returns (total, new, untranslated).
+
+    A new msgid another catalogue already translates takes that English, so the merged
+    catalogues keep one wording (a different meaning wants a context at the site).
+    """
     path = po_path(app)
     old_entries, header = read_po(path) if path.exists() else ([], HEADER)
     old = {e.key: e for e in old_entries}
+    elsewhere = english_elsewhere(app)
     merged: dict[tuple, Entry] = {}
     new = 0
     for f in extract(app):
@@ -458,6 +475,8 @@ def merge(app: str) -> tuple[int, int, int]:
                           comments=list(previous.comments) if previous else [])
             if previous is None:
                 new += 1
+                if len(elsewhere.get(key, [])) == len(entry.msgstr):
+                    entry.msgstr = list(elsewhere[key])
             elif f.msgid_plural is not None and len(entry.msgstr) < 2:
                 entry.msgstr += [""] * (2 - len(entry.msgstr))
             merged[key] = entry

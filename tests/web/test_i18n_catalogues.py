@@ -133,3 +133,23 @@ def test_extraction_finds_template_tags_and_python_calls(tmp_path):
     }
     found_py = {(f.msgctxt, f.msgid, f.msgid_plural) for f in i18n.extract_python(module, "m.py")}
     assert found_py == {(None, "单位名称", None), (None, "一项", "多项"), ("期间", "季", None), (None, "表", None)}
+
+
+def test_extract_gives_a_new_msgid_the_english_the_other_catalogues_agree_on(tmp_path, monkeypatch):
+    package = tmp_path / "kaohe"
+    for app in ("alpha", "beta", "gamma"):
+        (package / app).mkdir(parents=True)
+        (package / app / "apps.py").write_text("", encoding="utf-8")
+    template = package / "alpha" / "templates" / "alpha" / "t.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% load i18n %}{% translate "办结" %}{% translate "分" %}{% translate "新词" %}'
+                        '{% translate "办结" context "按钮" %}', encoding="utf-8")
+    monkeypatch.setattr(i18n, "ROOT", tmp_path)
+    monkeypatch.setattr(i18n, "PACKAGE", package)
+    i18n.write_po(i18n.po_path("beta"), [i18n.Entry(msgid="办结", msgstr=["Resolved"]),
+                                         i18n.Entry(msgid="分", msgstr=["points"])])
+    i18n.write_po(i18n.po_path("gamma"), [i18n.Entry(msgid="分", msgstr=["minutes"])])
+    assert i18n.merge("alpha") == (4, 4, 3)
+    english = {e.key: e.msgstr for e in i18n.read_po(i18n.po_path("alpha"))[0]}
+    # 分 is left for a person to word (beta and gamma disagree), and so is the button's 办结
+    assert english == {(None, "办结"): ["Resolved"], (None, "分"): [""], (None, "新词"): [""], ("按钮", "办结"): [""]}
