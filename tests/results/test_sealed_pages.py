@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kaohe.results.models import Flag
+from kaohe.results.models import Flag, Publication
 from kaohe.results.services import publish
 from tests import factories as f
 from tests.results.world import scored_run
@@ -120,3 +120,44 @@ def test_two_readers_render_the_page_once_with_the_cache_and_twice_without(score
     assert all("丁区" in page for page in pages)
     # On: the blocks rendered once for both readers. Off: each request renders the whole template.
     assert rendered == (["results/board.html"] if enabled else [])
+
+
+def test_the_fingerprint_of_a_sealed_run_is_read_in_one_query(scored):
+    from kaohe.results.views import sealed
+
+    with CaptureQueriesContext(connection) as queries:
+        sealed.fingerprint(scored.feb)
+    assert len(queries) == 1
+
+
+def _new_flag(scored):
+    Flag.objects.create(run=scored.feb, year=2025, month=2, kind="yellow", rule="last", unit_code="C-C", unit_name="丙区",
+                        group="ZCQ", board="ZX", reason="争先榜末位")
+
+
+def _correction(scored):
+    return scored_run(number=2, owner=scored.w.city, previous=scored.feb, reason="更正")
+
+
+WRITES = {
+    "a new month of the family": lambda s: scored_run(number=3, owner=s.w.city),
+    "a correction": _correction,
+    "a flag added": _new_flag,
+    "a flag removed": lambda s: Flag.objects.filter(run=s.feb).order_by("id").first().delete(),
+    "the flags recomputed (same count)": lambda s: (Flag.objects.filter(run=s.feb).order_by("id").first().delete(), _new_flag(s)),
+    "the run published": lambda s: publish(s.feb),
+    "its correction published": lambda s: publish(_correction(s)),
+    "its publication withdrawn": lambda s: Publication.objects.get(run=s.feb).delete(),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_every_write_a_sealed_page_shows_changes_its_fingerprint(scored, write):
+    from kaohe.results.views import sealed
+
+    if write == "its publication withdrawn":
+        publish(scored.feb)
+    before = sealed.fingerprint(scored.feb)
+    assert sealed.fingerprint(scored.feb) == before  # nothing written, nothing changed
+    WRITES[write](scored)
+    assert sealed.fingerprint(scored.feb) != before, write

@@ -12,7 +12,7 @@ whoever asks — the first visitor's name or token can never be served to the ne
 
 What a sealed run's page shows beyond its own rows — the other runs of its family (the month
 picker, the previous period's arrows, corrections), its flags and its publications — is in the
-key as a fingerprint read in one query on every request, so a new month, a correction, new
+key as a fingerprint read in one query (``fingerprint``) on every request, so a new month, a correction, new
 flags or a publication give a new key at once, in every worker, with nothing to invalidate.
 """
 
@@ -23,12 +23,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Subquery, Value
 from django.shortcuts import render
 from django.template import Context
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from kaohe.results.models import Flag, Publication, ScoringRun
@@ -37,14 +37,27 @@ PAGE_CACHE_SECONDS = 3600
 BLOCKS = ("title", "page_title", "page_subtitle", "breadcrumbs", "page_actions", "extra_head", "content", "extra_js")
 
 
+def _aggregate(queryset, expression) -> Subquery:
+    """``expression`` over all of ``queryset`` as a scalar subquery (grouped by a constant: one row)."""
+    return Subquery(queryset.order_by().annotate(_all=Value(1)).values("_all").annotate(v=expression).values("v"))
+
+
 def fingerprint(run: ScoringRun) -> str:
     """What else a page of ``run`` shows, as a short string that changes when any of it does:
-    the family's runs (count, newest id, last finish), this run's flags and publications."""
-    family = ScoringRun.objects.family(run).aggregate(n=Count("id"), last=Max("id"), done=Max("finished_at"))
-    flags = Flag.objects.filter(run=run).aggregate(n=Count("id"), last=Max("id"))
-    pubs = Publication.objects.filter(Q(run=run) | Q(run__previous=run)).aggregate(n=Count("id"), last=Max("id"))
-    done = family["done"].timestamp() if family["done"] else 0
-    return f"{family['n']}.{family['last']}.{done:.0f}.{flags['n']}.{flags['last']}.{pubs['n']}.{pubs['last']}"
+    the family's runs (count, newest id, last finish), this run's flags and publications (those
+    of the run and of its corrections) — in one query, as scalar subqueries."""
+    family = ScoringRun.objects.family(run)
+    flags = Flag.objects.filter(run=run)
+    pubs = Publication.objects.filter(Q(run=run) | Q(run__previous=run))
+    row = ScoringRun.objects.filter(pk=run.pk).values_list(
+        _aggregate(family, Count("id")), _aggregate(family, Max("id")), _aggregate(family, Max("finished_at")),
+        _aggregate(flags, Count("id")), _aggregate(flags, Max("id")),
+        _aggregate(pubs, Count("id")), _aggregate(pubs, Max("id"))).first()
+    if row is None:  # the run was deleted meanwhile: a key no page was cached under
+        return "gone"
+    n, last, done, flag_n, flag_last, pub_n, pub_last = row
+    done = done.timestamp() if done else 0
+    return f"{n}.{last}.{done:.0f}.{flag_n}.{flag_last}.{pub_n}.{pub_last}"
 
 
 def visibility_class(visible: set[str] | None) -> str:
@@ -63,30 +76,39 @@ def page_key(run: ScoringRun, page: str, visible: set[str] | None, *parts: objec
             f"{get_language() or 'zh-hans'}:{visibility_class(visible)}:{extra}")
 
 
-def render_blocks(template_name: str, context: dict) -> dict[str, str]:
-    """The page template's own blocks rendered without a request (no user, no CSRF token)."""
+def render_blocks(template_name: str, context: dict, names: tuple[str, ...] = BLOCKS) -> dict[str, str]:
+    """The template's blocks (``names``) rendered without a request (no user, no CSRF token)."""
     template = get_template(template_name).template
     blocks = {node.name: node for node in template.nodelist.get_nodes_by_type(BlockNode)}
-    unknown = set(blocks) - set(BLOCKS)
+    unknown = set(blocks) - set(names)
     if unknown:  # the shell would drop them: say so instead of serving half a page
-        raise ValueError(f"{template_name}: blocks {sorted(unknown)} are not in sealed.BLOCKS")
+        raise ValueError(f"{template_name}: blocks {sorted(unknown)} are not in {names}")
     ctx = Context(context, autoescape=True)
     out = {}
     with ctx.bind_template(template):
-        for name in BLOCKS:
+        for name in names:
             if name in blocks:
                 out[name] = blocks[name].render(ctx)
     return out
+
+
+def cached_blocks(key: str | None, template_name: str, build: Callable[[], dict], names: tuple[str, ...] = BLOCKS
+                  ) -> dict[str, SafeString]:
+    """The blocks ``names`` of ``template_name`` rendered from ``build()``'s context (without a
+    request), from the cache under ``key`` when there (and kept there); ``key`` None renders
+    them every time."""
+    parts = cache.get(key) if key is not None else None
+    if parts is None:
+        parts = render_blocks(template_name, build(), names)
+        if key is not None:
+            cache.set(key, parts, PAGE_CACHE_SECONDS)
+    return {name: mark_safe(html) for name, html in parts.items()}  # our templates, rendered above
 
 
 def sealed_page(request, key: str | None, template_name: str, nav_active: str, build: Callable[[], dict]):
     """The page from the cache, or ``build()``'s context rendered (and cached when ``key``)."""
     if key is None:
         return render(request, template_name, build())
-    parts = cache.get(key)
-    if parts is None:
-        parts = render_blocks(template_name, build())
-        cache.set(key, parts, PAGE_CACHE_SECONDS)
     return render(request, "results/sealed_page.html", {
-        "nav_active": nav_active, "parts": {name: mark_safe(html) for name, html in parts.items()},  # our templates, rendered above
+        "nav_active": nav_active, "parts": cached_blocks(key, template_name, build),
     })
