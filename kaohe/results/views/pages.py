@@ -103,9 +103,18 @@ def _standing_above(owner) -> dict | None:
     return None
 
 
+COCKPIT_PARTS = ("flag_stats", "boards", "movers", "flags", "trend")
+
+
 @login_required
 def cockpit(request):
-    """驾驶舱: this month's five boards, movers, flags, items needing attention, trends."""
+    """驾驶舱: this month's five boards, movers, flags, items needing attention, trends.
+
+    What is the same for everyone who sees the same units of the run (boards, movers, flags,
+    trend) is rendered once per run fingerprint, visibility class and language and cached
+    (``sealed.page_key``; a run not sealed is rendered every time); what is the user's own —
+    待办 (their appeals to answer, their scope's late submissions), the standing above their
+    unit — is read and rendered for each request."""
     require(request.user, "results.view")
     owner = default_owner(request)
     run = latest_run(PeriodKind.MONTH, owner=owner, user=request.user)
@@ -113,19 +122,26 @@ def cockpit(request):
                "above": _standing_above(owner)}
     if run is not None:
         visible = visible_units(request.user, run)
-        boards = []
-        for b in run.scheme_meta.get("boards", []):
-            rows, _count = queries.board_rows(run, b["code"], None, visible=visible, page_size=10_000, with_values=False)
-            leaders = [r for r in rows if r.rank is not None and r.rank <= 3] if visible is None else rows
-            boards.append({"code": b["code"], "name": b["name"], "rows": leaders[:12]})
-        flags = queries.flags_of(run, visible)
-        context.update({
-            "boards": boards, "movers": queries.movers(run, visible=visible), "red": flags[FlagKind.RED][:20],
-            "yellow": flags[FlagKind.YELLOW][:20], "trend": _trend(run, visible), "publication": publication_of(run),
-            "red_count": len(flags[FlagKind.RED]), "yellow_count": len(flags[FlagKind.YELLOW]),
-            "group_names": queries.group_names(run),
-        })
+        context["publication"] = publication_of(run)
+        context["shared"] = sealed.cached_blocks(sealed.page_key(run, "cockpit", visible), "results/_cockpit_run.html",
+                                                 lambda: _cockpit_run_context(run, visible), COCKPIT_PARTS)
     return render(request, "results/cockpit.html", context)
+
+
+def _cockpit_run_context(run: ScoringRun, visible: set[str] | None) -> dict:
+    """The cockpit's parts of ``run`` as ``visible`` (a visibility class) sees them."""
+    boards = []
+    for b in run.scheme_meta.get("boards", []):
+        rows, _count = queries.board_rows(run, b["code"], None, visible=visible, page_size=10_000, with_values=False)
+        leaders = [r for r in rows if r.rank is not None and r.rank <= 3] if visible is None else rows
+        boards.append({"code": b["code"], "name": b["name"], "rows": leaders[:12]})
+    flags = queries.flags_of(run, visible)
+    return {
+        "run": run, "boards": boards, "movers": queries.movers(run, visible=visible), "red": flags[FlagKind.RED][:20],
+        "yellow": flags[FlagKind.YELLOW][:20], "trend": _trend(run, visible),
+        "red_count": len(flags[FlagKind.RED]), "yellow_count": len(flags[FlagKind.YELLOW]),
+        "group_names": queries.group_names(run),
+    }
 
 
 @login_required
