@@ -9,13 +9,13 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from kaohe.api.auth import API_AUTH
 from kaohe.assessment.services import WorkflowError
-from kaohe.lib.errors import user_message
+from kaohe.lib.errors import DATABASE_UNAVAILABLE, RETRY_AFTER, user_message
 
 logger = logging.getLogger("kaohe.api")
 
@@ -91,6 +91,17 @@ def _unstorable(request, exc):
     logger.info("API %s %s refused by the database: %s", request.method, request.path, exc)
     return api.create_response(request, {"detail": "a value cannot be stored or searched: it holds a NUL character "
                                                    "or is out of range"}, status=422)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request, exc):
+    """The database connection failed mid-request (cut, the server restarting): 503 with Retry-After —
+    the next request reconnects."""
+    logger.warning("API %s %s: the database connection failed: %s", request.method, request.path, exc)
+    response = api.create_response(request, {"detail": DATABASE_UNAVAILABLE}, status=503)
+    response["Retry-After"] = RETRY_AFTER
+    return response
 
 
 @api.exception_handler(Exception)

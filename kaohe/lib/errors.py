@@ -29,3 +29,9 @@ class Forbidden(PermissionDenied):
 
 def user_message(exception) -> str:
     return str(getattr(exception, "user_message", "") or "")
+
+
+#: The API's message when the database connection failed mid-request (503, with ``Retry-After``).
+DATABASE_UNAVAILABLE = "the database connection was interrupted; try again in a moment (check whether a write was stored)"
+#: Seconds a client is asked to wait before retrying after that 503 (the next request reconnects).
+RETRY_AFTER = "2"

@@ -61,12 +61,19 @@ class UserFacingErrorsMiddleware:
         return is_api(request) and not response.get("Content-Type", "").startswith("application/json")
 
     def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
         from kaohe.lib.errors import NotFound
 
         if isinstance(exception, NotFound):
             from kaohe.web.views.errors import page_not_found
 
             return page_not_found(request, exception)
+        if isinstance(exception, OperationalError | InterfaceError):
+            # The database connection failed mid-request: 503, try again (not "internal error").
+            from kaohe.web.views.errors import database_unavailable
+
+            return database_unavailable(request, exception)
         return None
 
 

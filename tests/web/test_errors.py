@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -153,3 +154,24 @@ def test_anonymous_visitor_on_an_error_page_is_offered_the_login(client):
     html = client.get("/no/such/page/").content.decode()
     assert 'class="btn btn-sm topbar-login"' in html
     assert 'class="btn btn-sm topbar-login"' not in client.get(reverse("login")).content.decode()
+
+
+def test_a_database_connection_cut_mid_request_is_a_503_saying_to_try_again(people):
+    """tests/faults/test_connections_killed.py cuts real connections under load; here the pages themselves."""
+    from django.db import OperationalError
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        page = errors.database_unavailable(_request(), OperationalError("server closed the connection unexpectedly"))
+        try:  # raised in a middleware: Django's handler500 is called while the exception is handled
+            raise OperationalError("terminating connection due to administrator command")
+        except OperationalError:
+            handled = errors.server_error(_request())
+    for response in (page, handled):
+        body = response.content.decode()
+        assert response.status_code == 503 and response["Retry-After"] == "2"
+        assert "数据库连接暂时中断" in body and "核对是否已保存" in body and "administrator command" not in body
+    api = RequestFactory().get("/api/projects/")
+    answer = errors.database_unavailable(api, OperationalError("x"))
+    assert answer.status_code == 503 and answer["Content-Type"].startswith("application/json")
+    assert "try again" in json.loads(answer.content)["detail"]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
-from kaohe.lib.errors import user_message
+from kaohe.lib.errors import DATABASE_UNAVAILABLE, RETRY_AFTER, user_message
 
 logger = logging.getLogger("kaohe.web")
 
@@ -25,12 +25,16 @@ PAGES = {
           (_("返回上一页，使用页面上的按钮完成操作。"), _("从左侧导航重新进入相应模块。"))),
     500: (_("服务器内部错误"), _("系统处理请求时出现了问题，已记录在日志中。"),
           (_("请稍后重试。"), _("如果问题持续，请联系系统管理员并告知出错时间。"))),
+    503: (_("数据库连接暂时中断"), _("系统与数据库的连接中断了，这个页面没能打开，或这次操作没能完成。连接会自动恢复。"),
+          (_("请稍候几秒后刷新页面重试。"), _("如果刚才提交过内容，请重新打开相应页面核对是否已保存。"),
+           _("如果问题持续，请联系系统管理员并告知出错时间。"))),
 }
 
 
 API_MESSAGES = {400: "bad request", 403: "forbidden: not allowed for your role or scope", 404: "not found",
                 405: "method not allowed",
-                500: "internal server error (logged); try again later"}
+                500: "internal server error (logged); try again later",
+                503: DATABASE_UNAVAILABLE}
 
 
 def is_api(request) -> bool:
@@ -87,9 +91,33 @@ def csrf_failure(request, reason=""):
     return _render(request, 403, Forbidden(_("页面已过期或表单来源无法验证。请刷新页面后重新提交。")))
 
 
+def database_unavailable(request, exception=None):
+    """503 when the database connection failed in the middle of a request (the server restarted, the
+    connection was cut): a clean page or JSON saying to try again — Django reopens the connection
+    for the next request (``CONN_HEALTH_CHECKS``)."""
+    logger.warning("%s %s: the database connection failed: %s", request.method, request.path, exception)
+    if is_api(request):
+        response = _json(request, 503)
+    else:
+        try:
+            response = _render(request, 503)
+        except Exception:  # noqa: BLE001 — the shell needs the database too: the page that needs nothing
+            logger.exception("rendering the 503 page failed")
+            response = HttpResponse(loader.get_template("web/503_plain.html").render({}), status=503)
+    response["Retry-After"] = RETRY_AFTER
+    return response
+
+
 def server_error(request):
     # The shell needs the database (navigation, user); if that is what failed,
     # fall back to a page that needs nothing.
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+
+    failed = sys.exc_info()[1]  # Django calls handler500 while handling the exception
+    if isinstance(failed, OperationalError | InterfaceError):  # raised in a middleware, before any view
+        return database_unavailable(request, failed)
     if is_api(request):
         return _json(request, 500)
     try:
