@@ -270,7 +270,7 @@ def _is_long(sheet: Sheet) -> bool:
 
 def _cells_long(sheet: Sheet, outcome: ImportOutcome, period: Period) -> list[_Cell]:
     try:
-        table = sheet.table(LONG_COLUMNS)
+        table = sheet.table(LONG_COLUMNS, keep_cell_errors=True)  # named below with the wide form's
     except TabularError as exc:
         outcome.problems.extend(exc.errors)
         return []

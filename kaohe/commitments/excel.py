@@ -84,7 +84,7 @@ def import_progress(data: bytes, *, campaign: Campaign, user=None, filename: str
     """Report every filled-in row's progress, or nothing (``TabularError`` naming each bad row)."""
     on = on or services.today()
     sheet = read_workbook(data, filename).first
-    table = sheet.table(COLUMNS)
+    table = sheet.table(COLUMNS, keep_cell_errors=True)
     errors: list[RowError] = list(sheet.errors)
     milestones = {(m.commitment.number, m.seq): m for m in
                   Milestone.objects.filter(commitment__campaign=campaign).select_related("commitment", "commitment__campaign", "commitment__unit")}

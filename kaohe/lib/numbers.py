@@ -61,8 +61,13 @@ def is_english(language: str | None) -> bool:
 
 
 def field_limit(max_digits: int, decimal_places: int) -> Decimal:
-    """The bound of a DecimalField(max_digits, decimal_places): values must stay below it."""
-    return Decimal(10) ** (max_digits - decimal_places)
+    """The bound of a DecimalField(max_digits, decimal_places): values must stay below it.
+
+    It is half a unit of the last place below 10^(max_digits − decimal_places): the database
+    rounds to ``decimal_places`` as it stores, so 999,999,999,999.995 in a (14, 2) field would be
+    stored as 1,000,000,000,000.00 — one digit too many (PostgreSQL: "numeric field overflow",
+    a 500). (14, 2) → 999,999,999,999.995 (shown rounded: 1,000,000,000,000)."""
+    return Decimal(10) ** (max_digits - decimal_places) - Decimal(5).scaleb(-decimal_places - 1)
 
 
 def _refuse(raw: object, zh: str, en: str) -> NumberError:

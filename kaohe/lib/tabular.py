@@ -15,7 +15,10 @@ the platform (values, targets, schemes, projects, monthly reports, the modules t
 - ``sheet.table(columns)`` maps the header row to canonical keys through the columns' labels and
   aliases (Chinese and English; ``STANDARD`` holds the ones ``kaohe score`` accepts: 单位/unit,
   指标/indicator, 期间/period, 值/value …). A blank header row, a duplicated column (two
-  headers meaning the same key) and a missing required column are named errors.
+  headers meaning the same key), a missing required column and a text longer than its column's
+  ``max_length`` are named errors; so is any cell the reader could not give a value (an
+  uncalculated formula, an error value, a control character such as NUL) — unless the caller
+  names ``sheet.errors`` itself (``keep_cell_errors``), such a cell never reads as blank.
 - :class:`RowError` names sheet, row, column (letter and header) and reason, in Chinese with
   English beside it. Readers collect every error (they do not stop at the first); a whole-file
   refusal raises :class:`TabularError` carrying them all.
@@ -182,10 +185,12 @@ class Sheet:
                 return None
         return None
 
-    def table(self, columns: Sequence[Column], header_row: int = 1) -> Table:
+    def table(self, columns: Sequence[Column], header_row: int = 1, *, keep_cell_errors: bool = False) -> Table:
         """The rows below ``header_row`` keyed by ``columns``; raises TabularError on a blank header
-        row, a duplicated or a missing required column (every such problem at once)."""
-        return Table.build(self, columns, header_row)
+        row, a duplicated or a missing required column, a cell too long for its column and —
+        unless ``keep_cell_errors`` (the caller reports ``sheet.errors`` itself, with its own) —
+        any cell the reader could not give a value (every such problem at once)."""
+        return Table.build(self, columns, header_row, keep_cell_errors=keep_cell_errors)
 
 
 @dataclass
@@ -253,8 +258,13 @@ def _read_csv(data: bytes, limits: Limits) -> Sheet:
                     raise TabularError(RowError("", number, column_letter(j),
                                                 f"单元格内容过长（{len(v):,} 字，上限 {limits.max_cell_chars:,}）",
                                                 f"the cell is too long ({len(v):,} characters; the limit is {limits.max_cell_chars:,})"))
-            if any(v.strip() for v in values):
-                sheet.rows.append(Row(number, [v.strip() for v in values]))
+            cleaned = [v.strip() for v in values]
+            for j, v in enumerate(cleaned):
+                if _CONTROL.search(v):
+                    sheet.errors.append(RowError("", number, column_letter(j), _CONTROL_ZH, _CONTROL_EN))
+                    cleaned[j] = ""
+            if any(cleaned):
+                sheet.rows.append(Row(number, cleaned))
     except csv.Error as exc:
         raise TabularError(RowError("", reader.line_num, "", f"CSV 格式错误（{exc}）", f"malformed CSV ({exc})")) from None
     return sheet
@@ -267,6 +277,11 @@ _NOT_XLSX = ("无法作为 Excel 工作簿 (.xlsx) 打开", "cannot be opened as
 _DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
 _TEXT_TYPES = frozenset({"s", "str", "inlineStr", "b", "e", "d"})
+# C0 control characters other than tab, line feed and carriage return: invisible, PostgreSQL
+# refuses NUL in text, and openpyxl cannot write any of them back (every export would fail).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_ZH = "单元格含有不可见的控制字符（如 NUL），请删除后再上传"
+_CONTROL_EN = "the cell holds an invisible control character (such as NUL): delete it and upload again"
 
 
 def _local(tag: str) -> str:
@@ -581,6 +596,9 @@ def _cell_value(sheet: Sheet, row: int, col: int, ctype: str | None, style: str 
         if len(value) > limits.max_cell_chars:
             raise TabularError(RowError(*where, f"单元格内容过长（超过 {limits.max_cell_chars:,} 字）",
                                         f"the cell is longer than {limits.max_cell_chars:,} characters"))
+        if _CONTROL.search(value):
+            sheet.errors.append(RowError(*where, _CONTROL_ZH, _CONTROL_EN))
+            return None
         value = value.strip()
         return value or None
     return value
@@ -606,6 +624,7 @@ class Column:
     label: str
     aliases: tuple[str, ...] = ()
     required: bool = False
+    max_length: int | None = None  # the model field's max_length: a longer text is a named error
 
     def names(self) -> tuple[str, ...]:
         return (self.label, self.key, *self.aliases)
@@ -636,6 +655,21 @@ def alias_map(columns: Sequence[Column] = STANDARD) -> dict[str, str]:
     return out
 
 
+def _too_long(sheet: Sheet, columns: Sequence[Column], index: dict[str, int], headers: dict[str, str],
+              rows: list[Row]) -> list[RowError]:
+    errors = []
+    for c in columns:
+        if c.max_length is None or c.key not in index:
+            continue
+        j = index[c.key]
+        for r in rows:
+            n = len(text(r.get(j)))
+            if n > c.max_length:
+                errors.append(RowError(sheet.label, r.number, column_letter(j), f"内容过长（{n:,} 字，上限 {c.max_length:,} 字）",
+                                       f"too long ({n:,} characters; the limit is {c.max_length:,})", header=headers[c.key]))
+    return errors
+
+
 @dataclass
 class Table:
     """A sheet read through a header row: ``rows`` below it, ``index`` key → column (0-based)."""
@@ -648,7 +682,8 @@ class Table:
     extra: dict[int, str] = field(default_factory=dict)  # unknown headers by column
 
     @classmethod
-    def build(cls, sheet: Sheet, columns: Sequence[Column], header_row: int = 1) -> Table:
+    def build(cls, sheet: Sheet, columns: Sequence[Column], header_row: int = 1, *,
+              keep_cell_errors: bool = False) -> Table:
         lookup = alias_map(columns)
         label = {c.key: c.label for c in columns}
         head = sheet.row(header_row)
@@ -678,9 +713,14 @@ class Table:
         for c in columns:
             if c.required and c.key not in index:
                 errors.append(RowError(sheet.label, header_row, "", "缺少此列", f"missing column ('{c.key}')", header=c.label))
+        rows = [r for r in sheet.rows if r.number > header_row]
+        if not errors:
+            # A cell Excel could not give a value (a formula never calculated, #DIV/0!, a control
+            # character) read as blank would be skipped or saved as "nothing": a silent partial import.
+            errors = [] if keep_cell_errors else list(sheet.errors)
+            errors += _too_long(sheet, columns, index, headers, rows)
         if errors:
             raise TabularError(errors)
-        rows = [r for r in sheet.rows if r.number > header_row]
         return cls(sheet, header_row, index, headers, rows, extra)
 
     def get(self, row: Row, key: str):
@@ -729,7 +769,7 @@ def read_frame(data: bytes, filename: str, *, limits: Limits = ENGINE, columns: 
     import polars as pl
 
     sheet = read_workbook(data, filename, limits=limits).first
-    table = sheet.table(columns)
+    table = sheet.table(columns, keep_cell_errors=True)  # returned to the engine, which names them
     names: dict[int, str] = {j: k for k, j in table.index.items()}
     for j, h in table.extra.items():
         key = header_key(h)

@@ -30,15 +30,16 @@ def test_the_walk_finds_the_money_and_value_fields():
 
 @pytest.mark.parametrize(("model", "field"), FIELDS, ids=[f"{m._meta.label}.{f.name}" for m, f in FIELDS])
 def test_every_decimal_field_refuses_its_bound_and_accepts_just_below(model, field):
-    # DecimalField(14, 2): bound 10^12; 999,999,999,999.99 fits, 1,000,000,000,000 does not.
+    # DecimalField(14, 2): 999,999,999,999.99 fits; 999,999,999,999.995 (stored rounded: 10^12) does not.
     limit = field_limit(field.max_digits, field.decimal_places)
-    largest = limit - Decimal(1).scaleb(-field.decimal_places)
+    largest = Decimal(10) ** (field.max_digits - field.decimal_places) - Decimal(1).scaleb(-field.decimal_places)
     assert parse_number(str(largest), max_abs=limit) == largest
     for beyond in (str(limit), str(-limit), "1e20", "1e308", str(2**63)):
         with pytest.raises(NumberError):
             parse_number(beyond, max_abs=limit)
     instance = model()
-    for value in (limit, -limit, Decimal("1e20"), Decimal("1e308"), float("inf"), float("nan"), 2**63):
+    rounds_up = largest + Decimal(5).scaleb(-field.decimal_places - 1)  # the database stores 10^(digits - places)
+    for value in (limit, -limit, rounds_up, Decimal("1e20"), Decimal("1e308"), float("inf"), float("nan"), 2**63):
         setattr(instance, field.attname, value)
         with pytest.raises(ValidationError) as refused:
             bounds.check_instance(instance)
@@ -63,4 +64,5 @@ def test_saving_an_oversized_investment_is_refused_before_the_database_on_sqlite
 
 
 def test_a_field_without_decimals_is_bounded_by_its_digits():
-    assert bounds.bound(models.DecimalField(max_digits=5, decimal_places=0)) == Decimal("100000")
+    # 99,999.5 is stored rounded as 100,000: six digits in a five-digit field.
+    assert bounds.bound(models.DecimalField(max_digits=5, decimal_places=0)) == Decimal("99999.5")

@@ -81,11 +81,21 @@ def test_a_percent_sign_is_refused_for_an_indicator_not_measured_in_percent():
 
 
 def test_the_field_bound_comes_from_the_decimal_field():
-    limit = n.field_limit(14, 2)  # DecimalField(14, 2): below 10**12
-    assert limit == Decimal("1e12")
+    limit = n.field_limit(14, 2)  # DecimalField(14, 2): what rounds to two places below 10**12
+    assert limit == Decimal("999999999999.995")
     assert n.parse_number("999999999999.99", max_abs=limit) == Decimal("999999999999.99")
+    assert n.parse_number("999999999999.994", max_abs=limit) == Decimal("999999999999.994")
     with pytest.raises(n.NumberError, match="1,000,000,000,000"):
         n.parse_number("1e12", max_abs=limit)
+
+
+def test_a_value_that_the_database_would_round_up_to_the_bound_is_refused():
+    # 999,999,999,999.999 is below 10^12 but a DecimalField(14, 2) stores it as 1,000,000,000,000.00:
+    # PostgreSQL answered "numeric field overflow" (a 500 on the project import), SQLite stored a REAL.
+    limit = n.field_limit(14, 2)
+    for raw in ("999999999999.995", "999999999999.999", 999999999999.999, "-999999999999.995"):
+        with pytest.raises(n.NumberError, match="超出允许范围"):
+            n.parse_number(raw, max_abs=limit)
 
 
 @pytest.mark.parametrize("value, digits, expected", [

@@ -184,6 +184,37 @@ def test_frame_gives_the_engine_text_columns():
     assert df.rows() == [("C-A", "fai", "1"), ("C-B", "fai", "2.5")]
 
 
+def test_a_cell_the_reader_could_not_read_refuses_the_table_instead_of_reading_as_blank():
+    # Importers that only asked for sheet.table() never looked at sheet.errors: a 办理时限 written as
+    # an uncalculated formula was skipped and the task saved with the default limit (silent partial).
+    sheet = t.read_workbook(xlsx([["督查事项", "办理时限"], ["事项", "=2+3"]]), "x.xlsx").first
+    columns = [t.Column("title", "督查事项", required=True), t.Column("limit", "办理时限")]
+    with pytest.raises(t.TabularError) as refused:
+        sheet.table(columns)
+    assert [(e.row, e.column) for e in refused.value.errors] == [(2, "B")]
+    assert "公式没有计算结果" in refused.value.errors[0].reason
+    assert sheet.table(columns, keep_cell_errors=True).rows[0].values == ["事项"]  # a caller that names them itself
+
+
+def test_control_characters_in_a_cell_are_named_not_stored():
+    # PostgreSQL refuses NUL in text ("cannot contain NUL (0x00) bytes", a 500 on import) and openpyxl
+    # cannot write any C0 control character back, so every later export of the row failed.
+    sheet = t.read_workbook('名称,说明\r\n甲\x00区,"换行\n可以"\r\n乙区,响铃\x07\r\n'.encode(), "x.csv").first
+    assert [(e.row, e.column) for e in sheet.errors] == [(2, "A"), (3, "B")]
+    assert all("控制字符" in e.reason for e in sheet.errors)
+    assert sheet.rows[1].values == ["", "换行\n可以"]  # tab, line feed and carriage return are ordinary text
+
+
+def test_a_text_longer_than_its_column_allows_is_named_with_its_length():
+    # A 5,000-character 项目名称 was stored on SQLite and a 500 on PostgreSQL (varchar(200)).
+    sheet = t.read_workbook(xlsx([["项目名称"], ["长" * 201], ["短"]]), "x.xlsx").first
+    with pytest.raises(t.TabularError) as refused:
+        sheet.table([t.Column("name", "项目名称", max_length=200)])
+    (error,) = refused.value.errors
+    assert (error.row, error.column, error.header) == (2, "A", "项目名称")
+    assert "内容过长（201 字，上限 200 字）" in error.reason
+
+
 # --- fuzzing (hypothesis): whatever the cells, the reader answers with rows or a TabularError ---
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
