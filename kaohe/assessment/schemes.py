@@ -130,9 +130,25 @@ def problems(content: Any) -> list[SchemeProblem]:
     return found
 
 
+def _no_aliases(text: str) -> None:
+    """A scheme never needs YAML anchors and aliases (``&a`` / ``*a``); a few lines of them nest
+    into a billion strings when the content is stored as JSON (a "billion laughs" bomb), so they
+    are refused while parsing, before anything is built."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise yaml.MarkedYAMLError(problem=_("方案中不能使用 YAML 引用（*别名）：请把内容直接写出"), problem_mark=mark)
+
+
+def load_yaml(text: str):
+    """``yaml.safe_load`` without anchors and aliases (see ``_no_aliases``): the one YAML reader of schemes."""
+    _no_aliases(text)
+    return yaml.safe_load(text)
+
+
 def parse_yaml(text: str) -> dict:
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = _("第 %(line)s 行第 %(col)s 列") % {"line": mark.line + 1, "col": mark.column + 1} if mark else ""
@@ -407,7 +423,7 @@ def workbook_to_content(data: bytes, filename: str = "scheme.xlsx") -> dict:
     try:
         book = read_workbook(data, filename, sheets=(SHEET_SCHEME, SHEET_INDICATORS))
         sheet = book.sheet(SHEET_INDICATORS)
-        table = sheet.table(SHEET_COLUMNS)
+        table = sheet.table(SHEET_COLUMNS, keep_cell_errors=True)
     except TabularError as exc:
         raise SchemeInvalid(exc.texts(get_language())) from None
     errors: list[RowError] = list(sheet.errors)
@@ -424,7 +440,7 @@ def workbook_to_content(data: bytes, filename: str = "scheme.xlsx") -> dict:
                 continue
             if isinstance(value, str) and key not in ("name", "code"):
                 try:
-                    value = yaml.safe_load(value)
+                    value = load_yaml(value)
                 except yaml.YAMLError:
                     errors.append(RowError(SHEET_SCHEME, row.number, "B", _("不是有效的 YAML")))
                     continue
@@ -454,7 +470,7 @@ def workbook_to_content(data: bytes, filename: str = "scheme.xlsx") -> dict:
             leaf["platform"] = platform
         if cell.get("params"):
             try:
-                params = yaml.safe_load("\n".join(part.strip().replace("=", ": ", 1)
+                params = load_yaml("\n".join(part.strip().replace("=", ": ", 1)
                                                    for part in str(cell["params"]).replace("；", ";").split(";")))
             except yaml.YAMLError:
                 params = None

@@ -42,6 +42,7 @@ from kaohe.assessment.validation import Issue, check_values
 from kaohe.audit.models import AuditAction, source_label
 from kaohe.audit.services import record, record_many
 from kaohe.engine.platform import upgrade_legacy
+from kaohe.lib import bounds
 from kaohe.lib.numbers import plain, rounded_float
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.lib.periods import PeriodKind as Kind
@@ -49,6 +50,8 @@ from kaohe.notifications.models import NotificationKind
 from kaohe.notifications.services import notify, people, source_language
 from kaohe.orgs.calendar import work_calendar
 from kaohe.orgs.models import OrgUnit, Role
+
+VALUE_FIELD = DataValue._meta.get_field("value")  # its bound: kaohe.lib.bounds
 
 # ---- periods ------------------------------------------------------------------------------------
 
@@ -311,6 +314,12 @@ def save_values(user, version: SchemeVersion, period: Period, items: list[ValueI
             continue
         if owners.get(item.indicator) in blocked:
             result.errors.append(Issue(item.unit_id, item.indicator, "error", "submitted", _("%(w)s本期数据已提交或已审核，不能修改") % {"w": item.where}))
+            continue
+        # The writes below are bulk_create / COPY, which the pre_save bound guard does not see:
+        # the same check here, whatever path (grid, API, import, derivation) parsed the number.
+        out_of_bounds = bounds.refusal(VALUE_FIELD, item.value)
+        if out_of_bounds:
+            result.errors.append(Issue(item.unit_id, item.indicator, "error", "bounds", f"{item.where}{out_of_bounds}"))
             continue
         proposed[(item.unit_id, item.indicator)] = item
     unit_ids = sorted({k[0] for k in proposed})

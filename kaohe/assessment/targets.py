@@ -12,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kaohe.assessment.models import IndicatorSpec, SchemeVersion, Target, VersionStatus
 from kaohe.audit.models import AuditAction
 from kaohe.audit.services import record
+from kaohe.lib import bounds
 from kaohe.lib.numbers import NumberError, field_limit, parse_number, plain
 from kaohe.lib.tabular import INDICATOR, TARGET, UNIT, RowError, TabularError, read_workbook, text
 from kaohe.orgs.imports import all_or_nothing
@@ -34,7 +36,7 @@ def import_targets(version: SchemeVersion, data: bytes, filename: str, user) -> 
     """
     book = read_workbook(data, filename or "targets.xlsx")
     sheet = book.first
-    table = sheet.table(COLUMNS)
+    table = sheet.table(COLUMNS, keep_cell_errors=True)
     # Only units the importing office manages: another unit's code reads as unknown.
     units = dict(OrgUnit.objects.managed_by(user).values_list("code", "pk"))
     codes = set(version.indicators.values_list("code", flat=True))
@@ -122,6 +124,11 @@ def save_targets(version: SchemeVersion, cells: dict[tuple[int, str], Decimal | 
 
     The caller has checked the numbers and that each unit is one the user manages and each
     indicator is target-scored (the panel offers nothing else)."""
+    field = Target._meta.get_field("target")
+    for value in cells.values():  # bulk_create/bulk_update below bypass the pre_save bound guard
+        reason = bounds.refusal(field, value)
+        if reason:
+            raise ValidationError(reason)
     with transaction.atomic():
         SchemeVersion.objects.select_for_update().filter(pk=version.pk).first()  # one panel save at a time
         current = {(t.unit_id, t.indicator): t for t in Target.objects.filter(

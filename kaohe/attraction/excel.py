@@ -32,17 +32,17 @@ from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import require
 
 COLUMNS = [
-    Column("name", "项目名称", ("name",), required=True),
-    Column("investor", "投资方", ("投资主体", "investor"), required=True),
-    Column("investor_origin", "投资方所在地", ("origin",)),
+    Column("name", "项目名称", ("name",), required=True, max_length=200),
+    Column("investor", "投资方", ("投资主体", "investor"), required=True, max_length=200),
+    Column("investor_origin", "投资方所在地", ("origin",), max_length=100),
     Column("unit", "属地单位代码", ("属地单位", "unit"), required=True),
     Column("industry", "产业代码", ("产业", "industry")),
-    Column("chain_link", "产业链环节", ("chain",)),
+    Column("chain_link", "产业链环节", ("chain",), max_length=50),
     Column("amount", "计划总投资（万元）", ("总投资（万元）", "amount"), required=True),
     Column("land_mu", "用地面积（亩）", ("用地（亩）", "land_mu")),
     Column("expected_tax", "达产后年税收（万元）", ("年税收（万元）", "expected_tax")),
     Column("source", "线索来源", ("source",)),
-    Column("team", "招商小分队", ("小分队", "team")),
+    Column("team", "招商小分队", ("小分队", "team"), max_length=100),
     Column("first_contact_on", "首谈日期", ("first_contact_on",)),
 ]
 EXPORT_ONLY = ["项目编号", "当前阶段", "签约日期", "状态", "重大项目编号"]

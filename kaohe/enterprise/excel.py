@@ -23,15 +23,15 @@ from kaohe.orgs.models import OrgUnit
 
 COLUMNS = [
     Column("credit_code", "统一社会信用代码", ("信用代码", "credit code"), required=True),
-    Column("name", "企业名称", ("名称", "name"), required=True),
-    Column("industry", "行业", ("industry",)),
+    Column("name", "企业名称", ("名称", "name"), required=True, max_length=200),
+    Column("industry", "行业", ("industry",), max_length=60),
     Column("size", "规模", ("规上/规下", "size")),
     Column("unit", "所在单位", ("所在单位代码", "unit")),
     Column("specialist", "服务专员", ("specialist",)),
-    Column("task_force", "服务专班", ("专班", "task force")),
-    Column("contact_name", "联系人", ("contact",)),
-    Column("contact_phone", "联系电话", ("phone",)),
-    Column("contact_email", "联系邮箱", ("email",)),
+    Column("task_force", "服务专班", ("专班", "task force"), max_length=100),
+    Column("contact_name", "联系人", ("contact",), max_length=50),
+    Column("contact_phone", "联系电话", ("phone",), max_length=30),
+    Column("contact_email", "联系邮箱", ("email",), max_length=254),
     Column("is_key", "重点企业", ("key",)),
 ]
 _SIZES = {"规上": Size.ABOVE, "规下": Size.BELOW, "above": Size.ABOVE, "below": Size.BELOW, "": Size.BELOW}
@@ -92,12 +92,13 @@ def import_register(content: bytes, filename: str, *, allowed_unit_ids: set[int]
         if key not in _YES:
             errors.append(table.error(row, "is_key", f"“{key}”应为“是”或“否”", f"'{key}' should be 是 or 否"))
             continue
-        parsed.append({"credit_code": code, "name": name[:200], "industry": text(table.get(row, "industry"))[:60],
+        # Texts longer than their fields were refused by the table (named), not cut here in silence.
+        parsed.append({"credit_code": code, "name": name, "industry": text(table.get(row, "industry")),
                        "size": _SIZES[size], "unit": unit, "specialist": specialist,
-                       "task_force": text(table.get(row, "task_force"))[:100],
-                       "contact_name": text(table.get(row, "contact_name"))[:50],
-                       "contact_phone": text(table.get(row, "contact_phone"))[:30],
-                       "contact_email": text(table.get(row, "contact_email"))[:254], "is_key": _YES[key]})
+                       "task_force": text(table.get(row, "task_force")),
+                       "contact_name": text(table.get(row, "contact_name")),
+                       "contact_phone": text(table.get(row, "contact_phone")),
+                       "contact_email": text(table.get(row, "contact_email")), "is_key": _YES[key]})
     if not errors and not parsed:
         errors.append(RowError(table.sheet.label, None, "", "没有企业行", "no enterprise rows"))
 

@@ -26,7 +26,7 @@ SHIPPED = Path(__file__).resolve().parent / "calendars"
 
 DATE = Column("date", "日期", ("date",), required=True)
 KIND = Column("kind", "类型", ("kind", "type"), required=True)
-NOTE = Column("note", "说明", ("备注", "note"))
+NOTE = Column("note", "说明", ("备注", "note"), max_length=100)
 _KINDS = {"放假": False, "休息": False, "holiday": False, "off": False, "上班": True, "调休上班": True, "workday": True, "work": True}
 
 
@@ -81,7 +81,7 @@ def parse_rows(name: str, content: bytes, year: int | None = None) -> tuple[list
             errors.append(table.error(row, "kind", f"{day.isoformat()}是工作日（周一至周五），无需标为调休上班",
                                       f"{day.isoformat()} is a weekday: it needs no make-up entry"))
             continue
-        rows.append(CalendarDayRow(day, worked, text(table.get(row, "note"))[:100]))
+        rows.append(CalendarDayRow(day, worked, text(table.get(row, "note"))))
     years = sorted({r.date.year for r in rows})
     if not errors and len(years) > 1:
         errors.append(RowError(table.sheet.label, None, "", f"一次只导入一年的日历，文件中有 {'、'.join(map(str, years))} 年",

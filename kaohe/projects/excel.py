@@ -12,6 +12,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -133,13 +134,21 @@ def _table(data: bytes, columns: list[tuple[str, str]], filename: str) -> Table:
     required = REQUIRED | {"month", "invest_month"}
     book = read_workbook(data, filename)
     sheet = book.first
-    table = sheet.table([Column(k, h, required=k in required) for k, h in columns])
-    if sheet.errors:
-        raise TabularError(sheet.errors)
-    return table
+    return sheet.table([Column(k, h, required=k in required, max_length=_max_length(k)) for k, h in columns])
 
 
 _text = cell_text
+
+
+def _max_length(key: str) -> int | None:
+    """The stored text's bound of column ``key`` (a CharField of Project or MonthlyReport)."""
+    for model in (Project, MonthlyReport):
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue
+        return None if field.choices else field.max_length  # a choice is checked against its labels
+    return None
 
 
 def _date(v: Any) -> dt.date | None:
@@ -163,6 +172,21 @@ def _decimal(v: Any) -> Decimal:
     if d is None:
         raise ValueError(_("应为数字"))
     return d
+
+
+def _whole(v: Any) -> int:
+    """A whole number (计划年度, 月份): 2026.5 is refused, not cut to 2026."""
+    d = _decimal(v)
+    if d != d.to_integral_value():
+        raise ValueError(_("“%(v)s”应为整数") % {"v": _text(v)})
+    return int(d)
+
+
+def _year(v: Any) -> int:
+    year = _whole(v)
+    if not 2000 <= year <= 2100:
+        raise ValueError(_("年度不合理"))
+    return year
 
 
 def _choice(field: str, v: Any) -> str:
@@ -206,9 +230,7 @@ def import_projects(data: bytes, *, user=None, allowed_unit_ids: set[int] | None
                     if clean[key] < 0:
                         raise ValueError(_("不能为负数"))
                 elif key == "year":
-                    clean[key] = int(_decimal(value))
-                    if not 2000 <= clean[key] <= 2100:
-                        raise ValueError(_("年度不合理"))
+                    clean[key] = _year(value)
                 elif key in CHOICES:
                     if _text(value):
                         clean[key] = _choice(key, value)
@@ -284,12 +306,12 @@ def import_reports(data: bytes, *, user=None, allowed_unit_ids: set[int] | None 
         elif allowed_unit_ids is not None and project.unit_id not in allowed_unit_ids:
             errors.append(table.error(line, "code", _("无权报送项目“%(code)s”") % {"code": code}))
         try:
-            year = int(_decimal(raw.get("year")))
-        except ValueError:
-            errors.append(table.error(line, "year", _("应为数字")))
+            year = _year(raw.get("year"))  # 999999999999 was a 500 on PostgreSQL (integer out of range)
+        except ValueError as exc:
+            errors.append(table.error(line, "year", str(exc)))
             year = None
         try:
-            month = int(_decimal(raw.get("month")))
+            month = _whole(raw.get("month"))
             if not 1 <= month <= 12:
                 raise ValueError
         except ValueError:

@@ -23,6 +23,7 @@ from kaohe.orgs.permissions import check, person_of, scope_unit_ids, subtree_ids
 from kaohe.orgs.scope import get_visible_or_404, is_visible
 from kaohe.supervision import services
 from kaohe.supervision.models import (
+    MAX_LIMIT_WORKDAYS,
     OPEN_STATES,
     Colour,
     Extension,
@@ -132,7 +133,7 @@ class SupervisionTaskIn(Schema):
     lead_unit: str = ""  # unit code; with ``source`` it defaults to the source's unit
     co_units: list[str] = []
     leader_name: str = ""
-    limit_workdays: Annotated[int, Field(ge=1, le=250)] | None = None
+    limit_workdays: Annotated[int, Field(ge=1, le=MAX_LIMIT_WORKDAYS)] | None = None
     cadence: str = ""
     assign: bool = True
     #: 一键督办 from an object: ``projects.problem:12``, ``results.flag:3`` (defaults by source)

@@ -15,16 +15,16 @@ from kaohe.orgs.imports import all_or_nothing
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.scope import scope_unit_ids
 from kaohe.supervision import services
-from kaohe.supervision.models import Cadence, SourceKind, Urgency
+from kaohe.supervision.models import MAX_LIMIT_WORKDAYS, Cadence, SourceKind, Urgency
 
 COLUMNS = [
-    Column("title", "督查事项", ("事项", "任务", "title"), required=True),
+    Column("title", "督查事项", ("事项", "任务", "title"), required=True, max_length=300),
     Column("lead", "牵头单位", ("责任单位", "lead_unit"), required=True),
     Column("co", "配合单位", ("co_units",)),
-    Column("leader", "责任领导", ("leader",)),
+    Column("leader", "责任领导", ("leader",), max_length=50),
     Column("source", "来源", ("立项来源", "source")),
     Column("urgency", "缓急", ("urgency",)),
-    Column("ref", "来源文号", ("文号", "出处", "reference")),
+    Column("ref", "来源文号", ("文号", "出处", "reference"), max_length=200),
     Column("limit", "办理时限（工作日）", ("办理时限", "时限", "limit")),
     Column("content", "工作要求", ("内容", "content")),
     Column("cadence", "进展报送频次", ("报送频次", "cadence")),
@@ -86,12 +86,14 @@ def import_tasks(name: str, content: bytes, *, user, default_source: str = Sourc
         limit_text = text(table.get(row, "limit"))
         limit = None
         if limit_text:
+            # Bounded as the form and the API bound it: 2**63 was a 500 (integer out of range).
             try:
                 limit = int(limit_text)
-                if limit < 1:
+                if not 1 <= limit <= MAX_LIMIT_WORKDAYS:
                     raise ValueError
             except ValueError:
-                errors.append(table.error(row, "limit", f"办理时限“{limit_text}”应为正整数（工作日）", "the limit must be a whole number of working days"))
+                errors.append(table.error(row, "limit", f"办理时限“{limit_text[:20]}”应为 1–{MAX_LIMIT_WORKDAYS} 之间的整数（工作日）",
+                                          f"the limit must be a whole number of working days from 1 to {MAX_LIMIT_WORKDAYS}"))
                 continue
         cadence_text = text(table.get(row, "cadence"))
         cadence = _CADENCE.get(cadence_text, None) if cadence_text else ""

@@ -17,6 +17,9 @@ from django.utils.translation import pgettext_lazy
 
 from kaohe.orgs.scope import ScopedQuerySet
 
+#: The longest 办理时限 a task may be given (working days): the form, the API and the import.
+MAX_LIMIT_WORKDAYS = 250
+
 
 class SourceKind(models.TextChoices):
     DOCUMENT = "document", _("上级公文")

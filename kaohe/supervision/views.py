@@ -42,6 +42,7 @@ from kaohe.orgs.permissions import (
 from kaohe.orgs.scope import get_visible_or_404, is_visible
 from kaohe.supervision import bulletins, config, documents, imports, origins, services, tables
 from kaohe.supervision.models import (
+    MAX_LIMIT_WORKDAYS,
     OPEN_STATES,
     Bulletin,
     Cadence,
@@ -311,7 +312,7 @@ class TaskForm(forms.Form):
     co_units = forms.ModelMultipleChoiceField(label="配合单位", queryset=OrgUnit.objects.none(), required=False,
                                               widget=forms.SelectMultiple(attrs={"size": 4}))
     leader_name = forms.CharField(label="责任领导", max_length=50, required=False)
-    limit_workdays = forms.IntegerField(label="办理时限（工作日，留空按来源默认）", min_value=1, max_value=250, required=False)
+    limit_workdays = forms.IntegerField(label="办理时限（工作日，留空按来源默认）", min_value=1, max_value=MAX_LIMIT_WORKDAYS, required=False)
     cadence = forms.ChoiceField(label="进展报送频次", choices=Cadence.choices, required=False)
     assign = forms.BooleanField(label="立即交办", required=False, initial=True)
 
