@@ -61,19 +61,14 @@ class UserFacingErrorsMiddleware:
         return is_api(request) and not response.get("Content-Type", "").startswith("application/json")
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
-
         from kaohe.lib.errors import NotFound
+        from kaohe.web.views.errors import database_failure, database_unavailable, page_not_found
 
         if isinstance(exception, NotFound):
-            from kaohe.web.views.errors import page_not_found
-
             return page_not_found(request, exception)
-        if isinstance(exception, OperationalError | InterfaceError):
-            # The database connection failed mid-request: 503, try again (not "internal error").
-            from kaohe.web.views.errors import database_unavailable
-
-            return database_unavailable(request, exception)
+        failed = database_failure(exception)
+        if failed is not None:  # the database connection failed mid-request: 503, try again (not "internal error")
+            return database_unavailable(request, failed)
         return None
 
 

@@ -175,3 +175,20 @@ def test_a_database_connection_cut_mid_request_is_a_503_saying_to_try_again(peop
     answer = errors.database_unavailable(api, OperationalError("x"))
     assert answer.status_code == 503 and answer["Content-Type"].startswith("application/json")
     assert "try again" in json.loads(answer.content)["detail"]
+
+
+def test_a_session_save_cut_by_the_database_is_a_503_not_a_bad_request(people):
+    """Django's session middleware raises SessionInterrupted (a 400) from the DatabaseError of a cut
+    connection while saving the session: found under load by tests/faults/test_connections_killed.py."""
+    from django.contrib.sessions.exceptions import SessionInterrupted
+    from django.db import OperationalError
+
+    try:
+        try:
+            raise OperationalError("terminating connection due to administrator command")
+        except OperationalError as exc:
+            raise SessionInterrupted("The request's session was deleted before the request completed.") from exc
+    except SessionInterrupted as interrupted:
+        response = errors.bad_request(_request(), interrupted)
+    assert response.status_code == 503 and "数据库连接暂时中断" in response.content.decode()
+    assert errors.bad_request(_request(), SessionInterrupted("plain")).status_code == 400

@@ -63,7 +63,24 @@ def _render(request, status: int, exception=None):
     return render(request, "web/error.html", context, status=status)
 
 
+def database_failure(exception) -> BaseException | None:
+    """The failed database connection behind ``exception`` (itself or what it was raised from), if any:
+    Django's session middleware, for one, turns a cut connection while saving the session into a 400
+    (SessionInterrupted, from the DatabaseError)."""
+    from django.db import InterfaceError, OperationalError
+
+    seen = 0
+    while exception is not None and seen < 5:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return exception
+        exception, seen = exception.__cause__ or exception.__context__, seen + 1
+    return None
+
+
 def bad_request(request, exception=None):
+    failed = database_failure(exception)
+    if failed is not None:
+        return database_unavailable(request, failed)
     return _render(request, 400, exception)
 
 
@@ -101,8 +118,8 @@ def database_unavailable(request, exception=None):
     else:
         try:
             response = _render(request, 503)
-        except Exception:  # noqa: BLE001 — the shell needs the database too: the page that needs nothing
-            logger.exception("rendering the 503 page failed")
+        except Exception as exc:  # noqa: BLE001 — the shell needs the database too: the page that needs nothing
+            logger.warning("the 503 page in the shell could not be rendered (%s: %s): the plain page", type(exc).__name__, exc)
             response = HttpResponse(loader.get_template("web/503_plain.html").render({}), status=503)
     response["Retry-After"] = RETRY_AFTER
     return response
@@ -113,10 +130,8 @@ def server_error(request):
     # fall back to a page that needs nothing.
     import sys
 
-    from django.db import InterfaceError, OperationalError
-
-    failed = sys.exc_info()[1]  # Django calls handler500 while handling the exception
-    if isinstance(failed, OperationalError | InterfaceError):  # raised in a middleware, before any view
+    failed = database_failure(sys.exc_info()[1])  # Django calls handler500 while handling the exception
+    if failed is not None:  # raised in a middleware, before any view
         return database_unavailable(request, failed)
     if is_api(request):
         return _json(request, 500)
