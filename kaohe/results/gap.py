@@ -7,12 +7,15 @@ module only adds the names the page shows (which unit holds the place to reach).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaohe.engine import gap as engine_gap
+from kaohe.lib.numbers import NumberError, parse_float
 from kaohe.results.models import RANK_ORDER, RunTotal, ScoringRun
 from kaohe.results.queries import run_cached
 from kaohe.results.runs import Inputs, engine_inputs
@@ -91,6 +94,45 @@ def add_reach(gaps: list[Gap], best: list[dict], precision: int = 2) -> list[Gap
                         for b in best if b.get("next_value") is not None and b.get("new_total") is not None
                         and round(b["new_total"], precision) >= round(g.target_total, precision)), None)
     return gaps
+
+
+def unit_gap(run: ScoringRun, unit_code: str, *, rivals_hidden: bool) -> dict[str, Any]:
+    """差距分析 as the page and the API show it: ``place_gaps`` with each place's 下一档数值 and the
+    best-value indicators. With ``rivals_hidden`` (before publication, an assessed unit) the unit
+    sees only itself: no rival's name, total or the cut-offs derived from them (places and tiers
+    are rivals' totals), and no next value that is another unit's value."""
+    gaps = place_gaps(run, unit_code)
+    if rivals_hidden:
+        gaps = {**gaps, "gaps": [], "tier_gaps": [], "group": [g for g in gaps["group"] if g[0] == unit_code]}
+    best = best_value_indicators(run, unit_code, rivals_hidden=rivals_hidden)
+    add_reach(gaps["gaps"] + gaps["tier_gaps"], best)
+    return {**gaps, "best": best, "rivals_hidden": rivals_hidden}
+
+
+def current_values(run: ScoringRun, unit_code: str) -> dict[str, float | None]:
+    """indicator → the value the run scored for the unit (what 模拟测算 may change)."""
+    return dict(run.indicator_rows.filter(unit_code=unit_code).values_list("indicator", "value"))
+
+
+def what_if_changes(current: Mapping[str, float | None], raw: Mapping[str, object]) -> tuple[dict[str, float], list[str]]:
+    """The changed values of a 模拟测算 (``indicator → typed value``) through the one number parser:
+    finite and bounded (inf, nan and 1e308 are refused, each named), blanks and unchanged values
+    left out. Returns (changes, errors in the user's language)."""
+    changes: dict[str, float] = {}
+    errors: list[str] = []
+    for indicator, value in raw.items():
+        if indicator not in current or (isinstance(value, str) and value.strip() == "") or value is None:
+            continue
+        try:
+            number = parse_float(value)
+        except NumberError as exc:
+            errors.append(_("“%(ind)s”：%(raw)s 不是数字") % {"ind": indicator, "raw": value} + f"（{exc.text(get_language())}）")
+            continue
+        if number is None:
+            continue
+        if current[indicator] is None or abs(number - current[indicator]) > 1e-12:
+            changes[indicator] = number
+    return changes, errors
 
 
 def what_if(run: ScoringRun, unit_code: str, changes: dict[str, float]) -> dict[str, Any]:

@@ -506,14 +506,21 @@ def milestone_done(request, pk: int):
     return _done(request, task, lambda: services.complete_milestone(milestone, user=request.user), _("节点已完成"))
 
 
+def visible_document(user, pk: int) -> TaskDocument:
+    """A stored document (交办单、催办单、督办函 …) for whoever sees it: its task, or (a document
+    of no task) its issuer or addressee; any other is 404. The page and the API ask here."""
+    doc = get_object_or_404(TaskDocument.objects.select_related("task"), pk=pk)
+    if doc.task_id is not None:
+        get_visible_or_404(user, Task, pk=doc.task_id)
+    else:
+        get_visible_or_404(user, TaskDocument, pk=doc.pk)
+    return doc
+
+
 @login_required
 def document(request, pk: int):
     """A stored document (.docx), for whoever sees it (its task, or its issuer/addressee)."""
-    doc = get_object_or_404(TaskDocument.objects.select_related("task"), pk=pk)
-    if doc.task_id is not None:
-        get_visible_or_404(request.user, Task, pk=doc.task_id)
-    else:
-        get_visible_or_404(request.user, TaskDocument, pk=doc.pk)
+    doc = visible_document(request.user, pk)
     if request.GET.get("format") == "pdf":
         from kaohe.supervision.bulletins import pdf_of  # noqa: PLC0415
 

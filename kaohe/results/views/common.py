@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.http import Http404
 
 from kaohe.assessment.models import PeriodKind
-from kaohe.assessment.services import assessment_owner
+from kaohe.assessment.services import assessing_owner, assessment_owner
 from kaohe.lib.exports import Table, xlsx_response
+from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require
 from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results.models import ScoringRun
@@ -40,6 +41,23 @@ def pick_run(request, kind: str = PeriodKind.MONTH) -> ScoringRun | None:
             raise Http404
         return run_or_404(request, int(pk))
     return latest_run(kind, owner=default_owner(request), user=request.user)
+
+
+def unit_run(user, code: str, kind: str = PeriodKind.MONTH, run_pk: int | None = None) -> ScoringRun:
+    """The run a unit's pages (画像、差距分析、模拟测算) show: run ``run_pk`` (404 unless visible), else
+    the latest run of ``kind`` of the owner that assesses the unit (a street's page shows its
+    district's assessment, a district's page the city's). The page and the API both ask here."""
+    require(user, "results.view")
+    if run_pk is not None:
+        return get_visible_or_404(user, ScoringRun.objects.done(), pk=run_pk)
+    run = latest_run(kind, owner=assessment_owner(person_of(user)), user=user)
+    unit = OrgUnit.objects.filter(code=code).select_related("parent").first()
+    owner = assessing_owner(unit) if unit is not None else None
+    if owner is not None and (run is None or run.owner_unit_id != owner.pk):
+        run = latest_run(kind if kind in PeriodKind.values else PeriodKind.MONTH, owner=owner) or run
+    if run is None:
+        raise Http404
+    return run
 
 
 def default_owner(request):

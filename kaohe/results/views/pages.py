@@ -9,25 +9,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaohe.assessment.models import PeriodKind, Submission, SubmissionStatus
-from kaohe.assessment.services import assessing_owner
+from kaohe.assessment.models import PeriodKind
 from kaohe.lib.exports import Table
-from kaohe.lib.numbers import NumberError, number, parse_float, plain, round_half_up, rounded_float
-from kaohe.orgs.calendar import work_calendar
-from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, is_reader, person_of, require, scope_unit_ids
+from kaohe.lib.numbers import number, plain, round_half_up, rounded_float
+from kaohe.orgs.permissions import check, is_reader, person_of, require
+from kaohe.results import cockpit as cockpit_service
 from kaohe.results import gap as gap_service
 from kaohe.results import queries
+from kaohe.results.exports import board_export, scorecard_export
 from kaohe.results.flags import yearly_tally
 from kaohe.results.models import (
-    RANK_ORDER,
-    Appeal,
-    AppealStatus,
     FlagKind,
     RunTotal,
     ScoringRun,
@@ -43,65 +37,9 @@ from kaohe.results.views.common import (
     pick_run,
     require_unit_visible,
     run_or_404,
+    unit_run,
     wants_xlsx,
 )
-
-
-def _attention(request) -> list[dict]:
-    """待办: the open appeals this office answers, and late submissions of the schemes its units own."""
-    items = []
-    # managed_by: the appeals this office answers (results.answer_appeal), in one query.
-    calendar = work_calendar()
-    for appeal in Appeal.objects.managed_by(request.user).filter(status=AppealStatus.FILED).select_related("unit", "publication").order_by("answer_due")[:10]:
-        items.append({"kind": "appeal", "text": _("%(unit)s申诉“%(ind)s”待答复") % {"unit": appeal.unit.name, "ind": appeal.indicator_name},
-                      "due": appeal.answer_due, "overdue": appeal.overdue(calendar=calendar), "url": f"/results/appeals/{appeal.pk}/"})
-    today = timezone.localdate()
-    late = Submission.objects.filter(status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED], period__deadline__lt=today)
-    if not request.user.is_superuser:  # the late submissions of the schemes this user's units own
-        late = late.filter(version__scheme__owner_unit_id__in=scope_unit_ids(person_of(request.user)))
-    late = late.select_related("responsible_unit", "period").order_by("period__deadline")[:10]
-    for sub in late:
-        items.append({"kind": "late", "text": _("%(unit)s %(period)s数据逾期未报") % {"unit": sub.responsible_unit.name, "period": sub.period},
-                      "due": sub.period.deadline, "overdue": True, "url": ""})
-    return items
-
-
-def _trend(run: ScoringRun, visible: set[str] | None, per_group: int = 3) -> dict:
-    """Total score over the year's months for the current top units of each group."""
-    runs = list(ScoringRun.objects.current().family(run).filter(kind=PeriodKind.MONTH, year=run.year).order_by("number"))
-    tops = RunTotal.objects.filter(run=run, rank__lte=per_group)
-    if visible is not None:
-        tops = tops.filter(unit_code__in=visible)
-    codes = {t.unit_code: t.unit_name for t in tops.order_by("group", RANK_ORDER)[:9]}
-    series = {c: [None] * len(runs) for c in codes}
-    index = {r.pk: i for i, r in enumerate(runs)}
-    for rid, code, total in RunTotal.objects.filter(run__in=runs, unit_code__in=list(codes)).values_list("run_id", "unit_code", "total"):
-        series[code][index[rid]] = rounded_float(total, 2)
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"type": "scroll", "bottom": 0},
-        "grid": {"left": 40, "right": 16, "top": 16, "bottom": 48},
-        "xAxis": {"type": "category", "data": [f"{r.number}月" for r in runs]},
-        "yAxis": {"type": "value", "scale": True},
-        "series": [{"name": codes[c], "type": "line", "data": series[c], "smooth": True} for c in codes],
-    }
-
-
-def _standing_above(owner) -> dict | None:
-    """A district's place in the assessment above it (市对区): the latest month and year of the
-    nearest owner above that has runs, for the district's cockpit beside its own towns' results."""
-    if owner is None:
-        return None
-    unit = owner.parent
-    while unit is not None:
-        month = latest_run(PeriodKind.MONTH, owner=unit)
-        year = latest_run(PeriodKind.YEAR, owner=unit)
-        if month is not None or year is not None:
-            rows = [s for s in (queries.standing(r, owner.code) for r in (month, year) if r is not None) if s]
-            return {"owner": unit, "unit": owner, "rows": rows} if rows else None
-        unit = unit.parent
-    return None
-
 
 COCKPIT_PARTS = ("flag_stats", "boards", "movers", "flags", "trend")
 
@@ -118,30 +56,14 @@ def cockpit(request):
     require(request.user, "results.view")
     owner = default_owner(request)
     run = latest_run(PeriodKind.MONTH, owner=owner, user=request.user)
-    context = {"nav_active": "home", "run": run, "attention": _attention(request), "owner": owner,
-               "above": _standing_above(owner)}
+    context = {"nav_active": "home", "run": run, "attention": cockpit_service.attention(request.user), "owner": owner,
+               "above": cockpit_service.standing_above(owner)}
     if run is not None:
         visible = visible_units(request.user, run)
         context["publication"] = publication_of(run)
         context["shared"] = sealed.cached_blocks(sealed.page_key(run, "cockpit", visible), "results/_cockpit_run.html",
-                                                 lambda: _cockpit_run_context(run, visible), COCKPIT_PARTS)
+                                                 lambda: cockpit_service.run_parts(run, visible), COCKPIT_PARTS)
     return render(request, "results/cockpit.html", context)
-
-
-def _cockpit_run_context(run: ScoringRun, visible: set[str] | None) -> dict:
-    """The cockpit's parts of ``run`` as ``visible`` (a visibility class) sees them."""
-    boards = []
-    for b in run.scheme_meta.get("boards", []):
-        rows, _count = queries.board_rows(run, b["code"], None, visible=visible, page_size=10_000, with_values=False)
-        leaders = [r for r in rows if r.rank is not None and r.rank <= 3] if visible is None else rows
-        boards.append({"code": b["code"], "name": b["name"], "rows": leaders[:12]})
-    flags = queries.flags_of(run, visible)
-    return {
-        "run": run, "boards": boards, "movers": queries.movers(run, visible=visible), "red": flags[FlagKind.RED][:20],
-        "yellow": flags[FlagKind.YELLOW][:20], "trend": _trend(run, visible),
-        "red_count": len(flags[FlagKind.RED]), "yellow_count": len(flags[FlagKind.YELLOW]),
-        "group_names": queries.group_names(run),
-    }
 
 
 @login_required
@@ -169,11 +91,7 @@ def board(request, run_id: int, code: str):
     if group not in groups:
         raise Http404
     if wants_xlsx(request):
-        rows, _count = queries.board_rows(run, code, group, visible=visible, page_size=1_000_000)
-        names = run.scheme_meta.get("indicators", {})
-        cols = [_("排名"), _("单位"), _("得分"), _("上期排名"), _("名次变化")] + [queries.indicator_header(names, i) for i in meta["indicators"]]
-        return export(f"{meta['name']}-{run.label}-{group}", [Table(meta["name"], cols, (
-            [r.rank, r.unit_name, rounded_float(r.score, 4), r.prev_rank, r.change] + [v for _i, v, _s in r.values] for r in rows))])
+        return export(*board_export(run, meta, code, group, visible))
     page = page_number(request)
     key = sealed.page_key(run, "board", visible, code, group, page)
     return sealed.sealed_page(request, key, "results/board.html", "boards",
@@ -249,9 +167,7 @@ def scorecard(request, pk: int):
     sort = request.GET.get("sort", "rank")
     card = queries.scorecard(run, group, visible=visible, flt=flt, sort=sort)
     if wants_xlsx(request):
-        cols = [_("排名"), _("单位"), _("总分"), _("等次")] + [i["name"] for i in card["indicators"]]
-        return export(f"scorecard-{run.label}-{group}", [Table(_("计分卡"), cols, (
-            [r["rank"] or _("不参与排名"), r["name"], rounded_float(r["total"], 4), r["tier"]] + [c["score"] for c in r["cells"]] for r in card["rows"]))])
+        return export(*scorecard_export(run, card, group))
     return render(request, "results/scorecard.html", {
         "nav_active": "results", "run": run, "groups": groups, "group": group, "card": card, "filter": flt, "sort": sort,
         "group_names": queries.group_names(run),
@@ -259,18 +175,10 @@ def scorecard(request, pk: int):
 
 
 def _unit_run(request, code: str) -> ScoringRun:
-    """The named run, else the latest run of the owner that assesses the unit (a street's page
-    shows its district's assessment, a district's page the city's)."""
-    kind = request.GET.get("kind", PeriodKind.MONTH)
-    run = pick_run(request, kind)
-    if not request.GET.get("run"):
-        unit = OrgUnit.objects.filter(code=code).select_related("parent").first()
-        owner = assessing_owner(unit) if unit is not None else None
-        if owner is not None and (run is None or run.owner_unit_id != owner.pk):
-            run = latest_run(kind if kind in PeriodKind.values else PeriodKind.MONTH, owner=owner) or run
-    if run is None:
+    raw = request.GET.get("run")
+    if raw and not raw.isdigit():
         raise Http404
-    return run
+    return unit_run(request.user, code, request.GET.get("kind", PeriodKind.MONTH), int(raw) if raw else None)
 
 
 @login_required
@@ -341,14 +249,8 @@ def unit_gap(request, code: str):
     visible = require_unit_visible(request, run, code)
     if not RunTotal.objects.filter(run=run, unit_code=code).exists():
         raise Http404
-    gaps = gap_service.place_gaps(run, code)
-    # Before publication an assessed unit sees only itself: no rival's name, total or the
-    # cut-offs derived from them (places and tiers are rivals' totals).
-    rivals_hidden = visible is not None
-    if rivals_hidden:
-        gaps = {**gaps, "gaps": [], "tier_gaps": [], "group": [g for g in gaps["group"] if g[0] == code]}
-    best = gap_service.best_value_indicators(run, code, rivals_hidden=rivals_hidden)
-    gap_service.add_reach(gaps["gaps"] + gaps["tier_gaps"], best)
+    gaps = gap_service.unit_gap(run, code, rivals_hidden=visible is not None)
+    best, rivals_hidden = gaps["best"], gaps["rivals_hidden"]
     if wants_xlsx(request):
         return export(f"gap-{code}-{run.label}", [
             Table(_("差距"), [_("目标"), _("所需分数"), _("目标总分"), _("下一档数值")],
@@ -375,22 +277,9 @@ def what_if(request, code: str):
     """htmx: re-score with the changed values and show the new rank live."""
     run = _unit_run(request, code)
     require_unit_visible(request, run, code)
-    changes: dict[str, float] = {}
-    errors: list[str] = []
-    current = dict(run.indicator_rows.filter(unit_code=code).values_list("indicator", "value"))
-    for key, raw in request.POST.items():
-        if not key.startswith("v_"):
-            continue
-        indicator = key[2:]
-        if indicator not in current or raw.strip() == "":
-            continue
-        try:
-            value = parse_float(raw)
-        except NumberError as exc:
-            errors.append(_("“%(ind)s”：%(raw)s 不是数字") % {"ind": indicator, "raw": raw} + f"（{exc.text(get_language())}）")
-            continue
-        if current[indicator] is None or abs(value - current[indicator]) > 1e-12:
-            changes[indicator] = value
+    current = gap_service.current_values(run, code)
+    changes, errors = gap_service.what_if_changes(
+        current, {key[2:]: raw for key, raw in request.POST.items() if key.startswith("v_") and key[2:] in current})
     result = None
     if not errors:
         result = gap_service.what_if(run, code, changes)
