@@ -5,19 +5,4 @@ matrix. This list may only shrink — declare an operation in its app's API dict
 operation does not go here: declare it."""
 
 PENDING_API = {
-    "POST /api/results/runs",
-    "GET /api/results/runs/{run_id}",
-    "GET /api/results/runs/{run_id}/progress",
-    "GET /api/results/runs/{run_id}/boards",
-    "GET /api/results/runs/{run_id}/flags",
-    "POST /api/results/runs/{run_id}/publish",
-    "GET /api/results/appeals",
-    "GET /api/results/appeals/{appeal_id}",
-    "POST /api/results/publications/{publication_id}/appeals",
-    "POST /api/results/appeals/{appeal_id}/accept",
-    "POST /api/results/appeals/{appeal_id}/reject",
-    "GET /api/results/awards",
-    "POST /api/results/awards",
-    "POST /api/results/awards/{award_id}/decide",
-    "POST /api/results/runs/{run_id}/first-prizes",
 }
