@@ -55,4 +55,13 @@ API = {
     "POST /api/results/awards": Route(post=allow({'office', 'leader', 'office_a', 'leader_a', 'assessed_town_a', 'superuser'}, hidden=B_SIDE | {'norole'}), data={"year": 2025, "kind": "special", "unit": "C-A-01", "reason": "抗洪抢险"}, note="a leader nominates anyone in scope (results.nominate)"),
     "POST /api/results/awards/{award_id}/decide": Route(post=allow({'office', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"award_id": "award_town"}, data={"approve": True}),
     "POST /api/results/runs/{run_id}/first-prizes": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE), kwargs={"run_id": "da"}, data={"by": "tier"}),
+    "GET /api/results/runs/{run_id}/diff/{other_id}": Route(get=allow({'office', 'leader', 'superuser'}, forbidden=SIGNED_IN - {'office', 'leader', 'superuser'}), kwargs={"run_id": "city_feb", "other_id": "city_jan"}, note="the city's unpublished runs: its office and leaders only, as the page"),
+    "GET /api/results/runs/{run_id}/reviews": Route(get=allow(A_SIDE | {'superuser'}, forbidden={'norole'}), kwargs={"run_id": "da"}),
+    "POST /api/results/runs/{run_id}/reviews": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE), kwargs={"run_id": "da"}, data={"text": "矩阵点评"}),
+    "GET /api/results/runs/{run_id}/scorecard": Route(get=allow(A_SIDE | {'superuser'}, forbidden={'norole'}), kwargs={"run_id": "da"}),
+    "GET /api/results/runs/{run_id}/robustness": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'superuser'}, hidden=B_SIDE), kwargs={"run_id": "da"}),
+    "GET /api/results/units/{code}/profile": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'assessed_town_a', 'superuser'}, forbidden={'norole'}), kwargs={"code": "C-A-01"}),
+    "GET /api/results/units/{code}/gap": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'assessed_town_a', 'superuser'}, forbidden={'norole'}), kwargs={"code": "C-A-01"}),
+    "POST /api/results/units/{code}/what-if": Route(post=allow({'office', 'leader', 'office_a', 'leader_a', 'assessed_town_a', 'superuser'}, forbidden={'norole'}), kwargs={"code": "C-A-01"}, data={"values": {}}),
+    "GET /api/results/cockpit": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
 }
