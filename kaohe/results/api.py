@@ -122,4 +122,4 @@ def publications(request):
 
 
 # The workflows live beside (kaohe/results/api_workflow.py) and add themselves to this router.
-from kaohe.results import api_analysis, api_workflow  # noqa: E402, F401
+from kaohe.results import api_analysis, api_files, api_workflow  # noqa: E402, F401

@@ -208,6 +208,12 @@ def publish_run(request, run_id: Id, body: PublishIn):
 # ---- appeals ------------------------------------------------------------------------------------
 
 
+class AppealAttachmentOut(Schema):
+    id: int = Field(description="download it with results_attachment_download")
+    name: str
+    content_type: str
+
+
 class AppealOut(Schema):
     id: int
     publication_id: int
@@ -224,17 +230,19 @@ class AppealOut(Schema):
     response: str
     answered_at: dt.datetime | None
     corrected_run_id: int | None
+    attachments: list[AppealAttachmentOut] = Field(description="申诉材料")
 
 
 def _appeal_out(a: Appeal) -> dict:
     return {"id": a.pk, "publication_id": a.publication_id, "unit": a.unit.code, "unit_name": a.unit.name,
             "indicator": a.indicator, "indicator_name": a.indicator_name, "reason": a.reason, "claimed_value": a.claimed_value,
             "status": a.status, "status_label": a.get_status_display(), "filed_at": a.filed_at, "answer_due": a.answer_due,
-            "response": a.response, "answered_at": a.answered_at, "corrected_run_id": a.corrected_run_id}
+            "response": a.response, "answered_at": a.answered_at, "corrected_run_id": a.corrected_run_id,
+            "attachments": [{"id": f.pk, "name": f.name, "content_type": f.content_type} for f in a.attachments.all()]}
 
 
 def _appeals(request):
-    return Appeal.objects.visible_to(request.user).select_related("unit", "publication__run")
+    return Appeal.objects.visible_to(request.user).select_related("unit", "publication__run").prefetch_related("attachments")
 
 
 @router.get("/appeals", response=list[AppealOut], operation_id="results_appeal_list",

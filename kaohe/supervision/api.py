@@ -17,21 +17,24 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from kaohe.lib.exports import DOCX_TYPE, attachment
 from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, scope_unit_ids, subtree_ids
 from kaohe.orgs.scope import get_visible_or_404, is_visible
-from kaohe.supervision import services
+from kaohe.supervision import documents, services
 from kaohe.supervision.models import (
     MAX_LIMIT_WORKDAYS,
     OPEN_STATES,
     Colour,
+    DocumentKind,
     Extension,
     SourceKind,
     Task,
+    TaskDocument,
     TaskState,
 )
-from kaohe.supervision.views import board_summary
+from kaohe.supervision.views import board_summary, visible_document
 
 router = Router(tags=["supervision"])
 
@@ -417,3 +420,44 @@ def board(request):
         "by_lead_unit": [{"unit": u["lead_unit__code"], "name": u["lead_unit__name"], "open": u["n"], "yellow": u["yellow"],
                           "red": u["red"], "reports_this_month": u["burden"], "at_ceiling": u["over"]} for u in summary["by_unit"]],
     }
+
+
+# ---- documents (交办单、催办单、督办函、通报) ------------------------------------------------------
+
+
+class SupervisionIssuedDocumentOut(Schema):
+    id: int = Field(description="download it with supervision_document_download")
+    kind: str
+    kind_label: str
+    number: str = Field(description="文号")
+    title: str
+    task_id: int | None
+    issuer: str
+    addressee: str | None
+    issued_at: dt.datetime
+    period: str
+
+
+@router.get("/documents", operation_id="supervision_document_list", response=list[SupervisionIssuedDocumentOut],
+            summary="督查文书 / Issued documents: 交办单, 催办单, 督办函 (newest first)")
+def list_documents(request, kind: DocumentKind | None = None, offset: Offset = 0):
+    """The documents the caller's units issued or received, as the 督查文书 page; ``kind=supervise``: the 督办函."""
+    if not check(request.user, "supervision.board"):
+        raise HttpError(403, "无权查看督查文书")
+    docs = (TaskDocument.objects.visible_to(request.user).select_related("issuer", "addressee").defer("docx", "content")
+            .order_by("-issued_at", "-id"))
+    if kind:
+        docs = docs.filter(kind=kind)
+    return [{"id": d.pk, "kind": d.kind, "kind_label": d.get_kind_display(), "number": d.number, "title": d.title,
+             "task_id": d.task_id, "issuer": d.issuer.code, "addressee": d.addressee.code if d.addressee else None,
+             "issued_at": d.issued_at, "period": d.period} for d in docs[offset:offset + MAX_ROWS]]
+
+
+@router.get("/documents/{document_id}", operation_id="supervision_document_download",
+            summary="下载督查文书 / Download an issued document (.docx, GB/T 9704)",
+            openapi_extra={"responses": {"200": {"description": "the .docx (Content-Disposition: attachment)", "content": {
+                DOCX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}})
+def download_document(request, document_id: Id):
+    """For whoever sees its task (or, without one, its issuer or addressee), as the page: the .docx as issued."""
+    doc = visible_document(request.user, document_id)
+    return attachment(documents.file_of(doc), f"{doc.number}{doc.title}.docx", DOCX_TYPE)

@@ -4,5 +4,4 @@ matrix. This list may only shrink — declare an operation in its app's API dict
 (tests/authz/test_matrix.py fails when a pending operation is declared or no longer exists). A new
 operation does not go here: declare it."""
 
-PENDING_API = {
-}
+PENDING_API: set[str] = set()

@@ -59,9 +59,13 @@ API = {
     "GET /api/results/runs/{run_id}/reviews": Route(get=allow(A_SIDE | {'superuser'}, forbidden={'norole'}), kwargs={"run_id": "da"}),
     "POST /api/results/runs/{run_id}/reviews": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE), kwargs={"run_id": "da"}, data={"text": "矩阵点评"}),
     "GET /api/results/runs/{run_id}/scorecard": Route(get=allow(A_SIDE | {'superuser'}, forbidden={'norole'}), kwargs={"run_id": "da"}),
+    "GET /api/results/runs/{run_id}/scorecard/export.xlsx": Route(get=allow(A_SIDE | {'superuser'}, forbidden={'norole'}), kwargs={"run_id": "da"}),
+    "GET /api/results/runs/{run_id}/boards/{board}/export.xlsx": Route(get=allow(A_SIDE | {'superuser'}, forbidden={'norole'}), kwargs={"run_id": "da", "board": "ZX"}),
     "GET /api/results/runs/{run_id}/robustness": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'superuser'}, hidden=B_SIDE), kwargs={"run_id": "da"}),
     "GET /api/results/units/{code}/profile": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'assessed_town_a', 'superuser'}, forbidden={'norole'}), kwargs={"code": "C-A-01"}),
     "GET /api/results/units/{code}/gap": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'assessed_town_a', 'superuser'}, forbidden={'norole'}), kwargs={"code": "C-A-01"}),
     "POST /api/results/units/{code}/what-if": Route(post=allow({'office', 'leader', 'office_a', 'leader_a', 'assessed_town_a', 'superuser'}, forbidden={'norole'}), kwargs={"code": "C-A-01"}, data={"values": {}}),
     "GET /api/results/cockpit": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
+    "POST /api/results/publications/{publication_id}/appeals/upload": Route(post=allow({'assessed_a', 'assessed_town_a'}, hidden=B_SIDE | {'norole'}), kwargs={"publication_id": "district_pub"}, data={"indicator": "GDP", "reason": "数据有误", "attachments": "upload:证明.xlsx"}),
+    "GET /api/results/appeals/attachments/{attachment_id}": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'assessed_town_a', 'superuser'}, forbidden={'submitter', 'submitter_b', 'assessed_a', 'district_submitter_a'}), kwargs={"attachment_id": "appeal_file"}),
 }

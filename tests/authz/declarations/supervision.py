@@ -39,4 +39,6 @@ API = {
     "POST /api/supervision/tasks/{task_id}/review": Route(post=allow({'office', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"task_id": "task"}, data={"accept": True}),
     "POST /api/supervision/tasks/{task_id}/reopen": Route(post=allow({'office', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"task_id": "task"}, data={"reason": "回头看发现反弹"}),
     "GET /api/supervision/board": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'office_b', 'leader_b', 'superuser'}, forbidden={'submitter', 'submitter_b', 'assessed_a', 'district_submitter_a', 'assessed_town_a', 'assessed_b', 'district_submitter_b', 'assessed_town_b', 'norole'})),
+    "GET /api/supervision/documents": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'office_b', 'leader_b', 'superuser'}, forbidden={'submitter', 'submitter_b', 'assessed_a', 'district_submitter_a', 'assessed_town_a', 'assessed_b', 'district_submitter_b', 'assessed_town_b', 'norole'})),
+    "GET /api/supervision/documents/{document_id}": Route(get=allow({'office', 'leader', 'submitter', 'submitter_b', 'office_a', 'leader_a', 'assessed_a', 'district_submitter_a', 'superuser'}, hidden=B_SIDE | {'assessed_town_a', 'norole'}), kwargs={"document_id": "sv_document"}),
 }
