@@ -17,14 +17,15 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from kaohe.lib.exports import DOCX_TYPE, attachment
 from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, scope_unit_ids
 from kaohe.orgs.scope import get_visible_or_404
-from kaohe.projects import excel, services
+from kaohe.projects import excel, letters, services
 from kaohe.projects.data import unit_figures
 from kaohe.projects.models import MonthlyReport, Problem, Project, ProjectWarning, ReportStatus
-from kaohe.projects.views import XLSX, import_root, visible_projects
+from kaohe.projects.views import XLSX, import_root, today, visible_projects
 
 # Token or session auth is applied where the router is mounted (kaohe.api.routers).
 router = Router(tags=["projects"])
@@ -171,6 +172,18 @@ def get_project(request, project_id: Id):
     project = get_visible_or_404(request.user, Project.objects.select_related("unit", "stage"), pk=project_id)
     _require(request, "projects.view", project)
     return project
+
+
+@router.get("/{project_id}/letter.docx", operation_id="projects_letter_download",
+            summary="生成督办函 / The supervision letter (督办函) of a warned project (.docx, GB/T 9704)",
+            openapi_extra={"responses": {"200": {"description": "the .docx (Content-Disposition: attachment)", "content": {
+                DOCX_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}})
+def supervision_letter(request, project_id: Id):
+    """As the project page's 生成督办函: for the office and leaders (projects.letter), dated today,
+    its 发文字号 left for the register to assign."""
+    project = get_visible_or_404(request.user, Project.objects.select_related("unit"), pk=project_id)
+    _require(request, "projects.letter", project)
+    return attachment(letters.supervision_letter(project, today=today()), f"督办函-{project.code}.docx", DOCX_TYPE)
 
 
 @router.post("/{project_id}/reports", operation_id="projects_report_submit", summary="报送项目月报 / Submit a project's monthly report", response={201: ReportOut})

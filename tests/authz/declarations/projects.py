@@ -40,4 +40,5 @@ API = {
     "POST /api/projects/problems/{problem_id}/confirm": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"problem_id": "problem"}, data={"accept": True}),
     "POST /api/projects/problems/{problem_id}/pause": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"problem_id": "problem"}, data={"reason": "等待上级审批"}),
     "POST /api/projects/problems/{problem_id}/resume": Route(post=allow({'office', 'office_a', 'assessed_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_a', 'assessed_town_a'}), kwargs={"problem_id": "problem"}),
+    "GET /api/projects/{project_id}/letter.docx": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'superuser'}, forbidden={'submitter', 'submitter_b', 'assessed_a', 'district_submitter_a'}), kwargs={"project_id": "project"}, note="as the page's 生成督办函"),
 }
