@@ -26,3 +26,13 @@ class EnterpriseConfig(AppConfig):
         origins.register("enterprise.enterpriserequest", origins.Origin(
             label="企业诉求", describe=lambda r: f"{r.number} {r.enterprise.name}：{r.title}",
             link=lambda r: reverse("enterprise:request", args=[r.pk]), prefill=origin_text))
+        from django.db.models.signals import post_delete, post_save  # noqa: PLC0415
+
+        from kaohe.enterprise import board  # noqa: PLC0415
+        from kaohe.enterprise.models import EnterpriseRequest  # noqa: PLC0415
+
+        def changed(sender, **kwargs) -> None:
+            board.touch()
+
+        post_save.connect(changed, sender=EnterpriseRequest, dispatch_uid="enterprise-board-counts")
+        post_delete.connect(changed, sender=EnterpriseRequest, dispatch_uid="enterprise-board-counts")

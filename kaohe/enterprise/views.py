@@ -13,7 +13,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Count, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.audit.services import history_url
+from kaohe.enterprise import board as boards
 from kaohe.enterprise import config, excel, services
 from kaohe.enterprise.models import (
     OPEN_STATUSES,
@@ -47,7 +47,7 @@ from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require, scope_root, scope_unit_ids
 
 NAV = "enterprise"
-COLOURS = ("red", "yellow", "green")
+COLOURS = boards.COLOURS
 
 
 def _visible_request(user, pk: int) -> EnterpriseRequest:
@@ -73,6 +73,17 @@ def _with_clocks(rows, calendar=None):
     for r in rows:
         r.clock = clocks[r.pk][services.RESOLVE]
     return rows
+
+
+def _by_ids(ids, calendar=None) -> list[EnterpriseRequest]:
+    """The requests of ``ids`` in that order, with their enterprise, units and resolution clock.
+
+    A page is picked by id first (on the narrow indexes: received_at, the open requests' due moment)
+    and only its 50 rows are joined; joining every candidate first is what the planner does when it
+    misjudges how many match (thousands of overdue requests sorted after the join)."""
+    ids = list(ids)
+    found = EnterpriseRequest.objects.select_related("enterprise", "first_unit", "handler_unit").in_bulk(ids)
+    return _with_clocks([found[pk] for pk in ids if pk in found], calendar)
 
 
 def _filtered(request, rows):
@@ -126,13 +137,15 @@ def workbench(request):
 @login_required
 def request_list(request):
     require(request.user, "enterprise.list")
-    rows = _filtered(request, requests_for(request.user)).select_related("enterprise", "first_unit", "handler_unit")
-    page = Paginator(rows.order_by("-received_at", "-id"), 50).get_page(request.GET.get("page"))
-    page.object_list = _with_clocks(page.object_list)
-    colour = request.GET.get("clock")
-    items = [r for r in page.object_list if not colour or (r.clock and r.clock.colour == colour and r.is_open)]
+    rows = _filtered(request, requests_for(request.user))
+    cal = work_calendar()
+    if request.GET.get("clock") in COLOURS:
+        # the board's colours (red = past due), over every page: from the stored due moments
+        rows = rows.filter(boards.colour_q(request.GET["clock"], timezone.now(), cal))
+    page = Paginator(rows.order_by("-received_at", "-id").values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
+    page.object_list = _by_ids(page.object_list, cal)
     return render(request, "enterprise/list.html", {
-        "nav_active": NAV, "page": page, "items": items, "types": RequestType.choices, "statuses": Status.choices,
+        "nav_active": NAV, "page": page, "items": page.object_list, "types": RequestType.choices, "statuses": Status.choices,
         "f": request.GET, "query": request.GET.urlencode(),
     })
 
@@ -157,34 +170,20 @@ def board(request):
         rows = rows.filter(rtype=request.GET["type"])
     now = timezone.now()
     cal = work_calendar()
-    today_end = cal.end_of_day(cal.next_workday(cal.local(now).date(), include=True))
-    open_rows = rows.filter(status__in=OPEN_STATUSES)
-    # a paused request (挂起) waits on the enterprise: its clock stands still, it is never red here
-    colour = Case(When(paused_at__isnull=False, then=Value("green")), When(due_at__lt=now, then=Value("red")),
-                  When(due_at__lte=today_end, then=Value("yellow")), default=Value("green"), output_field=CharField())
-    by_type = {t: Counter() for t, _l in RequestType.choices}
-    by_unit: dict[int, Counter] = defaultdict(Counter)
-    for rtype, unit_id, first_id, status, c, n in (open_rows.annotate(colour=colour)
-                                                   .values_list("rtype", "handler_unit_id", "first_unit_id", "status", "colour")
-                                                   .annotate(n=Count("*")).order_by()):
-        by_type[rtype][c] += n
-        by_unit[unit_id or first_id][status] += n
-        by_unit[unit_id or first_id][c] += n
-    units = OrgUnit.objects.in_bulk(list(by_unit))
-    overdue_rows = open_rows.filter(due_at__lt=now, paused_at__isnull=True)
-    overdue = _with_clocks(overdue_rows.select_related("enterprise", "first_unit", "handler_unit").order_by("due_at")[:50],
-                           calendar=cal)
-    # COUNT(*) lets PostgreSQL answer from the (status, due_at) index alone (COUNT(id) reads the table)
-    status_counts = dict(rows.values_list("status").annotate(n=Count("*")).order_by())
-    type_rows = [(label, [by_type[t][c] for c in COLOURS], sum(by_type[t].values())) for t, label in RequestType.choices]
-    unit_rows = sorted(((units[pk], [c[s] for s in OPEN_STATUSES], [c[k] for k in COLOURS]) for pk, c in by_unit.items()),
+    figures = boards.counts(rows, now, cal)
+    units = OrgUnit.objects.in_bulk(list(figures.by_unit))
+    overdue = _by_ids(rows.filter(boards.colour_q("red", now, cal)).order_by("due_at").values_list("pk", flat=True)[:50],
+                      cal) if figures.overdue else []
+    type_rows = [(label, [figures.by_type[t][c] for c in COLOURS], sum(figures.by_type[t].values()))
+                 for t, label in RequestType.choices]
+    unit_rows = sorted(((units[pk], [c[s] for s in OPEN_STATUSES], [c[k] for k in COLOURS]) for pk, c in figures.by_unit.items()),
                        key=lambda x: (-x[2][0], x[0].code))
     return render(request, "enterprise/board.html", {
         "nav_active": NAV, "type_rows": type_rows, "unit_rows": unit_rows, "overdue": overdue,
-        "overdue_count": overdue_rows.count(),
+        "overdue_count": figures.overdue,
         # every count column is headed with its unit (件), the status columns as well
         "open_statuses": [_("%(status)s（件）") % {"status": Status(s).label} for s in OPEN_STATUSES],
-        "status_counts": [(label, status_counts.get(s, 0)) for s, label in Status.choices],
+        "status_counts": [(label, figures.by_status[s]) for s, label in Status.choices],
         "types": RequestType.choices, "f": request.GET, "can_escalate": check(request.user, "enterprise.escalate_any"),
         "can_bulletin": check(request.user, "enterprise.bulletin", _root(request.user)),
         "bulletin_periods": bulletin_periods(timezone.localdate()),
