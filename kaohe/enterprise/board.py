@@ -47,15 +47,16 @@ def colour(now: dt.datetime, end_of_today: dt.datetime) -> Case:
 
 
 def colour_q(name: str, now: dt.datetime, calendar: WorkCalendar) -> Q:
-    """The open requests of one colour, as a filter (the list's ``?clock=red``): the same rule as
-    :func:`colour`, written as conditions so that red reads the open requests' due-moment index."""
-    end_of_today = today_end(now, calendar)
-    running = Q(status__in=OPEN_STATUSES, paused_at__isnull=True)
+    """The open requests of one colour, as a filter on rows already narrowed to the open ones (the
+    list's ``?clock=red``, the board's overdue rows): the same rule as :func:`colour`, written as
+    conditions so that red reads the due-moment index. The open-status condition is the caller's,
+    given once: PostgreSQL multiplies a repeated one and then misjudges how many rows match."""
     if name == "red":
-        return running & Q(due_at__lt=now)
+        return Q(paused_at__isnull=True, due_at__lt=now)
+    end_of_today = today_end(now, calendar)
     if name == "yellow":
-        return running & Q(due_at__gte=now, due_at__lte=end_of_today)
-    return Q(status__in=OPEN_STATUSES) & (Q(paused_at__isnull=False) | Q(due_at__isnull=True) | Q(due_at__gt=end_of_today))
+        return Q(paused_at__isnull=True, due_at__gte=now, due_at__lte=end_of_today)
+    return Q(paused_at__isnull=False) | Q(due_at__isnull=True) | Q(due_at__gt=end_of_today)
 
 
 @dataclass

@@ -141,6 +141,8 @@ def request_list(request):
     cal = work_calendar()
     if request.GET.get("clock") in COLOURS:
         # the board's colours (red = past due), over every page: from the stored due moments
+        if request.GET.get("status") != "open":  # else _filtered said so already
+            rows = rows.filter(status__in=OPEN_STATUSES)
         rows = rows.filter(boards.colour_q(request.GET["clock"], timezone.now(), cal))
     page = Paginator(rows.order_by("-received_at", "-id").values_list("pk", flat=True), 50).get_page(request.GET.get("page"))
     page.object_list = _by_ids(page.object_list, cal)
@@ -172,8 +174,8 @@ def board(request):
     cal = work_calendar()
     figures = boards.counts(rows, now, cal)
     units = OrgUnit.objects.in_bulk(list(figures.by_unit))
-    overdue = _by_ids(rows.filter(boards.colour_q("red", now, cal)).order_by("due_at").values_list("pk", flat=True)[:50],
-                      cal) if figures.overdue else []
+    late = rows.filter(boards.colour_q("red", now, cal), status__in=OPEN_STATUSES)
+    overdue = _by_ids(late.order_by("due_at").values_list("pk", flat=True)[:50], cal) if figures.overdue else []
     type_rows = [(label, [figures.by_type[t][c] for c in COLOURS], sum(figures.by_type[t].values()))
                  for t, label in RequestType.choices]
     unit_rows = sorted(((units[pk], [c[s] for s in OPEN_STATUSES], [c[k] for k in COLOURS]) for pk, c in figures.by_unit.items()),

@@ -118,7 +118,11 @@ def test_the_red_list_finds_overdue_requests_on_every_page_not_only_the_newest_f
     html = client_for(w.office_a).get(reverse("enterprise:requests") + "?status=open&clock=red").content.decode()
     assert f'data-request="{w.r1.pk}"' in html
     assert html.count('data-request="') == EnterpriseRequest.objects.filter(
-        board.colour_q("red", timezone.now(), services.work_calendar()), first_unit=w.district_a).count() >= 1
+        board.colour_q("red", timezone.now(), services.work_calendar()), status__in=OPEN_STATUSES,
+        first_unit=w.district_a).count() >= 1
+    # without ?status=open the colour still means the open requests of that colour
+    alone = client_for(w.office_a).get(reverse("enterprise:requests") + "?clock=red").content.decode()
+    assert alone.count('data-request="') == html.count('data-request="')
     assert "新诉求" not in html
 
 
