@@ -275,7 +275,7 @@ class AppealIn(Schema):
 @router.post("/publications/{publication_id}/appeals", response={201: AppealOut}, operation_id="results_appeal_file",
              summary="提出申诉 / File an appeal during the notice period")
 def file_appeal(request, publication_id: Id, body: AppealIn):
-    """By the assessed unit, about one indicator of its own results (attachments: on the page)."""
+    """By the assessed unit, about one indicator of its own results (with attachments: results_appeal_upload, multipart)."""
     pub = get_visible_or_404(request.user, Publication.objects.select_related("run"), pk=publication_id)
     person = person_of(request.user)
     if person is None or not check(request.user, "results.appeal", person.unit):
