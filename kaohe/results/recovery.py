@@ -9,7 +9,9 @@ start time) and when it last reported progress (``heartbeat_at``). A run still "
   kernel's OOM killer, ``kill -9``, a restart of the machine or the container; or
 - its runner is on another host (which this process cannot look into) and it has not
   reported progress for ``KAOHE_RUN_LEASE_MINUTES`` (30 by default; a run of the largest
-  city takes seconds, see docs/deploy.md).
+  city takes seconds, see docs/deploy.md);
+- it is still queued (排队中) but the worker's record of its task has ended, or was taken
+  longer than the lease ago: the worker died between taking the task and starting the run.
 
 An abandoned run is marked 失败 with the reason in words, and its queued task with it; nothing
 of it was stored (its rows are written in one transaction, see ``store_output``), so the office
@@ -83,8 +85,45 @@ def process_alive(runner: str) -> bool | None:
     return not started or start == started
 
 
+def _task_record(run_id: int):
+    """The database worker's record of the run's task, if there is one (none with tasks run inline)."""
+    if "django_tasks_db" not in settings.INSTALLED_APPS:
+        return None
+    from django_tasks_db.models import DBTaskResult
+
+    from kaohe.results.tasks import execute_run_task
+
+    for record in (DBTaskResult.objects.filter(task_path=execute_run_task.module_path, args_kwargs__args__0=run_id)
+                   .order_by("-enqueued_at")):
+        if (record.args_kwargs or {}).get("args") == [run_id]:
+            return record
+    return None
+
+
+def _queued_reason(run: ScoringRun, now: dt.datetime) -> str:
+    """A queued run whose task a worker took and then ended, or took and never started: its
+    worker died between taking the task and starting the run (or the task failed before it)."""
+    from django_tasks.base import TaskResultStatus
+
+    record = _task_record(run.pk)
+    if record is None or record.status == TaskResultStatus.READY:
+        return ""  # still waiting for a worker: queued is the truth
+    if record.status != TaskResultStatus.RUNNING:
+        ended = {TaskResultStatus.FAILED: _("任务失败"), TaskResultStatus.SUCCESSFUL: _("任务已完成")}
+        return _("后台计算任务已结束（%(status)s），但计分没有开始，没有保存任何结果。请重新启动计分。") % {
+            "status": ended.get(record.status, _("任务已结束"))}
+    lease = dt.timedelta(minutes=settings.KAOHE_RUN_LEASE_MINUTES)
+    if record.started_at and now - record.started_at > lease:
+        return _("后台计算任务已领取超过 %(minutes)s 分钟，但计分没有开始，视为中断，没有保存任何结果。请重新启动计分。") % {
+            "minutes": settings.KAOHE_RUN_LEASE_MINUTES}
+    return ""
+
+
 def abandoned_reason(run: ScoringRun, now: dt.datetime | None = None) -> str:
-    """Why ``run`` (status running) is abandoned, in words; "" while it may still be computing."""
+    """Why ``run`` (running, or queued with its task taken) is abandoned, in words; "" while it may
+    still be computing or waiting for a worker."""
+    if run.status == RunStatus.QUEUED:
+        return _queued_reason(run, now or timezone.now())
     if run.status != RunStatus.RUNNING:
         return ""
     alive = process_alive(run.runner) if run.runner else None
@@ -108,7 +147,7 @@ def recover_abandoned(runs: Iterable[ScoringRun] | None = None) -> list[ScoringR
     returns them (refreshed). A run that finished or moved on meanwhile is left as it is: the update
     only applies to the run still running under the runner that was judged dead."""
     if runs is None:
-        runs = ScoringRun.objects.filter(status=RunStatus.RUNNING).only(
+        runs = ScoringRun.objects.filter(status__in=(RunStatus.RUNNING, RunStatus.QUEUED)).only(
             "pk", "status", "runner", "heartbeat_at", "created_at", "progress")
     now = timezone.now()
     failed = []
@@ -116,7 +155,7 @@ def recover_abandoned(runs: Iterable[ScoringRun] | None = None) -> list[ScoringR
         reason = abandoned_reason(run, now)
         if not reason:
             continue
-        changed = ScoringRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, runner=run.runner).update(
+        changed = ScoringRun.objects.filter(pk=run.pk, status=run.status, runner=run.runner).update(
             status=RunStatus.FAILED, error=reason, finished_at=now)
         if changed:
             _fail_task(run.pk, reason)
@@ -127,7 +166,7 @@ def recover_abandoned(runs: Iterable[ScoringRun] | None = None) -> list[ScoringR
 
 def recover_if_abandoned(run: ScoringRun) -> ScoringRun:
     """``run`` itself, marked failed first if its process died (for the pages that show one run)."""
-    if run.status == RunStatus.RUNNING:
+    if run.status in (RunStatus.RUNNING, RunStatus.QUEUED):
         recover_abandoned([run])
     return run
 
@@ -135,15 +174,11 @@ def recover_if_abandoned(run: ScoringRun) -> ScoringRun:
 def _fail_task(run_id: int, reason: str) -> None:
     """The run's task record of the database worker (if it has one) is failed too, so it does not
     stay "running" in the task list either."""
-    if "django_tasks_db" not in settings.INSTALLED_APPS:
-        return
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks.base import TaskResultStatus
 
-    from kaohe.results.tasks import execute_run_task
-
-    for record in DBTaskResult.objects.running().filter(task_path=execute_run_task.module_path):
-        if (record.args_kwargs or {}).get("args") == [run_id]:
-            record.set_failed(RunAbandonedError(reason))
+    record = _task_record(run_id)
+    if record is not None and record.status == TaskResultStatus.RUNNING:
+        record.set_failed(RunAbandonedError(reason))
 
 
 class RunAbandonedError(RuntimeError):

@@ -133,3 +133,39 @@ def test_a_run_failed_meanwhile_is_not_sealed_by_its_late_process(queued):
         store_output(runner_view, inputs, output_from_result(engine_score(inputs)))
     queued.refresh_from_db()
     assert queued.status == RunStatus.FAILED and not queued.content_hash and not RunTotal.objects.filter(run=queued).exists()
+
+
+def _task(run: ScoringRun, status: str, *, started_minutes_ago: float = 0):
+    """The database worker's record of the run's task, as a worker leaves it."""
+    from django_tasks_db.models import DBTaskResult
+
+    from kaohe.results.tasks import execute_run_task
+
+    now = timezone.now()
+    return DBTaskResult.objects.create(
+        task_path=execute_run_task.module_path, args_kwargs={"args": [run.pk], "kwargs": {}}, backend_name="default",
+        run_after=now, status=status, started_at=now - dt.timedelta(minutes=started_minutes_ago),
+        exception_class_path="", traceback="")
+
+
+def test_a_queued_run_whose_task_ended_without_starting_it_is_failed(queued, org_world, client_for):
+    """The worker took the task and died (or the task failed) before the run began: not 排队中 forever."""
+    _task(queued, "FAILED")
+    body = client_for(org_world.office).get(reverse("results:run_detail", args=[queued.pk])).content.decode()
+    queued.refresh_from_db()
+    assert queued.status == RunStatus.FAILED and "后台计算任务已结束（任务失败）" in queued.error
+    assert "重新计分" in body
+
+
+def test_a_queued_run_whose_task_was_taken_long_ago_is_failed_and_one_waiting_is_not(queued, settings):
+    settings.KAOHE_RUN_LEASE_MINUTES = 30
+    record = _task(queued, "READY")
+    assert recovery.recover_abandoned() == []  # waiting for a worker: queued is the truth
+    record.status = "RUNNING"
+    record.save()
+    assert recovery.recover_abandoned() == []  # just taken
+    type(record).objects.filter(pk=record.pk).update(started_at=timezone.now() - dt.timedelta(minutes=31))
+    [failed] = recovery.recover_abandoned()
+    assert "领取超过 30 分钟" in failed.error
+    record.refresh_from_db()
+    assert record.status == "FAILED"

@@ -40,8 +40,9 @@ def run_list(request):
     if kind in PeriodKind.values:
         qs = qs.filter(kind=kind)
     runs = list(qs[:200])
-    if any(r.status == RunStatus.RUNNING for r in runs):  # those whose process died are shown failed
-        recover_abandoned([r for r in runs if r.status == RunStatus.RUNNING])
+    unfinished = [r for r in runs if r.status in (RunStatus.RUNNING, RunStatus.QUEUED)]
+    if unfinished:  # those whose process died are shown failed
+        recover_abandoned(unfinished)
     versions, periods = _assessment_choices(request.user)
     if wants_xlsx(request):
         return export("runs", [Table(_("计分批次"), [_("编号"), _("方案"), _("期次"), _("状态"), _("内容哈希"), _("更正自")], (
