@@ -233,3 +233,17 @@ def test_the_targets_panel_refuses_a_value_beyond_its_field_before_its_bulk_writ
     with pytest.raises(ValidationError, match="目标值"):
         targets.save_targets(version, {(org_world.district_a.pk, "jobs"): Decimal("1e20")}, org_world.office)
     assert not Target.objects.exists()
+
+
+def test_a_target_with_more_digits_than_excel_keeps_is_refused_not_changed_on_sqlite(org_world):
+    # Found by tests/test_import_fuzz.py on SQLite: -396691744327166460.952576 was stored and read
+    # back as -396691744327166000.000000 (SQLite keeps 15 significant digits of a decimal).
+    from kaohe.assessment import targets
+    from kaohe.assessment.models import Target
+    from tests.assessment.factories import adopted_version
+
+    version = adopted_version(org_world)
+    data = xlsx([["单位代码", "指标代码", "目标值"], ["C-A", "jobs", "-396691744327166460.952576"]])
+    [(row, column, reason)] = refusal(lambda: targets.import_targets(version, data, "t.xlsx", org_world.office))
+    assert (row, column) == (2, "C") and "有效数字超过 15 位" in reason
+    assert not Target.objects.exists()

@@ -16,8 +16,9 @@ Parsing (``parse_number``) — what a cell or a form field may contain:
 - blank (``None``, ``""``, spaces, ``-``, ``—``) is *no value* (None), not zero;
 - refused with a reason: words, units (``1.2万``, ``5万元``, ``3个`` — write the number in the
   indicator's unit instead: a multiplier depends on that unit and is too easily doubled),
-  spaces inside a number, ``NaN``/``inf``, booleans, and magnitudes at or beyond ``max_abs``
-  (by default 1e17; pass the field's bound, e.g. ``field_limit(14, 2)`` = 1e12).
+  spaces inside a number, ``NaN``/``inf``, booleans, magnitudes at or beyond ``max_abs``
+  (by default 1e17; pass the field's bound, e.g. ``field_limit(14, 2)`` ≈ 1e12) and more than 15
+  significant digits (``SIGNIFICANT``: Excel keeps 15; a float is taken at 15, as Excel shows it).
 
 Formatting (``number``, ``figure``, ``wanyuan`` …) rounds 四舍五入 — half away from zero on the
 decimal value (``Decimal.quantize(ROUND_HALF_UP)``), never on the float's binary expansion:
@@ -35,6 +36,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 MISSING = "—"
 UP, DOWN, FLAT = "▲", "▼", "—"
 DEFAULT_MAX_ABS = Decimal("1e17")
+#: Significant digits a figure may have: Excel keeps 15, and so does SQLite's reading of a
+#: DecimalField (a 24-digit value of DataValue(24, 6) came back changed there, exact on PostgreSQL).
+SIGNIFICANT = 15
 _INF = float("inf")
 BLANKS = frozenset({"", "-", "—", "--", "——"})
 
@@ -85,9 +89,12 @@ def parse_number(raw: object, *, unit: str | None = None, max_abs: Decimal | Non
     if kind is float:  # the API's and spreadsheets' common case, kept cheap for a million values
         if raw != raw or raw in (_INF, -_INF):
             raise _refuse(raw, "不是有限的数值", "is not a finite number")
+        text = repr(raw)
+        if len(text) > 15 and len(Decimal(text).as_tuple().digits) > SIGNIFICANT:
+            text = f"{raw:.{SIGNIFICANT}g}"  # 1/3 is 0.333333333333333, as Excel shows and keeps it
         if max_abs is DEFAULT_MAX_ABS and -1e17 < raw < 1e17:
-            return Decimal(repr(raw))
-        value = Decimal(repr(raw))
+            return Decimal(text)
+        value = Decimal(text)
     elif kind is int:
         value = Decimal(raw)
     elif kind is str:
@@ -107,6 +114,9 @@ def parse_number(raw: object, *, unit: str | None = None, max_abs: Decimal | Non
     if max_abs is not None and abs(value) >= max_abs:
         raise _refuse(raw, f"超出允许范围（绝对值应小于 {number(max_abs)}）",
                       f"is out of range (must be below {number(max_abs)} in absolute value)")
+    if kind is not float and value and len(value.normalize().as_tuple().digits) > SIGNIFICANT:
+        raise _refuse(raw, f"有效数字超过 {SIGNIFICANT} 位（Excel 也只保存 {SIGNIFICANT} 位），请核对后填写",
+                      f"has more than {SIGNIFICANT} significant digits (Excel keeps {SIGNIFICANT}): check the number")
     return value
 
 

@@ -145,7 +145,7 @@ def test_figure_shows_a_value_with_its_indicators_unit(value, unit, language, ex
     assert n.figure(value, unit, language=language) == expected
 
 
-@given(st.decimals(min_value=-10**12, max_value=10**12, allow_nan=False, places=4))
+@given(st.decimals(min_value=-10**11, max_value=10**11, allow_nan=False, places=4))  # 15 significant digits at most
 def test_what_the_formatter_writes_without_grouping_the_parser_reads_back(d):
     text = n.number(d, 4, grouping=False)
     assert n.parse_number(text) == d
@@ -184,3 +184,15 @@ def test_the_places_a_figure_is_shown_with_depend_on_its_unit():
     assert [n.default_digits(u) for u in ("亿元", "%", "人", "个", "万美元", "", None)] == [2, 1, 0, 0, 2, 2, 2]
     # figure() uses the same rule: 1002 people whole, 99.994 亿元 at two places (四舍五入).
     assert n.figure(1002.4, "人") == "1,002人" and n.figure(99.994, "亿元") == "99.99亿元"
+
+
+def test_more_than_fifteen_significant_digits_are_refused_and_a_float_is_taken_at_fifteen():
+    # Excel keeps 15 significant digits, and so does SQLite's reading of a DecimalField: a target of
+    # -396691744327166460.952576 in a (24, 6) field came back as -396691744327166000 (exact on PostgreSQL).
+    for raw in ("-396691744327166460.952576", "1234567890.123456", "0.1234567890123456", 2**53 + 1):
+        with pytest.raises(n.NumberError, match="有效数字超过 15 位"):
+            n.parse_number(raw, max_abs=None)
+    assert n.parse_number("123456789012345", max_abs=None) == Decimal("123456789012345")
+    assert n.parse_number("1.5e20", max_abs=None) == Decimal("1.5e20")  # trailing zeros are not digits
+    assert n.parse_number(1 / 3) == Decimal("0.333333333333333")  # what a formula cell =1/3 shows in Excel
+    assert n.parse_number(0.1 + 0.2) == Decimal("0.3")
