@@ -316,5 +316,6 @@ def submit_values(request):
     return (409 if conflicts else 200), out
 
 
-# The workflows live beside (kaohe/assessment/api_workflow.py) and add themselves to this router.
-from kaohe.assessment import api_workflow  # noqa: E402, F401
+# The workflows and the scheme versions live beside (kaohe/assessment/api_workflow.py, api_schemes.py)
+# and add themselves to this router.
+from kaohe.assessment import api_schemes, api_workflow  # noqa: E402, F401

@@ -16,7 +16,14 @@ from pydantic import Field
 
 from kaohe.assessment import services
 from kaohe.assessment.api import router  # noqa: E402 — one router per app; this module adds its workflows to it
-from kaohe.assessment.models import DataValue, Period, PeriodStatus, SchemeVersion, Submission
+from kaohe.assessment.models import (
+    DataValue,
+    Period,
+    PeriodStatus,
+    QualityFinding,
+    SchemeVersion,
+    Submission,
+)
 from kaohe.lib.numbers import NumberError, parse_number, plain
 from kaohe.lib.params import Id, Year
 from kaohe.lib.periods import Period as PeriodValue
@@ -207,6 +214,31 @@ def submit_submission(request, body: SubmitIn):
     return {**_submission_out(sub), "quality_findings": len(findings)}
 
 
+class BulkApproveIn(Schema):
+    version: Id
+    period: str = Field(max_length=10, description="2025-03, 2025Q1, 2025-H1 or 2025")
+    ids: list[Id] = Field(max_length=1000, description="the submissions to approve (those not 已提交 are left as they are)")
+
+
+class BulkApprovedOut(Schema):
+    approved: int = Field(description="how many were approved")
+    submissions: list[SubmissionOut] = Field(description="the submissions asked for that the caller manages, as they are now")
+
+
+# Before /submissions/{submission_id}: its pattern would take "approve" for an id (405).
+@router.post("/submissions/approve", response=BulkApprovedOut, operation_id="assessment_submission_bulk_approve",
+             summary="批量审核通过 / Approve several submissions of a period at once")
+def bulk_approve_submissions(request, body: BulkApproveIn):
+    """The review page's 批量审核通过: every submitted one of ``ids`` among the period's submissions the
+    caller manages is approved; refused (422) when none of them is waiting for review."""
+    version, period = _version_period(request, body.version, body.period)
+    _require(request, "assessment.review", version)
+    chosen = (Submission.objects.managed_by(request.user).filter(pk__in=body.ids, version=version, period=period)
+              .select_related("version__scheme", "period", "responsible_unit").order_by("pk"))
+    n = services.bulk_approve(chosen, user=request.user)
+    return {"approved": n, "submissions": [_submission_out(sub) for sub in chosen.all()]}
+
+
 def _submission(request, submission_id: int) -> Submission:
     return get_visible_or_404(request.user, Submission.objects.select_related("version__scheme", "period", "responsible_unit"),
                               pk=submission_id)
@@ -329,3 +361,54 @@ def correct_value(request, body: CorrectIn):
     row = DataValue.objects.filter(version=version, period=period, unit=unit, indicator=body.indicator).first()
     return {"saved": result.saved, "unchanged": result.unchanged, "revision": row.revision if row else None,
             "value": plain(row.value) if row and row.value is not None else None}
+
+
+# ---- quality findings (质量筛查) ------------------------------------------------------------------
+
+
+class FindingOut(Schema):
+    id: int
+    submission: int
+    responsible_unit: str
+    unit: str | None = Field(description="the assessed unit the finding is about (null: the whole submission)")
+    unit_name: str | None
+    indicator: str
+    indicator_name: str
+    check: str = Field(description="the check that found it (code)")
+    label: str = Field(description="the check's name (同比突变)")
+    severity: str
+    message: str
+    resolved: bool
+
+
+def _finding_out(f: QualityFinding, names: dict[str, str] | None = None) -> dict:
+    if names is None:
+        names = dict(f.submission.version.indicators.filter(code=f.indicator).values_list("code", "name"))
+    return {"id": f.pk, "submission": f.submission_id, "responsible_unit": f.submission.responsible_unit.code,
+            "unit": f.unit.code if f.unit else None, "unit_name": f.unit.name if f.unit else None, "indicator": f.indicator,
+            "indicator_name": names.get(f.indicator, f.indicator), "check": f.code, "label": str(f.label),
+            "severity": f.severity, "message": f.message, "resolved": f.resolved}
+
+
+_FINDING = QualityFinding.objects.select_related("submission__version__scheme", "submission__responsible_unit", "unit")
+
+
+@router.get("/findings", response=list[FindingOut], operation_id="assessment_finding_list",
+            summary="质量筛查待处理 / Quality findings of a period waiting for the office")
+def list_findings(request, version: Id, period: str = Query(..., max_length=10), resolved: bool = False):
+    """The review page's 质量筛查待处理 queue (``resolved=true``: those already checked)."""
+    v, p = _version_period(request, version, period)
+    _require(request, "assessment.review", v)
+    names = dict(v.indicators.values_list("code", "name"))
+    qs = _FINDING.visible_to(request.user).filter(submission__version=v, submission__period=p, resolved=resolved)
+    return [_finding_out(f, names) for f in qs.order_by("submission__responsible_unit__code", "unit__code", "indicator", "pk")[:2000]]
+
+
+@router.post("/findings/{finding_id}/resolve", response=FindingOut, operation_id="assessment_finding_resolve",
+             summary="核实质量筛查发现 / Mark a quality finding checked (已核实)")
+def resolve_finding(request, finding_id: Id):
+    finding = get_visible_or_404(request.user, _FINDING, pk=finding_id)
+    _require(request, "assessment.review", finding)
+    services.resolve_finding(finding, user=request.user)
+    finding.refresh_from_db()
+    return _finding_out(finding)

@@ -422,11 +422,11 @@ def save(version: SchemeVersion, state: EditorState, *, user, reason: str = "") 
     with transaction.atomic():
         locked = SchemeVersion.objects.select_for_update().get(pk=version.pk)
         content, paths = content_of(state, locked.content)
-        if state.base_hash and state.base_hash != locked.content_hash():
-            state.general.append(_("此草稿在您打开后已被他人保存，为免覆盖，本次未保存。请重新打开编辑器再修改。"))
-            raise EditorInvalid(state)
         try:
-            saved = svc.update_draft(locked, content, user=user, reason=reason)
+            saved = svc.update_draft(locked, content, user=user, reason=reason, base_hash=state.base_hash)
+        except svc.SchemeStale as exc:
+            state.general.extend(exc.errors)
+            raise EditorInvalid(state) from None
         except svc.SchemeInvalid as exc:
             place_problems(state, exc.problems, content, paths)
             raise EditorInvalid(state) from None

@@ -63,6 +63,11 @@ class SchemeInvalid(Exception):
         super().__init__("\n".join(errors))
 
 
+class SchemeStale(SchemeInvalid):
+    """The draft was saved by someone else since the content the edit started from (its
+    ``SchemeVersion.content_hash``): nothing is saved, so their change is not overwritten."""
+
+
 # ---- structure ----------------------------------------------------------------------------
 
 
@@ -156,6 +161,14 @@ def parse_yaml(text: str) -> dict:
     if not isinstance(data, dict):
         raise SchemeInvalid([_("方案: 应为键值结构 (YAML 映射)")])
     return data
+
+
+def read_scheme_file(data: bytes, filename: str) -> dict:
+    """The scheme of an uploaded file: an Excel workbook (.xlsx: sheets 方案 and 指标) or YAML
+    (anything else, read as UTF-8); SchemeInvalid naming the place of every problem."""
+    if filename.lower().endswith(".xlsx"):
+        return workbook_to_content(data, filename)
+    return parse_yaml(data.decode("utf-8", errors="replace"))
 
 
 def to_yaml(content: dict) -> str:
@@ -257,8 +270,14 @@ def import_scheme(
 
 
 @transaction.atomic
-def update_draft(version: SchemeVersion, content: dict, *, user=None, reason: str = "") -> SchemeVersion:
-    """Replace a draft's content (validated); adopted versions refuse."""
+def update_draft(version: SchemeVersion, content: dict, *, user=None, reason: str = "", base_hash: str = "") -> SchemeVersion:
+    """Replace a draft's content (validated); adopted versions refuse. With ``base_hash`` (the
+    ``content_hash`` the edit started from), refused with SchemeStale when someone else saved the
+    draft since — the scheme editor and the API both send it."""
+    if base_hash:
+        stored = SchemeVersion.objects.select_for_update().get(pk=version.pk)
+        if stored.content_hash() != base_hash:
+            raise SchemeStale([_("此草稿在您打开后已被他人保存，为免覆盖，本次未保存。请重新打开编辑器再修改。")])
     if version.status != VersionStatus.DRAFT:
         raise SchemeInvalid([_("已发布的方案版本不可修改；请新建版本并说明原因。")])
     content = upgrade_legacy(content)

@@ -640,12 +640,31 @@ def approve(sub: Submission, *, user=None) -> None:
 
 
 def bulk_approve(subs: Iterable[Submission], *, user=None) -> int:
+    """批量审核通过: approve every submitted one of ``subs`` (the others are left as they are); the
+    number approved. Refused when none of them is waiting for review (nothing would change). Each
+    approval is its own transaction, as one at a time (two offices' overlapping selections never
+    wait on each other's rows)."""
     count = 0
     for sub in subs:
         if sub.status == SubmissionStatus.SUBMITTED:
             approve(sub, user=user)
             count += 1
+    if not count:
+        raise WorkflowError(_("所选单位中没有已提交待审核的数据"))
     return count
+
+
+@transaction.atomic
+def resolve_finding(finding: QualityFinding, *, user=None) -> QualityFinding:
+    """质量筛查发现“已核实”: the office has checked the finding; it leaves the review queue (audited).
+    A finding already resolved is refused (resolving it again would record a change that is none)."""
+    finding = QualityFinding.objects.select_for_update().get(pk=finding.pk)
+    if finding.resolved:
+        raise WorkflowError(_("该质量筛查发现已核实处理"))
+    finding.resolved = True
+    finding.save(update_fields=["resolved"])
+    record(AuditAction.UPDATE, finding, before={"resolved": False}, after={"resolved": True}, user=user)
+    return finding
 
 
 @transaction.atomic

@@ -118,6 +118,20 @@ def target_columns(version: SchemeVersion) -> list[TargetColumn]:
     return [TargetColumn(s, counts.get(s.code, 0), carried.get(s.code, 0)) for s in specs]
 
 
+def parse_cells(typed: list[tuple[OrgUnit, IndicatorSpec, object]]) -> tuple[dict[tuple[int, str], Decimal | None], list[str]]:
+    """The typed targets of the panel (or the API) as numbers by the one parser, bounded as stored:
+    ``(unit id, indicator) → value`` (None: cleared), and a problem naming the unit and the
+    indicator for every cell refused (then nothing is saved: ``save_targets`` is not called)."""
+    cells: dict[tuple[int, str], Decimal | None] = {}
+    problems: list[str] = []
+    for unit, spec, raw in typed:
+        try:
+            cells[(unit.pk, spec.code)] = parse_number(raw, max_abs=LIMIT)
+        except NumberError as exc:
+            problems.append(_("%(u)s · %(i)s：“%(v)s”%(r)s") % {"u": unit.name, "i": spec.name, "v": raw, "r": exc.reason})
+    return cells, problems
+
+
 def save_targets(version: SchemeVersion, cells: dict[tuple[int, str], Decimal | None], user) -> int:
     """Set the typed targets (``(unit id, indicator)`` → value; None clears it) in one transaction,
     audited as one change with the cells before and after; the number of cells changed.
@@ -161,4 +175,4 @@ def save_targets(version: SchemeVersion, cells: dict[tuple[int, str], Decimal | 
         return len(after)
 
 
-__all__ = ["TabularError", "TargetColumn", "import_targets", "save_targets", "target_columns", "target_units"]
+__all__ = ["TabularError", "TargetColumn", "import_targets", "parse_cells", "save_targets", "target_columns", "target_units"]

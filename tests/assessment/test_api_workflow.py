@@ -9,7 +9,14 @@ import json
 import pytest
 from django.test import Client
 
-from kaohe.assessment.models import DataValue, Period, PeriodStatus, Submission, SubmissionStatus
+from kaohe.assessment.models import (
+    DataValue,
+    Period,
+    PeriodStatus,
+    QualityFinding,
+    Submission,
+    SubmissionStatus,
+)
 from kaohe.audit.models import AuditEntry
 from kaohe.notifications.models import Notification
 from kaohe.orgs.models import ApiToken
@@ -200,3 +207,65 @@ def test_a_write_based_on_a_stale_revision_is_a_409_with_both_values(w):
     conflict = response.json()["conflicts"][0]
     assert (conflict["yours"], conflict["theirs"], conflict["revision"]) == ("15", "12", 2)
     assert DataValue.objects.get(version=w.dv, unit=w.towns_a[0], indicator="fai").value == 12
+
+
+# ---- bulk approval and quality findings ---------------------------------------------------------
+
+
+def test_the_office_approves_a_periods_submissions_at_once_as_the_review_pages_bulk_approval(w):
+    sub = submitted(w)
+    body = {"version": w.dv.pk, "period": "2025-03", "ids": [sub.pk]}
+    assert call(w, "leader_a", "post", "/submissions/approve", body).status_code == 403
+    assert call(w, "district_submitter_a", "post", "/submissions/approve", body).status_code == 403
+    assert call(w, "office_b", "post", "/submissions/approve", body).status_code == 404
+    done = call(w, "office_a", "post", "/submissions/approve", body)
+    assert done.status_code == 200, done.json()
+    assert done.json()["approved"] == 1 and [s["status"] for s in done.json()["submissions"]] == ["approved"]
+    assert Submission.objects.get(pk=sub.pk).status == SubmissionStatus.APPROVED
+    assert AuditEntry.objects.filter(object_id=sub.pk, action="approve", username="office_a").count() == 1
+    # Nothing left waiting for review: refused, in the page's words.
+    again = call(w, "office_a", "post", "/submissions/approve", body)
+    assert again.status_code == 422 and again.json()["detail"] == "所选单位中没有已提交待审核的数据"
+    assert again.json()["errors"] == {"__all__": ["所选单位中没有已提交待审核的数据"]}
+
+
+def test_bulk_approval_leaves_out_a_submission_of_another_period_or_another_districts(w):
+    sub = submitted(w)
+    b_sub = Submission.objects.create(version=sub.version, period=sub.period, responsible_unit=w.stats_b,
+                                      status=SubmissionStatus.SUBMITTED)
+    done = call(w, "office_a", "post", "/submissions/approve", {"version": w.dv.pk, "period": "2025-03", "ids": [sub.pk, b_sub.pk]})
+    assert [s["id"] for s in done.json()["submissions"]] == [sub.pk]
+    assert Submission.objects.get(pk=b_sub.pk).status == SubmissionStatus.SUBMITTED
+
+
+def _finding(w):
+    sub = submitted(w)
+    return QualityFinding.objects.create(submission=sub, unit=w.towns_a[0], indicator="fai", code="jump",
+                                         message="固定资产投资较上月变动过大")
+
+
+def test_the_office_lists_its_periods_quality_findings_with_names(w):
+    finding = _finding(w)
+    query = {"version": w.dv.pk, "period": "2025-03"}
+    rows = call(w, "office_a", "get", "/findings", query).json()
+    assert [(r["id"], r["unit_name"], r["responsible_unit"], r["message"]) for r in rows] == [
+        (finding.pk, "甲一街道", "C-A-TJJ", "固定资产投资较上月变动过大")]
+    assert rows[0]["indicator_name"] != "fai"  # the indicator by its name, not its code
+    assert call(w, "district_submitter_a", "get", "/findings", query).status_code == 403
+    assert call(w, "office_b", "get", "/findings", query).status_code == 404
+    assert call(w, "office_a", "get", "/findings", {**query, "resolved": True}).json() == []
+
+
+def test_the_office_marks_a_finding_checked_once(w):
+    finding = _finding(w)
+    url = f"/findings/{finding.pk}/resolve"
+    assert call(w, "leader_a", "post", url).status_code == 403
+    assert call(w, "district_submitter_a", "post", url).status_code == 403
+    assert call(w, "office_b", "post", url).status_code == 404
+    done = call(w, "office_a", "post", url)
+    assert done.status_code == 200 and done.json()["resolved"] is True
+    assert QualityFinding.objects.get(pk=finding.pk).resolved
+    assert AuditEntry.objects.filter(object_id=finding.pk, action="update", username="office_a").count() == 1
+    again = call(w, "office_a", "post", url)
+    assert again.status_code == 422 and again.json()["detail"] == "该质量筛查发现已核实处理"
+    assert AuditEntry.objects.filter(object_id=finding.pk, action="update").count() == 1

@@ -145,12 +145,11 @@ def bulk(request, version_id: int, period_id: int):
 def finding_resolve(request, pk: int):
     finding = get_visible_or_404(request.user, QualityFinding.objects.select_related("submission__version__scheme"), pk=pk)
     require(request.user, "assessment.review", finding)
-    finding.resolved = True
-    finding.save(update_fields=["resolved"])
-    from kaohe.audit.models import AuditAction
-    from kaohe.audit.services import record
-
-    record(AuditAction.UPDATE, finding, before={"resolved": False}, after={"resolved": True}, user=request.user)
+    try:
+        services.resolve_finding(finding, user=request.user)
+    except services.WorkflowError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
     return redirect("assessment:review_period", finding.submission.version_id, finding.submission.period_id)
 
 

@@ -15,14 +15,19 @@ from kaohe.assessment import scheme_editor as editor
 from kaohe.assessment import scheme_messages
 from kaohe.assessment import schemes as svc
 from kaohe.assessment.models import Scheme, SchemeVersion, Target, VersionStatus
-from kaohe.assessment.targets import LIMIT as TARGET_LIMIT
-from kaohe.assessment.targets import import_targets, save_targets, target_columns, target_units
+from kaohe.assessment.targets import (
+    import_targets,
+    parse_cells,
+    save_targets,
+    target_columns,
+    target_units,
+)
 from kaohe.assessment.views.common import DOCX, XLSX, download
 from kaohe.assessment.views.editor import decorate, editor_context
 from kaohe.engine import load_scheme, score
 from kaohe.engine.scheme import Leaf, Node
 from kaohe.engine.scheme import Scheme as EngineScheme
-from kaohe.lib.numbers import NumberError, parse_number, plain
+from kaohe.lib.numbers import plain
 from kaohe.lib.tabular import TabularError
 from kaohe.orgs.models import OrgUnit
 from kaohe.orgs.permissions import check, person_of, require, scope_root
@@ -71,10 +76,8 @@ def scheme_import(request):
         upload = form.cleaned_data["file"]
         content = None
         try:
-            if upload is not None and upload.name.lower().endswith(".xlsx"):
-                content = svc.workbook_to_content(upload.read())
-            elif upload is not None:
-                content = svc.parse_yaml(upload.read().decode("utf-8", errors="replace"))
+            if upload is not None:
+                content = svc.read_scheme_file(upload.read(), upload.name)
             elif form.cleaned_data["yaml_text"].strip():
                 content = svc.parse_yaml(form.cleaned_data["yaml_text"])
             else:
@@ -278,17 +281,10 @@ def version_targets(request, pk: int):
         require(request.user, "assessment.manage_scheme", version)
         if request.POST.get("action") == "save":
             managed = set(OrgUnit.objects.managed_by(request.user).values_list("pk", flat=True))
-            cells, typed = {}, {k: v for k, v in request.POST.items() if k.startswith("t-")}
-            for unit in units:
-                for col in columns:
-                    key = f"t-{unit.pk}-{col.spec.code}"
-                    if key not in request.POST or unit.pk not in managed:
-                        continue
-                    raw = request.POST[key]
-                    try:
-                        cells[(unit.pk, col.spec.code)] = parse_number(raw, max_abs=TARGET_LIMIT)
-                    except NumberError as exc:
-                        problems.append(_("%(u)s · %(i)s：“%(v)s”%(r)s") % {"u": unit.name, "i": col.spec.name, "v": raw, "r": exc.reason})
+            typed = {k: v for k, v in request.POST.items() if k.startswith("t-")}
+            cells, problems = parse_cells([(unit, col.spec, request.POST[f"t-{unit.pk}-{col.spec.code}"])
+                                           for unit in units if unit.pk in managed for col in columns
+                                           if f"t-{unit.pk}-{col.spec.code}" in request.POST])
             if not problems:
                 n = save_targets(version, cells, request.user)
                 messages.success(request, _("已保存 %(n)s 项目标值") % {"n": n} if n else _("目标值没有变化"))

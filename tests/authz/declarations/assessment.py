@@ -55,4 +55,12 @@ API = {
     "POST /api/assessment/submissions/{submission_id}/remind": Route(post=allow({'office', 'office_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_town_a'}), kwargs={"submission_id": "district_sub"}),
     "GET /api/assessment/values/history": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'district_submitter_a', 'superuser'}, forbidden={'submitter', 'submitter_b', 'assessed_a', 'assessed_town_a'}), query={"version": "@district_v", "period": "2025-03", "unit": "C-A-01", "indicator": "fai"}),
     "POST /api/assessment/values/correct": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), data={"version": "@district_v", "period": "2025-03", "unit": "C-A-01", "indicator": "fai", "value": "1.5", "reason": "统计口径更正"}),
+    "POST /api/assessment/submissions/approve": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), data={"version": "@district_v", "period": "2025-03", "ids": []}),
+    "GET /api/assessment/findings": Route(get=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), query={"version": "@district_v", "period": "2025-03"}),
+    "POST /api/assessment/findings/{finding_id}/resolve": Route(post=allow({'office', 'office_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'assessed_town_a'}), kwargs={"finding_id": "finding"}),
+    "POST /api/assessment/schemes": Route(post=allow(OFFICES | {'superuser'}, forbidden=SIGNED_IN - OFFICES - {'superuser'}), data={"file": "upload:scheme.xlsx", "code": "JQ"}),
+    "POST /api/assessment/schemes/{version_id}/adopt": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"version_id": "district_v"}),
+    "POST /api/assessment/schemes/{version_id}/draft": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"version_id": "district_v"}, data={"content": {}, "base_hash": "0" * 64}),
+    "GET /api/assessment/schemes/{version_id}/targets": Route(get=allow(A_SIDE | {'superuser'}, forbidden={'norole'}), kwargs={"version_id": "district_v"}),
+    "POST /api/assessment/schemes/{version_id}/targets": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"version_id": "district_v"}, data={"targets": []}),
 }
