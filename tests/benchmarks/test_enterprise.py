@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.benchmarks.test_monthend import _server
+from tests.postgres import server_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.postgres  # runs once, in the PostgreSQL partition (scr
 
 def test_a_few_hundred_requests_run_through_every_phase_without_an_error():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KAOHE_", "DATABASE_URL", "DJANGO_"))}
-    env["KAOHE_BENCH_POSTGRES"] = _server()
+    env["KAOHE_BENCH_POSTGRES"] = server_url()
     done = subprocess.run(
         [sys.executable, "benchmarks/enterprise.py", "--requests", "300",
          "--database", f"kaohe_bench_enterprise_test_{os.getpid()}"],

@@ -12,25 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from kaohe.lib.env import parse_database_url
+from tests.postgres import server_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.postgres  # runs once, in the PostgreSQL partition (scripts/run_tests.py)
 
 
-def _server() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        url = os.environ.get("KAOHE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/kaohe")
-    db = parse_database_url(url)
-    auth = db.user + (f":{db.password}" if db.password else "")
-    return f"postgres://{auth}@{db.host}:{db.port or 5432}"
-
-
 def test_a_quick_month_end_run_has_no_error_and_loses_no_acknowledged_write():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KAOHE_", "DATABASE_URL", "DJANGO_"))}
-    env["KAOHE_BENCH_POSTGRES"] = _server()
+    env["KAOHE_BENCH_POSTGRES"] = server_url()
     done = subprocess.run(
         [sys.executable, "benchmarks/monthend.py", "--quick", "--users", "7", "--seconds", "12",
          "--database", f"kaohe_bench_monthend_test_{os.getpid()}"],

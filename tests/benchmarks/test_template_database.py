@@ -8,7 +8,7 @@ import os
 import pytest
 
 from benchmarks import _harness as harness
-from tests.benchmarks.test_monthend import _server
+from tests.postgres import server_url
 
 pytestmark = pytest.mark.postgres  # runs once, in the PostgreSQL partition (scripts/run_tests.py)
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.postgres  # runs once, in the PostgreSQL partition (scr
 def pg(monkeypatch):
     import psycopg
 
-    monkeypatch.setattr(harness, "PG", _server())
+    monkeypatch.setattr(harness, "PG", server_url())
     prefix = f"kaohe_monthend_tpltest_{os.getpid()}"
     conn = psycopg.connect(f"{harness.PG}/postgres", autocommit=True)
     yield prefix, conn

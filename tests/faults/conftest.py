@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import _harness as harness
-from kaohe.lib.env import parse_database_url
+from tests.postgres import server_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "faults-secret-key-for-the-fault-tests-0123456789abcdef"
@@ -35,16 +35,6 @@ from tests.conftest import build_org_world
 w = build_org_world()
 print(json.dumps({"token": ApiToken.issue(w.office, "faults")[1], "cookie": session_cookie(w.office)}))
 """
-
-
-def postgres_server() -> str:
-    """``postgres://user@host:port`` of the server the PostgreSQL partition runs on."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        url = os.environ.get("KAOHE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/kaohe")
-    db = parse_database_url(url)
-    auth = db.user + (f":{db.password}" if db.password else "")
-    return f"postgres://{auth}@{db.host}:{db.port or 5432}"
 
 
 def sql(url: str, query: str, params: tuple = ()) -> list[tuple]:
@@ -108,8 +98,8 @@ class FaultDatabase:
 
     def __init__(self, name: str, tmp_path: Path):
         self.name = name
-        self.url = f"{postgres_server()}/{name}"
-        self.admin = f"{postgres_server()}/postgres"
+        self.url = f"{server_url()}/{name}"
+        self.admin = f"{server_url()}/postgres"
         self.env = harness.base_env(self.url, str(tmp_path / "var"), SECRET)
         self.env["PYTHONUNBUFFERED"] = "1"
 
