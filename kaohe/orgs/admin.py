@@ -11,14 +11,24 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.lib.admin import AuditedModelAdmin
 from kaohe.lib.changes import announce, snapshot
 from kaohe.orgs import services
 from kaohe.orgs.models import ApiToken, OrgUnit, PeerGroup, Person, UnitPlacement, WorkCalendarDay
-from kaohe.orgs.permissions import check, is_visible, subtree_ids
+from kaohe.orgs.permissions import (
+    check,
+    is_top_level,
+    is_visible,
+    person_of,
+    scope_unit_ids,
+    subtree_ids,
+)
 
 admin.site.site_header = _("考核 · 基础数据管理")
 admin.site.site_title = _("考核管理")
@@ -49,6 +59,14 @@ class OfficeScopedAdmin(AuditedModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Out of scope is not found (404), as on every page — Django's admin would redirect to its
+        # index with "doesn't exist", which reads as a success to a client and tells nothing.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("no such object in scope")
+        return obj
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is OrgUnit:
@@ -180,6 +198,21 @@ class PeerGroupAdmin(OfficeScopedAdmin):
     def has_view_permission(self, request, obj=None):
         return check(request.user, "orgs.use_admin")
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class ScopedPeerGroupForm(form):
+            def clean(self):
+                # The members offered are the office's own units; a group without members is the
+                # whole city's, which only the city's office (or the superuser) sets up.
+                data = super().clean()
+                if "members" in data and not data["members"] and not (user.is_superuser or is_top_level(person_of(user))):
+                    self.add_error("members", _("没有成员单位的考核分组属于全市，只有市考核办可以设立；请选择本辖区的成员单位。"))
+                return data
+
+        return ScopedPeerGroupForm
+
     @admin.display(description=_("成员数"))
     def member_count(self, obj):
         return obj.members.count()
@@ -202,6 +235,14 @@ class PersonAdmin(OfficeScopedAdmin):
     search_fields = ("display_name", "user__username", "unit__name", "unit__code")
     list_select_related = ("user", "unit")
     autocomplete_fields = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The accounts offered: those not yet placed anywhere and those of the office's own units
+        # (not every username in the city).
+        if db_field.name == "user" and not request.user.is_superuser:
+            scope = scope_unit_ids(person_of(request.user))
+            kwargs["queryset"] = get_user_model().objects.filter(Q(person__isnull=True) | Q(person__unit_id__in=scope))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ApiToken)

@@ -22,7 +22,7 @@ def build(w: SimpleNamespace) -> SimpleNamespace:
     for year in calendar.shipped_years():
         calendar.import_shipped(year)
     for step in (_users, _assessment, _results, _projects, _supervision, _enterprise, _commitments, _attraction,
-                 _documents, _notifications, _monitor):
+                 _documents, _notifications, _monitor, _admin):
         step(w)
     return w
 
@@ -175,3 +175,39 @@ def _monitor(w):
     from tests.monitor.factories import indicators
 
     w.monitor_indicator = indicators(w)[0]
+
+
+def _admin(w):
+    """The objects the admin's change pages are tried on: 甲区's where the admin is the offices'
+    (a town, its placement, the town's person, the city group of both districts), and for every
+    other registered model one row (``admin_<app>_<model>``), made here where the world has none."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from kaohe.orgs.models import ApiToken
+
+    w.town_a_person = w.assessed_town_a.person
+    w.town_a_placement = w.towns_a[0].placements.order_by("pk").first()
+    Group.objects.create(name="矩阵测试组")
+    ApiToken.issue(w.office_a, "矩阵测试")
+    from kaohe.monitor.models import MonitorTarget
+    from kaohe.projects.models import ActionItem, ActionTarget, ProjectWarning, WarningLevel
+    from kaohe.supervision.models import Bulletin
+
+    ProjectWarning.objects.create(project=w.project, date=dt.date(2026, 2, 1), level=WarningLevel.YELLOW,
+                                  reasons=[{"code": "invest", "level": "yellow", "zh": "投资进度滞后", "en": "Investment behind plan"}])
+    ActionItem.objects.create(project=w.project, date=dt.date(2026, 2, 1), level=WarningLevel.YELLOW, target=ActionTarget.values[0],
+                              due_on=dt.date(2026, 2, 15))
+    MonitorTarget.objects.create(indicator=w.monitor_indicator, unit=w.district_a, year=2026, growth=Decimal("6.5"))
+    Bulletin.objects.create(office_unit=w.district_a, period="2025-09", title="甲区督查通报", body="通报正文")
+    DBTaskResult.objects.create(args_kwargs={"args": [], "kwargs": {}}, task_path="kaohe.matrix.task", backend_name="default",
+                                run_after=timezone.now(), exception_class_path="", traceback="")
+    missing = []
+    for model in admin.site._registry:
+        obj = model._default_manager.order_by("pk").first()
+        if obj is None:
+            missing.append(model._meta.label)
+        setattr(w, f"admin_{model._meta.app_label}_{model._meta.model_name}", obj)
+    assert not missing, f"the matrix world holds no row of {missing}: make one in tests/authz/world.py _admin"

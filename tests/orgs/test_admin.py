@@ -47,7 +47,9 @@ def test_a_district_office_sees_only_its_units_in_the_admin(staff, client_for):
     page = client_for(office_a).get(reverse("admin:orgs_orgunit_changelist")).content.decode()
     assert "甲一街道" in page and "乙一街道" not in page
     other = client_for(office_a).get(reverse("admin:orgs_orgunit_change", args=[staff.district_b.pk]))
-    assert other.status_code == 302  # Django's admin redirects a missing (out-of-scope) object
+    assert other.status_code == 404  # out of scope is not found (Django's admin would redirect to its index)
+    person = client_for(office_a).get(reverse("admin:orgs_person_change", args=[staff.assessed_b.person.pk]))
+    assert person.status_code == 404
 
 
 def test_renaming_a_unit_in_the_admin_writes_an_audit_entry_with_the_reason(staff, client_for):
@@ -118,3 +120,50 @@ def test_placements_are_opened_by_moves_not_added_by_hand(staff, client_for):
     client = client_for(staff.office)
     assert client.get(reverse("admin:orgs_unitplacement_add")).status_code == 403
     assert client.get(reverse("admin:orgs_unitplacement_changelist")).status_code == 200
+
+
+def _save_group(client, group, members):
+    return client.post(reverse("admin:orgs_peergroup_change", args=[group.pk]), {
+        "year": group.year, "code": group.code, "name": group.name, "name_en": "", "sort_order": 0, "members": members})
+
+
+def test_a_district_office_saving_the_citys_peer_group_is_refused_and_every_member_stays(staff, client_for):
+    # issue 14: saving a peer group in the admin as a district office dropped every member outside
+    # its scope (5 → 1). The form offers only the office's units; the save is refused instead.
+    group = f.PeerGroupFactory(year=2026, code="QX", name="区县", members=[
+        staff.district_a, staff.district_b, staff.zone, staff.stats_bureau, staff.commerce_bureau])
+    for name in ("office_a", "office_b"):
+        staff.users[name].is_staff = True
+        staff.users[name].save()
+    assert _save_group(client_for(staff.office_a), group, [staff.district_a.pk]).status_code == 403
+    assert _save_group(client_for(staff.office_b), group, [staff.district_b.pk]).status_code == 403
+    assert group.members.count() == 5
+    assert client_for(staff.office_a).get(reverse("admin:orgs_peergroup_change", args=[group.pk])).status_code == 200
+    kept = [u.pk for u in group.members.all()]
+    assert _save_group(client_for(staff.office), group, kept).status_code == 302 and group.members.count() == 5
+
+
+def test_a_district_office_cannot_set_up_a_city_wide_peer_group_without_members(staff, client_for):
+    staff.office_a.is_staff = True
+    staff.office_a.save()
+    data = {"year": 2026, "code": "KONG", "name": "空组", "name_en": "", "sort_order": 0}
+    refused = client_for(staff.office_a).post(reverse("admin:orgs_peergroup_add"), data)
+    assert refused.status_code == 200 and "只有市考核办可以设立" in refused.content.decode()
+    assert not PeerGroup.objects.filter(code="KONG").exists()
+    mine = client_for(staff.office_a).post(reverse("admin:orgs_peergroup_add"), {**data, "code": "JQ", "members": [t.pk for t in staff.towns_a]})
+    assert mine.status_code == 302 and PeerGroup.objects.get(code="JQ").members.count() == 2
+    assert client_for(staff.office).post(reverse("admin:orgs_peergroup_add"), data).status_code == 302
+    assert PeerGroup.objects.filter(code="KONG").exists()
+
+
+def test_the_person_admin_offers_a_district_office_its_own_and_unplaced_accounts_only(staff, client_for):
+    f.UserFactory(username="newcomer")
+    for name in ("office_a", "office_b"):
+        staff.users[name].is_staff = True
+        staff.users[name].save()
+    page = client_for(staff.office_a).get(reverse("admin:orgs_person_add")).content.decode()
+    assert "newcomer" in page and "assessed_town_a" in page
+    assert "assessed_b" not in page and "leader_b" not in page and ">leader</option>" not in page
+    other = client_for(staff.office_b).get(reverse("admin:orgs_person_add")).content.decode()
+    assert "newcomer" in other and "assessed_b" in other and "assessed_town_a" not in other
+
