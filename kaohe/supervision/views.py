@@ -332,8 +332,7 @@ def new_task(request):
     """立项 (by hand, or one click from a project, problem, warning or flag: ``?source=app.model:id``)."""
     person = person_of(request.user)
     root = scope_root(person) if person else OrgUnit.objects.filter(parent__isnull=True).first()
-    if root is None or not check(request.user, "supervision.manage", root):
-        raise Http404("not an office")
+    require(request.user, "supervision.manage", root)  # the module is everyone's (督办 inbox): 403, not 404
     units = OrgUnit.objects.filter(pk__in=scope_unit_ids(person) if person else OrgUnit.objects.values("pk"), is_active=True).order_by("sort_order", "code")
     source = _source_object(request.GET.get("source", "")) if request.GET.get("source") else None
     if request.GET.get("source") and (source is None or not is_visible(request.user, source)):
@@ -564,8 +563,8 @@ def overview(request):
 def import_tasks(request):
     person = person_of(request.user)
     root = scope_root(person) if person else None
-    if not request.user.is_superuser and (root is None or not check(request.user, "supervision.manage", root)):
-        raise Http404("not an office")
+    if not request.user.is_superuser:
+        require(request.user, "supervision.manage", root)
     errors = []
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
@@ -599,8 +598,7 @@ def bulletin(request):
         messages.error(request, str(exc))
         draft = None
     if request.method == "POST" and draft is not None:
-        if not check(request.user, "supervision.manage", root):
-            raise Http404("not an office")
+        require(request.user, "supervision.manage", root)  # a leader reads the draft, the office issues it
         title = request.POST.get("title") or draft.title
         body = request.POST.get("body") or draft.body
         item = bulletins.issue(root, period, title, body, user=request.user)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from docx import Document
 
 from kaohe.supervision import services
-from kaohe.supervision.models import TaskState
+from kaohe.supervision.models import Bulletin, TaskState
 from tests.supervision.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,10 @@ def test_a_district_office_sees_only_its_tasks(sv, client_for):
     assert client_for(sv.assessed_town_b).get(reverse("supervision:task", args=[mine.pk])).status_code == 404
 
 
-NEW = {"office": 200, "office_a": 200, "office_b": 200, "leader": 404, "assessed_a": 404, "submitter": 404, "anonymous": 302}
+# Supervision is every role's module (the 督办 inbox): a page without an object that a role may not
+# use is refused (403), not hidden (404), as the enterprise import is.
+NEW = {"office": 200, "office_a": 200, "office_b": 200, "leader": 403, "leader_a": 403, "assessed_a": 403, "submitter": 403,
+       "anonymous": 302}
 
 
 @pytest.mark.parametrize("role", list(NEW))
@@ -116,6 +119,14 @@ def test_new_and_import_pages_for_offices_only(sv, client_for, role):
     client = client_for(sv.users[role])
     assert client.get(reverse("supervision:new")).status_code == NEW[role]
     assert client.get(reverse("supervision:import")).status_code == NEW[role]
+
+
+@pytest.mark.parametrize("role", ["leader", "leader_a"])
+def test_a_leader_reads_the_bulletin_draft_but_may_not_issue_it(sv, client_for, role):
+    client = client_for(sv.users[role])
+    assert client.get(reverse("supervision:bulletin"), {"period": "2025-09"}).status_code == 200
+    assert client.post(reverse("supervision:bulletin"), {"period": "2025-09", "title": "通报", "body": "正文"}).status_code == 403
+    assert not Bulletin.objects.exists()
 
 
 def test_create_from_the_form_then_one_click_from_a_source_links_back(sv, client_for):
