@@ -4,6 +4,8 @@
 - see an item: the campaign's office and leaders, the item's unit and the units above it;
 - claim, edit, submit, report progress, answer a comment: the unit's own people (assessed users
   and submitters of that unit — not a submitter's whole scope), or an office managing the item;
+- import a progress table: an office over some of the campaign's units, or a unit holding an item
+  in it (each row then as reporting progress on its item);
 - approve, return, publish, close (销号), score (评诺), moderate comments: the office managing
   the campaign (a district office does not approve the city's campaign);
 - the public (no login) reads published items only, on the public pages (no rule: the queryset
@@ -15,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from kaohe.orgs.models import OrgUnit, Role
-from kaohe.orgs.permissions import has_role, is_office, is_visible, manages, rule
+from kaohe.orgs.permissions import has_role, is_office, is_visible, manages, rule, subtree_ids
 from kaohe.orgs.scope import oversees
 
 
@@ -59,6 +61,18 @@ def _act(person, item) -> bool:
     if item is None or person is None or not is_visible(person, item):
         return False
     return _of_unit(person, item.unit_id) or (is_office(person) and manages(person, item))
+
+
+@rule("commitments.import_progress")
+def _import_progress(person, campaign) -> bool:
+    """Import a campaign's progress table: an office over some of its units (the office managing
+    the campaign, or one below its organiser), or the people of a unit holding an item in it. Each
+    row is then checked as ``commitments.act`` on its item (all or nothing)."""
+    if campaign is None or person is None or not is_visible(person, campaign):
+        return False
+    if is_office(person):
+        return manages(person, campaign) or person.unit_id in subtree_ids(campaign.owner_unit_id)
+    return has_role(person, Role.ASSESSED, Role.SUBMITTER) and campaign.commitments.filter(unit_id=person.unit_id).exists()
 
 
 @rule("commitments.approve")

@@ -98,6 +98,7 @@ def campaign_detail(request, pk: int):
         "duplicates": services.duplicate_titles(campaign) if manage else {},
         "approved": counts.get(CommitmentStatus.APPROVED, 0),
         "can_notice": check(request.user, "commitments.notice", campaign),
+        "can_import": check(request.user, "commitments.import_progress", campaign),
         "can_draft": check(request.user, "documents.draft", campaign.owner_unit) and check(request.user, "commitments.notice", campaign),
         "public_total": sum(counts.get(s, 0) for s in PUBLIC_STATUSES),
         "query": request.GET.urlencode(),
@@ -391,7 +392,7 @@ def export(request, pk: int):
 @login_required
 def import_progress(request, pk: int):
     campaign = _campaign(request, pk)
-    require(request.user, "commitments.view_campaign", campaign)
+    require(request.user, "commitments.import_progress", campaign)  # seen (else 404) but not one who reports: 403
     errors, result = [], None
     if request.method == "POST":
         upload = request.FILES.get("file")

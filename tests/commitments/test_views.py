@@ -33,11 +33,38 @@ def _pages(item):
     }
 
 
-@pytest.mark.parametrize("page", ["item", "campaign", "export", "import"])
+@pytest.mark.parametrize("page", ["item", "campaign", "export"])
 @pytest.mark.parametrize("role", INSIDE + OUTSIDE)
 def test_pages_by_role_outsiders_get_404(org_world, client_for, item, role, page):
     response = client_for(org_world.users[role]).get(_pages(item)[page])
     assert response.status_code == (200 if role in INSIDE else 404), role
+
+
+#: Who imports a progress table: the offices over the campaign's units and the unit holding an item
+#: (甲一街道); the others who see the campaign may not (403); 乙区 does not find it (404).
+IMPORTERS = ["office", "office_a", "assessed_town_a"]
+
+
+@pytest.mark.parametrize("role", INSIDE + OUTSIDE)
+def test_the_import_page_is_for_those_who_report_progress(org_world, client_for, item, role):
+    response = client_for(org_world.users[role]).get(_pages(item)["import"])
+    assert response.status_code == (200 if role in IMPORTERS else 403 if role in INSIDE else 404), role
+    campaign = client_for(org_world.users[role]).get(_pages(item)["campaign"]).content.decode()
+    assert (_pages(item)["import"] in campaign) == (role in IMPORTERS)
+
+
+@pytest.mark.parametrize("role", ["leader", "leader_a", "district_submitter_a", "submitter"])
+def test_an_upload_from_a_role_that_does_not_report_is_refused_and_saves_nothing(org_world, client_for, item, role):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kaohe.commitments import excel
+    from kaohe.commitments.models import Commitment, ProgressReport
+    from tests.commitments.test_excel import _fill
+
+    data = _fill(excel.export_progress(Commitment.objects.filter(pk=item.pk)), {(item.number, 1): (50, None, "过半")})
+    before = ProgressReport.objects.count()
+    response = client_for(org_world.users[role]).post(_pages(item)["import"], {"file": SimpleUploadedFile("进展.xlsx", data)})
+    assert response.status_code == 403 and ProgressReport.objects.count() == before
 
 
 @pytest.mark.parametrize("page", ["item", "campaign", "export"])

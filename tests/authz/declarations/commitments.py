@@ -11,7 +11,7 @@ ROUTES = {
     "commitments:claim": Route(get=allow({'office', 'office_a', 'district_submitter_a', 'assessed_town_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'district_submitter_a', 'assessed_town_a'})),
     "commitments:edit": Route(get=allow({'office', 'office_a', 'assessed_town_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"pk": "commitment"}),
     "commitments:export": Route(get=allow(A_SIDE | {'superuser'}, hidden=B_SIDE | {'norole'})),
-    "commitments:import": Route(get=allow(A_SIDE | {'superuser'}, hidden=B_SIDE | {'norole'})),
+    "commitments:import": Route(get=allow({'office', 'office_a', 'assessed_town_a', 'superuser'}, hidden=B_SIDE | {'norole'}), note="the offices over the campaign's units and the unit holding an item import progress; the others who see it may not (403)"),
     "commitments:index": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
     "commitments:item": Route(get=allow(A_SIDE | {'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"pk": "commitment"}),
     "commitments:moderate": Route(post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), kwargs={"pk": "comment"}),
