@@ -73,3 +73,28 @@ def test_another_districts_office_cannot_decompose_its_targets(org_world, setup,
                                          {f"t-fai-{t1.pk}": "70", f"t-fai-{t2.pk}": "30"})
     assert response.status_code == 404  # 乙区's office is not told 甲区's scheme exists
     assert not Target.objects.filter(version=version).exists()
+
+
+def test_the_city_office_overseeing_the_district_decomposes_its_targets_too(org_world, setup, client_for):
+    # The city's office manages 甲区's scheme (it edits and adopts it); the split is no exception.
+    city, office_a, _b, group = setup
+    client_for(office_a).post("/assessment/schemes/derive/", {"source": city.pk, "indicator": ["fai"], "group": [group.pk]})
+    version = Scheme.objects.get(owner_unit=org_world.district_a).versions.get()
+    t1, t2 = org_world.towns_a
+    client = client_for(org_world.office)
+    assert 'name="t-fai-' in client.get(f"/assessment/versions/{version.pk}/split/").content.decode()
+    response = client.post(f"/assessment/versions/{version.pk}/split/", {f"t-fai-{t1.pk}": "60", f"t-fai-{t2.pk}": "40"})
+    assert response.status_code == 302
+    assert sorted(Target.objects.filter(version=version).values_list("target", flat=True)) == [D("40"), D("60")]
+
+
+@pytest.mark.parametrize("role", ["leader", "leader_a"])
+def test_a_leader_reads_the_split_but_may_not_save_it(org_world, setup, client_for, role):
+    city, office_a, _b, group = setup
+    client_for(office_a).post("/assessment/schemes/derive/", {"source": city.pk, "indicator": ["fai"], "group": [group.pk]})
+    version = Scheme.objects.get(owner_unit=org_world.district_a).versions.get()
+    t1, t2 = org_world.towns_a
+    client = client_for(org_world.users[role])
+    assert client.get(f"/assessment/versions/{version.pk}/split/").status_code == 200
+    response = client.post(f"/assessment/versions/{version.pk}/split/", {f"t-fai-{t1.pk}": "60", f"t-fai-{t2.pk}": "40"})
+    assert response.status_code == 403 and not Target.objects.filter(version=version).exists()

@@ -16,7 +16,7 @@ from kaohe.assessment.derivation import DerivationError
 from kaohe.assessment.models import DataValue, SchemeVersion, VersionStatus
 from kaohe.lib.numbers import NumberError, field_limit, parse_number, round_half_up
 from kaohe.orgs.models import PeerGroup
-from kaohe.orgs.permissions import person_of, require, subtree_ids
+from kaohe.orgs.permissions import check, person_of, require, subtree_ids
 from kaohe.orgs.scope import get_visible_or_404
 
 
@@ -104,10 +104,11 @@ def target_split(request, pk: int):
     items = derivation.assignments(version)
     errors: list[str] = []
     posted: dict[str, dict[int, str]] = {}
+    # The office managing the version decomposes: 甲区's own, and the city's, which oversees its
+    # districts (as it edits and adopts their schemes); 乙区's is not told it exists (404 above).
+    can_manage = version.status != VersionStatus.SUPERSEDED and check(request.user, "assessment.manage_scheme", version)
     if request.method == "POST":
         require(request.user, "assessment.manage_scheme", version)
-        if _office_unit(request).pk != version.scheme.owner_unit_id:
-            raise PermissionDenied("assessment.manage_scheme")
         splits: dict[str, dict[int, Decimal | None]] = {}
         for a in items:
             raw = {t.pk: request.POST.get(f"t-{a.spec.code}-{t.pk}", "").strip() for t in towns}
@@ -148,6 +149,5 @@ def target_split(request, pk: int):
         rows.append({"a": a, "cells": cells})
     return render(request, "assessment/target_split.html", {
         "nav_active": "schemes", "version": version, "towns": towns, "rows": rows, "errors": errors,
-        "can_manage": version.status != VersionStatus.SUPERSEDED and person_of(request.user) is not None
-        and person_of(request.user).unit_id == version.scheme.owner_unit_id,
+        "can_manage": can_manage,
     })

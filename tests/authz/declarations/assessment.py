@@ -23,7 +23,7 @@ ROUTES = {
     "assessment:scheme_import": Route(get=allow({'office', 'office_a', 'office_b', 'superuser'}, forbidden=SIGNED_IN - {'office', 'office_a', 'office_b', 'superuser'})),
     "assessment:scheme_list": Route(get=allow(SIGNED_IN - {'norole'}, forbidden={'norole'})),
     "assessment:submit": Route(post=allow({'office', 'office_a', 'district_submitter_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'district_submitter_a', 'assessed_town_a'})),
-    "assessment:target_split": Route(get=allow(A_SIDE | {'superuser'}, hidden=B_SIDE | {'norole'}), post=allow({'office_a'}, hidden=B_SIDE | {'norole'})),
+    "assessment:target_split": Route(get=allow(A_SIDE | {'superuser'}, hidden=B_SIDE | {'norole'}), post=allow({'office', 'office_a', 'superuser'}, hidden=B_SIDE | {'norole'}), note="the city's office oversees 甲区 and decomposes its targets as it edits its scheme"),
     "assessment:template": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'district_submitter_a', 'superuser'}, forbidden={'submitter', 'submitter_b', 'assessed_a'})),
     "assessment:upload": Route(get=allow({'office', 'office_a', 'district_submitter_a', 'superuser'}, forbidden=A_SIDE - {'office', 'office_a', 'district_submitter_a', 'assessed_town_a'})),
     "assessment:value_history": Route(get=allow({'office', 'leader', 'office_a', 'leader_a', 'district_submitter_a', 'superuser'}, forbidden={'submitter', 'submitter_b', 'assessed_a', 'assessed_town_a'}), query={"unit": "@towns_a_0", "indicator": "fai"}),
