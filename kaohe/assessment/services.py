@@ -128,6 +128,10 @@ def set_period_status(period: Period, status: str, *, user=None, deadline: dt.da
         if status == PeriodStatus.LOCKED and deadline in (None, period.deadline):
             return period  # nothing changes (the page's form posts the current state too)
         raise WorkflowError(_("%(p)s 已锁定，不能重新开放或修改截止日期；锁定后的数据请通过“更正数据”修改") % {"p": period.label})
+    if status == PeriodStatus.LOCKED:
+        # 锁定 seals the approved data: only ``lock_period`` does it, which first checks every unit
+        # is approved and locks their submissions with the period (a status change would skip both).
+        raise WorkflowError(_("%(p)s 须在审核页面锁定（全部单位审核通过后，连同各单位数据一并锁定）") % {"p": period.label})
     before = {"status": period.status, "deadline": period.deadline}
     period.status = status
     if deadline:

@@ -81,3 +81,17 @@ def test_saving_a_locked_periods_row_unchanged_changes_nothing(w, client_for):
 def test_the_periods_page_hides_a_locked_period_from_another_district(w, client_for):
     assert page(client_for(w.office_b), w, "open").status_code == 404
     assert untouched(w)
+
+
+def test_an_open_period_is_not_locked_by_a_status_change_only_by_locking_it(w, client_for):
+    """锁定 checks that every unit is approved and locks their data with the period (lock_period);
+    the periods page's status list does not offer it and a posted 'locked' is refused in Chinese."""
+    april = periods(2025, w.district_a)[4]
+    client = client_for(w.office_a)
+    listing = client.get(reverse("assessment:periods"), {"year": 2025}).content.decode()
+    assert 'value="locked"' not in listing
+    response = client.post(reverse("assessment:periods"), {"action": "status", "period": april.pk, "status": "locked",
+                                                           "deadline": ""}, follow=True)
+    assert "须在审核页面锁定" in response.content.decode()
+    assert Period.objects.get(pk=april.pk).status == PeriodStatus.OPEN
+    assert not AuditEntry.objects.of_type("assessment.period").filter(object_id=april.pk, action="update").exists()

@@ -137,12 +137,13 @@ def test_a_district_office_cannot_approve_or_lock_the_city_period_in_bulk(w, cli
     assert Submission.objects.get(pk=w.city_sub.pk).status == SubmissionStatus.SUBMITTED
 
 
-def test_a_district_office_cannot_reopen_a_locked_city_period(w, client_for):
-    Period.objects.filter(pk=w.march.pk).update(status=PeriodStatus.LOCKED)
+def test_a_district_office_cannot_reopen_a_closed_city_period(w, client_for):
+    # (a locked period is reopened by no one: tests/assessment/test_period_lock.py)
+    Period.objects.filter(pk=w.march.pk).update(status=PeriodStatus.CLOSED)
     response = client_for(w.office_a).post(reverse("assessment:periods"),
                                            {"action": "status", "period": w.march.pk, "status": "open"})
     assert response.status_code == 403
-    assert Period.objects.get(pk=w.march.pk).status == PeriodStatus.LOCKED
+    assert Period.objects.get(pk=w.march.pk).status == PeriodStatus.CLOSED
     # The city's office may.
     client_for(w.office).post(reverse("assessment:periods"), {"action": "status", "period": w.march.pk, "status": "open"})
     assert Period.objects.get(pk=w.march.pk).status == PeriodStatus.OPEN

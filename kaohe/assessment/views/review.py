@@ -240,7 +240,7 @@ def periods(request):
     return render(request, "assessment/periods.html", {
         "nav_active": "data", "periods": services.periods_of(owner, year).order_by("kind", "number"), "years": years,
         "year": year, "can_manage": check(request.user, "assessment.manage_periods", Period(owner_unit=owner, year=year)),
-        "statuses": PeriodStatus.choices, "today": timezone.localdate(), "owner": owner,
+        "statuses": [(v, label) for v, label in PeriodStatus.choices if v != PeriodStatus.LOCKED], "today": timezone.localdate(), "owner": owner,
         "version": SchemeVersion.objects.managed_by(request.user).filter(status=VersionStatus.ADOPTED, scheme__year=year,
                                                                          scheme__owner_unit=owner).first(),
     })
