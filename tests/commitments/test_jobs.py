@@ -14,7 +14,7 @@ from kaohe.commitments import jobs, services
 from kaohe.commitments.models import Milestone
 from kaohe.notifications.models import Notification
 from tests.commitments.conftest import claim
-from tests.commitments.test_concurrency import _together
+from tests.threads import done_and_refused, together
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_the_command_runs_the_day_and_names_a_bad_job(item, capsys):
 def test_two_runs_at_once_tell_the_unit_once(item, org_world):
     """Real threads on PostgreSQL (one after another on SQLite): the rows are taken under a lock and
     re-checked, so the second run finds nothing left to tell."""
-    results, failures = _together([lambda: jobs.run_daily(dt.date(2025, 10, 9))] * 2)
+    results, failures = done_and_refused(together([lambda: jobs.run_daily(dt.date(2025, 10, 9))] * 2), services.CommitmentError)
     assert failures == []
     assert sorted(r["overdue"] for r in results) == [0, 1]
     assert len([n for n in _inbox(org_world.assessed_town_a) if "逾期" in n.title]) == 1
