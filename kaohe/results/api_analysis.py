@@ -115,12 +115,9 @@ def run_diff(request, run_id: Id, other_id: Id):
     """``other_id`` is the earlier run. As on the page: the organiser's office and leaders, or anyone
     who sees both runs once both are published."""
     before, after = _run(request, other_id), _run(request, run_id)
-    if not (check(request.user, "results.view_all", after) or (services.publication_of(after) and services.publication_of(before))):
+    if not services.may_compare(request.user, before, after):
         raise HttpError(403, "permission denied: results.view_all")
-    names = dict(after.scheme_meta.get("indicators", {}))
-    if after.scheme_version_id:  # collected inputs (derived indicators' sources) by name too
-        for code, name, uom in after.scheme_version.indicators.values_list("code", "name", "unit_of_measure"):
-            names.setdefault(code, {"name": name, "unit": uom})
+    names = queries.indicator_names(after)
 
     def name(code: str) -> str:
         return names.get(code, {}).get("name", code)

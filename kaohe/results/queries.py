@@ -68,6 +68,16 @@ def group_names(run: ScoringRun) -> dict[str, str]:
     return run_cached(run, "group_names", compute)
 
 
+def indicator_names(run: ScoringRun) -> dict[str, dict]:
+    """Indicator code → {"name", "unit"} of the run's scheme, with the inputs it collected (derived
+    indicators' sources) by name too — what a diff of two runs names its changed values by."""
+    names = dict(run.scheme_meta.get("indicators", {}))
+    if run.scheme_version_id:
+        for code, name, uom in run.scheme_version.indicators.values_list("code", "name", "unit_of_measure"):
+            names.setdefault(code, {"name": name, "unit": uom})
+    return names
+
+
 def groups_of(run: ScoringRun) -> list[str]:
     return run_cached(run, "groups", lambda: list(
         RunTotal.objects.filter(run=run).order_by("group").values_list("group", flat=True).distinct()))

@@ -91,6 +91,12 @@ def is_published(run: ScoringRun, now: dt.datetime | None = None) -> bool:
     return pub is not None and pub.published_at <= (now or timezone.now())
 
 
+def may_compare(user, before: ScoringRun, after: ScoringRun) -> bool:
+    """Who may see a diff of two runs (who moved, because of which values): the organiser's office
+    and leaders, or anyone who sees both runs once both are published."""
+    return check(user, "results.view_all", after) or bool(publication_of(after) and publication_of(before))
+
+
 def visible_units(user, run: ScoringRun) -> set[str] | None:
     """Unit codes whose details ``user`` may see in ``run``; ``None`` means all of them.
 

@@ -19,7 +19,13 @@ from kaohe.results.models import RANK_ORDER, RunStatus, RunTotal, ScoringRun
 from kaohe.results.receivers import run_for_period
 from kaohe.results.recovery import recover_abandoned
 from kaohe.results.runs import diff_runs
-from kaohe.results.services import add_review, completeness, publication_of, visible_units
+from kaohe.results.services import (
+    add_review,
+    completeness,
+    may_compare,
+    publication_of,
+    visible_units,
+)
 from kaohe.results.views.common import export, run_or_404, wants_xlsx
 
 
@@ -129,13 +135,10 @@ def run_diff(request, pk: int, other: int):
     """Who moved between two runs, by how many places, because of which values."""
     before = run_or_404(request, other)
     after = run_or_404(request, pk)
-    if not (check(request.user, "results.view_all", after) or (publication_of(after) and publication_of(before))):
+    if not may_compare(request.user, before, after):
         raise PermissionDenied("results.view_all")
     moves = diff_runs(before, after)
-    names = dict(after.scheme_meta.get("indicators", {}))
-    if after.scheme_version_id:  # collected inputs (derived indicators' sources) by name too
-        for code, name, uom in after.scheme_version.indicators.values_list("code", "name", "unit_of_measure"):
-            names.setdefault(code, {"name": name, "unit": uom})
+    names = queries.indicator_names(after)
     if wants_xlsx(request):
         return export(f"diff-{before.pk}-{after.pk}", [Table(_("名次变化"), [
             _("单位"), _("分组"), _("原排名"), _("新排名"), _("变化"), _("原总分"), _("新总分"), _("数据变化")], (
