@@ -25,21 +25,16 @@ from kaohe.assessment.targets import parse_cells, save_targets, target_columns, 
 from kaohe.lib.numbers import plain
 from kaohe.lib.params import Id
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, person_of, scope_root
+from kaohe.orgs.permissions import api_require, person_of, scope_root
 from kaohe.orgs.scope import get_visible_or_404
 
 #: A scheme's YAML text or an uploaded scheme file: the largest the import accepts.
 MAX_SCHEME_BYTES = 5_000_000
 
 
-def _require(request, name: str, obj=None) -> None:
-    if not check(request.user, name, obj):
-        raise HttpError(403, f"permission denied: {name}")
-
-
 def _version(request, version_id: int, rule: str) -> SchemeVersion:
     version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=version_id)
-    _require(request, rule, version)
+    api_require(request, rule, version)
     return version
 
 
@@ -66,7 +61,7 @@ def import_scheme(request, file: UploadedFile | None = File(None),  # noqa: B008
     """The import page's: a file (.xlsx: sheets 方案 and 指标; anything else is read as YAML) or the YAML
     text, stored as a new draft of the caller's own unit's scheme of that year (all or nothing)."""
     owner = scope_root(person_of(request.user))
-    _require(request, "assessment.manage_scheme", owner)
+    api_require(request, "assessment.manage_scheme", owner)
     content = None
     try:
         if file is not None:
@@ -159,7 +154,7 @@ class TargetsOut(Schema):
 def list_targets(request, version_id: Id):
     """The targets panel's grid: the target-scored indicators (计分方法 目标完成) with how many units
     have a target, and the targets of the assessed units in the caller's scope."""
-    _require(request, "assessment.view_scheme")
+    api_require(request, "assessment.view_scheme")
     version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=version_id)
     columns = target_columns(version)
     visible = set(OrgUnit.objects.visible_to(request.user).values_list("pk", flat=True))

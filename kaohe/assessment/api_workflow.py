@@ -28,14 +28,8 @@ from kaohe.lib.numbers import NumberError, parse_number, plain
 from kaohe.lib.params import Id, Year
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, person_of
+from kaohe.orgs.permissions import api_require, check, person_of
 from kaohe.orgs.scope import get_visible_or_404
-
-
-def _require(request, name: str, obj=None) -> None:
-    if not check(request.user, name, obj):
-        raise HttpError(403, f"permission denied: {name}")
-
 
 # ---- periods ------------------------------------------------------------------------------------
 
@@ -74,7 +68,7 @@ class StatusIn(Schema):
             summary="考核期列表 / List periods")
 def list_periods(request, year: Year | None = None, owner: str | None = None):
     """The periods in the caller's scope (their own assessment owner's and those above), by owner and date."""
-    _require(request, "assessment.view_values")
+    api_require(request, "assessment.view_values")
     qs = Period.objects.visible_to(request.user).select_related("owner_unit")
     if year:
         qs = qs.filter(year=year)
@@ -90,14 +84,14 @@ def generate_periods(request, body: GenerateIn):
     owner = services.assessment_owner(person_of(request.user))
     if owner is None:
         raise HttpError(404, "no assessment owner for your account")
-    _require(request, "assessment.manage_periods", Period(owner_unit=owner, year=body.year))
+    api_require(request, "assessment.manage_periods", Period(owner_unit=owner, year=body.year))
     periods = services.ensure_periods(owner, body.year, deadline_day=body.deadline_day, user=request.user)
     return [_period_out(p) for p in sorted(periods, key=lambda p: (p.end, p.kind))]
 
 
 def _set_status(request, period_id: int, status: str, body: StatusIn | None) -> dict:
     period = get_visible_or_404(request.user, Period.objects.select_related("owner_unit"), pk=period_id)
-    _require(request, "assessment.manage_periods", period)
+    api_require(request, "assessment.manage_periods", period)
     services.set_period_status(period, status, user=request.user, deadline=body.deadline if body else None)
     return _period_out(period)
 
@@ -125,7 +119,7 @@ def lock_period(request, period_id: Id, body: LockIn):
     # A version scores its owner's periods: the city's March is not 甲区's.
     period = get_visible_or_404(request.user, Period.objects.filter(owner_unit_id=version.scheme.owner_unit_id)
                                 .select_related("owner_unit"), pk=period_id)
-    _require(request, "assessment.review", version)
+    api_require(request, "assessment.review", version)
     services.lock_period(version, period, user=request.user)
     period.refresh_from_db()
     return _period_out(period)
@@ -181,7 +175,7 @@ def list_submissions(request, version: Id, period: str = Query(..., max_length=1
     """完成情况: every responsible unit due, with its status, values filled, lateness and reminders — the
     units whose submission the caller may read (an office all it manages, a submitter its own)."""
     v, p = _version_period(request, version, period)
-    _require(request, "assessment.view_values")
+    api_require(request, "assessment.view_values")
     out = []
     for row in services.completion_board(v, p):
         sub = row["submission"] or Submission(version=v, period=p, responsible_unit=row["unit"])
@@ -207,7 +201,7 @@ def submit_submission(request, body: SubmitIn):
     version, period = _version_period(request, body.version, body.period)
     unit = get_visible_or_404(request.user, OrgUnit, code=body.unit)
     stored = Submission.objects.filter(version=version, period=period, responsible_unit=unit).first()
-    _require(request, "assessment.enter_values", stored or Submission(version=version, period=period, responsible_unit=unit))
+    api_require(request, "assessment.enter_values", stored or Submission(version=version, period=period, responsible_unit=unit))
     sub = services.submission_for(version, unit, period)
     findings = services.submit(sub, user=request.user)
     sub.refresh_from_db()
@@ -232,7 +226,7 @@ def bulk_approve_submissions(request, body: BulkApproveIn):
     """The review page's 批量审核通过: every submitted one of ``ids`` among the period's submissions the
     caller manages is approved; refused (422) when none of them is waiting for review."""
     version, period = _version_period(request, body.version, body.period)
-    _require(request, "assessment.review", version)
+    api_require(request, "assessment.review", version)
     chosen = (Submission.objects.managed_by(request.user).filter(pk__in=body.ids, version=version, period=period)
               .select_related("version__scheme", "period", "responsible_unit").order_by("pk"))
     n = services.bulk_approve(chosen, user=request.user)
@@ -263,7 +257,7 @@ class RemindIn(Schema):
 
 def _reviewed(request, submission_id: int) -> Submission:
     sub = _submission(request, submission_id)
-    _require(request, "assessment.review", sub)
+    api_require(request, "assessment.review", sub)
     return sub
 
 
@@ -325,7 +319,7 @@ def value_history(request, version: Id, period: str = Query(..., max_length=10),
     ru = spec.responsible_unit
     sub = (Submission.objects.filter(version=v, period=p, responsible_unit=ru).first()
            or Submission(version=v, period=p, responsible_unit=ru))
-    _require(request, "assessment.view_values", sub)
+    api_require(request, "assessment.view_values", sub)
     return services.value_history(v, p, target.pk, indicator)
 
 
@@ -351,8 +345,8 @@ def correct_value(request, body: CorrectIn):
     """The office's 更正: the value changes with its reason in the audit log; results scored on it are marked stale."""
     version, period = _version_period(request, body.version, body.period)
     unit = get_visible_or_404(request.user, OrgUnit, code=body.unit)
-    _require(request, "assessment.review", version)
-    _require(request, "assessment.correct", DataValue(version=version, period=period, unit=unit))
+    api_require(request, "assessment.review", version)
+    api_require(request, "assessment.correct", DataValue(version=version, period=period, unit=unit))
     try:
         value: Decimal | None = parse_number(body.value)
     except NumberError as exc:
@@ -398,7 +392,7 @@ _FINDING = QualityFinding.objects.select_related("submission__version__scheme", 
 def list_findings(request, version: Id, period: str = Query(..., max_length=10), resolved: bool = False):
     """The review page's 质量筛查待处理 queue (``resolved=true``: those already checked)."""
     v, p = _version_period(request, version, period)
-    _require(request, "assessment.review", v)
+    api_require(request, "assessment.review", v)
     names = dict(v.indicators.values_list("code", "name"))
     qs = _FINDING.visible_to(request.user).filter(submission__version=v, submission__period=p, resolved=resolved)
     return [_finding_out(f, names) for f in qs.order_by("submission__responsible_unit__code", "unit__code", "indicator", "pk")[:2000]]
@@ -408,7 +402,7 @@ def list_findings(request, version: Id, period: str = Query(..., max_length=10),
              summary="核实质量筛查发现 / Mark a quality finding checked (已核实)")
 def resolve_finding(request, finding_id: Id):
     finding = get_visible_or_404(request.user, _FINDING, pk=finding_id)
-    _require(request, "assessment.review", finding)
+    api_require(request, "assessment.review", finding)
     services.resolve_finding(finding, user=request.user)
     finding.refresh_from_db()
     return _finding_out(finding)

@@ -17,15 +17,10 @@ from kaohe.attraction.models import AttractionProject, Milestone, Stage
 from kaohe.attraction.views import visible_projects
 from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check
+from kaohe.orgs.permissions import api_require
 from kaohe.orgs.scope import get_visible_or_404, subtree_ids
 
 router = Router(tags=["attraction"])
-
-
-def _require(request, name: str, obj=None) -> None:
-    if not check(request.user, name, obj):
-        raise HttpError(403, f"permission denied: {name}")
 
 
 class AttractionMilestoneOut(Schema):
@@ -80,7 +75,7 @@ class AdvanceIn(Schema):
 @router.get("/projects", operation_id="attraction_project_list", summary="招商项目列表 / List attraction projects", response=list[AttractionProjectOut])
 def list_projects(request, unit: str | None = None, stage: str | None = None, limit: int = 200, offset: Offset = 0):
     """Projects in the caller's scope (optionally under one unit, at one stage), largest first."""
-    _require(request, "attraction.list")
+    api_require(request, "attraction.list")
     qs = visible_projects(request.user).select_related("unit", "industry", "major_project")
     if unit:
         found = OrgUnit.objects.filter(code=unit).first()
@@ -97,7 +92,7 @@ def list_projects(request, unit: str | None = None, stage: str | None = None, li
 def project(request, pk: Id):
     obj = get_visible_or_404(request.user, AttractionProject.objects.select_related("unit", "industry", "major_project"),
                              pk=pk)
-    _require(request, "attraction.view", obj)
+    api_require(request, "attraction.view", obj)
     return obj
 
 
@@ -105,7 +100,7 @@ def project(request, pk: Id):
 def advance(request, pk: Id, body: AdvanceIn):
     """Record the next milestone (the same rules as the page: order, date, evidence, evaluation)."""
     obj = get_visible_or_404(request.user, AttractionProject, pk=pk)
-    _require(request, "attraction.record", obj)
+    api_require(request, "attraction.record", obj)
     try:
         m = services.advance(obj, body.stage, on=body.on, evidence=body.evidence, user=request.user)
     except services.AttractionError as exc:
@@ -117,7 +112,7 @@ def advance(request, pk: Id, body: AdvanceIn):
 def unit_figures(request, code: str, year: Year | None = None):
     """The unit's 赛马榜 figures as at today (or the end of ``year``)."""
     unit = get_visible_or_404(request.user, OrgUnit, code=code)
-    _require(request, "orgs.view_unit", unit)
+    api_require(request, "orgs.view_unit", unit)
     today = services.today()
     year = year or today.year
     values = figures.compute({unit.code: unit.pk}, year, min(today, dt.date(year, 12, 31)))

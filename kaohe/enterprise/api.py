@@ -37,15 +37,10 @@ from kaohe.enterprise.views import handler_choices
 from kaohe.lib.deadlines import Clock
 from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, person_of
+from kaohe.orgs.permissions import api_require, person_of
 from kaohe.orgs.scope import get_visible_or_404
 
 router = Router(tags=["enterprise"])
-
-
-def _require(request, name: str, obj=None) -> None:
-    if not check(request.user, name, obj):
-        raise HttpError(403, f"permission denied: {name}")
 
 
 def _request_or_404(user, pk: int) -> EnterpriseRequest:
@@ -258,7 +253,7 @@ def _detail(req: EnterpriseRequest) -> EnterpriseRequest:
             response=list[EnterpriseOut])
 def list_enterprises(request, unit: str | None = None, q: str | None = None, limit: int = 200, offset: Offset = 0):
     """The enterprises the caller sees (in scope, or served as 服务专员), by name."""
-    _require(request, "enterprise.list")
+    api_require(request, "enterprise.list")
     rows = enterprises_for(request.user).select_related("unit", "specialist")
     if unit:
         rows = rows.filter(unit__code=unit)
@@ -284,7 +279,7 @@ def receive(request, pk: Id, body: IntakeIn):
     ent = enterprises_for(request.user).select_related("unit").filter(pk=pk).first()
     if ent is None:
         raise Http404("no such enterprise in scope")
-    _require(request, "enterprise.receive", ent)
+    api_require(request, "enterprise.receive", ent)
     if body.rtype not in RequestType.values:
         raise HttpError(422, f"rtype: one of {', '.join(RequestType.values)}")
     if body.urgency not in Urgency.values:
@@ -310,7 +305,7 @@ def list_requests(request, status: str | None = None, rtype: str | None = None, 
                   limit: int = 200, offset: Offset = 0):
     """Requests the caller sees, newest first; ``status=open`` for the three open states, ``unit``
     a first-contact or handling unit's code."""
-    _require(request, "enterprise.list")
+    api_require(request, "enterprise.list")
     rows = requests_for(request.user).select_related("enterprise", "first_unit", "handler_unit")
     if status == "open":
         rows = rows.filter(status__in=OPEN_STATUSES)
@@ -336,7 +331,7 @@ def request_detail(request, pk: Id):
 
 def _step(request, pk: int, rule: str, do) -> EnterpriseRequest:
     req = _request_or_404(request.user, pk)
-    _require(request, rule, req)
+    api_require(request, rule, req)
     person = person_of(request.user)
     try:
         do(req, person.unit if person is not None else None)
@@ -423,7 +418,7 @@ def resume(request, pk: Id, body: ResumeIn):
              summary="申请延期 / Ask for more time before the limit", response={201: ExtensionOut})
 def ask_extension(request, pk: Id, body: ExtensionIn):
     req = _request_or_404(request.user, pk)
-    _require(request, "enterprise.handle", req)
+    api_require(request, "enterprise.handle", req)
     try:
         ext = services.request_extension(req, body.reason, body.until, basis=body.basis, user=request.user)
     except services.RequestError as exc:
@@ -438,7 +433,7 @@ def decide_extension(request, pk: Id, body: DecisionIn):
     if ext is None:
         raise Http404("no such extension in scope")
     req = _request_or_404(request.user, ext.request_id)
-    _require(request, "enterprise.decide_extension", req)
+    api_require(request, "enterprise.decide_extension", req)
     ext.request = req
     try:
         return services.decide_extension(ext, approve=body.approve, reason=body.reason, user=request.user)
@@ -454,7 +449,7 @@ def decide_extension(request, pk: Id, body: DecisionIn):
 def unit_figures(request, code: str, year: Year | None = None):
     """The unit's 效能榜 figures, year to date as at today (or the end of ``year``)."""
     unit = get_visible_or_404(request.user, OrgUnit, code=code)
-    _require(request, "orgs.view_unit", unit)
+    api_require(request, "orgs.view_unit", unit)
     today = timezone.localdate()
     year = year or today.year
     values = figures.compute(year, min(today, dt.date(year, 12, 31)), unit_rollup([unit.code])).get(unit.code, {})

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
+from ninja.errors import HttpError
 
 from kaohe.orgs.models import OrgUnit, Person, Role
 
@@ -84,6 +85,12 @@ def require(user, name: str, obj: Any = None) -> None:
     """Raise PermissionDenied (a clear 403 page) unless ``check`` allows it."""
     if not check(user, name, obj):
         raise PermissionDenied(name)
+
+
+def api_require(request, name: str, obj: Any = None) -> None:
+    """``require`` for the JSON API: a 403 answer naming the rule (``permission denied: <rule>``)."""
+    if not check(request.user, name, obj):
+        raise HttpError(403, f"permission denied: {name}")
 
 
 def registered_rules() -> dict[str, Predicate]:

@@ -20,7 +20,7 @@ from pydantic import Field
 from kaohe.lib.exports import DOCX_TYPE, attachment
 from kaohe.lib.params import Id, Offset, Year
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, person_of, scope_unit_ids
+from kaohe.orgs.permissions import api_require, person_of, scope_unit_ids
 from kaohe.orgs.scope import get_visible_or_404
 from kaohe.projects import excel, letters, services
 from kaohe.projects.data import unit_figures
@@ -29,11 +29,6 @@ from kaohe.projects.views import XLSX, import_root, today, visible_projects
 
 # Token or session auth is applied where the router is mounted (kaohe.api.routers).
 router = Router(tags=["projects"])
-
-
-def _require(request, name: str, obj=None) -> None:
-    if not check(request.user, name, obj):
-        raise HttpError(403, f"permission denied: {name}")
 
 
 class ProjectOut(Schema):
@@ -101,7 +96,7 @@ class ProjectFigureOut(Schema):
 @router.get("/", operation_id="projects_project_list", summary="重大项目列表 / List major projects", response=list[ProjectOut])
 def list_projects(request, unit: str = "", warning: str = "", year: Year | None = None,
                   limit: Annotated[int, Field(ge=1, le=1000)] = 100, offset: Offset = 0):
-    _require(request, "projects.list")
+    api_require(request, "projects.list")
     qs = visible_projects(request.user).select_related("unit", "stage").order_by("code")
     if unit:
         qs = qs.filter(unit__code=unit)
@@ -114,7 +109,7 @@ def list_projects(request, unit: str = "", warning: str = "", year: Year | None 
 
 @router.get("/warnings", operation_id="projects_warning_list", summary="项目预警 / Project warnings of a day", response=list[WarningOut])
 def warnings(request, date: dt.date | None = None, level: str = ""):
-    _require(request, "projects.warning_board")
+    api_require(request, "projects.warning_board")
     day = date or ProjectWarning.objects.aggregate(d=Max("date"))["d"]
     qs = ProjectWarning.objects.visible_to(request.user).filter(date=day, project__is_active=True).select_related("project")
     qs = qs.filter(level=level) if level else qs.exclude(level="green")
@@ -126,7 +121,7 @@ def warnings(request, date: dt.date | None = None, level: str = ""):
 
 @router.get("/figures", operation_id="projects_figure_list", summary="各单位项目指标 / Project figures per unit for a month", response=list[ProjectFigureOut])
 def figures(request, year: Year, month: int):
-    _require(request, "projects.warning_board")
+    api_require(request, "projects.warning_board")
     if not 1 <= month <= 12:
         raise HttpError(422, "month must be 1–12")
     person = person_of(request.user)
@@ -140,7 +135,7 @@ def figures(request, year: Year, month: int):
 
 @router.get("/export.xlsx", operation_id="projects_project_export", summary="导出项目表 / Export projects (.xlsx)")
 def export(request):
-    _require(request, "projects.list")
+    api_require(request, "projects.list")
     data = excel.export_projects(visible_projects(request.user).order_by("code"))
     return HttpResponse(data, content_type=XLSX)
 
@@ -157,20 +152,20 @@ def _import(request, func, upload: UploadedFile):
 
 @router.post("/import", operation_id="projects_project_import", summary="导入项目 / Import projects (.xlsx)")
 def import_projects(request, file: UploadedFile = File(...)):  # noqa: B008 — ninja declares parameters this way
-    _require(request, "projects.manage", import_root(request.user))
+    api_require(request, "projects.manage", import_root(request.user))
     return _import(request, excel.import_projects, file)
 
 
 @router.post("/reports/import", operation_id="projects_report_import", summary="导入月报 / Import monthly reports (.xlsx)")
 def import_reports(request, file: UploadedFile = File(...)):  # noqa: B008 — ninja declares parameters this way
-    _require(request, "projects.report", import_root(request.user))
+    api_require(request, "projects.report", import_root(request.user))
     return _import(request, excel.import_reports, file)
 
 
 @router.get("/{project_id}", operation_id="projects_project_get", summary="项目详情 / A project", response=ProjectOut)
 def get_project(request, project_id: Id):
     project = get_visible_or_404(request.user, Project.objects.select_related("unit", "stage"), pk=project_id)
-    _require(request, "projects.view", project)
+    api_require(request, "projects.view", project)
     return project
 
 
@@ -182,14 +177,14 @@ def supervision_letter(request, project_id: Id):
     """As the project page's 生成督办函: for the office and leaders (projects.letter), dated today,
     its 发文字号 left for the register to assign."""
     project = get_visible_or_404(request.user, Project.objects.select_related("unit"), pk=project_id)
-    _require(request, "projects.letter", project)
+    api_require(request, "projects.letter", project)
     return attachment(letters.supervision_letter(project, today=today()), f"督办函-{project.code}.docx", DOCX_TYPE)
 
 
 @router.post("/{project_id}/reports", operation_id="projects_report_submit", summary="报送项目月报 / Submit a project's monthly report", response={201: ReportOut})
 def submit_report(request, project_id: Id, payload: ReportIn):
     project = get_visible_or_404(request.user, Project, pk=project_id)
-    _require(request, "projects.report", project)
+    api_require(request, "projects.report", project)
     try:
         report = services.submit_report(
             project,
@@ -219,7 +214,7 @@ class ReportDetailOut(ReportOut):
             summary="项目月报 / A project's monthly reports, newest first")
 def list_reports(request, project_id: Id):
     project = get_visible_or_404(request.user, Project, pk=project_id)
-    _require(request, "projects.view", project)
+    api_require(request, "projects.view", project)
     return list(project.reports.order_by("-year", "-month"))
 
 
@@ -232,7 +227,7 @@ class ConfirmIn(Schema):
              summary="确认或退回月报 / Confirm (or return) a monthly report")
 def confirm_report(request, report_id: Id, body: ConfirmIn):
     report = get_visible_or_404(request.user, MonthlyReport.objects.select_related("project"), pk=report_id)
-    _require(request, "projects.confirm_report", report)
+    api_require(request, "projects.confirm_report", report)
     if report.status != ReportStatus.SUBMITTED:
         raise HttpError(422, "该进展不在待确认状态")
     return services.confirm_report(report, user=request.user, accept=body.accept, reason=body.reason)
@@ -270,7 +265,7 @@ class ProblemOut(Schema):
             summary="项目问题 / A project's problems")
 def list_problems(request, project_id: Id):
     project = get_visible_or_404(request.user, Project, pk=project_id)
-    _require(request, "projects.view", project)
+    api_require(request, "projects.view", project)
     return list(project.problems.select_related("assigned_unit").order_by("-raised_at", "-id"))
 
 
@@ -283,7 +278,7 @@ class ProblemIn(Schema):
              summary="提出问题 / Raise a problem on a project (事不过夜)")
 def raise_problem(request, project_id: Id, body: ProblemIn):
     project = get_visible_or_404(request.user, Project, pk=project_id)
-    _require(request, "projects.raise_problem", project)
+    api_require(request, "projects.raise_problem", project)
     try:
         return 201, services.raise_problem(project, body.title, description=body.description, user=request.user)
     except services.ProjectError as exc:
@@ -292,7 +287,7 @@ def raise_problem(request, project_id: Id, body: ProblemIn):
 
 def _problem(request, problem_id: int, rule: str) -> Problem:
     problem = get_visible_or_404(request.user, Problem.objects.select_related("project", "assigned_unit"), pk=problem_id)
-    _require(request, rule, problem)
+    api_require(request, rule, problem)
     return problem
 
 

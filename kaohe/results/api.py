@@ -10,9 +10,10 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from kaohe.lib.params import Id, Year
-from kaohe.orgs.permissions import check
+from kaohe.orgs.permissions import api_require, check
 from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results.models import RANK_ORDER, Publication, RunBoard, RunTotal, ScoringRun
+from kaohe.results.recovery import recover_if_abandoned
 from kaohe.results.services import visible_units
 
 # Token or session auth is applied where the router is mounted (kaohe.api.routers).
@@ -66,11 +67,13 @@ class PublicationOut(Schema):
     chain_hash: str
 
 
-def _run(request, run_id: Id) -> ScoringRun:
-    """A sealed run the caller may see; any other is 404."""
-    if not check(request.user, "results.view"):
-        raise HttpError(403, "results.view")
-    return get_visible_or_404(request.user, ScoringRun.objects.done(), pk=run_id)
+def _run(request, run_id: int, *, done: bool = True) -> ScoringRun:
+    """A run the caller may see — sealed unless ``done`` is False (then a run whose process died is
+    marked failed first); any other is 404. The one lookup of every results operation."""
+    api_require(request, "results.view")
+    if done:
+        return get_visible_or_404(request.user, ScoringRun.objects.done(), pk=run_id)
+    return recover_if_abandoned(get_visible_or_404(request.user, ScoringRun.objects.all(), pk=run_id))
 
 
 @router.get("/runs", operation_id="results_run_list", summary="考核计算列表 / List scoring runs", response=list[RunOut])

@@ -20,11 +20,13 @@ from pydantic import Field
 
 from kaohe.assessment.models import PeriodKind
 from kaohe.lib.params import Id
-from kaohe.orgs.permissions import check
-from kaohe.orgs.scope import get_visible_or_404
+from kaohe.orgs.permissions import api_require
 from kaohe.results import gap as gap_service
 from kaohe.results import queries, services
-from kaohe.results.api import router  # one router per app; this module adds its operations to it
+from kaohe.results.api import (  # one router per app; this module adds its operations to it
+    _run,
+    router,
+)
 from kaohe.results.cockpit import cockpit_data
 from kaohe.results.models import RunTotal, ScoringRun
 from kaohe.results.robustness import analyse
@@ -32,17 +34,6 @@ from kaohe.results.runs import diff_runs
 from kaohe.results.views.common import default_owner, unit_run
 
 Kind = Literal["month", "quarter", "half", "year"]
-
-
-def _require(request, name: str, obj=None) -> None:
-    if not check(request.user, name, obj):
-        raise HttpError(403, f"permission denied: {name}")
-
-
-def _run(request, run_id: int) -> ScoringRun:
-    """A sealed run the caller may see; any other is 404 (as the pages' ``run_or_404``)."""
-    _require(request, "results.view")
-    return get_visible_or_404(request.user, ScoringRun.objects.done(), pk=run_id)
 
 
 def _group(run: ScoringRun, group: str | None) -> str:
@@ -167,7 +158,7 @@ def list_reviews(request, run_id: Id):
 def create_review(request, run_id: Id, body: ResultsReviewIn):
     """By the organiser's office (results.manage); an empty text is refused (422)."""
     run = _run(request, run_id)
-    _require(request, "results.manage", run)
+    api_require(request, "results.manage", run)
     return Status(201, _review_out(services.add_review(run, body.title, body.text, request.user)))
 
 
@@ -260,7 +251,7 @@ class ResultsRobustnessOut(Schema):
 def robustness(request, run_id: Id, group: str | None = Query(None, max_length=64)):  # noqa: B008 — ninja's way
     """For the organiser's office and leaders (results.view_all), as the page."""
     run = _run(request, run_id)
-    _require(request, "results.view_all", run)
+    api_require(request, "results.view_all", run)
     chosen = _group(run, group)
     result = analyse(run, chosen)
     return {"run_id": run.pk, "group": chosen, "replications": result["replications"], "rows": result["rows"],
@@ -547,7 +538,7 @@ def _flag_out(f) -> dict:
 @router.get("/cockpit", response=ResultsCockpitOut, operation_id="results_cockpit_get",
             summary="驾驶舱 / The leaders' cockpit: boards, movers, flags, items needing attention")
 def cockpit(request):
-    _require(request, "results.view")
+    api_require(request, "results.view")
     c = cockpit_data(request.user, default_owner(request))
     run = c["run"]
     above = c["above"]

@@ -18,8 +18,11 @@ from kaohe.lib.params import Id
 from kaohe.orgs.permissions import check, person_of
 from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results import queries, services
-from kaohe.results.api import router  # one router per app; this module adds its operations to it
-from kaohe.results.api_analysis import ScorecardQuery, _group, _run, _scorecard
+from kaohe.results.api import (
+    _run,
+    router,  # one router per app; this module adds its operations to it
+)
+from kaohe.results.api_analysis import ScorecardQuery, _group, _scorecard
 from kaohe.results.api_workflow import AppealOut, _appeal_out
 from kaohe.results.exports import board_export, scorecard_export
 from kaohe.results.models import Appeal, AppealAttachment, Publication

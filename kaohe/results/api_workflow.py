@@ -19,10 +19,10 @@ from kaohe.assessment.services import stored_period
 from kaohe.lib.params import Id, Year
 from kaohe.lib.periods import Period as PeriodValue
 from kaohe.orgs.models import OrgUnit
-from kaohe.orgs.permissions import check, is_reader, person_of
+from kaohe.orgs.permissions import api_require, check, is_reader, person_of
 from kaohe.orgs.scope import get_visible_or_404
 from kaohe.results import queries, services
-from kaohe.results.api import router  # noqa: E402 — one router per app; this module adds its workflows to it
+from kaohe.results.api import _run, router  # noqa: E402 — one router per app; this module adds its workflows to it
 from kaohe.results.models import (
     Appeal,
     Award,
@@ -33,21 +33,7 @@ from kaohe.results.models import (
     ScoringRun,
 )
 from kaohe.results.receivers import run_for_period
-from kaohe.results.recovery import recover_if_abandoned
 from kaohe.results.views.publication import bump_public_cache
-
-
-def _require(request, name: str, obj=None) -> None:
-    if not check(request.user, name, obj):
-        raise HttpError(403, f"permission denied: {name}")
-
-
-def _run(request, run_id: int, *, done: bool = True) -> ScoringRun:
-    _require(request, "results.view")
-    if done:
-        return get_visible_or_404(request.user, ScoringRun.objects.done(), pk=run_id)
-    return recover_if_abandoned(get_visible_or_404(request.user, ScoringRun.objects.all(), pk=run_id))
-
 
 # ---- runs ---------------------------------------------------------------------------------------
 
@@ -101,7 +87,7 @@ class StartIn(Schema):
 def start_run(request, body: StartIn):
     """Scores the approved data of the period; poll ``results_run_progress`` until ``done`` (or ``failed``)."""
     version = get_visible_or_404(request.user, SchemeVersion.objects.select_related("scheme"), pk=body.version)
-    _require(request, "results.manage", version)
+    api_require(request, "results.manage", version)
     try:
         value = PeriodValue.parse(body.period)
     except ValueError as exc:
@@ -198,7 +184,7 @@ class PublishedOut(Schema):
 def publish_run(request, run_id: Id, body: PublishIn):
     """Refused (422, naming the units not approved) while the data is incomplete, unless ``override_reason`` says why."""
     run = _run(request, run_id)
-    _require(request, "results.manage", run)
+    api_require(request, "results.manage", run)
     pub = services.publish(run, request.user, notice_days=body.notice_days, override_reason=body.override_reason)
     bump_public_cache()
     return 201, {"id": pub.pk, "run_id": run.pk, "title": pub.title, "published_at": pub.published_at,
@@ -248,7 +234,7 @@ def _appeals(request):
 @router.get("/appeals", response=list[AppealOut], operation_id="results_appeal_list",
             summary="申诉列表 / Appeals in your scope (an assessed unit: its own)")
 def list_appeals(request, status: Literal["filed", "accepted", "rejected"] | None = None):
-    _require(request, "results.view")
+    api_require(request, "results.view")
     qs = _appeals(request).order_by("-filed_at", "-id")
     person = person_of(request.user)
     if not (request.user.is_superuser or is_reader(person)):
@@ -262,7 +248,7 @@ def list_appeals(request, status: Literal["filed", "accepted", "rejected"] | Non
             summary="申诉详情 / An appeal")
 def get_appeal(request, appeal_id: Id):
     appeal = get_visible_or_404(request.user, _appeals(request), pk=appeal_id)
-    _require(request, "results.view_appeal", appeal)
+    api_require(request, "results.view_appeal", appeal)
     return _appeal_out(appeal)
 
 
@@ -295,7 +281,7 @@ class RejectIn(Schema):
 
 def _answerable(request, appeal_id: int) -> Appeal:
     appeal = get_visible_or_404(request.user, Appeal.objects.select_related("publication__run", "unit"), pk=appeal_id)
-    _require(request, "results.answer_appeal", appeal)
+    api_require(request, "results.answer_appeal", appeal)
     return appeal
 
 
@@ -343,7 +329,7 @@ def _award_out(a: Award) -> dict:
 @router.get("/awards", response=list[AwardOut], operation_id="results_award_list",
             summary="奖项 / Awards of a year (an assessed unit: the approved and its own)")
 def list_awards(request, year: Year):
-    _require(request, "results.view")
+    api_require(request, "results.view")
     person = person_of(request.user)
     qs = Award.objects.visible_to(request.user).filter(year=year)
     if not (request.user.is_superuser or is_reader(person)):
@@ -363,7 +349,7 @@ class NominateIn(Schema):
              summary="提名奖项 / Nominate a unit for an award")
 def nominate(request, body: NominateIn):
     unit = get_visible_or_404(request.user, OrgUnit, code=body.unit)
-    _require(request, "results.nominate", unit)
+    api_require(request, "results.nominate", unit)
     award = services.nominate(body.year, body.kind, unit, body.reason, request.user, person_name=body.person_name)
     return 201, _award_out(award)
 
@@ -377,7 +363,7 @@ class DecideIn(Schema):
              summary="审批提名 / Approve or reject a nomination")
 def decide(request, award_id: Id, body: DecideIn):
     award = get_visible_or_404(request.user, Award, pk=award_id)
-    _require(request, "results.decide_award", award)
+    api_require(request, "results.decide_award", award)
     return _award_out(services.decide_award(award, request.user, approve=body.approve, note=body.note))
 
 
@@ -390,5 +376,5 @@ class GrantIn(Schema):
              summary="评定综合考核一等奖 / Grant the first prizes from an annual run")
 def grant_first_prizes(request, run_id: Id, body: GrantIn):
     run = _run(request, run_id)
-    _require(request, "results.manage", run)
+    api_require(request, "results.manage", run)
     return [_award_out(a) for a in services.grant_first_prizes(run, request.user, by=body.by, count=body.count)]
