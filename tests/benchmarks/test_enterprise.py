@@ -4,31 +4,16 @@ printed. Never a wall-clock assertion: the figures are the benchmark's to print.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from tests.postgres import server_url
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.benchmarks import run_benchmark
 
 pytestmark = pytest.mark.postgres  # runs once, in the PostgreSQL partition (scripts/run_tests.py)
 
 
 def test_a_few_hundred_requests_run_through_every_phase_without_an_error():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAOHE_", "DATABASE_URL", "DJANGO_"))}
-    env["KAOHE_BENCH_POSTGRES"] = server_url()
-    done = subprocess.run(
-        [sys.executable, "benchmarks/enterprise.py", "--requests", "300",
-         "--database", f"kaohe_bench_enterprise_test_{os.getpid()}"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
-    assert done.returncode == 0, done.stderr[-3000:]
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert figures["errors"] == 0, done.stdout
+    figures, out = run_benchmark("enterprise.py", "--requests", "300", database="kaohe_bench_enterprise_test")
+    assert figures["errors"] == 0, out
     assert figures["requests"] == 300 and figures["events"] > 300
     for key in ("sweep_s", "all_clocks_s", "figures_s", "baseline_sweep_s", "escalate_ms"):
         assert figures[key] is not None, key
